@@ -1,0 +1,86 @@
+//! The command line: `localpost` opens the app; subcommands work on the data folder from a
+//! terminal or a script.
+
+mod doctor;
+mod ls;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::storage;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "localpost",
+    version,
+    about = "A local-only API client. No account, no sync: your work stays in plain files on this computer."
+)]
+pub struct Cli {
+    /// The data folder (default: the platform's data directory, e.g. ~/.local/share/localpost).
+    #[arg(long, global = true, env = storage::DATA_DIR_ENV, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the workspace tree: workspaces, collections, folders, requests and environments.
+    Ls(ls::LsArgs),
+    /// Check the data folder: every file parses, ids are unique, orders are consistent.
+    Doctor,
+    /// Developer tools (benchmarks and tests).
+    #[command(hide = true, subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Write a generated sample workspace into the data folder.
+    Sample {
+        #[arg(long, default_value_t = 20)]
+        collections: usize,
+        #[arg(long, default_value_t = 500)]
+        folders: usize,
+        #[arg(long, default_value_t = 10_000)]
+        requests: usize,
+        #[arg(long, default_value = "Sample")]
+        name: String,
+    },
+}
+
+impl Cli {
+    /// The data folder in effect: `--data-dir`, then `LOCALPOST_DATA_DIR`, then the default.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(storage::default_data_dir)
+    }
+}
+
+/// Runs a subcommand; `None` means no subcommand was given (the caller opens the app).
+pub fn run(cli: &Cli) -> Option<ExitCode> {
+    let data_dir = cli.data_dir();
+    let result = match cli.command.as_ref()? {
+        Command::Ls(args) => ls::run(&data_dir, args),
+        Command::Doctor => doctor::run(&data_dir),
+        Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
+            let spec = storage::sample::SampleSpec {
+                collections: *collections,
+                folders: *folders,
+                requests: *requests,
+            };
+            storage::sample::generate(&data_dir, name, spec)
+                .map(|_| {
+                    println!("wrote {requests} requests into {}", data_dir.display());
+                    ExitCode::SUCCESS
+                })
+                .map_err(anyhow::Error::from)
+        }
+    };
+    Some(result.unwrap_or_else(|e| {
+        eprintln!("localpost: {e:#}");
+        ExitCode::FAILURE
+    }))
+}

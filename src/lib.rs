@@ -1,0 +1,9 @@
+//! Localpost: a local-only API client. Every piece of a user's work is a plain RON file in their
+//! own data folder; there is no account, no sync and no telemetry.
+//!
+//! Layers, data flowing one way (see each module's doc):
+//! [`model`] plain data; [`storage`] the data folder.
+
+pub mod cli;
+pub mod model;
+pub mod storage;

@@ -1,0 +1,167 @@
+//! Authentication settings of a request, folder or collection.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// How a request authenticates. Requests default to [`Auth::Inherit`], which takes the nearest
+/// folder's or the collection's auth.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Auth {
+    #[default]
+    Inherit,
+    None,
+    Basic {
+        username: String,
+        password: String,
+    },
+    Bearer {
+        token: String,
+    },
+    ApiKey {
+        key: String,
+        value: String,
+        location: ApiKeyLocation,
+    },
+    Digest(DigestAuth),
+    OAuth2(OAuth2Auth),
+    AwsSigV4(AwsSigV4Auth),
+    /// A scheme Localpost does not send (NTLM, Hawk, OAuth 1.0...), kept verbatim from an import
+    /// so that nothing is lost and an export can write it back.
+    Unsupported {
+        kind: String,
+        params: IndexMap<String, String>,
+    },
+}
+
+impl Auth {
+    /// The names shown in the auth picker, one per variant a user can choose.
+    pub fn kind_label(&self) -> &str {
+        match self {
+            Auth::Inherit => "Inherit auth from parent",
+            Auth::None => "No auth",
+            Auth::Basic { .. } => "Basic auth",
+            Auth::Bearer { .. } => "Bearer token",
+            Auth::ApiKey { .. } => "API key",
+            Auth::Digest(_) => "Digest auth",
+            Auth::OAuth2(_) => "OAuth 2.0",
+            Auth::AwsSigV4(_) => "AWS Signature v4",
+            Auth::Unsupported { kind, .. } => kind,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApiKeyLocation {
+    #[default]
+    Header,
+    Query,
+}
+
+/// HTTP digest (RFC 7616). Realm, nonce and the rest come from the server's challenge; the fields
+/// here only pin what a user chose to fix.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DigestAuth {
+    pub username: String,
+    pub password: String,
+    /// `MD5`, `SHA-256`, ... (empty: whatever the server asks).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub algorithm: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub realm: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub nonce: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub qop: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub opaque: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub client_nonce: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub nonce_count: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OAuth2Grant {
+    #[default]
+    ClientCredentials,
+    Password,
+    AuthorizationCode,
+    AuthorizationCodePkce,
+    Implicit,
+}
+
+impl OAuth2Grant {
+    pub const ALL: [OAuth2Grant; 5] = [
+        OAuth2Grant::ClientCredentials,
+        OAuth2Grant::Password,
+        OAuth2Grant::AuthorizationCode,
+        OAuth2Grant::AuthorizationCodePkce,
+        OAuth2Grant::Implicit,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OAuth2Grant::ClientCredentials => "Client credentials",
+            OAuth2Grant::Password => "Password credentials",
+            OAuth2Grant::AuthorizationCode => "Authorization code",
+            OAuth2Grant::AuthorizationCodePkce => "Authorization code (PKCE)",
+            OAuth2Grant::Implicit => "Implicit",
+        }
+    }
+}
+
+/// Where the client id and secret go when fetching a token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OAuth2ClientAuth {
+    /// HTTP basic auth header (RFC 6749's preferred way).
+    #[default]
+    BasicHeader,
+    /// `client_id` and `client_secret` in the form body.
+    Body,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OAuth2Auth {
+    pub grant: OAuth2Grant,
+    pub access_token_url: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub auth_url: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub redirect_uri: String,
+    pub client_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub client_secret: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub username: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub password: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub audience: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    /// PKCE method: `S256` or `plain`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub code_challenge_method: String,
+    pub client_auth: OAuth2ClientAuth,
+    /// The word before the token in `Authorization` (default `Bearer`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub header_prefix: String,
+    /// A token the user pasted or obtained by hand; used as is when set.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub access_token: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AwsSigV4Auth {
+    pub access_key: String,
+    pub secret_key: String,
+    pub region: String,
+    pub service: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub session_token: String,
+}

@@ -1,0 +1,36 @@
+//! The model: plain data for everything a user owns. No egui, no reqwest, no file system.
+//!
+//! Entities carry stable ids ([`ids`]); containers list their children's order by id. Secret
+//! variable values live in the same structs in memory; [`crate::storage`] keeps them out of
+//! shareable files.
+
+pub mod auth;
+pub mod checks;
+pub mod collection;
+pub mod history;
+pub mod ids;
+pub mod kv;
+pub mod request;
+pub mod response;
+pub mod run;
+pub mod scripts;
+pub mod variables;
+pub mod workspace;
+
+pub use auth::{ApiKeyLocation, Auth, AwsSigV4Auth, DigestAuth, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant};
+pub use checks::{Assertion, Capture, CaptureScope, CaptureSource, Check};
+pub use collection::{Collection, Folder};
+pub use history::HistoryEntry;
+pub use ids::{
+    CollectionId, EnvironmentId, ExampleId, FolderId, GlobalsId, HistoryId, ItemId, ParentId, PresetId,
+    RequestId, RunId, VariableId, WorkspaceId,
+};
+pub use kv::{Header, KeyValue, find_header};
+pub use request::{
+    Body, BodyMode, FormPart, FormPartKind, GraphQlBody, Method, RawLanguage, Request, RequestSettings,
+};
+pub use response::{ResponseRecord, SavedResponse, SentRequest, StoredBody, capped_body};
+pub use run::{AssertionOutcome, RequestOutcome, RunEnvironment, RunResult, RunTarget};
+pub use scripts::Scripts;
+pub use variables::{Environment, Globals, Variable};
+pub use workspace::{HeaderPreset, Library, Workspace, WorkspaceData};

@@ -1,0 +1,19 @@
+//! Scripts imported from Postman and others, kept as text so nothing a user wrote is lost.
+//! Localpost does not execute JavaScript; assertions and captures replace the common uses.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scripts {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub pre_request: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub test: String,
+}
+
+impl Scripts {
+    pub fn is_empty(&self) -> bool {
+        self.pre_request.trim().is_empty() && self.test.trim().is_empty()
+    }
+}

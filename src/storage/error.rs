@@ -1,0 +1,189 @@
+//! Errors of the storage layer, and the problems a load or `doctor` reports.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use crate::model::{ParentId, WorkspaceId};
+
+/// An operation on the data folder that failed. Each names the file it was about.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot remove {}: {source}", path.display())]
+    Remove { path: PathBuf, source: io::Error },
+    #[error("cannot move {} to {}: {source}", from.display(), to.display())]
+    Move { from: PathBuf, to: PathBuf, source: io::Error },
+    #[error("cannot encode {what} as RON: {message}")]
+    Encode { what: String, message: String },
+    #[error("{} exists but is not a folder", path.display())]
+    NotAFolder { path: PathBuf },
+    #[error("{kind} {id} is not in the data folder (it may have been deleted or failed to load)")]
+    Unknown { kind: &'static str, id: String },
+    #[error("{} did not load ({reason}); it is left untouched until it is fixed", path.display())]
+    Broken { path: PathBuf, reason: String },
+    #[error("{} could not be parsed: {problem}", path.display())]
+    Parse { path: PathBuf, problem: ProblemKind },
+}
+
+impl StoreError {
+    pub(crate) fn read(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Self::Read { path: path.into(), source }
+    }
+
+    pub(crate) fn write(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Self::Write { path: path.into(), source }
+    }
+}
+
+/// How bad a problem is. Errors mean a file did not load; warnings mean it loaded with a caveat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One thing wrong in the data folder, tied to the file it is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub kind: ProblemKind,
+    /// The workspace it was found in, if any.
+    pub workspace: Option<WorkspaceId>,
+    /// The container whose folder holds the file, so the tree can show a broken entry in place.
+    pub parent: Option<ParentId>,
+}
+
+impl Problem {
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
+    }
+
+    /// Whether the file itself did not load (and so must not be overwritten).
+    pub fn is_broken_file(&self) -> bool {
+        self.kind.severity() == Severity::Error
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ProblemKind::Parse { line, column, .. } if *line > 0 => {
+                write!(f, "{}:{line}:{column}: {}", self.path.display(), self.kind)
+            }
+            _ => write!(f, "{}: {}", self.path.display(), self.kind),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProblemKind {
+    /// The file or folder could not be read (permission denied, I/O error).
+    Io(String),
+    /// The file is not valid RON for what it should hold.
+    Parse { line: usize, column: usize, message: String },
+    /// The file is not UTF-8 text.
+    NotText,
+    /// Written by a newer Localpost whose format this version does not read.
+    NewerFormat { found: u32, supported: u32 },
+    /// An older format that could not be upgraded.
+    Migration(String),
+    /// Fields this version does not know; they are dropped if this entity is saved from here.
+    UnknownFields(Vec<String>),
+    /// Another file already has this id; this one is not loaded.
+    DuplicateId { id: String, first: PathBuf },
+    /// A parent's order names a child that is not there.
+    MissingChild { id: String },
+    /// A child that is in the parent's folder but not in its order; shown at the end.
+    Unlisted { id: String },
+    /// A child listed twice in orders; only its first listing counts.
+    ListedTwice { id: String },
+    /// A file where a folder is expected, or the reverse.
+    WrongKind { expected: &'static str },
+    /// A folder with requests but no `folder.ron`.
+    MissingFolderFile,
+    /// Something the data folder does not use; left alone.
+    Unexpected,
+    /// The secrets file is readable by others.
+    SecretsPermissions { mode: u32 },
+    /// A secret value whose variable no longer exists.
+    OrphanSecret { id: String },
+}
+
+impl ProblemKind {
+    pub fn severity(&self) -> Severity {
+        match self {
+            ProblemKind::Io(_)
+            | ProblemKind::Parse { .. }
+            | ProblemKind::NotText
+            | ProblemKind::NewerFormat { .. }
+            | ProblemKind::Migration(_)
+            | ProblemKind::DuplicateId { .. }
+            | ProblemKind::WrongKind { .. }
+            | ProblemKind::MissingFolderFile => Severity::Error,
+            ProblemKind::UnknownFields(_)
+            | ProblemKind::MissingChild { .. }
+            | ProblemKind::Unlisted { .. }
+            | ProblemKind::ListedTwice { .. }
+            | ProblemKind::Unexpected
+            | ProblemKind::SecretsPermissions { .. }
+            | ProblemKind::OrphanSecret { .. } => Severity::Warning,
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemKind::Io(message) => write!(f, "cannot read: {message}"),
+            ProblemKind::Parse { message, .. } => write!(f, "not valid: {message}"),
+            ProblemKind::NotText => f.write_str("not UTF-8 text"),
+            ProblemKind::NewerFormat { found, supported } => write!(
+                f,
+                "written in format {found} by a newer Localpost; this version reads up to format {supported}"
+            ),
+            ProblemKind::Migration(message) => write!(f, "cannot upgrade from an older format: {message}"),
+            ProblemKind::UnknownFields(fields) => write!(
+                f,
+                "fields unknown to this version (kept in the file, but lost if this entity is saved here): {}",
+                fields.join(", ")
+            ),
+            ProblemKind::DuplicateId { id, first } => {
+                write!(f, "id {id} is already used by {}; this file was not loaded", first.display())
+            }
+            ProblemKind::MissingChild { id } => write!(f, "order lists {id}, which is not there"),
+            ProblemKind::Unlisted { id } => write!(f, "{id} is not in its parent's order; shown last"),
+            ProblemKind::ListedTwice { id } => write!(f, "{id} is listed more than once; the first counts"),
+            ProblemKind::WrongKind { expected } => write!(f, "expected a {expected}"),
+            ProblemKind::MissingFolderFile => {
+                f.write_str("folder has no folder.ron; its contents are not loaded")
+            }
+            ProblemKind::Unexpected => f.write_str("not part of the data folder's layout; ignored"),
+            ProblemKind::SecretsPermissions { mode } => {
+                write!(f, "secrets file is readable by others (mode {mode:o}); it should be 600")
+            }
+            ProblemKind::OrphanSecret { id } => {
+                write!(f, "secret value for variable {id}, which no longer exists")
+            }
+        }
+    }
+}
+
+/// What a load found besides the data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoadReport {
+    pub problems: Vec<Problem>,
+}
+
+impl LoadReport {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.severity() == Severity::Error)
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
