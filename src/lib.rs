@@ -5,5 +5,6 @@
 //! [`model`] plain data; [`storage`] the data folder.
 
 pub mod cli;
+pub mod interop;
 pub mod model;
 pub mod storage;

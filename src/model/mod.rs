@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod checks;
 pub mod collection;
+pub mod cookie;
 pub mod history;
 pub mod ids;
 pub mod kv;
@@ -14,12 +15,14 @@ pub mod request;
 pub mod response;
 pub mod run;
 pub mod scripts;
+pub mod settings;
 pub mod variables;
 pub mod workspace;
 
 pub use auth::{ApiKeyLocation, Auth, AwsSigV4Auth, DigestAuth, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant};
 pub use checks::{Assertion, Capture, CaptureScope, CaptureSource, Check};
 pub use collection::{Collection, Folder};
+pub use cookie::{Cookie, CookieJar};
 pub use history::HistoryEntry;
 pub use ids::{
     CollectionId, EnvironmentId, ExampleId, FolderId, GlobalsId, HistoryId, ItemId, ParentId, PresetId,
@@ -32,5 +35,6 @@ pub use request::{
 pub use response::{ResponseRecord, SavedResponse, SentRequest, StoredBody, capped_body};
 pub use run::{AssertionOutcome, RequestOutcome, RunEnvironment, RunResult, RunTarget};
 pub use scripts::Scripts;
+pub use settings::{ClientCertificate, ProxySetting, Settings, Theme};
 pub use variables::{Environment, Globals, Variable};
 pub use workspace::{HeaderPreset, Library, Workspace, WorkspaceData};

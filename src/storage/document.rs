@@ -34,6 +34,8 @@ document!(Globals, "globals");
 document!(HeaderPreset, "header_preset");
 document!(HistoryEntry, "history_entry");
 document!(RunResult, "run");
+document!(crate::model::CookieJar, "cookie_jar");
+document!(crate::model::Settings, "settings");
 
 /// The top-level file of a data folder: the format and the user's order of workspaces.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

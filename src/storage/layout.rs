@@ -4,7 +4,9 @@
 //! <data>/localpost.ron                      workspace order
 //! <data>/secrets.ron                        secret variable values (0600, never shared)
 //! <data>/workspaces/<ws>/workspace.ron
+//! <data>/settings.ron                       the user's settings
 //! <data>/workspaces/<ws>/globals.ron
+//! <data>/workspaces/<ws>/cookies.ron        the workspace's cookie jar
 //! <data>/workspaces/<ws>/environments/<env>.ron
 //! <data>/workspaces/<ws>/header-presets/<preset>.ron
 //! <data>/workspaces/<ws>/collections/<c>/collection.ron
@@ -29,6 +31,8 @@ pub const FOLDER_FILE: &str = "folder.ron";
 pub const REQUEST_SUFFIX: &str = ".request.ron";
 pub const RUNS_DIR: &str = "runs";
 pub const HISTORY_DIR: &str = "history";
+pub const COOKIES_FILE: &str = "cookies.ron";
+pub const SETTINGS_FILE: &str = "settings.ron";
 /// Files the app itself keeps at the top of the data folder (settings, open tabs).
 pub const APP_FILES: &[&str] = &["settings.ron", "session.ron", ".lock", ".gitignore"];
 

@@ -350,6 +350,55 @@ impl Store {
         runs::save(self.workspace_dir(ws)?, run)
     }
 
+    // ---- settings and cookies ----------------------------------------------------------------
+
+    /// The user's settings; defaults when there is no file yet. A broken file is reported, its
+    /// defaults used, and it is not written over until fixed.
+    pub fn load_settings(&mut self) -> (Settings, Option<Problem>) {
+        let path = self.root.join(SETTINGS_FILE);
+        self.load_optional(&path, None)
+    }
+
+    pub fn save_settings(&self, settings: &Settings) -> Result<(), StoreError> {
+        self.write_doc(&self.root.join(SETTINGS_FILE), settings)
+    }
+
+    /// A workspace's cookie jar; empty when there is none yet.
+    pub fn load_cookies(&mut self, ws: WorkspaceId) -> (CookieJar, Option<Problem>) {
+        let Ok(dir) = self.workspace_dir(ws) else { return (CookieJar::default(), None) };
+        let path = dir.join(COOKIES_FILE);
+        self.load_optional(&path, Some(ws))
+    }
+
+    pub fn save_cookies(&self, ws: WorkspaceId, jar: &CookieJar) -> Result<(), StoreError> {
+        self.write_doc(&self.workspace_dir(ws)?.join(COOKIES_FILE), jar)
+    }
+
+    fn load_optional<T: Document + Default>(
+        &mut self,
+        path: &Path,
+        ws: Option<WorkspaceId>,
+    ) -> (T, Option<Problem>) {
+        if !path.exists() {
+            return (T::default(), None);
+        }
+        match load::read_document::<T>(path) {
+            Ok(parsed) => {
+                let problem = (!parsed.unknown_fields.is_empty()).then(|| Problem {
+                    path: path.to_owned(),
+                    kind: ProblemKind::UnknownFields(parsed.unknown_fields),
+                    workspace: ws,
+                    parent: None,
+                });
+                (parsed.entity, problem)
+            }
+            Err(kind) => {
+                self.index.broken.insert(path.to_owned(), kind.to_string());
+                (T::default(), Some(Problem { path: path.to_owned(), kind, workspace: ws, parent: None }))
+            }
+        }
+    }
+
     // ---- internals ---------------------------------------------------------------------------
 
     fn write_doc<T: Document>(&self, path: &Path, entity: &T) -> Result<(), StoreError> {

@@ -1,0 +1,106 @@
+//! Import and export: pure functions from bytes to the model and back, each with a report of
+//! what did not map exactly. Nothing here touches the data folder; writing an import goes
+//! through [`crate::storage`] after the user has seen the preview.
+
+use std::fmt;
+
+use crate::model::{Cookie, WorkspaceData};
+
+/// Every format Localpost reads or writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Format {
+    /// Localpost's own backup bundle (RON).
+    Bundle,
+    PostmanCollectionV20,
+    PostmanCollectionV21,
+    PostmanEnvironment,
+    PostmanGlobals,
+    /// `Backup.postman_dump` (single JSON file, v1 collections inside).
+    PostmanDumpLegacy,
+    /// The newer data export: a folder or ZIP with `archive.json` and one file per entity.
+    PostmanDumpArchive,
+    InsomniaV4,
+    InsomniaV5,
+    Har,
+    OpenApi3,
+    Swagger2,
+    Curl,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Bundle => "Localpost bundle",
+            Format::PostmanCollectionV20 => "Postman Collection v2.0",
+            Format::PostmanCollectionV21 => "Postman Collection v2.1",
+            Format::PostmanEnvironment => "Postman environment",
+            Format::PostmanGlobals => "Postman globals",
+            Format::PostmanDumpLegacy => "Postman data dump (Backup.postman_dump)",
+            Format::PostmanDumpArchive => "Postman data export (archive.json)",
+            Format::InsomniaV4 => "Insomnia export v4",
+            Format::InsomniaV5 => "Insomnia export v5",
+            Format::Har => "HAR 1.2",
+            Format::OpenApi3 => "OpenAPI 3",
+            Format::Swagger2 => "Swagger 2.0",
+            Format::Curl => "cURL command",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Something an import or export could not carry over exactly. The import still succeeds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// Where in the input (or the model) it is: `Users / Create user: auth`, `item[3].request.body`.
+    pub location: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// What an import or export noticed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    pub fn warn(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Warning { location: location.into(), message: message.into() });
+    }
+}
+
+/// The result of reading a file: one or more workspace fragments (collections with their
+/// folders and requests, environments, globals, header presets) and cookies.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub format: Format,
+    /// Usually one. Its `workspace.name` is the name the source gave (or the file's).
+    pub workspaces: Vec<WorkspaceData>,
+    pub cookies: Vec<Cookie>,
+    pub report: Report,
+}
+
+/// Why an input could not be imported. Nothing is written when this happens.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("not a format Localpost imports: {0}")]
+    UnknownFormat(String),
+    #[error("the file is {encoding}; save it as UTF-8 and import again")]
+    Encoding { encoding: &'static str },
+    #[error("read as {format}: invalid syntax at line {line}, column {column}: {message}")]
+    Syntax { format: Format, line: usize, column: usize, message: String },
+    #[error("read as {format}: {path}: {message}")]
+    Shape { format: Format, path: String, message: String },
+    #[error("importing {format} is not allowed by your organization's policy")]
+    Forbidden { format: Format },
+}
