@@ -104,3 +104,10 @@ pub enum ImportError {
     #[error("importing {format} is not allowed by your organization's policy")]
     Forbidden { format: Format },
 }
+
+pub mod foreign;
+
+/// Reads any supported input: a Localpost bundle or another tool's file.
+pub fn import(bytes: &[u8], source_name: &str) -> Result<Imported, ImportError> {
+    foreign::import(bytes, source_name)
+}
