@@ -14,6 +14,11 @@ pub struct Scripts {
 
 impl Scripts {
     pub fn is_empty(&self) -> bool {
+        self.pre_request.is_empty() && self.test.is_empty()
+    }
+
+    /// No script has any code (whitespace only counts as none).
+    pub fn is_blank(&self) -> bool {
         self.pre_request.trim().is_empty() && self.test.trim().is_empty()
     }
 }

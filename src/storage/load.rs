@@ -356,7 +356,9 @@ fn walk(ctx: &mut Ctx, dir: &Path, own: &str) -> DirTree {
     };
     for (path, is_dir) in list_dir(ctx, dir) {
         let name = file_name(&path);
-        if is_dir {
+        if is_dir && (layout::is_request_file(&name) || name == FOLDER_FILE) {
+            ctx.broken(&path, ProblemKind::WrongKind { expected: "file" }, None);
+        } else if is_dir {
             tree.subdirs.push(walk(ctx, &path, FOLDER_FILE));
         } else if layout::is_request_file(&name) {
             tree.requests.push(path);
@@ -540,8 +542,13 @@ fn fill_secrets(ctx: &mut Ctx, library: &mut Library) {
         }
     }
     let orphans: Vec<_> = ctx.index.secrets.values.keys().filter(|id| !used.contains(*id)).copied().collect();
-    if !orphans.is_empty() && ctx.index.broken.is_empty() {
-        // With broken files around, an "orphan" may belong to one of them; say nothing then.
+    // A broken file that can hold variables may own an "orphan"; say nothing then.
+    let may_own_secrets = ctx.index.broken.keys().any(|p| {
+        let name = file_name(p);
+        !layout::is_request_file(&name)
+            && !p.components().any(|c| c.as_os_str() == HISTORY_DIR || c.as_os_str() == RUNS_DIR)
+    });
+    if !orphans.is_empty() && !may_own_secrets {
         let path = ctx.root.join(SECRETS_FILE);
         for id in orphans {
             ctx.problem(&path, ProblemKind::OrphanSecret { id: id.to_string() }, None);

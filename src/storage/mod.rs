@@ -72,6 +72,7 @@ pub struct Store {
 }
 
 /// A freshly opened data folder: the store, what it holds, and what was wrong.
+#[derive(Debug)]
 pub struct Opened {
     pub store: Store,
     pub library: Library,

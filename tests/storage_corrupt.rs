@@ -1,0 +1,541 @@
+//! The corrupted-file suite: each broken file is reported precisely (path, and line and column
+//! where there is one), everything else loads, and the broken file is never written over.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use localpost::model::*;
+use localpost::storage::{Place, ProblemKind, Severity, Store, StoreError};
+
+/// A small, healthy data folder.
+struct Fixture {
+    dir: tempfile::TempDir,
+    ws: WorkspaceId,
+    collection: CollectionId,
+    folder: FolderId,
+    good: RequestId,
+    victim: RequestId,
+    env: EnvironmentId,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut opened = Store::open(dir.path()).unwrap();
+        let ws_id = *opened.library.workspaces.keys().next().unwrap();
+        let mut ws = opened.library.workspaces[&ws_id].workspace.clone();
+        let store = &mut opened.store;
+        let mut c = Collection::new("Billing");
+        store.save_collection(ws_id, &c).unwrap();
+        let mut f = Folder::new("Invoices");
+        store.save_folder(ParentId::Collection(c.id), &f).unwrap();
+        let good = Request::new("List invoices").with_url("{{base}}/invoices");
+        let victim = Request::new("Create invoice").with_method(Method::Post).with_url("{{base}}/invoices");
+        for r in [&good, &victim] {
+            store.save_request(ParentId::Folder(f.id), r).unwrap();
+            f.children.push(ItemId::Request(r.id));
+        }
+        store.save_folder(ParentId::Collection(c.id), &f).unwrap();
+        c.children.push(ItemId::Folder(f.id));
+        store.save_collection(ws_id, &c).unwrap();
+        let mut env = Environment::new("Dev");
+        env.variables.push(Variable::new("base", "http://127.0.0.1:1"));
+        env.variables.push(Variable::new("token", "t0k3n").secret());
+        store.save_environment(ws_id, &env).unwrap();
+        let mut preset = HeaderPreset::new("JSON");
+        preset.headers.push(KeyValue::new("Accept", "application/json"));
+        store.save_preset(ws_id, &preset).unwrap();
+        ws.collections.push(c.id);
+        ws.environments.push(env.id);
+        ws.header_presets.push(preset.id);
+        store.save_workspace(&ws).unwrap();
+        let mut globals = Globals::default();
+        globals.variables.push(Variable::new("region", "eu"));
+        store.save_globals(ws_id, &globals).unwrap();
+        Fixture {
+            dir,
+            ws: ws_id,
+            collection: c.id,
+            folder: f.id,
+            good: good.id,
+            victim: victim.id,
+            env: env.id,
+        }
+    }
+
+    fn path(&self, place: Place) -> PathBuf {
+        Store::open_existing(self.dir.path()).unwrap().store.file_of(place).unwrap()
+    }
+
+    fn victim_path(&self) -> PathBuf {
+        self.path(Place::Request(self.victim))
+    }
+}
+
+struct Case {
+    name: &'static str,
+    /// Breaks something; returns the path that must be reported.
+    plant: fn(&Fixture) -> PathBuf,
+    expect: fn(&ProblemKind) -> bool,
+    /// The line the report must point at, for parse errors.
+    line: Option<usize>,
+    /// Whether the good request must still load.
+    good_loads: bool,
+}
+
+fn parse_error(kind: &ProblemKind) -> bool {
+    matches!(kind, ProblemKind::Parse { .. })
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}:\n{text}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "truncated mid-way",
+            plant: |f| {
+                let p = f.victim_path();
+                let text = fs::read_to_string(&p).unwrap();
+                fs::write(&p, &text[..text.len() / 2]).unwrap();
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "empty file",
+            plant: |f| {
+                let p = f.victim_path();
+                fs::write(&p, "").unwrap();
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::Parse { message, .. } if message.contains("empty")),
+            line: Some(1),
+            good_loads: true,
+        },
+        Case {
+            name: "not UTF-8",
+            plant: |f| {
+                let p = f.victim_path();
+                fs::write(&p, [0xff, 0xfe, 0x28, 0x00, 0x66, 0x00]).unwrap();
+                p
+            },
+            expect: |k| *k == ProblemKind::NotText,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "newer format version",
+            plant: |f| {
+                let p = f.victim_path();
+                replace_in(&p, "format: 1,", "format: 99,");
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::NewerFormat { found: 99, supported: 1 }),
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "missing format",
+            plant: |f| {
+                let p = f.victim_path();
+                replace_in(&p, "format: 1,", "");
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::Parse { message, .. } if message.contains("format")),
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "missing id",
+            plant: |f| {
+                let p = f.victim_path();
+                let text = fs::read_to_string(&p).unwrap();
+                let kept: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("id:")).collect();
+                fs::write(&p, kept.join("\n")).unwrap();
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::Parse { message, .. } if message.contains("id")),
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "wrong type",
+            plant: |f| {
+                let p = f.victim_path();
+                replace_in(&p, "name: \"Create invoice\"", "name: 42");
+                p
+            },
+            expect: parse_error,
+            line: Some(5),
+            good_loads: true,
+        },
+        Case {
+            name: "syntax error",
+            plant: |f| {
+                let p = f.victim_path();
+                replace_in(&p, "method: \"POST\",", "method: \"POST\" \"again\",");
+                p
+            },
+            expect: parse_error,
+            line: Some(6),
+            good_loads: true,
+        },
+        Case {
+            name: "trailing garbage",
+            plant: |f| {
+                let p = f.victim_path();
+                let mut text = fs::read_to_string(&p).unwrap();
+                text.push_str("\n(leftover: true)\n");
+                fs::write(&p, text).unwrap();
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "wrong kind of entity in a request file",
+            plant: |f| {
+                let p = f.victim_path();
+                let folder = fs::read_to_string(f.path(Place::Folder(f.folder))).unwrap();
+                fs::write(&p, folder).unwrap();
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::Parse { message, .. } if message.contains("request")),
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "invalid uuid",
+            plant: |f| {
+                let p = f.victim_path();
+                replace_in(&p, &f.victim.to_string(), "not-a-uuid");
+                p
+            },
+            expect: parse_error,
+            line: Some(4),
+            good_loads: true,
+        },
+        Case {
+            name: "unknown enum variant",
+            plant: |f| {
+                let p = f.good_path_sibling("broken-auth.request.ron");
+                let mut r = Request::new("Broken auth");
+                r.auth = Auth::Bearer { token: "x".into() };
+                let text = localpost::storage::document::to_text(&r).unwrap().replace("Bearer(", "Kerberos(");
+                fs::write(&p, text).unwrap();
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "duplicate id",
+            plant: |f| {
+                let p = f.good_path_sibling("zz-copy.request.ron");
+                fs::copy(f.path(Place::Request(f.good)), &p).unwrap();
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::DuplicateId { .. }),
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "broken folder file",
+            plant: |f| {
+                let p = f.path(Place::Folder(f.folder));
+                replace_in(&p, "folder: (", "folder: [");
+                p
+            },
+            expect: parse_error,
+            line: Some(3),
+            good_loads: false,
+        },
+        Case {
+            name: "folder without folder.ron",
+            plant: |f| {
+                let p = f.path(Place::Folder(f.folder));
+                fs::remove_file(&p).unwrap();
+                p.parent().unwrap().to_owned()
+            },
+            expect: |k| *k == ProblemKind::MissingFolderFile,
+            line: None,
+            good_loads: false,
+        },
+        Case {
+            name: "broken collection file",
+            plant: |f| {
+                let p = f.path(Place::Collection(f.collection));
+                fs::write(&p, "(format: 1, collection: (name: \"no id\"))").unwrap();
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: false,
+        },
+        Case {
+            name: "broken workspace file",
+            plant: |f| {
+                let p = f.path(Place::Workspace(f.ws));
+                replace_in(&p, "workspace: (", "workspace: (\n        id: 7,");
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: false,
+        },
+        Case {
+            name: "broken environment",
+            plant: |f| {
+                let p = f.path(Place::Environment(f.env));
+                replace_in(&p, "variables: [", "variables: [[");
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "broken header preset",
+            plant: |f| {
+                let dir = f.path(Place::Workspace(f.ws)).parent().unwrap().join("header-presets");
+                let p = fs::read_dir(dir).unwrap().next().unwrap().unwrap().path();
+                replace_in(&p, "headers: [", "headers: {");
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "broken globals",
+            plant: |f| {
+                let p = f.path(Place::Globals(f.ws));
+                replace_in(&p, "key: \"region\"", "key: region");
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "a file where a folder is expected",
+            plant: |f| {
+                let env_dir = f.path(Place::Environment(f.env)).parent().unwrap().to_owned();
+                let ws_dir = env_dir.parent().unwrap();
+                let p = ws_dir.join("header-presets");
+                fs::remove_dir_all(&p).unwrap();
+                fs::write(&p, "not a folder").unwrap();
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::WrongKind { expected: "folder" }),
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "a folder where a file is expected",
+            plant: |f| {
+                let p = f.good_path_sibling("odd.request.ron");
+                fs::create_dir(&p).unwrap();
+                fs::write(p.join("inner.txt"), "keep me").unwrap();
+                p
+            },
+            expect: |k| matches!(k, ProblemKind::WrongKind { expected: "file" }),
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "broken secrets file",
+            plant: |f| {
+                let p = f.dir.path().join("secrets.ron");
+                replace_in(&p, "values: {", "values: [");
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+        Case {
+            name: "deeply nested garbage",
+            plant: |f| {
+                let p = f.victim_path();
+                fs::write(&p, format!("(format: 1, request: {}", "[".repeat(100_000))).unwrap();
+                p
+            },
+            expect: parse_error,
+            line: None,
+            good_loads: true,
+        },
+    ]
+}
+
+impl Fixture {
+    fn good_path_sibling(&self, name: &str) -> PathBuf {
+        self.path(Place::Request(self.good)).parent().unwrap().join(name)
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_broken_file_is_reported_and_the_rest_loads() {
+    let cases = cases();
+    assert!(cases.len() >= 20, "the suite covers at least 20 distinct broken files");
+    for case in cases {
+        let fixture = Fixture::new();
+        let broken = (case.plant)(&fixture);
+        let broken_bytes = if broken.is_file() { Some(fs::read(&broken).unwrap()) } else { None };
+
+        let mut opened =
+            Store::open(fixture.dir.path()).unwrap_or_else(|e| panic!("{}: open failed: {e}", case.name));
+        let problem = opened
+            .report
+            .problems
+            .iter()
+            .find(|p| p.path == broken && p.severity() == Severity::Error)
+            .unwrap_or_else(|| {
+                panic!("{}: no error for {}; got {:#?}", case.name, broken.display(), opened.report.problems)
+            });
+        assert!((case.expect)(&problem.kind), "{}: unexpected report {problem}", case.name);
+        if let Some(line) = case.line {
+            let ProblemKind::Parse { line: got, column, .. } = problem.kind else {
+                panic!("{}: {problem}", case.name)
+            };
+            assert_eq!(got, line, "{}: {problem}", case.name);
+            assert!(column > 0);
+        }
+        let shown = problem.to_string();
+        assert!(
+            shown.contains(&broken.display().to_string()),
+            "{}: message names the file: {shown}",
+            case.name
+        );
+
+        let loaded = opened.library.workspaces.values().find_map(|w| w.requests.get(&fixture.good));
+        assert_eq!(loaded.is_some(), case.good_loads, "{}: good request loaded?", case.name);
+
+        // Saving everything that did load never touches the broken file.
+        let before = snapshot(fixture.dir.path());
+        let library = opened.library.clone();
+        for ws in library.workspaces.values() {
+            let _ = opened.store.save_workspace(&ws.workspace);
+            for c in ws.collections.values() {
+                let _ = opened.store.save_collection(ws.id(), c);
+            }
+            for (id, r) in &ws.requests {
+                if let Some(parent) = ws.parent_of(ItemId::Request(*id)) {
+                    opened.store.save_request(parent, r).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+                }
+            }
+            for e in ws.environments.values() {
+                let _ = opened.store.save_environment(ws.id(), e);
+            }
+            let _ = opened.store.save_globals(ws.id(), &ws.globals);
+        }
+        if let Some(bytes) = &broken_bytes {
+            assert_eq!(&fs::read(&broken).unwrap(), bytes, "{}: broken file was overwritten", case.name);
+        }
+        let after = snapshot(fixture.dir.path());
+        for (path, bytes) in &before {
+            if path == &broken || path.starts_with(&broken) {
+                let now = after.iter().find(|(p, _)| p == path).map(|(_, b)| b);
+                assert_eq!(now, Some(bytes), "{}: {} changed", case.name, path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn writing_over_a_broken_file_is_refused_with_its_reason() {
+    let fixture = Fixture::new();
+    let path = fixture.victim_path();
+    fs::write(&path, "(format: 1, request: (").unwrap();
+    let mut opened = Store::open(fixture.dir.path()).unwrap();
+    // A request created with a colliding name gets a fresh file instead.
+    let twin = Request::new("Create invoice");
+    opened.store.save_request(ParentId::Folder(fixture.folder), &twin).unwrap();
+    let twin_path = opened.store.path_of(Place::Request(twin.id)).unwrap();
+    assert_ne!(twin_path, path);
+    assert_eq!(fs::read_to_string(&path).unwrap(), "(format: 1, request: (");
+
+    // The secrets file is never rewritten while broken: saving a secret fails and says why.
+    let secrets = fixture.dir.path().join("secrets.ron");
+    fs::write(&secrets, "garbage").unwrap();
+    let mut opened = Store::open(fixture.dir.path()).unwrap();
+    let mut env = opened.library.workspaces[&fixture.ws].environments[&fixture.env].clone();
+    env.variables[1].value = "new".into();
+    let err = opened.store.save_environment(fixture.ws, &env).unwrap_err();
+    assert!(matches!(err, StoreError::Broken { .. }), "{err}");
+    assert!(err.to_string().contains("secrets.ron"), "{err}");
+    assert_eq!(fs::read_to_string(&secrets).unwrap(), "garbage");
+}
+
+#[test]
+fn unknown_fields_load_with_a_warning() {
+    let fixture = Fixture::new();
+    let path = fixture.victim_path();
+    replace_in(&path, "name: \"Create invoice\",", "name: \"Create invoice\",\n        colour: \"teal\",");
+    let opened = Store::open(fixture.dir.path()).unwrap();
+    let ws = &opened.library.workspaces[&fixture.ws];
+    assert_eq!(ws.requests[&fixture.victim].name, "Create invoice");
+    let problem = opened.report.problems.iter().find(|p| p.path == path).unwrap();
+    assert_eq!(problem.kind, ProblemKind::UnknownFields(vec!["request.colour".into()]));
+    assert_eq!(problem.severity(), Severity::Warning);
+}
+
+#[test]
+fn orders_are_reconciled_with_what_is_there() {
+    let fixture = Fixture::new();
+    let folder_file = fixture.path(Place::Folder(fixture.folder));
+    let ghost = RequestId::new();
+    // The order lists a child that does not exist, lists one twice and forgets another.
+    let text = fs::read_to_string(&folder_file).unwrap();
+    let good = format!("Request(\"{}\")", fixture.good);
+    let victim = format!("Request(\"{}\")", fixture.victim);
+    let text = text.replace(&format!("{victim},"), &format!("Request(\"{ghost}\"), {good},"));
+    fs::write(&folder_file, text).unwrap();
+    let opened = Store::open(fixture.dir.path()).unwrap();
+    let kinds: Vec<_> =
+        opened.report.problems.iter().filter(|p| p.path == folder_file).map(|p| p.kind.clone()).collect();
+    assert!(kinds.contains(&ProblemKind::MissingChild { id: ghost.to_string() }), "{kinds:?}");
+    assert!(kinds.contains(&ProblemKind::ListedTwice { id: fixture.good.to_string() }), "{kinds:?}");
+    assert!(kinds.contains(&ProblemKind::Unlisted { id: fixture.victim.to_string() }), "{kinds:?}");
+    let children = &opened.library.workspaces[&fixture.ws].folders[&fixture.folder].children;
+    // Listed ones first (the ghost kept, so nothing is lost), the unlisted one last.
+    assert_eq!(
+        children,
+        &vec![ItemId::Request(fixture.good), ItemId::Request(ghost), ItemId::Request(fixture.victim)]
+    );
+}
+
+#[test]
+fn opening_a_file_instead_of_a_folder_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    fs::write(&file, "x").unwrap();
+    let err = Store::open(&file).unwrap_err();
+    assert!(err.to_string().contains("not a folder") && err.to_string().contains("data"), "{err}");
+}
