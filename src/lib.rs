@@ -4,7 +4,9 @@
 //! Layers, data flowing one way (see each module's doc):
 //! [`model`] plain data; [`storage`] the data folder.
 
+pub mod app;
 pub mod cli;
 pub mod interop;
 pub mod model;
 pub mod storage;
+pub mod ui;

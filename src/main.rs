@@ -1,15 +1,38 @@
 //! The `localpost` binary: the desktop app, or a subcommand on the data folder.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::Parser as _;
+use localpost::app::{App, AppOptions};
 use localpost::cli::{self, Cli};
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
     if let Some(code) = cli::run(&cli) {
         return code;
     }
-    println!("Localpost would open its window on the data folder {}", cli.data_dir().display());
-    ExitCode::SUCCESS
+    let options =
+        AppOptions { data_dir: cli.data_dir(), exit_after_first_frame: cli.exit_after_first_frame, started };
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Localpost")
+            .with_app_id("localpost")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 480.0]),
+        ..eframe::NativeOptions::default()
+    };
+    let result = eframe::run_native(
+        "Localpost",
+        native,
+        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("localpost: cannot open the window: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

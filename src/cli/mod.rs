@@ -22,6 +22,11 @@ pub struct Cli {
     #[arg(long, global = true, env = storage::DATA_DIR_ENV, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Start-up benchmark: exit after the first frame that shows the collection tree, printing
+    /// `first_frame_ms=N`.
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -177,6 +177,30 @@ impl WorkspaceData {
         }
     }
 
+    /// Every folder and request under `parent`, at any depth.
+    pub fn descendants(&self, parent: ParentId) -> (Vec<FolderId>, Vec<RequestId>) {
+        let mut folders = Vec::new();
+        let mut requests = Vec::new();
+        let mut stack = vec![parent];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(p) = stack.pop() {
+            if !seen.insert(p) {
+                continue;
+            }
+            for child in self.children(p).into_iter().flatten() {
+                match *child {
+                    ItemId::Folder(f) if self.folders.contains_key(&f) => {
+                        folders.push(f);
+                        stack.push(ParentId::Folder(f));
+                    }
+                    ItemId::Request(r) if self.requests.contains_key(&r) => requests.push(r),
+                    _ => {}
+                }
+            }
+        }
+        (folders, requests)
+    }
+
     /// The display name of a parent.
     pub fn parent_name(&self, parent: ParentId) -> Option<&str> {
         match parent {

@@ -375,6 +375,18 @@ impl Store {
         self.write_doc(&self.workspace_dir(ws)?.join(COOKIES_FILE), jar)
     }
 
+    /// Reads one of the app's own files at the top of the data folder (see [`APP_FILES`]).
+    pub fn load_app_file<T: Document + Default>(&mut self, file_name: &str) -> (T, Option<Problem>) {
+        let path = self.root.join(file_name);
+        self.load_optional(&path, None)
+    }
+
+    /// Writes one of the app's own files at the top of the data folder.
+    pub fn save_app_file<T: Document>(&self, file_name: &str, value: &T) -> Result<(), StoreError> {
+        debug_assert!(APP_FILES.contains(&file_name), "{file_name} is not an app file");
+        self.write_doc(&self.root.join(file_name), value)
+    }
+
     fn load_optional<T: Document + Default>(
         &mut self,
         path: &Path,

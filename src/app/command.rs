@@ -1,0 +1,208 @@
+//! Everything a user can ask the app to do. Widgets return these; [`super::App::apply`] is the
+//! one place they take effect. [`Action`]s are the parameterless ones: the same list drives the
+//! menus, the keyboard shortcuts and the command palette.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::model::*;
+
+use super::state::{TabId, Target};
+
+/// A global action with a name and maybe a shortcut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    NewRequest,
+    NewCollection,
+    NewEnvironment,
+    Save,
+    SaveAs,
+    Send,
+    Cancel,
+    CloseTab,
+    FocusUrl,
+    QuickOpen,
+    CommandPalette,
+    ShowCollections,
+    ShowEnvironments,
+    ShowHistory,
+    ShowPresets,
+    OpenGlobals,
+    ToggleTheme,
+    ZoomIn,
+    ZoomOut,
+}
+
+impl Action {
+    pub const ALL: [Action; 19] = [
+        Action::NewRequest,
+        Action::NewCollection,
+        Action::NewEnvironment,
+        Action::Save,
+        Action::SaveAs,
+        Action::Send,
+        Action::Cancel,
+        Action::CloseTab,
+        Action::FocusUrl,
+        Action::QuickOpen,
+        Action::CommandPalette,
+        Action::ShowCollections,
+        Action::ShowEnvironments,
+        Action::ShowHistory,
+        Action::ShowPresets,
+        Action::OpenGlobals,
+        Action::ToggleTheme,
+        Action::ZoomIn,
+        Action::ZoomOut,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::NewRequest => "New request",
+            Action::NewCollection => "New collection",
+            Action::NewEnvironment => "New environment",
+            Action::Save => "Save",
+            Action::SaveAs => "Save as…",
+            Action::Send => "Send",
+            Action::Cancel => "Cancel request",
+            Action::CloseTab => "Close tab",
+            Action::FocusUrl => "Focus URL",
+            Action::QuickOpen => "Quick open request…",
+            Action::CommandPalette => "Command palette…",
+            Action::ShowCollections => "Show collections",
+            Action::ShowEnvironments => "Show environments",
+            Action::ShowHistory => "Show history",
+            Action::ShowPresets => "Show header presets",
+            Action::OpenGlobals => "Edit globals",
+            Action::ToggleTheme => "Toggle light/dark theme",
+            Action::ZoomIn => "Larger text",
+            Action::ZoomOut => "Smaller text",
+        }
+    }
+
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        let cmd = Modifiers::COMMAND;
+        let cmd_shift = Modifiers::COMMAND | Modifiers::SHIFT;
+        Some(match self {
+            Action::NewRequest => KeyboardShortcut::new(cmd, Key::T),
+            Action::Save => KeyboardShortcut::new(cmd, Key::S),
+            Action::SaveAs => KeyboardShortcut::new(cmd_shift, Key::S),
+            Action::Send => KeyboardShortcut::new(cmd, Key::Enter),
+            Action::Cancel => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
+            Action::CloseTab => KeyboardShortcut::new(cmd, Key::W),
+            Action::FocusUrl => KeyboardShortcut::new(cmd, Key::L),
+            Action::QuickOpen => KeyboardShortcut::new(cmd, Key::K),
+            Action::CommandPalette => KeyboardShortcut::new(cmd_shift, Key::P),
+            Action::ZoomIn => KeyboardShortcut::new(cmd, Key::Plus),
+            Action::ZoomOut => KeyboardShortcut::new(cmd, Key::Minus),
+            _ => return None,
+        })
+    }
+
+    /// "New request (Ctrl+T)" for tooltips and menus.
+    pub fn with_shortcut(self, ctx: &egui::Context) -> String {
+        match self.shortcut() {
+            Some(s) => format!("{} ({})", self.label(), ctx.format_shortcut(&s)),
+            None => self.label().to_owned(),
+        }
+    }
+}
+
+/// A file path field of a request body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileField {
+    Binary,
+    MultipartPart(usize),
+}
+
+/// A request from the UI to change something.
+#[derive(Clone, Debug)]
+pub enum Command {
+    Action(Action),
+
+    SwitchWorkspace(WorkspaceId),
+    CreateWorkspace(String),
+    RenameWorkspace(WorkspaceId, String),
+    /// Asks for confirmation first.
+    DeleteWorkspace(WorkspaceId),
+    DeleteWorkspaceConfirmed(WorkspaceId),
+
+    NewFolder(ParentId),
+    NewRequestIn(ParentId),
+    Rename(Target, String),
+    Duplicate(Target),
+    /// Asks for confirmation first.
+    Delete(Target),
+    DeleteConfirmed(Target),
+    /// Moves an item into `to` at position `index` of its children.
+    Move {
+        item: ItemId,
+        to: ParentId,
+        index: usize,
+    },
+    /// Starts renaming in place.
+    StartRename(Target),
+    RenameTyping(String),
+    CancelRename,
+    ToggleExpanded(ParentId),
+
+    OpenRequest(RequestId),
+    OpenTarget(Target),
+    SelectTab(TabId),
+    /// Asks to save, discard or cancel when the tab has unsaved edits.
+    CloseTab(TabId),
+    CloseTabDiscard(TabId),
+    SaveTab(TabId),
+    SaveTabThenClose(TabId),
+    SaveAs {
+        tab: TabId,
+        parent: ParentId,
+        name: String,
+    },
+    Send(TabId),
+    Cancel(TabId),
+    /// Replaces a tab's request with one parsed from a pasted cURL command.
+    PasteCurl {
+        tab: TabId,
+        text: String,
+    },
+    /// Opens a file dialog for a file field of a request (the path field stays as the fallback).
+    PickFile {
+        tab: TabId,
+        field: FileField,
+    },
+
+    SelectEnvironment(Option<EnvironmentId>),
+    /// The environment, globals or preset was edited in place; save it.
+    EnvironmentEdited(EnvironmentId),
+    GlobalsEdited,
+    PresetEdited(PresetId),
+    InsertPreset {
+        tab: TabId,
+        preset: PresetId,
+    },
+    NewPreset,
+
+    OpenHistory(HistoryId),
+    /// Asks for confirmation first.
+    ClearHistory,
+    ClearHistoryConfirmed,
+    ReloadHistory,
+
+    SaveResponseAsExample(TabId),
+    /// A request draft was edited in place: refresh its unsaved marker.
+    DraftEdited(TabId),
+    /// A collection's or folder's overview was edited in place; save it.
+    ContainerEdited(ParentId),
+    SetTheme(Theme),
+    /// Asks where, then writes the whole body to a file.
+    SaveResponseBody(TabId),
+    BrowseSavePath,
+    WriteResponseBody {
+        tab: TabId,
+        path: String,
+    },
+    CopyToClipboard(String),
+    DismissNotice,
+    DismissSaveError,
+    CloseModal,
+}

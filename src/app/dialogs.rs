@@ -1,0 +1,116 @@
+//! File dialogs (rfd) and the file work they lead to, off the UI thread. Where no native dialog
+//! can open (no desktop portal, headless), the path fields beside every "Browse…" button are the
+//! way in; a dialog that fails just leaves them as they are.
+
+use std::path::PathBuf;
+
+use poll_promise::Promise;
+
+use super::App;
+use super::command::FileField;
+use super::state::{Modal, Tab, TabId};
+
+/// Dialogs and file writes in progress.
+#[derive(Default)]
+pub struct Dialogs {
+    pick: Option<(TabId, FileField, Promise<Option<PathBuf>>)>,
+    save_path: Option<Promise<Option<PathBuf>>>,
+    write: Option<Promise<Result<String, String>>>,
+}
+
+fn spawn_dialog(
+    ctx: &egui::Context,
+    build: impl FnOnce() -> Option<PathBuf> + Send + 'static,
+) -> Promise<Option<PathBuf>> {
+    let ctx = ctx.clone();
+    Promise::spawn_thread("file-dialog", move || {
+        let path = build();
+        ctx.request_repaint();
+        path
+    })
+}
+
+impl App {
+    pub(super) fn pick_file(&mut self, ctx: &egui::Context, tab: TabId, field: FileField) {
+        let promise =
+            spawn_dialog(ctx, || rfd::FileDialog::new().set_title("Choose a file to send").pick_file());
+        self.dialogs.pick = Some((tab, field, promise));
+    }
+
+    pub(super) fn save_response_body(&mut self, tab: TabId) {
+        let Some(r) = self.state.tab(tab).and_then(Tab::request) else { return };
+        if r.response.is_none() {
+            return;
+        }
+        let suggested = self.state.data_dir.parent().map(|p| p.join("response.txt")).unwrap_or_default();
+        let home = directories::UserDirs::new()
+            .map(|d| d.download_dir().unwrap_or(d.home_dir()).join("response-body"))
+            .unwrap_or(suggested);
+        self.state.modal = Some(Modal::SaveBody { tab, path: home.display().to_string() });
+    }
+
+    pub(super) fn browse_save_path(&mut self, ctx: &egui::Context) {
+        self.dialogs.save_path = Some(spawn_dialog(ctx, || {
+            rfd::FileDialog::new().set_title("Save the response body").save_file()
+        }));
+    }
+
+    pub(super) fn write_body(&mut self, ctx: &egui::Context, tab: TabId, path: String) {
+        let Some(response) = self.state.tab(tab).and_then(Tab::request).and_then(|r| r.response.as_ref())
+        else {
+            return;
+        };
+        let body = response.body.clone();
+        self.state.modal = None;
+        let ctx = ctx.clone();
+        self.dialogs.write = Some(Promise::spawn_thread("save-body", move || {
+            let path = PathBuf::from(path.trim());
+            let result = std::fs::write(&path, &body)
+                .map(|()| format!("Saved {} bytes to {}", body.len(), path.display()))
+                .map_err(|e| format!("Could not save the body to {}: {e}", path.display()));
+            ctx.request_repaint();
+            result
+        }));
+    }
+
+    pub(super) fn poll_dialogs(&mut self) {
+        if let Some((tab, field, promise)) = self.dialogs.pick.take() {
+            match promise.try_take() {
+                Ok(Some(path)) => {
+                    let path = path.display().to_string();
+                    if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
+                        match field {
+                            FileField::Binary => r.draft.body.binary_path = path,
+                            FileField::MultipartPart(i) => {
+                                if let Some(part) = r.draft.body.multipart.get_mut(i) {
+                                    part.kind = crate::model::FormPartKind::File(path);
+                                }
+                            }
+                        }
+                    }
+                    self.state.refresh_dirty(tab);
+                }
+                Ok(None) => {}
+                Err(promise) => self.dialogs.pick = Some((tab, field, promise)),
+            }
+        }
+        if let Some(promise) = self.dialogs.save_path.take() {
+            match promise.try_take() {
+                Ok(Some(chosen)) => {
+                    if let Some(Modal::SaveBody { path, .. }) = &mut self.state.modal {
+                        *path = chosen.display().to_string();
+                    }
+                }
+                Ok(None) => {}
+                Err(promise) => self.dialogs.save_path = Some(promise),
+            }
+        }
+        if let Some(promise) = self.dialogs.write.take() {
+            match promise.try_take() {
+                Ok(Ok(message)) => self.state.notify(message),
+                Ok(Err(message)) => self.state.error(message),
+                Err(promise) => self.dialogs.write = Some(promise),
+            }
+        }
+    }
+}

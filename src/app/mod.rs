@@ -1,0 +1,365 @@
+//! The application: owns the state, the background writer, the engine and the tasks in flight.
+//! `impl eframe::App` is a thin forwarder: poll background work, draw ([`crate::ui`]), then apply
+//! the commands the UI returned ([`apply`]), the one place where state changes.
+
+mod apply;
+pub mod body;
+pub mod command;
+mod dialogs;
+pub mod response;
+pub mod send;
+pub mod session;
+pub mod state;
+pub mod writer;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use poll_promise::Promise;
+
+use crate::model::*;
+use crate::storage::{Problem, Store, history};
+
+use self::command::{Action, Command};
+use self::session::{SESSION_FILE, Session, SessionTab};
+use self::state::{AppState, RequestTab, Tab, TabKind};
+use self::writer::{SaveState, WriteJob, Writer};
+
+/// How the app was started.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    pub data_dir: PathBuf,
+    /// For the start-up benchmark: print `first_frame_ms=N` after the first frame that shows
+    /// the collection tree, then exit.
+    pub exit_after_first_frame: bool,
+    pub started: Instant,
+}
+
+/// What the UI shows besides the state.
+pub struct UiStatus {
+    pub save: SaveState,
+    /// The data folder is still being read.
+    pub loading: bool,
+    /// The data folder could not be opened at all.
+    pub load_error: Option<String>,
+}
+
+/// What a frame's UI reports back.
+#[derive(Default)]
+pub struct UiOutput {
+    pub commands: Vec<Command>,
+    /// Rows of the collection tree drawn this frame.
+    pub tree_rows: usize,
+}
+
+struct Loaded {
+    store: Store,
+    library: Library,
+    problems: Vec<Problem>,
+    settings: Settings,
+    session: Session,
+}
+
+pub struct App {
+    pub state: AppState,
+    options: AppOptions,
+    loading: Option<Promise<Result<Loaded, String>>>,
+    load_error: Option<String>,
+    writer: Option<Writer>,
+    history_loading: Option<Promise<Vec<HistoryEntry>>>,
+    /// When the open tabs last changed and have not been written yet.
+    session_changed: Option<Instant>,
+    last_session: Option<Session>,
+    first_frame_done: bool,
+    applied_zoom: Option<f32>,
+    applied_theme: Option<Theme>,
+    dialogs: dialogs::Dialogs,
+}
+
+impl App {
+    /// Starts reading the data folder in the background; the window shows "Loading" until then.
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+        egui_extras::install_image_loaders(ctx);
+        crate::ui::theme::install(ctx);
+        let data_dir = options.data_dir.clone();
+        let repaint = ctx.clone();
+        let loading = Promise::spawn_thread("load-data-folder", move || {
+            let result = load(&data_dir);
+            repaint.request_repaint();
+            result
+        });
+        Self {
+            state: AppState::new(options.data_dir.clone()),
+            options,
+            loading: Some(loading),
+            load_error: None,
+            writer: None,
+            history_loading: None,
+            session_changed: None,
+            last_session: None,
+            first_frame_done: false,
+            applied_zoom: None,
+            applied_theme: None,
+            dialogs: dialogs::Dialogs::default(),
+        }
+    }
+
+    /// Waits for the data folder to load (tests and benchmarks; the window never waits).
+    pub fn block_until_loaded(&mut self, ctx: &egui::Context) {
+        if let Some(p) = self.loading.take() {
+            let result = p.block_and_take();
+            self.finish_loading(ctx, result);
+        }
+    }
+
+    pub fn save_state(&self) -> SaveState {
+        self.writer.as_ref().map_or(SaveState::Saved, Writer::state)
+    }
+
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(p) = self.loading.take() {
+            match p.try_take() {
+                Ok(result) => self.finish_loading(ctx, result),
+                Err(p) => self.loading = Some(p),
+            }
+        }
+        if let Some(writer) = &mut self.writer {
+            for failed in writer.poll() {
+                if let Err(e) = failed.result {
+                    self.state.error(format!("Could not save {}: {e}", failed.what));
+                }
+            }
+        }
+        if let Some(p) = self.history_loading.take() {
+            match p.try_take() {
+                Ok(entries) => self.state.history = entries,
+                Err(p) => self.history_loading = Some(p),
+            }
+        }
+        self.poll_sends(ctx);
+        self.poll_dialogs();
+        self.apply_appearance(ctx);
+    }
+
+    fn finish_loading(&mut self, ctx: &egui::Context, result: Result<Loaded, String>) {
+        let loaded = match result {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                self.load_error = Some(e);
+                return;
+            }
+        };
+        let repaint = ctx.clone();
+        self.writer = Some(Writer::spawn(loaded.store, move || repaint.request_repaint()));
+        let state = &mut self.state;
+        state.library = loaded.library;
+        state.problems = loaded.problems;
+        state.settings = loaded.settings;
+        state.active_environment = loaded.session.active_environment.clone();
+        state.workspace = loaded
+            .session
+            .workspace
+            .filter(|id| state.library.workspaces.contains_key(id))
+            .or_else(|| state.library.workspaces.keys().next().copied());
+        restore_tabs(state, &loaded.session);
+        // Expand the first collection so a first start shows something.
+        if let Some(ws) = state.ws()
+            && let Some(c) = ws.collections.keys().next()
+        {
+            let c = ParentId::Collection(*c);
+            state.sidebar.expanded.insert(c);
+        }
+        self.last_session = Some(loaded.session);
+        self.reload_history(ctx);
+    }
+
+    fn reload_history(&mut self, ctx: &egui::Context) {
+        let Some(ws) = self.state.workspace else { return };
+        let Some(writer) = &mut self.writer else { return };
+        let (sender, promise) = Promise::new();
+        let repaint = ctx.clone();
+        writer.submit(WriteJob::Task {
+            what: "reading history".into(),
+            run: Box::new(move |store| {
+                let entries = match store.workspace_dir(ws) {
+                    Ok(dir) => history::load(dir, 1000).0,
+                    Err(_) => Vec::new(),
+                };
+                sender.send(entries);
+                repaint.request_repaint();
+                Ok(())
+            }),
+        });
+        self.history_loading = Some(promise);
+    }
+
+    fn submit(&mut self, job: WriteJob) {
+        match &mut self.writer {
+            Some(writer) => writer.submit(job),
+            None => self.state.error("The data folder is not open; nothing can be saved."),
+        }
+    }
+
+    fn apply_appearance(&mut self, ctx: &egui::Context) {
+        let theme = self.state.settings.theme;
+        if self.applied_theme != Some(theme) {
+            ctx.set_theme(match theme {
+                Theme::System => egui::ThemePreference::System,
+                Theme::Light => egui::ThemePreference::Light,
+                Theme::Dark => egui::ThemePreference::Dark,
+            });
+            self.applied_theme = Some(theme);
+        }
+        let zoom = (self.state.settings.font_size / 13.0).clamp(0.6, 2.5);
+        if self.applied_zoom != Some(zoom) {
+            ctx.set_zoom_factor(zoom);
+            self.applied_zoom = Some(zoom);
+        }
+    }
+
+    /// What should be restored next start; written when it changes, a moment after the last edit.
+    fn session(&self) -> Session {
+        let state = &self.state;
+        let tabs = state
+            .tabs
+            .iter()
+            .map(|t| match &t.kind {
+                TabKind::Request(r) => SessionTab::Request {
+                    workspace: t.workspace,
+                    id: r.draft.id,
+                    parent: r.parent,
+                    draft: r.dirty.then(|| Box::new(r.draft.clone())),
+                },
+                TabKind::Environment(id) => SessionTab::Environment { workspace: t.workspace, id: *id },
+                TabKind::Globals => SessionTab::Globals { workspace: t.workspace },
+                TabKind::Preset(id) => SessionTab::Preset { workspace: t.workspace, id: *id },
+                TabKind::Container(id) => SessionTab::Container { workspace: t.workspace, id: *id },
+            })
+            .collect();
+        Session {
+            workspace: state.workspace,
+            active_environment: state.active_environment.clone(),
+            tabs,
+            active_tab: state.active_tab.and_then(|id| state.tabs.iter().position(|t| t.id == id)),
+        }
+    }
+
+    fn persist_session_if_due(&mut self, ctx: &egui::Context) {
+        if self.writer.is_none() {
+            return;
+        }
+        let session = self.session();
+        if self.last_session.as_ref() == Some(&session) {
+            self.session_changed = None;
+            return;
+        }
+        let since = *self.session_changed.get_or_insert_with(Instant::now);
+        let delay = Duration::from_millis(400);
+        if since.elapsed() >= delay {
+            self.submit(WriteJob::Session(Box::new(session.clone())));
+            self.last_session = Some(session);
+            self.session_changed = None;
+        } else {
+            ctx.request_repaint_after(delay.saturating_sub(since.elapsed()));
+        }
+    }
+
+    fn shortcuts(&self, ctx: &egui::Context, out: &mut Vec<Command>) {
+        ctx.input_mut(|input| {
+            for action in Action::ALL {
+                if let Some(shortcut) = action.shortcut()
+                    && input.consume_shortcut(&shortcut)
+                {
+                    out.push(Command::Action(action));
+                }
+            }
+        });
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        let mut output = UiOutput::default();
+        if self.state.modal.is_none() {
+            self.shortcuts(&ctx, &mut output.commands);
+        }
+        let status = UiStatus {
+            save: self.save_state(),
+            loading: self.loading.is_some(),
+            load_error: self.load_error.clone(),
+        };
+        crate::ui::app_ui(ui, &mut self.state, &status, &mut output);
+        for command in std::mem::take(&mut output.commands) {
+            self.apply(&ctx, command);
+        }
+        self.persist_session_if_due(&ctx);
+        if self.any_in_flight() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        if self.options.exit_after_first_frame && !self.first_frame_done && output.tree_rows > 0 {
+            self.first_frame_done = true;
+            println!("first_frame_ms={}", self.options.started.elapsed().as_millis());
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Write the open tabs now and let queued saves finish before the process ends.
+        if self.writer.is_some() {
+            let session = self.session();
+            if self.last_session.as_ref() != Some(&session) {
+                self.submit(WriteJob::Session(Box::new(session)));
+            }
+        }
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.finish();
+        }
+    }
+}
+
+fn load(data_dir: &std::path::Path) -> Result<Loaded, String> {
+    let opened = Store::open(data_dir).map_err(|e| e.to_string())?;
+    let mut store = opened.store;
+    let mut problems = opened.report.problems;
+    let (settings, p) = store.load_settings();
+    problems.extend(p);
+    let (session, p) = store.load_app_file::<Session>(SESSION_FILE);
+    problems.extend(p);
+    Ok(Loaded { store, library: opened.library, problems, settings, session })
+}
+
+fn restore_tabs(state: &mut AppState, session: &Session) {
+    for tab in &session.tabs {
+        let (workspace, kind) = match tab {
+            SessionTab::Request { workspace, id, parent, draft } => {
+                let saved = state.library.workspaces.get(workspace).and_then(|w| w.requests.get(id));
+                let parent = parent.or_else(|| {
+                    state.library.workspaces.get(workspace).and_then(|w| w.parent_of(ItemId::Request(*id)))
+                });
+                let request = match (draft, saved) {
+                    (Some(draft), _) => (**draft).clone(),
+                    (None, Some(saved)) => saved.clone(),
+                    (None, None) => continue,
+                };
+                (*workspace, TabKind::Request(Box::new(RequestTab::new(request, parent))))
+            }
+            SessionTab::Environment { workspace, id } => (*workspace, TabKind::Environment(*id)),
+            SessionTab::Globals { workspace } => (*workspace, TabKind::Globals),
+            SessionTab::Preset { workspace, id } => (*workspace, TabKind::Preset(*id)),
+            SessionTab::Container { workspace, id } => (*workspace, TabKind::Container(*id)),
+        };
+        if !state.library.workspaces.contains_key(&workspace) {
+            continue;
+        }
+        let id = state.new_tab_id();
+        state.tabs.push(Tab { id, workspace, kind });
+        state.refresh_dirty(id);
+    }
+    state.active_tab = session.active_tab.and_then(|i| state.tabs.get(i)).map(|t| t.id);
+    if state.active_tab.is_none() {
+        state.active_tab =
+            state.tabs.iter().rev().find(|t| Some(t.workspace) == state.workspace).map(|t| t.id);
+    }
+}

@@ -1,0 +1,264 @@
+//! A response as the window shows it: from a live send, from history, or from a saved example.
+//! Body preparation (indexing, pretty-printing, search) runs in the background; the view polls.
+
+use std::sync::Arc;
+
+use poll_promise::Promise;
+use time::OffsetDateTime;
+
+use super::body::{CancelFlag, TextDoc, find_all, looks_like_json, pretty_json};
+use crate::model::{Header, ResponseRecord, SentRequest, find_header};
+
+/// Where a shown response came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseOrigin {
+    Live,
+    History(OffsetDateTime),
+    Example(String),
+}
+
+/// How the body is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyMode {
+    Pretty,
+    Raw,
+    Hex,
+    Preview,
+}
+
+/// What the body is, judged from its `Content-Type` and its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Text,
+    Image,
+    Binary,
+    Empty,
+}
+
+pub struct ResponseView {
+    pub status: u16,
+    pub reason: String,
+    pub http_version: String,
+    pub time_ms: u64,
+    pub size_bytes: u64,
+    pub wire_size_bytes: Option<u64>,
+    pub headers: Vec<Header>,
+    pub body: Arc<[u8]>,
+    /// The body kept (history) was cut; the full one is gone.
+    pub body_truncated: bool,
+    pub sent: SentRequest,
+    /// Each hop of a redirect chain: status and the URL it pointed to.
+    pub redirects: Vec<(u16, String)>,
+    /// Timing phases in milliseconds, in order.
+    pub timing: Vec<(String, f64)>,
+    pub remote_addr: Option<String>,
+    pub origin: ResponseOrigin,
+    pub body_view: BodyView,
+}
+
+impl ResponseView {
+    /// A response kept in history or an example.
+    pub fn from_record(record: &ResponseRecord, sent: SentRequest, origin: ResponseOrigin) -> Self {
+        let body: Arc<[u8]> =
+            record.body.as_ref().map(crate::model::StoredBody::to_bytes).unwrap_or_default().into();
+        let kind = body_kind(&record.headers, &body);
+        Self {
+            status: record.status,
+            reason: record.reason.clone(),
+            http_version: record.http_version.clone(),
+            time_ms: record.time_ms,
+            size_bytes: record.size_bytes,
+            wire_size_bytes: record.wire_size_bytes,
+            headers: record.headers.clone(),
+            body_view: BodyView::new(kind, body.clone()),
+            body,
+            body_truncated: record.body_truncated,
+            sent,
+            redirects: Vec::new(),
+            timing: vec![("Total".into(), record.time_ms as f64)],
+            remote_addr: None,
+            origin,
+        }
+    }
+
+    /// `Set-Cookie` headers, parsed enough to list name, value and attributes.
+    pub fn cookies(&self) -> Vec<(String, String, String)> {
+        self.headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("set-cookie"))
+            .map(|h| {
+                let mut parts = h.value.split(';');
+                let pair = parts.next().unwrap_or_default();
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let attrs: Vec<&str> = parts.map(str::trim).collect();
+                (name.trim().to_owned(), value.trim().to_owned(), attrs.join("; "))
+            })
+            .collect()
+    }
+}
+
+/// Decides how to show a body.
+pub fn body_kind(headers: &[Header], body: &[u8]) -> BodyKind {
+    if body.is_empty() {
+        return BodyKind::Empty;
+    }
+    let content_type = find_header(headers, "content-type").unwrap_or_default().to_ascii_lowercase();
+    if content_type.starts_with("image/") && !content_type.contains("svg") {
+        return BodyKind::Image;
+    }
+    if content_type.contains("json") || looks_like_json(&body[..body.len().min(64)]) {
+        return BodyKind::Json;
+    }
+    let sample = &body[..body.len().min(8192)];
+    let text_like = content_type.starts_with("text/")
+        || content_type.contains("xml")
+        || content_type.contains("javascript")
+        || content_type.contains("html")
+        || content_type.contains("urlencoded");
+    let valid = match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        // A sample may end inside a character.
+        Err(e) => e.valid_up_to() + 4 >= sample.len() && e.error_len().is_none(),
+    };
+    if text_like || (valid && !sample.contains(&0)) { BodyKind::Text } else { BodyKind::Binary }
+}
+
+/// Search state of a body.
+#[derive(Default)]
+pub struct FindState {
+    pub query: String,
+    pub open: bool,
+    searched: String,
+    pending: Option<Promise<Vec<usize>>>,
+    pub matches: Arc<Vec<usize>>,
+    pub current: usize,
+    /// A row to bring into view on the next frame.
+    pub scroll_to_row: Option<usize>,
+}
+
+impl FindState {
+    pub fn is_searching(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub fn next(&mut self, forward: bool) {
+        if self.matches.is_empty() {
+            return;
+        }
+        let n = self.matches.len();
+        self.current = if forward { (self.current + 1) % n } else { (self.current + n - 1) % n };
+    }
+}
+
+/// The body's display state: prepared text (raw and pretty), the mode, and find.
+pub struct BodyView {
+    pub kind: BodyKind,
+    pub mode: BodyMode,
+    body: Arc<[u8]>,
+    raw: Option<Promise<Arc<TextDoc>>>,
+    pretty: Option<Promise<Arc<TextDoc>>>,
+    pub find: FindState,
+    cancel: CancelFlag,
+}
+
+/// Results (matches) are capped so a search for "a" in 200 MB stays bounded.
+pub const MAX_MATCHES: usize = 100_000;
+
+impl BodyView {
+    pub fn new(kind: BodyKind, body: Arc<[u8]>) -> Self {
+        let mode = match kind {
+            BodyKind::Json => BodyMode::Pretty,
+            BodyKind::Image => BodyMode::Preview,
+            BodyKind::Binary => BodyMode::Hex,
+            BodyKind::Text | BodyKind::Empty => BodyMode::Raw,
+        };
+        Self {
+            kind,
+            mode,
+            body,
+            raw: None,
+            pretty: None,
+            find: FindState::default(),
+            cancel: CancelFlag::default(),
+        }
+    }
+
+    pub fn bytes(&self) -> &Arc<[u8]> {
+        &self.body
+    }
+
+    /// The text document for the current mode, started in the background on first use.
+    /// `None` while it is being prepared (or for hex/preview).
+    pub fn doc(&mut self, ctx: &egui::Context) -> Option<Arc<TextDoc>> {
+        let pretty = self.mode == BodyMode::Pretty && self.kind == BodyKind::Json;
+        if !matches!(self.mode, BodyMode::Pretty | BodyMode::Raw) {
+            return None;
+        }
+        let slot = if pretty { &mut self.pretty } else { &mut self.raw };
+        let promise = slot.get_or_insert_with(|| {
+            let body = self.body.clone();
+            let cancel = self.cancel.clone();
+            let ctx = ctx.clone();
+            Promise::spawn_thread("body-index", move || {
+                let text = String::from_utf8_lossy(&body).into_owned();
+                let text = if pretty { pretty_json(&text, &cancel.0).unwrap_or(text) } else { text };
+                let doc = Arc::new(TextDoc::new(text));
+                ctx.request_repaint();
+                doc
+            })
+        });
+        promise.ready().cloned()
+    }
+
+    /// Starts (or restarts) a search for the query over the current document.
+    pub fn search(&mut self, ctx: &egui::Context) {
+        let Some(doc) = self.doc(ctx) else { return };
+        if self.find.query == self.find.searched
+            && (self.find.pending.is_some() || !self.find.matches.is_empty())
+        {
+            return;
+        }
+        self.find.searched = self.find.query.clone();
+        let query = self.find.query.clone();
+        let cancel = self.cancel.clone();
+        let ctx = ctx.clone();
+        self.find.pending = Some(Promise::spawn_thread("body-find", move || {
+            let found = find_all(&doc.text, &query, MAX_MATCHES, &cancel.0);
+            ctx.request_repaint();
+            found
+        }));
+    }
+
+    /// Picks up a finished search.
+    pub fn poll_find(&mut self, doc: &TextDoc) {
+        if let Some(p) = self.find.pending.take() {
+            match p.try_take() {
+                Ok(matches) => {
+                    self.find.matches = Arc::new(matches);
+                    self.find.current = 0;
+                    self.find.scroll_to_row = self.find.matches.first().map(|&m| doc.row_of(m));
+                }
+                Err(p) => self.find.pending = Some(p),
+            }
+        }
+    }
+
+    /// The mode changed: results refer to another text.
+    pub fn reset_find(&mut self) {
+        self.find.matches = Arc::new(Vec::new());
+        self.find.searched.clear();
+        self.find.pending = None;
+    }
+
+    pub fn is_busy(&self) -> bool {
+        let busy = |p: &Option<Promise<Arc<TextDoc>>>| p.as_ref().is_some_and(|p| p.ready().is_none());
+        busy(&self.raw) || busy(&self.pretty) || self.find.pending.is_some()
+    }
+}
+
+impl Drop for BodyView {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}

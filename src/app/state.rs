@@ -1,0 +1,290 @@
+//! The app's state: what is loaded, what is open, what the user is in the middle of.
+//! Persisted parts go through [`super::writer`]; transient parts (responses in flight, modals,
+//! caches) live only here.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+
+use crate::model::*;
+use crate::storage::Problem;
+
+use super::response::ResponseView;
+
+/// A tab's identity for the current run of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TabId(pub u64);
+
+/// Something in the sidebar that can be renamed, duplicated, deleted or opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Workspace(WorkspaceId),
+    Collection(CollectionId),
+    Folder(FolderId),
+    Request(RequestId),
+    Environment(EnvironmentId),
+    Preset(PresetId),
+}
+
+impl From<ItemId> for Target {
+    fn from(item: ItemId) -> Self {
+        match item {
+            ItemId::Folder(id) => Target::Folder(id),
+            ItemId::Request(id) => Target::Request(id),
+        }
+    }
+}
+
+impl From<ParentId> for Target {
+    fn from(p: ParentId) -> Self {
+        match p {
+            ParentId::Collection(id) => Target::Collection(id),
+            ParentId::Folder(id) => Target::Folder(id),
+        }
+    }
+}
+
+/// The request editor's sections.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EditorSection {
+    #[default]
+    Params,
+    PathVariables,
+    Headers,
+    Body,
+    Auth,
+    Settings,
+    Description,
+}
+
+/// The response panel's sections.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ResponseSection {
+    #[default]
+    Body,
+    Headers,
+    Cookies,
+    Timeline,
+}
+
+/// Which table of a request is in bulk-edit (text) mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KvTable {
+    Params,
+    PathVariables,
+    Headers,
+    UrlEncoded,
+}
+
+/// An open request: the draft being edited and the last response.
+pub struct RequestTab {
+    /// Where it is saved; `None` for a request that was never saved.
+    pub parent: Option<ParentId>,
+    pub draft: Request,
+    pub dirty: bool,
+    pub section: EditorSection,
+    pub response_section: ResponseSection,
+    pub response: Option<ResponseView>,
+    pub in_flight: Option<super::send::InFlight>,
+    /// The last failure to send (unresolved variables, transport error), shown in the response area.
+    pub error: Option<String>,
+    pub bulk: HashSet<KvTable>,
+    pub bulk_text: IndexMap<u8, String>,
+    /// The custom method being typed, when "Custom…" is picked.
+    pub custom_method: Option<String>,
+}
+
+impl RequestTab {
+    pub fn new(draft: Request, parent: Option<ParentId>) -> Self {
+        Self {
+            parent,
+            draft,
+            dirty: false,
+            section: EditorSection::default(),
+            response_section: ResponseSection::default(),
+            response: None,
+            in_flight: None,
+            error: None,
+            bulk: HashSet::new(),
+            bulk_text: IndexMap::new(),
+            custom_method: None,
+        }
+    }
+}
+
+pub enum TabKind {
+    Request(Box<RequestTab>),
+    Environment(EnvironmentId),
+    Globals,
+    Preset(PresetId),
+    /// A collection's or folder's overview: description, auth, variables.
+    Container(ParentId),
+}
+
+pub struct Tab {
+    pub id: TabId,
+    pub workspace: WorkspaceId,
+    pub kind: TabKind,
+}
+
+impl Tab {
+    pub fn request(&self) -> Option<&RequestTab> {
+        match &self.kind {
+            TabKind::Request(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn request_mut(&mut self) -> Option<&mut RequestTab> {
+        match &mut self.kind {
+            TabKind::Request(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Which list the sidebar shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SidebarSection {
+    #[default]
+    Collections,
+    Environments,
+    History,
+    Presets,
+}
+
+#[derive(Default)]
+pub struct SidebarState {
+    pub section: SidebarSection,
+    pub filter: String,
+    pub expanded: HashSet<ParentId>,
+    /// The entry being renamed in place, with the text typed so far.
+    pub renaming: Option<(Target, String)>,
+    pub new_workspace_name: Option<String>,
+}
+
+/// A dialog over the window.
+pub enum Modal {
+    Confirm {
+        title: String,
+        message: String,
+        confirm_label: String,
+        on_confirm: super::command::Command,
+    },
+    /// Closing a tab with unsaved edits.
+    UnsavedTab(TabId),
+    SaveAs {
+        tab: TabId,
+        name: String,
+        parent: Option<ParentId>,
+    },
+    QuickOpen {
+        query: String,
+        selected: usize,
+    },
+    /// Where to write a response body; the path field works without a native dialog.
+    SaveBody {
+        tab: TabId,
+        path: String,
+    },
+    CommandPalette {
+        query: String,
+        selected: usize,
+    },
+}
+
+/// A message shown once at the top of the window.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+pub struct AppState {
+    pub data_dir: PathBuf,
+    pub library: Library,
+    pub workspace: Option<WorkspaceId>,
+    pub active_environment: IndexMap<WorkspaceId, EnvironmentId>,
+    pub tabs: Vec<Tab>,
+    pub active_tab: Option<TabId>,
+    pub next_tab: u64,
+    pub sidebar: SidebarState,
+    pub settings: Settings,
+    /// What loading the data folder reported.
+    pub problems: Vec<Problem>,
+    pub history: Vec<HistoryEntry>,
+    pub modal: Option<Modal>,
+    pub notice: Option<Notice>,
+    /// Set by Ctrl+L; the URL field takes focus on the next frame.
+    pub focus_url: bool,
+}
+
+impl AppState {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            library: Library::default(),
+            workspace: None,
+            active_environment: IndexMap::new(),
+            tabs: Vec::new(),
+            active_tab: None,
+            next_tab: 1,
+            sidebar: SidebarState::default(),
+            settings: Settings::default(),
+            problems: Vec::new(),
+            history: Vec::new(),
+            modal: None,
+            notice: None,
+            focus_url: false,
+        }
+    }
+
+    pub fn ws(&self) -> Option<&WorkspaceData> {
+        self.workspace.and_then(|id| self.library.workspaces.get(&id))
+    }
+
+    pub fn ws_mut(&mut self) -> Option<&mut WorkspaceData> {
+        self.workspace.and_then(|id| self.library.workspaces.get_mut(&id))
+    }
+
+    pub fn environment(&self) -> Option<&Environment> {
+        let ws = self.ws()?;
+        let id = self.active_environment.get(&ws.id())?;
+        ws.environments.get(id)
+    }
+
+    pub fn tab(&self, id: TabId) -> Option<&Tab> {
+        self.tabs.iter().find(|t| t.id == id)
+    }
+
+    pub fn tab_mut(&mut self, id: TabId) -> Option<&mut Tab> {
+        self.tabs.iter_mut().find(|t| t.id == id)
+    }
+
+    pub fn active(&self) -> Option<&Tab> {
+        self.active_tab.and_then(|id| self.tab(id))
+    }
+
+    pub fn new_tab_id(&mut self) -> TabId {
+        self.next_tab += 1;
+        TabId(self.next_tab)
+    }
+
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice { text: text.into(), is_error: false });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice { text: text.into(), is_error: true });
+    }
+
+    /// Recomputes a request tab's unsaved marker against the saved request.
+    pub fn refresh_dirty(&mut self, tab: TabId) {
+        let Some(t) = self.tabs.iter_mut().find(|t| t.id == tab) else { return };
+        let ws = self.library.workspaces.get(&t.workspace);
+        if let TabKind::Request(r) = &mut t.kind {
+            r.dirty = ws.and_then(|w| w.requests.get(&r.draft.id)).is_none_or(|saved| *saved != r.draft);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The background writer: one thread owns the [`Store`] and performs every write in order, so
+//! the window never waits on the disk. Saves of the same entity queued back to back collapse
+//! into the last one. The footer's save state ("Saved", "Saving...", "Error") comes from here.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use crate::model::*;
+use crate::storage::{Store, StoreError};
+
+/// Work that needs the store, run on the writer thread.
+pub type StoreTask = Box<dyn FnOnce(&mut Store) -> Result<(), StoreError> + Send>;
+
+/// A change to write, or any other work that needs the store.
+pub enum WriteJob {
+    Workspace(Workspace),
+    DeleteWorkspace(WorkspaceId),
+    WorkspaceOrder(Vec<WorkspaceId>),
+    Collection {
+        ws: WorkspaceId,
+        collection: Collection,
+    },
+    DeleteCollection(CollectionId),
+    Folder {
+        parent: ParentId,
+        folder: Folder,
+    },
+    Request {
+        parent: ParentId,
+        request: Request,
+    },
+    DeleteItem(ItemId),
+    MoveItem {
+        item: ItemId,
+        to: ParentId,
+    },
+    Environment {
+        ws: WorkspaceId,
+        environment: Environment,
+    },
+    DeleteEnvironment(EnvironmentId),
+    Globals {
+        ws: WorkspaceId,
+        globals: Globals,
+    },
+    Preset {
+        ws: WorkspaceId,
+        preset: HeaderPreset,
+    },
+    DeletePreset(PresetId),
+    Settings(Settings),
+    Session(Box<super::session::Session>),
+    History {
+        ws: WorkspaceId,
+        entry: Box<HistoryEntry>,
+    },
+    /// Anything else that needs the store (reads included); runs in queue order.
+    Task {
+        what: String,
+        run: StoreTask,
+    },
+}
+
+/// Jobs with the same key replace each other while queued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum JobKey {
+    Workspace(WorkspaceId),
+    Order,
+    Collection(CollectionId),
+    Folder(FolderId),
+    Request(RequestId),
+    Environment(EnvironmentId),
+    Globals(WorkspaceId),
+    Preset(PresetId),
+    Settings,
+    Session,
+}
+
+impl WriteJob {
+    fn key(&self) -> Option<JobKey> {
+        Some(match self {
+            WriteJob::Workspace(w) => JobKey::Workspace(w.id),
+            WriteJob::WorkspaceOrder(_) => JobKey::Order,
+            WriteJob::Collection { collection, .. } => JobKey::Collection(collection.id),
+            WriteJob::Folder { folder, .. } => JobKey::Folder(folder.id),
+            WriteJob::Request { request, .. } => JobKey::Request(request.id),
+            WriteJob::Environment { environment, .. } => JobKey::Environment(environment.id),
+            WriteJob::Globals { ws, .. } => JobKey::Globals(*ws),
+            WriteJob::Preset { preset, .. } => JobKey::Preset(preset.id),
+            WriteJob::Settings(_) => JobKey::Settings,
+            WriteJob::Session(_) => JobKey::Session,
+            _ => return None,
+        })
+    }
+
+    /// What the footer says is being saved.
+    pub fn describe(&self) -> String {
+        match self {
+            WriteJob::Workspace(w) => format!("workspace \"{}\"", w.name),
+            WriteJob::DeleteWorkspace(_) => "deleting a workspace".into(),
+            WriteJob::WorkspaceOrder(_) => "workspace order".into(),
+            WriteJob::Collection { collection, .. } => format!("collection \"{}\"", collection.name),
+            WriteJob::DeleteCollection(_) => "deleting a collection".into(),
+            WriteJob::Folder { folder, .. } => format!("folder \"{}\"", folder.name),
+            WriteJob::Request { request, .. } => format!("request \"{}\"", request.name),
+            WriteJob::DeleteItem(_) => "deleting an item".into(),
+            WriteJob::MoveItem { .. } => "moving an item".into(),
+            WriteJob::Environment { environment, .. } => format!("environment \"{}\"", environment.name),
+            WriteJob::DeleteEnvironment(_) => "deleting an environment".into(),
+            WriteJob::Globals { .. } => "globals".into(),
+            WriteJob::Preset { preset, .. } => format!("header preset \"{}\"", preset.name),
+            WriteJob::DeletePreset(_) => "deleting a header preset".into(),
+            WriteJob::Settings(_) => "settings".into(),
+            WriteJob::Session(_) => "open tabs".into(),
+            WriteJob::History { .. } => "history".into(),
+            WriteJob::Task { what, .. } => what.clone(),
+        }
+    }
+
+    fn run(self, store: &mut Store) -> Result<(), StoreError> {
+        match self {
+            WriteJob::Workspace(w) => store.save_workspace(&w),
+            WriteJob::DeleteWorkspace(id) => store.delete_workspace(id),
+            WriteJob::WorkspaceOrder(order) => store.set_workspace_order(&order),
+            WriteJob::Collection { ws, collection } => store.save_collection(ws, &collection),
+            WriteJob::DeleteCollection(id) => store.delete_collection(id),
+            WriteJob::Folder { parent, folder } => store.save_folder(parent, &folder),
+            WriteJob::Request { parent, request } => store.save_request(parent, &request),
+            WriteJob::DeleteItem(item) => store.delete_item(item),
+            WriteJob::MoveItem { item, to } => store.move_item(item, to),
+            WriteJob::Environment { ws, environment } => store.save_environment(ws, &environment),
+            WriteJob::DeleteEnvironment(id) => store.delete_environment(id),
+            WriteJob::Globals { ws, globals } => store.save_globals(ws, &globals),
+            WriteJob::Preset { ws, preset } => store.save_preset(ws, &preset),
+            WriteJob::DeletePreset(id) => store.delete_preset(id),
+            WriteJob::Settings(settings) => store.save_settings(&settings),
+            WriteJob::Session(session) => store.save_app_file(super::session::SESSION_FILE, session.as_ref()),
+            WriteJob::History { ws, entry } => store.append_history(ws, &entry).map(|_| ()),
+            WriteJob::Task { run, .. } => run(store),
+        }
+    }
+}
+
+/// The outcome of one job.
+pub struct WriteDone {
+    pub id: u64,
+    pub what: String,
+    /// The error names the file and the reason.
+    pub result: Result<(), String>,
+}
+
+/// What the footer shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    Saved,
+    Saving {
+        pending: usize,
+    },
+    /// The last write that failed, until a later write of the same thing succeeds.
+    Error {
+        what: String,
+        reason: String,
+    },
+}
+
+pub struct Writer {
+    tx: Option<Sender<(u64, WriteJob)>>,
+    done_rx: Receiver<WriteDone>,
+    next_id: u64,
+    pending: BTreeMap<u64, String>,
+    errors: Vec<(String, String)>,
+    thread: Option<JoinHandle<Store>>,
+}
+
+impl Writer {
+    /// Starts the writer thread; `wake` is called after each batch (e.g. to repaint).
+    pub fn spawn(mut store: Store, wake: impl Fn() + Send + 'static) -> Self {
+        let (tx, rx) = mpsc::channel::<(u64, WriteJob)>();
+        let (done_tx, done_rx) = mpsc::channel();
+        let thread = std::thread::Builder::new().name("localpost-writer".into()).spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                batch.extend(rx.try_iter());
+                for (ids, job) in coalesce(batch) {
+                    let what = job.describe();
+                    let result = job.run(&mut store).map_err(|e| e.to_string());
+                    for id in ids {
+                        let _ = done_tx.send(WriteDone { id, what: what.clone(), result: result.clone() });
+                    }
+                }
+                wake();
+            }
+            store
+        });
+        let thread = thread.ok();
+        Self { tx: Some(tx), done_rx, next_id: 0, pending: BTreeMap::new(), errors: Vec::new(), thread }
+    }
+
+    pub fn submit(&mut self, job: WriteJob) {
+        self.next_id += 1;
+        let what = job.describe();
+        let Some(tx) = &self.tx else { return };
+        if tx.send((self.next_id, job)).is_ok() {
+            self.pending.insert(self.next_id, what);
+        } else {
+            self.errors.push((what, "the background writer stopped".into()));
+        }
+    }
+
+    /// Collects finished jobs; returns the failures among them.
+    pub fn poll(&mut self) -> Vec<WriteDone> {
+        let mut failed = Vec::new();
+        for done in self.done_rx.try_iter() {
+            self.pending.remove(&done.id);
+            // A later success of the same thing clears its earlier error.
+            self.errors.retain(|(what, _)| *what != done.what);
+            match &done.result {
+                Ok(()) => {}
+                Err(e) => {
+                    self.errors.push((done.what.clone(), e.clone()));
+                    failed.push(done);
+                }
+            }
+        }
+        failed
+    }
+
+    pub fn state(&self) -> SaveState {
+        if let Some((what, reason)) = self.errors.last() {
+            SaveState::Error { what: what.clone(), reason: reason.clone() }
+        } else if self.pending.is_empty() {
+            SaveState::Saved
+        } else {
+            SaveState::Saving { pending: self.pending.len() }
+        }
+    }
+
+    pub fn dismiss_errors(&mut self) {
+        self.errors.clear();
+    }
+
+    /// Finishes every queued write and returns the store.
+    pub fn finish(mut self) -> Option<Store> {
+        self.tx = None;
+        let store = self.thread.take()?.join().ok();
+        let _ = self.poll();
+        store
+    }
+}
+
+/// Collapses queued saves of one entity into one: the latest content, written where the first
+/// was queued (so a folder is still created before the requests saved into it).
+/// Returns each job with the ids it answers for.
+fn coalesce(batch: Vec<(u64, WriteJob)>) -> Vec<(Vec<u64>, WriteJob)> {
+    let mut slots: Vec<(Vec<u64>, Option<WriteJob>)> = Vec::with_capacity(batch.len());
+    let mut first: std::collections::HashMap<JobKey, usize> = std::collections::HashMap::new();
+    for (id, job) in batch {
+        match job.key().and_then(|k| first.get(&k).copied().map(|i| (k, i))) {
+            Some((_, i)) => {
+                slots[i].0.push(id);
+                slots[i].1 = Some(job);
+            }
+            None => {
+                if let Some(k) = job.key() {
+                    first.insert(k, slots.len());
+                }
+                slots.push((vec![id], Some(job)));
+            }
+        }
+    }
+    slots.into_iter().filter_map(|(ids, job)| job.map(|j| (ids, j))).collect()
+}

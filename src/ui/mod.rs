@@ -1,0 +1,473 @@
+//! Drawing: egui only. Reads the state, edits drafts in place, and returns everything else the
+//! user asked for as [`Command`]s. Never touches the file system, the network or file dialogs.
+
+pub mod editors;
+pub mod kv;
+pub mod modals;
+pub mod request;
+pub mod response;
+pub mod sidebar;
+pub mod theme;
+pub mod url;
+pub mod vars;
+
+use egui::{RichText, Ui};
+
+use crate::app::command::{Action, Command};
+use crate::app::state::{AppState, Tab, TabKind};
+use crate::app::writer::SaveState;
+use crate::app::{UiOutput, UiStatus};
+use crate::model::*;
+
+use self::vars::VarIndex;
+
+/// The whole window.
+pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut UiOutput) {
+    let out = &mut output.commands;
+    egui::Panel::top("top-bar").show(ui, |ui| top_bar_ui(ui, state, status, out));
+    egui::Panel::bottom("footer").show(ui, |ui| footer_ui(ui, state, status, out));
+    if let Some(error) = &status.load_error {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.heading("The data folder could not be opened");
+            ui.label(RichText::new(error).color(theme::error_color(ui.visuals())));
+            ui.label(format!("Data folder: {}", state.data_dir.display()));
+            ui.label(
+                "Nothing was changed. Fix the problem (or start with --data-dir DIR) and restart Localpost.",
+            );
+        });
+        return;
+    }
+    if status.loading {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.centered_and_justified(|ui| {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Reading {}", state.data_dir.display()));
+                });
+            });
+        });
+        return;
+    }
+    egui::Panel::left("sidebar").resizable(true).default_size(300.0).size_range(200.0..=600.0).show(
+        ui,
+        |ui| {
+            output.tree_rows = sidebar::sidebar_ui(ui, state, &mut output.commands);
+        },
+    );
+    let out = &mut output.commands;
+    egui::CentralPanel::default().show(ui, |ui| {
+        notice_ui(ui, state, out);
+        tabs_bar_ui(ui, state, out);
+        ui.separator();
+        tab_content_ui(ui, state, out);
+    });
+    modals::modal_ui(ui, state, out);
+}
+
+fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Vec<Command>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            for action in [Action::NewRequest, Action::NewCollection, Action::NewEnvironment] {
+                menu_item(ui, action, out);
+            }
+            ui.separator();
+            for action in [Action::Save, Action::SaveAs, Action::CloseTab] {
+                menu_item(ui, action, out);
+            }
+            ui.separator();
+            if ui.button("Quit").clicked() {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        });
+        ui.menu_button("Request", |ui| {
+            for action in [Action::Send, Action::Cancel, Action::FocusUrl] {
+                menu_item(ui, action, out);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            for action in [
+                Action::QuickOpen,
+                Action::CommandPalette,
+                Action::ShowCollections,
+                Action::ShowEnvironments,
+                Action::ShowHistory,
+                Action::ShowPresets,
+                Action::OpenGlobals,
+            ] {
+                menu_item(ui, action, out);
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.label("Theme");
+                let mut theme = state.settings.theme;
+                let before = theme;
+                ui.selectable_value(&mut theme, Theme::System, "System");
+                ui.selectable_value(&mut theme, Theme::Light, "Light");
+                ui.selectable_value(&mut theme, Theme::Dark, "Dark");
+                if theme != before {
+                    out.push(Command::SetTheme(theme));
+                }
+            });
+            for action in [Action::ZoomIn, Action::ZoomOut] {
+                menu_item(ui, action, out);
+            }
+        });
+        if status.loading || status.load_error.is_some() {
+            return;
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new("👤 No account · Everything is stored locally").weak()).on_hover_text(
+                "Localpost has no sign-in and no cloud. Your work is plain files in your data folder.",
+            );
+            ui.separator();
+            environment_picker_ui(ui, state, out);
+        });
+    });
+}
+
+fn menu_item(ui: &mut Ui, action: Action, out: &mut Vec<Command>) {
+    let mut button = egui::Button::new(action.label());
+    if let Some(s) = action.shortcut() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(&s));
+    }
+    if ui.add(button).clicked() {
+        out.push(Command::Action(action));
+        ui.close();
+    }
+}
+
+fn environment_picker_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let Some(ws) = state.ws() else { return };
+    let active = state.environment();
+    let quick_look = ui.button("👁").on_hover_text("Quick look at the variables");
+    egui::Popup::from_toggle_button_response(&quick_look).show(|ui| {
+        ui.set_min_width(320.0);
+        let vars: Vec<(&str, &Variable)> =
+            active.map(|e| e.variables.iter().map(|v| (e.name.as_str(), v)).collect()).unwrap_or_default();
+        ui.strong(active.map_or("No environment".to_owned(), |e| e.name.clone()));
+        egui::Grid::new("quick-look").num_columns(2).show(ui, |ui| {
+            for (_, v) in &vars {
+                ui.label(&v.key);
+                ui.label(if v.secret { "••••••".to_owned() } else { v.value.clone() });
+                ui.end_row();
+            }
+        });
+        ui.separator();
+        ui.strong("Globals");
+        egui::Grid::new("quick-look-globals").num_columns(2).show(ui, |ui| {
+            for v in &ws.globals.variables {
+                ui.label(&v.key);
+                ui.label(if v.secret { "••••••".to_owned() } else { v.value.clone() });
+                ui.end_row();
+            }
+        });
+    });
+    let selected = active.map_or("No environment".to_owned(), |e| e.name.clone());
+    egui::ComboBox::from_id_salt("environment").selected_text(selected).width(180.0).show_ui(ui, |ui| {
+        if ui.selectable_label(active.is_none(), "No environment").clicked() {
+            out.push(Command::SelectEnvironment(None));
+        }
+        for env in ws.environments.values() {
+            if ui.selectable_label(active.is_some_and(|a| a.id == env.id), &env.name).clicked() {
+                out.push(Command::SelectEnvironment(Some(env.id)));
+            }
+        }
+    });
+}
+
+fn footer_ui(ui: &mut Ui, state: &AppState, status: &UiStatus, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let sync = ui.label(RichText::new("🔒 Sync off").strong());
+        sync.on_hover_text(format!(
+            "Sync and sign-in are disabled by your organization's policy. Your data stays on this computer.\nData folder: {}",
+            state.data_dir.display()
+        ));
+        ui.separator();
+        match &status.save {
+            SaveState::Saved => {
+                ui.label(RichText::new("✔ Saved").color(theme::ok_color(ui.visuals())))
+                    .on_hover_text("Every change is saved to the data folder.");
+            }
+            SaveState::Saving { pending } => {
+                ui.label("⟳ Saving…").on_hover_text(format!("{pending} change(s) being written"));
+            }
+            SaveState::Error { what, reason } => {
+                let r = ui.add(egui::Button::new(RichText::new("⚠ Error").color(theme::error_color(ui.visuals()))).frame(false));
+                if r.on_hover_text(format!("Could not save {what}:\n{reason}\n(click to dismiss)")).clicked() {
+                    out.push(Command::DismissSaveError);
+                }
+            }
+        }
+        let broken = state.problems.iter().filter(|p| p.is_broken_file()).count();
+        if broken > 0 {
+            ui.separator();
+            let text = format!("⚠ {broken} file(s) did not load");
+            let tip: Vec<String> = state.problems.iter().filter(|p| p.is_broken_file()).take(20).map(ToString::to_string).collect();
+            ui.label(RichText::new(text).color(theme::error_color(ui.visuals()))).on_hover_text(format!(
+                "{}\nThese files are left untouched; fix them and restart. `localpost doctor` lists every problem.",
+                tip.join("\n")
+            ));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(state.data_dir.display().to_string()).weak().small());
+        });
+    });
+}
+
+fn notice_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let Some(notice) = &state.notice else { return };
+    ui.horizontal(|ui| {
+        let color =
+            if notice.is_error { theme::error_color(ui.visuals()) } else { ui.visuals().text_color() };
+        ui.label(RichText::new(&notice.text).color(color));
+        if ui.small_button("✖").clicked() {
+            out.push(Command::DismissNotice);
+        }
+    });
+    ui.separator();
+}
+
+fn tab_title(state: &AppState, tab: &Tab) -> (Option<Method>, String, bool) {
+    let ws = state.library.workspaces.get(&tab.workspace);
+    match &tab.kind {
+        TabKind::Request(r) => (Some(r.draft.method.clone()), r.draft.name.clone(), r.dirty),
+        TabKind::Environment(id) => (
+            None,
+            ws.and_then(|w| w.environments.get(id)).map_or("Environment".into(), |e| format!("⚙ {}", e.name)),
+            false,
+        ),
+        TabKind::Globals => (None, "⚙ Globals".into(), false),
+        TabKind::Preset(id) => (
+            None,
+            ws.and_then(|w| w.header_presets.get(id)).map_or("Preset".into(), |p| format!("☰ {}", p.name)),
+            false,
+        ),
+        TabKind::Container(p) => (
+            None,
+            ws.and_then(|w| w.parent_name(*p)).map_or("Collection".into(), |n| format!("🗀 {n}")),
+            false,
+        ),
+    }
+}
+
+fn tabs_bar_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    egui::ScrollArea::horizontal().id_salt("tabs").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for tab in state.tabs.iter().filter(|t| Some(t.workspace) == state.workspace) {
+                let (method, title, dirty) = tab_title(state, tab);
+                let active = state.active_tab == Some(tab.id);
+                egui::Frame::new()
+                    .fill(if active {
+                        ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+                    } else {
+                        ui.visuals().faint_bg_color
+                    })
+                    .corner_radius(4.0)
+                    .inner_margin(egui::Margin::symmetric(6, 2))
+                    .show(ui, |ui| {
+                        if let Some(m) = &method {
+                            ui.label(
+                                RichText::new(m.as_str())
+                                    .small()
+                                    .strong()
+                                    .color(theme::method_color(m, ui.visuals())),
+                            );
+                        }
+                        let label = if dirty { format!("{title} ●") } else { title };
+                        let r = ui.add(egui::Button::new(label).frame(false).truncate());
+                        let r = if dirty { r.on_hover_text("Unsaved changes") } else { r };
+                        if r.clicked() {
+                            out.push(Command::SelectTab(tab.id));
+                        }
+                        if r.middle_clicked() {
+                            out.push(Command::CloseTab(tab.id));
+                        }
+                        if ui
+                            .add(egui::Button::new("✖").small().frame(false))
+                            .on_hover_text(Action::CloseTab.with_shortcut(ui.ctx()))
+                            .clicked()
+                        {
+                            out.push(Command::CloseTab(tab.id));
+                        }
+                    });
+            }
+            if ui.button("+").on_hover_text(Action::NewRequest.with_shortcut(ui.ctx())).clicked() {
+                out.push(Command::Action(Action::NewRequest));
+            }
+        });
+    });
+}
+
+/// Runs `add` in a cell exactly `width` wide. Text fields clamp their width to the space
+/// available, which in a grid's first frame is next to nothing.
+pub fn cell<R>(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let size = egui::vec2(width, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), add).inner
+}
+
+/// The container chain's first auth that is not "inherit", with the container's name.
+pub fn inherited_auth(ws: &WorkspaceData, parent: Option<ParentId>) -> Option<(String, Auth)> {
+    let parent = parent?;
+    let mut chain = vec![parent];
+    if let ParentId::Folder(f) = parent {
+        chain.extend(ws.ancestors(ItemId::Folder(f)));
+    }
+    for p in chain {
+        let (name, auth) = match p {
+            ParentId::Folder(f) => ws.folders.get(&f).map(|f| (f.name.clone(), f.auth.clone()))?,
+            ParentId::Collection(c) => ws.collections.get(&c).map(|c| (c.name.clone(), c.auth.clone()))?,
+        };
+        if auth != Auth::Inherit {
+            return Some((name, auth));
+        }
+    }
+    None
+}
+
+fn breadcrumb(ws: &WorkspaceData, parent: Option<ParentId>) -> String {
+    let Some(parent) = parent else { return String::new() };
+    let mut chain = vec![parent];
+    if let ParentId::Folder(f) = parent {
+        chain.extend(ws.ancestors(ItemId::Folder(f)));
+    }
+    chain.iter().rev().filter_map(|p| ws.parent_name(*p)).collect::<Vec<_>>().join(" / ")
+}
+
+fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let Some(active) = state.active_tab else {
+        empty_state_ui(ui, out);
+        return;
+    };
+    let AppState { tabs, library, workspace, active_environment, focus_url, settings, .. } = state;
+    let _ = settings;
+    let Some(tab) = tabs.iter_mut().find(|t| t.id == active && Some(t.workspace) == *workspace) else {
+        empty_state_ui(ui, out);
+        return;
+    };
+    let Some(ws) = library.workspaces.get_mut(&tab.workspace) else { return };
+    let env_id = active_environment.get(&tab.workspace).copied();
+    let tab_id = tab.id;
+    match &mut tab.kind {
+        TabKind::Request(r) => {
+            let env = env_id.and_then(|id| ws.environments.get(&id));
+            let vars = VarIndex::build(ws, r.parent, env);
+            let cx = request::EditorContext {
+                vars: &vars,
+                presets: ws.header_presets.values().map(|p| (p.id, p.name.clone())).collect(),
+                inherited_auth: inherited_auth(ws, r.parent),
+                breadcrumb: breadcrumb(ws, r.parent),
+                tls_bypass_allowed: true,
+            };
+            let available = ui.available_height();
+            let mut changed = false;
+            egui::Panel::top(("editor-panel", tab_id.0))
+                .resizable(true)
+                .default_size(available * 0.5)
+                .size_range(120.0..=(available - 80.0).max(121.0))
+                .show(ui, |ui| {
+                    changed = request::request_ui(ui, tab_id, r, &cx, focus_url, out);
+                });
+            egui::CentralPanel::default().show(ui, |ui| response::response_ui(ui, tab_id, r, out));
+            if changed {
+                out.push(Command::DraftEdited(tab_id));
+            }
+        }
+        TabKind::Environment(id) => {
+            let id = *id;
+            let active = env_id == Some(id);
+            match ws.environments.get_mut(&id) {
+                Some(env) => {
+                    if editors::environment_ui(ui, env, active) {
+                        out.push(Command::EnvironmentEdited(id));
+                    }
+                }
+                None => {
+                    ui.label("This environment was deleted.");
+                }
+            }
+        }
+        TabKind::Globals => {
+            if editors::globals_ui(ui, &mut ws.globals) {
+                out.push(Command::GlobalsEdited);
+            }
+        }
+        TabKind::Preset(id) => {
+            let id = *id;
+            let vars = VarIndex::build(ws, None, env_id.and_then(|e| ws.environments.get(&e)));
+            match ws.header_presets.get_mut(&id) {
+                Some(preset) => {
+                    if editors::preset_ui(ui, preset, &vars) {
+                        out.push(Command::PresetEdited(id));
+                    }
+                }
+                None => {
+                    ui.label("This header preset was deleted.");
+                }
+            }
+        }
+        TabKind::Container(p) => {
+            let p = *p;
+            let vars = VarIndex::build(ws, Some(p), env_id.and_then(|e| ws.environments.get(&e)));
+            let requests = ws.requests_under(p).len();
+            let inherited = match p {
+                ParentId::Folder(f) => {
+                    ws.parent_of(ItemId::Folder(f)).and_then(|pp| inherited_auth(ws, Some(pp)))
+                }
+                ParentId::Collection(_) => None,
+            };
+            let fields = match p {
+                ParentId::Collection(id) => ws.collections.get_mut(&id).map(|c| editors::ContainerFields {
+                    name: &c.name,
+                    description: &mut c.description,
+                    auth: &mut c.auth,
+                    variables: &mut c.variables,
+                    scripts: &c.scripts,
+                    is_collection: true,
+                    requests,
+                    inherited_auth: None,
+                }),
+                ParentId::Folder(id) => ws.folders.get_mut(&id).map(|f| editors::ContainerFields {
+                    name: &f.name,
+                    description: &mut f.description,
+                    auth: &mut f.auth,
+                    variables: &mut f.variables,
+                    scripts: &f.scripts,
+                    is_collection: false,
+                    requests,
+                    inherited_auth: inherited,
+                }),
+            };
+            match fields {
+                Some(fields) => {
+                    if editors::container_ui(ui, tab_id.0, fields, &vars) {
+                        out.push(Command::ContainerEdited(p));
+                    }
+                }
+                None => {
+                    ui.label("This collection or folder was deleted.");
+                }
+            }
+        }
+    }
+}
+
+fn empty_state_ui(ui: &mut Ui, out: &mut Vec<Command>) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(80.0);
+        ui.heading("Localpost");
+        ui.label(
+            RichText::new("A local-only API client. No account, no sync: your work stays on this computer.")
+                .weak(),
+        );
+        ui.add_space(12.0);
+        if ui.button(Action::NewRequest.with_shortcut(ui.ctx())).clicked() {
+            out.push(Command::Action(Action::NewRequest));
+        }
+        if ui.button(Action::NewCollection.label()).clicked() {
+            out.push(Command::Action(Action::NewCollection));
+        }
+        if ui.button(Action::QuickOpen.with_shortcut(ui.ctx())).clicked() {
+            out.push(Command::Action(Action::QuickOpen));
+        }
+    });
+}

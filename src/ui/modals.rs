@@ -1,0 +1,274 @@
+//! Dialogs over the window: confirmations, unsaved tab, Save As, quick open (Ctrl+K) and the
+//! command palette (Ctrl+Shift+P).
+
+use egui::{Modal, RichText, Ui};
+
+use crate::app::command::{Action, Command};
+use crate::app::state::{AppState, Modal as ModalState};
+use crate::model::*;
+
+pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let ctx = ui.ctx().clone();
+    let Some(modal) = &mut state.modal else { return };
+    let response = match modal {
+        ModalState::Confirm { title, message, confirm_label, on_confirm } => {
+            Modal::new(egui::Id::unique("confirm")).show(&ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.heading(title.as_str());
+                ui.label(message.as_str());
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    let danger = egui::Button::new(
+                        RichText::new(confirm_label.as_str()).color(super::theme::error_color(ui.visuals())),
+                    );
+                    if ui.add(danger).clicked() {
+                        out.push(on_confirm.clone());
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Command::CloseModal);
+                    }
+                });
+            })
+        }
+        ModalState::UnsavedTab(tab) => {
+            let tab = *tab;
+            let name =
+                state.tab(tab).and_then(|t| t.request()).map(|r| r.draft.name.clone()).unwrap_or_default();
+            Modal::new(egui::Id::unique("unsaved")).show(&ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.heading("Unsaved changes");
+                ui.label(format!("\"{name}\" has changes that are not saved. Save them before closing?"));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Save").strong()).clicked() {
+                        out.push(Command::SaveTabThenClose(tab));
+                    }
+                    if ui.button("Don't save").clicked() {
+                        out.push(Command::CloseTabDiscard(tab));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Command::CloseModal);
+                    }
+                });
+            })
+        }
+        ModalState::SaveAs { tab, name, parent } => {
+            let tab = *tab;
+            let library_ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
+            Modal::new(egui::Id::unique("save-as")).show(&ctx, |ui| {
+                ui.set_width(440.0);
+                ui.heading("Save request");
+                ui.label("Name");
+                ui.add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY));
+                ui.add_space(6.0);
+                ui.label("Save to");
+                let Some(ws) = library_ws else { return };
+                if ws.collections.is_empty() {
+                    ui.label(RichText::new("This workspace has no collection yet.").weak());
+                    if ui.button("Create a collection").clicked() {
+                        out.push(Command::Action(Action::NewCollection));
+                    }
+                }
+                egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
+                    for c in ws.collections.values() {
+                        container_choice_ui(ui, ws, ParentId::Collection(c.id), 0, parent);
+                    }
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    let can_save = parent.is_some() && !name.trim().is_empty();
+                    if ui.add_enabled(can_save, egui::Button::new(RichText::new("Save").strong())).clicked()
+                        && let Some(p) = parent
+                    {
+                        out.push(Command::SaveAs { tab, parent: *p, name: name.clone() });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Command::CloseModal);
+                    }
+                });
+            })
+        }
+        ModalState::QuickOpen { query, selected } => {
+            let ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
+            Modal::new(egui::Id::unique("quick-open")).show(&ctx, |ui| {
+                ui.set_width(520.0);
+                let r = ui.add(
+                    egui::TextEdit::singleline(query)
+                        .hint_text("Search requests by name, method or URL")
+                        .desired_width(f32::INFINITY),
+                );
+                r.request_focus();
+                let Some(ws) = ws else { return };
+                let mut hits: Vec<(i64, RequestId)> = ws
+                    .requests
+                    .values()
+                    .filter_map(|req| {
+                        let hay = format!("{} {} {}", req.method, req.name, req.url);
+                        fuzzy_score(query, &hay).map(|s| (s, req.id))
+                    })
+                    .collect();
+                hits.sort_by_key(|(s, _)| -s);
+                hits.truncate(50);
+                *selected = move_selection(ui, *selected, hits.len());
+                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+                    for (i, (_, id)) in hits.iter().enumerate() {
+                        let req = &ws.requests[id];
+                        let color = super::theme::method_color(&req.method, ui.visuals());
+                        let row = ui.horizontal(|ui| {
+                            ui.label(RichText::new(req.method.as_str()).color(color).monospace().small());
+                            ui.selectable_label(i == *selected, format!("{}   {}", req.name, req.url))
+                        });
+                        if row.inner.clicked()
+                            || (i == *selected && ui.input(|i| i.key_pressed(egui::Key::Enter)))
+                        {
+                            out.push(Command::CloseModal);
+                            out.push(Command::OpenRequest(*id));
+                        }
+                    }
+                    if hits.is_empty() {
+                        ui.label(RichText::new("No request matches.").weak());
+                    }
+                });
+            })
+        }
+        ModalState::SaveBody { tab, path } => {
+            let tab = *tab;
+            Modal::new(egui::Id::unique("save-body")).show(&ctx, |ui| {
+                ui.set_width(480.0);
+                ui.heading("Save response body");
+                ui.label("File");
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(path).desired_width(360.0));
+                    if ui.button("Browse…").clicked() {
+                        out.push(Command::BrowseSavePath);
+                    }
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(
+                            !path.trim().is_empty(),
+                            egui::Button::new(RichText::new("Save").strong()),
+                        )
+                        .clicked()
+                    {
+                        out.push(Command::WriteResponseBody { tab, path: path.clone() });
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Command::CloseModal);
+                    }
+                });
+            })
+        }
+        ModalState::CommandPalette { query, selected } => {
+            Modal::new(egui::Id::unique("palette")).show(&ctx, |ui| {
+                ui.set_width(420.0);
+                let r = ui.add(
+                    egui::TextEdit::singleline(query)
+                        .hint_text("Type a command")
+                        .desired_width(f32::INFINITY),
+                );
+                r.request_focus();
+                let mut hits: Vec<(i64, Action)> = Action::ALL
+                    .iter()
+                    .filter_map(|a| fuzzy_score(query, a.label()).map(|s| (s, *a)))
+                    .collect();
+                hits.sort_by_key(|(s, _)| -s);
+                *selected = move_selection(ui, *selected, hits.len());
+                for (i, (_, action)) in hits.iter().enumerate() {
+                    let text = action.with_shortcut(ui.ctx());
+                    let r = ui.selectable_label(i == *selected, text);
+                    if r.clicked() || (i == *selected && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
+                        out.push(Command::CloseModal);
+                        out.push(Command::Action(*action));
+                    }
+                }
+            })
+        }
+    };
+    if response.should_close() && !out.iter().any(|c| matches!(c, Command::CloseModal)) {
+        out.push(Command::CloseModal);
+    }
+}
+
+fn container_choice_ui(
+    ui: &mut Ui,
+    ws: &WorkspaceData,
+    p: ParentId,
+    depth: usize,
+    chosen: &mut Option<ParentId>,
+) {
+    let name = ws.parent_name(p).unwrap_or("?");
+    ui.horizontal(|ui| {
+        ui.add_space(depth as f32 * 14.0);
+        let icon = if matches!(p, ParentId::Collection(_)) { "🗀" } else { "📁" };
+        if ui.selectable_label(*chosen == Some(p), format!("{icon} {name}")).clicked() {
+            *chosen = Some(p);
+        }
+    });
+    for child in ws.children(p).into_iter().flatten() {
+        if let ItemId::Folder(f) = child
+            && ws.folders.contains_key(f)
+            && depth < 32
+        {
+            container_choice_ui(ui, ws, ParentId::Folder(*f), depth + 1, chosen);
+        }
+    }
+}
+
+fn move_selection(ui: &Ui, selected: usize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let (down, up) = ui.input(|i| (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp)));
+    let mut s = selected.min(len - 1);
+    if down {
+        s = (s + 1).min(len - 1);
+    }
+    if up {
+        s = s.saturating_sub(1);
+    }
+    s
+}
+
+/// Fuzzy match: every query character in order (case-insensitive); consecutive and word-start
+/// matches score higher. `None` when it does not match.
+pub fn fuzzy_score(query: &str, text: &str) -> Option<i64> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Some(0);
+    }
+    let text_chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let mut score = 0i64;
+    let mut ti = 0;
+    let mut last_match: Option<usize> = None;
+    for qc in query.chars().flat_map(char::to_lowercase) {
+        if qc == ' ' {
+            continue;
+        }
+        let found = text_chars[ti..].iter().position(|&c| c == qc)? + ti;
+        score += 10;
+        if last_match.is_some_and(|l| l + 1 == found) {
+            score += 15;
+        }
+        if found == 0 || !text_chars[found - 1].is_alphanumeric() {
+            score += 10;
+        }
+        score -= (found - ti) as i64 / 4;
+        last_match = Some(found);
+        ti = found + 1;
+    }
+    Some(score)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fuzzy_score;
+
+    #[test]
+    fn fuzzy_prefers_consecutive_word_starts() {
+        assert!(fuzzy_score("gu", "GET users").is_some());
+        assert!(fuzzy_score("xyz", "GET users").is_none());
+        assert!(fuzzy_score("users", "GET /users") > fuzzy_score("users", "GET /u-s-e-r-s"));
+    }
+}

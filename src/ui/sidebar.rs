@@ -1,0 +1,561 @@
+//! The left sidebar: workspace switcher, then Collections (the tree), Environments, History and
+//! Header presets. The tree draws only the rows in view, so 10,000 requests scroll smoothly.
+
+use egui::{RichText, Ui};
+use time::OffsetDateTime;
+
+use super::theme;
+use crate::app::command::{Action, Command};
+use crate::app::state::{AppState, SidebarSection, Target};
+use crate::model::*;
+use crate::storage::Severity;
+
+pub fn sidebar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> usize {
+    workspace_switcher_ui(ui, state, out);
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let s = &mut state.sidebar.section;
+        ui.selectable_value(s, SidebarSection::Collections, "Collections");
+        ui.selectable_value(s, SidebarSection::Environments, "Environments");
+        ui.selectable_value(s, SidebarSection::History, "History");
+        ui.selectable_value(s, SidebarSection::Presets, "Presets");
+    });
+    ui.separator();
+    match state.sidebar.section {
+        SidebarSection::Collections => collections_ui(ui, state, out),
+        SidebarSection::Environments => {
+            environments_ui(ui, state, out);
+            0
+        }
+        SidebarSection::History => {
+            history_ui(ui, state, out);
+            0
+        }
+        SidebarSection::Presets => {
+            presets_ui(ui, state, out);
+            0
+        }
+    }
+}
+
+fn workspace_switcher_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let current = state.ws().map(|w| (w.id(), w.workspace.name.clone()));
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Workspace").weak());
+        let name = current.as_ref().map_or("—".to_owned(), |(_, n)| n.clone());
+        egui::ComboBox::from_id_salt("workspace")
+            .selected_text(RichText::new(name).strong())
+            .width(ui.available_width() - 40.0)
+            .show_ui(ui, |ui| {
+                for (id, ws) in &state.library.workspaces {
+                    if ui.selectable_label(Some(*id) == state.workspace, &ws.workspace.name).clicked() {
+                        out.push(Command::SwitchWorkspace(*id));
+                    }
+                }
+                ui.separator();
+                if ui.selectable_label(false, "+ New workspace…").clicked() {
+                    state.sidebar.new_workspace_name = Some(String::new());
+                }
+            });
+        if let Some((id, _)) = current {
+            ui.menu_button("☰", |ui| {
+                if ui.button("Rename workspace…").clicked() {
+                    out.push(Command::StartRename(Target::Workspace(id)));
+                }
+                if ui.button("Delete workspace…").clicked() {
+                    out.push(Command::DeleteWorkspace(id));
+                }
+            });
+        }
+    });
+    if let Some(name) = &mut state.sidebar.new_workspace_name {
+        let mut done = None;
+        ui.horizontal(|ui| {
+            let r = ui.add(
+                egui::TextEdit::singleline(name)
+                    .hint_text("New workspace name")
+                    .desired_width(ui.available_width() - 110.0),
+            );
+            r.request_focus();
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Create").clicked() || enter) && !name.trim().is_empty() {
+                done = Some(Some(name.trim().to_owned()));
+            }
+            if ui.button("✖").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                done = Some(None);
+            }
+        });
+        if let Some(result) = done {
+            state.sidebar.new_workspace_name = None;
+            if let Some(name) = result {
+                out.push(Command::CreateWorkspace(name));
+            }
+        }
+    }
+    if let Some((Target::Workspace(id), _)) = state.sidebar.renaming {
+        rename_field_ui(ui, state, Target::Workspace(id), out);
+    }
+}
+
+/// One visible line of the tree.
+#[derive(Clone, Debug)]
+enum Row {
+    Container { id: ParentId, depth: usize, open: bool },
+    Request { id: RequestId, parent: ParentId, index: usize, depth: usize },
+    Broken { path: std::path::PathBuf, message: String, depth: usize },
+}
+
+fn visible_rows(state: &AppState, ws: &WorkspaceData) -> Vec<Row> {
+    let filter = state.sidebar.filter.trim().to_lowercase();
+    let mut rows = Vec::new();
+    for c in ws.collections.keys() {
+        push_container(state, ws, ParentId::Collection(*c), 0, &filter, &mut rows);
+    }
+    rows
+}
+
+fn request_matches(r: &Request, filter: &str) -> bool {
+    r.name.to_lowercase().contains(filter)
+        || r.url.to_lowercase().contains(filter)
+        || r.method.as_str().eq_ignore_ascii_case(filter)
+}
+
+/// Whether anything under `p` matches the filter.
+fn subtree_matches(ws: &WorkspaceData, p: ParentId, filter: &str) -> bool {
+    ws.parent_name(p).is_some_and(|n| n.to_lowercase().contains(filter))
+        || ws.children(p).into_iter().flatten().any(|c| match *c {
+            ItemId::Request(r) => ws.requests.get(&r).is_some_and(|r| request_matches(r, filter)),
+            ItemId::Folder(f) => subtree_matches(ws, ParentId::Folder(f), filter),
+        })
+}
+
+fn push_container(
+    state: &AppState,
+    ws: &WorkspaceData,
+    p: ParentId,
+    depth: usize,
+    filter: &str,
+    rows: &mut Vec<Row>,
+) {
+    let filtering = !filter.is_empty();
+    if filtering && !subtree_matches(ws, p, filter) {
+        return;
+    }
+    let open = filtering || state.sidebar.expanded.contains(&p);
+    rows.push(Row::Container { id: p, depth, open });
+    if !open || depth > 64 {
+        return;
+    }
+    let name_matches = filtering && ws.parent_name(p).is_some_and(|n| n.to_lowercase().contains(filter));
+    for (index, child) in ws.children(p).into_iter().flatten().enumerate() {
+        match *child {
+            ItemId::Folder(f) if ws.folders.contains_key(&f) => push_container(
+                state,
+                ws,
+                ParentId::Folder(f),
+                depth + 1,
+                if name_matches { "" } else { filter },
+                rows,
+            ),
+            ItemId::Request(r) => {
+                if let Some(req) = ws.requests.get(&r)
+                    && (!filtering || name_matches || request_matches(req, filter))
+                {
+                    rows.push(Row::Request { id: r, parent: p, index, depth: depth + 1 });
+                }
+            }
+            ItemId::Folder(_) => {}
+        }
+    }
+    // Files that did not load show where they are, until fixed.
+    for problem in state.problems.iter().filter(|pr| pr.parent == Some(p) && pr.severity() == Severity::Error)
+    {
+        rows.push(Row::Broken {
+            path: problem.path.clone(),
+            message: problem.kind.to_string(),
+            depth: depth + 1,
+        });
+    }
+}
+
+fn collections_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> usize {
+    ui.horizontal(|ui| {
+        if ui.button("+").on_hover_text(Action::NewCollection.label()).clicked() {
+            out.push(Command::Action(Action::NewCollection));
+        }
+        ui.add(
+            egui::TextEdit::singleline(&mut state.sidebar.filter)
+                .hint_text("🔍 Filter")
+                .desired_width(f32::INFINITY),
+        );
+    });
+    let Some(ws) = state.ws() else { return 0 };
+    if ws.collections.is_empty() {
+        ui.add_space(16.0);
+        ui.vertical_centered(|ui| {
+            ui.label(RichText::new("No collections yet").strong());
+            ui.label(RichText::new("Collections group your requests.").weak());
+            if ui.button("Create a collection").clicked() {
+                out.push(Command::Action(Action::NewCollection));
+            }
+        });
+        // An empty tree still counts as "shown" for the start-up measurement.
+        return 1;
+    }
+    let rows = visible_rows(state, ws);
+    if rows.is_empty() {
+        ui.label(RichText::new("Nothing matches the filter.").weak());
+        return 1;
+    }
+    let row_height = ui.spacing().interact_size.y;
+    let mut drawn = 0;
+    egui::ScrollArea::vertical().id_salt("tree").auto_shrink([false, false]).show_rows(
+        ui,
+        row_height,
+        rows.len(),
+        |ui, range| {
+            for row in &rows[range] {
+                row_ui(ui, state, row, out);
+                drawn += 1;
+            }
+        },
+    );
+    drawn.max(1)
+}
+
+fn indent(ui: &mut Ui, depth: usize) {
+    ui.add_space(depth as f32 * 14.0);
+}
+
+fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
+    let Some(ws) = state.ws() else { return };
+    match row {
+        Row::Container { id, depth, open } => {
+            let target = Target::from(*id);
+            let name = ws.parent_name(*id).unwrap_or("?").to_owned();
+            let response = ui
+                .horizontal(|ui| {
+                    indent(ui, *depth);
+                    let arrow = if *open { "⏷" } else { "⏵" };
+                    if ui.add(egui::Button::new(arrow).frame(false).small()).clicked() {
+                        out.push(Command::ToggleExpanded(*id));
+                    }
+                    let icon = if matches!(id, ParentId::Collection(_)) { "🗀" } else { "📁" };
+                    if matches!(&state.sidebar.renaming, Some((t, _)) if *t == target) {
+                        ui.label(icon);
+                        rename_inline_ui(ui, state, target, out);
+                        return None;
+                    }
+                    let label = ui.add(
+                        egui::Button::new(format!("{icon} {name}"))
+                            .frame(false)
+                            .truncate()
+                            .sense(egui::Sense::click_and_drag()),
+                    );
+                    Some(label)
+                })
+                .inner;
+            let Some(response) = response else { return };
+            if response.clicked() {
+                out.push(Command::ToggleExpanded(*id));
+            }
+            if response.double_clicked() {
+                out.push(Command::OpenTarget(target));
+            }
+            drag_drop(ui, &response, *id, None, out);
+            if let ParentId::Folder(f) = id {
+                response.dnd_set_drag_payload(ItemId::Folder(*f));
+            }
+            response.context_menu(|ui| {
+                if ui.button("Add request").clicked() {
+                    out.push(Command::NewRequestIn(*id));
+                    ui.close();
+                }
+                if ui.button("Add folder").clicked() {
+                    out.push(Command::NewFolder(*id));
+                    ui.close();
+                }
+                ui.separator();
+                if ui.button("Edit auth, variables, description").clicked() {
+                    out.push(Command::OpenTarget(target));
+                    ui.close();
+                }
+                if ui.button("Rename").clicked() {
+                    out.push(Command::StartRename(target));
+                    ui.close();
+                }
+                if ui.button("Duplicate").clicked() {
+                    out.push(Command::Duplicate(target));
+                    ui.close();
+                }
+                if ui.button("Delete…").clicked() {
+                    out.push(Command::Delete(target));
+                    ui.close();
+                }
+            });
+        }
+        Row::Request { id, parent, index, depth } => {
+            let Some(request) = ws.requests.get(id) else { return };
+            let target = Target::Request(*id);
+            let active = state.active().and_then(|t| t.request()).is_some_and(|r| r.draft.id == *id);
+            let response = ui
+                .horizontal(|ui| {
+                    indent(ui, *depth + 1);
+                    let color = theme::method_color(&request.method, ui.visuals());
+                    let method = request.method.as_str();
+                    let short = if method.len() > 6 { &method[..6] } else { method };
+                    ui.add_sized(
+                        [46.0, 16.0],
+                        egui::Label::new(RichText::new(short).small().strong().color(color).monospace()),
+                    );
+                    if matches!(&state.sidebar.renaming, Some((t, _)) if *t == target) {
+                        rename_inline_ui(ui, state, target, out);
+                        return None;
+                    }
+                    Some(
+                        ui.add(
+                            egui::Button::selectable(active, &request.name)
+                                .frame_when_inactive(false)
+                                .truncate()
+                                .sense(egui::Sense::click_and_drag()),
+                        ),
+                    )
+                })
+                .inner;
+            let Some(response) = response else { return };
+            let response = response.on_hover_text(format!("{} {}", request.method, request.url));
+            if response.clicked() {
+                out.push(Command::OpenRequest(*id));
+            }
+            response.dnd_set_drag_payload(ItemId::Request(*id));
+            drag_drop(ui, &response, *parent, Some(*index), out);
+            response.context_menu(|ui| {
+                if ui.button("Open").clicked() {
+                    out.push(Command::OpenRequest(*id));
+                    ui.close();
+                }
+                if ui.button("Rename").clicked() {
+                    out.push(Command::StartRename(target));
+                    ui.close();
+                }
+                if ui.button("Duplicate").clicked() {
+                    out.push(Command::Duplicate(target));
+                    ui.close();
+                }
+                if ui.button("Delete…").clicked() {
+                    out.push(Command::Delete(target));
+                    ui.close();
+                }
+            });
+        }
+        Row::Broken { path, message, depth } => {
+            ui.horizontal(|ui| {
+                indent(ui, *depth + 1);
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                ui.label(RichText::new(format!("⚠ {name}")).color(theme::error_color(ui.visuals())))
+                    .on_hover_text(format!(
+                        "{}\n{message}\nFix the file (Localpost never writes over it), then restart.",
+                        path.display()
+                    ));
+            });
+        }
+    }
+}
+
+/// Drop handling: onto a container moves into it; onto a request moves before it.
+fn drag_drop(
+    ui: &Ui,
+    response: &egui::Response,
+    container: ParentId,
+    index: Option<usize>,
+    out: &mut Vec<Command>,
+) {
+    if let Some(payload) = response.dnd_hover_payload::<ItemId>() {
+        let rect = response.rect;
+        let stroke = egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
+        match index {
+            Some(_) => ui.painter().hline(rect.x_range(), rect.top(), stroke),
+            None => ui.painter().rect_stroke(rect, 2.0, stroke, egui::StrokeKind::Inside),
+        };
+        let _ = payload;
+    }
+    if let Some(payload) = response.dnd_release_payload::<ItemId>() {
+        let item = *payload;
+        if item
+            != ItemId::Folder(match container {
+                ParentId::Folder(f) => f,
+                ParentId::Collection(_) => FolderId(uuid::Uuid::nil()),
+            })
+        {
+            out.push(Command::Move { item, to: container, index: index.unwrap_or(usize::MAX) });
+        }
+    }
+}
+
+fn rename_inline_ui(ui: &mut Ui, state: &AppState, target: Target, out: &mut Vec<Command>) {
+    let Some((_, text)) = &state.sidebar.renaming else { return };
+    let mut text = text.clone();
+    let id = egui::Id::unique(("rename", format!("{target:?}")));
+    let r = ui.add(egui::TextEdit::singleline(&mut text).id(id).desired_width(ui.available_width() - 8.0));
+    if !r.has_focus() && !r.lost_focus() {
+        r.request_focus();
+    }
+    if r.changed() {
+        out.push(Command::RenameTyping(text.clone()));
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        out.push(Command::CancelRename);
+    } else if r.lost_focus() {
+        out.push(Command::Rename(target, text));
+    }
+}
+
+fn rename_field_ui(ui: &mut Ui, state: &AppState, target: Target, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label("Name");
+        rename_inline_ui(ui, state, target, out);
+    });
+}
+
+fn environments_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        if ui.button("+ New").on_hover_text(Action::NewEnvironment.label()).clicked() {
+            out.push(Command::Action(Action::NewEnvironment));
+        }
+        if ui.button("Globals").on_hover_text("Variables for every request of this workspace").clicked() {
+            out.push(Command::Action(Action::OpenGlobals));
+        }
+    });
+    let Some(ws) = state.ws() else { return };
+    if ws.environments.is_empty() {
+        ui.label(
+            RichText::new(
+                "No environments yet. An environment is a set of variables, e.g. {{base}} for Dev and Prod.",
+            )
+            .weak(),
+        );
+    }
+    let active = state.active_environment.get(&ws.id()).copied();
+    egui::ScrollArea::vertical().id_salt("envs").auto_shrink([false, false]).show(ui, |ui| {
+        for env in ws.environments.values() {
+            let target = Target::Environment(env.id);
+            ui.horizontal(|ui| {
+                let is_active = active == Some(env.id);
+                if ui.radio(is_active, "").on_hover_text("Use this environment").clicked() {
+                    out.push(Command::SelectEnvironment(if is_active { None } else { Some(env.id) }));
+                }
+                if matches!(&state.sidebar.renaming, Some((t, _)) if *t == target) {
+                    rename_inline_ui(ui, state, target, out);
+                    return;
+                }
+                let r = ui.add(egui::Button::new(&env.name).frame(false));
+                if r.clicked() {
+                    out.push(Command::OpenTarget(target));
+                }
+                r.context_menu(|ui| target_menu(ui, target, out));
+                ui.label(RichText::new(format!("{} vars", env.variables.len())).weak().small());
+            });
+        }
+    });
+}
+
+fn target_menu(ui: &mut Ui, target: Target, out: &mut Vec<Command>) {
+    if ui.button("Rename").clicked() {
+        out.push(Command::StartRename(target));
+        ui.close();
+    }
+    if ui.button("Duplicate").clicked() {
+        out.push(Command::Duplicate(target));
+        ui.close();
+    }
+    if ui.button("Delete…").clicked() {
+        out.push(Command::Delete(target));
+        ui.close();
+    }
+}
+
+fn presets_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    if ui.button("+ New preset").clicked() {
+        out.push(Command::NewPreset);
+    }
+    let Some(ws) = state.ws() else { return };
+    if ws.header_presets.is_empty() {
+        ui.label(
+            RichText::new("A header preset is a named set of headers you can insert into any request.")
+                .weak(),
+        );
+    }
+    for preset in ws.header_presets.values() {
+        let target = Target::Preset(preset.id);
+        ui.horizontal(|ui| {
+            if matches!(&state.sidebar.renaming, Some((t, _)) if *t == target) {
+                rename_inline_ui(ui, state, target, out);
+                return;
+            }
+            let r = ui.add(egui::Button::new(&preset.name).frame(false));
+            if r.clicked() {
+                out.push(Command::OpenTarget(target));
+            }
+            r.context_menu(|ui| target_menu(ui, target, out));
+            ui.label(RichText::new(format!("{} headers", preset.headers.len())).weak().small());
+        });
+    }
+}
+
+/// "14:03:22" today, else "2026-11-20 14:03".
+pub fn format_time(at: OffsetDateTime) -> String {
+    let today = OffsetDateTime::now_utc().to_offset(at.offset()).date();
+    if at.date() == today {
+        format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
+    } else {
+        format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
+    }
+}
+
+fn history_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("{} requests", state.history.len())).weak());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.add_enabled(!state.history.is_empty(), egui::Button::new("Clear all")).clicked() {
+                out.push(Command::ClearHistory);
+            }
+        });
+    });
+    if state.history.is_empty() {
+        ui.label(RichText::new("Requests you send appear here, grouped by day.").weak());
+        return;
+    }
+    egui::ScrollArea::vertical().id_salt("history").auto_shrink([false, false]).show(ui, |ui| {
+        let mut day = None;
+        for entry in &state.history {
+            let d = entry.at.date();
+            if day != Some(d) {
+                day = Some(d);
+                ui.add_space(4.0);
+                ui.label(RichText::new(d.to_string()).strong());
+            }
+            ui.horizontal(|ui| {
+                let method = Method::parse(&entry.request.method);
+                let color = theme::method_color(&method, ui.visuals());
+                ui.add_sized(
+                    [46.0, 16.0],
+                    egui::Label::new(
+                        RichText::new(method.as_str()).small().strong().color(color).monospace(),
+                    ),
+                );
+                let status = match (&entry.response, &entry.error) {
+                    (Some(r), _) => {
+                        RichText::new(r.status.to_string()).color(theme::status_color(r.status, ui.visuals()))
+                    }
+                    (None, Some(_)) => RichText::new("error").color(theme::error_color(ui.visuals())),
+                    _ => RichText::new(""),
+                };
+                ui.label(status.small());
+                let r = ui.add(egui::Button::new(&entry.request.url).frame(false).truncate());
+                if r.on_hover_text(format!("{}\n{}", format_time(entry.at), entry.request.url)).clicked() {
+                    out.push(Command::OpenHistory(entry.id));
+                }
+            });
+        }
+    });
+}

@@ -1,0 +1,102 @@
+//! Colours and spacing in one place.
+
+use egui::{Color32, Context, Visuals};
+
+use crate::model::Method;
+
+/// Applies Localpost's look on top of egui's light and dark themes.
+pub fn install(ctx: &Context) {
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 5.0);
+        style.spacing.button_padding = egui::vec2(8.0, 3.0);
+        style.spacing.interact_size.y = 22.0;
+    });
+}
+
+pub fn method_color(method: &Method, visuals: &Visuals) -> Color32 {
+    let dark = visuals.dark_mode;
+    let (d, l) = match method {
+        Method::Get => (Color32::from_rgb(107, 221, 154), Color32::from_rgb(0, 127, 49)),
+        Method::Post => (Color32::from_rgb(255, 228, 127), Color32::from_rgb(173, 122, 3)),
+        Method::Put => (Color32::from_rgb(116, 174, 246), Color32::from_rgb(9, 87, 160)),
+        Method::Patch => (Color32::from_rgb(192, 168, 225), Color32::from_rgb(98, 52, 151)),
+        Method::Delete => (Color32::from_rgb(247, 154, 142), Color32::from_rgb(142, 26, 16)),
+        Method::Head | Method::Options | Method::Trace | Method::Connect => {
+            (Color32::from_rgb(110, 185, 180), Color32::from_rgb(0, 104, 96))
+        }
+        Method::Custom(_) => (Color32::from_rgb(180, 180, 180), Color32::from_rgb(90, 90, 90)),
+    };
+    if dark { d } else { l }
+}
+
+pub fn status_color(status: u16, visuals: &Visuals) -> Color32 {
+    let dark = visuals.dark_mode;
+    match status {
+        200..=299 => {
+            if dark {
+                Color32::from_rgb(107, 221, 154)
+            } else {
+                Color32::from_rgb(0, 127, 49)
+            }
+        }
+        300..=399 => {
+            if dark {
+                Color32::from_rgb(116, 174, 246)
+            } else {
+                Color32::from_rgb(9, 87, 160)
+            }
+        }
+        _ => error_color(visuals),
+    }
+}
+
+pub fn error_color(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { Color32::from_rgb(247, 120, 108) } else { Color32::from_rgb(190, 30, 20) }
+}
+
+pub fn ok_color(visuals: &Visuals) -> Color32 {
+    status_color(200, visuals)
+}
+
+/// A `{{variable}}` that resolves.
+pub fn variable_color(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { Color32::from_rgb(97, 196, 220) } else { Color32::from_rgb(0, 110, 150) }
+}
+
+/// A `{{variable}}` that does not resolve.
+pub fn unresolved_color(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { Color32::from_rgb(255, 85, 85) } else { Color32::from_rgb(210, 0, 0) }
+}
+
+pub fn muted(visuals: &Visuals) -> Color32 {
+    visuals.weak_text_color()
+}
+
+/// JSON syntax colours: key, string, number, literal (true/false/null), punctuation.
+pub struct JsonColors {
+    pub key: Color32,
+    pub string: Color32,
+    pub number: Color32,
+    pub literal: Color32,
+    pub punct: Color32,
+}
+
+pub fn json_colors(visuals: &Visuals) -> JsonColors {
+    if visuals.dark_mode {
+        JsonColors {
+            key: Color32::from_rgb(156, 220, 254),
+            string: Color32::from_rgb(206, 145, 120),
+            number: Color32::from_rgb(181, 206, 168),
+            literal: Color32::from_rgb(86, 156, 214),
+            punct: Color32::from_gray(170),
+        }
+    } else {
+        JsonColors {
+            key: Color32::from_rgb(4, 81, 165),
+            string: Color32::from_rgb(163, 21, 21),
+            number: Color32::from_rgb(9, 134, 88),
+            literal: Color32::from_rgb(0, 0, 255),
+            punct: Color32::from_gray(80),
+        }
+    }
+}
