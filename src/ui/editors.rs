@@ -114,7 +114,14 @@ pub fn preset_ui(ui: &mut Ui, preset: &mut HeaderPreset, vars: &VarIndex) -> boo
     ui.heading(&preset.name);
     ui.label(RichText::new("Insert these headers into a request from its Headers tab.").weak());
     ui.add_space(6.0);
-    kv_table_ui(ui, "preset", &mut preset.headers, vars, None, &KvOptions::default())
+    kv_table_ui(
+        ui,
+        "preset",
+        &mut preset.headers,
+        vars,
+        None,
+        &KvOptions { row_name: "Header", ..KvOptions::default() },
+    )
 }
 
 /// Which part of a collection or folder overview is shown.

@@ -3,11 +3,13 @@
 
 use egui::{TextEdit, Ui};
 
-use super::cell;
 use super::vars::{VarIndex, var_text_edit};
+use super::{Named, cell};
 use crate::model::KeyValue;
 
 pub struct KvOptions {
+    /// What a row is, for accessible names: "Param", "Header"...
+    pub row_name: &'static str,
     /// Rows can be added and removed (path variables cannot: the URL decides them).
     pub editable_keys: bool,
     pub key_hint: &'static str,
@@ -16,7 +18,7 @@ pub struct KvOptions {
 
 impl Default for KvOptions {
     fn default() -> Self {
-        Self { editable_keys: true, key_hint: "Key", value_hint: "Value" }
+        Self { row_name: "Row", editable_keys: true, key_hint: "Key", value_hint: "Value" }
     }
 }
 
@@ -52,7 +54,8 @@ pub fn kv_table_ui(
                     .id(field_id(id_salt, i, "key"))
                     .desired_width(key_w)
                     .hint_text(options.key_hint);
-                changed |= cell(ui, key_w, |ui| ui.add(edit)).changed();
+                changed |=
+                    cell(ui, key_w, |ui| ui.add(edit)).named(&format!("{} key", options.row_name)).changed();
             } else {
                 ui.add_sized([key_w, 20.0], egui::Label::new(&row.key).truncate());
             }
@@ -61,10 +64,13 @@ pub fn kv_table_ui(
                     e.id(field_id(id_salt, i, "value")).desired_width(value_w).hint_text(options.value_hint)
                 })
             })
+            .named(&format!("{} value", options.row_name))
             .changed();
             let desc =
                 TextEdit::singleline(&mut row.description).desired_width(desc_w).hint_text("Description");
-            changed |= cell(ui, desc_w, |ui| ui.add(desc)).changed();
+            changed |= cell(ui, desc_w, |ui| ui.add(desc))
+                .named(&format!("{} description", options.row_name))
+                .changed();
             if options.editable_keys {
                 if ui.small_button("✖").on_hover_text("Remove row").clicked() {
                     remove = Some(i);
@@ -86,6 +92,7 @@ pub fn kv_table_ui(
                         .desired_width(key_w)
                         .hint_text(options.key_hint),
                 )
+                .named(&format!("New {} key", options.row_name.to_lowercase()))
             });
             cell(ui, value_w, |ui| {
                 ui.add(
@@ -94,6 +101,7 @@ pub fn kv_table_ui(
                         .desired_width(value_w)
                         .hint_text(options.value_hint),
                 )
+                .named(&format!("New {} value", options.row_name.to_lowercase()))
             });
             if !key.is_empty() || !value.is_empty() {
                 let typed = if k.changed() { key.chars().count() } else { value.chars().count() };

@@ -163,16 +163,20 @@ fn environment_picker_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) 
         });
     });
     let selected = active.map_or("No environment".to_owned(), |e| e.name.clone());
-    egui::ComboBox::from_id_salt("environment").selected_text(selected).width(180.0).show_ui(ui, |ui| {
-        if ui.selectable_label(active.is_none(), "No environment").clicked() {
-            out.push(Command::SelectEnvironment(None));
-        }
-        for env in ws.environments.values() {
-            if ui.selectable_label(active.is_some_and(|a| a.id == env.id), &env.name).clicked() {
-                out.push(Command::SelectEnvironment(Some(env.id)));
+    egui::ComboBox::from_id_salt("environment")
+        .selected_text(selected)
+        .width(180.0)
+        .show_ui(ui, |ui| {
+            if ui.selectable_label(active.is_none(), "No environment").clicked() {
+                out.push(Command::SelectEnvironment(None));
             }
-        }
-    });
+            for env in ws.environments.values() {
+                if ui.selectable_label(active.is_some_and(|a| a.id == env.id), &env.name).clicked() {
+                    out.push(Command::SelectEnvironment(Some(env.id)));
+                }
+            }
+        })
+        .named("Environment");
 }
 
 fn footer_ui(ui: &mut Ui, state: &AppState, status: &UiStatus, out: &mut Vec<Command>) {
@@ -273,7 +277,7 @@ fn tabs_bar_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                                     .color(theme::method_color(m, ui.visuals())),
                             );
                         }
-                        let label = if dirty { format!("{title} ●") } else { title };
+                        let label = if dirty { format!("{title} •") } else { title };
                         let r = ui.add(egui::Button::new(label).frame(false).truncate());
                         let r = if dirty { r.on_hover_text("Unsaved changes") } else { r };
                         if r.clicked() {
@@ -296,6 +300,25 @@ fn tabs_bar_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
         });
     });
+}
+
+/// Gives a widget without a visible label its accessible name (screen readers, UI tests).
+pub trait Named {
+    fn named(self, name: &str) -> Self;
+}
+
+impl Named for egui::Response {
+    fn named(self, name: &str) -> Self {
+        self.ctx.accesskit_node_builder(self.id, |node| node.set_label(name.to_owned()));
+        self
+    }
+}
+
+impl<T> Named for egui::InnerResponse<T> {
+    fn named(self, name: &str) -> Self {
+        self.response.ctx.accesskit_node_builder(self.response.id, |node| node.set_label(name.to_owned()));
+        self
+    }
 }
 
 /// Runs `add` in a cell exactly `width` wide. Text fields clamp their width to the space

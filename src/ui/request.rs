@@ -5,9 +5,9 @@ use egui::{ComboBox, RichText, TextEdit, Ui};
 
 use super::cell;
 use super::kv::{KvOptions, kv_table_ui, to_bulk};
-use super::theme;
 use super::url;
 use super::vars::{VarIndex, var_text_edit};
+use super::{Named, theme};
 use crate::app::command::{Action, Command, FileField};
 use crate::app::state::{EditorSection, KvTable, RequestTab, TabId};
 use crate::model::*;
@@ -41,7 +41,7 @@ pub fn request_ui(
         let name = TextEdit::singleline(&mut tab.draft.name)
             .frame(egui::Frame::NONE)
             .desired_width(ui.available_width() * 0.6);
-        changed |= ui.add(name).on_hover_text("Request name").changed();
+        changed |= ui.add(name).named("Request name").on_hover_text("Request name").changed();
     });
     ui.add_space(2.0);
     changed |= url_bar_ui(ui, tab_id, tab, cx, focus_url, out);
@@ -70,7 +70,8 @@ fn url_bar_ui(
                 .desired_width(url_w)
                 .hint_text("Enter URL or paste a cURL command")
                 .font(egui::TextStyle::Monospace)
-        });
+        })
+        .named("URL");
         if *focus_url {
             response.request_focus();
             *focus_url = false;
@@ -101,7 +102,7 @@ fn url_bar_ui(
                 out.push(Command::Send(tab_id));
             }
         }
-        let save_label = if tab.dirty { "Save ●" } else { "Save" };
+        let save_label = if tab.dirty { "Save •" } else { "Save" };
         if ui.button(save_label).on_hover_text(Action::Save.with_shortcut(ui.ctx())).clicked() {
             out.push(Command::SaveTab(tab_id));
         }
@@ -132,7 +133,8 @@ fn method_picker_ui(ui: &mut Ui, tab: &mut RequestTab) -> bool {
                     _ => String::new(),
                 });
             }
-        });
+        })
+        .named("Method");
     if let Some(custom) = &mut tab.custom_method {
         let r = ui.add(TextEdit::singleline(custom).desired_width(80.0).hint_text("METHOD").char_limit(32));
         if r.changed() {
@@ -193,7 +195,8 @@ fn sections_ui(
     egui::ScrollArea::vertical().id_salt(("editor", tab_id.0)).auto_shrink([false, true]).show(ui, |ui| {
         changed |= match tab.section {
             EditorSection::Params => {
-                let c = kv_section_ui(ui, tab, KvTable::Params, cx.vars, &KvOptions::default());
+                let options = KvOptions { row_name: "Param", ..KvOptions::default() };
+                let c = kv_section_ui(ui, tab, KvTable::Params, cx.vars, &options);
                 if c {
                     tab.draft.url = url::url_with_params(&tab.draft.url, &tab.draft.params);
                 }
@@ -201,7 +204,8 @@ fn sections_ui(
             }
             EditorSection::PathVariables => {
                 ui.label(RichText::new("Values for the :name segments of the URL.").weak());
-                let options = KvOptions { editable_keys: false, ..KvOptions::default() };
+                let options =
+                    KvOptions { row_name: "Path variable", editable_keys: false, ..KvOptions::default() };
                 kv_section_ui(ui, tab, KvTable::PathVariables, cx.vars, &options)
             }
             EditorSection::Headers => headers_ui(ui, tab_id, tab, cx, out),
@@ -276,18 +280,22 @@ fn headers_ui(
     out: &mut Vec<Command>,
 ) -> bool {
     ui.horizontal(|ui| {
-        ComboBox::from_id_salt("presets").selected_text("Insert preset").show_ui(ui, |ui| {
-            if cx.presets.is_empty() {
-                ui.label(RichText::new("No header presets yet (sidebar → Presets)").weak());
-            }
-            for (id, name) in &cx.presets {
-                if ui.selectable_label(false, name).clicked() {
-                    out.push(Command::InsertPreset { tab: tab_id, preset: *id });
+        ComboBox::from_id_salt("presets")
+            .selected_text("Insert preset")
+            .show_ui(ui, |ui| {
+                if cx.presets.is_empty() {
+                    ui.label(RichText::new("No header presets yet (sidebar → Presets)").weak());
                 }
-            }
-        });
+                for (id, name) in &cx.presets {
+                    if ui.selectable_label(false, name).clicked() {
+                        out.push(Command::InsertPreset { tab: tab_id, preset: *id });
+                    }
+                }
+            })
+            .named("Insert header preset");
     });
-    let changed = kv_section_ui(ui, tab, KvTable::Headers, cx.vars, &KvOptions::default());
+    let options = KvOptions { row_name: "Header", ..KvOptions::default() };
+    let changed = kv_section_ui(ui, tab, KvTable::Headers, cx.vars, &options);
     ui.add_space(6.0);
     egui::CollapsingHeader::new(RichText::new("Headers Localpost adds").weak()).default_open(true).show(
         ui,
@@ -350,7 +358,8 @@ fn body_ui(
                             .selectable_value(&mut tab.draft.body.raw_language, lang, lang.label())
                             .changed();
                     }
-                });
+                })
+                .named("Body language");
             if tab.draft.body.raw_language == RawLanguage::Json && ui.small_button("Beautify").clicked() {
                 let cancel = std::sync::atomic::AtomicBool::new(false);
                 if let Some(pretty) = crate::app::body::pretty_json(&tab.draft.body.raw, &cancel) {
@@ -362,7 +371,8 @@ fn body_ui(
     });
     ui.add_space(4.0);
     if tab.draft.body.mode == BodyMode::UrlEncoded {
-        return kv_section_ui(ui, tab, KvTable::UrlEncoded, cx.vars, &KvOptions::default()) || changed;
+        let options = KvOptions { row_name: "Form field", ..KvOptions::default() };
+        return kv_section_ui(ui, tab, KvTable::UrlEncoded, cx.vars, &options) || changed;
     }
     let body = &mut tab.draft.body;
     match body.mode {
@@ -451,7 +461,8 @@ fn multipart_ui(
                         part.kind = FormPartKind::File(String::new());
                         changed = true;
                     }
-                });
+                })
+                .named("Part type");
             match &mut part.kind {
                 FormPartKind::Text(value) => {
                     changed |= cell(ui, 200.0, |ui| {
@@ -525,9 +536,10 @@ pub fn auth_ui(
     .collect();
     ui.horizontal(|ui| {
         ui.label("Type");
-        ComboBox::from_id_salt("auth-kind").selected_text(auth.kind_label().to_owned()).width(200.0).show_ui(
-            ui,
-            |ui| {
+        ComboBox::from_id_salt("auth-kind")
+            .selected_text(auth.kind_label().to_owned())
+            .width(200.0)
+            .show_ui(ui, |ui| {
                 for (label, fresh) in kinds {
                     let same = std::mem::discriminant(auth) == std::mem::discriminant(&fresh);
                     if ui.selectable_label(same, label).clicked() && !same {
@@ -535,8 +547,8 @@ pub fn auth_ui(
                         changed = true;
                     }
                 }
-            },
-        );
+            })
+            .named("Auth type");
     });
     ui.add_space(4.0);
     let field = |ui: &mut Ui, label: &str, value: &mut String| -> bool {
@@ -580,11 +592,14 @@ pub fn auth_ui(
         }
         Auth::OAuth2(o) => {
             ui.label("Grant type");
-            ComboBox::from_id_salt("grant").selected_text(o.grant.label()).show_ui(ui, |ui| {
-                for g in OAuth2Grant::ALL {
-                    changed |= ui.selectable_value(&mut o.grant, g, g.label()).changed();
-                }
-            });
+            ComboBox::from_id_salt("grant")
+                .selected_text(o.grant.label())
+                .show_ui(ui, |ui| {
+                    for g in OAuth2Grant::ALL {
+                        changed |= ui.selectable_value(&mut o.grant, g, g.label()).changed();
+                    }
+                })
+                .named("Grant type");
             ui.end_row();
             changed |= field(ui, "Access token URL", &mut o.access_token_url);
             if matches!(
@@ -648,11 +663,15 @@ fn tri_state(
         Some(true) => on.to_owned(),
         Some(false) => off.to_owned(),
     };
-    ComboBox::from_id_salt(id).selected_text(text).width(220.0).show_ui(ui, |ui| {
-        changed |= ui.selectable_value(value, None, default_label).changed();
-        changed |= ui.selectable_value(value, Some(true), on).changed();
-        changed |= ui.selectable_value(value, Some(false), off).changed();
-    });
+    ComboBox::from_id_salt(id)
+        .selected_text(text)
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            changed |= ui.selectable_value(value, None, default_label).changed();
+            changed |= ui.selectable_value(value, Some(true), on).changed();
+            changed |= ui.selectable_value(value, Some(false), off).changed();
+        })
+        .named(id);
     changed
 }
 
@@ -661,7 +680,14 @@ pub fn settings_ui(ui: &mut Ui, s: &mut RequestSettings, tls_bypass_allowed: boo
     let mut changed = false;
     egui::Grid::new("request-settings").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         ui.label("Follow redirects");
-        changed |= tri_state(ui, "follow", &mut s.follow_redirects, "Follow", "Do not follow", "App default");
+        changed |= tri_state(
+            ui,
+            "Follow redirects",
+            &mut s.follow_redirects,
+            "Follow",
+            "Do not follow",
+            "App default",
+        );
         ui.end_row();
         ui.label("Keep the method on 301/302");
         changed |= tri_state(

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use time::OffsetDateTime;
 
-use super::theme;
+use super::{Named, theme};
 use crate::app::command::{Action, Command};
 use crate::app::state::{AppState, SidebarSection, Target};
 use crate::model::*;
@@ -56,7 +56,8 @@ fn workspace_switcher_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Comman
                 if ui.selectable_label(false, "+ New workspace…").clicked() {
                     state.sidebar.new_workspace_name = Some(String::new());
                 }
-            });
+            })
+            .named("Workspace");
         if let Some((id, _)) = current {
             ui.menu_button("☰", |ui| {
                 if ui.button("Rename workspace…").clicked() {
@@ -187,7 +188,8 @@ fn collections_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> 
             egui::TextEdit::singleline(&mut state.sidebar.filter)
                 .hint_text("🔍 Filter")
                 .desired_width(f32::INFINITY),
-        );
+        )
+        .named("Filter requests");
     });
     let Some(ws) = state.ws() else { return 0 };
     if ws.collections.is_empty() {

@@ -1,0 +1,180 @@
+//! The desktop app driven through egui_kittest: real widgets found by role and label, real
+//! clicks and typing, a real data folder on disk.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui::Key;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use localpost::app::writer::SaveState;
+use localpost::app::{App, AppOptions};
+use localpost::model::*;
+
+fn open(dir: &Path) -> Harness<'static, App> {
+    let options =
+        AppOptions { data_dir: dir.to_owned(), exit_after_first_frame: false, started: Instant::now() };
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        let mut app = App::new(&cc.egui_ctx, options);
+        app.block_until_loaded(&cc.egui_ctx);
+        app
+    });
+    harness.run_steps(3);
+    harness
+}
+
+/// Steps until every write reached the disk (bounded).
+fn settle(harness: &mut Harness<'_, App>) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        harness.step();
+        if harness.state().save_state() == SaveState::Saved || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(harness.state().save_state(), SaveState::Saved);
+}
+
+/// Lets the session (open tabs, drafts) be written: it is saved a moment after the last change.
+fn settle_session(harness: &mut Harness<'_, App>) {
+    std::thread::sleep(Duration::from_millis(450));
+    harness.run_steps(2);
+    settle(harness);
+}
+
+/// A label (or any node) whose text contains `text` is on screen.
+fn shown(harness: &Harness<'_, App>, text: &str) {
+    let found =
+        harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next();
+    assert!(found.is_some(), "{text:?} is not shown");
+}
+
+fn select_all_and_type(harness: &Harness<'_, App>, node_label: &str, text: &str) {
+    let node = harness.get_by_label(node_label);
+    node.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    node.type_text(text);
+}
+
+fn active_request(harness: &Harness<'_, App>) -> Request {
+    let state = &harness.state().state;
+    state.active().and_then(|t| t.request()).expect("a request tab is active").draft.clone()
+}
+
+#[test]
+fn first_start_shows_local_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let harness = open(dir.path());
+    shown(&harness, "Sync off");
+    shown(&harness, "Saved");
+    shown(&harness, "No account");
+    // A first start made one workspace.
+    assert_eq!(harness.state().state.ws().unwrap().workspace.name, "My Workspace");
+    assert!(dir.path().join("workspaces/my-workspace/workspace.ron").exists());
+}
+
+#[test]
+fn create_collection_and_request_then_edit_url_and_params() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    harness.get_by_label("Create a collection").click();
+    harness.run_steps(2);
+    // The new collection's name is being edited in place.
+    let name = harness.get(By::new().role(Role::TextInput).value("New Collection"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    name.type_text("Pets");
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    harness.get_by_label("🗀 Pets").click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Add request").click();
+    harness.run_steps(3);
+
+    let url = harness.get_by_label("URL");
+    url.focus();
+    url.type_text("http://127.0.0.1:9/pets?kind=cat&limit=10");
+    harness.run_steps(2);
+    let request = active_request(&harness);
+    assert_eq!(request.url, "http://127.0.0.1:9/pets?kind=cat&limit=10");
+    let params: Vec<_> = request.params.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
+    assert_eq!(params, vec![("kind", "cat"), ("limit", "10")]);
+    harness.get_by_label("Params (2)");
+
+    // Editing a param's value rewrites the URL.
+    let cat = harness.get(By::new().role(Role::TextInput).value("cat"));
+    cat.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    cat.type_text("dog");
+    harness.run_steps(2);
+    assert_eq!(active_request(&harness).url, "http://127.0.0.1:9/pets?kind=dog&limit=10");
+
+    // Unsaved marker, then Ctrl+S writes the request file.
+    assert!(harness.state().state.active().unwrap().request().unwrap().dirty);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert!(!harness.state().state.active().unwrap().request().unwrap().dirty);
+    let saved = localpost::storage::Store::open_existing(dir.path()).unwrap();
+    let ws = saved.library.workspaces.values().next().unwrap();
+    let c = ws.collections.values().find(|c| c.name == "Pets").expect("collection saved");
+    let r = ws.requests.values().next().expect("request saved");
+    assert_eq!(c.children, vec![ItemId::Request(r.id)]);
+    assert_eq!(r.url, "http://127.0.0.1:9/pets?kind=dog&limit=10");
+}
+
+#[test]
+fn drafts_and_tabs_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = localpost::storage::sample::SampleSpec { collections: 1, folders: 1, requests: 2 };
+    localpost::storage::sample::generate(dir.path(), "Team", spec).unwrap();
+    let mut harness = open(dir.path());
+    let team =
+        harness.state().state.library.workspaces.values().find(|w| w.workspace.name == "Team").unwrap().id();
+    let request_id = *harness.state().state.library.workspaces[&team].requests.keys().next().unwrap();
+    harness.state_mut().state.workspace = Some(team);
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .apply(&egui::Context::default(), localpost::app::command::Command::OpenRequest(request_id));
+    harness.run_steps(2);
+    select_all_and_type(&harness, "URL", "http://127.0.0.1:9/unsaved-edit");
+    harness.run_steps(2);
+    assert!(harness.state().state.active().unwrap().request().unwrap().dirty);
+    settle_session(&mut harness);
+    drop(harness);
+
+    let harness = open(dir.path());
+    let state = &harness.state().state;
+    assert_eq!(state.workspace, Some(team), "the workspace is restored");
+    let tab = state.active().and_then(|t| t.request()).expect("the tab is restored");
+    assert_eq!(tab.draft.id, request_id);
+    assert_eq!(tab.draft.url, "http://127.0.0.1:9/unsaved-edit", "the unsaved draft is restored");
+    assert!(tab.dirty, "and still marked unsaved");
+    // The saved request itself was not changed.
+    assert_ne!(state.library.workspaces[&team].requests[&request_id].url, tab.draft.url);
+    assert_eq!(harness.get_by_label("URL").value().as_deref(), Some("http://127.0.0.1:9/unsaved-edit"));
+}
+
+#[test]
+fn closing_a_dirty_tab_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::T);
+    harness.run_steps(2);
+    harness.get_by_label("URL").type_text("http://127.0.0.1:9/x");
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::W);
+    harness.run_steps(2);
+    shown(&harness, "has changes that are not saved");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.tabs.len(), 1, "cancel keeps the tab");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::W);
+    harness.run_steps(2);
+    harness.get_by_label("Don't save").click();
+    harness.run_steps(2);
+    assert!(harness.state().state.tabs.is_empty());
+}
