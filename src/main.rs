@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser as _;
-use localpost::app::{App, AppOptions};
+use localpost::app::{App, AppOptions, Loader};
 use localpost::cli::{self, Cli};
 
 fn main() -> ExitCode {
@@ -13,8 +13,14 @@ fn main() -> ExitCode {
     if let Some(code) = cli::run(&cli) {
         return code;
     }
-    let options =
-        AppOptions { data_dir: cli.data_dir(), exit_after_first_frame: cli.exit_after_first_frame, started };
+    // Reading the data folder starts now, while the window is being created.
+    let loader = Loader::start(cli.data_dir());
+    let options = AppOptions {
+        data_dir: cli.data_dir(),
+        exit_after_first_frame: cli.exit_after_first_frame,
+        exit_after_full_load: cli.exit_after_full_load,
+        started,
+    };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Localpost")
@@ -26,7 +32,7 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         "Localpost",
         native,
-        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options)))),
+        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options, loader)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,10 +14,15 @@ use localpost::app::{App, AppOptions};
 use localpost::model::*;
 
 fn open(dir: &Path) -> Harness<'static, App> {
-    let options =
-        AppOptions { data_dir: dir.to_owned(), exit_after_first_frame: false, started: Instant::now() };
+    let options = AppOptions {
+        data_dir: dir.to_owned(),
+        exit_after_first_frame: false,
+        exit_after_full_load: false,
+        started: Instant::now(),
+    };
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        let mut app = App::new(&cc.egui_ctx, options);
+        let loader = localpost::app::Loader::start(options.data_dir.clone());
+        let mut app = App::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });

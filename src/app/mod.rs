@@ -32,6 +32,8 @@ pub struct AppOptions {
     /// For the start-up benchmark: print `first_frame_ms=N` after the first frame that shows
     /// the collection tree, then exit.
     pub exit_after_first_frame: bool,
+    /// Same, but after the frame that shows everything read.
+    pub exit_after_full_load: bool,
     pub started: Instant,
 }
 
@@ -40,6 +42,8 @@ pub struct UiStatus {
     pub save: SaveState,
     /// The data folder is still being read.
     pub loading: bool,
+    /// The tree's top is shown; the rest is still being read.
+    pub outline_only: bool,
     /// The data folder could not be opened at all.
     pub load_error: Option<String>,
 }
@@ -60,10 +64,64 @@ struct Loaded {
     session: Session,
 }
 
+/// What the loading thread reports: a quick outline first, then everything.
+enum LoadMsg {
+    Outline { library: Library, settings: Settings, session: Session },
+    Full(Result<Loaded, String>),
+}
+
+/// Reads the data folder in the background. Start it before the window exists so reading
+/// overlaps the window's creation.
+pub struct Loader {
+    rx: std::sync::mpsc::Receiver<LoadMsg>,
+    repaint: std::sync::Arc<std::sync::OnceLock<egui::Context>>,
+    /// Told when the first frame is painted: the full read waits for it (or a moment) so it does
+    /// not compete with opening the window on a small machine.
+    painted: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Loader {
+    pub fn start(data_dir: PathBuf) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (painted_tx, painted_rx) = std::sync::mpsc::channel::<()>();
+        let repaint = std::sync::Arc::new(std::sync::OnceLock::<egui::Context>::new());
+        let wake = repaint.clone();
+        let spawned = std::thread::Builder::new().name("load-data-folder".into()).spawn(move || {
+            let session = crate::storage::load::read_document::<Session>(&data_dir.join(SESSION_FILE))
+                .map(|p| p.entity)
+                .unwrap_or_default();
+            let settings = crate::storage::load::read_document::<Settings>(
+                &data_dir.join(crate::storage::layout::SETTINGS_FILE),
+            )
+            .map(|p| p.entity)
+            .unwrap_or_default();
+            let library = crate::storage::load::outline(&data_dir);
+            let _ = tx.send(LoadMsg::Outline { library, settings, session });
+            if let Some(ctx) = wake.get() {
+                ctx.request_repaint();
+            }
+            let _ = painted_rx.recv_timeout(Duration::from_millis(400));
+            let _ = tx.send(LoadMsg::Full(load(&data_dir)));
+            if let Some(ctx) = wake.get() {
+                ctx.request_repaint();
+            }
+        });
+        if let Err(e) = spawned {
+            let (tx, rx2) = std::sync::mpsc::channel();
+            let _ = tx.send(LoadMsg::Full(Err(format!("cannot start reading the data folder: {e}"))));
+            return Self { rx: rx2, repaint, painted: None };
+        }
+        Self { rx, repaint, painted: Some(painted_tx) }
+    }
+}
+
 pub struct App {
     pub state: AppState,
     options: AppOptions,
-    loading: Option<Promise<Result<Loaded, String>>>,
+    loading: Option<Loader>,
+    /// Only the outline (workspaces and collections) is in; commands wait for the rest.
+    outline_only: bool,
+    deferred: Vec<Command>,
     load_error: Option<String>,
     writer: Option<Writer>,
     history_loading: Option<Promise<Vec<HistoryEntry>>>,
@@ -77,21 +135,17 @@ pub struct App {
 }
 
 impl App {
-    /// Starts reading the data folder in the background; the window shows "Loading" until then.
-    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+    /// The window shows the outline as soon as it is read and the rest when it is in.
+    pub fn new(ctx: &egui::Context, options: AppOptions, loader: Loader) -> Self {
         egui_extras::install_image_loaders(ctx);
         crate::ui::theme::install(ctx);
-        let data_dir = options.data_dir.clone();
-        let repaint = ctx.clone();
-        let loading = Promise::spawn_thread("load-data-folder", move || {
-            let result = load(&data_dir);
-            repaint.request_repaint();
-            result
-        });
+        let _ = loader.repaint.set(ctx.clone());
         Self {
             state: AppState::new(options.data_dir.clone()),
             options,
-            loading: Some(loading),
+            loading: Some(loader),
+            outline_only: false,
+            deferred: Vec::new(),
             load_error: None,
             writer: None,
             history_loading: None,
@@ -106,9 +160,40 @@ impl App {
 
     /// Waits for the data folder to load (tests and benchmarks; the window never waits).
     pub fn block_until_loaded(&mut self, ctx: &egui::Context) {
-        if let Some(p) = self.loading.take() {
-            let result = p.block_and_take();
-            self.finish_loading(ctx, result);
+        if let Some(loader) = &mut self.loading
+            && let Some(painted) = loader.painted.take()
+        {
+            let _ = painted.send(());
+        }
+        while let Some(loader) = &self.loading {
+            match loader.rx.recv() {
+                Ok(msg) => self.on_load_msg(ctx, msg),
+                Err(_) => self.loading = None,
+            }
+        }
+    }
+
+    fn on_load_msg(&mut self, ctx: &egui::Context, msg: LoadMsg) {
+        match msg {
+            LoadMsg::Outline { library, settings, session } => {
+                if self.loading.is_some() && self.state.library.workspaces.is_empty() {
+                    self.state.settings = settings;
+                    self.state.workspace = session
+                        .workspace
+                        .filter(|id| library.workspaces.contains_key(id))
+                        .or_else(|| library.workspaces.keys().next().copied());
+                    self.state.library = library;
+                    self.outline_only = true;
+                }
+            }
+            LoadMsg::Full(result) => {
+                self.loading = None;
+                self.outline_only = false;
+                self.finish_loading(ctx, result);
+                for command in std::mem::take(&mut self.deferred) {
+                    self.apply(ctx, command);
+                }
+            }
         }
     }
 
@@ -117,11 +202,8 @@ impl App {
     }
 
     fn poll(&mut self, ctx: &egui::Context) {
-        if let Some(p) = self.loading.take() {
-            match p.try_take() {
-                Ok(result) => self.finish_loading(ctx, result),
-                Err(p) => self.loading = Some(p),
-            }
+        while let Some(msg) = self.loading.as_ref().and_then(|l| l.rx.try_recv().ok()) {
+            self.on_load_msg(ctx, msg);
         }
         if let Some(writer) = &mut self.writer {
             for failed in writer.poll() {
@@ -287,18 +369,34 @@ impl eframe::App for App {
         }
         let status = UiStatus {
             save: self.save_state(),
-            loading: self.loading.is_some(),
+            loading: self.loading.is_some() && !self.outline_only,
+            outline_only: self.outline_only,
             load_error: self.load_error.clone(),
         };
         crate::ui::app_ui(ui, &mut self.state, &status, &mut output);
         for command in std::mem::take(&mut output.commands) {
-            self.apply(&ctx, command);
+            if self.outline_only {
+                // Changes wait until everything is read, so nothing is written over a half view.
+                self.deferred.push(command);
+            } else {
+                self.apply(&ctx, command);
+            }
+        }
+        if let Some(loader) = &mut self.loading
+            && let Some(painted) = loader.painted.take()
+        {
+            let _ = painted.send(());
         }
         self.persist_session_if_due(&ctx);
         if self.any_in_flight() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
-        if self.options.exit_after_first_frame && !self.first_frame_done && output.tree_rows > 0 {
+        let shown = !self.state.library.workspaces.is_empty() || self.loading.is_none();
+        let tree_shown =
+            shown && (output.tree_rows > 0 || self.state.ws().is_some_and(|w| w.collections.is_empty()));
+        let wanted = self.options.exit_after_first_frame
+            || (self.options.exit_after_full_load && self.loading.is_none() && self.writer.is_some());
+        if wanted && !self.first_frame_done && tree_shown {
             self.first_frame_done = true;
             println!("first_frame_ms={}", self.options.started.elapsed().as_millis());
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);

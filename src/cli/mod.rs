@@ -27,6 +27,11 @@ pub struct Cli {
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
 
+    /// Start-up benchmark: like `--exit-after-first-frame`, but waits for the frame that shows
+    /// the fully read workspace (every folder and request).
+    #[arg(long, hide = true)]
+    pub exit_after_full_load: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

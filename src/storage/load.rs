@@ -88,6 +88,37 @@ impl Ctx {
     }
 }
 
+/// A quick first look at a data folder: its workspaces and their collections, without folders,
+/// requests or environments, so a window can show the tree's top while [`load`] reads the rest.
+/// Anything unreadable is skipped here; [`load`] reports it.
+pub fn outline(root: &Path) -> Library {
+    let order =
+        read_document::<FolderIndex>(&root.join(INDEX_FILE)).map(|p| p.entity.workspaces).unwrap_or_default();
+    let mut library = Library::default();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root.join(WORKSPACES_DIR))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    for dir in dirs {
+        let Ok(ws) = read_document::<Workspace>(&dir.join(WORKSPACE_FILE)) else { continue };
+        let mut data = WorkspaceData::new(ws.entity);
+        let mut collection_dirs: Vec<PathBuf> = fs::read_dir(dir.join(COLLECTIONS_DIR))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        collection_dirs.sort();
+        for c in collection_dirs {
+            if let Ok(parsed) = read_document::<Collection>(&c.join(COLLECTION_FILE)) {
+                data.collections.insert(parsed.entity.id, parsed.entity);
+            }
+        }
+        data.collections =
+            in_order(std::mem::take(&mut data.collections), &data.workspace.collections, |c| &c.name);
+        library.workspaces.insert(data.id(), data);
+    }
+    library.workspaces = in_order(library.workspaces, &order, |w| &w.workspace.name);
+    library
+}
+
 /// Reads everything under `root`. Never fails: what cannot be read is reported.
 pub fn load(root: &Path) -> Loaded {
     let mut ctx = Ctx {
@@ -136,16 +167,7 @@ pub fn load(root: &Path) -> Loaded {
     }
 
     // The user's order first, then any workspace not listed (by name).
-    let mut ordered = indexmap::IndexMap::new();
-    for id in &order.workspaces {
-        if let Some(ws) = library.workspaces.shift_remove(id) {
-            ordered.insert(*id, ws);
-        }
-    }
-    let mut rest: Vec<_> = library.workspaces.into_iter().collect();
-    rest.sort_by_key(|(_, ws)| ws.workspace.name.to_lowercase());
-    ordered.extend(rest);
-    library.workspaces = ordered;
+    library.workspaces = in_order(library.workspaces, &order.workspaces, |w| &w.workspace.name);
 
     fill_secrets(&mut ctx, &mut library);
     Loaded { library, index: ctx.index, report: ctx.report }
@@ -249,9 +271,11 @@ fn load_workspace(ctx: &mut Ctx, dir: &Path) -> Option<WorkspaceData> {
         .par_iter()
         .map(|(path, kind)| {
             let entity = match kind {
-                FileKind::Collection => read_document::<Collection>(path).map(RawEntity::Collection),
-                FileKind::Folder => read_document::<Folder>(path).map(RawEntity::Folder),
-                FileKind::Request => read_document::<Request>(path).map(RawEntity::Request),
+                FileKind::Collection => {
+                    read_document::<Collection>(path).map(|p| RawEntity::Collection(Box::new(p)))
+                }
+                FileKind::Folder => read_document::<Folder>(path).map(|p| RawEntity::Folder(Box::new(p))),
+                FileKind::Request => read_document::<Request>(path).map(|p| RawEntity::Request(Box::new(p))),
             };
             (path.clone(), entity.unwrap_or_else(RawEntity::Failed))
         })
@@ -308,10 +332,11 @@ enum FileKind {
     Request,
 }
 
+/// Boxed so the table of parsed files stays small while it lives beside the model being built.
 enum RawEntity {
-    Collection(Parsed<Collection>),
-    Folder(Parsed<Folder>),
-    Request(Parsed<Request>),
+    Collection(Box<Parsed<Collection>>),
+    Folder(Box<Parsed<Folder>>),
+    Request(Box<Parsed<Request>>),
     Failed(ProblemKind),
 }
 
@@ -389,7 +414,7 @@ fn assemble(
     let entity = parsed.remove(&tree.own_file);
     let (me, children_order) = match entity {
         Some(RawEntity::Collection(p)) => {
-            let c = ctx.accept(&tree.own_file, Ok(p), parent)?;
+            let c = ctx.accept(&tree.own_file, Ok(*p), parent)?;
             if !ctx.claim(c.id.0, &tree.own_file, parent) {
                 return None;
             }
@@ -400,7 +425,7 @@ fn assemble(
             (ParentId::Collection(id), order)
         }
         Some(RawEntity::Folder(p)) => {
-            let f = ctx.accept(&tree.own_file, Ok(p), parent)?;
+            let f = ctx.accept(&tree.own_file, Ok(*p), parent)?;
             if !ctx.claim(f.id.0, &tree.own_file, parent) {
                 return None;
             }
@@ -421,7 +446,7 @@ fn assemble(
     for path in tree.requests {
         match parsed.remove(&path) {
             Some(RawEntity::Request(p)) => {
-                let Some(request) = ctx.accept(&path, Ok(p), Some(me)) else { continue };
+                let Some(request) = ctx.accept(&path, Ok(*p), Some(me)) else { continue };
                 if !ctx.claim(request.id.0, &path, Some(me)) {
                     continue;
                 }

@@ -23,7 +23,9 @@ impl SampleSpec {
 
 /// Writes a workspace named `name` shaped by `spec` into the data folder at `root`.
 pub fn generate(root: &Path, name: &str, spec: SampleSpec) -> Result<WorkspaceId, StoreError> {
-    let mut opened = Store::open(root)?;
+    std::fs::create_dir_all(root).map_err(|e| StoreError::write(root, e))?;
+    // Not `Store::open`: a generated folder holds just the sample, no "My Workspace".
+    let mut opened = Store::open_existing(root)?;
     let store = &mut opened.store;
     let mut ws = Workspace::new(name);
     store.create_workspace(&ws)?;

@@ -55,6 +55,17 @@ pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut
         },
     );
     let out = &mut output.commands;
+    if status.outline_only {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.centered_and_justified(|ui| {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Reading requests…");
+                });
+            });
+        });
+        return;
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         notice_ui(ui, state, out);
         tabs_bar_ui(ui, state, out);
