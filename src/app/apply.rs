@@ -209,6 +209,8 @@ impl App {
                     self.save_container(ws, container);
                 }
             }
+            Command::SettingsEdited => self.submit(WriteJob::Settings(self.state.settings.clone())),
+            Command::OpenDataFolder => self.open_data_folder(),
             Command::SetTheme(theme) => {
                 self.state.settings.theme = theme;
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
@@ -290,6 +292,11 @@ impl App {
                 self.state.settings.theme = if dark { Theme::Light } else { Theme::Dark };
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
             }
+            Action::OpenSettings => {
+                if let Some(ws) = self.state.workspace {
+                    self.open_tab(ws, TabKind::Settings);
+                }
+            }
             Action::ZoomIn | Action::ZoomOut => {
                 let step = if action == Action::ZoomIn { 1.0 } else { -1.0 };
                 self.state.settings.font_size = (self.state.settings.font_size + step).clamp(8.0, 32.0);
@@ -307,7 +314,7 @@ impl App {
                     (TabKind::Environment(a), TabKind::Environment(b)) => a == b,
                     (TabKind::Preset(a), TabKind::Preset(b)) => a == b,
                     (TabKind::Container(a), TabKind::Container(b)) => a == b,
-                    (TabKind::Globals, TabKind::Globals) => true,
+                    (TabKind::Globals, TabKind::Globals) | (TabKind::Settings, TabKind::Settings) => true,
                     _ => false,
                 }
         });

@@ -30,10 +30,11 @@ pub enum Action {
     ToggleTheme,
     ZoomIn,
     ZoomOut,
+    OpenSettings,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -53,6 +54,7 @@ impl Action {
         Action::ToggleTheme,
         Action::ZoomIn,
         Action::ZoomOut,
+        Action::OpenSettings,
     ];
 
     pub fn label(self) -> &'static str {
@@ -76,6 +78,7 @@ impl Action {
             Action::ToggleTheme => "Toggle light/dark theme",
             Action::ZoomIn => "Larger text",
             Action::ZoomOut => "Smaller text",
+            Action::OpenSettings => "Settings",
         }
     }
 
@@ -94,6 +97,7 @@ impl Action {
             Action::CommandPalette => KeyboardShortcut::new(cmd_shift, Key::P),
             Action::ZoomIn => KeyboardShortcut::new(cmd, Key::Plus),
             Action::ZoomOut => KeyboardShortcut::new(cmd, Key::Minus),
+            Action::OpenSettings => KeyboardShortcut::new(cmd, Key::Comma),
             _ => return None,
         })
     }
@@ -194,6 +198,9 @@ pub enum Command {
     /// A collection's or folder's overview was edited in place; save it.
     ContainerEdited(ParentId),
     SetTheme(Theme),
+    /// The settings screen changed a setting; save them.
+    SettingsEdited,
+    OpenDataFolder,
     /// Asks where, then writes the whole body to a file.
     SaveResponseBody(TabId),
     BrowseSavePath,

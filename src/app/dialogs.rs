@@ -73,6 +73,21 @@ impl App {
         }));
     }
 
+    /// Shows the data folder in the system's file manager.
+    pub(super) fn open_data_folder(&mut self) {
+        let dir = self.state.data_dir.clone();
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
+        if let Err(e) = std::process::Command::new(opener).arg(&dir).spawn() {
+            self.state.error(format!("Could not open {} with {opener}: {e}", dir.display()));
+        }
+    }
+
     pub(super) fn poll_dialogs(&mut self) {
         if let Some((tab, field, promise)) = self.dialogs.pick.take() {
             match promise.try_take() {

@@ -316,6 +316,7 @@ impl App {
                 TabKind::Globals => SessionTab::Globals { workspace: t.workspace },
                 TabKind::Preset(id) => SessionTab::Preset { workspace: t.workspace, id: *id },
                 TabKind::Container(id) => SessionTab::Container { workspace: t.workspace, id: *id },
+                TabKind::Settings => SessionTab::Settings { workspace: t.workspace },
             })
             .collect();
         Session {
@@ -447,6 +448,7 @@ fn restore_tabs(state: &mut AppState, session: &Session) {
             SessionTab::Globals { workspace } => (*workspace, TabKind::Globals),
             SessionTab::Preset { workspace, id } => (*workspace, TabKind::Preset(*id)),
             SessionTab::Container { workspace, id } => (*workspace, TabKind::Container(*id)),
+            SessionTab::Settings { workspace } => (*workspace, TabKind::Settings),
         };
         if !state.library.workspaces.contains_key(&workspace) {
             continue;

@@ -49,4 +49,7 @@ pub enum SessionTab {
         workspace: WorkspaceId,
         id: ParentId,
     },
+    Settings {
+        workspace: WorkspaceId,
+    },
 }

@@ -120,6 +120,7 @@ pub enum TabKind {
     Preset(PresetId),
     /// A collection's or folder's overview: description, auth, variables.
     Container(ParentId),
+    Settings,
 }
 
 pub struct Tab {

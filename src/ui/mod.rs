@@ -6,6 +6,7 @@ pub mod kv;
 pub mod modals;
 pub mod request;
 pub mod response;
+pub mod settings;
 pub mod sidebar;
 pub mod theme;
 pub mod url;
@@ -85,6 +86,8 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
             for action in [Action::Save, Action::SaveAs, Action::CloseTab] {
                 menu_item(ui, action, out);
             }
+            ui.separator();
+            menu_item(ui, Action::OpenSettings, out);
             ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -257,6 +260,7 @@ fn tab_title(state: &AppState, tab: &Tab) -> (Option<Method>, String, bool) {
             ws.and_then(|w| w.header_presets.get(id)).map_or("Preset".into(), |p| format!("☰ {}", p.name)),
             false,
         ),
+        TabKind::Settings => (None, "⚙ Settings".into(), false),
         TabKind::Container(p) => (
             None,
             ws.and_then(|w| w.parent_name(*p)).map_or("Collection".into(), |n| format!("🗀 {n}")),
@@ -372,8 +376,7 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         empty_state_ui(ui, out);
         return;
     };
-    let AppState { tabs, library, workspace, active_environment, focus_url, settings, .. } = state;
-    let _ = settings;
+    let AppState { tabs, library, workspace, active_environment, focus_url, settings, data_dir, .. } = state;
     let Some(tab) = tabs.iter_mut().find(|t| t.id == active && Some(t.workspace) == *workspace) else {
         empty_state_ui(ui, out);
         return;
@@ -382,6 +385,14 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let env_id = active_environment.get(&tab.workspace).copied();
     let tab_id = tab.id;
     match &mut tab.kind {
+        TabKind::Settings => {
+            let no_locks = |_: &str| None;
+            match settings::settings_ui(ui, settings, data_dir, &no_locks) {
+                Some(settings::SettingsOutput::Changed) => out.push(Command::SettingsEdited),
+                Some(settings::SettingsOutput::OpenDataFolder) => out.push(Command::OpenDataFolder),
+                None => {}
+            }
+        }
         TabKind::Request(r) => {
             let env = env_id.and_then(|id| ws.environments.get(&id));
             let vars = VarIndex::build(ws, r.parent, env);
