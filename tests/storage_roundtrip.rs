@@ -507,3 +507,42 @@ fn moving_and_deleting_items() {
     assert!(last.report.is_clean(), "{:?}", last.report);
     assert!(last.library.workspaces[&ws_id].requests.is_empty());
 }
+
+#[test]
+fn a_save_never_silently_replaces_a_change_made_by_another_program() {
+    use localpost::storage::{Place, StoreError, WriteMode};
+    let dir = tempfile::tempdir().unwrap();
+    let mut opened = Store::open(dir.path()).unwrap();
+    let ws_id = *opened.library.workspaces.keys().next().unwrap();
+    let store = &mut opened.store;
+    let mut c = Collection::new("C");
+    store.save_collection(ws_id, &c).unwrap();
+    let mut r = Request::new("R").with_url("http://127.0.0.1/a");
+    store.save_request(ParentId::Collection(c.id), &r).unwrap();
+    c.children.push(ItemId::Request(r.id));
+    store.save_collection(ws_id, &c).unwrap();
+    // Our own saves follow each other freely.
+    r.url = "http://127.0.0.1/b".into();
+    store.save_request(ParentId::Collection(c.id), &r).unwrap();
+
+    // Another window saves the same request.
+    let mut other = Store::open(dir.path()).unwrap();
+    let mut theirs = r.clone();
+    theirs.url = "http://127.0.0.1/theirs".into();
+    other.store.save_request(ParentId::Collection(c.id), &theirs).unwrap();
+
+    r.url = "http://127.0.0.1/mine".into();
+    let err = store.save_request(ParentId::Collection(c.id), &r).unwrap_err();
+    assert!(matches!(err, StoreError::ChangedOnDisk { .. }), "{err}");
+    let path = store.file_of(Place::Request(r.id)).unwrap();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("/theirs"), "their save is intact");
+    // The user chose to overwrite.
+    store.save_request_with(ParentId::Collection(c.id), &r, WriteMode::Overwrite).unwrap();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("/mine"));
+    // And the other window is now the one that is told.
+    theirs.url = "http://127.0.0.1/theirs-again".into();
+    assert!(matches!(
+        other.store.save_request(ParentId::Collection(c.id), &theirs),
+        Err(StoreError::ChangedOnDisk { .. })
+    ));
+}

@@ -81,6 +81,16 @@ pub struct Parsed<T> {
     pub entity: T,
     /// Dotted paths of fields this version does not know.
     pub unknown_fields: Vec<String>,
+    /// A hash of the file's bytes as read, to notice when another program changes it.
+    pub fingerprint: u64,
+}
+
+/// A hash of a file's bytes (stable within and across runs).
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// Reads a file's text as entity `T`, checking the format version.
@@ -162,7 +172,7 @@ fn parse_current<T: Document>(text: &str) -> Result<(u32, Parsed<T>), ProblemKin
         column: 1,
         message: format!("missing `{}`: this file should hold a {}", T::KEY, T::KEY),
     })?;
-    Ok((format, Parsed { entity, unknown_fields }))
+    Ok((format, Parsed { entity, unknown_fields, fingerprint: 0 }))
 }
 
 #[allow(clippy::needless_pass_by_value)] // used as `map_err(spanned)`
@@ -213,7 +223,7 @@ pub fn migrate_text<T: Document>(
     let entity = envelope
         .entity
         .ok_or_else(|| ProblemKind::Migration(format!("upgraded file has no `{}`", T::KEY)))?;
-    Ok(Parsed { entity, unknown_fields: Vec::new() })
+    Ok(Parsed { entity, unknown_fields: Vec::new(), fingerprint: 0 })
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub enum StoreError {
     Broken { path: PathBuf, reason: String },
     #[error("{} could not be parsed: {problem}", path.display())]
     Parse { path: PathBuf, problem: ProblemKind },
+    #[error("{} was changed by another program since it was read; nothing was written", path.display())]
+    ChangedOnDisk { path: PathBuf },
 }
 
 impl StoreError {

@@ -29,11 +29,12 @@ pub fn read_document<T: Document>(path: &Path) -> Result<Parsed<T>, ProblemKind>
         }
         Err(e) => return Err(ProblemKind::Io(e.to_string())),
     };
+    let fingerprint = document::fingerprint(&bytes);
     let text = String::from_utf8(bytes).map_err(|_| ProblemKind::NotText)?;
     if text.trim().is_empty() {
         return Err(ProblemKind::Parse { line: 1, column: 1, message: "the file is empty".into() });
     }
-    document::from_text(&text)
+    document::from_text(&text).map(|parsed| Parsed { fingerprint, ..parsed })
 }
 
 struct Ctx {
@@ -75,6 +76,7 @@ impl Ctx {
     ) -> Option<T> {
         match result {
             Ok(parsed) => {
+                self.index.fingerprints.insert(path.to_owned(), parsed.fingerprint);
                 if !parsed.unknown_fields.is_empty() {
                     self.problem(path, ProblemKind::UnknownFields(parsed.unknown_fields), parent);
                 }

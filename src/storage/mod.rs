@@ -62,6 +62,18 @@ pub struct StoreIndex {
     pub(crate) broken: HashMap<PathBuf, String>,
     pub(crate) secrets: SecretValues,
     pub(crate) secret_owners: HashMap<VariableId, Place>,
+    /// The hash of each entity file as last read or written here; a different file on disk
+    /// means another program (or window) changed it since.
+    pub(crate) fingerprints: HashMap<PathBuf, u64>,
+}
+
+/// Whether a save may replace a file another program changed since it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Refuse with [`StoreError::ChangedOnDisk`] (the default).
+    Checked,
+    /// The user chose to replace the version on disk.
+    Overwrite,
 }
 
 /// An open data folder.
@@ -151,7 +163,7 @@ impl Store {
         let dir = self.new_dir(&parent, &ws.name)?;
         self.index.places.insert(Place::Workspace(ws.id), dir.clone());
         self.index.places.insert(Place::Globals(ws.id), dir.join(GLOBALS_FILE));
-        self.write_doc(&dir.join(WORKSPACE_FILE), ws)?;
+        self.write_entity(&dir.join(WORKSPACE_FILE), ws)?;
         if !self.index.order.contains(&ws.id) {
             let mut order = self.index.order.clone();
             order.push(ws.id);
@@ -166,7 +178,7 @@ impl Store {
             return self.create_workspace(ws);
         }
         let dir = self.rename_dir_for(Place::Workspace(ws.id), &ws.name, WORKSPACE_FILE)?;
-        self.write_doc(&dir.join(WORKSPACE_FILE), ws)
+        self.write_entity(&dir.join(WORKSPACE_FILE), ws)
     }
 
     /// Deletes a workspace's folder and everything in it.
@@ -200,7 +212,7 @@ impl Store {
         };
         self.sync_secrets(place, &c.variables)?;
         let shareable = Collection { variables: shareable(&c.variables), ..c.clone() };
-        self.write_doc(&dir.join(COLLECTION_FILE), &shareable)
+        self.write_entity(&dir.join(COLLECTION_FILE), &shareable)
     }
 
     /// Saves a folder; `parent` places it when new.
@@ -216,14 +228,25 @@ impl Store {
         };
         self.sync_secrets(place, &f.variables)?;
         let shareable = Folder { variables: shareable(&f.variables), ..f.clone() };
-        self.write_doc(&dir.join(FOLDER_FILE), &shareable)
+        self.write_entity(&dir.join(FOLDER_FILE), &shareable)
     }
 
-    /// Saves a request; `parent` places it when new. Renaming renames its file.
+    /// Saves a request; `parent` places it when new. Renaming renames its file. Refuses when
+    /// another program changed the file since it was read (see [`Self::save_request_with`]).
     pub fn save_request(&mut self, parent: ParentId, r: &Request) -> Result<(), StoreError> {
+        self.save_request_with(parent, r, WriteMode::Checked)
+    }
+
+    /// Saves a request, replacing a version another program wrote when `mode` says so.
+    pub fn save_request_with(
+        &mut self,
+        parent: ParentId,
+        r: &Request,
+        mode: WriteMode,
+    ) -> Result<(), StoreError> {
         let place = Place::Request(r.id);
         if let Some(old) = self.index.places.get(&place).cloned() {
-            self.write_doc(&old, r)?;
+            self.write_entity_with(&old, r, mode)?;
             if !stem_fits(&old, &r.name, REQUEST_SUFFIX) {
                 let dir = old.parent().unwrap_or(&self.root).to_owned();
                 let new = free_path(&dir, &slug(&r.name), REQUEST_SUFFIX, |p| p == old);
@@ -234,14 +257,14 @@ impl Store {
                         source: e,
                     })?;
                     sync_dir(&dir).map_err(|e| StoreError::write(&dir, e))?;
-                    self.index.places.insert(place, new);
+                    self.repath(&old, &new);
                 }
             }
             return Ok(());
         }
         let dir = self.container_dir(parent)?.to_owned();
         let path = free_path(&dir, &slug(&r.name), REQUEST_SUFFIX, |_| false);
-        self.write_doc(&path, r)?;
+        self.write_entity(&path, r)?;
         self.index.places.insert(place, path);
         Ok(())
     }
@@ -311,7 +334,7 @@ impl Store {
         let path = self.entity_file(place, ws, ENVIRONMENTS_DIR, &env.name)?;
         self.sync_secrets(place, &env.variables)?;
         let shareable = Environment { variables: shareable(&env.variables), ..env.clone() };
-        self.write_doc(&path, &shareable)?;
+        self.write_entity(&path, &shareable)?;
         self.index.places.insert(place, path);
         Ok(())
     }
@@ -324,7 +347,7 @@ impl Store {
         let path = self.workspace_dir(ws)?.join(GLOBALS_FILE);
         self.sync_secrets(Place::Globals(ws), &globals.variables)?;
         let shareable = Globals { variables: shareable(&globals.variables), ..globals.clone() };
-        self.write_doc(&path, &shareable)?;
+        self.write_entity(&path, &shareable)?;
         self.index.places.insert(Place::Globals(ws), path);
         Ok(())
     }
@@ -332,7 +355,7 @@ impl Store {
     pub fn save_preset(&mut self, ws: WorkspaceId, preset: &HeaderPreset) -> Result<(), StoreError> {
         let place = Place::Preset(preset.id);
         let path = self.entity_file(place, ws, PRESETS_DIR, &preset.name)?;
-        self.write_doc(&path, preset)?;
+        self.write_entity(&path, preset)?;
         self.index.places.insert(place, path);
         Ok(())
     }
@@ -361,7 +384,7 @@ impl Store {
     }
 
     pub fn save_settings(&self, settings: &Settings) -> Result<(), StoreError> {
-        self.write_doc(&self.root.join(SETTINGS_FILE), settings)
+        self.write_doc(&self.root.join(SETTINGS_FILE), settings).map(drop)
     }
 
     /// A workspace's cookie jar; empty when there is none yet.
@@ -372,7 +395,7 @@ impl Store {
     }
 
     pub fn save_cookies(&self, ws: WorkspaceId, jar: &CookieJar) -> Result<(), StoreError> {
-        self.write_doc(&self.workspace_dir(ws)?.join(COOKIES_FILE), jar)
+        self.write_doc(&self.workspace_dir(ws)?.join(COOKIES_FILE), jar).map(drop)
     }
 
     /// Reads one of the app's own files at the top of the data folder (see [`APP_FILES`]).
@@ -384,7 +407,7 @@ impl Store {
     /// Writes one of the app's own files at the top of the data folder.
     pub fn save_app_file<T: Document>(&self, file_name: &str, value: &T) -> Result<(), StoreError> {
         debug_assert!(APP_FILES.contains(&file_name), "{file_name} is not an app file");
-        self.write_doc(&self.root.join(file_name), value)
+        self.write_doc(&self.root.join(file_name), value).map(drop)
     }
 
     fn load_optional<T: Document + Default>(
@@ -414,13 +437,38 @@ impl Store {
 
     // ---- internals ---------------------------------------------------------------------------
 
-    fn write_doc<T: Document>(&self, path: &Path, entity: &T) -> Result<(), StoreError> {
+    /// Writes an entity's file, refusing when another program changed it since it was read.
+    fn write_entity<T: Document>(&mut self, path: &Path, entity: &T) -> Result<(), StoreError> {
+        self.write_entity_with(path, entity, WriteMode::Checked)
+    }
+
+    fn write_entity_with<T: Document>(
+        &mut self,
+        path: &Path,
+        entity: &T,
+        mode: WriteMode,
+    ) -> Result<(), StoreError> {
+        if mode == WriteMode::Checked
+            && let Some(known) = self.index.fingerprints.get(path)
+            && let Ok(bytes) = fs::read(path)
+            && document::fingerprint(&bytes) != *known
+        {
+            return Err(StoreError::ChangedOnDisk { path: path.to_owned() });
+        }
+        let text = self.write_doc(path, entity)?;
+        self.index.fingerprints.insert(path.to_owned(), document::fingerprint(text.as_bytes()));
+        Ok(())
+    }
+
+    /// Writes a file, no questions asked (the app's own files); returns the text written.
+    fn write_doc<T: Document>(&self, path: &Path, entity: &T) -> Result<String, StoreError> {
         if let Some(reason) = self.index.broken.get(path) {
             return Err(StoreError::Broken { path: path.to_owned(), reason: reason.clone() });
         }
         let text = document::to_text(entity)
             .map_err(|e| StoreError::Encode { what: path.display().to_string(), message: e.to_string() })?;
-        write_atomic(path, text.as_bytes(), false).map_err(|e| StoreError::write(path, e))
+        write_atomic(path, text.as_bytes(), false).map_err(|e| StoreError::write(path, e))?;
+        Ok(text)
     }
 
     /// The file of a file-per-entity kind (environment, preset), renamed to fit `name`.
@@ -442,6 +490,7 @@ impl Store {
                 to: new.clone(),
                 source: e,
             })?;
+            self.repath(&old, &new);
             return Ok(new);
         }
         let dir = self.workspace_dir(ws)?.join(dir_name);
@@ -499,6 +548,15 @@ impl Store {
                 *path = if rest.as_os_str().is_empty() { to.to_owned() } else { to.join(rest) };
             }
         }
+        let moved: Vec<_> = self.index.fingerprints.keys().filter(|p| p.starts_with(from)).cloned().collect();
+        for path in moved {
+            if let Some(f) = self.index.fingerprints.remove(&path) {
+                let rest = path.strip_prefix(from).map(Path::to_owned).unwrap_or_default();
+                self.index
+                    .fingerprints
+                    .insert(if rest.as_os_str().is_empty() { to.to_owned() } else { to.join(rest) }, f);
+            }
+        }
         let broken: Vec<_> = self.index.broken.keys().filter(|p| p.starts_with(from)).cloned().collect();
         for path in broken {
             if let Some(reason) = self.index.broken.remove(&path) {
@@ -528,6 +586,7 @@ impl Store {
             self.index.places.iter().filter(|(_, p)| p.starts_with(dir)).map(|(k, _)| *k).collect();
         self.index.places.retain(|k, _| !gone.contains(k));
         self.index.broken.retain(|p, _| !p.starts_with(dir));
+        self.index.fingerprints.retain(|p, _| !p.starts_with(dir));
         self.drop_secrets_of(|owner| gone.contains(&owner))
     }
 
