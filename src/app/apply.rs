@@ -5,7 +5,7 @@ use crate::model::*;
 use super::App;
 use super::command::{Action, Command};
 use super::response::{ResponseOrigin, ResponseView};
-use super::state::{Modal, RequestTab, SidebarSection, Tab, TabId, TabKind, Target};
+use super::state::{DiskState, Modal, RequestTab, SidebarSection, Tab, TabId, TabKind, Target};
 use super::writer::WriteJob;
 
 impl App {
@@ -223,6 +223,25 @@ impl App {
                 }
             }
             Command::CloseModal => self.state.modal = None,
+            Command::OverwriteOnDisk(tab) => self.overwrite_on_disk(tab),
+            Command::SaveMineAsNew(tab) => self.save_mine_as_new(tab),
+            Command::KeepDeleted(tab) => self.keep_deleted(tab),
+            Command::DiscardDraft(tab) => {
+                let Some(t) = self.state.tab(tab) else { return };
+                let saved = t.request().and_then(|r| {
+                    self.state
+                        .library
+                        .workspaces
+                        .get(&t.workspace)
+                        .and_then(|w| w.requests.get(&r.draft.id))
+                        .cloned()
+                });
+                if let (Some(saved), Some(r)) = (saved, self.state.tab_mut(tab).and_then(Tab::request_mut)) {
+                    r.draft = saved;
+                    r.disk = DiskState::InSync;
+                }
+                self.state.refresh_dirty(tab);
+            }
         }
     }
 
@@ -292,6 +311,7 @@ impl App {
                 self.state.settings.theme = if dark { Theme::Light } else { Theme::Dark };
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
             }
+            Action::ReloadFromDisk => self.reload_from_disk(),
             Action::OpenSettings => {
                 if let Some(ws) = self.state.workspace {
                     self.open_tab(ws, TabKind::Settings);
@@ -393,10 +413,15 @@ impl App {
     }
 
     /// Saves a request tab; returns false when it first needs a place (Save As is shown).
-    fn save_tab(&mut self, id: TabId) -> bool {
+    pub(super) fn save_tab(&mut self, id: TabId) -> bool {
         let Some(tab) = self.state.tab(id) else { return false };
         let ws = tab.workspace;
         let Some(r) = tab.request() else { return true };
+        if r.disk == DiskState::Changed {
+            self.state.active_tab = Some(id);
+            self.state.modal = Some(Modal::Conflict(id));
+            return false;
+        }
         let parent_exists = r
             .parent
             .is_some_and(|p| self.state.library.workspaces.get(&ws).and_then(|w| w.children(p)).is_some());
@@ -417,7 +442,7 @@ impl App {
         true
     }
 
-    fn save_as(&mut self, id: TabId, parent: ParentId, name: &str) {
+    pub(super) fn save_as(&mut self, id: TabId, parent: ParentId, name: &str) {
         let Some(tab) = self.state.tab(id) else { return };
         let ws = tab.workspace;
         let Some(r) = tab.request() else { return };

@@ -31,10 +31,11 @@ pub enum Action {
     ZoomIn,
     ZoomOut,
     OpenSettings,
+    ReloadFromDisk,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -55,6 +56,7 @@ impl Action {
         Action::ZoomIn,
         Action::ZoomOut,
         Action::OpenSettings,
+        Action::ReloadFromDisk,
     ];
 
     pub fn label(self) -> &'static str {
@@ -79,6 +81,7 @@ impl Action {
             Action::ZoomIn => "Larger text",
             Action::ZoomOut => "Smaller text",
             Action::OpenSettings => "Settings",
+            Action::ReloadFromDisk => "Reload from disk",
         }
     }
 
@@ -212,4 +215,11 @@ pub enum Command {
     DismissNotice,
     DismissSaveError,
     CloseModal,
+    /// Conflict choices for a request changed on disk while edited here.
+    OverwriteOnDisk(TabId),
+    SaveMineAsNew(TabId),
+    /// A request deleted on disk: re-create it, or close its tab.
+    KeepDeleted(TabId),
+    /// Drops a tab's unsaved edits for the saved version.
+    DiscardDraft(TabId),
 }

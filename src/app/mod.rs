@@ -6,6 +6,7 @@ mod apply;
 pub mod body;
 pub mod command;
 mod dialogs;
+mod outside;
 pub mod response;
 pub mod send;
 pub mod session;
@@ -132,6 +133,7 @@ pub struct App {
     applied_zoom: Option<f32>,
     applied_theme: Option<Theme>,
     dialogs: dialogs::Dialogs,
+    outside: outside::Outside,
 }
 
 impl App {
@@ -155,6 +157,7 @@ impl App {
             applied_zoom: None,
             applied_theme: None,
             dialogs: dialogs::Dialogs::default(),
+            outside: outside::Outside::default(),
         }
     }
 
@@ -207,8 +210,12 @@ impl App {
         }
         if let Some(writer) = &mut self.writer {
             for failed in writer.poll() {
-                if let Err(e) = failed.result {
-                    self.state.error(format!("Could not save {}: {e}", failed.what));
+                if let Err(e) = &failed.result {
+                    if e.changed_on_disk {
+                        self.on_changed_on_disk(failed.key);
+                    } else {
+                        self.state.error(format!("Could not save {}: {}", failed.what, e.message));
+                    }
                 }
             }
         }
@@ -220,6 +227,7 @@ impl App {
         }
         self.poll_sends(ctx);
         self.poll_dialogs();
+        self.poll_outside(ctx);
         self.apply_appearance(ctx);
     }
 
@@ -233,6 +241,7 @@ impl App {
         };
         let repaint = ctx.clone();
         self.writer = Some(Writer::spawn(loaded.store, move || repaint.request_repaint()));
+        self.watch_data_folder(ctx);
         let state = &mut self.state;
         state.library = loaded.library;
         state.problems = loaded.problems;
@@ -277,7 +286,9 @@ impl App {
 
     fn submit(&mut self, job: WriteJob) {
         match &mut self.writer {
-            Some(writer) => writer.submit(job),
+            Some(writer) => {
+                writer.submit(job);
+            }
             None => self.state.error("The data folder is not open; nothing can be saved."),
         }
     }

@@ -77,12 +77,24 @@ pub enum KvTable {
     UrlEncoded,
 }
 
+/// How an open request's saved version relates to its file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DiskState {
+    #[default]
+    InSync,
+    /// The file was changed from outside while this tab had unsaved edits.
+    Changed,
+    /// The file was deleted from outside.
+    Deleted,
+}
+
 /// An open request: the draft being edited and the last response.
 pub struct RequestTab {
     /// Where it is saved; `None` for a request that was never saved.
     pub parent: Option<ParentId>,
     pub draft: Request,
     pub dirty: bool,
+    pub disk: DiskState,
     pub section: EditorSection,
     pub response_section: ResponseSection,
     pub response: Option<ResponseView>,
@@ -101,6 +113,7 @@ impl RequestTab {
             parent,
             draft,
             dirty: false,
+            disk: DiskState::InSync,
             section: EditorSection::default(),
             response_section: ResponseSection::default(),
             response: None,
@@ -175,6 +188,8 @@ pub enum Modal {
     },
     /// Closing a tab with unsaved edits.
     UnsavedTab(TabId),
+    /// Saving a request whose file was changed from outside.
+    Conflict(TabId),
     SaveAs {
         tab: TabId,
         name: String,

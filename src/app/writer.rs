@@ -7,7 +7,15 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
 use crate::model::*;
-use crate::storage::{Store, StoreError};
+use crate::storage::{Problem, Store, StoreError, WriteMode};
+
+/// The data folder as read again by the writer, in order with the writes.
+pub struct Reloaded {
+    pub library: Library,
+    pub problems: Vec<Problem>,
+    /// The last job done before reading: later jobs' changes are not in `library`.
+    pub after_job: u64,
+}
 
 /// Work that needs the store, run on the writer thread.
 pub type StoreTask = Box<dyn FnOnce(&mut Store) -> Result<(), StoreError> + Send>;
@@ -27,6 +35,11 @@ pub enum WriteJob {
         folder: Folder,
     },
     Request {
+        parent: ParentId,
+        request: Request,
+    },
+    /// Replaces the file even though another program changed it (the user chose to).
+    OverwriteRequest {
         parent: ParentId,
         request: Request,
     },
@@ -60,11 +73,20 @@ pub enum WriteJob {
         what: String,
         run: StoreTask,
     },
+    /// Re-reads the whole data folder (after outside changes, or when asked).
+    Reload {
+        reply: Sender<Reloaded>,
+    },
+    /// Files the watcher saw change: re-read everything if any changed from outside.
+    CheckExternal {
+        paths: Vec<std::path::PathBuf>,
+        reply: Sender<Reloaded>,
+    },
 }
 
 /// Jobs with the same key replace each other while queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum JobKey {
+pub enum JobKey {
     Workspace(WorkspaceId),
     Order,
     Collection(CollectionId),
@@ -84,7 +106,9 @@ impl WriteJob {
             WriteJob::WorkspaceOrder(_) => JobKey::Order,
             WriteJob::Collection { collection, .. } => JobKey::Collection(collection.id),
             WriteJob::Folder { folder, .. } => JobKey::Folder(folder.id),
-            WriteJob::Request { request, .. } => JobKey::Request(request.id),
+            WriteJob::Request { request, .. } | WriteJob::OverwriteRequest { request, .. } => {
+                JobKey::Request(request.id)
+            }
             WriteJob::Environment { environment, .. } => JobKey::Environment(environment.id),
             WriteJob::Globals { ws, .. } => JobKey::Globals(*ws),
             WriteJob::Preset { preset, .. } => JobKey::Preset(preset.id),
@@ -103,7 +127,9 @@ impl WriteJob {
             WriteJob::Collection { collection, .. } => format!("collection \"{}\"", collection.name),
             WriteJob::DeleteCollection(_) => "deleting a collection".into(),
             WriteJob::Folder { folder, .. } => format!("folder \"{}\"", folder.name),
-            WriteJob::Request { request, .. } => format!("request \"{}\"", request.name),
+            WriteJob::Request { request, .. } | WriteJob::OverwriteRequest { request, .. } => {
+                format!("request \"{}\"", request.name)
+            }
             WriteJob::DeleteItem(_) => "deleting an item".into(),
             WriteJob::MoveItem { .. } => "moving an item".into(),
             WriteJob::Environment { environment, .. } => format!("environment \"{}\"", environment.name),
@@ -115,10 +141,24 @@ impl WriteJob {
             WriteJob::Session(_) => "open tabs".into(),
             WriteJob::History { .. } => "history".into(),
             WriteJob::Task { what, .. } => what.clone(),
+            WriteJob::Reload { .. } | WriteJob::CheckExternal { .. } => "reading the data folder".into(),
         }
     }
 
-    fn run(self, store: &mut Store) -> Result<(), StoreError> {
+    /// Whether the job changes what the library holds (so a re-read started before it is stale).
+    pub fn changes_entities(&self) -> bool {
+        !matches!(
+            self,
+            WriteJob::Settings(_)
+                | WriteJob::Session(_)
+                | WriteJob::History { .. }
+                | WriteJob::Task { .. }
+                | WriteJob::Reload { .. }
+                | WriteJob::CheckExternal { .. }
+        )
+    }
+
+    fn run(self, store: &mut Store, id: u64) -> Result<(), StoreError> {
         match self {
             WriteJob::Workspace(w) => store.save_workspace(&w),
             WriteJob::DeleteWorkspace(id) => store.delete_workspace(id),
@@ -127,6 +167,9 @@ impl WriteJob {
             WriteJob::DeleteCollection(id) => store.delete_collection(id),
             WriteJob::Folder { parent, folder } => store.save_folder(parent, &folder),
             WriteJob::Request { parent, request } => store.save_request(parent, &request),
+            WriteJob::OverwriteRequest { parent, request } => {
+                store.save_request_with(parent, &request, WriteMode::Overwrite)
+            }
             WriteJob::DeleteItem(item) => store.delete_item(item),
             WriteJob::MoveItem { item, to } => store.move_item(item, to),
             WriteJob::Environment { ws, environment } => store.save_environment(ws, &environment),
@@ -138,6 +181,14 @@ impl WriteJob {
             WriteJob::Session(session) => store.save_app_file(super::session::SESSION_FILE, session.as_ref()),
             WriteJob::History { ws, entry } => store.append_history(ws, &entry).map(|_| ()),
             WriteJob::Task { run, .. } => run(store),
+            WriteJob::Reload { reply } => reload(store, id, &reply),
+            WriteJob::CheckExternal { paths, reply } => {
+                if paths.iter().any(|p| store.is_external_change(p)) {
+                    reload(store, id, &reply)
+                } else {
+                    Ok(())
+                }
+            }
         }
     }
 }
@@ -146,8 +197,24 @@ impl WriteJob {
 pub struct WriteDone {
     pub id: u64,
     pub what: String,
-    /// The error names the file and the reason.
-    pub result: Result<(), String>,
+    pub key: Option<JobKey>,
+    pub result: Result<(), WriteError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WriteError {
+    /// Names the file and the reason.
+    pub message: String,
+    /// Another program changed the file since it was read; nothing was written.
+    pub changed_on_disk: bool,
+}
+
+fn reload(store: &mut Store, id: u64, reply: &Sender<Reloaded>) -> Result<(), StoreError> {
+    let root = store.root().to_owned();
+    let opened = Store::open_existing(&root)?;
+    *store = opened.store;
+    let _ = reply.send(Reloaded { library: opened.library, problems: opened.report.problems, after_job: id });
+    Ok(())
 }
 
 /// What the footer shows.
@@ -168,6 +235,7 @@ pub struct Writer {
     tx: Option<Sender<(u64, WriteJob)>>,
     done_rx: Receiver<WriteDone>,
     next_id: u64,
+    last_entity_job: u64,
     pending: BTreeMap<u64, String>,
     errors: Vec<(String, String)>,
     thread: Option<JoinHandle<Store>>,
@@ -184,9 +252,15 @@ impl Writer {
                 batch.extend(rx.try_iter());
                 for (ids, job) in coalesce(batch) {
                     let what = job.describe();
-                    let result = job.run(&mut store).map_err(|e| e.to_string());
+                    let key = job.key();
+                    let last = ids.last().copied().unwrap_or_default();
+                    let result = job.run(&mut store, last).map_err(|e| WriteError {
+                        changed_on_disk: matches!(e, StoreError::ChangedOnDisk { .. }),
+                        message: e.to_string(),
+                    });
                     for id in ids {
-                        let _ = done_tx.send(WriteDone { id, what: what.clone(), result: result.clone() });
+                        let _ =
+                            done_tx.send(WriteDone { id, what: what.clone(), key, result: result.clone() });
                     }
                 }
                 wake();
@@ -194,18 +268,36 @@ impl Writer {
             store
         });
         let thread = thread.ok();
-        Self { tx: Some(tx), done_rx, next_id: 0, pending: BTreeMap::new(), errors: Vec::new(), thread }
+        Self {
+            tx: Some(tx),
+            done_rx,
+            next_id: 0,
+            last_entity_job: 0,
+            pending: BTreeMap::new(),
+            errors: Vec::new(),
+            thread,
+        }
     }
 
-    pub fn submit(&mut self, job: WriteJob) {
+    /// Queues a job; returns its id (ids grow in submission order).
+    pub fn submit(&mut self, job: WriteJob) -> u64 {
         self.next_id += 1;
         let what = job.describe();
-        let Some(tx) = &self.tx else { return };
+        if job.changes_entities() {
+            self.last_entity_job = self.next_id;
+        }
+        let Some(tx) = &self.tx else { return self.next_id };
         if tx.send((self.next_id, job)).is_ok() {
             self.pending.insert(self.next_id, what);
         } else {
             self.errors.push((what, "the background writer stopped".into()));
         }
+        self.next_id
+    }
+
+    /// The id of the last queued job that changes entities.
+    pub fn last_entity_job(&self) -> u64 {
+        self.last_entity_job
     }
 
     /// Collects finished jobs; returns the failures among them.
@@ -218,7 +310,11 @@ impl Writer {
             match &done.result {
                 Ok(()) => {}
                 Err(e) => {
-                    self.errors.push((done.what.clone(), e.clone()));
+                    // A change made elsewhere is a question for the user (the app asks), not a
+                    // failure to show in the footer.
+                    if !e.changed_on_disk {
+                        self.errors.push((done.what.clone(), e.message.clone()));
+                    }
                     failed.push(done);
                 }
             }

@@ -145,6 +145,29 @@ impl Store {
         })
     }
 
+    /// Whether `path` (reported by a file watcher) changed from outside: an entity file whose
+    /// content is not what this store last read or wrote, one that appeared, or one that went.
+    /// The store's own writes, temp files, history, runs and the app's files are not changes.
+    pub fn is_external_change(&self, path: &Path) -> bool {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let own = name.starts_with('.')
+            || !name.ends_with(".ron")
+            || APP_FILES.contains(&name.as_str())
+            || name == COOKIES_FILE
+            || name == SECRETS_FILE
+            || path.components().any(|c| c.as_os_str() == HISTORY_DIR || c.as_os_str() == RUNS_DIR);
+        if own || !path.starts_with(&self.root) {
+            return false;
+        }
+        match (fs::read(path), self.index.fingerprints.get(path)) {
+            (Ok(bytes), Some(known)) => document::fingerprint(&bytes) != *known,
+            // A new file, or a broken one rewritten: worth a look.
+            (Ok(_), None) => true,
+            // Gone: it matters only if it was one of ours.
+            (Err(_), known) => known.is_some(),
+        }
+    }
+
     /// The folder of a workspace, where its history and runs live too.
     pub fn workspace_dir(&self, ws: WorkspaceId) -> Result<&Path, StoreError> {
         self.path_of(Place::Workspace(ws)).ok_or_else(|| unknown("workspace", ws))
@@ -566,7 +589,8 @@ impl Store {
         }
     }
 
-    fn remove_file(&self, path: &Path) -> Result<(), StoreError> {
+    fn remove_file(&mut self, path: &Path) -> Result<(), StoreError> {
+        self.index.fingerprints.remove(path);
         match fs::remove_file(path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

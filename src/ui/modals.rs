@@ -52,6 +52,30 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 });
             })
         }
+        ModalState::Conflict(tab) => {
+            let tab = *tab;
+            let name =
+                state.tab(tab).and_then(|t| t.request()).map(|r| r.draft.name.clone()).unwrap_or_default();
+            Modal::new(egui::Id::unique("conflict")).show(&ctx, |ui| {
+                ui.set_max_width(460.0);
+                ui.heading("Changed on disk");
+                ui.label(format!(
+                    "\"{name}\" was changed on disk (by another window, a git pull or an editor) while you were editing it here."
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Overwrite the version on disk").clicked() {
+                        out.push(Command::OverwriteOnDisk(tab));
+                    }
+                    if ui.button("Save mine as a new request").clicked() {
+                        out.push(Command::SaveMineAsNew(tab));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        out.push(Command::CloseModal);
+                    }
+                });
+            })
+        }
         ModalState::SaveAs { tab, name, parent } => {
             let tab = *tab;
             let library_ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));

@@ -9,7 +9,7 @@ use super::url;
 use super::vars::{VarIndex, var_text_edit};
 use super::{Named, theme};
 use crate::app::command::{Action, Command, FileField};
-use crate::app::state::{EditorSection, KvTable, RequestTab, TabId};
+use crate::app::state::{DiskState, EditorSection, KvTable, RequestTab, TabId};
 use crate::model::*;
 
 /// What the editor needs besides the tab.
@@ -34,6 +34,7 @@ pub fn request_ui(
     out: &mut Vec<Command>,
 ) -> bool {
     let mut changed = false;
+    disk_banner_ui(ui, tab_id, tab, out);
     ui.horizontal(|ui| {
         if !cx.breadcrumb.is_empty() {
             ui.label(RichText::new(format!("{} /", cx.breadcrumb)).weak());
@@ -48,6 +49,41 @@ pub fn request_ui(
     ui.add_space(4.0);
     changed |= sections_ui(ui, tab_id, tab, cx, out);
     changed
+}
+
+fn disk_banner_ui(ui: &mut Ui, tab_id: TabId, tab: &RequestTab, out: &mut Vec<Command>) {
+    let text = match tab.disk {
+        DiskState::InSync => return,
+        DiskState::Changed => {
+            "⚠ This request was changed on disk while you were editing it. Your edits are kept; saving asks what to do."
+        }
+        DiskState::Deleted => "⚠ This request was deleted on disk.",
+    };
+    egui::Frame::new()
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+        .inner_margin(6)
+        .corner_radius(4)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(text);
+                match tab.disk {
+                    DiskState::Changed => {
+                        if ui.button("Use the version on disk").clicked() {
+                            out.push(Command::DiscardDraft(tab_id));
+                        }
+                    }
+                    DiskState::Deleted => {
+                        if ui.button("Keep it (re-create the file)").clicked() {
+                            out.push(Command::KeepDeleted(tab_id));
+                        }
+                        if ui.button("Close").clicked() {
+                            out.push(Command::CloseTabDiscard(tab_id));
+                        }
+                    }
+                    DiskState::InSync => {}
+                }
+            });
+        });
 }
 
 fn url_bar_ui(
