@@ -7,4 +7,5 @@
 pub mod cli;
 pub mod interop;
 pub mod model;
+pub mod policy;
 pub mod storage;
