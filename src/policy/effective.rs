@@ -567,12 +567,13 @@ impl EffectivePolicy {
     // ---- the policy page ----------------------------------------------------------------------
 
     fn entries_from(&self, loaded: &[Loaded], mut meta: BTreeMap<String, KeyMeta>) -> Vec<PolicyEntry> {
-        for l in loaded {
-            for problem in &l.parsed.key_problems {
+        for l in loaded.iter().rev() {
+            for problem in l.parsed.key_problems.iter().rev() {
                 let m = meta.entry(problem.key.clone()).or_default();
                 m.error = true;
                 let at = problem.position.map(|p| format!(":{p}")).unwrap_or_default();
-                m.messages.push(format!("{}{at}: {}: {}", l.label, problem.key, problem.message));
+                // Errors first, in source order.
+                m.messages.insert(0, format!("{}{at}: {}: {}", l.label, problem.key, problem.message));
             }
         }
         let mut entries = Vec::new();
@@ -814,12 +815,28 @@ fn allow_lists<T: Clone + PartialEq + Serialize>(
     m.sources = set.iter().map(|(l, _, _)| (*l).to_owned()).collect();
     decided.insert(key, m.sources.clone());
     let same = |a: &[T], b: &[T]| a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x));
-    if set.len() > 1 && set.windows(2).any(|w| !same(&w[0].2, &w[1].2)) && set.iter().any(|(_, a, _)| *a) {
+    let admin: Vec<&(&str, bool, Vec<T>)> = set.iter().filter(|(_, a, _)| *a).collect();
+    if admin.windows(2).any(|w| !same(&w[0].2, &w[1].2)) {
         m.conflict = true;
+        let labels: Vec<&str> = admin.iter().map(|(l, _, _)| *l).collect();
         m.messages.push(format!(
-            "several sources set different lists ({}); a value must be in every list",
-            m.sources.join(", ")
+            "{} set different lists; a value must be in every list to be allowed",
+            labels.join(", ")
         ));
+    }
+    // An administrator cannot allow what the baseline does not.
+    if let Some((_, _, baseline)) = set.iter().find(|(_, a, _)| !*a) {
+        for (label, _, items) in &admin {
+            let beyond: Vec<String> =
+                items.iter().filter(|x| !baseline.contains(x)).map(|x| rendered(x).1).collect();
+            if !beyond.is_empty() {
+                m.conflict = true;
+                m.messages.push(format!(
+                    "{label} allows {}, which the built-in policy does not; it stays refused",
+                    beyond.join(", ")
+                ));
+            }
+        }
     }
     set.into_iter().map(|(by, _, items)| AllowList { by: by.to_owned(), items }).collect()
 }

@@ -145,7 +145,7 @@ pub fn parse_source(bytes: &[u8]) -> Result<ParsedSource, SourceError> {
                     found,
                     supported: SCHEMA_VERSION,
                 },
-                _ => name_the_key(error, &positions),
+                _ => name_the_key(error, text),
             });
         }
     };
@@ -195,8 +195,12 @@ fn deserialize(text: &str, unknown: &mut Vec<String>) -> Result<RawPolicy, Sourc
 }
 
 /// Prefixes a parse error inside a key's value with the key (`allow_import: Expected boolean`).
-fn name_the_key(error: SourceError, positions: &BTreeMap<String, Position>) -> SourceError {
+fn name_the_key(error: SourceError, text: &str) -> SourceError {
     let SourceError::Parse { position, message } = error else { return error };
+    let (positions, end) = scan(text);
+    if end.is_some_and(|end| position > end) {
+        return SourceError::Parse { position, message };
+    }
     let key = positions.iter().filter(|(_, p)| **p <= position).max_by_key(|(_, p)| **p).map(|(k, _)| k);
     match key {
         Some(key) if KEYS.contains(&key.as_str()) => {
@@ -353,13 +357,13 @@ impl Checker<'_> {
         key: &str,
         items: Option<Vec<String>>,
         parse: impl Fn(&str) -> Result<T, String>,
-        fallback: impl FnOnce() -> Vec<T>,
+        (fallback, meaning): (Vec<T>, &str),
     ) -> Option<Vec<T>> {
         let items = items?;
         let parsed: Result<Vec<T>, String> = items.iter().map(|s| parse(s)).collect();
         Some(parsed.unwrap_or_else(|message| {
-            self.bad(key, message);
-            fallback()
+            self.bad(key, format!("{message}; {meaning}"));
+            fallback
         }))
     }
 
@@ -388,7 +392,12 @@ impl Checker<'_> {
             disabled.push(key);
         }
         let extra_ca_files =
-            self.list("extra_ca_files", raw.extra_ca_files, keys::parse_absolute_path, Vec::new);
+            self.list(
+            "extra_ca_files",
+            raw.extra_ca_files,
+            keys::parse_absolute_path,
+            (Vec::new(), "no extra certificate authority is trusted"),
+        );
         let client_certificates = raw.client_certificates.map(|certs| {
             let parsed: Result<Vec<_>, String> = certs.into_iter().map(client_certificate).collect();
             parsed.unwrap_or_else(|message| {
@@ -419,11 +428,24 @@ impl Checker<'_> {
             organization_name: self.label("organization_name", raw.organization_name, MAX_NAME_CHARS),
             support_contact: self.label("support_contact", raw.support_contact, MAX_CONTACT_CHARS),
             disabled,
-            allowed_hosts: self.list("allowed_hosts", raw.allowed_hosts, HostPattern::parse, Vec::new),
-            blocked_hosts: self.list("blocked_hosts", raw.blocked_hosts, HostPattern::parse, || {
-                vec![HostPattern::any()]
-            }),
-            allowed_schemes: self.list("allowed_schemes", raw.allowed_schemes, keys::parse_scheme, Vec::new),
+            allowed_hosts: self.list(
+                "allowed_hosts",
+                raw.allowed_hosts,
+                HostPattern::parse,
+                (Vec::new(), "no host is allowed"),
+            ),
+            blocked_hosts: self.list(
+                "blocked_hosts",
+                raw.blocked_hosts,
+                HostPattern::parse,
+                (vec![HostPattern::any()], "every host is blocked"),
+            ),
+            allowed_schemes: self.list(
+                "allowed_schemes",
+                raw.allowed_schemes,
+                keys::parse_scheme,
+                (Vec::new(), "no scheme is allowed"),
+            ),
             allow_tls_verification_bypass: raw.allow_tls_verification_bypass,
             extra_ca_files,
             min_tls_version,
@@ -489,8 +511,14 @@ pub fn validate_data_dir(text: &str) -> Result<(), String> {
 /// Where each top-level key of a RON struct is written, skipping strings and comments. Used to
 /// point messages about a key's value at its line and column.
 pub fn key_positions(text: &str) -> BTreeMap<String, Position> {
+    scan(text).0
+}
+
+/// The top-level keys' positions, and where the top-level struct closes.
+fn scan(text: &str) -> (BTreeMap<String, Position>, Option<Position>) {
     let chars: Vec<char> = text.chars().collect();
     let mut out = BTreeMap::new();
+    let mut end = None;
     let (mut i, mut line, mut column, mut depth) = (0usize, 1usize, 1usize, 0usize);
     let advance = |i: &mut usize, line: &mut usize, column: &mut usize| {
         if chars.get(*i) == Some(&'\n') {
@@ -569,6 +597,9 @@ pub fn key_positions(text: &str) -> BTreeMap<String, Position> {
                 advance(&mut i, &mut line, &mut column);
             }
             ')' | ']' | '}' => {
+                if depth == 1 && end.is_none() {
+                    end = Some(Position { line, column });
+                }
                 depth = depth.saturating_sub(1);
                 advance(&mut i, &mut line, &mut column);
             }
@@ -590,7 +621,7 @@ pub fn key_positions(text: &str) -> BTreeMap<String, Position> {
             _ => advance(&mut i, &mut line, &mut column),
         }
     }
-    out
+    (out, end)
 }
 
 #[cfg(test)]
