@@ -4,6 +4,7 @@
 //! Sources must belong to a trusted user. As root these tests trust root, as on a real machine,
 //! and make "wrong owner" by giving a file away; as another user they trust that user, and make
 //! "wrong owner" by trusting somebody else.
+#![allow(clippy::unwrap_used)] // Helpers of tests: a failed unwrap is a failed test.
 #![cfg(unix)]
 
 use std::fs;
@@ -179,7 +180,8 @@ fn a_utf8_byte_order_mark_is_accepted() {
 #[test]
 fn a_utf16_file_is_lockdown() {
     let m = Machine::new();
-    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(VALID.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(VALID.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     let path = m.main_file(utf16);
     assert_lockdown(&m.load(), &path, |e| matches!(e, SourceError::NotUtf8 { offset: 0 }));
 }
@@ -268,7 +270,10 @@ fn huge_numbers_and_deep_nesting_are_lockdown() {
 fn a_huge_but_valid_list_is_managed() {
     let m = Machine::new();
     let hosts: Vec<String> = (0..30_000).map(|i| format!("\"h{i}.corp.example\"")).collect();
-    m.main_file(format!("(schema_version: 1, organization_name: \"ACME\", blocked_hosts: [\"evil.example\", {}])", hosts.join(",")));
+    m.main_file(format!(
+        "(schema_version: 1, organization_name: \"ACME\", blocked_hosts: [\"evil.example\", {}])",
+        hosts.join(",")
+    ));
     let policy = m.load();
     assert_managed(&policy);
     assert!(policy.check_url(&url("https://h29999.corp.example/")).is_err());
@@ -293,23 +298,38 @@ fn over_one_mebibyte_is_lockdown() {
 #[test]
 fn unknown_keys_are_warnings_without_strict() {
     let m = Machine::new();
-    m.main_file(VALID.replace("schema_version: 1,", "schema_version: 1,\n    colour: Blue,\n    defaults: (themes: Dark),"));
+    m.main_file(VALID.replace(
+        "schema_version: 1,",
+        "schema_version: 1,\n    colour: Blue,\n    defaults: (themes: Dark),",
+    ));
     let policy = m.load();
     assert_managed(&policy);
-    let unknown: Vec<&str> =
-        policy.entries().iter().filter(|e| e.status == EntryStatus::Unknown).map(|e| e.key.as_str()).collect();
+    let unknown: Vec<&str> = policy
+        .entries()
+        .iter()
+        .filter(|e| e.status == EntryStatus::Unknown)
+        .map(|e| e.key.as_str())
+        .collect();
     assert_eq!(unknown, ["colour", "defaults.themes"]);
     let colour = policy.entries().iter().find(|e| e.key == "colour").unwrap();
-    assert!(colour.messages[0].ends_with("policy.ron:3:5: unknown key `colour`; ignored"), "{:?}", colour.messages);
+    assert!(
+        colour.messages[0].ends_with("policy.ron:3:5: unknown key `colour`; ignored"),
+        "{:?}",
+        colour.messages
+    );
 }
 
 #[test]
 fn unknown_keys_under_strict_are_lockdown() {
     let m = Machine::new();
-    let path = m.main_file(VALID.replace("schema_version: 1,", "schema_version: 1,\n    strict: true,\n    colour: Blue,"));
-    assert_lockdown(&m.load(), &path, |e| {
-        matches!(e, SourceError::UnknownKeysUnderStrict { keys, position: Some(p) } if keys == &["colour"] && p.line == 4)
-    });
+    let path = m.main_file(
+        VALID.replace("schema_version: 1,", "schema_version: 1,\n    strict: true,\n    colour: Blue,"),
+    );
+    assert_lockdown(
+        &m.load(),
+        &path,
+        |e| matches!(e, SourceError::UnknownKeysUnderStrict { keys, position: Some(p) } if keys == &["colour"] && p.line == 4),
+    );
     // `strict` in the machine file makes an unknown key in a drop-in an error too.
     let m = Machine::new();
     m.main_file(VALID.replace("schema_version: 1,", "schema_version: 1, strict: true,"));
@@ -323,9 +343,11 @@ fn unknown_keys_under_strict_are_lockdown() {
 fn an_unsupported_or_missing_schema_version_is_lockdown() {
     let m = Machine::new();
     let path = m.main_file(VALID.replace("schema_version: 1", "schema_version: 2"));
-    assert_lockdown(&m.load(), &path, |e| {
-        matches!(e, SourceError::UnsupportedSchema { found: 2, supported: 1, position: Some(p) } if p.line == 2)
-    });
+    assert_lockdown(
+        &m.load(),
+        &path,
+        |e| matches!(e, SourceError::UnsupportedSchema { found: 2, supported: 1, position: Some(p) } if p.line == 2),
+    );
     let path = m.main_file(VALID.replace("schema_version: 1,", ""));
     assert_lockdown(&m.load(), &path, |e| matches!(e, SourceError::MissingSchemaVersion { .. }));
 }
@@ -373,7 +395,10 @@ fn one_bad_drop_in_is_lockdown_naming_it() {
     assert_lockdown(&policy, &bad, is_parse_at(1));
     assert_eq!(policy.organization_name(), "ACME");
     let statuses: Vec<&SourceStatus> = policy.sources().iter().map(|s| &s.status).collect();
-    assert!(matches!(statuses[..], [SourceStatus::Loaded, SourceStatus::Loaded, SourceStatus::Loaded, SourceStatus::Failed(_)]));
+    assert!(matches!(
+        statuses[..],
+        [SourceStatus::Loaded, SourceStatus::Loaded, SourceStatus::Loaded, SourceStatus::Failed(_)]
+    ));
 }
 
 #[test]
@@ -425,7 +450,11 @@ fn a_symlink_counts_only_if_its_target_passes_the_checks() {
     // A target in a folder others can write: Lockdown.
     set_mode(&store, 0o777);
     let policy = m.load();
-    assert_lockdown(&policy, &m.loc.main_file, |e| matches!(e, SourceError::Writable { path, .. } if path == &store));
+    assert_lockdown(
+        &policy,
+        &m.loc.main_file,
+        |e| matches!(e, SourceError::Writable { path, .. } if path == &store),
+    );
 
     // A dangling link: Lockdown, not "no file".
     let m = Machine::new();
@@ -445,7 +474,9 @@ fn permission_denied_is_lockdown() {
     let path = m.main_file(VALID);
     set_mode(&path, 0o000);
     if m.is_root() {
-        eprintln!("permission_denied_is_lockdown: running as root, which reads any file; the real-file case runs as a normal user");
+        eprintln!(
+            "permission_denied_is_lockdown: running as root, which reads any file; the real-file case runs as a normal user"
+        );
         return;
     }
     assert_lockdown(&m.load(), &path, |e| matches!(e, SourceError::Read { .. }));
@@ -471,7 +502,9 @@ fn a_wrong_owner_is_lockdown() {
         let m = Machine::new();
         m.main_file(VALID);
         std::os::unix::fs::chown(&m.loc.folder, Some(65534), None).unwrap();
-        assert_lockdown(&m.load(), &m.loc.folder, |e| matches!(e, SourceError::WrongOwner { uid: 65534, .. }));
+        assert_lockdown(&m.load(), &m.loc.folder, |e| {
+            matches!(e, SourceError::WrongOwner { uid: 65534, .. })
+        });
     }
 }
 
@@ -481,7 +514,11 @@ fn group_or_world_writable_is_lockdown() {
         let m = Machine::new();
         let path = m.main_file(VALID);
         set_mode(&path, mode);
-        assert_lockdown(&m.load(), &path, |e| matches!(e, SourceError::Writable { mode: m, .. } if *m == mode));
+        assert_lockdown(
+            &m.load(),
+            &path,
+            |e| matches!(e, SourceError::Writable { mode: m, .. } if *m == mode),
+        );
     }
     // The policy folder, or policy.d, writable by others.
     let m = Machine::new();

@@ -204,7 +204,8 @@ impl EffectivePolicy {
         problems: Vec<SourceProblem>,
         ignored: Vec<SourceReport>,
     ) -> Self {
-        let baseline = SourceInput::new(BASELINE_LABEL, SourceKind::Baseline, Ok(BASELINE_TEXT.as_bytes().into()));
+        let baseline =
+            SourceInput::new(BASELINE_LABEL, SourceKind::Baseline, Ok(BASELINE_TEXT.as_bytes().into()));
         let mut reasons = problems;
         let mut reports = Vec::new();
         let mut loaded = Vec::new();
@@ -856,16 +857,16 @@ fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> EffectivePo
     let store_response_bodies_in_history =
         loosening("store_response_bodies_in_history", |v| v.store_response_bodies_in_history);
 
-    let min_tls_version = strictest(
-        "min_tls_version",
-        &set_by(loaded, |v| v.min_tls_version),
-        |a, b| a > b,
+    let min_tls_version =
+        strictest("min_tls_version", &set_by(loaded, |v| v.min_tls_version), |a, b| a > b, meta, d)
+            .unwrap_or(TlsVersion::Tls1_2);
+    let history_retention_days = strictest(
+        "history_retention_days",
+        &set_by(loaded, |v| v.history_retention_days),
+        |a, b| a < b,
         meta,
         d,
-    )
-    .unwrap_or(TlsVersion::Tls1_2);
-    let history_retention_days =
-        strictest("history_retention_days", &set_by(loaded, |v| v.history_retention_days), |a, b| a < b, meta, d);
+    );
     let max_response_size_bytes = strictest(
         "max_response_size_bytes",
         &set_by(loaded, |v| v.max_response_size_bytes),
@@ -875,7 +876,8 @@ fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> EffectivePo
     );
 
     let allowed_hosts = allow_lists("allowed_hosts", set_by(loaded, |v| v.allowed_hosts.clone()), meta, d);
-    let allowed_schemes = allow_lists("allowed_schemes", set_by(loaded, |v| v.allowed_schemes.clone()), meta, d);
+    let allowed_schemes =
+        allow_lists("allowed_schemes", set_by(loaded, |v| v.allowed_schemes.clone()), meta, d);
     let allowed_import_formats =
         allow_lists("allowed_import_formats", set_by(loaded, |v| v.allowed_import_formats.clone()), meta, d);
 
@@ -920,7 +922,8 @@ fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> EffectivePo
 
     let organization_name =
         last_wins("organization_name", &set_by(loaded, |v| v.organization_name.clone()), meta, d);
-    let support_contact = last_wins("support_contact", &set_by(loaded, |v| v.support_contact.clone()), meta, d);
+    let support_contact =
+        last_wins("support_contact", &set_by(loaded, |v| v.support_contact.clone()), meta, d);
     let data_dir = last_wins("data_dir", &set_by(loaded, |v| v.data_dir.clone()), meta, d);
     // The proxy: the last source that locks it, else the last that sets it.
     let proxies = set_by(loaded, |v| v.proxy.clone());
@@ -929,13 +932,17 @@ fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> EffectivePo
         last_wins("proxy", &proxies, meta, d)
     } else {
         let rule = last_wins("proxy", &locked, meta, d);
-        meta.entry("proxy".into()).or_default().sources = proxies.iter().map(|(l, _, _)| (*l).to_owned()).collect();
+        meta.entry("proxy".into()).or_default().sources =
+            proxies.iter().map(|(l, _, _)| (*l).to_owned()).collect();
         rule
     };
 
     for key in DISABLED_ONLY_KEYS {
-        let labels: Vec<String> =
-            loaded.iter().filter(|l| l.parsed.values.disabled.contains(&key)).map(|l| l.label.clone()).collect();
+        let labels: Vec<String> = loaded
+            .iter()
+            .filter(|l| l.parsed.values.disabled.contains(&key))
+            .map(|l| l.label.clone())
+            .collect();
         meta.entry(key.into()).or_default().sources = labels.clone();
         d.insert(key, labels);
     }

@@ -102,7 +102,9 @@ pub enum PolicyViolation {
     HostBlocked { host: String, pattern: String, by: String },
     #[error("the host {host} is not in allowed_hosts ({allowed}) set by {by}")]
     HostNotAllowed { host: String, allowed: String, by: String },
-    #[error("turning TLS certificate verification off is not allowed (allow_tls_verification_bypass is false in {by})")]
+    #[error(
+        "turning TLS certificate verification off is not allowed (allow_tls_verification_bypass is false in {by})"
+    )]
     TlsBypassForbidden { by: String },
     #[error("importing is not allowed (allow_import is false in {by})")]
     ImportForbidden { by: String },

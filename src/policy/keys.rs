@@ -260,6 +260,8 @@ pub enum ProxyMode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProxyRule {
     pub mode: ProxyMode,
+    /// Users may not change it. Not written: `false`.
+    #[serde(default)]
     pub locked: bool,
 }
 

@@ -169,13 +169,7 @@ pub fn parse_source(bytes: &[u8]) -> Result<ParsedSource, SourceError> {
         .collect();
     let mut check = Checker { positions: &positions, problems: Vec::new(), strict: false };
     let values = check.values(raw)?;
-    Ok(ParsedSource {
-        strict: check.strict,
-        values,
-        unknown_keys,
-        key_problems: check.problems,
-        positions,
-    })
+    Ok(ParsedSource { strict: check.strict, values, unknown_keys, key_problems: check.problems, positions })
 }
 
 fn options() -> ron::Options {
@@ -391,15 +385,14 @@ impl Checker<'_> {
             }
             disabled.push(key);
         }
-        let extra_ca_files =
-            self.list(
+        let extra_ca_files = self.list(
             "extra_ca_files",
             raw.extra_ca_files,
             keys::parse_absolute_path,
             (Vec::new(), "no extra certificate authority is trusted"),
         );
         let client_certificates = raw.client_certificates.map(|certs| {
-            let parsed: Result<Vec<_>, String> = certs.into_iter().map(client_certificate).collect();
+            let parsed: Result<Vec<_>, String> = certs.iter().map(client_certificate).collect();
             parsed.unwrap_or_else(|message| {
                 self.bad("client_certificates", format!("{message}; no client certificate is used"));
                 Vec::new()
@@ -468,7 +461,7 @@ impl Checker<'_> {
     }
 }
 
-fn client_certificate(raw: RawClientCertificate) -> Result<ClientCertificate, String> {
+fn client_certificate(raw: &RawClientCertificate) -> Result<ClientCertificate, String> {
     HostPattern::parse(&raw.host).map_err(|e| format!("host: {e}"))?;
     let path = |text: &str, field: &str| -> Result<String, String> {
         if text.trim().is_empty() {
@@ -701,8 +694,8 @@ mod tests {
     fn keys_without_a_safe_fallback_fail_the_source() {
         let err = parse("(schema_version: 1, data_dir: \"relative/dir\")").unwrap_err();
         assert!(matches!(err, SourceError::BadValue { key: "data_dir", .. }), "{err:?}");
-        let err =
-            parse("(schema_version: 1, proxy: (mode: Fixed(url: \"gopher://p\"), locked: true))").unwrap_err();
+        let err = parse("(schema_version: 1, proxy: (mode: Fixed(url: \"gopher://p\"), locked: true))")
+            .unwrap_err();
         assert!(matches!(err, SourceError::BadValue { key: "proxy", .. }), "{err:?}");
         assert!(parse("(schema_version: 1, data_dir: \"~/Work/localpost\")").is_ok());
     }

@@ -105,8 +105,11 @@ impl EffectivePolicy {
                 EntryStatus::Ok => String::new(),
                 other => format!("  [{}]", other.label()),
             };
-            let from =
-                if e.sources.is_empty() { String::new() } else { format!("  (from {})", e.sources.join(", ")) };
+            let from = if e.sources.is_empty() {
+                String::new()
+            } else {
+                format!("  (from {})", e.sources.join(", "))
+            };
             let _ = writeln!(out, "  {:width$}  {}{from}{marker}", e.key, e.display);
             for m in &e.messages {
                 let _ = writeln!(out, "  {:width$}    {m}", "");

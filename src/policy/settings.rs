@@ -235,7 +235,8 @@ mod tests {
 
     #[test]
     fn defaults_merge_later_wins() {
-        let mut a = SettingsDefaults { theme: Some(Theme::Dark), font_size: Some(14.0), ..Default::default() };
+        let mut a =
+            SettingsDefaults { theme: Some(Theme::Dark), font_size: Some(14.0), ..Default::default() };
         a.merge_from(&SettingsDefaults { theme: Some(Theme::Light), ..Default::default() });
         assert_eq!((a.theme, a.font_size), (Some(Theme::Light), Some(14.0)));
         assert_eq!(a.set_names().collect::<Vec<_>>(), ["theme", "font_size"]);

@@ -135,7 +135,7 @@ pub fn gather(options: &LoadOptions) -> Gathered {
             return out;
         }
     }
-    let entries = match fs::read_dir(&loc.drop_in_dir).and_then(|rd| rd.collect::<io::Result<Vec<_>>>()) {
+    let entries = match fs::read_dir(&loc.drop_in_dir).and_then(Iterator::collect::<io::Result<Vec<_>>>) {
         Ok(entries) => entries,
         Err(e) => {
             out.problems.push(problem(&loc.drop_in_dir, SourceError::Read { message: e.to_string() }));
@@ -256,7 +256,10 @@ mod tests {
         let p = Path::new("/etc/localpost/policy.ron");
         assert_eq!(check_ownership(p, 0, 0o100644, 0), Ok(()));
         assert_eq!(check_ownership(p, 0, 0o100600, 0), Ok(()));
-        assert!(matches!(check_ownership(p, 1000, 0o100644, 0), Err(SourceError::WrongOwner { uid: 1000, .. })));
+        assert!(matches!(
+            check_ownership(p, 1000, 0o100644, 0),
+            Err(SourceError::WrongOwner { uid: 1000, .. })
+        ));
         assert!(matches!(check_ownership(p, 0, 0o100664, 0), Err(SourceError::Writable { mode: 0o664, .. })));
         assert!(matches!(check_ownership(p, 0, 0o40777, 0), Err(SourceError::Writable { mode: 0o777, .. })));
         assert!(matches!(check_ownership(p, 0, 0o41757, 0), Err(SourceError::Writable { .. })));
