@@ -178,7 +178,7 @@ fn options() -> ron::Options {
 
 fn deserialize(text: &str, unknown: &mut Vec<String>) -> Result<RawPolicy, SourceError> {
     let spanned = |e: ron::error::SpannedError| SourceError::Parse {
-        position: Position { line: e.span.start.line, column: e.span.start.col },
+        position: past_whitespace(text, Position { line: e.span.start.line, column: e.span.start.col }),
         message: e.code.to_string(),
     };
     let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(spanned)?;
@@ -186,6 +186,17 @@ fn deserialize(text: &str, unknown: &mut Vec<String>) -> Result<RawPolicy, Sourc
         .map_err(|e| spanned(de.span_error(e)))?;
     de.end().map_err(|e| spanned(de.span_error(e)))?;
     Ok(raw)
+}
+
+/// RON points at the whitespace before a bad value; people look for the value.
+fn past_whitespace(text: &str, at: Position) -> Position {
+    let Some(line) = text.lines().nth(at.line.saturating_sub(1)) else { return at };
+    let skipped = line.chars().skip(at.column.saturating_sub(1)).take_while(|c| c.is_whitespace()).count();
+    if at.column.saturating_sub(1) + skipped < line.chars().count() {
+        Position { line: at.line, column: at.column + skipped }
+    } else {
+        at
+    }
 }
 
 /// Prefixes a parse error inside a key's value with the key (`allow_import: Expected boolean`).
