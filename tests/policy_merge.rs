@@ -415,3 +415,27 @@ fn policy_show_json_lists_every_key() {
     let colour = json["keys"].as_array().unwrap().iter().find(|k| k["key"] == "colour").unwrap();
     assert_eq!(colour["status"], "unknown");
 }
+
+#[test]
+fn the_readme_shows_the_shipped_file_and_its_examples_are_valid() {
+    let readme = include_str!("../policy/README.md");
+    assert!(readme.contains(localpost::policy::BASELINE_TEXT.trim_end()), "policy/README.md must show organization.ron as it is");
+    let blocks: Vec<&str> = readme.split("```ron\n").skip(1).filter_map(|b| b.split("```").next()).collect();
+    assert!(blocks.len() >= 8, "{}", blocks.len());
+    for block in blocks {
+        let text = if block.trim_start().starts_with(['(', '/']) {
+            block.to_owned()
+        } else {
+            format!("(schema_version: 1,\n{block})")
+        };
+        let parsed = localpost::policy::parse_source(text.as_bytes())
+            .unwrap_or_else(|e| panic!("README example does not parse: {e}\n{text}"));
+        assert!(parsed.key_problems.is_empty() && parsed.unknown_keys.is_empty(), "{parsed:?}\n{text}");
+    }
+}
+
+#[test]
+fn the_policy_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<EffectivePolicy>();
+}

@@ -403,6 +403,9 @@ impl EffectivePolicy {
     /// `169.254.169.254`), so a name cannot be used to reach a blocked address. The engine calls
     /// this from its resolver; `check_url` has already passed the name.
     pub fn check_resolved_ip(&self, ip: std::net::IpAddr) -> Result<(), PolicyViolation> {
+        if let Some(reason) = self.sending_blocked() {
+            return Err(PolicyViolation::Lockdown { action: "sending requests", reason: reason.to_owned() });
+        }
         let host = CheckedHost::Ip(ip.to_canonical());
         match self.blocked_hosts.iter().find(|(p, _)| p.is_address() && p.matches(&host)) {
             Some((pattern, by)) => Err(PolicyViolation::HostBlocked {
