@@ -18,7 +18,11 @@ fn check(path: &Path) -> (i32, String) {
 fn check_accepts_a_good_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("policy.ron");
-    std::fs::write(&file, "(schema_version: 1, organization_name: \"ACME\", allowed_hosts: [\"*.acme.example\"])").unwrap();
+    std::fs::write(
+        &file,
+        "(schema_version: 1, organization_name: \"ACME\", allowed_hosts: [\"*.acme.example\"])",
+    )
+    .unwrap();
     let (code, out) = check(&file);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(": OK (effective policy sha256 "), "{out}");
@@ -34,7 +38,10 @@ fn check_points_at_bad_values_and_exits_3() {
     assert_eq!(code, 3, "{out}");
     let at = format!("{}:4:5: allowed_hosts: `https://api.example.com` is a URL", file.display());
     assert!(out.contains(&format!("error: {at}")), "{out}");
-    assert!(out.contains(&format!("warning: {}:3:5: unknown key `colour`; ignored", file.display())), "{out}");
+    assert!(
+        out.contains(&format!("warning: {}:3:5: unknown key `colour`; ignored", file.display())),
+        "{out}"
+    );
 }
 
 #[test]
@@ -44,10 +51,15 @@ fn check_exits_1_when_the_file_would_cause_lockdown() {
     std::fs::write(&file, "(\n    schema_version: 1,\n    allow_import: \"no\",\n)\n").unwrap();
     let (code, out) = check(&file);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains(&format!("error: {}:3:19: allow_import: Expected boolean", file.display())), "{out}");
+    assert!(
+        out.contains(&format!("error: {}:3:19: allow_import: Expected boolean", file.display())),
+        "{out}"
+    );
     assert!(out.contains("would put Localpost in Lockdown"), "{out}");
 
-    for (path, needle) in [(dir.path().to_path_buf(), "is a folder"), (dir.path().join("missing.ron"), "cannot read")] {
+    for (path, needle) in
+        [(dir.path().to_path_buf(), "is a folder"), (dir.path().join("missing.ron"), "cannot read")]
+    {
         let (code, out) = check(&path);
         assert_eq!(code, 1, "{out}");
         assert!(out.contains(needle), "{out}");

@@ -419,7 +419,10 @@ fn policy_show_json_lists_every_key() {
 #[test]
 fn the_readme_shows_the_shipped_file_and_its_examples_are_valid() {
     let readme = include_str!("../policy/README.md");
-    assert!(readme.contains(localpost::policy::BASELINE_TEXT.trim_end()), "policy/README.md must show organization.ron as it is");
+    assert!(
+        readme.contains(localpost::policy::BASELINE_TEXT.trim_end()),
+        "policy/README.md must show organization.ron as it is"
+    );
     let blocks: Vec<&str> = readme.split("```ron\n").skip(1).filter_map(|b| b.split("```").next()).collect();
     assert!(blocks.len() >= 8, "{}", blocks.len());
     for block in blocks {

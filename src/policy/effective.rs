@@ -631,7 +631,13 @@ impl EffectivePolicy {
             }
             let items: Vec<&Vec<T>> = lists.iter().map(|l| &l.items).collect();
             let json = serde_json::to_value(&items).unwrap_or_default();
-            let ron: Vec<String> = items.iter().map(|i| rendered(i).1).collect();
+            let mut ron: Vec<String> = Vec::new();
+            for list in &items {
+                let text = rendered(list).1;
+                if !ron.contains(&text) {
+                    ron.push(text);
+                }
+            }
             (json, ron.join(" and "))
         }
         fn optional<T: Serialize>(v: Option<&T>, unset: &str) -> (serde_json::Value, String) {
