@@ -12,7 +12,7 @@
 //!    UTF-8, over 1 MiB, not valid RON, of a wrong type, of another schema version, or with unknown
 //!    keys under `strict` fails; a known key with a bad value takes its most restrictive value and
 //!    is reported.
-//! 3. **Merging** ([`effective`]): for every security key the most restrictive value across all
+//! 3. **Merging** (`effective/merge.rs`): for every security key the most restrictive value across all
 //!    sources wins (allow-lists intersect, block-lists unite, loosening booleans need every source
 //!    to allow, limits take the smallest); other keys take the last source's value. Conflicts are
 //!    shown on the policy page.
