@@ -8,5 +8,6 @@ pub mod app;
 pub mod cli;
 pub mod interop;
 pub mod model;
+pub mod policy;
 pub mod storage;
 pub mod ui;

@@ -3,6 +3,7 @@
 
 mod doctor;
 mod ls;
+mod policy;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,9 @@ pub enum Command {
     Ls(ls::LsArgs),
     /// Check the data folder: every file parses, ids are unique, orders are consistent.
     Doctor,
+    /// The organization policy: show the one in effect, or check a file before installing it.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Developer tools (benchmarks and tests).
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -75,6 +79,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let result = match cli.command.as_ref()? {
         Command::Ls(args) => ls::run(&data_dir, args),
         Command::Doctor => doctor::run(&data_dir),
+        Command::Policy(command) => policy::run(command),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
             let spec = storage::sample::SampleSpec {
                 collections: *collections,

@@ -1,0 +1,743 @@
+//! One policy source, from bytes to checked values: size, encoding, RON syntax, types, the schema
+//! version, then every key's value. Pure: no file system here.
+//!
+//! A problem with the file as a whole (too big, not UTF-8, does not parse, a wrong type, an
+//! unsupported schema version) is a [`SourceError`], which puts Localpost in Lockdown. A known key
+//! with a bad value is a [`KeyProblem`]: the key takes its most restrictive value for this source
+//! and the policy page shows the error.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde::de::IntoDeserializer as _;
+
+use super::error::{Position, SourceError};
+use super::keys::{self, HostPattern, ProxyRule, TlsVersion};
+use super::settings::SettingsDefaults;
+use crate::interop::Format;
+use crate::model::ClientCertificate;
+
+/// The policy schema this version reads.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The largest policy file read; a bigger one is refused (Lockdown).
+pub const MAX_SOURCE_BYTES: usize = 1024 * 1024;
+/// How deep values may nest; deeper input is refused rather than risking the stack.
+const RECURSION_LIMIT: usize = 64;
+const MAX_NAME_CHARS: usize = 100;
+const MAX_CONTACT_CHARS: usize = 300;
+
+/// The keys that can only be `Disabled`: the promises Localpost makes.
+pub const DISABLED_ONLY_KEYS: [&str; 4] = ["account_sign_in", "cloud_sync", "telemetry", "update_checks"];
+
+/// Every top-level key, in the order the policy page and `policy show` list them.
+pub const KEYS: [&str; 25] = [
+    "schema_version",
+    "strict",
+    "organization_name",
+    "support_contact",
+    "account_sign_in",
+    "cloud_sync",
+    "telemetry",
+    "update_checks",
+    "allowed_hosts",
+    "blocked_hosts",
+    "allowed_schemes",
+    "allow_tls_verification_bypass",
+    "extra_ca_files",
+    "min_tls_version",
+    "client_certificates",
+    "proxy",
+    "data_dir",
+    "allow_import",
+    "allow_export",
+    "allow_secrets_in_exports",
+    "allowed_import_formats",
+    "history_retention_days",
+    "store_response_bodies_in_history",
+    "max_response_size_bytes",
+    "defaults",
+];
+
+/// What one source sets; `None` means the source does not set that key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceValues {
+    pub organization_name: Option<String>,
+    pub support_contact: Option<String>,
+    /// Which of [`DISABLED_ONLY_KEYS`] this source states (their value is always `Disabled`).
+    pub disabled: Vec<&'static str>,
+    pub allowed_hosts: Option<Vec<HostPattern>>,
+    pub blocked_hosts: Option<Vec<HostPattern>>,
+    pub allowed_schemes: Option<Vec<String>>,
+    pub allow_tls_verification_bypass: Option<bool>,
+    pub extra_ca_files: Option<Vec<PathBuf>>,
+    pub min_tls_version: Option<TlsVersion>,
+    pub client_certificates: Option<Vec<ClientCertificate>>,
+    pub proxy: Option<ProxyRule>,
+    pub data_dir: Option<String>,
+    pub allow_import: Option<bool>,
+    pub allow_export: Option<bool>,
+    pub allow_secrets_in_exports: Option<bool>,
+    pub allowed_import_formats: Option<Vec<Format>>,
+    pub history_retention_days: Option<u32>,
+    pub store_response_bodies_in_history: Option<bool>,
+    pub max_response_size_bytes: Option<u64>,
+    pub defaults: SettingsDefaults,
+}
+
+/// A known key with a bad value. The key took its most restrictive value for this source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyProblem {
+    pub key: String,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+/// A key this version does not know (`defaults.colour`, `client_certificates.0.pin`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownKey {
+    pub key: String,
+    pub position: Option<Position>,
+}
+
+/// A source that parsed: its values, and what was wrong with single keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedSource {
+    pub values: SourceValues,
+    pub strict: bool,
+    pub unknown_keys: Vec<UnknownKey>,
+    pub key_problems: Vec<KeyProblem>,
+    /// Where each top-level key is written.
+    pub positions: BTreeMap<String, Position>,
+}
+
+impl ParsedSource {
+    /// Whether this source writes `key` (a top-level key, or `defaults.<setting>`).
+    pub fn sets(&self, key: &str) -> bool {
+        self.positions.contains_key(key)
+            || key.strip_prefix("defaults.").is_some_and(|k| self.values.defaults.set_names().any(|n| n == k))
+    }
+}
+
+/// Reads one source's bytes. `Err` means the whole source is unusable (Lockdown).
+pub fn parse_source(bytes: &[u8]) -> Result<ParsedSource, SourceError> {
+    if bytes.len() > MAX_SOURCE_BYTES {
+        return Err(SourceError::TooLarge { limit_bytes: MAX_SOURCE_BYTES });
+    }
+    let (bytes, bom_len) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, 3),
+        None => (bytes, 0),
+    };
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| SourceError::NotUtf8 { offset: e.valid_up_to() + bom_len })?;
+    if text.trim().is_empty() {
+        return Err(SourceError::Empty);
+    }
+    let positions = key_positions(text);
+    let mut unknown = Vec::new();
+    let raw = match deserialize(text, &mut unknown) {
+        Ok(raw) => raw,
+        Err(error) => {
+            // A newer schema may not parse as this one: say that rather than a syntax error.
+            return Err(match probe_schema_version(text) {
+                Some(found) if found != SCHEMA_VERSION => SourceError::UnsupportedSchema {
+                    position: positions.get("schema_version").copied(),
+                    found,
+                    supported: SCHEMA_VERSION,
+                },
+                _ => name_the_key(error, text),
+            });
+        }
+    };
+    match raw.schema_version {
+        None => return Err(SourceError::MissingSchemaVersion { supported: SCHEMA_VERSION }),
+        Some(found) if found != SCHEMA_VERSION => {
+            return Err(SourceError::UnsupportedSchema {
+                position: positions.get("schema_version").copied(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Some(_) => {}
+    }
+    let unknown_keys = unknown
+        .into_iter()
+        .map(|key| {
+            let top = key.split('.').next().unwrap_or(&key);
+            UnknownKey { position: positions.get(top).copied(), key }
+        })
+        .collect();
+    let mut check = Checker { positions: &positions, problems: Vec::new(), strict: false };
+    let values = check.values(raw)?;
+    Ok(ParsedSource { strict: check.strict, values, unknown_keys, key_problems: check.problems, positions })
+}
+
+fn options() -> ron::Options {
+    ron::Options::default().with_recursion_limit(RECURSION_LIMIT)
+}
+
+fn deserialize(text: &str, unknown: &mut Vec<String>) -> Result<RawPolicy, SourceError> {
+    let spanned = |e: ron::error::SpannedError| SourceError::Parse {
+        position: past_whitespace(text, Position { line: e.span.start.line, column: e.span.start.col }),
+        message: e.code.to_string(),
+    };
+    let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(spanned)?;
+    let raw: RawPolicy = serde_ignored::deserialize(&mut de, |path| unknown.push(path.to_string()))
+        .map_err(|e| spanned(de.span_error(e)))?;
+    de.end().map_err(|e| spanned(de.span_error(e)))?;
+    Ok(raw)
+}
+
+/// RON points at the whitespace before a bad value; people look for the value.
+fn past_whitespace(text: &str, at: Position) -> Position {
+    let Some(line) = text.lines().nth(at.line.saturating_sub(1)) else { return at };
+    let skipped = line.chars().skip(at.column.saturating_sub(1)).take_while(|c| c.is_whitespace()).count();
+    if at.column.saturating_sub(1) + skipped < line.chars().count() {
+        Position { line: at.line, column: at.column + skipped }
+    } else {
+        at
+    }
+}
+
+/// Prefixes a parse error inside a key's value with the key (`allow_import: Expected boolean`).
+fn name_the_key(error: SourceError, text: &str) -> SourceError {
+    let SourceError::Parse { position, message } = error else { return error };
+    let (positions, end) = scan(text);
+    if end.is_some_and(|end| position > end) {
+        return SourceError::Parse { position, message };
+    }
+    let key = positions.iter().filter(|(_, p)| **p <= position).max_by_key(|(_, p)| **p).map(|(k, _)| k);
+    match key {
+        Some(key) if KEYS.contains(&key.as_str()) => {
+            SourceError::Parse { position, message: format!("{key}: {message}") }
+        }
+        _ => SourceError::Parse { position, message },
+    }
+}
+
+fn probe_schema_version(text: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    #[serde(rename = "Policy")]
+    struct Probe {
+        schema_version: u32,
+    }
+    options().from_str::<Probe>(text).ok().map(|p| p.schema_version)
+}
+
+/// Deserializes a key that is present: absent keys are `None` through `#[serde(default)]`.
+pub(crate) fn given<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// A bare RON identifier (`Disabled`, `Har`) read by name, so a wrong one is a bad value with a
+/// clear message rather than a syntax error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Identifier(String);
+
+impl<'de> Deserialize<'de> for Identifier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Name(String);
+        impl<'de> Deserialize<'de> for Name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = Name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a name")
+                    }
+                    fn visit_str<E>(self, s: &str) -> Result<Name, E> {
+                        Ok(Name(s.to_owned()))
+                    }
+                }
+                d.deserialize_identifier(V)
+            }
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Identifier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a bare name such as `Disabled`")
+            }
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(self, a: A) -> Result<Identifier, A::Error> {
+                use serde::de::VariantAccess as _;
+                let (name, variant): (Name, _) = a.variant()?;
+                variant.unit_variant()?;
+                Ok(Identifier(name.0))
+            }
+        }
+        d.deserialize_enum("Name", &["Disabled"], V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Policy")]
+struct RawPolicy {
+    #[serde(default, deserialize_with = "given")]
+    schema_version: Option<u32>,
+    #[serde(default, deserialize_with = "given")]
+    strict: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    organization_name: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    support_contact: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    account_sign_in: Option<Identifier>,
+    #[serde(default, deserialize_with = "given")]
+    cloud_sync: Option<Identifier>,
+    #[serde(default, deserialize_with = "given")]
+    telemetry: Option<Identifier>,
+    #[serde(default, deserialize_with = "given")]
+    update_checks: Option<Identifier>,
+    #[serde(default, deserialize_with = "given")]
+    allowed_hosts: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "given")]
+    blocked_hosts: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "given")]
+    allowed_schemes: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "given")]
+    allow_tls_verification_bypass: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    extra_ca_files: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "given")]
+    min_tls_version: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    client_certificates: Option<Vec<RawClientCertificate>>,
+    #[serde(default, deserialize_with = "given")]
+    proxy: Option<ProxyRule>,
+    #[serde(default, deserialize_with = "given")]
+    data_dir: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    allow_import: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    allow_export: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    allow_secrets_in_exports: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    allowed_import_formats: Option<Vec<Identifier>>,
+    #[serde(default, deserialize_with = "given")]
+    history_retention_days: Option<u32>,
+    #[serde(default, deserialize_with = "given")]
+    store_response_bodies_in_history: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    max_response_size_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "given")]
+    defaults: Option<SettingsDefaults>,
+}
+
+#[derive(Deserialize)]
+struct RawClientCertificate {
+    host: String,
+    #[serde(default)]
+    cert_file: String,
+    #[serde(default)]
+    key_file: String,
+    #[serde(default)]
+    pkcs12_file: String,
+}
+
+/// Checks every key's value, recording a [`KeyProblem`] and the most restrictive value for each
+/// bad one.
+struct Checker<'a> {
+    positions: &'a BTreeMap<String, Position>,
+    problems: Vec<KeyProblem>,
+    strict: bool,
+}
+
+impl Checker<'_> {
+    fn bad(&mut self, key: &str, message: String) {
+        self.problems.push(KeyProblem {
+            key: key.to_owned(),
+            position: self.positions.get(key).copied(),
+            message,
+        });
+    }
+
+    /// A list whose items must all be valid; one bad item makes the whole key `fallback`.
+    fn list<T>(
+        &mut self,
+        key: &str,
+        items: Option<Vec<String>>,
+        parse: impl Fn(&str) -> Result<T, String>,
+        (fallback, meaning): (Vec<T>, &str),
+    ) -> Option<Vec<T>> {
+        let items = items?;
+        let parsed: Result<Vec<T>, String> = items.iter().map(|s| parse(s)).collect();
+        Some(parsed.unwrap_or_else(|message| {
+            self.bad(key, format!("{message}; {meaning}"));
+            fallback
+        }))
+    }
+
+    fn label(&mut self, key: &str, text: Option<String>, max_chars: usize) -> Option<String> {
+        keys::parse_label(&text?, max_chars)
+            .map_err(|message| self.bad(key, format!("{message}; the value is ignored")))
+            .ok()
+    }
+
+    fn values(&mut self, raw: RawPolicy) -> Result<SourceValues, SourceError> {
+        self.strict = raw.strict.unwrap_or(false);
+        let mut disabled = Vec::new();
+        for (key, value) in DISABLED_ONLY_KEYS.into_iter().zip([
+            raw.account_sign_in,
+            raw.cloud_sync,
+            raw.telemetry,
+            raw.update_checks,
+        ]) {
+            let Some(Identifier(name)) = value else { continue };
+            if name != "Disabled" {
+                self.bad(
+                    key,
+                    format!("the only accepted value is `Disabled`, not `{name}`; it stays Disabled"),
+                );
+            }
+            disabled.push(key);
+        }
+        let extra_ca_files = self.list(
+            "extra_ca_files",
+            raw.extra_ca_files,
+            keys::parse_absolute_path,
+            (Vec::new(), "no extra certificate authority is trusted"),
+        );
+        let client_certificates = raw.client_certificates.map(|certs| {
+            let parsed: Result<Vec<_>, String> = certs.iter().map(client_certificate).collect();
+            parsed.unwrap_or_else(|message| {
+                self.bad("client_certificates", format!("{message}; no client certificate is used"));
+                Vec::new()
+            })
+        });
+        let min_tls_version = raw.min_tls_version.map(|text| {
+            TlsVersion::parse(&text).unwrap_or_else(|message| {
+                self.bad("min_tls_version", format!("{message}; TLS 1.3 is required instead"));
+                TlsVersion::Tls1_3
+            })
+        });
+        let allowed_import_formats = raw.allowed_import_formats.map(|names| {
+            let parsed: Result<Vec<Format>, String> = names.iter().map(|n| parse_format(&n.0)).collect();
+            parsed.unwrap_or_else(|message| {
+                self.bad("allowed_import_formats", format!("{message}; no format may be imported"));
+                Vec::new()
+            })
+        });
+        if let Some(proxy) = &raw.proxy {
+            proxy.validate().map_err(|message| self.escalate("proxy", message))?;
+        }
+        if let Some(dir) = &raw.data_dir {
+            validate_data_dir(dir).map_err(|message| self.escalate("data_dir", message))?;
+        }
+        Ok(SourceValues {
+            organization_name: self.label("organization_name", raw.organization_name, MAX_NAME_CHARS),
+            support_contact: self.label("support_contact", raw.support_contact, MAX_CONTACT_CHARS),
+            disabled,
+            allowed_hosts: self.list(
+                "allowed_hosts",
+                raw.allowed_hosts,
+                HostPattern::parse,
+                (Vec::new(), "no host is allowed"),
+            ),
+            blocked_hosts: self.list(
+                "blocked_hosts",
+                raw.blocked_hosts,
+                HostPattern::parse,
+                (vec![HostPattern::any()], "every host is blocked"),
+            ),
+            allowed_schemes: self.list(
+                "allowed_schemes",
+                raw.allowed_schemes,
+                keys::parse_scheme,
+                (Vec::new(), "no scheme is allowed"),
+            ),
+            allow_tls_verification_bypass: raw.allow_tls_verification_bypass,
+            extra_ca_files,
+            min_tls_version,
+            client_certificates,
+            proxy: raw.proxy,
+            data_dir: raw.data_dir.map(|d| d.trim().to_owned()),
+            allow_import: raw.allow_import,
+            allow_export: raw.allow_export,
+            allow_secrets_in_exports: raw.allow_secrets_in_exports,
+            allowed_import_formats,
+            history_retention_days: raw.history_retention_days,
+            store_response_bodies_in_history: raw.store_response_bodies_in_history,
+            max_response_size_bytes: raw.max_response_size_bytes,
+            defaults: raw.defaults.unwrap_or_default(),
+        })
+    }
+
+    fn escalate(&self, key: &'static str, message: String) -> SourceError {
+        SourceError::BadValue { key, position: self.positions.get(key).copied(), message }
+    }
+}
+
+fn client_certificate(raw: &RawClientCertificate) -> Result<ClientCertificate, String> {
+    HostPattern::parse(&raw.host).map_err(|e| format!("host: {e}"))?;
+    let path = |text: &str, field: &str| -> Result<String, String> {
+        if text.trim().is_empty() {
+            return Ok(String::new());
+        }
+        keys::parse_absolute_path(text)
+            .map(|p| p.display().to_string())
+            .map_err(|e| format!("{} {field}: {e}", raw.host))
+    };
+    let cert = ClientCertificate {
+        host: raw.host.trim().to_owned(),
+        cert_file: path(&raw.cert_file, "cert_file")?,
+        key_file: path(&raw.key_file, "key_file")?,
+        pkcs12_file: path(&raw.pkcs12_file, "pkcs12_file")?,
+        passphrase: String::new(),
+    };
+    let pem = !cert.cert_file.is_empty() && !cert.key_file.is_empty();
+    let p12 = !cert.pkcs12_file.is_empty();
+    if pem == p12 {
+        return Err(format!("{}: give either cert_file and key_file, or pkcs12_file", cert.host));
+    }
+    Ok(cert)
+}
+
+/// Reads an import format by its name in the policy (`PostmanCollectionV21`, `Har`, `Curl`).
+pub fn parse_format(name: &str) -> Result<Format, String> {
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = name.into_deserializer();
+    Format::deserialize(de).map_err(|_| format!("`{name}` is not an import format Localpost knows"))
+}
+
+/// `data_dir` is an absolute path, or `~/...` in each user's home folder.
+pub fn validate_data_dir(text: &str) -> Result<(), String> {
+    let text = text.trim();
+    if text.starts_with("~/") && text.len() > 2 {
+        return Ok(());
+    }
+    keys::parse_absolute_path(text).map(|_| ()).map_err(|e| format!("{e} (write an absolute path or ~/...)"))
+}
+
+/// Where each top-level key of a RON struct is written, skipping strings and comments. Used to
+/// point messages about a key's value at its line and column.
+pub fn key_positions(text: &str) -> BTreeMap<String, Position> {
+    scan(text).0
+}
+
+/// The top-level keys' positions, and where the top-level struct closes.
+fn scan(text: &str) -> (BTreeMap<String, Position>, Option<Position>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = BTreeMap::new();
+    let mut end = None;
+    let (mut i, mut line, mut column, mut depth) = (0usize, 1usize, 1usize, 0usize);
+    let advance = |i: &mut usize, line: &mut usize, column: &mut usize| {
+        if chars.get(*i) == Some(&'\n') {
+            *line += 1;
+            *column = 1;
+        } else {
+            *column += 1;
+        }
+        *i += 1;
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '/' if next == Some('/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    advance(&mut i, &mut line, &mut column);
+                }
+            }
+            '/' if next == Some('*') => {
+                let mut nesting = 0usize;
+                while i < chars.len() {
+                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                        nesting += 1;
+                        advance(&mut i, &mut line, &mut column);
+                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                        nesting = nesting.saturating_sub(1);
+                        advance(&mut i, &mut line, &mut column);
+                        if nesting == 0 {
+                            advance(&mut i, &mut line, &mut column);
+                            break;
+                        }
+                    }
+                    advance(&mut i, &mut line, &mut column);
+                }
+            }
+            '"' => {
+                advance(&mut i, &mut line, &mut column);
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' {
+                        advance(&mut i, &mut line, &mut column);
+                    }
+                    advance(&mut i, &mut line, &mut column);
+                }
+                advance(&mut i, &mut line, &mut column);
+            }
+            'r' if matches!(next, Some('"' | '#')) => {
+                advance(&mut i, &mut line, &mut column);
+                let mut hashes = 0;
+                while chars.get(i) == Some(&'#') {
+                    hashes += 1;
+                    advance(&mut i, &mut line, &mut column);
+                }
+                advance(&mut i, &mut line, &mut column); // the opening quote
+                while i < chars.len() {
+                    if chars[i] == '"' && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#')) {
+                        for _ in 0..=hashes {
+                            advance(&mut i, &mut line, &mut column);
+                        }
+                        break;
+                    }
+                    advance(&mut i, &mut line, &mut column);
+                }
+            }
+            '\'' => {
+                // A char literal: 'x' or '\n'.
+                advance(&mut i, &mut line, &mut column);
+                if chars.get(i) == Some(&'\\') {
+                    advance(&mut i, &mut line, &mut column);
+                }
+                advance(&mut i, &mut line, &mut column);
+                advance(&mut i, &mut line, &mut column);
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                advance(&mut i, &mut line, &mut column);
+            }
+            ')' | ']' | '}' => {
+                if depth == 1 && end.is_none() {
+                    end = Some(Position { line, column });
+                }
+                depth = depth.saturating_sub(1);
+                advance(&mut i, &mut line, &mut column);
+            }
+            c if depth == 1 && (c.is_alphabetic() || c == '_') => {
+                let start = Position { line, column };
+                let mut ident = String::new();
+                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                    ident.push(chars[i]);
+                    advance(&mut i, &mut line, &mut column);
+                }
+                let mut j = i;
+                while j < chars.len() && chars[j].is_whitespace() {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&':') {
+                    out.entry(ident).or_insert(start);
+                }
+            }
+            _ => advance(&mut i, &mut line, &mut column),
+        }
+    }
+    (out, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ParsedSource, SourceError> {
+        parse_source(text.as_bytes())
+    }
+
+    #[test]
+    fn a_minimal_source_parses() {
+        let p = parse("(schema_version: 1, allow_import: false)").unwrap();
+        assert_eq!(p.values.allow_import, Some(false));
+        assert!(p.key_problems.is_empty() && p.unknown_keys.is_empty() && !p.strict);
+        assert!(p.sets("allow_import") && !p.sets("allow_export"));
+    }
+
+    #[test]
+    fn a_named_struct_is_accepted_too() {
+        assert!(parse("Policy(schema_version: 1)").is_ok());
+        assert!(matches!(parse("Other(schema_version: 1)"), Err(SourceError::Parse { .. })));
+    }
+
+    #[test]
+    fn parse_errors_carry_line_and_column() {
+        let err = parse("(\n    schema_version: 1,\n    allow_import: \"yes\",\n)").unwrap_err();
+        let SourceError::Parse { position, .. } = err else { panic!("{err:?}") };
+        assert_eq!(position.line, 3);
+    }
+
+    #[test]
+    fn bad_values_take_their_most_restrictive_value() {
+        let p = parse(
+            r#"(
+                schema_version: 1,
+                account_sign_in: Enabled,
+                allowed_hosts: ["api.example.com", "https://x.example.com"],
+                blocked_hosts: ["a:1"],
+                allowed_schemes: ["https", "ht tp"],
+                min_tls_version: "1.1",
+                allowed_import_formats: [Har, Word],
+                extra_ca_files: ["relative.pem"],
+                organization_name: "",
+            )"#,
+        )
+        .unwrap();
+        let v = &p.values;
+        assert_eq!(v.disabled, vec!["account_sign_in"]);
+        assert_eq!(v.allowed_hosts, Some(vec![]));
+        assert_eq!(v.blocked_hosts.as_ref().map(|b| b[0].as_str()), Some("*"));
+        assert_eq!(v.allowed_schemes, Some(vec![]));
+        assert_eq!(v.min_tls_version, Some(TlsVersion::Tls1_3));
+        assert_eq!(v.allowed_import_formats, Some(vec![]));
+        assert_eq!(v.extra_ca_files, Some(vec![]));
+        assert_eq!(v.organization_name, None);
+        let keys: Vec<&str> = p.key_problems.iter().map(|k| k.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "account_sign_in",
+                "extra_ca_files",
+                "min_tls_version",
+                "allowed_import_formats",
+                "organization_name",
+                "allowed_hosts",
+                "blocked_hosts",
+                "allowed_schemes"
+            ]
+        );
+        let hosts = p.key_problems.iter().find(|k| k.key == "allowed_hosts").unwrap();
+        assert_eq!(hosts.position, Some(Position { line: 4, column: 17 }));
+        assert!(hosts.message.contains("https://x.example.com"), "{}", hosts.message);
+    }
+
+    #[test]
+    fn keys_without_a_safe_fallback_fail_the_source() {
+        let err = parse("(schema_version: 1, data_dir: \"relative/dir\")").unwrap_err();
+        assert!(matches!(err, SourceError::BadValue { key: "data_dir", .. }), "{err:?}");
+        let err = parse("(schema_version: 1, proxy: (mode: Fixed(url: \"gopher://p\"), locked: true))")
+            .unwrap_err();
+        assert!(matches!(err, SourceError::BadValue { key: "proxy", .. }), "{err:?}");
+        assert!(parse("(schema_version: 1, data_dir: \"~/Work/localpost\")").is_ok());
+    }
+
+    #[test]
+    fn unknown_keys_are_collected_with_their_path() {
+        let p = parse("(schema_version: 1, colour: Red, defaults: (themes: Dark))").unwrap();
+        let keys: Vec<&str> = p.unknown_keys.iter().map(|k| k.key.as_str()).collect();
+        assert_eq!(keys, ["colour", "defaults.themes"]);
+        assert_eq!(p.unknown_keys[0].position, Some(Position { line: 1, column: 21 }));
+    }
+
+    #[test]
+    fn schema_versions() {
+        assert_eq!(parse("(strict: true)").unwrap_err(), SourceError::MissingSchemaVersion { supported: 1 });
+        let err = parse("(schema_version: 2, allowed_hosts: (new: \"shape\"))").unwrap_err();
+        assert!(matches!(err, SourceError::UnsupportedSchema { found: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn key_positions_skip_strings_and_comments() {
+        let text = "(\n  // allow_import: false,\n  organization_name: \"x: y\", /* data_dir: \"\" */\n  \
+                    defaults: (theme: Dark),\n  r#\"raw: \"#\n)";
+        let p = key_positions(text);
+        assert_eq!(p.keys().collect::<Vec<_>>(), ["defaults", "organization_name"]);
+        assert_eq!(p["defaults"], Position { line: 4, column: 3 });
+    }
+
+    #[test]
+    fn formats_are_read_by_name() {
+        assert_eq!(parse_format("PostmanCollectionV21"), Ok(Format::PostmanCollectionV21));
+        assert!(parse_format("Word").is_err());
+    }
+}
