@@ -13,10 +13,14 @@ fn main() -> ExitCode {
     if let Some(code) = cli::run(&cli) {
         return code;
     }
+    let policy = std::sync::Arc::new(localpost::policy::EffectivePolicy::load_machine());
+    policy.log_startup();
+    let data_dir = policy.data_dir().unwrap_or_else(|| cli.user_data_dir());
     // Reading the data folder starts now, while the window is being created.
-    let loader = Loader::start(cli.data_dir());
+    let loader = Loader::start(data_dir.clone());
     let options = AppOptions {
-        data_dir: cli.data_dir(),
+        data_dir,
+        policy,
         exit_after_first_frame: cli.exit_after_first_frame,
         exit_after_full_load: cli.exit_after_full_load,
         started,

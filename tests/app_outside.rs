@@ -16,12 +16,7 @@ use localpost::model::*;
 use localpost::storage::{Place, Store};
 
 fn open(dir: &Path) -> Harness<'static, App> {
-    let options = AppOptions {
-        data_dir: dir.to_owned(),
-        exit_after_first_frame: false,
-        exit_after_full_load: false,
-        started: Instant::now(),
-    };
+    let options = AppOptions::new(dir.to_owned());
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let loader = Loader::start(options.data_dir.clone());
         let mut app = App::new(&cc.egui_ctx, options, loader);

@@ -8,18 +8,13 @@ use std::time::{Duration, Instant};
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use localpost::app::writer::SaveState;
 use localpost::app::{App, AppOptions};
 use localpost::model::*;
 
 fn open(dir: &Path) -> Harness<'static, App> {
-    let options = AppOptions {
-        data_dir: dir.to_owned(),
-        exit_after_first_frame: false,
-        exit_after_full_load: false,
-        started: Instant::now(),
-    };
+    let options = AppOptions::new(dir.to_owned());
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
         let mut app = App::new(&cc.egui_ctx, options, loader);
@@ -182,4 +177,51 @@ fn closing_a_dirty_tab_asks_first() {
     harness.get_by_label("Don't save").click();
     harness.run_steps(2);
     assert!(harness.state().state.tabs.is_empty());
+}
+
+#[test]
+fn settings_the_policy_fixes_cannot_be_changed() {
+    use localpost::policy::{EffectivePolicy, SourceInput, SourceKind};
+    let dir = tempfile::tempdir().unwrap();
+    let text = "(schema_version: 1, organization_name: \"ACME Corp\", allow_tls_verification_bypass: false)";
+    let source =
+        SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.as_bytes().to_vec()));
+    let policy = EffectivePolicy::from_inputs(vec![source]);
+    assert!(!policy.is_lockdown(), "{}", policy.to_text());
+    // The user's own file says "do not verify": the policy wins, the file is not rewritten.
+    std::fs::create_dir_all(dir.path()).unwrap();
+    let mut user = Settings::default();
+    user.verify_tls = false;
+    std::fs::write(dir.path().join("settings.ron"), localpost::storage::document::to_text(&user).unwrap())
+        .unwrap();
+
+    let mut options = AppOptions::new(dir.path().to_owned());
+    options.policy = std::sync::Arc::new(policy);
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 900.0)).build_eframe(move |cc| {
+        let loader = localpost::app::Loader::start(options.data_dir.clone());
+        let mut app = App::new(&cc.egui_ctx, options, loader);
+        app.block_until_loaded(&cc.egui_ctx);
+        app
+    });
+    harness.run_steps(3);
+    assert!(harness.state().state.effective_settings().verify_tls, "verification stays on");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Comma);
+    harness.run_steps(3);
+    shown(&harness, "🔒 Verify TLS certificates");
+    let checkbox = harness.get_by_label("Turning this off is insecure");
+    assert!(checkbox.accesskit_node().is_disabled(), "the control is locked");
+    assert_eq!(
+        checkbox.accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True),
+        "it shows the policy's value"
+    );
+    checkbox.click();
+    harness.run_steps(2);
+    assert!(harness.state().state.effective_settings().verify_tls);
+    settle(&mut harness);
+    let on_disk = std::fs::read_to_string(dir.path().join("settings.ron")).unwrap();
+    assert!(
+        on_disk.contains("verify_tls: false"),
+        "the user's own choice is kept for when the policy relaxes"
+    );
 }

@@ -211,6 +211,7 @@ impl App {
             }
             Command::SettingsEdited => self.submit(WriteJob::Settings(self.state.settings.clone())),
             Command::OpenDataFolder => self.open_data_folder(),
+            Command::ReloadPolicy => self.reload_policy(ctx),
             Command::SetTheme(theme) => {
                 self.state.settings.theme = theme;
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
@@ -312,6 +313,11 @@ impl App {
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
             }
             Action::ReloadFromDisk => self.reload_from_disk(),
+            Action::ShowPolicy => {
+                if let Some(ws) = self.state.workspace {
+                    self.open_tab(ws, TabKind::Policy);
+                }
+            }
             Action::OpenSettings => {
                 if let Some(ws) = self.state.workspace {
                     self.open_tab(ws, TabKind::Settings);
@@ -334,7 +340,9 @@ impl App {
                     (TabKind::Environment(a), TabKind::Environment(b)) => a == b,
                     (TabKind::Preset(a), TabKind::Preset(b)) => a == b,
                     (TabKind::Container(a), TabKind::Container(b)) => a == b,
-                    (TabKind::Globals, TabKind::Globals) | (TabKind::Settings, TabKind::Settings) => true,
+                    (TabKind::Globals, TabKind::Globals)
+                    | (TabKind::Settings, TabKind::Settings)
+                    | (TabKind::Policy, TabKind::Policy) => true,
                     _ => false,
                 }
         });

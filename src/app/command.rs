@@ -32,10 +32,11 @@ pub enum Action {
     ZoomOut,
     OpenSettings,
     ReloadFromDisk,
+    ShowPolicy,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -57,6 +58,7 @@ impl Action {
         Action::ZoomOut,
         Action::OpenSettings,
         Action::ReloadFromDisk,
+        Action::ShowPolicy,
     ];
 
     pub fn label(self) -> &'static str {
@@ -82,6 +84,7 @@ impl Action {
             Action::ZoomOut => "Smaller text",
             Action::OpenSettings => "Settings",
             Action::ReloadFromDisk => "Reload from disk",
+            Action::ShowPolicy => "Organization policy",
         }
     }
 
@@ -204,6 +207,7 @@ pub enum Command {
     /// The settings screen changed a setting; save them.
     SettingsEdited,
     OpenDataFolder,
+    ReloadPolicy,
     /// Asks where, then writes the whole body to a file.
     SaveResponseBody(TabId),
     BrowseSavePath,

@@ -16,6 +16,7 @@ pub struct Dialogs {
     pick: Option<(TabId, FileField, Promise<Option<PathBuf>>)>,
     save_path: Option<Promise<Option<PathBuf>>>,
     write: Option<Promise<Result<String, String>>>,
+    policy: Option<Promise<crate::policy::EffectivePolicy>>,
 }
 
 fn spawn_dialog(
@@ -73,6 +74,16 @@ impl App {
         }));
     }
 
+    /// Reads the machine's policy files again, off the UI thread.
+    pub(super) fn reload_policy(&mut self, ctx: &egui::Context) {
+        let ctx = ctx.clone();
+        self.dialogs.policy = Some(Promise::spawn_thread("policy-reload", move || {
+            let policy = crate::policy::EffectivePolicy::load_machine();
+            ctx.request_repaint();
+            policy
+        }));
+    }
+
     /// Shows the data folder in the system's file manager.
     pub(super) fn open_data_folder(&mut self) {
         let dir = self.state.data_dir.clone();
@@ -118,6 +129,16 @@ impl App {
                 }
                 Ok(None) => {}
                 Err(promise) => self.dialogs.save_path = Some(promise),
+            }
+        }
+        if let Some(promise) = self.dialogs.policy.take() {
+            match promise.try_take() {
+                Ok(policy) => {
+                    policy.log_startup();
+                    self.state.policy = std::sync::Arc::new(policy);
+                    self.state.notify("The organization policy was read again.");
+                }
+                Err(promise) => self.dialogs.policy = Some(promise),
             }
         }
         if let Some(promise) = self.dialogs.write.take() {

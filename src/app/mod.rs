@@ -30,6 +30,8 @@ use self::writer::{SaveState, WriteJob, Writer};
 #[derive(Clone, Debug)]
 pub struct AppOptions {
     pub data_dir: PathBuf,
+    /// The organization policy in effect (machine-wide; nothing the user writes loosens it).
+    pub policy: std::sync::Arc<crate::policy::EffectivePolicy>,
     /// For the start-up benchmark: print `first_frame_ms=N` after the first frame that shows
     /// the collection tree, then exit.
     pub exit_after_first_frame: bool,
@@ -62,6 +64,8 @@ struct Loaded {
     library: Library,
     problems: Vec<Problem>,
     settings: Settings,
+    /// False on a first start: the organization's recommended settings are written then.
+    settings_existed: bool,
     session: Session,
 }
 
@@ -136,6 +140,19 @@ pub struct App {
     outside: outside::Outside,
 }
 
+impl AppOptions {
+    /// A window on `data_dir` under the shipped baseline policy (tests, tools).
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            policy: std::sync::Arc::new(crate::policy::EffectivePolicy::baseline()),
+            exit_after_first_frame: false,
+            exit_after_full_load: false,
+            started: Instant::now(),
+        }
+    }
+}
+
 impl App {
     /// The window shows the outline as soon as it is read and the rest when it is in.
     pub fn new(ctx: &egui::Context, options: AppOptions, loader: Loader) -> Self {
@@ -143,7 +160,7 @@ impl App {
         crate::ui::theme::install(ctx);
         let _ = loader.repaint.set(ctx.clone());
         Self {
-            state: AppState::new(options.data_dir.clone()),
+            state: AppState::new(options.data_dir.clone(), options.policy.clone()),
             options,
             loading: Some(loader),
             outline_only: false,
@@ -246,6 +263,13 @@ impl App {
         state.library = loaded.library;
         state.problems = loaded.problems;
         state.settings = loaded.settings;
+        if !loaded.settings_existed {
+            state.settings = state.policy.initial_settings();
+            let first = state.settings.clone();
+            if let Some(writer) = &mut self.writer {
+                writer.submit(WriteJob::Settings(first));
+            }
+        }
         state.active_environment = loaded.session.active_environment.clone();
         state.workspace = loaded
             .session
@@ -328,6 +352,7 @@ impl App {
                 TabKind::Preset(id) => SessionTab::Preset { workspace: t.workspace, id: *id },
                 TabKind::Container(id) => SessionTab::Container { workspace: t.workspace, id: *id },
                 TabKind::Settings => SessionTab::Settings { workspace: t.workspace },
+                TabKind::Policy => SessionTab::Policy { workspace: t.workspace },
             })
             .collect();
         Session {
@@ -433,11 +458,12 @@ fn load(data_dir: &std::path::Path) -> Result<Loaded, String> {
     let opened = Store::open(data_dir).map_err(|e| e.to_string())?;
     let mut store = opened.store;
     let mut problems = opened.report.problems;
+    let settings_existed = data_dir.join(crate::storage::layout::SETTINGS_FILE).exists();
     let (settings, p) = store.load_settings();
     problems.extend(p);
     let (session, p) = store.load_app_file::<Session>(SESSION_FILE);
     problems.extend(p);
-    Ok(Loaded { store, library: opened.library, problems, settings, session })
+    Ok(Loaded { store, library: opened.library, problems, settings, settings_existed, session })
 }
 
 fn restore_tabs(state: &mut AppState, session: &Session) {
@@ -460,6 +486,7 @@ fn restore_tabs(state: &mut AppState, session: &Session) {
             SessionTab::Preset { workspace, id } => (*workspace, TabKind::Preset(*id)),
             SessionTab::Container { workspace, id } => (*workspace, TabKind::Container(*id)),
             SessionTab::Settings { workspace } => (*workspace, TabKind::Settings),
+            SessionTab::Policy { workspace } => (*workspace, TabKind::Policy),
         };
         if !state.library.workspaces.contains_key(&workspace) {
             continue;

@@ -52,4 +52,7 @@ pub enum SessionTab {
     Settings {
         workspace: WorkspaceId,
     },
+    Policy {
+        workspace: WorkspaceId,
+    },
 }

@@ -134,6 +134,8 @@ pub enum TabKind {
     /// A collection's or folder's overview: description, auth, variables.
     Container(ParentId),
     Settings,
+    /// The organization policy page.
+    Policy,
 }
 
 pub struct Tab {
@@ -234,10 +236,11 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Set by Ctrl+L; the URL field takes focus on the next frame.
     pub focus_url: bool,
+    pub policy: std::sync::Arc<crate::policy::EffectivePolicy>,
 }
 
 impl AppState {
-    pub fn new(data_dir: PathBuf) -> Self {
+    pub fn new(data_dir: PathBuf, policy: std::sync::Arc<crate::policy::EffectivePolicy>) -> Self {
         Self {
             data_dir,
             library: Library::default(),
@@ -253,7 +256,13 @@ impl AppState {
             modal: None,
             notice: None,
             focus_url: false,
+            policy,
         }
+    }
+
+    /// The settings in effect: the user's, with what the organization policy fixes.
+    pub fn effective_settings(&self) -> Settings {
+        self.policy.effective_settings(&self.settings)
     }
 
     pub fn ws(&self) -> Option<&WorkspaceData> {

@@ -68,7 +68,13 @@ pub enum DevCommand {
 
 impl Cli {
     /// The data folder in effect: `--data-dir`, then `LOCALPOST_DATA_DIR`, then the default.
+    /// An organization policy's fixed `data_dir` wins over both.
     pub fn data_dir(&self) -> PathBuf {
+        crate::policy::EffectivePolicy::load_machine().data_dir().unwrap_or_else(|| self.user_data_dir())
+    }
+
+    /// The data folder the user asked for, before the policy has its say.
+    pub fn user_data_dir(&self) -> PathBuf {
         self.data_dir.clone().unwrap_or_else(storage::default_data_dir)
     }
 }

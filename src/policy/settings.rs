@@ -32,6 +32,13 @@ macro_rules! setting_keys {
             pub fn from_name(name: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|k| k.name() == name)
             }
+
+            /// Copies this setting's value from one [`Settings`] to another.
+            pub fn copy(self, from: &Settings, to: &mut Settings) {
+                match self {
+                    $(SettingKey::$variant => to.$field = from.$field.clone(),)*
+                }
+            }
         }
 
         /// The `defaults` of a policy: values a user starts with and may change. Written with

@@ -68,6 +68,17 @@ pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut
         return;
     }
     egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(banner) = state.policy.banner() {
+            egui::Frame::new()
+                .fill(theme::error_color(ui.visuals()).gamma_multiply(0.2))
+                .inner_margin(6)
+                .show(ui, |ui| {
+                    ui.label(RichText::new(banner).strong());
+                    if ui.small_button("Show the policy").clicked() {
+                        out.push(Command::Action(Action::ShowPolicy));
+                    }
+                });
+        }
         notice_ui(ui, state, out);
         tabs_bar_ui(ui, state, out);
         ui.separator();
@@ -90,6 +101,7 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
             menu_item(ui, Action::ReloadFromDisk, out);
             ui.separator();
             menu_item(ui, Action::OpenSettings, out);
+            menu_item(ui, Action::ShowPolicy, out);
             ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -132,6 +144,11 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
             return;
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(format!("🔒 {}", crate::policy::SIGN_IN_DISABLED_MESSAGE)).weak().small())
+                .on_hover_text(format!(
+                    "{}. Localpost has no sign-in and no cloud sync at all.",
+                    state.policy.managed_by()
+                ));
             ui.label(RichText::new("👤 No account · Everything is stored locally").weak()).on_hover_text(
                 "Localpost has no sign-in and no cloud. Your work is plain files in your data folder.",
             );
@@ -234,6 +251,107 @@ fn footer_ui(ui: &mut Ui, state: &AppState, status: &UiStatus, out: &mut Vec<Com
     });
 }
 
+/// The settings screen over the user's settings: locked ones show the policy's value, and only
+/// the others are written back (the user's own choices return if the policy is relaxed).
+fn settings_tab_ui(
+    ui: &mut Ui,
+    user: &mut Settings,
+    data_dir: &std::path::Path,
+    policy: &crate::policy::EffectivePolicy,
+    out: &mut Vec<Command>,
+) {
+    use crate::policy::{SettingControl, SettingKey};
+    let locked = |key: SettingKey| match policy.setting_control(key) {
+        SettingControl::Locked { by } => Some(format!("{} (set in {by})", policy.managed_by())),
+        _ => None,
+    };
+    let effective = policy.effective_settings(user);
+    let mut shown = user.clone();
+    for key in SettingKey::ALL {
+        if locked(*key).is_some() {
+            key.copy(&effective, &mut shown);
+        }
+    }
+    let lookup = |name: &str| SettingKey::from_name(name).and_then(locked);
+    match settings::settings_ui(ui, &mut shown, data_dir, &lookup) {
+        Some(settings::SettingsOutput::Changed) => {
+            for key in SettingKey::ALL {
+                if locked(*key).is_none() {
+                    key.copy(&shown, user);
+                }
+            }
+            out.push(Command::SettingsEdited);
+        }
+        Some(settings::SettingsOutput::OpenDataFolder) => out.push(Command::OpenDataFolder),
+        None => {}
+    }
+}
+
+/// The organization policy: every key with its value, source and status.
+fn policy_ui(ui: &mut Ui, policy: &crate::policy::EffectivePolicy, out: &mut Vec<Command>) {
+    use crate::policy::{EntryStatus, PolicyState, SourceStatus};
+    ui.horizontal(|ui| {
+        ui.heading("Organization policy");
+        if ui.button("Reload").on_hover_text("Read the machine's policy files again").clicked() {
+            out.push(Command::ReloadPolicy);
+        }
+    });
+    let state = match policy.state() {
+        PolicyState::Baseline => {
+            "Managed by the policy shipped with Localpost (no administrator policy on this machine)"
+        }
+        PolicyState::Managed => "Managed by your organization",
+        PolicyState::Lockdown { .. } => {
+            "Lockdown: a policy file is unusable, so the most restrictive values apply"
+        }
+    };
+    ui.label(RichText::new(state).strong());
+    ui.label(format!("Organization: {}", policy.organization_name()));
+    if let Some(contact) = policy.support_contact() {
+        ui.label(format!("Support: {contact}"));
+    }
+    ui.label(RichText::new(format!("SHA-256 of the effective policy: {}", policy.sha256())).weak().small());
+    ui.add_space(6.0);
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.strong("Sources");
+        egui::Grid::new("policy-sources").num_columns(2).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            for source in policy.sources() {
+                ui.label(&source.label);
+                let status = match &source.status {
+                    SourceStatus::Loaded => "loaded".to_owned(),
+                    SourceStatus::Failed(e) => format!("error: {e}"),
+                    SourceStatus::Ignored(why) => format!("ignored: {why}"),
+                };
+                ui.label(status);
+                ui.end_row();
+            }
+        });
+        ui.add_space(8.0);
+        ui.strong("Keys");
+        egui::Grid::new("policy-keys").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            for h in ["Key", "Value", "Source", "Status"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for entry in policy.entries() {
+                ui.label(RichText::new(&entry.key).monospace());
+                ui.add(egui::Label::new(RichText::new(&entry.display).monospace()).wrap());
+                ui.label(entry.sources.join(", "));
+                let color = match entry.status {
+                    EntryStatus::Ok => theme::ok_color(ui.visuals()),
+                    EntryStatus::Unknown | EntryStatus::Conflict => ui.visuals().warn_fg_color,
+                    EntryStatus::Error => theme::error_color(ui.visuals()),
+                };
+                let r = ui.label(RichText::new(entry.status.label()).color(color));
+                if !entry.messages.is_empty() {
+                    r.on_hover_text(entry.messages.join("\n"));
+                }
+                ui.end_row();
+            }
+        });
+    });
+}
+
 fn notice_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let Some(notice) = &state.notice else { return };
     ui.horizontal(|ui| {
@@ -263,6 +381,7 @@ fn tab_title(state: &AppState, tab: &Tab) -> (Option<Method>, String, bool) {
             false,
         ),
         TabKind::Settings => (None, "⚙ Settings".into(), false),
+        TabKind::Policy => (None, "🔒 Policy".into(), false),
         TabKind::Container(p) => (
             None,
             ws.and_then(|w| w.parent_name(*p)).map_or("Collection".into(), |n| format!("🗀 {n}")),
@@ -378,7 +497,9 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         empty_state_ui(ui, out);
         return;
     };
-    let AppState { tabs, library, workspace, active_environment, focus_url, settings, data_dir, .. } = state;
+    let AppState {
+        tabs, library, workspace, active_environment, focus_url, settings, data_dir, policy, ..
+    } = state;
     let Some(tab) = tabs.iter_mut().find(|t| t.id == active && Some(t.workspace) == *workspace) else {
         empty_state_ui(ui, out);
         return;
@@ -387,14 +508,8 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let env_id = active_environment.get(&tab.workspace).copied();
     let tab_id = tab.id;
     match &mut tab.kind {
-        TabKind::Settings => {
-            let no_locks = |_: &str| None;
-            match settings::settings_ui(ui, settings, data_dir, &no_locks) {
-                Some(settings::SettingsOutput::Changed) => out.push(Command::SettingsEdited),
-                Some(settings::SettingsOutput::OpenDataFolder) => out.push(Command::OpenDataFolder),
-                None => {}
-            }
-        }
+        TabKind::Settings => settings_tab_ui(ui, settings, data_dir, policy, out),
+        TabKind::Policy => policy_ui(ui, policy, out),
         TabKind::Request(r) => {
             let env = env_id.and_then(|id| ws.environments.get(&id));
             let vars = VarIndex::build(ws, r.parent, env);
@@ -403,7 +518,7 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 presets: ws.header_presets.values().map(|p| (p.id, p.name.clone())).collect(),
                 inherited_auth: inherited_auth(ws, r.parent),
                 breadcrumb: breadcrumb(ws, r.parent),
-                tls_bypass_allowed: true,
+                tls_bypass_allowed: policy.allows_tls_bypass(),
             };
             let available = ui.available_height();
             let mut changed = false;
