@@ -190,8 +190,7 @@ fn settings_the_policy_fixes_cannot_be_changed() {
     assert!(!policy.is_lockdown(), "{}", policy.to_text());
     // The user's own file says "do not verify": the policy wins, the file is not rewritten.
     std::fs::create_dir_all(dir.path()).unwrap();
-    let mut user = Settings::default();
-    user.verify_tls = false;
+    let user = Settings { verify_tls: false, ..Settings::default() };
     std::fs::write(dir.path().join("settings.ron"), localpost::storage::document::to_text(&user).unwrap())
         .unwrap();
 
