@@ -168,7 +168,7 @@ impl App {
         let Some(JobKey::Request(id)) = key else {
             self.state.error(
                 "Something you changed was also changed by another program; nothing was written. \\
-                 Use View → Reload from disk, then make the change again.",
+                 Use View -> Reload from disk, then make the change again.",
             );
             return;
         };

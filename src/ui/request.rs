@@ -320,7 +320,7 @@ fn headers_ui(
             .selected_text("Insert preset")
             .show_ui(ui, |ui| {
                 if cx.presets.is_empty() {
-                    ui.label(RichText::new("No header presets yet (sidebar → Presets)").weak());
+                    ui.label(RichText::new("No header presets yet (sidebar -> Presets)").weak());
                 }
                 for (id, name) in &cx.presets {
                     if ui.selectable_label(false, name).clicked() {

@@ -4,7 +4,7 @@
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Ui};
 
-use super::theme;
+use super::{Named, theme};
 use crate::app::body::TextDoc;
 use crate::app::command::Command;
 use crate::app::response::{BodyKind, BodyMode, ResponseOrigin, ResponseView};
@@ -141,12 +141,14 @@ fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Comma
                 view.find.open = true;
                 ui.memory_mut(|m| m.request_focus(find_id));
             }
-            let r = ui.add(
-                egui::TextEdit::singleline(&mut view.find.query)
-                    .id(find_id)
-                    .hint_text("Find in body (Ctrl+F)")
-                    .desired_width(200.0),
-            );
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut view.find.query)
+                        .id(find_id)
+                        .hint_text("Find in body (Ctrl+F)")
+                        .desired_width(200.0),
+                )
+                .named("Find in body");
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if r.changed() || (enter && view.find.matches.is_empty()) {
                 view.search(ui.ctx());
@@ -167,10 +169,10 @@ fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Comma
                     format!("{} of {n}", view.find.current + 1)
                 };
                 ui.label(label);
-                if ui.small_button("▲").on_hover_text("Previous match (Shift+Enter)").clicked() {
+                if ui.small_button("⏶").on_hover_text("Previous match (Shift+Enter)").clicked() {
                     view.find.next(false);
                 }
-                if ui.small_button("▼").on_hover_text("Next match (Enter)").clicked() {
+                if ui.small_button("⏷").on_hover_text("Next match (Enter)").clicked() {
                     view.find.next(true);
                 }
             }
@@ -442,7 +444,7 @@ fn timeline_ui(ui: &mut Ui, r: &ResponseView) {
             ui.add_space(8.0);
             ui.strong("Redirects");
             for (status, url) in &r.redirects {
-                ui.label(format!("{status} → {url}"));
+                ui.label(format!("{status} -> {url}"));
             }
         }
         ui.add_space(8.0);

@@ -100,3 +100,30 @@ pub fn json_colors(visuals: &Visuals) -> JsonColors {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every non-ASCII character the UI writes has a glyph in the bundled fonts (a missing one
+    /// shows as a box to the user).
+    #[test]
+    fn every_symbol_the_ui_uses_has_a_glyph() {
+        let ctx = egui::Context::default();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        for dir in ["ui", "app"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                for c in text.chars().filter(|c| !c.is_ascii()) {
+                    let font = egui::FontId::proportional(13.0);
+                    if !ctx.fonts_mut(|f| f.has_glyph(&font, c)) && !missing.contains(&(c, path.clone())) {
+                        missing.push((c, path.clone()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no glyph for: {missing:?}");
+    }
+}
