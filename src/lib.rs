@@ -2,9 +2,11 @@
 //! own data folder; there is no account, no sync and no telemetry.
 //!
 //! Layers, data flowing one way (see each module's doc):
-//! [`model`] plain data; [`storage`] the data folder.
+//! [`model`] plain data; [`storage`] the data folder; [`vars`] variables; [`http`] the engine.
 
 pub mod cli;
+pub mod http;
 pub mod interop;
 pub mod model;
 pub mod storage;
+pub mod vars;
