@@ -1,4 +1,5 @@
 //! The HTTP engine against real servers on 127.0.0.1, asserting on what the servers received.
+#![allow(clippy::unwrap_used)] // tests: a failed setup step should fail loudly
 
 mod support;
 
@@ -6,7 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use localpost::http::{Engine, EngineOptions, Exchange, SendError, SendGuard, SendOptions, TimeoutPhase, TlsFailure, prepare};
+use localpost::http::{
+    Engine, EngineOptions, Exchange, SendError, SendGuard, SendOptions, TimeoutPhase, TlsFailure, prepare,
+};
 use localpost::model::*;
 use localpost::vars::{ScopeKind, Scopes};
 use support::{Payload, Proxy, Reply, Server, TestCa};
@@ -23,7 +26,12 @@ fn send(engine: &Engine, request: &Request) -> Result<Exchange, SendError> {
     send_with(engine, request, None, &Scopes::new())
 }
 
-fn send_with(engine: &Engine, request: &Request, ws: Option<&WorkspaceData>, scopes: &Scopes) -> Result<Exchange, SendError> {
+fn send_with(
+    engine: &Engine,
+    request: &Request,
+    ws: Option<&WorkspaceData>,
+    scopes: &Scopes,
+) -> Result<Exchange, SendError> {
     let prepared = prepare(request, ws, scopes)?;
     engine.send_blocking(&prepared)
 }
@@ -73,7 +81,10 @@ fn variables_resolve_everywhere_narrowest_scope_first() {
 fn missing_variables_are_listed_and_nothing_is_sent() {
     let server = ok_server();
     let mut req = get(&server.url("/{{path}}"));
-    req.headers = vec![KeyValue::new("Authorization", "Bearer {{token}}"), KeyValue::new("X-Off", "{{off}}").disabled()];
+    req.headers = vec![
+        KeyValue::new("Authorization", "Bearer {{token}}"),
+        KeyValue::new("X-Off", "{{off}}").disabled(),
+    ];
     let err = send(&engine(), &req).unwrap_err();
     assert_eq!(err, SendError::MissingVariables { names: vec!["path".into(), "token".into()] });
     assert!(err.to_string().contains("{{path}}, {{token}}"));
@@ -147,7 +158,11 @@ fn every_body_mode_reaches_the_server() {
     let mut form = get(&server.url("/form")).with_method(Method::Post);
     form.body = Body {
         mode: BodyMode::UrlEncoded,
-        urlencoded: vec![KeyValue::new("a b", "c&d=é"), KeyValue::new("off", "x").disabled(), KeyValue::new("n", "1")],
+        urlencoded: vec![
+            KeyValue::new("a b", "c&d=é"),
+            KeyValue::new("off", "x").disabled(),
+            KeyValue::new("n", "1"),
+        ],
         ..Body::default()
     };
     send(&e, &form).unwrap();
@@ -183,7 +198,11 @@ fn every_body_mode_reaches_the_server() {
     let mut gql = get(&server.url("/graphql")).with_method(Method::Post);
     gql.body = Body {
         mode: BodyMode::GraphQl,
-        graphql: GraphQlBody { query: "query Q($id: ID!) { user(id: $id) { name } }".into(), variables: "{\"id\": \"{{v}}\"}".into(), operation_name: "Q".into() },
+        graphql: GraphQlBody {
+            query: "query Q($id: ID!) { user(id: $id) { name } }".into(),
+            variables: "{\"id\": \"{{v}}\"}".into(),
+            operation_name: "Q".into(),
+        },
         ..Body::default()
     };
     send_with(&e, &gql, None, &scopes).unwrap();
@@ -199,7 +218,11 @@ fn every_body_mode_reaches_the_server() {
 fn a_missing_file_part_is_a_clear_error_and_nothing_is_sent() {
     let server = ok_server();
     let mut req = get(&server.url("/")).with_method(Method::Post);
-    req.body = Body { mode: BodyMode::Multipart, multipart: vec![FormPart::file("doc", "/no/such/file.pdf")], ..Body::default() };
+    req.body = Body {
+        mode: BodyMode::Multipart,
+        multipart: vec![FormPart::file("doc", "/no/such/file.pdf")],
+        ..Body::default()
+    };
     let err = send(&engine(), &req).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -282,13 +305,21 @@ fn digest_ok(header: &str, method: &str, password: &str) -> bool {
 #[test]
 fn digest_auth_answers_the_challenge_and_retries() {
     let server = Server::start(|r| match r.header("authorization") {
-        Some(a) if a.starts_with("Digest ") && digest_ok(a, &r.method, "Circle of Life") => Reply::text(200, "welcome"),
-        _ => Reply::text(401, "who are you")
-            .header("www-authenticate", r#"Digest realm="test@localpost", qop="auth", nonce="n0nce", opaque="op", algorithm=MD5"#),
+        Some(a) if a.starts_with("Digest ") && digest_ok(a, &r.method, "Circle of Life") => {
+            Reply::text(200, "welcome")
+        }
+        _ => Reply::text(401, "who are you").header(
+            "www-authenticate",
+            r#"Digest realm="test@localpost", qop="auth", nonce="n0nce", opaque="op", algorithm=MD5"#,
+        ),
     });
     let mut req = get(&server.url("/dir/index.html?x=1")).with_method(Method::Post);
     req.body = Body::json("{}");
-    req.auth = Auth::Digest(DigestAuth { username: "Mufasa".into(), password: "Circle of Life".into(), ..DigestAuth::default() });
+    req.auth = Auth::Digest(DigestAuth {
+        username: "Mufasa".into(),
+        password: "Circle of Life".into(),
+        ..DigestAuth::default()
+    });
     let ex = send(&engine(), &req).unwrap();
     assert_eq!(ex.response.status, 200);
     assert_eq!(text(&ex), "welcome");
@@ -296,7 +327,12 @@ fn digest_auth_answers_the_challenge_and_retries() {
     assert_eq!(seen.len(), 2);
     assert!(seen[0].header("authorization").is_none());
     assert_eq!(seen[1].body_text(), "{}", "the body is sent again with the answer");
-    assert!(ex.request.headers.iter().any(|h| h.name == "Authorization" && h.value.contains("uri=\"/dir/index.html?x=1\"")));
+    assert!(
+        ex.request
+            .headers
+            .iter()
+            .any(|h| h.name == "Authorization" && h.value.contains("uri=\"/dir/index.html?x=1\""))
+    );
     if let Auth::Digest(d) = &mut req.auth {
         d.password = "wrong".into();
     }
@@ -314,9 +350,13 @@ fn token_server(counter: Arc<AtomicUsize>, expires_in: u64) -> Server {
             let grant_ok = has("grant_type", "client_credentials")
                 || (has("grant_type", "password") && has("username", "ann") && has("password", "pw"));
             if !basic_ok || !grant_ok || !has("scope", "read") {
-                return Reply::new(400).header("content-type", "application/json").body(br#"{"error":"invalid_client","error_description":"bad credentials"}"#.to_vec());
+                return Reply::new(400)
+                    .header("content-type", "application/json")
+                    .body(br#"{"error":"invalid_client","error_description":"bad credentials"}"#.to_vec());
             }
-            return Reply::json(&format!(r#"{{"access_token":"tok-{n}","token_type":"Bearer","expires_in":{expires_in}}}"#));
+            return Reply::json(&format!(
+                r#"{{"access_token":"tok-{n}","token_type":"Bearer","expires_in":{expires_in}}}"#
+            ));
         }
         match r.header("authorization") {
             Some(a) if a.starts_with("Bearer tok-") => Reply::text(200, a),
@@ -372,7 +412,10 @@ fn oauth2_password_grant_and_expired_tokens_are_fetched_again() {
     let err = send(&e, &bad).unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("OAuth 2.0 token request failed (HTTP 400: invalid_client (bad credentials)): {}", server.url("/token"))
+        format!(
+            "OAuth 2.0 token request failed (HTTP 400: invalid_client (bad credentials)): {}",
+            server.url("/token")
+        )
     );
 }
 
@@ -392,15 +435,27 @@ fn aws_sigv4_signs_what_is_sent() {
     let r = server.last();
     let auth = r.header("authorization").unwrap().to_owned();
     let date = r.header("x-amz-date").unwrap().to_owned();
-    assert!(auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential=AKID/{}/eu-west-1/s3/aws4_request, SignedHeaders=", &date[..8])), "{auth}");
+    assert!(
+        auth.starts_with(&format!(
+            "AWS4-HMAC-SHA256 Credential=AKID/{}/eu-west-1/s3/aws4_request, SignedHeaders=",
+            &date[..8]
+        )),
+        "{auth}"
+    );
     assert!(auth.contains("x-amz-content-sha256;x-amz-date;x-amz-security-token"), "{auth}");
     assert_eq!(r.header("x-amz-security-token"), Some("sess"));
     let body_hash = localpost::http::auth::sigv4::payload_hash(b"hello");
     assert_eq!(r.header("x-amz-content-sha256"), Some(body_hash.as_str()));
     // Recompute the signature from what the server received.
     let url = url::Url::parse(&format!("http://127.0.0.1:{}{}", server.addr.port(), r.target)).unwrap();
-    let headers: Vec<(String, String)> = r.headers.iter().filter(|(k, _)| k != "authorization").cloned().collect();
-    let creds = localpost::http::auth::sigv4::Credentials { access_key: "AKID", secret_key: "SECRET", region: "eu-west-1", service: "s3" };
+    let headers: Vec<(String, String)> =
+        r.headers.iter().filter(|(k, _)| k != "authorization").cloned().collect();
+    let creds = localpost::http::auth::sigv4::Credentials {
+        access_key: "AKID",
+        secret_key: "SECRET",
+        region: "eu-west-1",
+        service: "s3",
+    };
     let expected = localpost::http::auth::sigv4::sign(&creds, "PUT", &url, &headers, &body_hash, &date);
     assert_eq!(auth, expected.authorization);
 }
@@ -444,7 +499,9 @@ fn redirects_are_followed_and_recorded() {
 #[test]
 fn cookies_carry_across_requests_and_can_be_edited() {
     let server = Server::start(|r| match r.path() {
-        "/login" => Reply::text(200, "in").header("set-cookie", "session=abc123; Path=/; HttpOnly").header("set-cookie", "theme=dark"),
+        "/login" => Reply::text(200, "in")
+            .header("set-cookie", "session=abc123; Path=/; HttpOnly")
+            .header("set-cookie", "theme=dark"),
         "/redirect-set" => Reply::new(302).header("set-cookie", "hop=1; Path=/").header("location", "/echo"),
         _ => Reply::text(200, r.header("cookie").unwrap_or("")),
     });
@@ -458,7 +515,10 @@ fn cookies_carry_across_requests_and_can_be_edited() {
     let echo = get(&server.url("/echo"));
     assert_eq!(text(&send_with(&e, &echo, Some(&ws), &Scopes::new()).unwrap()), "session=abc123; theme=dark");
     // The cookie set on a redirect hop is sent on the next hop.
-    assert!(text(&send_with(&e, &get(&server.url("/redirect-set")), Some(&ws), &Scopes::new()).unwrap()).contains("hop=1"));
+    assert!(
+        text(&send_with(&e, &get(&server.url("/redirect-set")), Some(&ws), &Scopes::new()).unwrap())
+            .contains("hop=1")
+    );
     // Another workspace has its own jar.
     let other = WorkspaceData::new(Workspace::new("Other"));
     assert_eq!(text(&send_with(&e, &echo, Some(&other), &Scopes::new()).unwrap()), "");
@@ -476,7 +536,9 @@ fn cookies_carry_across_requests_and_can_be_edited() {
 }
 
 fn compress(coding: &str, data: &[u8]) -> Vec<u8> {
-    use async_compression::tokio::bufread::{BrotliEncoder, DeflateEncoder, GzipEncoder, ZlibEncoder, ZstdEncoder};
+    use async_compression::tokio::bufread::{
+        BrotliEncoder, DeflateEncoder, GzipEncoder, ZlibEncoder, ZstdEncoder,
+    };
     use tokio::io::AsyncReadExt;
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     rt.block_on(async {
@@ -500,14 +562,17 @@ fn compressed_bodies_are_decoded_and_the_wire_size_kept() {
         let wire = compress(coding, &original);
         let wire_len = wire.len();
         let header = if coding == "raw-deflate" { "deflate" } else { coding };
-        let server = Server::start(move |_| Reply::new(200).header("content-encoding", header).body(wire.clone()));
+        let server =
+            Server::start(move |_| Reply::new(200).header("content-encoding", header).body(wire.clone()));
         let ex = send(&engine(), &get(&server.url("/"))).unwrap();
         assert_eq!(ex.response.body.read_all().unwrap(), original, "{coding}");
         assert_eq!(ex.response.wire_size_bytes, wire_len as u64, "{coding}");
         assert_eq!(ex.response.size_bytes(), original.len() as u64);
         assert_eq!(server.last().header("accept-encoding"), Some("gzip, deflate, br, zstd"));
     }
-    let server = Server::start(|_| Reply::new(200).header("content-encoding", "gzip").body(b"not gzip at all".to_vec()));
+    let server = Server::start(|_| {
+        Reply::new(200).header("content-encoding", "gzip").body(b"not gzip at all".to_vec())
+    });
     let err = send(&engine(), &get(&server.url("/"))).unwrap_err();
     assert!(matches!(err, SendError::Decode { .. }), "{err}");
     // A HEAD answer announcing gzip has no body to decode.
@@ -526,8 +591,18 @@ fn timeouts_end_with_a_timeout_error() {
     let started = Instant::now();
     let err = send(&engine(), &req).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert_eq!(err, SendError::Timeout { host: format!("127.0.0.1:{}", server.addr.port()), phase: TimeoutPhase::Total, after_ms: 200 });
-    assert_eq!(err.to_string(), format!("timed out after 200 ms waiting for 127.0.0.1:{}", server.addr.port()));
+    assert_eq!(
+        err,
+        SendError::Timeout {
+            host: format!("127.0.0.1:{}", server.addr.port()),
+            phase: TimeoutPhase::Total,
+            after_ms: 200
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("timed out after 200 ms waiting for 127.0.0.1:{}", server.addr.port())
+    );
 }
 
 #[test]
@@ -537,7 +612,15 @@ fn a_send_can_be_cancelled_and_always_resolves() {
     let finished = Arc::new(AtomicUsize::new(0));
     let f = finished.clone();
     let prepared = prepare(&get(&server.url("/")), None, &Scopes::new()).unwrap();
-    let handle = e.send(prepared, SendOptions { history_dir: None, on_finished: Some(Box::new(move || { f.fetch_add(1, Ordering::SeqCst); })) });
+    let handle = e.send(
+        prepared,
+        SendOptions {
+            history_dir: None,
+            on_finished: Some(Box::new(move || {
+                f.fetch_add(1, Ordering::SeqCst);
+            })),
+        },
+    );
     std::thread::sleep(Duration::from_millis(200));
     assert!(handle.promise.ready().is_none());
     let started = Instant::now();
@@ -557,13 +640,21 @@ fn connection_refused_dns_and_reset_name_the_host() {
     let err = send(&engine(), &get("http://no-such-host.invalid/")).unwrap_err();
     assert!(matches!(&err, SendError::Dns { host, .. } if host == "no-such-host.invalid"), "{err}");
 
-    let server = Server::start(|_| Reply::new(200).header("content-length", "100000").with_body(Payload::BreakAfter(vec![b'x'; 10])));
+    let server = Server::start(|_| {
+        Reply::new(200).header("content-length", "100000").with_body(Payload::BreakAfter(vec![b'x'; 10]))
+    });
     let err = send(&engine(), &get(&server.url("/"))).unwrap_err();
-    assert!(matches!(&err, SendError::ConnectionReset { host, .. } if *host == format!("127.0.0.1:{}", server.addr.port())), "{err}");
+    assert!(
+        matches!(&err, SendError::ConnectionReset { host, .. } if *host == format!("127.0.0.1:{}", server.addr.port())),
+        "{err}"
+    );
 
     for bad in ["ftp://files.test/x", "http://", ""] {
         let err = send(&engine(), &get(bad)).unwrap_err();
-        assert!(matches!(err, SendError::UnsupportedScheme { .. } | SendError::InvalidUrl { .. }), "{bad}: {err}");
+        assert!(
+            matches!(err, SendError::UnsupportedScheme { .. } | SendError::InvalidUrl { .. }),
+            "{bad}: {err}"
+        );
     }
 }
 
@@ -571,14 +662,23 @@ fn connection_refused_dns_and_reset_name_the_host() {
 fn a_body_over_the_limit_is_stopped() {
     let server = Server::start(|r| match r.path() {
         "/declared" => Reply::new(200).with_body(Payload::Zeros { total: 5 * 1024 * 1024, chunk: 64 * 1024 }),
-        _ => Reply::new(200).header("transfer-encoding", "chunked").with_body(Payload::Zeros { total: 5 * 1024 * 1024, chunk: 64 * 1024 }),
+        _ => Reply::new(200)
+            .header("transfer-encoding", "chunked")
+            .with_body(Payload::Zeros { total: 5 * 1024 * 1024, chunk: 64 * 1024 }),
     });
-    let e = engine_with(Settings { max_response_size_bytes: 1024 * 1024, proxy: ProxySetting::None, ..Settings::default() });
+    let e = engine_with(Settings {
+        max_response_size_bytes: 1024 * 1024,
+        proxy: ProxySetting::None,
+        ..Settings::default()
+    });
     for path in ["/declared", "/chunked"] {
         let err = send(&e, &get(&server.url(path))).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("the response is larger than the limit of 1 MiB and was stopped: 127.0.0.1:{}", server.addr.port())
+            format!(
+                "the response is larger than the limit of 1 MiB and was stopped: 127.0.0.1:{}",
+                server.addr.port()
+            )
         );
     }
 }
@@ -586,10 +686,16 @@ fn a_body_over_the_limit_is_stopped() {
 #[test]
 fn a_200_mb_body_streams_to_a_temporary_file() {
     const SIZE: u64 = 200 * 1024 * 1024;
-    let server = Server::start(|_| Reply::new(200).with_body(Payload::Zeros { total: SIZE, chunk: 256 * 1024 }));
+    let server =
+        Server::start(|_| Reply::new(200).with_body(Payload::Zeros { total: SIZE, chunk: 256 * 1024 }));
     let dir = tempfile::tempdir().unwrap();
-    let options = EngineOptions { spill_threshold_bytes: 4 * 1024 * 1024, spill_dir: Some(dir.path().to_owned()), worker_threads: 2 };
-    let e = Engine::with_options(Settings { proxy: ProxySetting::None, ..Settings::default() }, options).unwrap();
+    let options = EngineOptions {
+        spill_threshold_bytes: 4 * 1024 * 1024,
+        spill_dir: Some(dir.path().to_owned()),
+        worker_threads: 2,
+    };
+    let e =
+        Engine::with_options(Settings { proxy: ProxySetting::None, ..Settings::default() }, options).unwrap();
     let ex = send(&e, &get(&server.url("/big"))).unwrap();
     let body = &ex.response.body;
     assert!(body.is_spilled());
@@ -661,7 +767,9 @@ fn client_certificates_pem_and_pkcs12_are_presented_per_host() {
     let ca = TestCa::new("Localpost Test CA");
     let leaf = ca.leaf(&["127.0.0.1"], false, false);
     let client = ca.leaf(&["client"], false, true);
-    let server = Server::start_tls(support::server_tls(&leaf, Some(&ca)), |r| Reply::text(200, &format!("cert={}", r.client_cert)));
+    let server = Server::start_tls(support::server_tls(&leaf, Some(&ca)), |r| {
+        Reply::text(200, &format!("cert={}", r.client_cert))
+    });
     let url = server.url("/");
 
     let err = send(&engine_with(tls_settings(Some(&ca), dir.path())), &get(&url));
@@ -704,7 +812,12 @@ fn client_certificates_pem_and_pkcs12_are_presented_per_host() {
 
 fn manual_proxy(proxy: &Proxy, user: &str, pass: &str) -> Settings {
     Settings {
-        proxy: ProxySetting::Manual { url: proxy.url(), username: user.into(), password: pass.into(), no_proxy: String::new() },
+        proxy: ProxySetting::Manual {
+            url: proxy.url(),
+            username: user.into(),
+            password: pass.into(),
+            no_proxy: String::new(),
+        },
         ..Settings::default()
     }
 }
@@ -722,19 +835,32 @@ fn requests_go_through_an_explicit_proxy_with_auth() {
     // HTTPS goes through a CONNECT tunnel.
     let dir = tempfile::tempdir().unwrap();
     let ca = TestCa::new("CA");
-    let tls_server = Server::start_tls(support::server_tls(&ca.leaf(&["127.0.0.1"], false, false), None), |_| Reply::text(200, "tunnelled"));
+    let tls_server =
+        Server::start_tls(support::server_tls(&ca.leaf(&["127.0.0.1"], false, false), None), |_| {
+            Reply::text(200, "tunnelled")
+        });
     let mut settings = manual_proxy(&proxy, "u", "p");
     settings.extra_ca_files = tls_settings(Some(&ca), dir.path()).extra_ca_files;
     let ex = send(&engine_with(settings), &get(&tls_server.url("/"))).unwrap();
     assert_eq!(text(&ex), "tunnelled");
-    assert!(proxy.seen.lock().unwrap().iter().any(|(line, _)| line.starts_with(&format!("CONNECT 127.0.0.1:{}", tls_server.addr.port()))));
+    assert!(
+        proxy
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(line, _)| line.starts_with(&format!("CONNECT 127.0.0.1:{}", tls_server.addr.port())))
+    );
 }
 
 #[test]
 fn a_refusing_or_absent_proxy_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let ca = TestCa::new("CA");
-    let tls_server = Server::start_tls(support::server_tls(&ca.leaf(&["127.0.0.1"], false, false), None), |_| Reply::text(200, "x"));
+    let tls_server =
+        Server::start_tls(support::server_tls(&ca.leaf(&["127.0.0.1"], false, false), None), |_| {
+            Reply::text(200, "x")
+        });
     let proxy = Proxy::start(Some("Basic dTpw".into()));
     let mut settings = manual_proxy(&proxy, "u", "wrong");
     settings.extra_ca_files = tls_settings(Some(&ca), dir.path()).extra_ca_files;
@@ -743,7 +869,12 @@ fn a_refusing_or_absent_proxy_is_a_clear_error() {
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let settings = Settings {
-        proxy: ProxySetting::Manual { url: format!("http://127.0.0.1:{port}"), username: String::new(), password: String::new(), no_proxy: String::new() },
+        proxy: ProxySetting::Manual {
+            url: format!("http://127.0.0.1:{port}"),
+            username: String::new(),
+            password: String::new(),
+            no_proxy: String::new(),
+        },
         ..Settings::default()
     };
     let err = send(&engine_with(settings), &get("http://example.test/")).unwrap_err();
@@ -789,7 +920,12 @@ fn the_guard_is_asked_before_every_connection() {
     let e = engine();
     e.set_guard(Arc::new(Policy { blocked_port: blocked.addr.port(), locked: false }));
     let err = send(&e, &get(&blocked.url("/"))).unwrap_err();
-    assert_eq!(err, SendError::Policy { rule: format!("hosts on port {} are not allowed (rule: deny-port)", blocked.addr.port()) });
+    assert_eq!(
+        err,
+        SendError::Policy {
+            rule: format!("hosts on port {} are not allowed (rule: deny-port)", blocked.addr.port())
+        }
+    );
     let err = send(&e, &get(&open.url("/redirect"))).unwrap_err();
     assert!(matches!(err, SendError::Policy { .. }), "a redirect hop is checked too");
     let mut oauth = oauth_request(&blocked, OAuth2Grant::ClientCredentials, "x");
@@ -815,16 +951,22 @@ fn the_guard_is_asked_before_every_connection() {
 fn history_is_recorded_with_secrets_redacted_and_bodies_capped() {
     let server = Server::start(|_| Reply::text(200, &"r".repeat(5000)));
     let dir = tempfile::tempdir().unwrap();
-    let e = engine_with(Settings { history_body_cap_bytes: 1000, proxy: ProxySetting::None, ..Settings::default() });
+    let e = engine_with(Settings {
+        history_body_cap_bytes: 1000,
+        proxy: ProxySetting::None,
+        ..Settings::default()
+    });
     let mut env = Environment::new("Prod");
-    env.variables = vec![Variable::new("key", "top-secret-value").secret(), Variable::new("plain", "visible")];
+    env.variables =
+        vec![Variable::new("key", "top-secret-value").secret(), Variable::new("plain", "visible")];
     let scopes = Scopes::new().with_environment(&env);
     let mut req = get(&server.url("/?k={{key}}&p={{plain}}")).with_method(Method::Post);
     req.auth = Auth::Bearer { token: "bearer-token".into() };
     req.headers = vec![KeyValue::new("X-Key", "{{key}}")];
     req.body = Body::raw(RawLanguage::Text, format!("{}{{{{key}}}}", "b".repeat(3000)));
     let prepared = prepare(&req, None, &scopes).unwrap();
-    let handle = e.send(prepared, SendOptions { history_dir: Some(dir.path().to_owned()), on_finished: None });
+    let handle =
+        e.send(prepared, SendOptions { history_dir: Some(dir.path().to_owned()), on_finished: None });
     let ex = handle.promise.block_until_ready().as_ref().unwrap().clone();
     assert!(server.last().target.contains("top-secret-value"), "the server gets the real value");
     let mut entries = Vec::new();

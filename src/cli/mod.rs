@@ -3,6 +3,7 @@
 
 mod doctor;
 mod ls;
+mod send;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ pub enum Command {
     Ls(ls::LsArgs),
     /// Check the data folder: every file parses, ids are unique, orders are consistent.
     Doctor,
+    /// Send a saved request and print the response (status, headers, body).
+    Send(send::SendArgs),
     /// Developer tools (benchmarks and tests).
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -65,6 +68,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let result = match cli.command.as_ref()? {
         Command::Ls(args) => ls::run(&data_dir, args),
         Command::Doctor => doctor::run(&data_dir),
+        Command::Send(args) => send::run(&data_dir, args),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
             let spec = storage::sample::SampleSpec {
                 collections: *collections,

@@ -1,7 +1,8 @@
 //! Test servers on 127.0.0.1: an HTTP/1.1 + HTTP/2 server (optionally TLS, optionally asking
 //! for a client certificate) that records what it received and answers through a closure, a
 //! forward proxy, and certificates made with rcgen.
-#![allow(dead_code)]
+// Test scaffolding: a failure to bind or build is a broken test machine, fine to panic on.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -50,7 +51,10 @@ impl Received {
 pub enum Payload {
     Bytes(Vec<u8>),
     /// `total` zero bytes in chunks, generated on the fly.
-    Zeros { total: u64, chunk: usize },
+    Zeros {
+        total: u64,
+        chunk: usize,
+    },
     /// Sends `bytes` then breaks the connection mid-body.
     BreakAfter(Vec<u8>),
 }
@@ -128,7 +132,10 @@ impl Server {
         Self::start_inner(Arc::new(handler), None)
     }
 
-    pub fn start_tls(config: rustls::ServerConfig, handler: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> Server {
+    pub fn start_tls(
+        config: rustls::ServerConfig,
+        handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         Self::start_inner(Arc::new(handler), Some(Arc::new(config)))
     }
 
@@ -152,7 +159,8 @@ impl Server {
                     match acceptor {
                         Some(acceptor) => {
                             let Ok(tls) = acceptor.accept(stream).await else { return };
-                            let client_cert = tls.get_ref().1.peer_certificates().is_some_and(|c| !c.is_empty());
+                            let client_cert =
+                                tls.get_ref().1.peer_certificates().is_some_and(|c| !c.is_empty());
                             serve(TokioIo::new(tls), handler, rec, client_cert).await;
                         }
                         None => serve(TokioIo::new(stream), handler, rec, false).await,
@@ -173,7 +181,7 @@ where
         let rec = rec.clone();
         async move {
             let method = req.method().to_string();
-            let target = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+            let target = req.uri().path_and_query().map(ToString::to_string).unwrap_or_default();
             let version = format!("{:?}", req.version());
             let headers = req
                 .headers()
@@ -197,10 +205,12 @@ where
                     let chunk_bytes = Bytes::from(vec![0u8; chunk]);
                     let count = total / chunk as u64;
                     let rest = (total % chunk as u64) as usize;
-                    let stream = futures_util::stream::iter((0..count).map(move |_| Ok(Frame::data(chunk_bytes.clone()))))
-                        .chain(futures_util::stream::iter(
-                            (rest > 0).then(|| Ok(Frame::data(Bytes::from(vec![0u8; rest])))),
-                        ));
+                    let stream = futures_util::stream::iter(
+                        (0..count).map(move |_| Ok(Frame::data(chunk_bytes.clone()))),
+                    )
+                    .chain(futures_util::stream::iter(
+                        (rest > 0).then(|| Ok(Frame::data(Bytes::from(vec![0u8; rest])))),
+                    ));
                     BodyExt::boxed(StreamBody::new(stream))
                 }
                 Payload::BreakAfter(bytes) => {
@@ -236,7 +246,8 @@ impl Proxy {
     }
 
     pub fn start(required_auth: Option<String>) -> Proxy {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -373,7 +384,9 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 /// A TLS server config (HTTP/2 and HTTP/1.1 by ALPN); `client_ca` demands client certificates
 /// signed by that CA.
 pub fn server_tls(leaf: &Leaf, client_ca: Option<&TestCa>) -> rustls::ServerConfig {
-    let builder = rustls::ServerConfig::builder_with_provider(provider()).with_safe_default_protocol_versions().unwrap();
+    let builder = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap();
     let key = rustls::pki_types::PrivateKeyDer::try_from(leaf.key_der.clone()).unwrap();
     let mut config = match client_ca {
         Some(ca) => {
@@ -381,8 +394,13 @@ pub fn server_tls(leaf: &Leaf, client_ca: Option<&TestCa>) -> rustls::ServerConf
             let der = rustls_pemfile_der(&ca.pem);
             roots.add(der).unwrap();
             let verifier =
-                rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider()).build().unwrap();
-            builder.with_client_cert_verifier(verifier).with_single_cert(vec![leaf.cert_der.clone()], key).unwrap()
+                rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+                    .build()
+                    .unwrap();
+            builder
+                .with_client_cert_verifier(verifier)
+                .with_single_cert(vec![leaf.cert_der.clone()], key)
+                .unwrap()
         }
         None => builder.with_no_client_auth().with_single_cert(vec![leaf.cert_der.clone()], key).unwrap(),
     };
