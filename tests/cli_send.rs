@@ -158,5 +158,5 @@ fn cookies_persist_between_runs_and_the_system_proxy_is_used() {
     assert!(out.status.success(), "{}", stderr(&out));
     let seen = proxy.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 1);
-    assert!(seen[0].0.starts_with(&format!("GET {}", server.url("/users/42"))), "{:?}", seen);
+    assert!(seen[0].0.starts_with(&format!("GET {}", server.url("/users/42"))), "{seen:?}");
 }
