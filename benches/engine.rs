@@ -23,7 +23,7 @@ use localpost::vars::Scopes;
 
 const REQUESTS: usize = 1000;
 const ROUNDS: usize = 3;
-const DOWNLOAD_BYTES: u64 = 500 * 1000 * 1000;
+const DOWNLOAD_BYTES: u64 = 500 * 1024 * 1024;
 
 /// A loopback server: `/download` streams `DOWNLOAD_BYTES` zeros, anything else echoes a small
 /// JSON document.
@@ -104,6 +104,10 @@ fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
+fn sum(v: &[Duration]) -> Duration {
+    v.iter().sum()
+}
+
 fn throughput() {
     let (addr, _server) = start_server();
     let (ws, rid, eid) = workspace(addr);
@@ -116,84 +120,103 @@ fn throughput() {
     let url_of = |i: usize| format!("http://127.0.0.1:{}/items/{i}?trace=on", addr.port());
     let body_of = |i: usize| format!(r#"{{"id": {i}, "name": "item {i}", "owner": "ann"}}"#);
 
-    let mut engine_each = Vec::new();
-    let mut plain_each = Vec::new();
-    let mut engine_rounds = Vec::new();
-    let mut plain_rounds = Vec::new();
+    // The three ways take turns request by request (in a rotating order), so the noise of a
+    // shared machine falls on all of them alike. Round 0 warms up and is not counted.
+    let mut samples: [Vec<Duration>; 3] = Default::default();
+    let mut last_ticket = None;
+    let mut round_sums: [Vec<Duration>; 3] = Default::default();
     for round in 0..=ROUNDS {
-        // Round 0 warms both paths up (connections, caches) and is not counted.
-        let counted = round > 0;
-        let started = Instant::now();
-        engine.runtime().block_on(async {
-            let mut pending = Vec::with_capacity(REQUESTS);
-            for i in 0..REQUESTS {
-                let t = Instant::now();
-                let mut scopes = base_scopes.clone();
-                scopes.set_runtime("id", i.to_string());
-                let prepared = prepare(&request, Some(&ws), &scopes).unwrap();
-                let at = time::OffsetDateTime::now_utc();
-                let result = engine.execute(&prepared).await;
-                assert_eq!(result.as_ref().unwrap().response.status, 200);
-                if let Some(task) = engine.record_history(history.path().to_owned(), &prepared, &result, at) {
-                    pending.push(task);
-                }
-                if counted {
-                    engine_each.push(t.elapsed());
-                }
-            }
-            for task in pending {
-                task.await.unwrap().unwrap();
-            }
-        });
-        if counted {
-            engine_rounds.push(started.elapsed());
-        }
-
-        let started = Instant::now();
+        let mut this_round: [Vec<Duration>; 3] = Default::default();
         engine.runtime().block_on(async {
             for i in 0..REQUESTS {
-                let t = Instant::now();
-                let resp = plain
-                    .post(url_of(i))
-                    .header("X-Request", i.to_string())
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer bench-token")
-                    .body(body_of(i))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(resp.status().as_u16(), 200);
-                let _ = resp.bytes().await.unwrap();
-                if counted {
-                    plain_each.push(t.elapsed());
+                for k in 0..3 {
+                    let way = (i + k) % 3;
+                    let t = Instant::now();
+                    if way == 0 {
+                        // The floor: a plain keep-alive reqwest loop sending the same requests.
+                        let resp = plain
+                            .post(url_of(i))
+                            .header("X-Request", i.to_string())
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer bench-token")
+                            .body(body_of(i))
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(resp.status().as_u16(), 200);
+                        let _ = resp.bytes().await.unwrap();
+                    } else {
+                        let mut scopes = base_scopes.clone();
+                        scopes.set_runtime("id", i.to_string());
+                        let prepared = prepare(&request, Some(&ws), &scopes).unwrap();
+                        let at = time::OffsetDateTime::now_utc();
+                        let result = engine.execute(&prepared).await;
+                        assert_eq!(result.as_ref().unwrap().response.status, 200);
+                        if way == 2 {
+                            last_ticket =
+                                engine.record_history(history.path().to_owned(), &prepared, &result, at);
+                        }
+                    }
+                    this_round[way].push(t.elapsed());
                 }
             }
         });
-        if counted {
-            plain_rounds.push(started.elapsed());
+        if round > 0 {
+            for way in 0..3 {
+                round_sums[way].push(sum(&this_round[way]));
+                samples[way].extend(this_round[way].drain(..));
+            }
         }
     }
-    let (e, p) = (median(engine_each), median(plain_each));
-    let (er, pr) = (median(engine_rounds), median(plain_rounds));
-    let recorded = localpost::storage::history::files(history.path()).len();
-    println!("throughput: {REQUESTS} sequential POSTs x {ROUNDS} rounds on loopback");
+    let drain_started = Instant::now();
+    if let Some(ticket) = last_ticket {
+        ticket.wait_blocking().unwrap();
+    }
+    let drain = drain_started.elapsed();
+
+    let p = median(samples[0].clone());
+    let pr = median(round_sums[0].clone());
+    println!("throughput: {REQUESTS} sequential POSTs per round and way, {ROUNDS} rounds, loopback, medians");
+    println!("  {:<44} {:>8} {:>10} {:>8} {:>8}", "", "µs/req", "ms/round", "ratio", "(round)");
     println!(
-        "  plain reqwest loop   median {:>8.1} µs/request   median round {:>7.1} ms",
+        "  {:<44} {:>8.1} {:>10.1} {:>8.2} {:>8.2}",
+        "plain reqwest keep-alive loop (floor)",
         micros(p),
-        er_ms(pr)
+        er_ms(pr),
+        1.0,
+        1.0
+    );
+    for (way, name) in
+        [(1, "engine: vars + request-as-sent"), (2, "engine: vars + request-as-sent + history")]
+    {
+        let e = median(samples[way].clone());
+        let r = median(round_sums[way].clone());
+        println!(
+            "  {:<44} {:>8.1} {:>10.1} {:>8.2} {:>8.2}",
+            name,
+            micros(e),
+            er_ms(r),
+            micros(e) / micros(p),
+            r.as_secs_f64() / pr.as_secs_f64()
+        );
+    }
+    // Preparing alone (no network): what the engine adds before sending.
+    let t = Instant::now();
+    for i in 0..REQUESTS {
+        let mut scopes = base_scopes.clone();
+        scopes.set_runtime("id", i.to_string());
+        std::hint::black_box(prepare(&request, Some(&ws), &scopes).unwrap());
+    }
+    println!(
+        "  {:<44} {:>8.1}",
+        "prepare only (scopes clone + resolve + build)",
+        micros(t.elapsed()) / REQUESTS as f64
     );
     println!(
-        "  engine (vars+history) median {:>8.1} µs/request   median round {:>7.1} ms",
-        micros(e),
-        er_ms(er)
-    );
-    println!(
-        "  ratio engine/plain   per request {:.2}   per round {:.2}   (target <= 1.2)",
-        micros(e) / micros(p),
-        er.as_secs_f64() / pr.as_secs_f64()
-    );
-    println!(
-        "  history entries on disk after pruning: {recorded} (cap {})",
+        "  history: {} entries queued; the writer finished {:.0} ms after the last send ({} files kept, cap {})",
+        ROUNDS * REQUESTS + REQUESTS,
+        er_ms(drain),
+        localpost::storage::history::files(history.path()).len(),
         Settings::default().history_max_entries
     );
 }
@@ -262,6 +285,23 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(pos) = args.iter().position(|a| a == "--memory-child") {
         memory_child(&args[pos + 1]);
+        return;
+    }
+    if args.iter().any(|a| a == "--engine-only") {
+        // For profiling: the engine path alone, many times.
+        let (addr, _server) = start_server();
+        let (ws, rid, eid) = workspace(addr);
+        let engine = Engine::new(Settings { proxy: ProxySetting::None, ..Settings::default() }).unwrap();
+        let request = ws.requests[&rid].clone();
+        let base = Scopes::for_request(&ws, rid, Some(eid));
+        engine.runtime().block_on(async {
+            for i in 0..20_000 {
+                let mut scopes = base.clone();
+                scopes.set_runtime("id", i.to_string());
+                let prepared = prepare(&request, Some(&ws), &scopes).unwrap();
+                engine.execute(&prepared).await.unwrap();
+            }
+        });
         return;
     }
     throughput();

@@ -969,6 +969,7 @@ fn history_is_recorded_with_secrets_redacted_and_bodies_capped() {
         e.send(prepared, SendOptions { history_dir: Some(dir.path().to_owned()), on_finished: None });
     let ex = handle.promise.block_until_ready().as_ref().unwrap().clone();
     assert!(server.last().target.contains("top-secret-value"), "the server gets the real value");
+    assert!(!format!("{ex:?}").contains("top-secret-value") && !format!("{ex:?}").contains("bearer-token"));
     let mut entries = Vec::new();
     for _ in 0..100 {
         entries = localpost::storage::history::load(dir.path(), 10).0;

@@ -185,12 +185,9 @@ pub fn run(data_dir: &Path, args: &SendArgs) -> anyhow::Result<ExitCode> {
     if !args.no_history
         && let Ok(dir) = opened.store.workspace_dir(ws_id)
         && let Some(task) = engine.record_history(dir.to_owned(), &prepared, &result, started_at)
+        && let Err(e) = task.wait_blocking()
     {
-        match engine.runtime().block_on(task) {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => eprintln!("localpost: warning: history not recorded: {e}"),
-            Err(e) => eprintln!("localpost: warning: history not recorded: {e}"),
-        }
+        eprintln!("localpost: warning: history not recorded: {e}");
     }
     match result {
         Ok(exchange) => {

@@ -238,6 +238,9 @@ pub(crate) async fn read_body(
         .get(reqwest::header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if codings(encoding_header.as_deref()).is_none_or(|list| list.is_empty()) {
+        return read_plain(resp, limits, site).await.map(|(body, wire)| (body, wire, None));
+    }
     let wire = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&wire);
     let stream = resp
@@ -288,9 +291,9 @@ pub(crate) async fn read_body(
         }
         _ => (raw, None),
     };
-    let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = reader.read(&mut buf).await.map_err(|e| map_read_err(e, decoded.as_deref()))?;
+        let chunk = reader.fill_buf().await.map_err(|e| map_read_err(e, decoded.as_deref()))?;
+        let n = chunk.len();
         if n == 0 {
             break;
         }
@@ -299,7 +302,55 @@ pub(crate) async fn read_body(
         {
             return Err(too_large());
         }
-        sink.write(&buf[..n], limits.spill_dir).await?;
+        sink.write(chunk, limits.spill_dir).await?;
+        reader.consume(n);
     }
     Ok((sink.finish().await?, wire.load(Ordering::Relaxed), decoded))
+}
+
+/// A body without content coding: chunks straight from the connection, no copy for a body
+/// that arrives in one chunk.
+async fn read_plain(
+    mut resp: reqwest::Response,
+    limits: &ReadLimits<'_>,
+    site: &ErrorSite<'_>,
+) -> Result<(ResponseBody, u64), SendError> {
+    let mut sink = Sink {
+        mem: BytesMut::new(),
+        file: None,
+        head: Bytes::new(),
+        size: 0,
+        threshold: limits.spill_threshold_bytes,
+    };
+    let mut single: Option<Bytes> = None;
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e, site))? {
+        if let Some(max) = limits.max_bytes
+            && sink.size + single.as_ref().map_or(0, |b| b.len() as u64) + chunk.len() as u64 > max
+        {
+            return Err(SendError::BodyTooLarge { host: site.host.to_owned(), limit_bytes: max });
+        }
+        if sink.size == 0 && single.is_none() {
+            single = Some(chunk);
+            continue;
+        }
+        if let Some(first) = single.take() {
+            sink.write(&first, limits.spill_dir).await?;
+        }
+        sink.write(&chunk, limits.spill_dir).await?;
+    }
+    match single {
+        Some(only) if (only.len() as u64) <= limits.spill_threshold_bytes => {
+            let len = only.len() as u64;
+            Ok((ResponseBody::in_memory(only), len))
+        }
+        Some(only) => {
+            sink.write(&only, limits.spill_dir).await?;
+            let size = sink.size;
+            Ok((sink.finish().await?, size))
+        }
+        None => {
+            let size = sink.size;
+            Ok((sink.finish().await?, size))
+        }
+    }
 }

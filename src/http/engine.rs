@@ -3,7 +3,6 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -21,10 +20,11 @@ use super::client::{ClientCache, ClientKey, ProxyRoute, certificate_for};
 use super::cookies::CookieJars;
 use super::error::{ErrorSite, SendError, TimeoutPhase, classify};
 use super::guard::{AllowAll, SendGuard};
+use super::history::{HistoryTicket, HistoryWriter, Job};
 use super::prepare::{PendingAuth, PreparedBody, PreparedRequest, sent_request};
 use super::response::{Exchange, RedirectHop, Response, ResponseBody, Timing, failed_history_entry};
 use crate::model::{Cookie, CookieJar, Header, HistoryEntry, SentRequest, Settings, WorkspaceId};
-use crate::storage::{self, StoreError};
+use crate::storage;
 
 /// Engine-wide options that are not user settings.
 #[derive(Clone, Debug)]
@@ -123,8 +123,7 @@ struct Inner {
     cookies: CookieJars,
     tokens: TokenCache,
     options: EngineOptions,
-    history_appends: AtomicU64,
-    history_error: Mutex<Option<String>>,
+    history: HistoryWriter,
 }
 
 impl Drop for Inner {
@@ -182,8 +181,7 @@ impl Engine {
                 cookies: CookieJars::default(),
                 tokens: TokenCache::default(),
                 options,
-                history_appends: AtomicU64::new(0),
-                history_error: Mutex::new(None),
+                history: HistoryWriter::new(),
             }),
         })
     }
@@ -314,55 +312,32 @@ impl Engine {
         }
     }
 
-    /// Appends a send to the history in `ws_dir` on a blocking thread (and prunes it to the
-    /// settings' limits now and then). The handle may be awaited or dropped; a failure is also
-    /// kept for [`Self::last_history_error`].
+    /// Appends a send to the history in `ws_dir` (see
+    /// [`crate::storage::Store::workspace_dir`]) on the engine's history thread, which also
+    /// prunes it to the settings' limits now and then. Returns at once; the ticket may be
+    /// waited on or dropped. `None` when there is nothing to record (cancelled, refused before
+    /// sending). A failure is also kept for [`Self::last_history_error`].
     pub fn record_history(
         &self,
         ws_dir: PathBuf,
         prepared: &PreparedRequest,
         result: &Result<Exchange, SendError>,
         started_at: OffsetDateTime,
-    ) -> Option<tokio::task::JoinHandle<Result<PathBuf, StoreError>>> {
-        let entry_source = match result {
+    ) -> Option<HistoryTicket> {
+        let outcome = match result {
             Ok(exchange) => Ok(exchange.clone()),
             Err(SendError::Cancelled) => return None,
             Err(e) if e.is_before_sending() => return None,
-            Err(e) => Err(e.clone()),
+            Err(e) => Err((prepared.clone(), e.clone(), started_at)),
         };
-        let prepared = prepared.clone();
-        let engine = self.clone();
-        Some(self.inner.handle.spawn_blocking(move || {
-            let settings = engine.settings();
-            let entry = match &entry_source {
-                Ok(exchange) => exchange.to_history_entry(&settings),
-                Err(e) => failed_history_entry(&prepared, e, started_at, &settings),
-            };
-            let result = storage::history::append(&ws_dir, &entry);
-            let n = engine.inner.history_appends.fetch_add(1, Ordering::Relaxed);
-            let result = result.and_then(|path| {
-                if n.is_multiple_of(25) {
-                    storage::history::prune(
-                        &ws_dir,
-                        Some(settings.history_max_entries),
-                        settings.history_retention_days,
-                        OffsetDateTime::now_utc(),
-                    )?;
-                }
-                Ok(path)
-            });
-            if let Err(e) = &result
-                && let Ok(mut slot) = engine.inner.history_error.lock()
-            {
-                *slot = Some(e.to_string());
-            }
-            result
-        }))
+        let (done, ticket) = tokio::sync::oneshot::channel();
+        self.inner.history.submit(Job { ws_dir, outcome, settings: self.settings(), done: Some(done) });
+        Some(HistoryTicket(ticket))
     }
 
     /// The last failure to write history, if any (taken: asking again returns `None`).
     pub fn last_history_error(&self) -> Option<String> {
-        self.inner.history_error.lock().ok().and_then(|mut e| e.take())
+        self.inner.history.last_error.lock().ok().and_then(|mut e| e.take())
     }
 
     /// Sends `prepared` and reads the whole response. Await it on [`Self::runtime`] (the

@@ -34,8 +34,8 @@
 //!    [`EngineOptions::spill_threshold_bytes`]. [`ResponseBody`] is cheap to clone.
 //! 5. **Record.** [`Exchange::to_history_entry`] redacts auth headers and secret variable
 //!    values and caps bodies; [`Engine::record_history`] (or `SendOptions::history_dir`) appends
-//!    it with [`crate::storage::history::append`] on a blocking thread and prunes to the
-//!    settings' count and age limits.
+//!    it with [`crate::storage::history::append`] on the engine's history thread (in order,
+//!    never on the caller's thread) and prunes to the settings' count and age limits.
 //!
 //! # Cookies
 //!
@@ -56,6 +56,7 @@ pub mod cookies;
 mod engine;
 mod error;
 pub mod guard;
+mod history;
 mod prepare;
 mod redact;
 mod response;
@@ -66,6 +67,7 @@ pub use engine::{
 };
 pub use error::{SendError, TimeoutPhase, TlsFailure, size};
 pub use guard::{AllowAll, SendGuard};
+pub use history::HistoryTicket;
 pub use prepare::{
     ACCEPT_ENCODING, PartValue, PendingAuth, PreparedBody, PreparedPart, PreparedRequest, USER_AGENT,
     effective_auth, effective_settings, prepare,

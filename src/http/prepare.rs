@@ -23,8 +23,9 @@ pub const USER_AGENT: &str = concat!("localpost/", env!("CARGO_PKG_VERSION"));
 /// The `Accept-Encoding` sent unless the user set one; the engine decodes all of these.
 pub const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
 
-/// A request ready to send: what [`crate::http::Engine`] takes.
-#[derive(Clone, Debug)]
+/// A request ready to send: what [`crate::http::Engine`] takes. Its `Debug` output hides
+/// auth headers and secret values.
+#[derive(Clone)]
 pub struct PreparedRequest {
     /// The saved request it came from (`None` for a scratch request).
     pub request_id: Option<RequestId>,
@@ -490,6 +491,20 @@ fn apply_auth(
             return Err(SendError::UnsupportedAuth { kind: format!("{kind} auth") });
         }
     })
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let safe = self.redactions.apply(&self.to_sent_request());
+        f.debug_struct("PreparedRequest")
+            .field("name", &self.name)
+            .field("method", &safe.method)
+            .field("url", &safe.url)
+            .field("headers", &safe.headers)
+            .field("body", &safe.body_summary)
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PreparedRequest {

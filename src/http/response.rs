@@ -191,8 +191,8 @@ pub struct Timing {
     pub download: Duration,
 }
 
-/// One completed send.
-#[derive(Clone, Debug)]
+/// One completed send. Its `Debug` output hides auth headers and secret values.
+#[derive(Clone)]
 pub struct Exchange {
     pub request_id: Option<RequestId>,
     pub name: String,
@@ -207,6 +207,20 @@ pub struct Exchange {
     pub cookies_changed: bool,
     /// What history must hide.
     pub redactions: Redactions,
+}
+
+impl std::fmt::Debug for Exchange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exchange")
+            .field("name", &self.name)
+            .field("request", &self.redactions.apply(&self.request))
+            .field("status", &self.response.status)
+            .field("response_headers", &self.response.headers)
+            .field("body", &self.response.body)
+            .field("redirects", &self.redirects.len())
+            .field("timing", &self.timing)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Converts a time to milliseconds, saturating.
@@ -270,6 +284,7 @@ impl Exchange {
 
     /// A saved example named `name` (the body up to [`EXAMPLE_BODY_CAP_BYTES`]). Examples live
     /// in the user's own request file, so values are kept as sent; auth headers are hidden.
+    /// May read a spilled body from disk: call it off the UI thread.
     pub fn to_saved_response(&self, name: impl Into<String>) -> SavedResponse {
         let mut request = self.request.clone();
         let header_only =

@@ -1,5 +1,7 @@
 //! The layered scopes and resolution against them.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use super::{MAX_DEPTH, dynamic, template};
@@ -120,7 +122,8 @@ impl Resolved {
 /// The variables in effect for one send: layers ordered narrowest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scopes {
-    layers: Vec<Scope>,
+    /// Shared so cloning the scopes for each request of a run costs a few pointer copies.
+    layers: Vec<Arc<Scope>>,
     environment: Option<EnvironmentId>,
 }
 
@@ -145,7 +148,7 @@ impl Scopes {
     #[must_use]
     pub fn with_scope(mut self, scope: Scope) -> Self {
         let at = self.layers.iter().position(|l| l.kind > scope.kind).unwrap_or(self.layers.len());
-        self.layers.insert(at, scope);
+        self.layers.insert(at, Arc::new(scope));
         self
     }
 
@@ -215,12 +218,13 @@ impl Scopes {
     pub fn set_runtime(&mut self, name: impl Into<String>, value: impl Into<String>) {
         let value = Value { value: value.into(), secret: false };
         if let Some(layer) = self.layers.iter_mut().find(|l| l.kind == ScopeKind::Runtime) {
-            layer.values.insert(name.into(), value);
+            Arc::make_mut(layer).values.insert(name.into(), value);
             return;
         }
         let mut values = IndexMap::new();
         values.insert(name.into(), value);
-        self.layers.insert(0, Scope { kind: ScopeKind::Runtime, name: "runtime".to_owned(), values });
+        self.layers
+            .insert(0, Arc::new(Scope { kind: ScopeKind::Runtime, name: "runtime".to_owned(), values }));
     }
 
     /// The environment these scopes were built with, if any.
@@ -229,8 +233,8 @@ impl Scopes {
     }
 
     /// The layers, narrowest first.
-    pub fn layers(&self) -> &[Scope] {
-        &self.layers
+    pub fn layers(&self) -> impl Iterator<Item = &Scope> {
+        self.layers.iter().map(|l| &**l)
     }
 
     /// Where `name` is defined: the narrowest enabled definition.
@@ -437,7 +441,7 @@ mod tests {
         assert_eq!(s.resolve("{{v}} {{o}} {{only_c}} {{gl}} {{e}}").text, "inner outer c g env");
         assert_eq!(s.lookup("v").unwrap().scope_name, "inner");
         assert_eq!(s.environment_id(), Some(env_id));
-        let kinds: Vec<_> = s.layers().iter().map(|l| l.kind).collect();
+        let kinds: Vec<_> = s.layers().map(|l| l.kind).collect();
         assert_eq!(
             kinds,
             vec![
