@@ -164,7 +164,7 @@ fn throughput() {
         if round > 0 {
             for way in 0..3 {
                 round_sums[way].push(sum(&this_round[way]));
-                samples[way].extend(this_round[way].drain(..));
+                samples[way].append(&mut this_round[way]);
             }
         }
     }

@@ -628,6 +628,13 @@ fn a_send_can_be_cancelled_and_always_resolves() {
     let result = handle.promise.block_until_ready();
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(matches!(result, Err(SendError::Cancelled)));
+    // `on_finished` runs right after the promise is fulfilled, on the engine's thread.
+    for _ in 0..100 {
+        if finished.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
     assert_eq!(finished.load(Ordering::SeqCst), 1);
 }
 

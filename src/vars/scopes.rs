@@ -278,55 +278,64 @@ impl Scopes {
 
     fn resolve_into(&self, text: &str, buf: &mut String, stack: &mut Vec<String>, acc: &mut Resolved) {
         let mut last = 0;
-        let mut refs = Vec::new();
-        template::scan(text, |name, range| refs.push((name.to_owned(), range)));
-        for (name, range) in refs {
+        template::scan(text, |name, range| {
             buf.push_str(&text[last..range.start]);
             last = range.end;
-            let original = &text[range];
-            if let Some(pos) = stack.iter().position(|n| *n == name) {
-                let mut cycle = stack[pos..].to_vec();
-                cycle.push(name);
-                if !acc.cycles.contains(&cycle) {
-                    acc.cycles.push(cycle);
-                }
-                buf.push_str(original);
-                continue;
-            }
-            if let Some(found) = self.lookup(&name) {
-                if !found.value.contains("{{") {
-                    buf.push_str(found.value);
-                    if found.secret && !found.value.is_empty() {
-                        acc.secrets.push(found.value.to_owned());
-                    }
-                    continue;
-                }
-                if stack.len() >= MAX_DEPTH {
-                    let mut chain = stack.clone();
-                    chain.push(name);
-                    acc.cycles.push(chain);
-                    buf.push_str(original);
-                    continue;
-                }
-                let start = buf.len();
-                stack.push(name);
-                self.resolve_into(found.value, buf, stack, acc);
-                stack.pop();
-                if found.secret && buf.len() > start {
-                    acc.secrets.push(buf[start..].to_owned());
-                }
-                continue;
-            }
-            if let Some(value) = dynamic::generate(&name) {
-                buf.push_str(&value);
-                continue;
-            }
-            if !acc.missing.contains(&name) {
-                acc.missing.push(name);
+            self.resolve_one(name, &text[range], buf, stack, acc);
+        });
+        buf.push_str(&text[last..]);
+    }
+
+    /// Appends the value of one reference (`original` is its `{{...}}` text).
+    fn resolve_one(
+        &self,
+        name: &str,
+        original: &str,
+        buf: &mut String,
+        stack: &mut Vec<String>,
+        acc: &mut Resolved,
+    ) {
+        if let Some(pos) = stack.iter().position(|n| n == name) {
+            let mut cycle = stack[pos..].to_vec();
+            cycle.push(name.to_owned());
+            if !acc.cycles.contains(&cycle) {
+                acc.cycles.push(cycle);
             }
             buf.push_str(original);
+            return;
         }
-        buf.push_str(&text[last..]);
+        if let Some(found) = self.lookup(name) {
+            if !found.value.contains("{{") {
+                buf.push_str(found.value);
+                if found.secret && !found.value.is_empty() {
+                    acc.secrets.push(found.value.to_owned());
+                }
+                return;
+            }
+            if stack.len() >= MAX_DEPTH {
+                let mut chain = stack.clone();
+                chain.push(name.to_owned());
+                acc.cycles.push(chain);
+                buf.push_str(original);
+                return;
+            }
+            let start = buf.len();
+            stack.push(name.to_owned());
+            self.resolve_into(found.value, buf, stack, acc);
+            stack.pop();
+            if found.secret && buf.len() > start {
+                acc.secrets.push(buf[start..].to_owned());
+            }
+            return;
+        }
+        if let Some(value) = dynamic::generate(name) {
+            buf.push_str(&value);
+            return;
+        }
+        if !acc.missing.iter().any(|m| m == name) {
+            acc.missing.push(name.to_owned());
+        }
+        buf.push_str(original);
     }
 }
 
