@@ -4,8 +4,11 @@
 //!    request-as-sent built, history recorded) against a loopback server, and a plain reqwest
 //!    keep-alive loop sending the same requests. Prints per-request medians and the ratio
 //!    (target: engine / plain <= 1.2).
-//! 2. Memory: a child process downloads a 500 MB body through the engine and reports its peak
+//! 2. Memory: a child process downloads a 500 MiB body through the engine and reports its peak
 //!    RSS above idle (target: <= 64 MiB).
+//!
+//! For profiling, `--engine-only [--exec-only]`, `--plain-only` and `--prepare-only` run one path
+//! alone (e.g. under `perf record`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop loudly
 
 use std::convert::Infallible;
@@ -104,6 +107,14 @@ fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
+fn url_of(addr: SocketAddr, i: usize) -> String {
+    format!("http://127.0.0.1:{}/items/{i}?trace=on", addr.port())
+}
+
+fn body_of(i: usize) -> String {
+    format!(r#"{{"id": {i}, "name": "item {i}", "owner": "ann"}}"#)
+}
+
 fn sum(v: &[Duration]) -> Duration {
     v.iter().sum()
 }
@@ -117,28 +128,42 @@ fn throughput() {
     let request = ws.requests[&rid].clone();
     let base_scopes = Scopes::for_request(&ws, rid, Some(eid));
     let plain = reqwest::Client::builder().no_proxy().build().unwrap();
-    let url_of = |i: usize| format!("http://127.0.0.1:{}/items/{i}?trace=on", addr.port());
-    let body_of = |i: usize| format!(r#"{{"id": {i}, "name": "item {i}", "owner": "ann"}}"#);
 
     // The three ways take turns request by request (in a rotating order), so the noise of a
     // shared machine falls on all of them alike. Round 0 warms up and is not counted.
     let mut samples: [Vec<Duration>; 3] = Default::default();
     let mut last_ticket = None;
     let mut round_sums: [Vec<Duration>; 3] = Default::default();
+    let ws = std::sync::Arc::new(ws);
+    let history_dir = history.path().to_owned();
     for round in 0..=ROUNDS {
-        let mut this_round: [Vec<Duration>; 3] = Default::default();
-        engine.runtime().block_on(async {
+        // The loop runs as a task on the engine's runtime, as the collection runner does.
+        let (engine2, plain, ws, request, base_scopes, history_dir) = (
+            engine.clone(),
+            plain.clone(),
+            ws.clone(),
+            request.clone(),
+            base_scopes.clone(),
+            history_dir.clone(),
+        );
+        let task = engine.runtime().spawn(async move {
+            let engine = engine2;
+            let mut this_round: [Vec<Duration>; 3] = Default::default();
+            let mut last_ticket = None;
             for i in 0..REQUESTS {
                 for k in 0..3 {
                     let way = (i + k) % 3;
                     let t = Instant::now();
                     if way == 0 {
-                        // The floor: a plain keep-alive reqwest loop sending the same requests.
+                        // The floor: a plain keep-alive reqwest loop sending the same requests
+                        // (the same headers on the wire, the engine's defaults included).
                         let resp = plain
-                            .post(url_of(i))
+                            .post(url_of(addr, i))
                             .header("X-Request", i.to_string())
                             .header("Content-Type", "application/json")
                             .header("Authorization", "Bearer bench-token")
+                            .header("User-Agent", localpost::http::USER_AGENT)
+                            .header("Accept-Encoding", localpost::http::ACCEPT_ENCODING)
                             .body(body_of(i))
                             .send()
                             .await
@@ -153,14 +178,16 @@ fn throughput() {
                         let result = engine.execute(&prepared).await;
                         assert_eq!(result.as_ref().unwrap().response.status, 200);
                         if way == 2 {
-                            last_ticket =
-                                engine.record_history(history.path().to_owned(), &prepared, &result, at);
+                            last_ticket = engine.record_history(history_dir.clone(), &prepared, &result, at);
                         }
                     }
                     this_round[way].push(t.elapsed());
                 }
             }
+            (this_round, last_ticket)
         });
+        let (mut this_round, ticket) = engine.runtime().block_on(task).unwrap();
+        last_ticket = ticket;
         if round > 0 {
             for way in 0..3 {
                 round_sums[way].push(sum(&this_round[way]));
@@ -271,7 +298,7 @@ fn memory() {
     let (idle, peak, ms): (f64, f64, f64) =
         (fields[0].parse().unwrap(), fields[1].parse().unwrap(), fields[2].parse().unwrap());
     let above = (peak - idle) / 1024.0;
-    println!("memory: 500 MB download through the engine in a separate process");
+    println!("memory: 500 MiB download through the engine in a separate process");
     println!(
         "  idle {:.1} MiB, peak {:.1} MiB, peak above idle {above:.1} MiB (target <= 64), {:.0} MB/s, spilled to disk: {}",
         idle / 1024.0,
@@ -294,12 +321,55 @@ fn main() {
         let engine = Engine::new(Settings { proxy: ProxySetting::None, ..Settings::default() }).unwrap();
         let request = ws.requests[&rid].clone();
         let base = Scopes::for_request(&ws, rid, Some(eid));
+        let exec_only = args.iter().any(|a| a == "--exec-only");
+        let mut once = base.clone();
+        once.set_runtime("id", "1");
+        let fixed = prepare(&request, Some(&ws), &once).unwrap();
         engine.runtime().block_on(async {
             for i in 0..20_000 {
+                if exec_only {
+                    engine.execute(&fixed).await.unwrap();
+                    continue;
+                }
                 let mut scopes = base.clone();
                 scopes.set_runtime("id", i.to_string());
                 let prepared = prepare(&request, Some(&ws), &scopes).unwrap();
                 engine.execute(&prepared).await.unwrap();
+            }
+        });
+        return;
+    }
+    if args.iter().any(|a| a == "--prepare-only") {
+        let (ws, rid, eid) = workspace("127.0.0.1:9".parse().unwrap());
+        let request = ws.requests[&rid].clone();
+        let base = Scopes::for_request(&ws, rid, Some(eid));
+        let t = Instant::now();
+        for i in 0..200_000 {
+            let mut scopes = base.clone();
+            scopes.set_runtime("id", i.to_string());
+            std::hint::black_box(prepare(&request, Some(&ws), &scopes).unwrap());
+        }
+        println!("prepare: {:.2} µs", micros(t.elapsed()) / 200_000.0);
+        return;
+    }
+    if args.iter().any(|a| a == "--plain-only") {
+        let (addr, _server) = start_server();
+        let plain = reqwest::Client::builder().no_proxy().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(async {
+            for i in 0..20_000 {
+                let resp = plain
+                    .post(format!("http://127.0.0.1:{}/items/{i}?trace=on", addr.port()))
+                    .header("X-Request", i.to_string())
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer bench-token")
+                    .header("User-Agent", localpost::http::USER_AGENT)
+                    .header("Accept-Encoding", localpost::http::ACCEPT_ENCODING)
+                    .body(format!(r#"{{"id": {i}, "name": "item {i}", "owner": "ann"}}"#))
+                    .send()
+                    .await
+                    .unwrap();
+                let _ = resp.bytes().await.unwrap();
             }
         });
         return;

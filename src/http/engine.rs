@@ -2,7 +2,7 @@
 //! token cache, and turns a [`PreparedRequest`] into an [`Exchange`].
 
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,6 @@ use super::history::{HistoryTicket, HistoryWriter, Job};
 use super::prepare::{PendingAuth, PreparedBody, PreparedRequest, sent_request};
 use super::response::{Exchange, RedirectHop, Response, ResponseBody, Timing, failed_history_entry};
 use crate::model::{Cookie, CookieJar, Header, HistoryEntry, SentRequest, Settings, WorkspaceId};
-use crate::storage;
 
 /// Engine-wide options that are not user settings.
 #[derive(Clone, Debug)]
@@ -314,8 +313,9 @@ impl Engine {
 
     /// Appends a send to the history in `ws_dir` (see
     /// [`crate::storage::Store::workspace_dir`]) on the engine's history thread, which also
-    /// prunes it to the settings' limits now and then. Returns at once; the ticket may be
-    /// waited on or dropped. `None` when there is nothing to record (cancelled, refused before
+    /// prunes it to the settings' limits now and then. The entry is redacted and capped here
+    /// (no disk access unless the history cap exceeds the spill threshold); the write happens
+    /// on the history thread. Returns at once; the ticket may be waited on or dropped. `None` when there is nothing to record (cancelled, refused before
     /// sending). A failure is also kept for [`Self::last_history_error`].
     pub fn record_history(
         &self,
@@ -324,14 +324,15 @@ impl Engine {
         result: &Result<Exchange, SendError>,
         started_at: OffsetDateTime,
     ) -> Option<HistoryTicket> {
-        let outcome = match result {
-            Ok(exchange) => Ok(exchange.clone()),
+        let settings = self.settings();
+        let entry = match result {
+            Ok(exchange) => exchange.to_history_entry(&settings),
             Err(SendError::Cancelled) => return None,
             Err(e) if e.is_before_sending() => return None,
-            Err(e) => Err((prepared.clone(), e.clone(), started_at)),
+            Err(e) => failed_history_entry(prepared, e, started_at, &settings),
         };
         let (done, ticket) = tokio::sync::oneshot::channel();
-        self.inner.history.submit(Job { ws_dir, outcome, settings: self.settings(), done: Some(done) });
+        self.inner.history.submit(Job { ws_dir, entry, settings, done: Some(done) });
         Some(HistoryTicket(ticket))
     }
 
@@ -858,10 +859,4 @@ impl Transfer<'_> {
 /// keep their own records (the runner).
 pub fn redacted_request(exchange: &Exchange) -> SentRequest {
     exchange.redactions.apply(&exchange.request)
-}
-
-/// Where the history of a workspace folder goes; a helper for callers holding a
-/// [`crate::storage::Store`].
-pub fn history_dir(store: &storage::Store, ws: WorkspaceId) -> Option<PathBuf> {
-    store.workspace_dir(ws).ok().map(Path::to_path_buf)
 }

@@ -9,20 +9,17 @@ use std::sync::{Arc, Mutex};
 
 use time::OffsetDateTime;
 
-use super::PreparedRequest;
-use super::error::SendError;
-use super::response::{Exchange, failed_history_entry};
-use crate::model::Settings;
+use crate::model::{HistoryEntry, Settings};
 use crate::storage::{self, StoreError};
 
 /// Entries between two prunes of one workspace's history.
 const PRUNE_EVERY: u64 = 100;
 
-/// What to write: built into a [`crate::model::HistoryEntry`] on the writer thread (it may read a
-/// spilled body's head from disk).
+/// What to write: an entry already redacted and capped, so a backlog of entries (the disk is
+/// slower than loopback sends) holds capped bodies only.
 pub(crate) struct Job {
     pub ws_dir: PathBuf,
-    pub outcome: Result<Exchange, (PreparedRequest, SendError, OffsetDateTime)>,
+    pub entry: HistoryEntry,
     pub settings: Arc<Settings>,
     pub done: Option<tokio::sync::oneshot::Sender<Result<PathBuf, StoreError>>>,
 }
@@ -86,11 +83,7 @@ impl HistoryWriter {
 fn write_loop(rx: &mpsc::Receiver<Job>, errors: &Mutex<Option<String>>) {
     let mut counts: HashMap<PathBuf, u64> = HashMap::new();
     while let Ok(job) = rx.recv() {
-        let entry = match &job.outcome {
-            Ok(exchange) => exchange.to_history_entry(&job.settings),
-            Err((prepared, error, at)) => failed_history_entry(prepared, error, *at, &job.settings),
-        };
-        let result = storage::history::append(&job.ws_dir, &entry);
+        let result = storage::history::append(&job.ws_dir, &job.entry);
         let mut failure = result.as_ref().err().map(ToString::to_string);
         let n = counts.entry(job.ws_dir.clone()).or_insert(0);
         if result.is_ok() && n.is_multiple_of(PRUNE_EVERY) {

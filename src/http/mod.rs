@@ -62,9 +62,7 @@ mod redact;
 mod response;
 mod url_build;
 
-pub use engine::{
-    CancelHandle, Engine, EngineOptions, SendHandle, SendOptions, history_dir, redacted_request,
-};
+pub use engine::{CancelHandle, Engine, EngineOptions, SendHandle, SendOptions, redacted_request};
 pub use error::{SendError, TimeoutPhase, TlsFailure, size};
 pub use guard::{AllowAll, SendGuard};
 pub use history::HistoryTicket;

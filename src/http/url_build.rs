@@ -118,23 +118,27 @@ pub(crate) fn build(
     extra_query: &[(String, String)],
 ) -> Result<Url, SendError> {
     let text = with_scheme(raw)?;
-    let text = substitute_path_variables(&text, path_vars);
-    let mut url = Url::parse(&text)
+    let mut text = substitute_path_variables(&text, path_vars);
+    if !extra_query.is_empty() {
+        // Appended to the text (before any fragment) so the URL is parsed once.
+        let fragment = text.find('#').map(|at| text.split_off(at));
+        let mut sep =
+            if text.contains('?') { if text.ends_with(['?', '&']) { "" } else { "&" } } else { "?" };
+        for (k, v) in extra_query {
+            text.push_str(sep);
+            text.push_str(&encode_query_key(k));
+            text.push('=');
+            text.push_str(&encode_query_value(v));
+            sep = "&";
+        }
+        if let Some(fragment) = fragment {
+            text.push_str(&fragment);
+        }
+    }
+    let url = Url::parse(&text)
         .map_err(|e| SendError::InvalidUrl { url: raw.trim().to_owned(), reason: e.to_string() })?;
     if url.host_str().is_none_or(str::is_empty) {
         return Err(SendError::InvalidUrl { url: raw.trim().to_owned(), reason: "no host".into() });
-    }
-    if !extra_query.is_empty() {
-        let mut query = url.query().unwrap_or("").to_owned();
-        for (k, v) in extra_query {
-            if !query.is_empty() {
-                query.push('&');
-            }
-            query.push_str(&encode_query_key(k));
-            query.push('=');
-            query.push_str(&encode_query_value(v));
-        }
-        url.set_query(Some(&query));
     }
     Ok(url)
 }
