@@ -227,7 +227,7 @@ pub(crate) async fn read_body(
     site: &ErrorSite<'_>,
 ) -> Result<(ResponseBody, u64, Option<String>), SendError> {
     let too_large =
-        || SendError::BodyTooLarge { host: site.host.to_owned(), limit_bytes: limits.max_bytes.unwrap_or(0) };
+        || SendError::BodyTooLarge { host: site.host(), limit_bytes: limits.max_bytes.unwrap_or(0) };
     if let (Some(max), Some(len)) = (limits.max_bytes, resp.content_length())
         && len > max
     {
@@ -256,11 +256,9 @@ pub(crate) async fn read_body(
             return classify(inner, site);
         }
         match decoding {
-            Some(coding) => SendError::Decode {
-                host: site.host.to_owned(),
-                encoding: coding.to_owned(),
-                detail: e.to_string(),
-            },
+            Some(coding) => {
+                SendError::Decode { host: site.host(), encoding: coding.to_owned(), detail: e.to_string() }
+            }
             None => classify(&e, site),
         }
     };
@@ -327,7 +325,7 @@ async fn read_plain(
         if let Some(max) = limits.max_bytes
             && sink.size + single.as_ref().map_or(0, |b| b.len() as u64) + chunk.len() as u64 > max
         {
-            return Err(SendError::BodyTooLarge { host: site.host.to_owned(), limit_bytes: max });
+            return Err(SendError::BodyTooLarge { host: site.host(), limit_bytes: max });
         }
         if sink.size == 0 && single.is_none() {
             single = Some(chunk);

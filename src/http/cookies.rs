@@ -126,6 +126,9 @@ fn is_secure_origin(url: &Url) -> bool {
 }
 
 fn cookie_header(jar: &mut CookieJar, url: &Url, now: OffsetDateTime) -> Option<String> {
+    if jar.cookies.is_empty() {
+        return None;
+    }
     purge_expired(jar, now);
     let host = host_of(url);
     let path = url.path();

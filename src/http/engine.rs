@@ -18,7 +18,7 @@ use super::auth::{digest, sigv4};
 use super::body::{ReadLimits, read_body, wire_body};
 use super::client::{ClientCache, ClientKey, ProxyRoute, certificate_for};
 use super::cookies::CookieJars;
-use super::error::{ErrorSite, SendError, TimeoutPhase, classify};
+use super::error::{ErrorSite, SendError, TimeoutPhase, classify, host_port};
 use super::guard::{AllowAll, SendGuard};
 use super::history::{HistoryTicket, HistoryWriter, Job};
 use super::prepare::{PendingAuth, PreparedBody, PreparedRequest, sent_request};
@@ -389,23 +389,6 @@ impl Engine {
     }
 }
 
-/// `host:port` of a URL, for messages.
-pub(crate) fn host_port(url: &Url) -> String {
-    let host = url.host_str().unwrap_or("?");
-    match url.port_or_known_default() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    }
-}
-
-/// A proxy URL without its credentials, for messages.
-fn shown_proxy(url: &Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.to_string()
-}
-
 fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
@@ -451,10 +434,10 @@ struct Hop {
 }
 
 impl Transfer<'_> {
-    fn site<'s>(&self, host: &'s str, proxy: Option<&'s str>) -> ErrorSite<'s> {
+    fn site<'s>(&'s self, url: &'s Url) -> ErrorSite<'s> {
         ErrorSite {
-            host,
-            proxy,
+            url,
+            proxy: self.route.proxy_for(url),
             connect_timeout_ms: self.settings.connect_timeout_ms,
             total_timeout_ms: self.settings.request_timeout_ms,
         }
@@ -503,9 +486,7 @@ impl Transfer<'_> {
 
         loop {
             self.check(&hop.url)?;
-            let host = host_port(&hop.url);
-            let proxy = self.route.proxy_for(&hop.url).map(shown_proxy);
-            let site = self.site(&host, proxy.as_deref());
+            let site = self.site(&hop.url);
             let client = self.engine.client(self.settings, self.route, &hop.url, self.verify_tls)?;
 
             // Headers of this attempt: the hop's, cookies, auth.
@@ -824,9 +805,7 @@ impl Transfer<'_> {
         let fail = |detail: String| SendError::OAuth { url: url_text.to_owned(), detail };
         let url = super::url_build::build(url_text, &[], &[])?;
         self.check(&url)?;
-        let host = host_port(&url);
-        let proxy = self.route.proxy_for(&url).map(shown_proxy);
-        let site = self.site(&host, proxy.as_deref());
+        let site = self.site(&url);
         let client = self.engine.client(self.settings, self.route, &url, self.verify_tls)?;
         let (form, basic) = oauth2::token_request(cfg, refresh);
         let body = {

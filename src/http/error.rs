@@ -160,19 +160,46 @@ pub fn size(bytes: u64) -> String {
     }
 }
 
-/// Where an error came from, to word the message.
+/// Where an error came from, to word the message (texts are made only when an error happens).
 pub(crate) struct ErrorSite<'a> {
-    /// `host:port` of the target.
-    pub host: &'a str,
+    pub url: &'a url::Url,
     /// The proxy in use for this URL, if any.
-    pub proxy: Option<&'a str>,
+    pub proxy: Option<&'a url::Url>,
     pub connect_timeout_ms: u64,
     pub total_timeout_ms: u64,
 }
 
+impl ErrorSite<'_> {
+    /// `host:port` of the target.
+    pub fn host(&self) -> String {
+        host_port(self.url)
+    }
+
+    /// The proxy without its credentials.
+    fn proxy_text(&self) -> Option<String> {
+        self.proxy.map(|url| {
+            let mut shown = url.clone();
+            let _ = shown.set_username("");
+            let _ = shown.set_password(None);
+            shown.to_string()
+        })
+    }
+}
+
+/// `host:port` of a URL, for messages.
+pub(crate) fn host_port(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or("?");
+    match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
 /// Turns a transport error (reqwest, hyper, io, rustls, in any nesting) into a [`SendError`].
 pub(crate) fn classify(err: &(dyn StdError + 'static), site: &ErrorSite<'_>) -> SendError {
-    let host = site.host.to_owned();
+    let host = site.host();
+    let proxy_text = site.proxy_text();
+    let proxy_text = proxy_text.as_deref();
     let chain = chain_text(err);
     let mut is_connect = false;
     let mut is_timeout = false;
@@ -191,7 +218,7 @@ pub(crate) fn classify(err: &(dyn StdError + 'static), site: &ErrorSite<'_>) -> 
             }
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => {
-                    return match site.proxy {
+                    return match proxy_text {
                         Some(proxy) if is_connect => SendError::ProxyUnreachable {
                             proxy: proxy.to_owned(),
                             detail: "connection refused".into(),
@@ -220,16 +247,16 @@ pub(crate) fn classify(err: &(dyn StdError + 'static), site: &ErrorSite<'_>) -> 
         return SendError::Timeout { host, phase, after_ms };
     }
     let lower = chain.to_lowercase();
-    if let Some(proxy) = site.proxy
+    if let Some(proxy) = proxy_text
         && (lower.contains("tunnel") || lower.contains("proxy authorization required"))
     {
         return SendError::ProxyRefused { proxy: proxy.to_owned(), detail: chain };
     }
     if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        if let Some(proxy) = site.proxy {
+        if let Some(proxy) = proxy_text {
             return SendError::ProxyUnreachable { proxy: proxy.to_owned(), detail: chain };
         }
-        return SendError::Dns { host: host_only(site.host), detail: last_cause(err) };
+        return SendError::Dns { host: host_only(&host), detail: last_cause(err) };
     }
     if lower.contains("connection reset") || lower.contains("broken pipe") {
         return SendError::ConnectionReset { host, detail: chain };
@@ -241,7 +268,7 @@ pub(crate) fn classify(err: &(dyn StdError + 'static), site: &ErrorSite<'_>) -> 
             detail: format!("the connection closed before the response was complete: {chain}"),
         };
     }
-    if is_connect && let Some(proxy) = site.proxy {
+    if is_connect && let Some(proxy) = proxy_text {
         return SendError::ProxyUnreachable { proxy: proxy.to_owned(), detail: chain };
     }
     SendError::Connection { host, detail: chain }

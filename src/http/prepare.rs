@@ -106,11 +106,20 @@ pub fn effective_auth<'a>(
     request: &'a Request,
     ws: Option<&'a WorkspaceData>,
 ) -> (&'a Auth, Option<ParentId>) {
+    let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
+    auth_from_chain(request, ws, &chain)
+}
+
+fn auth_from_chain<'a>(
+    request: &'a Request,
+    ws: Option<&'a WorkspaceData>,
+    chain: &[ParentId],
+) -> (&'a Auth, Option<ParentId>) {
     if !matches!(request.auth, Auth::Inherit) {
         return (&request.auth, None);
     }
     let Some(ws) = ws else { return (&Auth::None, None) };
-    for parent in ws.ancestors(ItemId::Request(request.id)) {
+    for &parent in chain {
         let auth = match parent {
             ParentId::Folder(id) => ws.folders.get(&id).map(|f| &f.auth),
             ParentId::Collection(id) => ws.collections.get(&id).map(|c| &c.auth),
@@ -125,9 +134,14 @@ pub fn effective_auth<'a>(
 
 /// The request's settings with unset fields taken from the nearest folder, then the collection.
 pub fn effective_settings(request: &Request, ws: Option<&WorkspaceData>) -> RequestSettings {
+    let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
+    settings_from_chain(request, ws, &chain)
+}
+
+fn settings_from_chain(request: &Request, ws: Option<&WorkspaceData>, chain: &[ParentId]) -> RequestSettings {
     let mut out = request.settings.clone();
     let Some(ws) = ws else { return out };
-    for parent in ws.ancestors(ItemId::Request(request.id)) {
+    for &parent in chain {
         let inherited = match parent {
             ParentId::Folder(id) => ws.folders.get(&id).map(|f| &f.settings),
             ParentId::Collection(id) => ws.collections.get(&id).map(|c| &c.settings),
@@ -190,7 +204,8 @@ pub fn prepare(
     scopes: &Scopes,
 ) -> Result<PreparedRequest, SendError> {
     let mut res = Resolver { scopes, missing: Vec::new(), cycles: Vec::new(), secrets: Vec::new() };
-    let settings = effective_settings(request, ws);
+    let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
+    let settings = settings_from_chain(request, ws, &chain);
 
     // 1. Resolve every field that is sent, before validating anything.
     let raw_url = res.r(&request.url);
@@ -218,7 +233,7 @@ pub fn prepare(
         .filter(|h| !h.name.is_empty())
         .collect();
     let (body, default_content_type) = resolve_body(request, &mut res)?;
-    let (auth, _) = effective_auth(request, ws);
+    let (auth, _) = auth_from_chain(request, ws, &chain);
     let mut redactions = Redactions::default();
     let pending = apply_auth(auth, &mut res, &mut headers, &mut extra_query, &mut redactions)?;
 
