@@ -2,12 +2,14 @@
 //! own data folder; there is no account, no sync and no telemetry.
 //!
 //! Layers, data flowing one way (see each module's doc):
-//! [`model`] plain data; [`storage`] the data folder.
+//! [`model`] plain data; [`storage`] the data folder; [`vars`] variables; [`http`] the engine.
 
 pub mod app;
 pub mod cli;
+pub mod http;
 pub mod interop;
 pub mod model;
 pub mod policy;
 pub mod storage;
 pub mod ui;
+pub mod vars;

@@ -4,6 +4,7 @@
 mod doctor;
 mod ls;
 mod policy;
+mod send;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +47,8 @@ pub enum Command {
     /// The organization policy: show the one in effect, or check a file before installing it.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Send a saved request and print the response (status, headers, body).
+    Send(send::SendArgs),
     /// Developer tools (benchmarks and tests).
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -86,6 +89,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
         Command::Ls(args) => ls::run(&data_dir, args),
         Command::Doctor => doctor::run(&data_dir),
         Command::Policy(command) => policy::run(command),
+        Command::Send(args) => send::run(&data_dir, args),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
             let spec = storage::sample::SampleSpec {
                 collections: *collections,

@@ -1,0 +1,45 @@
+//! The policy hook: what the engine asks before it opens any connection.
+//!
+//! The engine holds an `Arc<dyn SendGuard>` ([`crate::http::Engine::set_guard`]) and consults it
+//! before every connection it makes: the request itself, every redirect hop, every digest retry
+//! and every OAuth 2.0 token fetch. A refusal ends the send with
+//! [`crate::http::SendError::Policy`] before anything touches the network.
+
+/// Answers the organization policy's questions. Implementations must be cheap: they run on
+/// every hop of every request.
+pub trait SendGuard: Send + Sync {
+    /// `Err(message naming the rule)` refuses a connection to `url`.
+    fn check_url(&self, url: &url::Url) -> Result<(), String>;
+
+    /// Whether a request may turn TLS certificate verification off. When `false`, a request
+    /// asking for it is refused (rather than silently verified).
+    fn allow_tls_bypass(&self) -> bool;
+
+    /// A ceiling on response bodies; the smaller of this and the user's setting applies.
+    fn max_response_size_bytes(&self) -> Option<u64>;
+
+    /// `Some(reason)` refuses every send (a lockdown).
+    fn sending_blocked(&self) -> Option<String>;
+}
+
+/// The default guard: no policy, everything allowed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AllowAll;
+
+impl SendGuard for AllowAll {
+    fn check_url(&self, _url: &url::Url) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn allow_tls_bypass(&self) -> bool {
+        true
+    }
+
+    fn max_response_size_bytes(&self) -> Option<u64> {
+        None
+    }
+
+    fn sending_blocked(&self) -> Option<String> {
+        None
+    }
+}

@@ -1,0 +1,584 @@
+//! The prepare step: a [`Request`] as the user wrote it, plus its workspace and the scopes, becomes
+//! a [`PreparedRequest`]: every variable resolved, auth inherited and applied where it can be
+//! without the network, the body built. Nothing is sent and no file is touched, so the UI may
+//! call it on its own thread to preview the request or list missing variables.
+
+use std::path::PathBuf;
+
+use bytes::Bytes;
+use url::Url;
+
+use super::error::SendError;
+use super::redact::Redactions;
+use super::url_build;
+use crate::model::{
+    ApiKeyLocation, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EnvironmentId, FormPartKind, Header, ItemId,
+    OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId, RequestSettings, SentRequest, StoredBody,
+    WorkspaceData, WorkspaceId, find_header,
+};
+use crate::vars::Scopes;
+
+/// The `User-Agent` sent unless the user set one.
+pub const USER_AGENT: &str = concat!("localpost/", env!("CARGO_PKG_VERSION"));
+/// The `Accept-Encoding` sent unless the user set one; the engine decodes all of these.
+pub const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
+
+/// A request ready to send: what [`crate::http::Engine`] takes. Its `Debug` output hides
+/// auth headers and secret values.
+#[derive(Clone)]
+pub struct PreparedRequest {
+    /// The saved request it came from (`None` for a scratch request).
+    pub request_id: Option<RequestId>,
+    /// The name shown in history.
+    pub name: String,
+    /// Whose cookie jar is used; `None` uses a jar shared by scratch sends.
+    pub workspace: Option<WorkspaceId>,
+    /// Keys the OAuth 2.0 token cache.
+    pub environment: Option<EnvironmentId>,
+    pub method: reqwest::Method,
+    pub url: Url,
+    /// In order, repeats kept. Cookies, digest, OAuth 2.0 and SigV4 headers are added per hop.
+    pub headers: Vec<Header>,
+    pub body: PreparedBody,
+    /// Auth that needs the network or the clock, applied when sending.
+    pub auth: PendingAuth,
+    /// Per-request transport settings, inherited from folders and the collection; `None` fields
+    /// take the engine's [`crate::model::Settings`].
+    pub settings: RequestSettings,
+    /// What history must not keep.
+    pub redactions: Redactions,
+}
+
+/// The body of a [`PreparedRequest`]. Files are opened (and streamed) only when sending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PreparedBody {
+    None,
+    /// Raw text, URL-encoded form or GraphQL JSON.
+    Bytes(Bytes),
+    /// A binary file sent as the whole body.
+    File(PathBuf),
+    Multipart(Vec<PreparedPart>),
+}
+
+/// One multipart part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedPart {
+    pub name: String,
+    pub value: PartValue,
+    /// An explicit `Content-Type` for the part.
+    pub content_type: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartValue {
+    Text(String),
+    File(PathBuf),
+}
+
+/// Auth applied when sending.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum PendingAuth {
+    #[default]
+    None,
+    /// Answers the server's `WWW-Authenticate: Digest` challenge (RFC 7616), or pre-emptively
+    /// when the user pinned realm and nonce.
+    Digest(DigestAuth),
+    /// Fetches (or reuses a cached) token, then sends `Authorization: <prefix> <token>`.
+    OAuth2(OAuth2Auth),
+    /// Signs the final request (AWS Signature Version 4).
+    AwsSigV4(AwsSigV4Auth),
+}
+
+impl std::fmt::Debug for PendingAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PendingAuth::None => "None",
+            PendingAuth::Digest(_) => "Digest(..)",
+            PendingAuth::OAuth2(_) => "OAuth2(..)",
+            PendingAuth::AwsSigV4(_) => "AwsSigV4(..)",
+        })
+    }
+}
+
+/// The auth a request uses and where it came from: `None` for its own, or the folder or
+/// collection it inherits from. A collection's `Inherit` means no auth.
+pub fn effective_auth<'a>(
+    request: &'a Request,
+    ws: Option<&'a WorkspaceData>,
+) -> (&'a Auth, Option<ParentId>) {
+    let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
+    auth_from_chain(request, ws, &chain)
+}
+
+fn auth_from_chain<'a>(
+    request: &'a Request,
+    ws: Option<&'a WorkspaceData>,
+    chain: &[ParentId],
+) -> (&'a Auth, Option<ParentId>) {
+    if !matches!(request.auth, Auth::Inherit) {
+        return (&request.auth, None);
+    }
+    let Some(ws) = ws else { return (&Auth::None, None) };
+    for &parent in chain {
+        let auth = match parent {
+            ParentId::Folder(id) => ws.folders.get(&id).map(|f| &f.auth),
+            ParentId::Collection(id) => ws.collections.get(&id).map(|c| &c.auth),
+        };
+        match auth {
+            Some(Auth::Inherit) | None => {}
+            Some(auth) => return (auth, Some(parent)),
+        }
+    }
+    (&Auth::None, None)
+}
+
+/// The request's settings with unset fields taken from the nearest folder, then the collection.
+pub fn effective_settings(request: &Request, ws: Option<&WorkspaceData>) -> RequestSettings {
+    let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
+    settings_from_chain(request, ws, &chain)
+}
+
+fn settings_from_chain(request: &Request, ws: Option<&WorkspaceData>, chain: &[ParentId]) -> RequestSettings {
+    let mut out = request.settings.clone();
+    let Some(ws) = ws else { return out };
+    for &parent in chain {
+        let inherited = match parent {
+            ParentId::Folder(id) => ws.folders.get(&id).map(|f| &f.settings),
+            ParentId::Collection(id) => ws.collections.get(&id).map(|c| &c.settings),
+        };
+        if let Some(s) = inherited {
+            out.follow_redirects = out.follow_redirects.or(s.follow_redirects);
+            out.max_redirects = out.max_redirects.or(s.max_redirects);
+            out.follow_original_method = out.follow_original_method.or(s.follow_original_method);
+            out.timeout_ms = out.timeout_ms.or(s.timeout_ms);
+            out.verify_tls = out.verify_tls.or(s.verify_tls);
+            out.disable_auto_headers |= s.disable_auto_headers;
+        }
+    }
+    out
+}
+
+/// Resolves text and keeps what went missing, looped or was secret.
+struct Resolver<'a> {
+    scopes: &'a Scopes,
+    missing: Vec<String>,
+    cycles: Vec<Vec<String>>,
+    secrets: Vec<String>,
+}
+
+impl Resolver<'_> {
+    fn r(&mut self, text: &str) -> String {
+        if !text.contains("{{") {
+            return text.to_owned();
+        }
+        let resolved = self.scopes.resolve(text);
+        for name in resolved.missing {
+            if !self.missing.contains(&name) {
+                self.missing.push(name);
+            }
+        }
+        for cycle in resolved.cycles {
+            if !self.cycles.contains(&cycle) {
+                self.cycles.push(cycle);
+            }
+        }
+        self.secrets.extend(resolved.secrets);
+        resolved.text
+    }
+
+    /// A value that is itself a secret (a password, a token): resolved and marked secret.
+    fn secret(&mut self, text: &str) -> String {
+        let value = self.r(text);
+        if !value.is_empty() {
+            self.secrets.push(value.clone());
+        }
+        value
+    }
+}
+
+/// Builds the request as it will be sent. Fails, before anything is sent, when a variable is
+/// missing or loops, the URL, method or a header is invalid, or the auth kind is not supported.
+pub fn prepare(
+    request: &Request,
+    ws: Option<&WorkspaceData>,
+    scopes: &Scopes,
+) -> Result<PreparedRequest, SendError> {
+    let mut res = Resolver { scopes, missing: Vec::new(), cycles: Vec::new(), secrets: Vec::new() };
+    let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
+    let settings = settings_from_chain(request, ws, &chain);
+
+    // 1. Resolve every field that is sent, before validating anything.
+    let raw_url = res.r(&request.url);
+    let path_vars: Vec<(String, String)> = request
+        .path_variables
+        .iter()
+        .filter(|p| p.enabled && !p.key.is_empty())
+        .map(|p| (p.key.clone(), res.r(&p.value)))
+        .collect();
+    // Params already in the URL's own query string (as written) are not added twice.
+    let mut in_url = url_build::raw_query_pairs(&request.url);
+    let mut extra_query: Vec<(String, String)> = Vec::new();
+    for p in request.params.iter().filter(|p| p.enabled && !p.key.is_empty()) {
+        if let Some(pos) = in_url.iter().position(|(k, v)| *k == p.key && *v == p.value) {
+            in_url.swap_remove(pos);
+        } else {
+            extra_query.push((res.r(&p.key), res.r(&p.value)));
+        }
+    }
+    let mut headers: Vec<Header> = request
+        .headers
+        .iter()
+        .filter(|h| h.enabled)
+        .map(|h| Header::new(res.r(&h.key).trim(), res.r(&h.value)))
+        .filter(|h| !h.name.is_empty())
+        .collect();
+    let (body, default_content_type) = resolve_body(request, &mut res)?;
+    let (auth, _) = auth_from_chain(request, ws, &chain);
+    let mut redactions = Redactions::default();
+    let pending = apply_auth(auth, &mut res, &mut headers, &mut extra_query, &mut redactions)?;
+
+    if !res.missing.is_empty() {
+        return Err(SendError::MissingVariables { names: res.missing });
+    }
+    if let Some(cycle) = res.cycles.into_iter().next() {
+        return Err(SendError::VariableCycle { cycle });
+    }
+
+    // 2. Validate and assemble.
+    if !request.method.is_valid_token() {
+        return Err(SendError::InvalidMethod { method: request.method.to_string() });
+    }
+    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
+        .map_err(|_| SendError::InvalidMethod { method: request.method.to_string() })?;
+    let url = url_build::build(&raw_url, &path_vars, &extra_query)?;
+    for h in &headers {
+        validate_header(h)?;
+    }
+    if let Some(ct) = default_content_type
+        && find_header(&headers, "content-type").is_none()
+        && (!settings.disable_auto_headers || matches!(body, PreparedBody::Multipart(_)))
+    {
+        headers.push(Header::new("Content-Type", ct));
+    }
+    if !settings.disable_auto_headers {
+        if find_header(&headers, "user-agent").is_none() {
+            headers.push(Header::new("User-Agent", USER_AGENT));
+        }
+        if find_header(&headers, "accept-encoding").is_none() {
+            headers.push(Header::new("Accept-Encoding", ACCEPT_ENCODING));
+        }
+    }
+    // reqwest sends `Accept: */*` when there is none; show it as sent.
+    if find_header(&headers, "accept").is_none() {
+        headers.push(Header::new("Accept", "*/*"));
+    }
+    redactions.secret_values.extend(res.secrets);
+    redactions.secret_values.sort();
+    redactions.secret_values.dedup();
+
+    Ok(PreparedRequest {
+        request_id: ws.and_then(|w| w.requests.contains_key(&request.id).then_some(request.id)),
+        name: request.name.clone(),
+        workspace: ws.map(WorkspaceData::id),
+        environment: scopes.environment_id(),
+        method,
+        url,
+        headers,
+        body,
+        auth: pending,
+        settings,
+        redactions,
+    })
+}
+
+fn validate_header(h: &Header) -> Result<(), SendError> {
+    reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| SendError::InvalidHeader {
+        name: h.name.clone(),
+        reason: "a header name is letters, digits and !#$%&'*+-.^_`|~ without spaces".into(),
+    })?;
+    reqwest::header::HeaderValue::from_bytes(h.value.as_bytes()).map_err(|_| SendError::InvalidHeader {
+        name: h.name.clone(),
+        reason: "the value contains a line break or control character".into(),
+    })?;
+    Ok(())
+}
+
+/// The body and the `Content-Type` it implies.
+fn resolve_body(
+    request: &Request,
+    res: &mut Resolver<'_>,
+) -> Result<(PreparedBody, Option<String>), SendError> {
+    let body = &request.body;
+    Ok(match body.mode {
+        BodyMode::None => (PreparedBody::None, None),
+        BodyMode::Raw => {
+            let text = res.r(&body.raw);
+            (PreparedBody::Bytes(Bytes::from(text)), Some(body.raw_language.content_type().to_owned()))
+        }
+        BodyMode::UrlEncoded => {
+            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            for kv in body.urlencoded.iter().filter(|kv| kv.enabled && !kv.key.is_empty()) {
+                let (k, v) = (res.r(&kv.key), res.r(&kv.value));
+                ser.append_pair(&k, &v);
+            }
+            (
+                PreparedBody::Bytes(Bytes::from(ser.finish())),
+                Some("application/x-www-form-urlencoded".to_owned()),
+            )
+        }
+        BodyMode::Multipart => {
+            let parts = body
+                .multipart
+                .iter()
+                .filter(|p| p.enabled && !p.key.is_empty())
+                .map(|p| PreparedPart {
+                    name: res.r(&p.key),
+                    value: match &p.kind {
+                        FormPartKind::Text(v) => PartValue::Text(res.r(v)),
+                        FormPartKind::File(path) => PartValue::File(PathBuf::from(res.r(path))),
+                    },
+                    content_type: (!p.content_type.is_empty()).then(|| res.r(&p.content_type)),
+                })
+                .collect();
+            (PreparedBody::Multipart(parts), Some("multipart/form-data".to_owned()))
+        }
+        BodyMode::Binary => {
+            let path = res.r(&body.binary_path);
+            if path.trim().is_empty() {
+                return Err(SendError::InvalidField {
+                    field: "binary body".into(),
+                    reason: "no file is selected".into(),
+                });
+            }
+            let mime = mime_guess::from_path(&path).first_or_octet_stream().to_string();
+            (PreparedBody::File(PathBuf::from(path)), Some(mime))
+        }
+        BodyMode::GraphQl => {
+            let g = &body.graphql;
+            let query = res.r(&g.query);
+            let variables = res.r(&g.variables);
+            let operation = res.r(&g.operation_name);
+            let mut json = String::from("{\"query\":");
+            json.push_str(&serde_json::Value::String(query).to_string());
+            if !variables.trim().is_empty() {
+                let parsed: serde_json::Value =
+                    serde_json::from_str(&variables).map_err(|e| SendError::InvalidField {
+                        field: "GraphQL variables".into(),
+                        reason: format!("not JSON: {e}"),
+                    })?;
+                if !parsed.is_object() {
+                    return Err(SendError::InvalidField {
+                        field: "GraphQL variables".into(),
+                        reason: "must be a JSON object".into(),
+                    });
+                }
+                json.push_str(",\"variables\":");
+                json.push_str(variables.trim());
+            }
+            if !operation.is_empty() {
+                json.push_str(",\"operationName\":");
+                json.push_str(&serde_json::Value::String(operation).to_string());
+            }
+            json.push('}');
+            (PreparedBody::Bytes(Bytes::from(json)), Some("application/json".to_owned()))
+        }
+    })
+}
+
+/// Replaces any header named `name` with one of `value`.
+fn set_header(headers: &mut Vec<Header>, name: &str, value: String) {
+    headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
+    headers.push(Header::new(name, value));
+}
+
+fn apply_auth(
+    auth: &Auth,
+    res: &mut Resolver<'_>,
+    headers: &mut Vec<Header>,
+    query: &mut Vec<(String, String)>,
+    redactions: &mut Redactions,
+) -> Result<PendingAuth, SendError> {
+    use base64::Engine as _;
+    Ok(match auth {
+        Auth::Inherit | Auth::None => PendingAuth::None,
+        Auth::Basic { username, password } => {
+            let user = res.r(username);
+            let pass = res.secret(password);
+            let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+            set_header(headers, "Authorization", format!("Basic {token}"));
+            redactions.add_header("authorization");
+            PendingAuth::None
+        }
+        Auth::Bearer { token } => {
+            let token = res.secret(token);
+            set_header(headers, "Authorization", format!("Bearer {token}"));
+            redactions.add_header("authorization");
+            PendingAuth::None
+        }
+        Auth::ApiKey { key, value, location } => {
+            let key = res.r(key);
+            let value = res.secret(value);
+            if key.is_empty() {
+                return Err(SendError::InvalidField {
+                    field: "API key auth".into(),
+                    reason: "the key name is empty".into(),
+                });
+            }
+            match location {
+                ApiKeyLocation::Header => {
+                    redactions.add_header(&key);
+                    set_header(headers, &key, value);
+                }
+                ApiKeyLocation::Query => query.push((key, value)),
+            }
+            PendingAuth::None
+        }
+        Auth::Digest(d) => {
+            redactions.add_header("authorization");
+            PendingAuth::Digest(DigestAuth {
+                username: res.r(&d.username),
+                password: res.secret(&d.password),
+                algorithm: res.r(&d.algorithm),
+                realm: res.r(&d.realm),
+                nonce: res.r(&d.nonce),
+                qop: res.r(&d.qop),
+                opaque: res.r(&d.opaque),
+                client_nonce: res.r(&d.client_nonce),
+                nonce_count: res.r(&d.nonce_count),
+            })
+        }
+        Auth::OAuth2(o) => {
+            redactions.add_header("authorization");
+            let resolved = OAuth2Auth {
+                grant: o.grant,
+                access_token_url: res.r(&o.access_token_url),
+                auth_url: res.r(&o.auth_url),
+                redirect_uri: res.r(&o.redirect_uri),
+                client_id: res.r(&o.client_id),
+                client_secret: res.secret(&o.client_secret),
+                username: res.r(&o.username),
+                password: res.secret(&o.password),
+                scope: res.r(&o.scope),
+                audience: res.r(&o.audience),
+                state: res.r(&o.state),
+                code_challenge_method: o.code_challenge_method.clone(),
+                client_auth: o.client_auth,
+                header_prefix: res.r(&o.header_prefix),
+                access_token: res.secret(&o.access_token),
+            };
+            let prefix =
+                if resolved.header_prefix.is_empty() { "Bearer" } else { resolved.header_prefix.as_str() };
+            if !resolved.access_token.is_empty() {
+                set_header(headers, "Authorization", format!("{prefix} {}", resolved.access_token));
+                return Ok(PendingAuth::None);
+            }
+            match resolved.grant {
+                OAuth2Grant::ClientCredentials | OAuth2Grant::Password => {}
+                other => {
+                    return Err(SendError::UnsupportedAuth {
+                        kind: format!(
+                            "OAuth 2.0 with the {} grant without a token (paste an access token in the auth tab)",
+                            other.label()
+                        ),
+                    });
+                }
+            }
+            if resolved.access_token_url.trim().is_empty() {
+                return Err(SendError::InvalidField {
+                    field: "OAuth 2.0 access token URL".into(),
+                    reason: "it is empty".into(),
+                });
+            }
+            PendingAuth::OAuth2(resolved)
+        }
+        Auth::AwsSigV4(a) => {
+            redactions.add_header("authorization");
+            redactions.add_header("x-amz-security-token");
+            PendingAuth::AwsSigV4(AwsSigV4Auth {
+                access_key: res.r(&a.access_key),
+                secret_key: res.secret(&a.secret_key),
+                region: res.r(&a.region),
+                service: res.r(&a.service),
+                session_token: res.secret(&a.session_token),
+            })
+        }
+        Auth::Unsupported { kind, .. } => {
+            return Err(SendError::UnsupportedAuth { kind: format!("{kind} auth") });
+        }
+    })
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let safe = self.redactions.apply(&self.to_sent_request());
+        f.debug_struct("PreparedRequest")
+            .field("name", &self.name)
+            .field("method", &safe.method)
+            .field("url", &safe.url)
+            .field("headers", &safe.headers)
+            .field("body", &safe.body_summary)
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PreparedRequest {
+    /// The request as it will be sent (before cookies and auth added per hop), for display.
+    pub fn to_sent_request(&self) -> SentRequest {
+        sent_request(&self.method, &self.url, &self.headers, &self.body)
+    }
+
+    /// Whether the body must be re-sent from its source for a retry (it always can: bodies are
+    /// rebuilt from bytes or reopened files).
+    pub fn has_body(&self) -> bool {
+        !matches!(self.body, PreparedBody::None)
+    }
+}
+
+/// A [`SentRequest`] from its parts.
+pub(crate) fn sent_request(
+    method: &reqwest::Method,
+    url: &Url,
+    headers: &[Header],
+    body: &PreparedBody,
+) -> SentRequest {
+    let (stored, size, summary) = match body {
+        PreparedBody::None => (None, 0, String::new()),
+        PreparedBody::Bytes(bytes) => {
+            (Some(StoredBody::from_bytes(bytes)), bytes.len() as u64, String::new())
+        }
+        PreparedBody::File(path) => (None, 0, format!("binary file {}", path.display())),
+        PreparedBody::Multipart(parts) => {
+            let files: Vec<String> = parts
+                .iter()
+                .filter_map(|p| match &p.value {
+                    PartValue::File(path) => Some(
+                        path.file_name()
+                            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+                    ),
+                    PartValue::Text(_) => None,
+                })
+                .collect();
+            let fields = parts.len() - files.len();
+            let mut summary = format!("multipart: {fields} field{}", if fields == 1 { "" } else { "s" });
+            if !files.is_empty() {
+                summary.push_str(&format!(
+                    ", {} file{} ({})",
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" },
+                    files.join(", ")
+                ));
+            }
+            (None, 0, summary)
+        }
+    };
+    SentRequest {
+        method: method.to_string(),
+        url: url.to_string(),
+        headers: headers.to_vec(),
+        body: stored,
+        body_size_bytes: size,
+        body_truncated: false,
+        body_summary: summary,
+    }
+}

@@ -1,0 +1,194 @@
+//! Building the URL that is sent: scheme defaulting, `:path` variables, query params merged with
+//! the URL's own query string as Postman does, and percent-encoding.
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use url::Url;
+
+use super::error::SendError;
+
+/// Characters encoded in a query key or value taken from the params table. `%` is handled
+/// separately: kept when it starts a valid escape.
+const QUERY_COMPONENT: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'&').add(b'+').add(b'`').add(b'\'');
+const QUERY_KEY: &AsciiSet = &QUERY_COMPONENT.add(b'=');
+/// Characters encoded in a path variable's value.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/');
+
+/// Percent-encodes `text` with `set`, and `%` unless it starts a valid `%XX` escape (so a value
+/// the user already encoded is not encoded twice).
+pub(crate) fn encode(text: &str, set: &'static AsciiSet) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'%' {
+            let valid = bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+            if !valid {
+                out.extend(utf8_percent_encode(&text[last..i], set));
+                out.push_str("%25");
+                last = i + 1;
+            }
+        }
+    }
+    out.extend(utf8_percent_encode(&text[last..], set));
+    out
+}
+
+pub(crate) fn encode_query_key(text: &str) -> String {
+    encode(text, QUERY_KEY)
+}
+
+pub(crate) fn encode_query_value(text: &str) -> String {
+    encode(text, QUERY_COMPONENT)
+}
+
+/// The raw `key=value` pairs of a URL's query string as written (nothing decoded).
+pub(crate) fn raw_query_pairs(url: &str) -> Vec<(String, String)> {
+    let Some((_, rest)) = url.split_once('?') else { return Vec::new() };
+    let query = rest.split('#').next().unwrap_or("");
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k.to_owned(), v.to_owned()),
+            None => (p.to_owned(), String::new()),
+        })
+        .collect()
+}
+
+/// Adds `http://` when the URL has no scheme; refuses schemes other than http and https.
+fn with_scheme(raw: &str) -> Result<String, SendError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(SendError::InvalidUrl { url: String::new(), reason: "the URL is empty".into() });
+    }
+    match trimmed.find("://") {
+        Some(pos) if trimmed[..pos].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
+            let scheme = trimmed[..pos].to_ascii_lowercase();
+            if scheme == "http" || scheme == "https" {
+                Ok(format!("{scheme}{}", &trimmed[pos..]))
+            } else {
+                Err(SendError::UnsupportedScheme { scheme, url: trimmed.to_owned() })
+            }
+        }
+        _ => Ok(format!("http://{trimmed}")),
+    }
+}
+
+/// Replaces `:name` path segments that have a value in `path_vars`; others stay as written.
+fn substitute_path_variables(url: &str, path_vars: &[(String, String)]) -> String {
+    if path_vars.is_empty() {
+        return url.to_owned();
+    }
+    let after_scheme = url.find("://").map_or(0, |p| p + 3);
+    let path_start = url[after_scheme..].find(['/', '?', '#']).map_or(url.len(), |p| p + after_scheme);
+    if !url[path_start..].starts_with('/') {
+        return url.to_owned();
+    }
+    let path_end = url[path_start..].find(['?', '#']).map_or(url.len(), |p| p + path_start);
+    let path = &url[path_start..path_end];
+    let replaced: Vec<String> = path
+        .split('/')
+        .map(|segment| {
+            segment
+                .strip_prefix(':')
+                .and_then(|name| path_vars.iter().find(|(k, _)| k == name))
+                .map_or_else(|| segment.to_owned(), |(_, v)| encode(v, PATH_SEGMENT))
+        })
+        .collect();
+    format!("{}{}{}", &url[..path_start], replaced.join("/"), &url[path_end..])
+}
+
+/// The final URL: `raw` (variables already resolved), path variables substituted, then `extra`
+/// query pairs (already resolved, not yet encoded) appended.
+pub(crate) fn build(
+    raw: &str,
+    path_vars: &[(String, String)],
+    extra_query: &[(String, String)],
+) -> Result<Url, SendError> {
+    let text = with_scheme(raw)?;
+    let mut text = substitute_path_variables(&text, path_vars);
+    if !extra_query.is_empty() {
+        // Appended to the text (before any fragment) so the URL is parsed once.
+        let fragment = text.find('#').map(|at| text.split_off(at));
+        let mut sep =
+            if text.contains('?') { if text.ends_with(['?', '&']) { "" } else { "&" } } else { "?" };
+        for (k, v) in extra_query {
+            text.push_str(sep);
+            text.push_str(&encode_query_key(k));
+            text.push('=');
+            text.push_str(&encode_query_value(v));
+            sep = "&";
+        }
+        if let Some(fragment) = fragment {
+            text.push_str(&fragment);
+        }
+    }
+    let url = Url::parse(&text)
+        .map_err(|e| SendError::InvalidUrl { url: raw.trim().to_owned(), reason: e.to_string() })?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(SendError::InvalidUrl { url: raw.trim().to_owned(), reason: "no host".into() });
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(raw: &str, path: &[(&str, &str)], extra: &[(&str, &str)]) -> String {
+        let path: Vec<_> = path.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let extra: Vec<_> = extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        build(raw, &path, &extra).map(|u| u.to_string()).unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn scheme_is_added_and_checked() {
+        assert_eq!(b("localhost:8080/a", &[], &[]), "http://localhost:8080/a");
+        assert_eq!(b("HTTPS://example.com", &[], &[]), "https://example.com/");
+        assert!(b("ftp://example.com", &[], &[]).starts_with("ERR unsupported URL scheme `ftp`"));
+        assert!(b("   ", &[], &[]).starts_with("ERR invalid URL (the URL is empty)"));
+        assert!(b("http://exa mple.com/", &[], &[]).starts_with("ERR invalid URL"));
+    }
+
+    #[test]
+    fn path_variables_replace_whole_segments() {
+        assert_eq!(
+            b("http://h/users/:id/posts/:post?x=:id", &[("id", "7"), ("post", "a b/c")], &[]),
+            "http://h/users/7/posts/a%20b%2Fc?x=:id"
+        );
+        assert_eq!(b("http://h/:unknown", &[("id", "7")], &[]), "http://h/:unknown");
+    }
+
+    #[test]
+    fn query_params_are_encoded_once() {
+        assert_eq!(
+            b(
+                "http://h/s?q=a b",
+                &[],
+                &[("name", "Zoë & co"), ("math", "1+1=2"), ("pre", "a%20b"), ("pct", "100%")]
+            ),
+            "http://h/s?q=a%20b&name=Zo%C3%AB%20%26%20co&math=1%2B1=2&pre=a%20b&pct=100%25"
+        );
+        assert_eq!(b("http://h/p#frag", &[], &[("a", "1")]), "http://h/p?a=1#frag");
+    }
+
+    #[test]
+    fn raw_pairs_are_not_decoded() {
+        assert_eq!(
+            raw_query_pairs("http://h/?a=1&b&c=%20#x"),
+            vec![("a".into(), "1".into()), ("b".into(), String::new()), ("c".into(), "%20".into())]
+        );
+    }
+}
