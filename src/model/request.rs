@@ -169,7 +169,7 @@ impl RawLanguage {
 }
 
 /// One part of a multipart/form-data body: a text value or a file read from disk when sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FormPart {
     pub key: String,
@@ -181,6 +181,19 @@ pub struct FormPart {
     pub enabled: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
+}
+
+// Enabled unless the file says otherwise: the field is left out of files when true.
+impl Default for FormPart {
+    fn default() -> Self {
+        Self {
+            key: String::new(),
+            kind: FormPartKind::default(),
+            content_type: String::new(),
+            enabled: true,
+            description: String::new(),
+        }
+    }
 }
 
 impl FormPart {
