@@ -2,6 +2,8 @@
 //! terminal or a script.
 
 mod doctor;
+mod export;
+mod import;
 mod ls;
 
 use std::path::PathBuf;
@@ -32,6 +34,10 @@ pub enum Command {
     Ls(ls::LsArgs),
     /// Check the data folder: every file parses, ids are unique, orders are consistent.
     Doctor,
+    /// Import files (a Localpost bundle, Postman, Insomnia, HAR, OpenAPI, cURL): preview, then write.
+    Import(import::ImportArgs),
+    /// Export a backup bundle, or a Postman collection or environment.
+    Export(export::ExportArgs),
     /// Developer tools (benchmarks and tests).
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -65,6 +71,8 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
     let result = match cli.command.as_ref()? {
         Command::Ls(args) => ls::run(&data_dir, args),
         Command::Doctor => doctor::run(&data_dir),
+        Command::Import(args) => import::run(&data_dir, args),
+        Command::Export(args) => export::run(&data_dir, args),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
             let spec = storage::sample::SampleSpec {
                 collections: *collections,
