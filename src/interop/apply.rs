@@ -135,8 +135,15 @@ impl Choices {
         self
     }
 
-    pub fn for_item(&self, key: ItemKey) -> Resolution {
-        self.items.get(&key).copied().unwrap_or(self.default)
+    /// The choice for a conflict: its own, else the default for a changed item. An unchanged
+    /// item without a choice of its own is overwritten, which writes nothing new (copying or
+    /// skipping what is identical would only make duplicates or lose the imported order).
+    pub fn for_conflict(&self, conflict: &Conflict) -> Resolution {
+        match self.items.get(&conflict.key) {
+            Some(r) => *r,
+            None if conflict.changed => self.default,
+            None => Resolution::Overwrite,
+        }
     }
 }
 
@@ -683,7 +690,7 @@ pub fn apply(
 
         // Keep both at the workspace level: the whole fragment becomes a new workspace.
         let ws_key = ItemKey { kind: ItemKind::Workspace, id: data.id().0 };
-        let ws_choice = conflicts.get(&ws_key).map(|_| choices.for_item(ws_key));
+        let ws_choice = conflicts.get(&ws_key).map(|c| choices.for_conflict(c));
         if ws_choice == Some(Resolution::KeepBoth) {
             let map = fresh_map(entity_ids(&data).into_iter().map(|(id, _)| id));
             remap(&mut data, &map);
@@ -700,8 +707,8 @@ pub fn apply(
         // Keep both for containers, environments, presets, requests: fresh ids, renamed.
         let mut copy_map = HashMap::new();
         let mut in_copied = HashSet::new();
-        for key in conflicts.keys() {
-            if choices.for_item(*key) != Resolution::KeepBoth || ws_choice == Some(Resolution::KeepBoth) {
+        for (key, conflict) in &conflicts {
+            if choices.for_conflict(conflict) != Resolution::KeepBoth || ws_choice == Some(Resolution::KeepBoth) {
                 continue;
             }
             match key.kind {
@@ -787,7 +794,7 @@ pub fn apply(
         let Some(dest) = next.workspaces.get_mut(&target.workspace) else { continue };
         let resolve = |key: ItemKey| -> Option<Resolution> {
             // `None`: not here, so new.
-            conflicts.get(&key).map(|_| choices.for_item(key))
+            conflicts.get(&key).map(|c| choices.for_conflict(c))
         };
         let whole_here = data.id() == dest.id()
             && bundle.is_some_and(|b| b.header.contains.is_whole_workspaces())
@@ -925,7 +932,8 @@ pub fn apply(
                     .report
                     .warn(p.path.display().to_string(), format!("settings not imported: {}", p.kind));
             } else if !same_settings(settings, &local, secrets_left_out) {
-                if choices.for_item(settings_key()) == Resolution::Overwrite {
+                let choice = conflicts.get(&settings_key()).map_or(choices.default, |c| choices.for_conflict(c));
+                if choice == Resolution::Overwrite {
                     let mut s = settings.clone();
                     keep_settings_secrets(&mut s, &local);
                     extras.settings = Some(s);
