@@ -1,6 +1,8 @@
 //! The native backup bundle end to end: export from a real data folder, import into another,
 //! compare the files one by one; conflicts and each choice; secrets; damaged bundles.
 
+#![allow(clippy::unwrap_used)] // test code: a failure is a failed test
+
 mod common;
 
 use std::fs;

@@ -1,5 +1,7 @@
 //! `localpost import` and `localpost export`, run as the built binary.
 
+#![allow(clippy::unwrap_used)] // test code: a failure is a failed test
+
 mod common;
 
 use std::fs;
@@ -31,13 +33,18 @@ fn backup_and_restore_through_the_cli() {
     let backup = tmp.path().join("backup.ron");
     let b = backup.to_str().unwrap();
 
-    let out = localpost(&src, &["export", "--include-secrets", "--include-history", "--include-runs", "-o", b]);
+    let out =
+        localpost(&src, &["export", "--include-secrets", "--include-history", "--include-runs", "-o", b]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("everything"), "{}", text(&out));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600, "a bundle with secrets is private");
+        assert_eq!(
+            fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "a bundle with secrets is private"
+        );
     }
 
     // A dry run writes nothing, not even the data folder.
@@ -68,7 +75,10 @@ fn backup_and_restore_through_the_cli() {
 
     let out = localpost(&dst, &["import", b, "--on-conflict", "copy"]);
     assert!(out.status.success(), "{}", text(&out));
-    let copies = snapshot(&dst).into_iter().filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("Get user (imported)")).count();
+    let copies = snapshot(&dst)
+        .into_iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("Get user (imported)"))
+        .count();
     assert_eq!(copies, 1);
 
     let out = localpost(&dst, &["import", b, "--on-conflict", "overwrite"]);
@@ -89,10 +99,16 @@ fn export_leaves_secrets_out_by_default_and_writes_postman() {
     assert!(text(&out).contains("secret values left out"), "{}", text(&out));
     let bundle = fs::read_to_string(&plain).unwrap();
     assert!(!bundle.contains("env-secret-token") && !bundle.contains("global-secret"));
-    assert!(!bundle.contains("history_entry") && !bundle.contains("connection refused"), "history only when asked");
+    assert!(
+        !bundle.contains("history_entry") && !bundle.contains("connection refused"),
+        "history only when asked"
+    );
 
     let json = tmp.path().join("users.postman_collection.json");
-    let out = localpost(&src, &["export", "--collection", "Users API", "--format", "postman", "-o", json.to_str().unwrap()]);
+    let out = localpost(
+        &src,
+        &["export", "--collection", "Users API", "--format", "postman", "-o", json.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["info"]["schema"], "https://schema.getpostman.com/json/collection/v2.1.0/collection.json");
@@ -100,11 +116,26 @@ fn export_leaves_secrets_out_by_default_and_writes_postman() {
     assert_eq!(v["variable"][1]["value"], "", "secret left out");
 
     let env = tmp.path().join("local.postman_environment.json");
-    let out = localpost(&src, &["export", "--environment", "Local", "--format", "postman", "--include-secrets", "-o", env.to_str().unwrap()]);
+    let out = localpost(
+        &src,
+        &[
+            "export",
+            "--environment",
+            "Local",
+            "--format",
+            "postman",
+            "--include-secrets",
+            "-o",
+            env.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(fs::read_to_string(&env).unwrap().contains("env-secret-token"));
 
-    let out = localpost(&src, &["export", "--workspace", "Team", "--format", "postman", "-o", env.to_str().unwrap()]);
+    let out = localpost(
+        &src,
+        &["export", "--workspace", "Team", "--format", "postman", "-o", env.to_str().unwrap()],
+    );
     assert!(!out.status.success());
     assert!(text(&out).contains("one collection or one environment"), "{}", text(&out));
 }

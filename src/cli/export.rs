@@ -51,7 +51,10 @@ pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let opened = Store::open_existing(data_dir)?;
     let library = &opened.library;
     let workspace = match &args.workspace {
-        Some(w) => Some(find_workspace(library, w).with_context(|| format!("no workspace \"{w}\" in {}", data_dir.display()))?),
+        Some(w) => Some(
+            find_workspace(library, w)
+                .with_context(|| format!("no workspace \"{w}\" in {}", data_dir.display()))?,
+        ),
         None => None,
     };
     let scope = match (&args.collection, &args.environment) {
@@ -62,7 +65,11 @@ pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let secrets = if args.include_secrets { Secrets::Include } else { Secrets::Exclude };
     let (text, report, what) = match args.format {
         ExportFormat::Bundle => {
-            let options = ExportOptions { secrets, include_history: args.include_history, include_runs: args.include_runs };
+            let options = ExportOptions {
+                secrets,
+                include_history: args.include_history,
+                include_runs: args.include_runs,
+            };
             let exported = bundle::export(&opened.store, library, &scope, options)?;
             let what = format!(
                 "{}: {} ({})",
@@ -90,7 +97,9 @@ pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
                     (ex.text, ex.report, format!("Postman environment \"{}\"", env.name))
                 }
                 Scope::Everything | Scope::Workspace(_) => {
-                    bail!("a Postman file holds one collection or one environment: name it with --collection or --environment")
+                    bail!(
+                        "a Postman file holds one collection or one environment: name it with --collection or --environment"
+                    )
                 }
             }
         }
@@ -103,12 +112,20 @@ pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", args.output.display()))?;
     }
     print_report(&report);
-    let to = if args.output.as_os_str() == "-" { "standard output".to_owned() } else { args.output.display().to_string() };
+    let to = if args.output.as_os_str() == "-" {
+        "standard output".to_owned()
+    } else {
+        args.output.display().to_string()
+    };
     eprintln!("wrote {to}: {what}");
     Ok(ExitCode::SUCCESS)
 }
 
-fn postman_tree(library: &Library, root: ParentId, options: PostmanOptions) -> anyhow::Result<(String, Report, String)> {
+fn postman_tree(
+    library: &Library,
+    root: ParentId,
+    options: PostmanOptions,
+) -> anyhow::Result<(String, Report, String)> {
     let data = library
         .workspaces
         .values()
@@ -116,7 +133,8 @@ fn postman_tree(library: &Library, root: ParentId, options: PostmanOptions) -> a
         .context("the collection is gone")?;
     let ex = postman::collection_v21(data, root, options).context("the collection is gone")?;
     let count = data.requests_under(root).len();
-    let what = format!("Postman Collection v2.1 \"{}\" ({count} requests)", data.parent_name(root).unwrap_or(""));
+    let what =
+        format!("Postman Collection v2.1 \"{}\" ({count} requests)", data.parent_name(root).unwrap_or(""));
     Ok((ex.text, ex.report, what))
 }
 
@@ -130,7 +148,11 @@ fn in_scope(library: &Library, workspace: Option<WorkspaceId>) -> Vec<&Workspace
     library.workspaces.values().filter(|w| workspace.is_none_or(|id| w.id() == id)).collect()
 }
 
-fn find_collection_or_folder(library: &Library, workspace: Option<WorkspaceId>, spec: &str) -> anyhow::Result<Scope> {
+fn find_collection_or_folder(
+    library: &Library,
+    workspace: Option<WorkspaceId>,
+    spec: &str,
+) -> anyhow::Result<Scope> {
     let mut found = Vec::new();
     for data in in_scope(library, workspace) {
         for c in data.collections.values() {
@@ -139,7 +161,9 @@ fn find_collection_or_folder(library: &Library, workspace: Option<WorkspaceId>, 
                 continue;
             }
             // `Collection/Folder/...`
-            let Some(rest) = spec.strip_prefix(c.name.as_str()).and_then(|r| r.strip_prefix('/')) else { continue };
+            let Some(rest) = spec.strip_prefix(c.name.as_str()).and_then(|r| r.strip_prefix('/')) else {
+                continue;
+            };
             let mut parent = ParentId::Collection(c.id);
             let mut ok = true;
             for name in rest.split('/') {
@@ -184,7 +208,10 @@ fn pick(found: Vec<(&WorkspaceData, Scope)>, kind: &str, spec: &str) -> anyhow::
         1 => Ok(found.into_iter().next().map(|(_, s)| s).unwrap_or(Scope::Everything)),
         _ => {
             let names: Vec<String> = found.iter().map(|(w, _)| format!("\"{}\"", w.workspace.name)).collect();
-            bail!("{kind} \"{spec}\" is in several workspaces ({}); pick one with --workspace", names.join(", "))
+            bail!(
+                "{kind} \"{spec}\" is in several workspaces ({}); pick one with --workspace",
+                names.join(", ")
+            )
         }
     }
 }

@@ -52,8 +52,10 @@ pub fn run(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<(PathBuf, Imported)> = Vec::new();
     for file in &args.files {
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let imported = interop::import(&bytes, &name).with_context(|| format!("{}: not imported", file.display()))?;
+        let name =
+            file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let imported =
+            interop::import(&bytes, &name).with_context(|| format!("{}: not imported", file.display()))?;
         inputs.push((file.clone(), imported));
     }
     // No "My Workspace" is made here: a restore into an empty folder gives back exactly the backup.
@@ -134,7 +136,11 @@ fn describe(file: &Path, plan: &ImportPlan) -> String {
         let _ = writeln!(out, "  into: workspace \"{}\"{}", t.name, if t.is_new { " (new)" } else { "" });
     }
     if plan.reidentified > 0 {
-        let _ = writeln!(out, "  {} items get new ids (their ids are used in another workspace here)", plan.reidentified);
+        let _ = writeln!(
+            out,
+            "  {} items get new ids (their ids are used in another workspace here)",
+            plan.reidentified
+        );
     }
     if plan.conflicts.is_empty() {
         let _ = writeln!(out, "  conflicts: none");

@@ -708,7 +708,9 @@ pub fn apply(
         let mut copy_map = HashMap::new();
         let mut in_copied = HashSet::new();
         for (key, conflict) in &conflicts {
-            if choices.for_conflict(conflict) != Resolution::KeepBoth || ws_choice == Some(Resolution::KeepBoth) {
+            if choices.for_conflict(conflict) != Resolution::KeepBoth
+                || ws_choice == Some(Resolution::KeepBoth)
+            {
                 continue;
             }
             match key.kind {
@@ -932,7 +934,8 @@ pub fn apply(
                     .report
                     .warn(p.path.display().to_string(), format!("settings not imported: {}", p.kind));
             } else if !same_settings(settings, &local, secrets_left_out) {
-                let choice = conflicts.get(&settings_key()).map_or(choices.default, |c| choices.for_conflict(c));
+                let choice =
+                    conflicts.get(&settings_key()).map_or(choices.default, |c| choices.for_conflict(c));
                 if choice == Resolution::Overwrite {
                     let mut s = settings.clone();
                     keep_settings_secrets(&mut s, &local);
@@ -1309,7 +1312,12 @@ mod tests {
             snapshot(dir.path())
         };
         assert_eq!(snapshot(dir.path()), before);
-        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".lp-tmp")));
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".lp-tmp"))
+        );
     }
 }
-

@@ -569,8 +569,7 @@ fn add_subtree(store: &Store, data: &WorkspaceData, parent: ParentId, bw: &mut B
 
 fn name_of(store: &Store, place: Place, names: &mut BTreeMap<Uuid, String>) {
     let id = match place {
-        Place::Workspace(id) => id.0,
-        Place::Globals(id) => id.0,
+        Place::Workspace(id) | Place::Globals(id) => id.0,
         Place::Collection(id) => id.0,
         Place::Folder(id) => id.0,
         Place::Request(id) => id.0,
@@ -669,7 +668,7 @@ pub fn write(
 fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
-    for b in digest.iter() {
+    for b in &digest {
         let _ = write!(out, "{b:02x}");
     }
     out
@@ -714,19 +713,16 @@ pub fn read(bytes: &[u8]) -> Result<(BundleHeader, BundleContent), BundleError> 
     let body = rest
         .strip_prefix(CONTENT_PREFIX)
         .ok_or_else(|| BundleError::Header("no `content:` after the header".into()))?;
-    let body = match body.strip_suffix(CLOSING) {
-        Some(body) => body,
-        None => {
-            let found = body.trim_end().trim_end_matches([')', ',', '\n']).len() as u64;
-            if found < header.content_bytes {
-                return Err(BundleError::Truncated { expected: header.content_bytes, found });
-            }
-            return Err(BundleError::Content {
-                line: text.lines().count(),
-                column: 1,
-                message: "the file does not end with the bundle's closing `)`".into(),
-            });
+    let Some(body) = body.strip_suffix(CLOSING) else {
+        let found = body.trim_end().trim_end_matches([')', ',', '\n']).len() as u64;
+        if found < header.content_bytes {
+            return Err(BundleError::Truncated { expected: header.content_bytes, found });
         }
+        return Err(BundleError::Content {
+            line: text.lines().count(),
+            column: 1,
+            message: "the file does not end with the bundle's closing `)`".into(),
+        });
     };
     if (body.len() as u64) < header.content_bytes {
         return Err(BundleError::Truncated { expected: header.content_bytes, found: body.len() as u64 });

@@ -413,6 +413,9 @@ impl Drop for StageDir {
     }
 }
 
+/// Threads writing staged files at once.
+const SYNC_WRITERS: usize = 32;
+
 fn commit(root: &Path, files: &BTreeMap<PathBuf, Pending>, removals: &[PathBuf]) -> Result<(), StoreError> {
     if files.is_empty() && removals.is_empty() {
         return Ok(());
@@ -424,10 +427,17 @@ fn commit(root: &Path, files: &BTreeMap<PathBuf, Pending>, removals: &[PathBuf])
 
     // 1. Everything into the staging folder. Failing here changes nothing.
     let staged = |path: &Path, base: &Path| base.join(path.strip_prefix(root).unwrap_or(path));
-    files.par_iter().try_for_each(|(path, pending)| {
-        let to = staged(path, &new_dir);
-        write_new(&to, &pending.bytes, pending.private).map_err(|e| StoreError::write(path, e))
-    })?;
+    // Waiting on the disk, not the CPU: many writers let the file system batch the syncs.
+    let write_all = || {
+        files.par_iter().try_for_each(|(path, pending)| {
+            let to = staged(path, &new_dir);
+            write_new(&to, &pending.bytes, pending.private).map_err(|e| StoreError::write(path, e))
+        })
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(SYNC_WRITERS.min(files.len().max(1))).build() {
+        Ok(pool) => pool.install(write_all)?,
+        Err(_) => write_all()?,
+    }
 
     // 2. Into place, remembering how to undo each step.
     let mut undo: Vec<Undo> = Vec::new();

@@ -1,5 +1,6 @@
 //! Shared helpers of the integration tests: a realistic data folder and file-by-file snapshots.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used)] // test helpers: a failure is a failed test
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

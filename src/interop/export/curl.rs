@@ -9,12 +9,15 @@ pub fn request_to_curl(data: Option<&WorkspaceData>, request: &Request) -> Expor
     let mut report = Report::default();
     let p = prepare(data, request, &mut report);
     let mut args: Vec<String> = Vec::new();
-    let implied_post = matches!(p.body, PreparedBody::Text(_) | PreparedBody::Form(_) | PreparedBody::File(_))
-        && p.method == "POST";
+    let implied_post =
+        matches!(p.body, PreparedBody::Text(_) | PreparedBody::Form(_) | PreparedBody::File(_))
+            && p.method == "POST";
     let implied_get = matches!(p.body, PreparedBody::None) && p.method == "GET";
     if p.method == "HEAD" {
         args.push("--head".into());
-    } else if !(implied_post || implied_get || (p.method == "POST" && matches!(p.body, PreparedBody::Multipart(_))))
+    } else if !(implied_post
+        || implied_get
+        || (p.method == "POST" && matches!(p.body, PreparedBody::Multipart(_))))
     {
         args.push(format!("--request {}", quote(&p.method)));
     }
@@ -69,8 +72,7 @@ pub fn request_to_curl(data: Option<&WorkspaceData>, request: &Request) -> Expor
 
 /// Single-quotes `s` for a POSIX shell unless it is plainly safe.
 pub fn quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b));
+    let safe = !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b));
     if safe { s.to_owned() } else { format!("'{}'", s.replace('\'', "'\\''")) }
 }
 
@@ -100,7 +102,10 @@ mod tests {
         r.body.multipart = vec![FormPart::text("note", "@not-a-file"), FormPart::file("f", "/tmp/a b.png")];
         let out = request_to_curl(None, &r).text;
         assert!(out.contains("--request PUT"), "{out}");
-        assert!(out.contains("--form-string note=@not-a-file") || out.contains("--form 'note=@not-a-file'"), "{out}");
+        assert!(
+            out.contains("--form-string note=@not-a-file") || out.contains("--form 'note=@not-a-file'"),
+            "{out}"
+        );
         assert!(out.contains("--form 'f=@/tmp/a b.png'"), "{out}");
     }
 }

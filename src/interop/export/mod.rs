@@ -48,7 +48,13 @@ pub fn full_url(request: &Request) -> String {
             .params
             .iter()
             .filter(|p| p.enabled)
-            .map(|p| if p.value.is_empty() && p.key.is_empty() { String::new() } else { format!("{}={}", p.key, p.value) })
+            .map(|p| {
+                if p.value.is_empty() && p.key.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}={}", p.key, p.value)
+                }
+            })
             .collect::<Vec<_>>()
             .join("&")
     };
@@ -132,7 +138,12 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
     let mut p = Prepared {
         method: request.method.as_str().to_owned(),
         url: full_url(request),
-        headers: request.headers.iter().filter(|h| h.enabled).map(|h| (h.key.clone(), h.value.clone())).collect(),
+        headers: request
+            .headers
+            .iter()
+            .filter(|h| h.enabled)
+            .map(|h| (h.key.clone(), h.value.clone()))
+            .collect(),
         follow_redirects: request.settings.follow_redirects,
         max_redirects: request.settings.max_redirects,
         insecure: request.settings.verify_tls == Some(false),
@@ -161,7 +172,10 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
             let prefix = if o.header_prefix.is_empty() { "Bearer" } else { &o.header_prefix };
             p.headers.push(("Authorization".into(), format!("{prefix} {}", o.access_token)));
         }
-        Auth::OAuth2(_) => report.warn(&request.name, "OAuth 2.0 without a token yet: fetch one in Localpost first; no Authorization header written"),
+        Auth::OAuth2(_) => report.warn(
+            &request.name,
+            "OAuth 2.0 without a token yet: fetch one in Localpost first; no Authorization header written",
+        ),
         Auth::AwsSigV4(a) => {
             p.aws_sigv4 = Some(format!("aws:amz:{}:{}", a.region, a.service));
             p.credentials = Some((a.access_key, a.secret_key));
@@ -170,7 +184,10 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
             }
         }
         Auth::Unsupported { kind, .. } => {
-            report.warn(&request.name, format!("{kind} auth cannot be written here; the request goes without it"));
+            report.warn(
+                &request.name,
+                format!("{kind} auth cannot be written here; the request goes without it"),
+            );
         }
     }
     let body = &request.body;

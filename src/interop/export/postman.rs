@@ -159,7 +159,10 @@ impl Exporter<'_> {
                     }
                     if !f.variables.is_empty() {
                         m.insert("variable".into(), self.variables(&f.variables));
-                        self.report.warn(&here, "folder variables are in the file, but Postman's app does not show them");
+                        self.report.warn(
+                            &here,
+                            "folder variables are in the file, but Postman's app does not show them",
+                        );
                     }
                     if let Some(ppb) = self.protocol_profile(&f.settings, &here) {
                         m.insert("protocolProfileBehavior".into(), ppb);
@@ -193,10 +196,16 @@ impl Exporter<'_> {
             self.report.warn(here, "Postman has no disabled path variables; they are exported enabled");
         }
         if !r.assertions.is_empty() {
-            self.report.warn(here, format!("{} assertions not exported (Postman checks with test scripts)", r.assertions.len()));
+            self.report.warn(
+                here,
+                format!("{} assertions not exported (Postman checks with test scripts)", r.assertions.len()),
+            );
         }
         if !r.captures.is_empty() {
-            self.report.warn(here, format!("{} captures not exported (Postman sets variables in scripts)", r.captures.len()));
+            self.report.warn(
+                here,
+                format!("{} captures not exported (Postman sets variables in scripts)", r.captures.len()),
+            );
         }
         let mut m = Map::new();
         m.insert("id".into(), json!(r.id.to_string()));
@@ -267,7 +276,13 @@ impl Exporter<'_> {
         if !g.query.is_empty() || !g.variables.is_empty() || body.mode == BodyMode::GraphQl {
             m.insert("graphql".into(), json!({ "query": g.query, "variables": g.variables }));
             if !g.operation_name.is_empty() {
-                self.report.warn(here, format!("GraphQL operation name `{}` not exported: Postman has no field for it", g.operation_name));
+                self.report.warn(
+                    here,
+                    format!(
+                        "GraphQL operation name `{}` not exported: Postman has no field for it",
+                        g.operation_name
+                    ),
+                );
             }
         }
         let mode = match body.mode {
@@ -278,7 +293,9 @@ impl Exporter<'_> {
             BodyMode::GraphQl => "graphql",
             BodyMode::None => {
                 // Content kept from another mode, not sent: Postman's `disabled` body.
-                let first = ["raw", "urlencoded", "formdata", "file", "graphql"].into_iter().find(|k| m.contains_key(*k))?;
+                let first = ["raw", "urlencoded", "formdata", "file", "graphql"]
+                    .into_iter()
+                    .find(|k| m.contains_key(*k))?;
                 m.insert("disabled".into(), json!(true));
                 first
             }
@@ -380,9 +397,13 @@ impl Exporter<'_> {
                 ]),
             ),
             Auth::Unsupported { kind, params: p } => {
-                const POSTMAN_KINDS: [&str; 7] = ["oauth1", "hawk", "ntlm", "edgegrid", "akamai", "jwt", "asap"];
+                const POSTMAN_KINDS: [&str; 7] =
+                    ["oauth1", "hawk", "ntlm", "edgegrid", "akamai", "jwt", "asap"];
                 if !POSTMAN_KINDS.contains(&kind.as_str()) {
-                    self.report.warn(here, format!("auth `{kind}` is not a Postman auth type; Postman will ignore it"));
+                    self.report.warn(
+                        here,
+                        format!("auth `{kind}` is not a Postman auth type; Postman will ignore it"),
+                    );
                 }
                 let list = p
                     .iter()
@@ -455,7 +476,8 @@ impl Exporter<'_> {
             );
         }
         if let Some(ms) = s.timeout_ms {
-            self.report.warn(here, format!("timeout of {ms} ms not exported: Postman has no per-request timeout"));
+            self.report
+                .warn(here, format!("timeout of {ms} ms not exported: Postman has no per-request timeout"));
         }
         (!m.is_empty()).then_some(Value::Object(m))
     }
@@ -496,7 +518,10 @@ impl Exporter<'_> {
         );
         m.insert("cookie".into(), json!([]));
         m.insert("responseTime".into(), json!(res.time_ms));
-        m.insert("body".into(), json!(res.body.as_ref().map(|b| self.body_text(b, here)).unwrap_or_default()));
+        m.insert(
+            "body".into(),
+            json!(res.body.as_ref().map(|b| self.body_text(b, here)).unwrap_or_default()),
+        );
         Value::Object(m)
     }
 
@@ -504,7 +529,8 @@ impl Exporter<'_> {
         match body {
             StoredBody::Text(t) => t.clone(),
             StoredBody::Base64(b) => {
-                self.report.warn(here, "a binary example body is written as base64 text (Postman keeps text only)");
+                self.report
+                    .warn(here, "a binary example body is written as base64 text (Postman keeps text only)");
                 b.clone()
             }
         }
@@ -596,7 +622,9 @@ fn url_object(url: &str, params: &[KeyValue], path_variables: &[KeyValue]) -> Va
     };
     // A port is digits after the last `:` outside `{{...}}`.
     let (host, port) = match authority.rfind(':') {
-        Some(i) if !authority[i..].contains("}}") && authority[i + 1..].bytes().all(|b| b.is_ascii_digit()) => {
+        Some(i)
+            if !authority[i..].contains("}}") && authority[i + 1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
             (&authority[..i], Some(&authority[i + 1..]))
         }
         _ => (authority, None),

@@ -17,7 +17,8 @@ pub enum Language {
 }
 
 impl Language {
-    pub const ALL: [Language; 4] = [Language::Curl, Language::Httpie, Language::PythonRequests, Language::JavaScriptFetch];
+    pub const ALL: [Language; 4] =
+        [Language::Curl, Language::Httpie, Language::PythonRequests, Language::JavaScriptFetch];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -131,7 +132,13 @@ pub fn python_requests(data: Option<&WorkspaceData>, request: &Request) -> Expor
                 if *is_file {
                     let name = v.rsplit(['/', '\\']).next().unwrap_or(v);
                     let ct = if ct.is_empty() { String::new() } else { format!(", {}", py_str(ct)) };
-                    let _ = writeln!(out, "    ({}, ({}, open({}, \"rb\"){ct})),", py_str(k), py_str(name), py_str(v));
+                    let _ = writeln!(
+                        out,
+                        "    ({}, ({}, open({}, \"rb\"){ct})),",
+                        py_str(k),
+                        py_str(name),
+                        py_str(v)
+                    );
                 } else if ct.is_empty() {
                     let _ = writeln!(out, "    ({}, (None, {})),", py_str(k), py_str(v));
                 } else {
@@ -213,7 +220,8 @@ pub fn javascript_fetch(data: Option<&WorkspaceData>, request: &Request) -> Expo
             for (k, v, is_file, ct) in parts {
                 if *is_file {
                     let name = v.rsplit(['/', '\\']).next().unwrap_or(v);
-                    let ty = if ct.is_empty() { String::new() } else { format!(", {{ type: {} }}", js_str(ct)) };
+                    let ty =
+                        if ct.is_empty() { String::new() } else { format!(", {{ type: {} }}", js_str(ct)) };
                     let _ = writeln!(
                         out,
                         "body.append({}, new Blob([await readFile({})]{ty}), {});",
@@ -264,7 +272,10 @@ fn py_str(s: &str) -> String {
 
 /// A JavaScript string literal.
 fn js_str(s: &str) -> String {
-    serde_json::Value::String(s.to_owned()).to_string().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+    serde_json::Value::String(s.to_owned())
+        .to_string()
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 #[cfg(test)]
@@ -283,7 +294,10 @@ mod tests {
     #[test]
     fn httpie_form() {
         let out = httpie(None, &form_request()).text;
-        assert_eq!(out, "http \\\n  --form \\\n  POST \\\n  http://127.0.0.1:9/login \\\n  'Authorization:Bearer t0k' \\\n  'user=a\"b'");
+        assert_eq!(
+            out,
+            "http \\\n  --form \\\n  POST \\\n  http://127.0.0.1:9/login \\\n  'Authorization:Bearer t0k' \\\n  'user=a\"b'"
+        );
     }
 
     #[test]
@@ -297,7 +311,10 @@ mod tests {
     #[test]
     fn fetch_form() {
         let out = javascript_fetch(None, &form_request()).text;
-        assert!(out.contains("const body = new URLSearchParams();\nbody.append(\"user\", \"a\\\"b\");"), "{out}");
+        assert!(
+            out.contains("const body = new URLSearchParams();\nbody.append(\"user\", \"a\\\"b\");"),
+            "{out}"
+        );
         assert!(out.contains("method: \"POST\""), "{out}");
     }
 }
