@@ -850,17 +850,18 @@ mod tests {
         }
     }
 
-    fn written() -> String {
+    fn written(content: &BundleContent) -> String {
         let options = ExportOptions { secrets: Secrets::Include, ..ExportOptions::default() };
-        write(&sample(), Contents::Everything, options, OffsetDateTime::UNIX_EPOCH).unwrap().0
+        write(content, Contents::Everything, options, OffsetDateTime::UNIX_EPOCH).unwrap().0
     }
 
     #[test]
     fn round_trips_and_is_one_ron_value() {
-        let text = written();
+        let original = sample();
+        let text = written(&original);
         assert!(detect(text.as_bytes()));
         let (header, content) = read(text.as_bytes()).unwrap();
-        assert_eq!(content, sample());
+        assert_eq!(content, original);
         assert_eq!(header.counts.requests, 1);
         assert_eq!(header.counts.secret_values, 1);
         // Other RON tools can read the file as a whole.
@@ -870,13 +871,14 @@ mod tests {
 
     #[test]
     fn crlf_copies_still_verify() {
-        let text = written().replace('\n', "\r\n");
-        assert_eq!(read(text.as_bytes()).unwrap().1, sample());
+        let original = sample();
+        let text = written(&original).replace('\n', "\r\n");
+        assert_eq!(read(text.as_bytes()).unwrap().1, original);
     }
 
     #[test]
     fn tampering_is_detected() {
-        let text = written().replace("s3cret", "s3creT");
+        let text = written(&sample()).replace("s3cret", "s3creT");
         let err = read(text.as_bytes()).unwrap_err();
         assert!(matches!(err, BundleError::Checksum { .. }), "{err}");
         assert!(err.to_string().contains("changed after it was exported"), "{err}");
@@ -884,7 +886,7 @@ mod tests {
 
     #[test]
     fn truncation_is_detected_at_any_cut() {
-        let text = written();
+        let text = written(&sample());
         let header_end = text.find("\n    content: ").unwrap();
         for cut in [header_end + 20, text.len() / 2 + header_end / 2, text.len() - 3, text.len() - 1] {
             let err = read(&text.as_bytes()[..cut]).unwrap_err();
@@ -896,7 +898,7 @@ mod tests {
 
     #[test]
     fn newer_format_says_to_update() {
-        let text = written().replacen("(format:1,", "(format:9,", 1);
+        let text = written(&sample()).replacen("(format:1,", "(format:9,", 1);
         let err = read(text.as_bytes()).unwrap_err();
         assert!(matches!(err, BundleError::NewerFormat { found: 9, .. }), "{err}");
         assert!(err.to_string().contains("update Localpost"), "{err}");

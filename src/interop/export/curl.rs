@@ -48,7 +48,8 @@ pub fn request_to_curl(data: Option<&WorkspaceData>, request: &Request) -> Expor
                 if !ct.is_empty() {
                     value.push_str(&format!(";type={ct}"));
                 }
-                let flag = if *is_file || v.starts_with(['@', '<']) { "--form" } else { "--form-string" };
+                // `@` and `<` start a file in `--form`; a text value starting so goes literally.
+                let flag = if !*is_file && v.starts_with(['@', '<']) { "--form-string" } else { "--form" };
                 args.push(format!("{flag} {}", quote(&value)));
             }
         }
