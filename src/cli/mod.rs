@@ -2,6 +2,8 @@
 //! terminal or a script.
 
 mod doctor;
+mod export;
+mod import;
 mod ls;
 mod policy;
 mod send;
@@ -49,6 +51,10 @@ pub enum Command {
     Policy(policy::PolicyCommand),
     /// Send a saved request and print the response (status, headers, body).
     Send(send::SendArgs),
+    /// Import files (a Localpost bundle, Postman, Insomnia, HAR, OpenAPI, cURL): preview, then write.
+    Import(import::ImportArgs),
+    /// Export a backup bundle, or a Postman collection or environment.
+    Export(export::ExportArgs),
     /// Developer tools (benchmarks and tests).
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -90,6 +96,8 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
         Command::Doctor => doctor::run(&data_dir),
         Command::Policy(command) => policy::run(command),
         Command::Send(args) => send::run(&data_dir, args),
+        Command::Import(args) => import::run(&data_dir, args),
+        Command::Export(args) => export::run(&data_dir, args),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
             let spec = storage::sample::SampleSpec {
                 collections: *collections,

@@ -88,6 +88,9 @@ pub struct Imported {
     pub workspaces: Vec<WorkspaceData>,
     pub cookies: Vec<Cookie>,
     pub report: Report,
+    /// What only a Localpost bundle carries (settings, history, runs, file names); `None` for
+    /// other formats.
+    pub bundle: Option<Box<bundle::BundleExtras>>,
 }
 
 /// Why an input could not be imported. Nothing is written when this happens.
@@ -105,9 +108,15 @@ pub enum ImportError {
     Forbidden { format: Format },
 }
 
+pub mod apply;
+pub mod bundle;
+pub mod export;
 pub mod foreign;
 
-/// Reads any supported input: a Localpost bundle or another tool's file.
+/// Reads any supported input: a Localpost bundle or another tool's file, told apart by content.
 pub fn import(bytes: &[u8], source_name: &str) -> Result<Imported, ImportError> {
+    if bundle::detect(bytes) {
+        return bundle::import(bytes);
+    }
     foreign::import(bytes, source_name)
 }

@@ -183,6 +183,7 @@ pub struct FormPart {
     pub description: String,
 }
 
+// Enabled unless the file says otherwise: the field is left out of files when true.
 impl Default for FormPart {
     fn default() -> Self {
         Self {

@@ -13,7 +13,8 @@ use super::layout::HISTORY_DIR;
 use super::load::read_document;
 use crate::model::HistoryEntry;
 
-fn entry_path(ws_dir: &Path, entry: &HistoryEntry) -> PathBuf {
+/// The file of a history entry: `history/<date>/<time>-<id>.ron`.
+pub fn entry_path(ws_dir: &Path, entry: &HistoryEntry) -> PathBuf {
     let at = entry.at;
     let day = format!("{:04}-{:02}-{:02}", at.year(), u8::from(at.month()), at.day());
     let name = format!(

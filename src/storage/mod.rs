@@ -15,6 +15,7 @@ pub mod layout;
 pub mod load;
 pub mod runs;
 pub mod sample;
+pub mod stage;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;

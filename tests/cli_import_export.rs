@@ -1,0 +1,159 @@
+//! `localpost import` and `localpost export`, run as the built binary.
+
+#![allow(clippy::unwrap_used)] // test code: a failure is a failed test
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{assert_same_files, populate, snapshot};
+
+fn localpost(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_localpost"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("LOCALPOST_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn backup_and_restore_through_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let dst = tmp.path().join("dst");
+    populate(&src);
+    let backup = tmp.path().join("backup.ron");
+    let b = backup.to_str().unwrap();
+
+    let out =
+        localpost(&src, &["export", "--include-secrets", "--include-history", "--include-runs", "-o", b]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("everything"), "{}", text(&out));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "a bundle with secrets is private"
+        );
+    }
+
+    // A dry run writes nothing, not even the data folder.
+    let out = localpost(&dst, &["import", b, "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("holds: 2 workspaces"), "{}", text(&out));
+    assert!(text(&out).contains("dry run: nothing written"), "{}", text(&out));
+    assert!(!dst.exists() || snapshot(&dst).is_empty());
+
+    let out = localpost(&dst, &["import", b]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_same_files(&src, &dst);
+
+    // Change a request here, then import again: the conflict must be decided.
+    let file = dst.join("workspaces/team/collections/users-api/admin/get-user-2.request.ron");
+    let changed = fs::read_to_string(&file).unwrap().replace("/users/2", "/users/3");
+    fs::write(&file, &changed).unwrap();
+    let before = snapshot(&dst);
+    let out = localpost(&dst, &["import", b]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("changed: request \"Get user\""), "{}", text(&out));
+    assert!(text(&out).contains("--on-conflict"), "{}", text(&out));
+    assert_eq!(snapshot(&dst), before, "nothing is written without a choice");
+
+    let out = localpost(&dst, &["import", b, "--on-conflict", "skip"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(fs::read_to_string(&file).unwrap(), changed);
+
+    let out = localpost(&dst, &["import", b, "--on-conflict", "copy"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let copies = snapshot(&dst)
+        .into_iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("Get user (imported)"))
+        .count();
+    assert_eq!(copies, 1);
+
+    let out = localpost(&dst, &["import", b, "--on-conflict", "overwrite"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(fs::read_to_string(&file).unwrap().contains("/users/2"));
+    let out = localpost(&dst, &["doctor"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn export_leaves_secrets_out_by_default_and_writes_postman() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    populate(&src);
+    let plain = tmp.path().join("plain.ron");
+    let out = localpost(&src, &["export", "--workspace", "Team", "-o", plain.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("secret values left out"), "{}", text(&out));
+    let bundle = fs::read_to_string(&plain).unwrap();
+    assert!(!bundle.contains("env-secret-token") && !bundle.contains("global-secret"));
+    assert!(
+        !bundle.contains("history_entry") && !bundle.contains("connection refused"),
+        "history only when asked"
+    );
+
+    let json = tmp.path().join("users.postman_collection.json");
+    let out = localpost(
+        &src,
+        &["export", "--collection", "Users API", "--format", "postman", "-o", json.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["info"]["schema"], "https://schema.getpostman.com/json/collection/v2.1.0/collection.json");
+    assert_eq!(v["item"][1]["name"], "Admin");
+    assert_eq!(v["variable"][1]["value"], "", "secret left out");
+
+    let env = tmp.path().join("local.postman_environment.json");
+    let out = localpost(
+        &src,
+        &[
+            "export",
+            "--environment",
+            "Local",
+            "--format",
+            "postman",
+            "--include-secrets",
+            "-o",
+            env.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(fs::read_to_string(&env).unwrap().contains("env-secret-token"));
+
+    let out = localpost(
+        &src,
+        &["export", "--workspace", "Team", "--format", "postman", "-o", env.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("one collection or one environment"), "{}", text(&out));
+}
+
+#[test]
+fn a_broken_file_is_named_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    populate(&data);
+    let before = snapshot(&data);
+    let good = tmp.path().join("good.ron");
+    assert!(localpost(&data, &["export", "-o", good.to_str().unwrap()]).status.success());
+    let bad = tmp.path().join("cut.ron");
+    let bytes = fs::read(&good).unwrap();
+    fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
+    // The good file comes first: still nothing is written, as the second one is refused.
+    let out = localpost(&data, &["import", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("cut.ron") && text(&out).contains("truncated"), "{}", text(&out));
+    assert_eq!(snapshot(&data), before);
+}

@@ -1,0 +1,405 @@
+//! A Postman v2.1 export run by newman (Postman's own runner) against a loopback echo server
+//! this test starts: every body mode and auth kind, variables, folders, path variables and
+//! disabled entries must arrive as Localpost means them.
+//!
+//! Skips, saying why, where node/npm is absent or newman cannot be installed. newman is taken
+//! from `$NEWMAN`, the PATH, or installed once with npm into `~/.cache/localpost-tests`.
+
+#![allow(clippy::unwrap_used)] // test code: a failure is a failed test
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use indexmap::IndexMap;
+use localpost::interop::bundle::Secrets;
+use localpost::interop::export::postman::{self, PostmanOptions};
+use localpost::model::*;
+
+#[derive(Clone, Debug)]
+struct Received {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 that records every request and answers `{}`.
+fn echo_server() -> (u16, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let shared = log.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let log = shared.clone();
+            std::thread::spawn(move || serve(stream, &log));
+        }
+    });
+    (port, log)
+}
+
+fn serve(stream: TcpStream, log: &Mutex<Vec<Received>>) {
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(method), Some(target)) = (parts.next(), parts.next()) else { return };
+        let (method, target) = (method.to_owned(), target.to_owned());
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).unwrap_or(0) == 0 {
+                return;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(':') {
+                headers.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+        }
+        let get = |n: &str| {
+            headers
+                .iter()
+                .find(|(k, _): &&(String, String)| k.eq_ignore_ascii_case(n))
+                .map(|(_, v)| v.clone())
+        };
+        let mut body = Vec::new();
+        if let Some(len) = get("content-length").and_then(|l| l.parse::<usize>().ok()) {
+            body.resize(len, 0);
+            reader.read_exact(&mut body).unwrap();
+        } else if get("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
+            loop {
+                let mut size = String::new();
+                reader.read_line(&mut size).unwrap();
+                let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+                let mut chunk = vec![0; n + 2];
+                reader.read_exact(&mut chunk).unwrap();
+                if n == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..n]);
+            }
+        }
+        log.lock().unwrap().push(Received { method, target, headers, body });
+        let _ = writer
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    }
+}
+
+fn find_newman() -> Result<PathBuf, String> {
+    if let Ok(path) = std::env::var("NEWMAN") {
+        return Ok(PathBuf::from(path));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Err("node is not installed".into());
+    }
+    if Command::new("newman").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        return Ok(PathBuf::from("newman"));
+    }
+    let home = std::env::var("HOME").map_err(|_| "HOME is not set")?;
+    for dir in [".cache/lp-bench-peers", ".cache/localpost-tests"] {
+        let bin = Path::new(&home).join(dir).join("node_modules/.bin/newman");
+        if bin.exists() {
+            return Ok(bin);
+        }
+    }
+    let cache = Path::new(&home).join(".cache/localpost-tests");
+    std::fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
+    let out = Command::new("npm")
+        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&cache)
+        .arg("newman@6")
+        .output()
+        .map_err(|e| format!("npm is not available: {e}"))?;
+    let bin = cache.join("node_modules/.bin/newman");
+    if out.status.success() && bin.exists() {
+        Ok(bin)
+    } else {
+        Err(format!("npm could not install newman: {}", String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+fn request(name: &str, method: Method, url: &str) -> Request {
+    let mut r = Request::new(name).with_method(method).with_url(url);
+    r.headers.push(KeyValue::new("X-Case", name));
+    r
+}
+
+fn unsupported(kind: &str, params: &[(&str, &str)]) -> Auth {
+    let params: IndexMap<String, String> =
+        params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    Auth::Unsupported { kind: kind.into(), params }
+}
+
+/// The collection: auth cases in one folder (inheriting the collection's bearer), bodies in a
+/// nested folder with auth turned off, URL features at the top.
+fn collection(files: &Path) -> (WorkspaceData, CollectionId) {
+    let mut data = WorkspaceData::new(Workspace::new("Newman"));
+    let mut c = Collection::new("Everything");
+    c.variables.push(Variable::new("user", "alice"));
+    c.variables.push(Variable::new("unused", "x").disabled());
+    c.auth = Auth::Bearer { token: "{{token}}".into() };
+    let mut auth_folder = Folder::new("Auth");
+    let mut bodies = Folder::new("Bodies");
+    bodies.auth = Auth::None;
+    let mut deeper = Folder::new("Deeper");
+    deeper.auth = Auth::Inherit;
+
+    let add = |data: &mut WorkspaceData, children: &mut Vec<ItemId>, r: Request| {
+        children.push(ItemId::Request(r.id));
+        data.requests.insert(r.id, r);
+    };
+
+    // URL: path variable, a param and a disabled one, a disabled header, collection variable.
+    let mut url = request("url", Method::Get, "{{base}}/users/:id?page=2&debug=1");
+    url.path_variables.push(KeyValue::new("id", "42"));
+    url.params = vec![
+        KeyValue::new("page", "2"),
+        KeyValue::new("debug", "1").disabled(),
+        KeyValue::new("who", "{{user}}"),
+    ];
+    url.headers.push(KeyValue::new("X-Off", "1").disabled());
+    add(&mut data, &mut c.children, url);
+    let custom = request("custom method", Method::Custom("PURGE".into()), "{{base}}/cache");
+    add(&mut data, &mut c.children, custom);
+
+    let mut folder_children = Vec::new();
+    let cases: Vec<(&str, Auth)> = vec![
+        ("inherit", Auth::Inherit),
+        ("noauth", Auth::None),
+        ("basic", Auth::Basic { username: "{{user}}".into(), password: "pw".into() }),
+        (
+            "apikey header",
+            Auth::ApiKey { key: "X-Api-Key".into(), value: "k1".into(), location: ApiKeyLocation::Header },
+        ),
+        (
+            "apikey query",
+            Auth::ApiKey { key: "api_key".into(), value: "k2".into(), location: ApiKeyLocation::Query },
+        ),
+        (
+            "digest",
+            Auth::Digest(DigestAuth {
+                username: "alice".into(),
+                password: "pw".into(),
+                realm: "test".into(),
+                nonce: "abc123".into(),
+                algorithm: "MD5".into(),
+                ..DigestAuth::default()
+            }),
+        ),
+        (
+            "oauth2",
+            Auth::OAuth2(OAuth2Auth {
+                access_token: "tok2".into(),
+                client_id: "cid".into(),
+                ..OAuth2Auth::default()
+            }),
+        ),
+        (
+            "awsv4",
+            Auth::AwsSigV4(AwsSigV4Auth {
+                access_key: "AKID".into(),
+                secret_key: "SECRET".into(),
+                region: "eu-west-1".into(),
+                service: "execute-api".into(),
+                session_token: String::new(),
+            }),
+        ),
+        ("hawk", unsupported("hawk", &[("authId", "hid"), ("authKey", "hkey"), ("algorithm", "sha256")])),
+        (
+            "oauth1",
+            unsupported(
+                "oauth1",
+                &[
+                    ("consumerKey", "ck"),
+                    ("consumerSecret", "cs"),
+                    ("signatureMethod", "HMAC-SHA1"),
+                    ("version", "1.0"),
+                    ("addParamsToHeader", "true"),
+                ],
+            ),
+        ),
+        (
+            "edgegrid",
+            unsupported(
+                "edgegrid",
+                &[
+                    ("accessToken", "at"),
+                    ("clientToken", "ct"),
+                    ("clientSecret", "c2VjcmV0"),
+                    ("baseURL", ""),
+                ],
+            ),
+        ),
+    ];
+    for (name, auth) in cases {
+        let mut r = request(name, Method::Get, &format!("{{{{base}}}}/auth/{}", name.replace(' ', "-")));
+        r.auth = auth;
+        add(&mut data, &mut folder_children, r);
+    }
+    auth_folder.children = folder_children;
+
+    let file = files.join("upload.txt");
+    std::fs::write(&file, "file-content").unwrap();
+    let bin = files.join("blob.bin");
+    std::fs::write(&bin, [0u8, 1, 2, 255]).unwrap();
+    let mut body_children = Vec::new();
+    let mut raw = request("raw json", Method::Post, "{{base}}/bodies/raw");
+    raw.body = Body::json("{\"user\": \"{{user}}\"}");
+    add(&mut data, &mut body_children, raw);
+    let mut form = request("urlencoded", Method::Post, "{{base}}/bodies/form");
+    form.body.mode = BodyMode::UrlEncoded;
+    form.body.urlencoded =
+        vec![KeyValue::new("a", "1"), KeyValue::new("b", "2").disabled(), KeyValue::new("c", "{{user}}")];
+    add(&mut data, &mut body_children, form);
+    let mut multi = request("formdata", Method::Post, "{{base}}/bodies/multipart");
+    multi.body.mode = BodyMode::Multipart;
+    let mut off = FormPart::text("off", "no");
+    off.enabled = false;
+    multi.body.multipart =
+        vec![FormPart::text("note", "hello"), FormPart::file("doc", file.to_str().unwrap()), off];
+    add(&mut data, &mut body_children, multi);
+    let mut deep_children = Vec::new();
+    let mut binary = request("binary", Method::Put, "{{base}}/bodies/binary");
+    binary.body.mode = BodyMode::Binary;
+    binary.body.binary_path = bin.to_str().unwrap().to_owned();
+    add(&mut data, &mut deep_children, binary);
+    let mut gql = request("graphql", Method::Post, "{{base}}/bodies/graphql");
+    gql.body.mode = BodyMode::GraphQl;
+    gql.body.graphql = GraphQlBody {
+        query: "query Me { me { id } }".into(),
+        variables: "{\"n\": 1}".into(),
+        ..GraphQlBody::default()
+    };
+    add(&mut data, &mut deep_children, gql);
+    deeper.children = deep_children;
+    body_children.push(ItemId::Folder(deeper.id));
+    bodies.children = body_children;
+
+    c.children.push(ItemId::Folder(auth_folder.id));
+    c.children.push(ItemId::Folder(bodies.id));
+    for f in [auth_folder, bodies, deeper] {
+        data.folders.insert(f.id, f);
+    }
+    let id = c.id;
+    data.workspace.collections.push(id);
+    data.collections.insert(id, c);
+    (data, id)
+}
+
+#[test]
+fn newman_runs_the_exported_collection_as_localpost_means_it() {
+    let newman = match find_newman() {
+        Ok(path) => path,
+        Err(why) => {
+            println!("skipped: {why}");
+            return;
+        }
+    };
+    let (port, log) = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let (data, id) = collection(dir.path());
+    let exported =
+        postman::collection_v21(&data, ParentId::Collection(id), PostmanOptions::default()).unwrap();
+    let col = dir.path().join("c.postman_collection.json");
+    std::fs::write(&col, &exported.text).unwrap();
+    let mut env = Environment::new("Loopback");
+    env.variables.push(Variable::new("base", format!("http://127.0.0.1:{port}")));
+    env.variables.push(Variable::new("token", "env-token").secret());
+    let env_file = dir.path().join("e.postman_environment.json");
+    std::fs::write(&env_file, postman::environment(&env, PostmanOptions { secrets: Secrets::Include }).text)
+        .unwrap();
+
+    let out = Command::new(&newman)
+        .arg("run")
+        .arg(&col)
+        .arg("-e")
+        .arg(&env_file)
+        .args(["--reporters", "cli", "--working-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "newman failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+
+    let got: HashMap<String, Received> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.header("x-case").map(|c| (c.to_owned(), r.clone())))
+        .collect();
+    let case =
+        |name: &str| got.get(name).unwrap_or_else(|| panic!("newman did not send `{name}`:\n{stdout}"));
+
+    let url = case("url");
+    assert_eq!(url.method, "GET");
+    assert_eq!(url.target, "/users/42?page=2&who=alice");
+    assert!(url.header("x-off").is_none());
+    assert_eq!(case("custom method").method, "PURGE");
+
+    let auth = |name: &str| case(name).header("authorization").unwrap_or("").to_owned();
+    assert_eq!(auth("inherit"), "Bearer env-token");
+    assert_eq!(auth("noauth"), "");
+    assert_eq!(auth("basic"), "Basic YWxpY2U6cHc="); // alice:pw
+    assert_eq!(case("apikey header").header("x-api-key"), Some("k1"));
+    assert_eq!(case("apikey query").target, "/auth/apikey-query?api_key=k2");
+    assert!(
+        auth("digest").starts_with("Digest username=\"alice\", realm=\"test\", nonce=\"abc123\""),
+        "{}",
+        auth("digest")
+    );
+    assert_eq!(auth("oauth2"), "Bearer tok2");
+    assert!(auth("awsv4").starts_with("AWS4-HMAC-SHA256 Credential=AKID/"), "{}", auth("awsv4"));
+    assert!(auth("awsv4").contains("/eu-west-1/execute-api/aws4_request"), "{}", auth("awsv4"));
+    assert!(auth("hawk").starts_with("Hawk id=\"hid\""), "{}", auth("hawk"));
+    assert!(
+        auth("oauth1").starts_with("OAuth ") && auth("oauth1").contains("oauth_consumer_key=\"ck\""),
+        "{}",
+        auth("oauth1")
+    );
+    assert!(
+        auth("edgegrid").starts_with("EG1-HMAC-SHA256 client_token=ct;access_token=at;"),
+        "{}",
+        auth("edgegrid")
+    );
+
+    let raw = case("raw json");
+    assert_eq!(raw.body_text(), "{\"user\": \"alice\"}");
+    assert_eq!(raw.header("content-type"), Some("application/json"));
+    assert_eq!(raw.header("authorization"), None, "the Bodies folder turns auth off");
+    let form = case("urlencoded");
+    assert_eq!(form.body_text(), "a=1&c=alice");
+    assert!(form.header("content-type").unwrap_or("").starts_with("application/x-www-form-urlencoded"));
+    let multi = case("formdata");
+    let text = multi.body_text();
+    assert!(multi.header("content-type").unwrap_or("").starts_with("multipart/form-data; boundary="));
+    assert!(text.contains("name=\"note\"\r\n\r\nhello\r\n"), "{text}");
+    assert!(text.contains("filename=\"upload.txt\"") && text.contains("file-content"), "{text}");
+    assert!(!text.contains("name=\"off\""), "{text}");
+    let binary = case("binary");
+    assert_eq!(binary.method, "PUT");
+    assert_eq!(binary.body, vec![0u8, 1, 2, 255]);
+    assert_eq!(binary.header("authorization"), None, "inherits `none` through two folders");
+    let gql: serde_json::Value = serde_json::from_slice(&case("graphql").body).unwrap();
+    assert_eq!(gql["query"], "query Me { me { id } }");
+    assert_eq!(gql["variables"]["n"], 1);
+}
