@@ -8,11 +8,11 @@
 use indexmap::IndexMap;
 
 use super::postman::language_of_content_type;
-use super::query::{parse_query, percent_decode, percent_encode, split_url};
+use super::query::{parse_query, percent_decode, percent_encode, request_name, split_url};
 use super::tree::Tree;
 use crate::interop::{Format, ImportError, Imported, Report};
 use crate::model::{
-    Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, DigestAuth, FormPart, FormPartKind, KeyValue,
+    Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, DigestAuth, FormPart, KeyValue,
     Method, ParentId, RawLanguage, Request,
 };
 
@@ -1019,20 +1019,10 @@ fn auth(
     }
 }
 
-/// `POST api.example.com/users`: the method and the URL without scheme and query.
-fn request_name(method: &str, url: &str) -> String {
-    let (base, _, _) = split_url(url);
-    let base = base.split_once("://").map_or(base, |(_, rest)| rest);
-    let mut name = format!("{method} {base}");
-    if name.chars().count() > 80 {
-        name = name.chars().take(79).collect::<String>() + "…";
-    }
-    name
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FormPartKind;
 
     fn words(text: &str) -> Vec<String> {
         split_commands(text).unwrap().remove(0).words.into_iter().map(|w| w.text).collect()

@@ -97,6 +97,18 @@ pub(crate) fn percent_decode(text: &str, plus_is_space: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A name for a request that has none: `POST api.example.com/users`, the method and the URL
+/// without scheme, query and fragment, at most 80 characters.
+pub(crate) fn request_name(method: &str, url: &str) -> String {
+    let (base, _, _) = split_url(url);
+    let base = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let mut name = format!("{method} {base}");
+    if name.chars().count() > 80 {
+        name = name.chars().take(79).collect::<String>() + "…";
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

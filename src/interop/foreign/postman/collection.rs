@@ -160,8 +160,9 @@ impl Walk<'_> {
         if !item.at("variable").items().is_empty() {
             self.report.warn(location, "request-level variables are not kept: Localpost has variables on folders and collections");
         }
-        for response in item.at("response").items() {
-            if let Some(example) = example(response, node, self.mint, location, self.report) {
+        for (i, response) in item.at("response").items().iter().enumerate() {
+            let fallback = source_id(item).map(|id| format!("{id}/example/{i}"));
+            if let Some(example) = example(response, node, self.mint, fallback.as_deref(), location, self.report) {
                 request.examples.push(example);
             }
         }

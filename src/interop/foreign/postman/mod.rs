@@ -682,10 +682,13 @@ fn plain_headers(node: &Node) -> Vec<Header> {
 
 /// A saved response (`response[]` of an item). `request_node` is the item's request, used when
 /// the example has no `originalRequest`.
+/// `fallback_id` identifies the example when it has no id of its own (its request's source id
+/// and its position), so re-importing keeps it.
 pub(crate) fn example(
     node: &Node,
     request_node: &Node,
     mint: &mut IdMint,
+    fallback_id: Option<&str>,
     location: &str,
     report: &mut Report,
 ) -> Option<SavedResponse> {
@@ -749,7 +752,7 @@ pub(crate) fn example(
         wire_size_bytes: None,
         time_ms: node.u64("responseTime").unwrap_or(0),
     };
-    let source_id = node.str("id").or_else(|| node.str("_postman_id"));
+    let source_id = node.str("id").or_else(|| node.str("_postman_id")).or(fallback_id);
     let name = node.str("name").filter(|n| !n.is_empty()).map_or_else(|| format!("{code}"), str::to_owned);
     Some(SavedResponse {
         id: ExampleId(mint.id("example", source_id)),

@@ -207,8 +207,9 @@ impl<'n> Walk<'_, 'n> {
         } else {
             scripts(node.at("events"), &location, self.report)
         };
-        for response in node.at("responses").items() {
-            if let Some(example) = example(response, node, self.mint) {
+        for (i, response) in node.at("responses").items().iter().enumerate() {
+            let fallback = node.str("id").map(|id| format!("{id}/example/{i}"));
+            if let Some(example) = example(response, node, self.mint, fallback.as_deref()) {
                 request.examples.push(example);
             }
         }
@@ -332,7 +333,7 @@ fn body(node: &Node, headers: &[KeyValue], location: &str, report: &mut Report) 
 }
 
 /// A v1 saved response.
-fn example(node: &Node, request: &Node, mint: &mut IdMint) -> Option<SavedResponse> {
+fn example(node: &Node, request: &Node, mint: &mut IdMint, fallback_id: Option<&str>) -> Option<SavedResponse> {
     if !node.is_object() {
         return None;
     }
@@ -345,7 +346,7 @@ fn example(node: &Node, request: &Node, mint: &mut IdMint) -> Option<SavedRespon
     let code = node.at("responseCode").u64("code").or_else(|| node.u64("code")).and_then(|c| u16::try_from(c).ok()).unwrap_or(0);
     let text = node.text("text");
     Some(SavedResponse {
-        id: ExampleId(mint.id("example", node.str("id"))),
+        id: ExampleId(mint.id("example", node.str("id").or(fallback_id))),
         name: node.str("name").filter(|n| !n.is_empty()).map_or_else(|| code.to_string(), str::to_owned),
         request: SentRequest {
             method: original.str("method").unwrap_or("GET").to_owned(),
