@@ -30,11 +30,12 @@ pub struct Renderer {
     fresh: usize,
     out: String,
     detail: Detail,
+    in_id_field: bool,
 }
 
 impl Renderer {
     pub fn new(detail: Detail) -> Self {
-        Self { ids: HashMap::new(), derived: 0, fresh: 0, out: String::new(), detail }
+        Self { ids: HashMap::new(), derived: 0, fresh: 0, out: String::new(), detail, in_id_field: false }
     }
 
     fn id(&mut self, uuid: &str) -> String {
@@ -120,7 +121,8 @@ impl Renderer {
             };
             let id = self.id(&collection.id.to_string());
             let total = data.requests_under(ParentId::Collection(collection.id)).len();
-            self.line(2, &format!("collection {:?} {id} ({total} requests)", collection.name));
+            let noun = if total == 1 { "request" } else { "requests" };
+            self.line(2, &format!("collection {:?} {id} ({total} {noun})", collection.name));
             let value = serde_json::to_value(collection).unwrap_or(Value::Null);
             self.fields(4, &value, &["id", "name", "children"]);
             self.children(data, &collection.children, 4, &mut seen_folders, &mut seen_requests, 0);
@@ -184,7 +186,11 @@ impl Renderer {
     fn request(&mut self, request: &Request, indent: usize) {
         let id = self.id(&request.id.to_string());
         self.line(indent, &format!("request {:?} {id}", request.name));
-        let value = serde_json::to_value(request).unwrap_or(Value::Null);
+        let mut value = serde_json::to_value(request).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut value {
+            // Said explicitly, so a reader sees inheritance rather than an absence.
+            map.entry("auth").or_insert_with(|| Value::String("Inherit".into()));
+        }
         match self.detail {
             Detail::Full => self.fields(indent + 2, &value, &["id", "name"]),
             Detail::Summary => {
@@ -226,7 +232,7 @@ impl Renderer {
     }
 
     fn field(&mut self, indent: usize, key: &str, value: &Value) {
-        let inline = self.inline(value);
+        let inline = self.inline_field(key, value);
         if inline.chars().count() + indent + key.len() <= 110 || is_scalar(value) {
             self.line(indent, &format!("{key}: {inline}"));
             return;
@@ -276,7 +282,7 @@ impl Renderer {
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => n.to_string(),
             Value::String(s) => {
-                if looks_like_uuid(s) {
+                if self.in_id_field && looks_like_uuid(s) {
                     self.id(s)
                 } else {
                     let clipped = self.clip(s);
@@ -294,17 +300,20 @@ impl Renderer {
             Value::Object(map) => {
                 let parts: Vec<String> = map
                     .iter()
-                    .map(|(k, v)| {
-                        if k == "id" {
-                            format!("id: {}", self.inline(v))
-                        } else {
-                            format!("{k}: {}", self.inline(v))
-                        }
-                    })
+                    .map(|(k, v)| format!("{k}: {}", self.inline_field(k, v)))
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
         }
+    }
+
+    /// A value under `key`; only id fields have their UUIDs replaced by labels.
+    fn inline_field(&mut self, key: &str, value: &Value) -> String {
+        let was = self.in_id_field;
+        self.in_id_field = key == "id" || key.ends_with("_id") || key == "source_request";
+        let text = self.inline(value);
+        self.in_id_field = was;
+        text
     }
 
     fn clip(&self, s: &str) -> String {

@@ -805,6 +805,7 @@ fn build_request(parsed: Parsed, line: usize, location: &str, report: &mut Repor
     request.url = url;
     request.headers = headers;
     request.body = body;
+    super::drop_stale_multipart_type(&mut request);
     request.auth = auth(parsed.user, parsed.auth_kind, parsed.bearer, parsed.aws, location, report);
     request.settings.verify_tls = parsed.insecure.then_some(false);
     request.settings.follow_redirects = parsed.location.then_some(true);

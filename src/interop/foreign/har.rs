@@ -56,14 +56,17 @@ pub(crate) fn import(root: &Node, name: &str, report: &mut Report) -> Result<Wor
         report.warn(
             name,
             format!(
-                "HTTP/2 pseudo-headers (:authority, :method, :path, :scheme) dropped from {} requests; the URL and \
-                 method carry them",
-                notes.pseudo_headers
+                "HTTP/2 pseudo-headers (:authority, :method, :path, :scheme) dropped from {}; the URL and method \
+                 carry them",
+                requests(notes.pseudo_headers)
             ),
         );
     }
     if notes.content_length > 0 {
-        report.warn(name, format!("Content-Length dropped from {} requests; it is computed when sending", notes.content_length));
+        report.warn(name, format!("Content-Length dropped from {}; it is computed when sending", requests(notes.content_length)));
+    }
+    if notes.host > 0 {
+        report.warn(name, format!("Host dropped from {}; it repeated the URL's host", requests(notes.host)));
     }
     Ok(tree.into_data())
 }
@@ -73,6 +76,7 @@ pub(crate) fn import(root: &Node, name: &str, report: &mut Report) -> Result<Wor
 struct Notes {
     pseudo_headers: usize,
     content_length: usize,
+    host: usize,
 }
 
 fn entry_request(entry: &Node, location: &str, notes: &mut Notes, report: &mut Report) -> Request {
@@ -86,6 +90,7 @@ fn entry_request(entry: &Node, location: &str, notes: &mut Notes, report: &mut R
 
     let mut had_pseudo = false;
     let mut had_length = false;
+    let mut had_host = false;
     for header in recorded.at("headers").items() {
         let key = header.text("name");
         let value = header.text("value");
@@ -98,11 +103,18 @@ fn entry_request(entry: &Node, location: &str, notes: &mut Notes, report: &mut R
             had_length = true;
             continue;
         }
+        // The URL says the same; a stale copy would break the request if the URL changes.
+        if key.eq_ignore_ascii_case("host") && value.eq_ignore_ascii_case(authority(&url)) {
+            had_host = true;
+            continue;
+        }
         request.headers.push(KeyValue::new(key, value));
     }
     notes.pseudo_headers += usize::from(had_pseudo);
     notes.content_length += usize::from(had_length);
+    notes.host += usize::from(had_host);
     request.body = body(recorded.at("postData"), &request.headers, location, report);
+    super::drop_stale_multipart_type(&mut request);
     request.url = url;
 
     let response = entry.at("response");
@@ -116,11 +128,21 @@ fn entry_request(entry: &Node, location: &str, notes: &mut Notes, report: &mut R
     request
 }
 
-/// A pseudo-header that disagrees with the URL or method is a recording worth a look.
-fn check_pseudo_header(key: &str, value: &str, method: &str, url: &str, location: &str, report: &mut Report) {
+fn requests(n: usize) -> String {
+    if n == 1 { "1 request".to_owned() } else { format!("{n} requests") }
+}
+
+/// `host[:port]` of a URL.
+fn authority(url: &str) -> &str {
     let (base, _, _) = split_url(url);
     let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
     let authority = after_scheme.split('/').next().unwrap_or_default();
+    authority.rsplit_once('@').map_or(authority, |(_, host)| host)
+}
+
+/// A pseudo-header that disagrees with the URL or method is a recording worth a look.
+fn check_pseudo_header(key: &str, value: &str, method: &str, url: &str, location: &str, report: &mut Report) {
+    let authority = authority(url);
     let agrees = match key {
         ":method" => value.eq_ignore_ascii_case(method),
         ":authority" => authority.eq_ignore_ascii_case(value) || authority.split(':').next() == Some(value),

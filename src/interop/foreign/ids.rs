@@ -38,8 +38,11 @@ impl IdMint {
     }
 
     /// An id derived from a parent's id and a local name (a variable `key#2` of an environment):
-    /// stable as long as the parent's is.
+    /// stable when the parent's is (derived itself), fresh when the parent's is fresh.
     pub fn child(&mut self, parent: Uuid, local: &str) -> Uuid {
+        if parent.get_version_num() != 5 {
+            return self.fresh();
+        }
         let derived = Uuid::new_v5(&parent, local.as_bytes());
         if self.used.insert(derived) { derived } else { self.fresh() }
     }

@@ -369,6 +369,7 @@ fn request(
         .collect();
     request.body = body(node.at("body"), &mut request.headers, templates, location, report);
     request.auth = auth(node.at("authentication"), location, report, templates);
+    super::drop_stale_multipart_type(&mut request);
     request.settings = settings(node, shape, location, report);
     request.scripts = scripts(shape, node, location, report);
     request
@@ -604,7 +605,10 @@ fn oauth2(node: &Node, location: &str, report: &mut Report, templates: &mut Temp
         access_token: String::new(),
     };
     let mut dropped = Vec::new();
-    if let Some(response_type) = node.str("responseType").filter(|r| r.contains("id_token")) {
+    // The response type only matters to the implicit grant (the code flow always asks for a code).
+    if let Some(response_type) =
+        node.str("responseType").filter(|r| grant == OAuth2Grant::Implicit && r.contains("id_token"))
+    {
         dropped.push(format!("response type `{response_type}` (OpenID Connect ID token)"));
     }
     if !node.text("resource").is_empty() {

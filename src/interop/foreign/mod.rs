@@ -57,6 +57,18 @@ pub(crate) fn stem(source_name: &str) -> String {
     if stem.is_empty() { "Imported".to_owned() } else { stem.to_owned() }
 }
 
+/// A recorded or hand-set `Content-Type: multipart/form-data` (without a boundary, or with
+/// the boundary of a body that is not kept) would break the multipart body Localpost builds,
+/// which carries its own: such a header is dropped from requests with a multipart body.
+pub(crate) fn drop_stale_multipart_type(request: &mut crate::model::Request) {
+    if request.body.mode == crate::model::BodyMode::Multipart {
+        request.headers.retain(|h| {
+            !(h.key.eq_ignore_ascii_case("content-type")
+                && h.value.trim().to_ascii_lowercase().starts_with("multipart/form-data"))
+        });
+    }
+}
+
 /// Input as text: UTF-8 with its BOM dropped. Other encodings are refused by name rather than
 /// read as garbage.
 pub(crate) fn decode_text(bytes: &[u8]) -> Result<&str, ImportError> {

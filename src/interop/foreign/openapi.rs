@@ -323,6 +323,9 @@ impl<'a> Spec<'a> {
                 description: "cookie parameters".into(),
             });
         }
+        for row in &mut query {
+            row.value = encode_query_value(&row.value);
+        }
         let query_text = join_query(&query);
         request.url = if query_text.is_empty() { format!("{{{{base}}}}{url_path}") } else { format!("{{{{base}}}}{url_path}?{query_text}") };
         request.params = query;
@@ -367,6 +370,11 @@ impl<'a> Spec<'a> {
             schema.at("enum").items().first(),
             p.at("enum").items().first(),
             p.get("x-example"),
+            // An array parameter: its items' default or first allowed value.
+            schema.at("items").get("default"),
+            p.at("items").get("default"),
+            schema.at("items").at("enum").items().first(),
+            p.at("items").at("enum").items().first(),
         ];
         candidates.into_iter().flatten().find(|v| !v.is_null()).map(Node::to_text).unwrap_or_default()
     }
@@ -836,6 +844,25 @@ impl<'a> Spec<'a> {
     }
 }
 
+/// An example value made safe for a query string: the characters that would end or split it
+/// (and `%`, space, control characters) are escaped; everything else stays readable.
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' | '#' | '%' | '+' | ' ' | '=' => out.push_str(&format!("%{:02X}", c as u32)),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Follows a local JSON pointer (`/components/schemas/Pet`).
 fn lookup<'n>(root: &'n Node, pointer: &str) -> Option<&'n Node> {
     let mut current = root;
@@ -903,6 +930,11 @@ mod tests {
         assert_eq!(path, "/pets/:petId/files/{{name}}.json");
         assert_eq!(names, [KeyValue::new("petId", "")]);
         assert_eq!(report.warnings.len(), 1);
+    }
+
+    #[test]
+    fn query_values_are_escaped_only_where_needed() {
+        assert_eq!(encode_query_value("a b&c=d#e+f%/:"), "a%20b%26c%3Dd%23e%2Bf%25/:");
     }
 
     #[test]

@@ -29,16 +29,30 @@ fn inside_braces(text: &str, at: usize) -> bool {
     }
 }
 
-/// `a=1&b&c=` into rows; empty segments (`&&`) are skipped.
+/// `a=1&b&c=` into rows; empty segments (`&&`) are skipped. An `&` or `=` inside `{{...}}` is
+/// part of a variable name, not a separator.
 pub(crate) fn parse_query(query: &str) -> Vec<KeyValue> {
-    query
-        .split('&')
+    split_outside_braces(query, '&')
+        .into_iter()
         .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) => KeyValue::new(k, v),
+        .map(|pair| match first_outside_braces(pair, '=') {
+            Some(i) => KeyValue::new(&pair[..i], &pair[i + 1..]),
             None => KeyValue::new(pair, ""),
         })
         .collect()
+}
+
+fn split_outside_braces(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices(separator) {
+        if !inside_braces(text, i) {
+            parts.push(&text[start..i]);
+            start = i + separator.len_utf8();
+        }
+    }
+    parts.push(&text[start..]);
+    parts
 }
 
 /// Rows back into a query string: enabled rows only, `key` alone when the value is empty.
@@ -126,6 +140,9 @@ mod tests {
         let pairs: Vec<(&str, &str)> = rows.iter().map(|r| (r.key.as_str(), r.value.as_str())).collect();
         assert_eq!(pairs, [("a", "1"), ("b", ""), ("c", "x=y")]);
         assert_eq!(join_query(&rows), "a=1&b&c=x=y");
+        let braces = parse_query("{{?}}={{&}}&q={{a=b}}");
+        let pairs: Vec<(&str, &str)> = braces.iter().map(|r| (r.key.as_str(), r.value.as_str())).collect();
+        assert_eq!(pairs, [("{{?}}", "{{&}}"), ("q", "{{a=b}}")]);
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! Postman's API): folders nested to any depth, requests, saved examples, variables, auth with
 //! inheritance, scripts and `protocolProfileBehavior`.
 
-use super::{Behavior, auth, behavior, body, body_has_content, description, example, headers, prunes_body, scripts, url, variables};
+use super::{Behavior, auth, behavior, body, description, example, headers, prune_body, scripts, url, variables};
 use crate::interop::foreign::ids::IdMint;
 use crate::interop::foreign::node::Node;
 use crate::interop::foreign::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
-use crate::model::{Auth, BodyMode, Collection, CollectionId, Folder, FolderId, Method, ParentId, Request, RequestId};
+use crate::model::{Auth, Collection, CollectionId, Folder, FolderId, Method, ParentId, Request, RequestId};
 
 /// Reads a whole collection file into a workspace named after the collection.
 pub(crate) fn import(
@@ -141,16 +141,7 @@ impl Walk<'_> {
         let Behavior { settings, keep_body: own_keep_body } =
             behavior(item.at("protocolProfileBehavior"), location, self.report);
         request.settings = settings;
-        if prunes_body(request.method.as_str()) && !own_keep_body.unwrap_or(keep_body) && body_has_content(&request.body) {
-            request.body.mode = BodyMode::None;
-            self.report.warn(
-                location,
-                format!(
-                    "Postman does not send a body with {} unless body pruning is off; the body is kept but set to none",
-                    request.method
-                ),
-            );
-        }
+        prune_body(&mut request, own_keep_body.unwrap_or(keep_body), location, self.report);
         request.auth = auth(node.at("auth"), location, self.report).unwrap_or(Auth::Inherit);
         request.description = description(node.at("description"));
         if request.description.is_empty() {

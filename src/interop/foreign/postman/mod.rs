@@ -13,11 +13,11 @@ use indexmap::IndexMap;
 
 use super::ids::IdMint;
 use super::node::Node;
-use super::query::{join_query, parse_query, split_url};
+use super::query::{join_query, parse_query, percent_decode, split_url};
 use crate::interop::Report;
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, ExampleId, FormPart, FormPartKind,
-    GraphQlBody, Header, KeyValue, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, RequestSettings,
+    GraphQlBody, Header, KeyValue, OAuth2Auth, Request, OAuth2ClientAuth, OAuth2Grant, RawLanguage, RequestSettings,
     ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
 };
 
@@ -310,7 +310,8 @@ fn oauth2(params: &[(&str, &Node)], location: &str, report: &mut Report) -> OAut
             "tokenName" | "useBrowser" | "tokenType" | "id" | "saveHelperData" => {}
             _ if is_blank(value) => {}
             "authRequestParams" | "tokenRequestParams" | "refreshRequestParams" => {
-                dropped.push(format!("{key} ({} rows)", value.items().len().max(1)));
+                let rows = value.items().len().max(1);
+                dropped.push(format!("{key} ({rows} row{})", if rows == 1 { "" } else { "s" }));
             }
             _ => dropped.push((*key).to_owned()),
         }
@@ -397,8 +398,27 @@ pub(crate) fn behavior(node: &Node, location: &str, report: &mut Report) -> Beha
 }
 
 /// Methods Postman sends without a body unless `disableBodyPruning` is set.
-pub(crate) fn prunes_body(method: &str) -> bool {
+fn prunes_body(method: &str) -> bool {
     ["GET", "HEAD", "COPY", "PURGE", "UNLOCK"].iter().any(|m| m.eq_ignore_ascii_case(method))
+}
+
+/// Postman sends no body with GET, HEAD... unless told to (`keep_body`): the body is kept, its
+/// mode set to none, so the request sends what it sent in Postman.
+pub(crate) fn prune_body(request: &mut Request, keep_body: bool, location: &str, report: &mut Report) {
+    if keep_body || request.body.mode == BodyMode::None || !prunes_body(request.method.as_str()) {
+        return;
+    }
+    let had_content = body_has_content(&request.body);
+    request.body.mode = BodyMode::None;
+    if had_content {
+        report.warn(
+            location,
+            format!(
+                "Postman does not send a body with {} unless body pruning is off; the body is kept but set to none",
+                request.method
+            ),
+        );
+    }
 }
 
 /// The raw language from `options.raw.language`, else guessed from the `Content-Type` header.
@@ -531,7 +551,7 @@ pub(crate) fn body(node: &Node, headers: &[KeyValue], location: &str, report: &m
 }
 
 /// Whether a body would send anything.
-pub(crate) fn body_has_content(body: &Body) -> bool {
+fn body_has_content(body: &Body) -> bool {
     match body.mode {
         BodyMode::None => false,
         BodyMode::Raw => !body.raw.is_empty(),
@@ -585,17 +605,22 @@ pub(crate) fn url(node: &Node, location: &str, report: &mut Report) -> UrlParts 
 pub(crate) fn reconcile_params(url: &str, listed: Option<Vec<KeyValue>>, location: &str, report: &mut Report) -> Vec<KeyValue> {
     let in_url = split_url(url).1.map(parse_query).unwrap_or_default();
     let Some(listed) = listed else { return in_url };
-    let enabled: Vec<(&str, &str)> =
-        listed.iter().filter(|r| r.enabled).map(|r| (r.key.as_str(), r.value.as_str())).collect();
-    let from_url: Vec<(&str, &str)> = in_url.iter().map(|r| (r.key.as_str(), r.value.as_str())).collect();
-    if enabled == from_url {
+    // Compared decoded: a list may hold `b#a` where the URL says `b%23a`.
+    let same = |a: &KeyValue, b: &KeyValue| {
+        percent_decode(&a.key, false) == percent_decode(&b.key, false)
+            && percent_decode(&a.value, false) == percent_decode(&b.value, false)
+    };
+    let enabled: Vec<&KeyValue> = listed.iter().filter(|r| r.enabled).collect();
+    if enabled.len() == in_url.len() && enabled.iter().zip(&in_url).all(|(a, b)| same(a, b)) {
         return listed;
     }
     // Walk the URL's rows, borrowing descriptions; append what the list has beyond them.
     let mut rows = in_url;
     let mut used = vec![false; listed.len()];
     for row in &mut rows {
-        if let Some(i) = listed.iter().enumerate().position(|(i, l)| !used[i] && l.enabled && l.key == row.key) {
+        if let Some(i) = listed.iter().enumerate().position(|(i, l)| {
+            !used[i] && l.enabled && percent_decode(&l.key, false) == percent_decode(&row.key, false)
+        }) {
             used[i] = true;
             row.description.clone_from(&listed[i].description);
         }
@@ -710,6 +735,7 @@ pub(crate) fn example(
             text.push('}');
             (Some(text), String::new())
         }
+        BodyMode::Multipart if sent_body.multipart.is_empty() => (None, String::new()),
         BodyMode::Multipart => {
             let files = sent_body.multipart.iter().filter(|p| matches!(p.kind, FormPartKind::File(_))).count();
             (None, format!("multipart: {} fields, {files} files", sent_body.multipart.len() - files))

@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Behavior, auth, auth_from_params, behavior, body_has_content, description, headers, key_values,
-    language_of_content_type, prunes_body, reconcile_params, scripts, variables,
+    Behavior, auth, auth_from_params, behavior, description, headers, key_values,
+    language_of_content_type, prune_body, reconcile_params, scripts, variables,
 };
 use crate::interop::foreign::ids::IdMint;
 use crate::interop::foreign::node::Node;
@@ -190,13 +190,7 @@ impl<'n> Walk<'_, 'n> {
         request.body = body(node, &request.headers, &location, self.report);
         let Behavior { settings, keep_body: own } = behavior(node.at("protocolProfileBehavior"), &location, self.report);
         request.settings = settings;
-        if prunes_body(request.method.as_str()) && !own.unwrap_or(keep_body) && body_has_content(&request.body) {
-            request.body.mode = BodyMode::None;
-            self.report.warn(
-                &location,
-                format!("Postman does not send a body with {}; the body is kept but set to none", request.method),
-            );
-        }
+        prune_body(&mut request, own.unwrap_or(keep_body), &location, self.report);
         request.auth = match auth(node.at("auth"), &location, self.report) {
             Some(auth) => auth,
             None => helper_auth(node, &location, self.report),
