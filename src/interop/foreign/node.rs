@@ -339,10 +339,63 @@ pub(crate) fn parse_json(text: &str, format: Option<Format>) -> Result<Node, Syn
 
 /// Parses YAML text (JSON is YAML too, but [`parse_json`] is faster and its errors clearer).
 pub(crate) fn parse_yaml(text: &str, format: Option<Format>) -> Result<Node, SyntaxError> {
+    if let Some((line, column)) = too_deep_flow(text) {
+        return Err(SyntaxError {
+            format,
+            line,
+            column,
+            message: format!("nested deeper than {MAX_FLOW_DEPTH} levels"),
+            language: "YAML",
+        });
+    }
     serde_yaml_ng::from_str::<Node>(text).map_err(|e| {
         let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
         SyntaxError { format, line, column, message: strip_position(&e.to_string()), language: "YAML" }
     })
+}
+
+/// Deeper `[`/`{` nesting than any real document has. The YAML parser refuses past 128 levels
+/// anyway, but only after a scan that takes seconds on a small hostile file; this check is
+/// linear and runs first.
+const MAX_FLOW_DEPTH: usize = 200;
+
+/// Where unquoted flow brackets first nest deeper than [`MAX_FLOW_DEPTH`], if they do.
+fn too_deep_flow(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            comment = false;
+            previous = c;
+            continue;
+        }
+        if comment {
+            continue;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if previous.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((line, column));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    None
 }
 
 /// A syntax error before the format is known for sure.
@@ -413,6 +466,31 @@ mod tests {
     fn yaml_errors_carry_line() {
         let err = parse_yaml("a: b\n  c: d: e\n", None).unwrap_err();
         assert_eq!(err.line, 2, "{err:?}");
+    }
+
+    #[test]
+    fn deep_yaml_is_refused_quickly() {
+        let text = format!("a: {}{}", "[".repeat(50_000), "]".repeat(50_000));
+        let started = std::time::Instant::now();
+        let err = parse_yaml(&text, None).unwrap_err();
+        assert!(started.elapsed().as_secs() < 2);
+        assert_eq!((err.line, err.column), (1, 4 + MAX_FLOW_DEPTH));
+        // Brackets in quotes and comments do not count.
+        let quoted = format!("a: '{}'\n# {}\nb: 1\n", "[".repeat(500), "{".repeat(500));
+        assert!(parse_yaml(&quoted, None).is_ok());
+    }
+
+    #[test]
+    fn yaml_alias_bombs_are_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut previous = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+            text.push_str(&format!("{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"));
+            previous = name;
+        }
+        let started = std::time::Instant::now();
+        assert!(parse_yaml(&text, None).is_err());
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]
