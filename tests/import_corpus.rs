@@ -5,6 +5,9 @@
 //! To see what changed after a deliberate change to an importer, run with
 //! `LOCALPOST_BLESS=1 cargo test --test import_corpus`, then review `git diff tests/expected`.
 
+// Test helpers outside #[test] functions: a failure should fail the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -47,57 +50,166 @@ fn check_expected(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("missing expected output {} ({e}); run with LOCALPOST_BLESS=1 and review", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("missing expected output {} ({e}); run with LOCALPOST_BLESS=1 and review", path.display())
+    });
     if expected != actual {
-        let first_difference = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .find(|(_, (e, a))| e != a)
-            .map_or_else(
-                || format!("lengths differ: {} vs {} lines", expected.lines().count(), actual.lines().count()),
+        let first_difference =
+            expected.lines().zip(actual.lines()).enumerate().find(|(_, (e, a))| e != a).map_or_else(
+                || {
+                    format!(
+                        "lengths differ: {} vs {} lines",
+                        expected.lines().count(),
+                        actual.lines().count()
+                    )
+                },
                 |(i, (e, a))| format!("line {}:\n  expected: {e}\n  actual:   {a}", i + 1),
             );
-        panic!("{name} differs from the expected rendering ({first_difference}); rerun with LOCALPOST_BLESS=1 and review the diff");
+        panic!(
+            "{name} differs from the expected rendering ({first_difference}); rerun with LOCALPOST_BLESS=1 and review the diff"
+        );
     }
 }
 
 /// (corpus file, expected-output file, detail). The files whose rendering is reviewed.
 const REVIEWED: &[(&str, &str, Detail)] = &[
     ("postman-v2.1/fastly-api-large.postman_collection.json", "fastly-api-large.txt", Detail::Summary),
-    ("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json", "postman-echo-hawk-digest-oauth1.txt", Detail::Full),
-    ("postman-v2.1/postman-api-scripts-all-levels.postman_collection.json", "postman-api-scripts-all-levels.txt", Detail::Summary),
-    ("postman-v2.1/bruno-export-basic-auth-folder-inheritance.postman_collection.json", "bruno-basic-auth-folder-inheritance.txt", Detail::Full),
+    (
+        "postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json",
+        "postman-echo-hawk-digest-oauth1.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/postman-api-scripts-all-levels.postman_collection.json",
+        "postman-api-scripts-all-levels.txt",
+        Detail::Summary,
+    ),
+    (
+        "postman-v2.1/bruno-export-basic-auth-folder-inheritance.postman_collection.json",
+        "bruno-basic-auth-folder-inheritance.txt",
+        Detail::Full,
+    ),
     ("postman-v2.1/bruno-export-ntlm-auth.postman_collection.json", "bruno-ntlm-auth.txt", Detail::Full),
     ("postman-v2.1/bruno-export-awsv4-auth.postman_collection.json", "bruno-awsv4-auth.txt", Detail::Full),
-    ("postman-v2.1/bruno-export-oauth2-all-grants.postman_collection.json", "bruno-oauth2-all-grants.txt", Detail::Full),
-    ("postman-v2.1/bruno-export-oauth1-signature-methods.postman_collection.json", "bruno-oauth1-signature-methods.txt", Detail::Full),
-    ("postman-v2.1/bruno-binary-file-body-mode.postman_collection.json", "bruno-binary-file-body-mode.txt", Detail::Full),
-    ("postman-v2.1/yaak-params-pathvars-disabled.postman_collection.json", "yaak-params-pathvars-disabled.txt", Detail::Full),
-    ("postman-v2.1/newman-protocol-profile-behavior.postman_collection.json", "newman-protocol-profile-behavior.txt", Detail::Full),
-    ("postman-v2.1/newman-whatwg-url-unicode.postman_collection.json", "newman-whatwg-url-unicode.txt", Detail::Full),
-    ("postman-v2.1/edge-bruno-wrapped-collection-envelope.json", "edge-bruno-wrapped-collection-envelope.txt", Detail::Full),
-    ("postman-v2.1/edge-bruno-malformed-item-is-string.json", "edge-bruno-malformed-item-is-string.txt", Detail::Full),
-    ("postman-v2.0/newman-echo-v2.0-auth-examples.postman_collection.json", "newman-echo-v2.0-auth-examples.txt", Detail::Full),
-    ("postman-v2.0/insomnia-fixture-complex-v2.0-body-modes.postman_collection.json", "insomnia-fixture-complex-v2.0-body-modes.txt", Detail::Full),
-    ("postman-v2.0/newman-multi-level-folders-v2.0.postman_collection.json", "newman-multi-level-folders-v2.0.txt", Detail::Full),
-    ("postman-v2.0/edge-newman-bom-in-collection-file.postman_collection.json", "edge-newman-bom-in-collection-file.txt", Detail::Full),
-    ("postman-environment/newman-disabled-and-duplicate-vars.postman_environment.json", "env-newman-disabled-and-duplicate-vars.txt", Detail::Full),
-    ("postman-environment/yaak-secret-and-description.postman_environment.json", "env-yaak-secret-and-description.txt", Detail::Full),
-    ("postman-environment/newman-legacy-no-scope.postman_environment.json", "env-newman-legacy-no-scope.txt", Detail::Full),
+    (
+        "postman-v2.1/bruno-export-oauth2-all-grants.postman_collection.json",
+        "bruno-oauth2-all-grants.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/bruno-export-oauth1-signature-methods.postman_collection.json",
+        "bruno-oauth1-signature-methods.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/bruno-binary-file-body-mode.postman_collection.json",
+        "bruno-binary-file-body-mode.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/yaak-params-pathvars-disabled.postman_collection.json",
+        "yaak-params-pathvars-disabled.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/newman-protocol-profile-behavior.postman_collection.json",
+        "newman-protocol-profile-behavior.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/newman-whatwg-url-unicode.postman_collection.json",
+        "newman-whatwg-url-unicode.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/edge-bruno-wrapped-collection-envelope.json",
+        "edge-bruno-wrapped-collection-envelope.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.1/edge-bruno-malformed-item-is-string.json",
+        "edge-bruno-malformed-item-is-string.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.0/newman-echo-v2.0-auth-examples.postman_collection.json",
+        "newman-echo-v2.0-auth-examples.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.0/insomnia-fixture-complex-v2.0-body-modes.postman_collection.json",
+        "insomnia-fixture-complex-v2.0-body-modes.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.0/newman-multi-level-folders-v2.0.postman_collection.json",
+        "newman-multi-level-folders-v2.0.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-v2.0/edge-newman-bom-in-collection-file.postman_collection.json",
+        "edge-newman-bom-in-collection-file.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-environment/newman-disabled-and-duplicate-vars.postman_environment.json",
+        "env-newman-disabled-and-duplicate-vars.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-environment/yaak-secret-and-description.postman_environment.json",
+        "env-yaak-secret-and-description.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-environment/newman-legacy-no-scope.postman_environment.json",
+        "env-newman-legacy-no-scope.txt",
+        Detail::Full,
+    ),
     ("postman-environment/cocart-local.postman_environment.json", "env-cocart-local.txt", Detail::Full),
-    ("postman-environment/edge-newman-utf8-bom.postman_environment.json", "env-edge-newman-utf8-bom.txt", Detail::Full),
-    ("postman-globals/bruno-globals-with-secret.postman_globals.json", "globals-bruno-with-secret.txt", Detail::Full),
+    (
+        "postman-environment/edge-newman-utf8-bom.postman_environment.json",
+        "env-edge-newman-utf8-bom.txt",
+        Detail::Full,
+    ),
+    (
+        "postman-globals/bruno-globals-with-secret.postman_globals.json",
+        "globals-bruno-with-secret.txt",
+        Detail::Full,
+    ),
     ("postman-globals/pagseguro-globals.postman_globals.json", "globals-pagseguro.txt", Detail::Full),
-    ("postman-globals/datafordeler-globals-huge-js-value.postman_globals.json", "globals-datafordeler-huge-js-value.txt", Detail::Full),
+    (
+        "postman-globals/datafordeler-globals-huge-js-value.postman_globals.json",
+        "globals-datafordeler-huge-js-value.txt",
+        Detail::Full,
+    ),
     ("postman-dump/evagoras-box-backup.postman_dump.json", "dump-evagoras-box-backup.txt", Detail::Full),
-    ("postman-dump/kong-horse-chestnut-backup.postman_dump.json", "dump-kong-horse-chestnut-backup.txt", Detail::Full),
-    ("insomnia/rentx-v4-nested-folder-env.insomnia.json", "insomnia-rentx-v4-nested-folder-env.txt", Detail::Full),
+    (
+        "postman-dump/kong-horse-chestnut-backup.postman_dump.json",
+        "dump-kong-horse-chestnut-backup.txt",
+        Detail::Full,
+    ),
+    (
+        "insomnia/rentx-v4-nested-folder-env.insomnia.json",
+        "insomnia-rentx-v4-nested-folder-env.txt",
+        Detail::Full,
+    ),
     ("insomnia/kong-graphql-opa-v4.insomnia.yaml", "insomnia-kong-graphql-opa-v4.txt", Detail::Full),
-    ("insomnia/insomnia-smoke-oauth2-flows-v4.insomnia.yaml", "insomnia-smoke-oauth2-flows-v4.txt", Detail::Full),
-    ("insomnia/insomnia-smoke-mixed-resource-types-v4.insomnia.yaml", "insomnia-smoke-mixed-resource-types-v4.txt", Detail::Full),
-    ("insomnia/yaak-insomnia-v5-basic-multipart.insomnia.yaml", "insomnia-yaak-v5-basic-multipart.txt", Detail::Full),
+    (
+        "insomnia/insomnia-smoke-oauth2-flows-v4.insomnia.yaml",
+        "insomnia-smoke-oauth2-flows-v4.txt",
+        Detail::Full,
+    ),
+    (
+        "insomnia/insomnia-smoke-mixed-resource-types-v4.insomnia.yaml",
+        "insomnia-smoke-mixed-resource-types-v4.txt",
+        Detail::Full,
+    ),
+    (
+        "insomnia/yaak-insomnia-v5-basic-multipart.insomnia.yaml",
+        "insomnia-yaak-v5-basic-multipart.txt",
+        Detail::Full,
+    ),
     ("insomnia/edge-bruno-insomnia-malformed.json", "insomnia-edge-bruno-malformed.txt", Detail::Full),
     ("har/mitmproxy-chrome-export.har", "har-chrome.txt", Detail::Full),
     ("har/mitmproxy-firefox-export.har", "har-firefox.txt", Detail::Summary),
@@ -134,13 +246,19 @@ fn every_corpus_file_is_covered() {
         if relative == "MANIFEST.tsv" || relative == "README.md" || relative.starts_with("curl/") {
             continue;
         }
-        assert!(REVIEWED.iter().any(|(f, _, _)| *f == relative), "{relative} is not covered by a reviewed rendering");
+        assert!(
+            REVIEWED.iter().any(|(f, _, _)| *f == relative),
+            "{relative} is not covered by a reviewed rendering"
+        );
         let name = relative.rsplit('/').next().unwrap();
         let result = import_file(&relative);
         if name.starts_with("edge-") {
             // Broken or odd on purpose: a precise error, or an import (with whatever it reports).
             if let Err(e) = &result {
-                assert!(!matches!(e, ImportError::UnknownFormat(_)), "{relative}: the format should be recognized: {e}");
+                assert!(
+                    !matches!(e, ImportError::UnknownFormat(_)),
+                    "{relative}: the format should be recognized: {e}"
+                );
             }
         } else {
             let imported = result.unwrap_or_else(|e| panic!("{relative}: {e}"));
@@ -148,7 +266,11 @@ fn every_corpus_file_is_covered() {
             // The format is known from the content alone, whatever the file is called.
             let bytes = std::fs::read(&path).unwrap();
             assert_eq!(foreign::detect(&bytes), Some(imported.format), "{relative}");
-            assert_eq!(foreign::import(&bytes, "renamed.txt").map(|i| i.format).ok(), Some(imported.format), "{relative}");
+            assert_eq!(
+                foreign::import(&bytes, "renamed.txt").map(|i| i.format).ok(),
+                Some(imported.format),
+                "{relative}"
+            );
         }
     }
 }
@@ -312,8 +434,16 @@ fn scripts_are_kept_verbatim_and_reported() {
     assert!(request.scripts.pre_request.contains("postman.setEnvironmentVariable(\"count\""));
     assert!(request.scripts.test.contains("tests[\"Status code is 200\"]"));
     let reported = imported.report.warnings.iter().filter(|w| w.message.contains("script kept")).count();
-    let kept = data.requests.values().map(|r| usize::from(!r.scripts.pre_request.is_empty()) + usize::from(!r.scripts.test.is_empty())).sum::<usize>()
-        + data.folders.values().map(|f| usize::from(!f.scripts.pre_request.is_empty()) + usize::from(!f.scripts.test.is_empty())).sum::<usize>();
+    let kept = data
+        .requests
+        .values()
+        .map(|r| usize::from(!r.scripts.pre_request.is_empty()) + usize::from(!r.scripts.test.is_empty()))
+        .sum::<usize>()
+        + data
+            .folders
+            .values()
+            .map(|f| usize::from(!f.scripts.pre_request.is_empty()) + usize::from(!f.scripts.test.is_empty()))
+            .sum::<usize>();
     assert_eq!(reported, kept);
 }
 
@@ -395,9 +525,15 @@ fn openapi_groups_by_tag_and_maps_security() {
 fn edge_files_fail_with_precise_messages() {
     let cases: &[(&str, &str)] = &[
         ("har/edge-mitmproxy-broken.har", "read as HAR 1.2: invalid syntax at line 5, column 1"),
-        ("insomnia/edge-bruno-insomnia-malformed.json", "read as Insomnia export v4: invalid syntax at line 17, column 7"),
+        (
+            "insomnia/edge-bruno-insomnia-malformed.json",
+            "read as Insomnia export v4: invalid syntax at line 17, column 7",
+        ),
         ("openapi/edge-bruno-openapi-malformed.yaml", "read as OpenAPI 3: invalid syntax at line 15"),
-        ("postman-v2.1/edge-bruno-malformed-item-is-string.json", "read as Postman Collection v2.1: $.item: expected an array of requests and folders, found a string"),
+        (
+            "postman-v2.1/edge-bruno-malformed-item-is-string.json",
+            "read as Postman Collection v2.1: $.item: expected an array of requests and folders, found a string",
+        ),
     ];
     for (file, message) in cases {
         let err = import_file(file).err().unwrap_or_else(|| panic!("{file} imported"));

@@ -201,7 +201,8 @@ impl Renderer {
                     self.line(indent + 2, &format!("body: {:?}", request.body.mode));
                 }
                 if !request.examples.is_empty() {
-                    let statuses: Vec<String> = request.examples.iter().map(|e| e.response.status.to_string()).collect();
+                    let statuses: Vec<String> =
+                        request.examples.iter().map(|e| e.response.status.to_string()).collect();
                     self.line(indent + 2, &format!("examples: {}", statuses.join(", ")));
                 }
             }
@@ -298,10 +299,8 @@ impl Renderer {
                 format!("{tag} {}", self.inline(&inner))
             }
             Value::Object(map) => {
-                let parts: Vec<String> = map
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}", self.inline_field(k, v)))
-                    .collect();
+                let parts: Vec<String> =
+                    map.iter().map(|(k, v)| format!("{k}: {}", self.inline_field(k, v))).collect();
                 format!("{{{}}}", parts.join(", "))
             }
         }

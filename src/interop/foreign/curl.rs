@@ -12,8 +12,8 @@ use super::query::{parse_query, percent_decode, percent_encode, request_name, sp
 use super::tree::Tree;
 use crate::interop::{Format, ImportError, Imported, Report};
 use crate::model::{
-    Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, DigestAuth, FormPart, KeyValue,
-    Method, ParentId, RawLanguage, Request,
+    Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, DigestAuth, FormPart, KeyValue, Method,
+    ParentId, RawLanguage, Request,
 };
 
 /// Reads one cURL command (the first, when the text holds several) into a request.
@@ -36,13 +36,20 @@ pub fn parse_with_report(text: &str) -> Result<(Request, Report), ImportError> {
 }
 
 fn no_curl() -> ImportError {
-    ImportError::Shape { format: Format::Curl, path: "line 1".into(), message: "no command starting with `curl`".into() }
+    ImportError::Shape {
+        format: Format::Curl,
+        path: "line 1".into(),
+        message: "no command starting with `curl`".into(),
+    }
 }
 
-/// Whether text starts like a cURL command (optionally after a `$ ` prompt).
+/// Whether text starts like a cURL command (after blank and `#` comment lines, and optionally a
+/// `$ ` prompt).
 pub(crate) fn looks_like(text: &str) -> bool {
-    let text = text.trim_start();
-    let text = text.strip_prefix("$ ").unwrap_or(text).trim_start();
+    let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')) else {
+        return false;
+    };
+    let text = first.strip_prefix("$ ").unwrap_or(first).trim_start();
     let word: String = text.chars().take_while(|c| !c.is_whitespace()).collect();
     let word = word.to_ascii_lowercase();
     word == "curl" || word == "curl.exe" || word.ends_with("/curl")
@@ -61,7 +68,8 @@ pub(crate) fn import(text: &str, source_name: &str) -> Result<Imported, ImportEr
     for command in &commands {
         if !is_curl(&command.words) {
             let first = command.words.first().map_or("", |w| w.text.as_str());
-            report.warn(format!("line {}", command.line), format!("`{first}` is not a curl command; ignored"));
+            report
+                .warn(format!("line {}", command.line), format!("`{first}` is not a curl command; ignored"));
             continue;
         }
         count += 1;
@@ -118,6 +126,10 @@ fn split_commands(text: &str) -> Result<Vec<Command>, ImportError> {
         }
     };
     let finish_command = |commands: &mut Vec<Command>, words: &mut Vec<Word>| {
+        // A shell prompt pasted along with the command.
+        if words.first().is_some_and(|w| w.text == "$" || w.text == "%" || w.text == ">") {
+            words.remove(0);
+        }
         if !words.is_empty() {
             let line = words[0].line;
             commands.push(Command { words: std::mem::take(words), line });
@@ -264,7 +276,8 @@ fn split_commands(text: &str) -> Result<Vec<Command>, ImportError> {
 /// many characters it used.
 fn ansi_escape(chars: &[char], i: usize, out: &mut String) -> usize {
     let hex = |from: usize, max: usize| {
-        let digits: String = chars.iter().skip(from).take(max).take_while(|c| c.is_ascii_hexdigit()).collect();
+        let digits: String =
+            chars.iter().skip(from).take(max).take_while(|c| c.is_ascii_hexdigit()).collect();
         (u32::from_str_radix(&digits, 16).ok(), digits.len())
     };
     match chars.get(i) {
@@ -406,8 +419,8 @@ fn short_option(c: char) -> Option<Opt> {
         'U' => Opt::ProxyUser,
         'E' => Opt::ClientCert,
         'o' | 'c' | 'D' | 'w' | 'K' | 'r' | 'y' | 'Y' | 'z' | 'C' | 'Q' | 't' | 'P' => Opt::IgnoredWithArg,
-        's' | 'S' | 'v' | 'i' | 'f' | 'O' | 'N' | 'g' | '#' | '4' | '6' | '0' | '1' | '2' | '3' | 'n' | 'l' | 'j'
-        | 'J' | 'R' | 'Z' | 'p' | 'q' | 'V' | 'M' | 'h' | 'B' | 'a' => Opt::IgnoredFlag,
+        's' | 'S' | 'v' | 'i' | 'f' | 'O' | 'N' | 'g' | '#' | '4' | '6' | '0' | '1' | '2' | '3' | 'n'
+        | 'l' | 'j' | 'J' | 'R' | 'Z' | 'p' | 'q' | 'V' | 'M' | 'h' | 'B' | 'a' => Opt::IgnoredFlag,
         _ => return None,
     })
 }
@@ -448,18 +461,55 @@ fn long_option(name: &str) -> Option<Opt> {
         "proxy" | "socks5" | "socks5-hostname" | "socks4" | "socks4a" | "preproxy" => Opt::Proxy,
         "proxy-user" => Opt::ProxyUser,
         "compressed" => Opt::Compressed,
-        "cert" | "key" | "cacert" | "capath" | "cert-type" | "key-type" | "pass" | "crlfile" | "pinnedpubkey" => {
-            Opt::ClientCert
-        }
-        "output" | "cookie-jar" | "dump-header" | "write-out" | "config" | "range" | "speed-limit" | "speed-time"
-        | "time-cond" | "continue-at" | "quote" | "telnet-option" | "ftp-port" | "retry" | "retry-delay"
-        | "retry-max-time" | "stderr" | "trace" | "trace-ascii" | "output-dir" | "limit-rate" | "keepalive-time"
-        | "resolve" | "connect-to" | "interface" | "dns-servers" | "max-filesize" | "expect100-timeout"
-        | "parallel-max" | "rate" | "trace-config" | "etag-save" | "etag-compare" | "proto" | "proto-redir"
-        | "proxy-header" | "noproxy" | "ciphers" | "tls-max" | "happy-eyeballs-timeout-ms" | "local-port"
-        | "unix-socket" | "abstract-unix-socket" | "variable" | "expand-url" | "create-file-mode" | "netrc-file" => {
-            Opt::IgnoredWithArg
-        }
+        "cert" | "key" | "cacert" | "capath" | "cert-type" | "key-type" | "pass" | "crlfile"
+        | "pinnedpubkey" => Opt::ClientCert,
+        "output"
+        | "cookie-jar"
+        | "dump-header"
+        | "write-out"
+        | "config"
+        | "range"
+        | "speed-limit"
+        | "speed-time"
+        | "time-cond"
+        | "continue-at"
+        | "quote"
+        | "telnet-option"
+        | "ftp-port"
+        | "retry"
+        | "retry-delay"
+        | "retry-max-time"
+        | "stderr"
+        | "trace"
+        | "trace-ascii"
+        | "output-dir"
+        | "limit-rate"
+        | "keepalive-time"
+        | "resolve"
+        | "connect-to"
+        | "interface"
+        | "dns-servers"
+        | "max-filesize"
+        | "expect100-timeout"
+        | "parallel-max"
+        | "rate"
+        | "trace-config"
+        | "etag-save"
+        | "etag-compare"
+        | "proto"
+        | "proto-redir"
+        | "proxy-header"
+        | "noproxy"
+        | "ciphers"
+        | "tls-max"
+        | "happy-eyeballs-timeout-ms"
+        | "local-port"
+        | "unix-socket"
+        | "abstract-unix-socket"
+        | "variable"
+        | "expand-url"
+        | "create-file-mode"
+        | "netrc-file" => Opt::IgnoredWithArg,
         _ => return None,
     })
 }
@@ -471,7 +521,10 @@ enum DataPart {
     /// `@file`: read from a file when sent.
     File(String),
     /// `--data-urlencode`: a name (maybe empty) and the value before encoding.
-    Encoded { name: Option<String>, value: String },
+    Encoded {
+        name: Option<String>,
+        value: String,
+    },
     Json(String),
 }
 
@@ -497,7 +550,11 @@ struct Parsed {
     max_time_ms: Option<u64>,
 }
 
-fn command_to_request(command: &Command, location: &str, report: &mut Report) -> Result<Request, ImportError> {
+fn command_to_request(
+    command: &Command,
+    location: &str,
+    report: &mut Report,
+) -> Result<Request, ImportError> {
     let parsed = read_options(&command.words[1..], location, report)?;
     build_request(parsed, command.line, location, report)
 }
@@ -585,7 +642,14 @@ fn missing_argument(option: &str, word: &Word) -> ImportError {
     }
 }
 
-fn apply(parsed: &mut Parsed, opt: Opt, name: &str, arg: Option<String>, location: &str, report: &mut Report) {
+fn apply(
+    parsed: &mut Parsed,
+    opt: Opt,
+    name: &str,
+    arg: Option<String>,
+    location: &str,
+    report: &mut Report,
+) {
     let arg = arg.unwrap_or_default();
     match opt {
         Opt::Request => parsed.method = Some(arg),
@@ -624,15 +688,19 @@ fn apply(parsed: &mut Parsed, opt: Opt, name: &str, arg: Option<String>, locatio
                 report.warn(location, format!("cookies read from file {arg} are not imported"));
             }
         }
-        Opt::Data => parsed.data.push(match arg.strip_prefix('@') {
-            Some(path) => DataPart::File(path.to_owned()),
+        Opt::Data | Opt::DataBinary => parsed.data.push(match arg.strip_prefix('@') {
+            Some(path) => {
+                if opt == Opt::Data {
+                    report.warn(
+                        location,
+                        format!("-d @{path}: curl strips line breaks from the file; Localpost sends the file as it is"),
+                    );
+                }
+                DataPart::File(path.to_owned())
+            }
             None => DataPart::Text(arg),
         }),
         Opt::DataRaw => parsed.data.push(DataPart::Text(arg)),
-        Opt::DataBinary => parsed.data.push(match arg.strip_prefix('@') {
-            Some(path) => DataPart::File(path.to_owned()),
-            None => DataPart::Text(arg),
-        }),
         Opt::DataUrlEncode => parsed.data.push(url_encode_part(&arg, location, report)),
         Opt::Json => parsed.data.push(match arg.strip_prefix('@') {
             Some(path) => DataPart::File(path.to_owned()),
@@ -688,7 +756,9 @@ fn apply(parsed: &mut Parsed, opt: Opt, name: &str, arg: Option<String>, locatio
 /// A URL without `user:password@`, for messages.
 fn redact_userinfo(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}(credentials)@{}", &url[..scheme_end + 3], &url[at + 1..]),
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}(credentials)@{}", &url[..scheme_end + 3], &url[at + 1..])
+        }
         _ => url.to_owned(),
     }
 }
@@ -725,13 +795,21 @@ fn form_part(arg: &str, location: &str, report: &mut Report) -> FormPart {
             match piece.split_once('=') {
                 Some(("type", mime)) => part.content_type = mime.to_owned(),
                 Some(("filename", name)) => {
-                    report.warn(location, format!("-F {key}: the file name sent ({name}) is not kept; the file's own name is used"));
+                    report.warn(
+                        location,
+                        format!(
+                            "-F {key}: the file name sent ({name}) is not kept; the file's own name is used"
+                        ),
+                    );
                 }
                 _ => {}
             }
         }
         if value.starts_with('<') {
-            report.warn(location, format!("-F {key}=<file sends the file's text as a field; imported as a file part"));
+            report.warn(
+                location,
+                format!("-F {key}=<file sends the file's text as a field; imported as a file part"),
+            );
         }
         part
     } else {
@@ -747,7 +825,12 @@ fn form_part(arg: &str, location: &str, report: &mut Report) -> FormPart {
     }
 }
 
-fn build_request(parsed: Parsed, line: usize, location: &str, report: &mut Report) -> Result<Request, ImportError> {
+fn build_request(
+    parsed: Parsed,
+    line: usize,
+    location: &str,
+    report: &mut Report,
+) -> Result<Request, ImportError> {
     let mut urls = parsed.urls.into_iter().filter(|u| !u.is_empty());
     let Some(mut url) = urls.next() else {
         return Err(ImportError::Shape {
@@ -806,7 +889,8 @@ fn build_request(parsed: Parsed, line: usize, location: &str, report: &mut Repor
     request.headers = headers;
     request.body = body;
     super::drop_stale_multipart_type(&mut request);
-    request.auth = auth(parsed.user, parsed.auth_kind, parsed.bearer, parsed.aws, location, report);
+    request.auth =
+        auth(parsed.user.as_deref(), parsed.auth_kind, parsed.bearer, parsed.aws, location, report);
     request.settings.verify_tls = parsed.insecure.then_some(false);
     request.settings.follow_redirects = parsed.location.then_some(true);
     request.settings.max_redirects = parsed.max_redirs;
@@ -888,7 +972,10 @@ fn data_body(
         return Body { mode: BodyMode::Binary, binary_path: path.clone(), ..Body::default() };
     }
     if parts.iter().any(|p| matches!(p, DataPart::File(_))) {
-        report.warn(location, "data read from files (@file) mixed with other data is imported as the text `@file`");
+        report.warn(
+            location,
+            "data read from files (@file) mixed with other data is imported as the text `@file`",
+        );
     }
     let text = join_data(parts);
     if is_json {
@@ -902,7 +989,9 @@ fn data_body(
     let language = match content_type {
         Some(ct) => language_of_content_type(ct),
         None => {
-            if serde_json::from_str::<serde_json::Value>(&text).is_ok() && text.trim_start().starts_with(['{', '[']) {
+            if serde_json::from_str::<serde_json::Value>(&text).is_ok()
+                && text.trim_start().starts_with(['{', '['])
+            {
                 report.warn(
                     location,
                     "the data looks like JSON but the command sets no Content-Type, so curl sends it as \
@@ -944,7 +1033,9 @@ fn form_rows(parts: &[DataPart]) -> Option<Vec<KeyValue>> {
                     rows.push(KeyValue::new(percent_decode(key, true), percent_decode(value, true)));
                 }
             }
-            DataPart::Encoded { name: Some(name), value } => rows.push(KeyValue::new(name.clone(), value.clone())),
+            DataPart::Encoded { name: Some(name), value } => {
+                rows.push(KeyValue::new(name.clone(), value.clone()));
+            }
             DataPart::Encoded { name: None, .. } | DataPart::File(_) | DataPart::Json(_) => return None,
         }
     }
@@ -972,7 +1063,7 @@ fn clean_escapes(text: &str) -> bool {
 }
 
 fn auth(
-    user: Option<String>,
+    user: Option<&str>,
     kind: Option<&'static str>,
     bearer: Option<String>,
     aws: Option<String>,
@@ -982,12 +1073,15 @@ fn auth(
     if let Some(token) = bearer {
         return Auth::Bearer { token };
     }
-    let (username, password) = match &user {
+    let (username, password) = match user {
         Some(user) => match user.split_once(':') {
             Some((u, p)) => (u.to_owned(), p.to_owned()),
             None => {
-                report.warn(location, "-u without a password: curl would ask for it; the password is left empty");
-                (user.clone(), String::new())
+                report.warn(
+                    location,
+                    "-u without a password: curl would ask for it; the password is left empty",
+                );
+                (user.to_owned(), String::new())
             }
         },
         None => (String::new(), String::new()),
@@ -1010,7 +1104,10 @@ fn auth(
     match kind {
         Some("digest") => Auth::Digest(DigestAuth { username, password, ..DigestAuth::default() }),
         Some(other @ ("ntlm" | "negotiate")) => {
-            report.warn(location, format!("{other} auth is kept with its settings but Localpost cannot send it"));
+            report.warn(
+                location,
+                format!("{other} auth is kept with its settings but Localpost cannot send it"),
+            );
             let mut params = IndexMap::new();
             params.insert("username".to_owned(), username);
             params.insert("password".to_owned(), password);
@@ -1031,14 +1128,20 @@ mod tests {
 
     #[test]
     fn splits_like_a_shell() {
-        assert_eq!(words(r#"curl 'a b' "c \"d\" \$e" f\ g $'h\ni' "x"'y'z"#), ["curl", "a b", "c \"d\" $e", "f g", "h\ni", "xyz"]);
+        assert_eq!(
+            words(r#"curl 'a b' "c \"d\" \$e" f\ g $'h\ni' "x"'y'z"#),
+            ["curl", "a b", "c \"d\" $e", "f g", "h\ni", "xyz"]
+        );
         assert_eq!(words("curl \\\n  -X POST \\\n  http://x"), ["curl", "-X", "POST", "http://x"]);
         assert_eq!(words("curl http://x/a\\?b"), ["curl", "http://x/a?b"]);
     }
 
     #[test]
     fn windows_and_powershell_continuations() {
-        assert_eq!(words("curl \"http://x/\" ^\n  -H ^\"Accept: */*^\" ^\n  --compressed"), ["curl", "http://x/", "-H", "Accept: */*", "--compressed"]);
+        assert_eq!(
+            words("curl \"http://x/\" ^\n  -H ^\"Accept: */*^\" ^\n  --compressed"),
+            ["curl", "http://x/", "-H", "Accept: */*", "--compressed"]
+        );
         assert_eq!(words("curl http://x `\n -k"), ["curl", "http://x", "-k"]);
     }
 
@@ -1077,7 +1180,8 @@ mod tests {
     fn form_data_becomes_rows_when_clean() {
         let request = parse("curl -d 'a=1&b=x%20y' --data-urlencode 'c=d e' http://x").unwrap();
         assert_eq!(request.method, Method::Post);
-        let rows: Vec<(&str, &str)> = request.body.urlencoded.iter().map(|r| (r.key.as_str(), r.value.as_str())).collect();
+        let rows: Vec<(&str, &str)> =
+            request.body.urlencoded.iter().map(|r| (r.key.as_str(), r.value.as_str())).collect();
         assert_eq!(rows, [("a", "1"), ("b", "x y"), ("c", "d e")]);
     }
 
@@ -1092,14 +1196,24 @@ mod tests {
     #[test]
     fn auth_flags() {
         let digest = parse("curl --digest -u 'a:b:c' http://x").unwrap();
-        assert_eq!(digest.auth, Auth::Digest(DigestAuth { username: "a".into(), password: "b:c".into(), ..DigestAuth::default() }));
+        assert_eq!(
+            digest.auth,
+            Auth::Digest(DigestAuth {
+                username: "a".into(),
+                password: "b:c".into(),
+                ..DigestAuth::default()
+            })
+        );
         let bearer = parse("curl --oauth2-bearer tok http://x").unwrap();
         assert_eq!(bearer.auth, Auth::Bearer { token: "tok".into() });
         let none = parse("curl -H 'Authorization: Bearer t' http://x").unwrap();
         assert_eq!(none.auth, Auth::None);
         let aws = parse("curl --aws-sigv4 aws:amz:eu-west-1:s3 -u AK:SK https://x").unwrap();
         let Auth::AwsSigV4(aws) = aws.auth else { panic!() };
-        assert_eq!((aws.region.as_str(), aws.service.as_str(), aws.access_key.as_str()), ("eu-west-1", "s3", "AK"));
+        assert_eq!(
+            (aws.region.as_str(), aws.service.as_str(), aws.access_key.as_str()),
+            ("eu-west-1", "s3", "AK")
+        );
     }
 
     #[test]
@@ -1116,6 +1230,11 @@ mod tests {
         let request = parse("curl -I --url-query 'a=b c' --url-query +raw=%41 https://x/p#frag").unwrap();
         assert_eq!(request.method, Method::Head);
         assert_eq!(request.url, "https://x/p?a=b%20c&raw=%41#frag");
+    }
+
+    #[test]
+    fn a_pasted_prompt_is_skipped() {
+        assert_eq!(parse("$ curl -s https://x/p").unwrap().url, "https://x/p");
     }
 
     #[test]

@@ -32,21 +32,29 @@ pub(crate) fn import(root: &Node, name: &str, report: &mut Report) -> Result<Wor
             });
         }
         None => {
-            return Err(ImportError::Shape { format: Format::Har, path: "$.log.entries".into(), message: "missing".into() });
+            return Err(ImportError::Shape {
+                format: Format::Har,
+                path: "$.log.entries".into(),
+                message: "missing".into(),
+            });
         }
     };
     let mut tree = Tree::new(uuid::Uuid::new_v4(), name);
     let mut collection = Collection::new(name);
     let creator = log.at("creator");
     if let Some(tool) = creator.str("name") {
-        collection.description = format!("Recorded with {tool} {}", creator.text("version")).trim_end().to_owned();
+        collection.description =
+            format!("Recorded with {tool} {}", creator.text("version")).trim_end().to_owned();
     }
     let collection_id = tree.add_collection(collection);
     let mut notes = Notes::default();
     for (i, entry) in entries.items().iter().enumerate() {
         let location = format!("entries[{i}]");
         if !entry.at("request").is_object() {
-            report.warn(&location, format!("skipped: the entry has no request object ({})", entry.at("request").kind()));
+            report.warn(
+                &location,
+                format!("skipped: the entry has no request object ({})", entry.at("request").kind()),
+            );
             continue;
         }
         let request = entry_request(entry, &location, &mut notes, report);
@@ -63,7 +71,13 @@ pub(crate) fn import(root: &Node, name: &str, report: &mut Report) -> Result<Wor
         );
     }
     if notes.content_length > 0 {
-        report.warn(name, format!("Content-Length dropped from {}; it is computed when sending", requests(notes.content_length)));
+        report.warn(
+            name,
+            format!(
+                "Content-Length dropped from {}; it is computed when sending",
+                requests(notes.content_length)
+            ),
+        );
     }
     if notes.host > 0 {
         report.warn(name, format!("Host dropped from {}; it repeated the URL's host", requests(notes.host)));
@@ -120,8 +134,12 @@ fn entry_request(entry: &Node, location: &str, notes: &mut Notes, report: &mut R
     let response = entry.at("response");
     let status = response.u64("status").and_then(|s| u16::try_from(s).ok()).unwrap_or(0);
     if status == 0 {
-        let why = response.str("_error").filter(|e| !e.is_empty()).map_or(String::new(), |e| format!(" ({e})"));
-        report.warn(location, format!("no response was recorded{why}; the request is imported without an example"));
+        let why =
+            response.str("_error").filter(|e| !e.is_empty()).map_or(String::new(), |e| format!(" ({e})"));
+        report.warn(
+            location,
+            format!("no response was recorded{why}; the request is imported without an example"),
+        );
     } else {
         request.examples.push(example(entry, &request, status, location, report));
     }
@@ -155,7 +173,10 @@ fn check_pseudo_header(key: &str, value: &str, method: &str, url: &str, location
         _ => true,
     };
     if !agrees {
-        report.warn(location, format!("recorded {key} `{value}` differs from the URL/method; the URL and method are kept"));
+        report.warn(
+            location,
+            format!("recorded {key} `{value}` differs from the URL/method; the URL and method are kept"),
+        );
     }
 }
 
@@ -180,7 +201,10 @@ fn body(post: &Node, headers: &[KeyValue], location: &str, report: &mut Report) 
             })
             .collect::<Vec<_>>();
         if parts.iter().any(|p| matches!(p.kind, crate::model::FormPartKind::File(_))) {
-            report.warn(location, "multipart files were recorded by name only; choose the files again before sending");
+            report.warn(
+                location,
+                "multipart files were recorded by name only; choose the files again before sending",
+            );
         }
         return Body { mode: BodyMode::Multipart, multipart: parts, ..Body::default() };
     }
@@ -213,7 +237,13 @@ fn body(post: &Node, headers: &[KeyValue], location: &str, report: &mut Report) 
     Body::raw(language_of_content_type(content_type), text)
 }
 
-fn example(entry: &Node, request: &Request, status: u16, location: &str, report: &mut Report) -> SavedResponse {
+fn example(
+    entry: &Node,
+    request: &Request,
+    status: u16,
+    location: &str,
+    report: &mut Report,
+) -> SavedResponse {
     let recorded = entry.at("request");
     let response = entry.at("response");
     let content = response.at("content");
@@ -232,17 +262,29 @@ fn example(entry: &Node, request: &Request, status: u16, location: &str, report:
     };
     let decoded_size = body.as_ref().map_or(0, |b| b.len_bytes() as u64);
     let size_bytes = content.u64("size").filter(|s| *s > 0).unwrap_or(decoded_size);
-    let wire_size_bytes = response.u64("_transferSize").or_else(|| response.u64("bodySize")).filter(|s| *s > 0);
+    let wire_size_bytes =
+        response.u64("_transferSize").or_else(|| response.u64("bodySize")).filter(|s| *s > 0);
     let reason = response.text("statusText");
     let sent_body = recorded.at("postData").get("text").map(Node::to_text).filter(|t| !t.is_empty());
     SavedResponse {
         id: ExampleId::new(),
-        name: if reason.is_empty() { format!("Recorded {status}") } else { format!("Recorded {status} {reason}") },
+        name: if reason.is_empty() {
+            format!("Recorded {status}")
+        } else {
+            format!("Recorded {status} {reason}")
+        },
         request: SentRequest {
             method: request.method.as_str().to_owned(),
             url: request.url.clone(),
-            headers: recorded.at("headers").items().iter().map(|h| Header::new(h.text("name"), h.text("value"))).collect(),
-            body_size_bytes: recorded.u64("bodySize").unwrap_or_else(|| sent_body.as_ref().map_or(0, |b| b.len() as u64)),
+            headers: recorded
+                .at("headers")
+                .items()
+                .iter()
+                .map(|h| Header::new(h.text("name"), h.text("value")))
+                .collect(),
+            body_size_bytes: recorded
+                .u64("bodySize")
+                .unwrap_or_else(|| sent_body.as_ref().map_or(0, |b| b.len() as u64)),
             body: sent_body.map(StoredBody::Text),
             body_truncated: false,
             body_summary: String::new(),
@@ -251,7 +293,12 @@ fn example(entry: &Node, request: &Request, status: u16, location: &str, report:
             status,
             reason,
             http_version: response.text("httpVersion"),
-            headers: response.at("headers").items().iter().map(|h| Header::new(h.text("name"), h.text("value"))).collect(),
+            headers: response
+                .at("headers")
+                .items()
+                .iter()
+                .map(|h| Header::new(h.text("name"), h.text("value")))
+                .collect(),
             body,
             body_truncated: false,
             size_bytes,

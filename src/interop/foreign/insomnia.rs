@@ -24,16 +24,20 @@ use super::query::{join_query, parse_query, split_url};
 use super::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
 use crate::model::{
-    ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, Cookie, DigestAuth, Environment,
-    EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, KeyValue, Method, OAuth2Auth, OAuth2ClientAuth,
-    OAuth2Grant, ParentId, RawLanguage, Request, RequestId, RequestSettings, Scripts, Variable, VariableId,
-    WorkspaceData,
+    ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, Cookie, DigestAuth,
+    Environment, EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, KeyValue, Method, OAuth2Auth,
+    OAuth2ClientAuth, OAuth2Grant, ParentId, RawLanguage, Request, RequestId, RequestSettings, Scripts,
+    Variable, VariableId, WorkspaceData,
 };
 
 type Imported = (Vec<WorkspaceData>, Vec<Cookie>);
 
 /// Insomnia v4: `{"_type": "export", "__export_format": 4, "resources": [...]}`.
-pub(crate) fn import_v4(root: &Node, source_name: &str, report: &mut Report) -> Result<Imported, ImportError> {
+pub(crate) fn import_v4(
+    root: &Node,
+    source_name: &str,
+    report: &mut Report,
+) -> Result<Imported, ImportError> {
     let format = Format::InsomniaV4;
     let resources = match root.get("resources") {
         Some(r @ Node::Array(_)) => r.items(),
@@ -44,7 +48,9 @@ pub(crate) fn import_v4(root: &Node, source_name: &str, report: &mut Report) -> 
                 message: format!("expected an array of resources, found {}", other.kind()),
             });
         }
-        None => return Err(ImportError::Shape { format, path: "$.resources".into(), message: "missing".into() }),
+        None => {
+            return Err(ImportError::Shape { format, path: "$.resources".into(), message: "missing".into() });
+        }
     };
     let export_format = root.u64("__export_format").unwrap_or(4);
     if export_format != 4 {
@@ -54,7 +60,10 @@ pub(crate) fn import_v4(root: &Node, source_name: &str, report: &mut Report) -> 
     let mut by_id: HashMap<&str, &Node> = HashMap::new();
     for (i, resource) in resources.iter().enumerate() {
         if !resource.is_object() {
-            report.warn(format!("resources[{i}]"), format!("skipped: expected an object, found {}", resource.kind()));
+            report.warn(
+                format!("resources[{i}]"),
+                format!("skipped: expected an object, found {}", resource.kind()),
+            );
             continue;
         }
         if let Some(id) = resource.str("_id") {
@@ -62,7 +71,8 @@ pub(crate) fn import_v4(root: &Node, source_name: &str, report: &mut Report) -> 
         }
         children.entry(resource.str("parentId").unwrap_or_default()).or_default().push(resource);
     }
-    let mut workspaces: Vec<&Node> = resources.iter().filter(|r| r.str("_type") == Some("workspace")).collect();
+    let mut workspaces: Vec<&Node> =
+        resources.iter().filter(|r| r.str("_type") == Some("workspace")).collect();
     // Resources whose parent is not in the file hang off the first workspace (or a made-up one).
     let orphans: Vec<&Node> = resources
         .iter()
@@ -86,7 +96,10 @@ pub(crate) fn import_v4(root: &Node, source_name: &str, report: &mut Report) -> 
             if !id.is_empty() {
                 report.warn(
                     workspace.text("name"),
-                    format!("{} resources name a parent that is not in the file; placed in this workspace", orphans.len()),
+                    format!(
+                        "{} resources name a parent that is not in the file; placed in this workspace",
+                        orphans.len()
+                    ),
                 );
             }
             kids.extend(orphans.iter().copied());
@@ -112,7 +125,12 @@ impl<'n> V4<'_, 'n> {
         kids
     }
 
-    fn workspace(&mut self, workspace: &Node, kids: &[&'n Node], source_name: &str) -> (WorkspaceData, Vec<Cookie>) {
+    fn workspace(
+        &mut self,
+        workspace: &Node,
+        kids: &[&'n Node],
+        source_name: &str,
+    ) -> (WorkspaceData, Vec<Cookie>) {
         let source_id = workspace.str("_id").filter(|s| !s.is_empty());
         let mut mint = IdMint::new("insomnia", source_id);
         let name = non_empty(workspace.str("name")).unwrap_or(source_name).to_owned();
@@ -126,11 +144,18 @@ impl<'n> V4<'_, 'n> {
         sort_by_key(&mut kids, |n| n.get("metaSortKey").and_then(Node::as_f64));
 
         // Environments: the base one (child of the workspace) and its sub-environments.
-        let bases: Vec<&Node> = kids.iter().copied().filter(|k| k.str("_type") == Some("environment")).collect();
+        let bases: Vec<&Node> =
+            kids.iter().copied().filter(|k| k.str("_type") == Some("environment")).collect();
         for (i, base) in bases.iter().enumerate() {
             let location = format!("{name} / environment {}", base.text("name"));
             if i == 0 {
-                let vars = env_variables(base.at("data"), collection_id.0, &mut mint, base.bool("isPrivate") == Some(true), &mut templates);
+                let vars = env_variables(
+                    base.at("data"),
+                    collection_id.0,
+                    &mut mint,
+                    base.bool("isPrivate") == Some(true),
+                    &mut templates,
+                );
                 if let Some(c) = tree.data.collections.get_mut(&collection_id) {
                     c.variables = vars;
                 }
@@ -276,24 +301,38 @@ fn scripts(shape: &Shape, node: &Node, location: &str, report: &mut Report) -> S
         report.warn(location, "pre-request script kept as text; Localpost does not run scripts");
     }
     if !after.trim().is_empty() {
-        report.warn(location, "after-response script kept as text (as the test script); Localpost does not run scripts");
+        report.warn(
+            location,
+            "after-response script kept as text (as the test script); Localpost does not run scripts",
+        );
     }
     Scripts { pre_request: pre, test: after }
 }
 
-fn folder(node: &Node, shape: &Shape, mint: &mut IdMint, templates: &mut Templates, location: &str, report: &mut Report) -> Folder {
+fn folder(
+    node: &Node,
+    shape: &Shape,
+    mint: &mut IdMint,
+    templates: &mut Templates,
+    location: &str,
+    report: &mut Report,
+) -> Folder {
     let mut folder = Folder::new(non_empty(node.str("name")).unwrap_or("Untitled folder"));
     folder.id = FolderId(mint.id("folder", shape.id(node)));
     folder.description = shape.description(node);
     folder.variables = env_variables(shape.folder_variables(node), folder.id.0, mint, false, templates);
     folder.auth = auth(node.at("authentication"), location, report, templates);
     folder.scripts = scripts(shape, node, location, report);
-    let headers: Vec<&Node> = node.at("headers").items().iter().filter(|h| !h.text("name").is_empty()).collect();
+    let headers: Vec<&Node> =
+        node.at("headers").items().iter().filter(|h| !h.text("name").is_empty()).collect();
     if !headers.is_empty() {
         let names: Vec<String> = headers.iter().map(|h| h.text("name")).collect();
         report.warn(
             location,
-            format!("folder headers ({}) are not kept: Localpost has headers on requests only", names.join(", ")),
+            format!(
+                "folder headers ({}) are not kept: Localpost has headers on requests only",
+                names.join(", ")
+            ),
         );
     }
     folder
@@ -352,7 +391,12 @@ fn request(
         .at("pathParameters")
         .items()
         .iter()
-        .map(|p| KeyValue { key: p.text("name"), value: tpl(&p.text("value")), enabled: true, description: p.text("description") })
+        .map(|p| KeyValue {
+            key: p.text("name"),
+            value: tpl(&p.text("value")),
+            enabled: true,
+            description: p.text("description"),
+        })
         .filter(|p| !p.key.is_empty())
         .collect();
     request.headers = node
@@ -420,7 +464,13 @@ fn settings(node: &Node, shape: &Shape, location: &str, report: &mut Report) -> 
     settings
 }
 
-fn body(node: &Node, headers: &mut Vec<KeyValue>, templates: &mut Templates, location: &str, report: &mut Report) -> Body {
+fn body(
+    node: &Node,
+    headers: &mut Vec<KeyValue>,
+    templates: &mut Templates,
+    location: &str,
+    report: &mut Report,
+) -> Body {
     if !node.is_object() {
         return Body::default();
     }
@@ -451,7 +501,10 @@ fn body(node: &Node, headers: &mut Vec<KeyValue>, templates: &mut Templates, loc
                     let mut part = if p.str("type") == Some("file") {
                         FormPart::file(templates.convert(&p.text("name")), p.text("fileName"))
                     } else {
-                        FormPart::text(templates.convert(&p.text("name")), templates.convert(&p.text("value")))
+                        FormPart::text(
+                            templates.convert(&p.text("name")),
+                            templates.convert(&p.text("value")),
+                        )
                     };
                     part.enabled = p.bool("disabled") != Some(true);
                     part.description = p.text("description");
@@ -505,7 +558,12 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
     let mut get = |key: &str| templates.convert(&node.text(key));
     let kind = node.text("type");
     if node.bool("disabled") == Some(true) && kind != "none" {
-        report.warn(location, format!("{kind} auth was turned off in Insomnia; imported as no auth (its settings are not kept)"));
+        report.warn(
+            location,
+            format!(
+                "{kind} auth was turned off in Insomnia; imported as no auth (its settings are not kept)"
+            ),
+        );
         return Auth::None;
     }
     match kind.as_str() {
@@ -513,7 +571,10 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
         "inherit" | "" => Auth::Inherit,
         "basic" => {
             if node.bool("useISO88591") == Some(true) {
-                report.warn(location, "basic auth: ISO-8859-1 encoding of the credentials is not kept (UTF-8 is used)");
+                report.warn(
+                    location,
+                    "basic auth: ISO-8859-1 encoding of the credentials is not kept (UTF-8 is used)",
+                );
             }
             Auth::Basic { username: get("username"), password: get("password") }
         }
@@ -524,10 +585,18 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
                 Auth::Bearer { token }
             } else {
                 // A custom word before the token: the exact header, as an API key.
-                Auth::ApiKey { key: "Authorization".into(), value: format!("{prefix} {token}"), location: ApiKeyLocation::Header }
+                Auth::ApiKey {
+                    key: "Authorization".into(),
+                    value: format!("{prefix} {token}"),
+                    location: ApiKeyLocation::Header,
+                }
             }
         }
-        "digest" => Auth::Digest(DigestAuth { username: get("username"), password: get("password"), ..DigestAuth::default() }),
+        "digest" => Auth::Digest(DigestAuth {
+            username: get("username"),
+            password: get("password"),
+            ..DigestAuth::default()
+        }),
         "apikey" => match node.str("addTo") {
             Some("cookie") => {
                 report.warn(location, "API key sent as a cookie: kept with its settings, but Localpost sends API keys in a header or the query");
@@ -537,7 +606,9 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
                 params.insert("addTo".to_owned(), "cookie".to_owned());
                 Auth::Unsupported { kind: "apikey".into(), params }
             }
-            Some("queryParams") => Auth::ApiKey { key: get("key"), value: get("value"), location: ApiKeyLocation::Query },
+            Some("queryParams") => {
+                Auth::ApiKey { key: get("key"), value: get("value"), location: ApiKeyLocation::Query }
+            }
             _ => Auth::ApiKey { key: get("key"), value: get("value"), location: ApiKeyLocation::Header },
         },
         "iam" => Auth::AwsSigV4(AwsSigV4Auth {
@@ -563,7 +634,10 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
                 "netrc" => "netrc",
                 _ => other,
             };
-            report.warn(location, format!("{label} auth is kept with its settings but Localpost cannot send it"));
+            report.warn(
+                location,
+                format!("{label} auth is kept with its settings but Localpost cannot send it"),
+            );
             Auth::Unsupported { kind: other.to_owned(), params }
         }
     }
@@ -599,8 +673,16 @@ fn oauth2(node: &Node, location: &str, report: &mut Report, templates: &mut Temp
         scope: get("scope"),
         audience: get("audience"),
         state: get("state"),
-        code_challenge_method: if grant == OAuth2Grant::AuthorizationCodePkce { pkce_method.to_owned() } else { String::new() },
-        client_auth: if node.bool("credentialsInBody") == Some(true) { OAuth2ClientAuth::Body } else { OAuth2ClientAuth::BasicHeader },
+        code_challenge_method: if grant == OAuth2Grant::AuthorizationCodePkce {
+            pkce_method.to_owned()
+        } else {
+            String::new()
+        },
+        client_auth: if node.bool("credentialsInBody") == Some(true) {
+            OAuth2ClientAuth::Body
+        } else {
+            OAuth2ClientAuth::BasicHeader
+        },
         header_prefix: get("tokenPrefix"),
         access_token: String::new(),
     };
@@ -617,7 +699,9 @@ fn oauth2(node: &Node, location: &str, report: &mut Report, templates: &mut Temp
     if !node.text("origin").is_empty() {
         dropped.push("origin".to_owned());
     }
-    if grant != OAuth2Grant::Password && (!node.text("username").is_empty() || !node.text("password").is_empty()) {
+    if grant != OAuth2Grant::Password
+        && (!node.text("username").is_empty() || !node.text("password").is_empty())
+    {
         dropped.push("username/password (only used by the password grant)".to_owned());
     }
     if !dropped.is_empty() {
@@ -628,7 +712,13 @@ fn oauth2(node: &Node, location: &str, report: &mut Report, templates: &mut Temp
 
 /// Variables from an Insomnia environment's `data` object. Nested objects are flattened to
 /// dotted keys (`{"api": {"url": ...}}` is `api.url`, as templates refer to it).
-fn env_variables(data: &Node, owner: uuid::Uuid, mint: &mut IdMint, secret: bool, templates: &mut Templates) -> Vec<Variable> {
+fn env_variables(
+    data: &Node,
+    owner: uuid::Uuid,
+    mint: &mut IdMint,
+    secret: bool,
+    templates: &mut Templates,
+) -> Vec<Variable> {
     let mut flat = Vec::new();
     flatten("", data, &mut flat, 0);
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -680,7 +770,10 @@ fn cookie_jar(list: &Node, location: &str, report: &mut Report) -> Vec<Cookie> {
             Some(Node::String(s)) if s != "Infinity" => match OffsetDateTime::parse(s, &Rfc3339) {
                 Ok(t) => Some(t),
                 Err(_) => {
-                    report.warn(location, format!("cookie `{name}`: expiry `{s}` not understood; kept as a session cookie"));
+                    report.warn(
+                        location,
+                        format!("cookie `{name}`: expiry `{s}` not understood; kept as a session cookie"),
+                    );
                     None
                 }
             },
@@ -784,7 +877,11 @@ impl Templates {
 
 /// Insomnia v5: `type: collection.insomnia.rest/5.0` with a nested `collection`, or
 /// `environment.insomnia.rest/5.0` with environments only.
-pub(crate) fn import_v5(root: &Node, source_name: &str, report: &mut Report) -> Result<Imported, ImportError> {
+pub(crate) fn import_v5(
+    root: &Node,
+    source_name: &str,
+    report: &mut Report,
+) -> Result<Imported, ImportError> {
     let format = Format::InsomniaV5;
     let kind = root.str("type").unwrap_or_default();
     if !kind.starts_with("collection.") && !kind.starts_with("environment.") {
@@ -834,7 +931,16 @@ pub(crate) fn import_v5(root: &Node, source_name: &str, report: &mut Report) -> 
         collection.description = root.at("meta").text("description");
         collection.variables = collection_vars;
         let id = tree.add_collection(collection);
-        v5_items(collection_items, ParentId::Collection(id), &name, &mut tree, &mut mint, &mut templates, report, 0);
+        v5_items(
+            collection_items,
+            ParentId::Collection(id),
+            &name,
+            &mut tree,
+            &mut mint,
+            &mut templates,
+            report,
+            0,
+        );
     } else if !collection_vars.is_empty() {
         // An environment file alone: the base environment has no collection to live on.
         let mut base = Environment::new(non_empty(environments.str("name")).unwrap_or("Base Environment"));
@@ -883,7 +989,16 @@ fn v5_items(
             "folder" => {
                 let folder = folder(item, &Shape::V5, mint, templates, &item_location, report);
                 let folder_id = tree.add_folder(parent, folder);
-                v5_items(item.at("children"), ParentId::Folder(folder_id), &item_location, tree, mint, templates, report, depth + 1);
+                v5_items(
+                    item.at("children"),
+                    ParentId::Folder(folder_id),
+                    &item_location,
+                    tree,
+                    mint,
+                    templates,
+                    report,
+                    depth + 1,
+                );
             }
             "request" => {
                 let request = request(item, &Shape::V5, mint, templates, &item_location, report);
@@ -901,8 +1016,14 @@ mod tests {
     #[test]
     fn templates_convert_plain_names_and_keep_the_rest() {
         let mut t = Templates::default();
-        assert_eq!(t.convert("{{ _.base_url }}/a/{{token}}?x={{ _['odd'] }}"), "{{base_url}}/a/{{token}}?x={{odd}}");
-        assert_eq!(t.convert("{% response 'body', 'req_1', '$.t' %} {{ name | upper }} {x}"), "{% response 'body', 'req_1', '$.t' %} {{ name | upper }} {x}");
+        assert_eq!(
+            t.convert("{{ _.base_url }}/a/{{token}}?x={{ _['odd'] }}"),
+            "{{base_url}}/a/{{token}}?x={{odd}}"
+        );
+        assert_eq!(
+            t.convert("{% response 'body', 'req_1', '$.t' %} {{ name | upper }} {x}"),
+            "{% response 'body', 'req_1', '$.t' %} {{ name | upper }} {x}"
+        );
         assert_eq!(t.tags, ["response"]);
         assert_eq!(t.expressions, ["name | upper"]);
     }

@@ -115,7 +115,9 @@ pub(crate) fn read_document(text: &str) -> Result<Document, ImportError> {
         return Err(ImportError::UnknownFormat("the file is empty".into()));
     }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return parse_json(text, sniff(text)).map(Document::Tree).map_err(node::SyntaxError::into_import_error);
+        return parse_json(text, sniff(text))
+            .map(Document::Tree)
+            .map_err(node::SyntaxError::into_import_error);
     }
     if curl::looks_like(trimmed) {
         return Ok(Document::Curl);
@@ -173,7 +175,8 @@ pub(crate) fn classify(node: &Node) -> Result<Format, ImportError> {
     if let Some(inner) = node.get("collection").filter(|c| c.get("info").is_some()) {
         return Ok(postman_version(inner));
     }
-    if node.at("info").is_object() && (node.get("item").is_some() || node.at("info").str("schema").is_some()) {
+    if node.at("info").is_object() && (node.get("item").is_some() || node.at("info").str("schema").is_some())
+    {
         return Ok(postman_version(node));
     }
     if node.at("log").is_object() {
@@ -184,7 +187,9 @@ pub(crate) fn classify(node: &Node) -> Result<Format, ImportError> {
         return if version.starts_with('3') {
             Ok(Format::OpenApi3)
         } else {
-            Err(ImportError::UnknownFormat(format!("OpenAPI {version}: Localpost reads OpenAPI 3.x and Swagger 2.0")))
+            Err(ImportError::UnknownFormat(format!(
+                "OpenAPI {version}: Localpost reads OpenAPI 3.x and Swagger 2.0"
+            )))
         };
     }
     if let Some(version) = node.get("swagger") {
@@ -192,7 +197,9 @@ pub(crate) fn classify(node: &Node) -> Result<Format, ImportError> {
         return if version.starts_with('2') {
             Ok(Format::Swagger2)
         } else {
-            Err(ImportError::UnknownFormat(format!("Swagger {version}: Localpost reads Swagger 2.0 and OpenAPI 3.x")))
+            Err(ImportError::UnknownFormat(format!(
+                "Swagger {version}: Localpost reads Swagger 2.0 and OpenAPI 3.x"
+            )))
         };
     }
     if node.str("_type") == Some("export") || node.get("__export_format").is_some() {
@@ -219,15 +226,19 @@ pub(crate) fn classify(node: &Node) -> Result<Format, ImportError> {
     }
     if postman::dump::looks_like_archive_index(node) {
         return Err(ImportError::UnknownFormat(
-            "this is the index (archive.json) of a Postman data export: import the whole folder or ZIP".into(),
+            "this is the index (archive.json) of a Postman data export: import the whole folder or ZIP"
+                .into(),
         ));
     }
     let keys: Vec<&str> = node.entries().iter().take(6).map(|(k, _)| k.as_str()).collect();
     Err(ImportError::UnknownFormat(if keys.is_empty() {
-        format!("{} that is no Postman, Insomnia, HAR or OpenAPI document", match node {
-            Node::Array(_) => "a JSON/YAML array",
-            _ => "a document",
-        })
+        format!(
+            "{} that is no Postman, Insomnia, HAR or OpenAPI document",
+            match node {
+                Node::Array(_) => "a JSON/YAML array",
+                _ => "a document",
+            }
+        )
     } else {
         format!("a document with keys {} is no Postman, Insomnia, HAR or OpenAPI file", keys.join(", "))
     }))
@@ -252,9 +263,15 @@ pub(crate) fn import_tree(node: &Node, source_name: &str) -> Result<Imported, Im
             vec![postman::collection::import(root, path, format, &stem(source_name), &mut report)?]
         }
         Format::PostmanCollectionV1 => vec![postman::dump::import_v1_collection(node, &mut report)?],
-        Format::PostmanEnvironment => vec![postman::environment::import_environment(node, &stem(source_name), &mut report)?],
-        Format::PostmanGlobals => vec![postman::environment::import_globals(node, &stem(source_name), &mut report)?],
-        Format::PostmanDumpLegacy => vec![postman::dump::import_legacy(node, &stem(source_name), &mut report)?],
+        Format::PostmanEnvironment => {
+            vec![postman::environment::import_environment(node, &stem(source_name), &mut report)?]
+        }
+        Format::PostmanGlobals => {
+            vec![postman::environment::import_globals(node, &stem(source_name), &mut report)?]
+        }
+        Format::PostmanDumpLegacy => {
+            vec![postman::dump::import_legacy(node, &stem(source_name), &mut report)?]
+        }
         Format::InsomniaV4 => {
             let imported = insomnia::import_v4(node, &stem(source_name), &mut report)?;
             cookies = imported.1;
@@ -266,9 +283,13 @@ pub(crate) fn import_tree(node: &Node, source_name: &str) -> Result<Imported, Im
             imported.0
         }
         Format::Har => vec![har::import(node, &stem(source_name), &mut report)?],
-        Format::OpenApi3 | Format::Swagger2 => vec![openapi::import(node, format, &stem(source_name), &mut report)?],
+        Format::OpenApi3 | Format::Swagger2 => {
+            vec![openapi::import(node, format, &stem(source_name), &mut report)?]
+        }
         Format::Bundle | Format::PostmanDumpArchive | Format::Curl => {
-            return Err(ImportError::UnknownFormat(format!("{format} is not read from a single JSON/YAML document")));
+            return Err(ImportError::UnknownFormat(format!(
+                "{format} is not read from a single JSON/YAML document"
+            )));
         }
     };
     Ok(Imported { format, workspaces, cookies, report })
@@ -281,7 +302,9 @@ mod tests {
     #[test]
     fn utf16_is_refused_by_name() {
         let utf16: Vec<u8> = "{\"a\":1}".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        assert!(matches!(decode_text(&utf16), Err(ImportError::Encoding { encoding }) if encoding.contains("UTF-16")));
+        assert!(
+            matches!(decode_text(&utf16), Err(ImportError::Encoding { encoding }) if encoding.contains("UTF-16"))
+        );
         let mut with_bom = vec![0xFF, 0xFE];
         with_bom.extend_from_slice(&utf16);
         let err = import(&with_bom, "x.json").unwrap_err();

@@ -314,8 +314,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
         // Keys may be numbers or booleans in YAML (`200:` under `responses`); they become text.
         while let Some(key) = map.next_key::<Node>()? {
+            let key = match key {
+                Node::String(s) => s,
+                other => other.to_text(),
+            };
             let value = map.next_value::<Node>()?;
-            entries.push((key.to_text(), value));
+            entries.push((key, value));
         }
         Ok(Node::Object(entries))
     }

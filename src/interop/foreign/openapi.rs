@@ -22,15 +22,21 @@ use super::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
 use crate::model::{
     ApiKeyLocation, Auth, Body, BodyMode, Collection, CollectionId, DigestAuth, Environment, EnvironmentId,
-    ExampleId, Folder, FolderId, FormPart, Header, KeyValue, Method, OAuth2Auth, OAuth2Grant, ParentId, RawLanguage,
-    Request, RequestId, ResponseRecord, SavedResponse, SentRequest, StoredBody, Variable, VariableId, WorkspaceData,
+    ExampleId, Folder, FolderId, FormPart, Header, KeyValue, Method, OAuth2Auth, OAuth2Grant, ParentId,
+    RawLanguage, Request, RequestId, ResponseRecord, SavedResponse, SentRequest, StoredBody, Variable,
+    VariableId, WorkspaceData,
 };
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /// How deep `$ref` chains and generated examples go before stopping.
 const MAX_DEPTH: usize = 12;
 
-pub(crate) fn import(root: &Node, format: Format, name: &str, report: &mut Report) -> Result<WorkspaceData, ImportError> {
+pub(crate) fn import(
+    root: &Node,
+    format: Format,
+    name: &str,
+    report: &mut Report,
+) -> Result<WorkspaceData, ImportError> {
     let paths = root.at("paths");
     if !paths.is_object() && !paths.is_null() {
         return Err(ImportError::Shape {
@@ -48,7 +54,8 @@ pub(crate) fn import(root: &Node, format: Format, name: &str, report: &mut Repor
     let mut spec = Spec { root, format, report, variables: IndexMap::new(), external_refs: Vec::new() };
 
     let servers = spec.servers(&title);
-    spec.variables.insert("base".into(), (servers.first().map(|s| s.url.clone()).unwrap_or_default(), String::new()));
+    spec.variables
+        .insert("base".into(), (servers.first().map(|s| s.url.clone()).unwrap_or_default(), String::new()));
     for server in servers.iter().take(1) {
         for (key, value, description) in &server.variables {
             spec.variables.insert(key.clone(), (value.clone(), description.clone()));
@@ -79,7 +86,8 @@ pub(crate) fn import(root: &Node, format: Format, name: &str, report: &mut Repor
                 continue;
             }
             let location = format!("{} {path}", method.to_ascii_uppercase());
-            let request = spec.operation(path, method, operation, shared_params, global_security, &location, &mut mint);
+            let request =
+                spec.operation(path, method, operation, shared_params, global_security, &location, &mut mint);
             let tag = operation.at("tags").items().first().map(Node::to_text).filter(|t| !t.is_empty());
             let parent = match tag {
                 Some(tag) => {
@@ -103,7 +111,13 @@ pub(crate) fn import(root: &Node, format: Format, name: &str, report: &mut Repor
         }
     }
     if let Some(webhooks) = root.get("webhooks").filter(|w| !w.entries().is_empty()) {
-        spec.report.warn(&title, format!("{} webhooks not imported: they are requests the API sends, not ones you send", webhooks.entries().len()));
+        spec.report.warn(
+            &title,
+            format!(
+                "{} webhooks not imported: they are requests the API sends, not ones you send",
+                webhooks.entries().len()
+            ),
+        );
     }
 
     // Variables the requests refer to, on the collection.
@@ -125,7 +139,8 @@ pub(crate) fn import(root: &Node, format: Format, name: &str, report: &mut Repor
     }
     if servers.len() > 1 {
         for server in &servers {
-            let label = if server.description.is_empty() { server.url.clone() } else { server.description.clone() };
+            let label =
+                if server.description.is_empty() { server.url.clone() } else { server.description.clone() };
             let mut environment = Environment::new(label);
             environment.id = EnvironmentId(mint.id("environment", Some(&server.url)));
             let mut variable = Variable::new("base", &server.url);
@@ -178,7 +193,8 @@ impl<'a> Spec<'a> {
                 Some(pointer) => match lookup(self.root, pointer) {
                     Some(target) => current = target,
                     None => {
-                        self.report.warn(location, format!("`$ref: {reference}` points at nothing in the document"));
+                        self.report
+                            .warn(location, format!("`$ref: {reference}` points at nothing in the document"));
                         return &Node::Null;
                     }
                 },
@@ -198,8 +214,13 @@ impl<'a> Spec<'a> {
         if self.format == Format::Swagger2 {
             let host = self.root.text("host");
             if host.is_empty() {
-                self.report.warn(title, "no host in the document: set the `base` variable to the API's address");
-                return vec![Server { url: self.root.text("basePath"), description: String::new(), variables: Vec::new() }];
+                self.report
+                    .warn(title, "no host in the document: set the `base` variable to the API's address");
+                return vec![Server {
+                    url: self.root.text("basePath"),
+                    description: String::new(),
+                    variables: Vec::new(),
+                }];
             }
             let scheme = self
                 .root
@@ -213,7 +234,11 @@ impl<'a> Spec<'a> {
                 .to_owned();
             let base_path = self.root.text("basePath");
             let base_path = base_path.trim_end_matches('/');
-            return vec![Server { url: format!("{scheme}://{host}{base_path}"), description: String::new(), variables: Vec::new() }];
+            return vec![Server {
+                url: format!("{scheme}://{host}{base_path}"),
+                description: String::new(),
+                variables: Vec::new(),
+            }];
         }
         let mut servers = Vec::new();
         for server in self.root.at("servers").items() {
@@ -234,12 +259,16 @@ impl<'a> Spec<'a> {
             }
             let url = url.trim_end_matches('/').to_owned();
             if url.starts_with('/') || url.is_empty() {
-                self.report.warn(title, format!("server URL `{url}` is relative: put the API's address in front of it in `base`"));
+                self.report.warn(
+                    title,
+                    format!("server URL `{url}` is relative: put the API's address in front of it in `base`"),
+                );
             }
             servers.push(Server { url, description: server.text("description"), variables });
         }
         if servers.is_empty() {
-            self.report.warn(title, "no servers in the document: set the `base` variable to the API's address");
+            self.report
+                .warn(title, "no servers in the document: set the `base` variable to the API's address");
         }
         servers
     }
@@ -257,12 +286,16 @@ impl<'a> Spec<'a> {
     ) -> Request {
         let summary = operation.text("summary");
         let operation_id = operation.text("operationId");
-        let name = [summary.trim(), operation_id.trim()].into_iter().find(|s| !s.is_empty()).map_or_else(
-            || format!("{} {path}", method.to_ascii_uppercase()),
-            str::to_owned,
-        );
+        let name = [summary.trim(), operation_id.trim()]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .map_or_else(|| format!("{} {path}", method.to_ascii_uppercase()), str::to_owned);
         let mut request = Request::new(name);
-        let source_id = if operation_id.is_empty() { format!("{} {path}", method.to_ascii_uppercase()) } else { operation_id };
+        let source_id = if operation_id.is_empty() {
+            format!("{} {path}", method.to_ascii_uppercase())
+        } else {
+            operation_id
+        };
         request.id = RequestId(mint.id("request", Some(&source_id)));
         request.method = Method::parse(method);
         request.description = operation.text("description");
@@ -287,7 +320,8 @@ impl<'a> Spec<'a> {
         for ((place, name), p) in &params {
             let required = p.bool("required") == Some(true) || place == "path";
             let value = self.parameter_value(p, location);
-            let row = KeyValue { key: name.clone(), value, enabled: required, description: p.text("description") };
+            let row =
+                KeyValue { key: name.clone(), value, enabled: required, description: p.text("description") };
             match place.as_str() {
                 "path" => {
                     if let Some(i) = path_names.iter().position(|n| n.key == *name) {
@@ -306,7 +340,9 @@ impl<'a> Spec<'a> {
                 "cookie" => cookies.push(row),
                 "body" => body_param = Some(*p),
                 "formData" => form.push(*p),
-                other => self.report.warn(location, format!("parameter `{name}` in `{other}` not understood; skipped")),
+                other => self
+                    .report
+                    .warn(location, format!("parameter `{name}` in `{other}` not understood; skipped")),
             }
         }
         let enabled_cookies: Vec<String> =
@@ -327,7 +363,11 @@ impl<'a> Spec<'a> {
             row.value = encode_query_value(&row.value);
         }
         let query_text = join_query(&query);
-        request.url = if query_text.is_empty() { format!("{{{{base}}}}{url_path}") } else { format!("{{{{base}}}}{url_path}?{query_text}") };
+        request.url = if query_text.is_empty() {
+            format!("{{{{base}}}}{url_path}")
+        } else {
+            format!("{{{{base}}}}{url_path}?{query_text}")
+        };
         request.params = query;
         request.path_variables = path_names;
 
@@ -352,7 +392,8 @@ impl<'a> Spec<'a> {
             Some(own) => self.security(own, location).unwrap_or(Auth::None),
         };
         if !operation.at("callbacks").entries().is_empty() {
-            self.report.warn(location, "callbacks not imported: they are requests the API sends, not ones you send");
+            self.report
+                .warn(location, "callbacks not imported: they are requests the API sends, not ones you send");
         }
         request.examples = self.examples(operation, &request, mint, location);
         request
@@ -425,14 +466,23 @@ impl<'a> Spec<'a> {
                 6
             }
         };
-        let Some((media, media_node)) = entries.iter().min_by_key(|(m, _)| rank(m)) else { return Body::default() };
+        let Some((media, media_node)) = entries.iter().min_by_key(|(m, _)| rank(m)) else {
+            return Body::default();
+        };
         let schema = self.resolve(media_node.at("schema"), location);
         let explicit = media_node
             .get("example")
-            .or_else(|| media_node.at("examples").entries().first().map(|(_, e)| self.resolve(e, location).at("value")))
+            .or_else(|| {
+                media_node
+                    .at("examples")
+                    .entries()
+                    .first()
+                    .map(|(_, e)| self.resolve(e, location).at("value"))
+            })
             .filter(|e| !e.is_null());
         let lower = media.to_ascii_lowercase();
-        if lower.starts_with("application/x-www-form-urlencoded") || lower.starts_with("multipart/form-data") {
+        if lower.starts_with("application/x-www-form-urlencoded") || lower.starts_with("multipart/form-data")
+        {
             let example = match explicit {
                 Some(e) => e.clone(),
                 None => self.example(schema, 0, &mut HashSet::new(), location),
@@ -443,7 +493,8 @@ impl<'a> Spec<'a> {
                 let parts = properties
                     .iter()
                     .map(|(name, prop)| {
-                        let is_file = matches!(prop.str("format"), Some("binary" | "base64")) || prop.str("type") == Some("file");
+                        let is_file = matches!(prop.str("format"), Some("binary" | "base64"))
+                            || prop.str("type") == Some("file");
                         let mut part = if is_file {
                             FormPart::file(name, "")
                         } else {
@@ -480,7 +531,9 @@ impl<'a> Spec<'a> {
             Some(Node::String(s)) => s.clone(),
             Some(other) if language == RawLanguage::Json => other.to_json_pretty(),
             Some(other) => other.to_text(),
-            None if language == RawLanguage::Json => self.example(schema, 0, &mut HashSet::new(), location).to_json_pretty(),
+            None if language == RawLanguage::Json => {
+                self.example(schema, 0, &mut HashSet::new(), location).to_json_pretty()
+            }
             None => {
                 if !schema.is_null() {
                     self.report.warn(location, format!("no example for the {media} body; it is left empty"));
@@ -520,7 +573,9 @@ impl<'a> Spec<'a> {
             let text = match example {
                 Some(Node::String(s)) => s,
                 Some(other) => other.to_json_pretty(),
-                None if language == RawLanguage::Json => self.example(schema, 0, &mut HashSet::new(), location).to_json_pretty(),
+                None if language == RawLanguage::Json => {
+                    self.example(schema, 0, &mut HashSet::new(), location).to_json_pretty()
+                }
                 None => String::new(),
             };
             if language.content_type() != media {
@@ -580,7 +635,13 @@ impl<'a> Spec<'a> {
     }
 
     /// An example value for a schema: its own example or default, else one made from its type.
-    fn example(&mut self, schema: &'a Node, depth: usize, seen: &mut HashSet<*const Node>, location: &str) -> Node {
+    fn example(
+        &mut self,
+        schema: &'a Node,
+        depth: usize,
+        seen: &mut HashSet<*const Node>,
+        location: &str,
+    ) -> Node {
         let schema = self.resolve(schema, location);
         if depth > MAX_DEPTH || !seen.insert(std::ptr::from_ref(schema)) {
             return Node::Null;
@@ -590,7 +651,13 @@ impl<'a> Spec<'a> {
         result
     }
 
-    fn example_inner(&mut self, schema: &'a Node, depth: usize, seen: &mut HashSet<*const Node>, location: &str) -> Node {
+    fn example_inner(
+        &mut self,
+        schema: &'a Node,
+        depth: usize,
+        seen: &mut HashSet<*const Node>,
+        location: &str,
+    ) -> Node {
         if let Some(example) = schema.get("example").or_else(|| schema.at("examples").items().first()) {
             return example.clone();
         }
@@ -611,7 +678,9 @@ impl<'a> Spec<'a> {
         let kind = match schema.get("type") {
             Some(Node::String(t)) => t.clone(),
             // 3.1 allows a list of types; the first that is not "null".
-            Some(Node::Array(types)) => types.iter().map(Node::to_text).find(|t| t != "null").unwrap_or_default(),
+            Some(Node::Array(types)) => {
+                types.iter().map(Node::to_text).find(|t| t != "null").unwrap_or_default()
+            }
             _ if schema.get("properties").is_some() || schema.get("allOf").is_some() => "object".into(),
             _ if schema.get("items").is_some() => "array".into(),
             _ => String::new(),
@@ -649,7 +718,13 @@ impl<'a> Spec<'a> {
     }
 
     /// Saved examples from responses that carry an explicit example.
-    fn examples(&mut self, operation: &'a Node, request: &Request, mint: &mut IdMint, location: &str) -> Vec<SavedResponse> {
+    fn examples(
+        &mut self,
+        operation: &'a Node,
+        request: &Request,
+        mint: &mut IdMint,
+        location: &str,
+    ) -> Vec<SavedResponse> {
         let mut out = Vec::new();
         for (code, response) in operation.at("responses").entries() {
             let Ok(status) = code.parse::<u16>() else { continue };
@@ -686,7 +761,11 @@ impl<'a> Spec<'a> {
                 out.push(SavedResponse {
                     id: ExampleId(mint.id("example", Some(&source))),
                     name,
-                    request: SentRequest { method: request.method.as_str().to_owned(), url: request.url.clone(), ..SentRequest::default() },
+                    request: SentRequest {
+                        method: request.method.as_str().to_owned(),
+                        url: request.url.clone(),
+                        ..SentRequest::default()
+                    },
                     response: ResponseRecord {
                         status,
                         headers: vec![Header::new("Content-Type", media)],
@@ -707,16 +786,26 @@ impl<'a> Spec<'a> {
         let requirements = list.items();
         let first = requirements.first()?;
         if requirements.len() > 1 {
-            let names: Vec<String> = requirements.iter().skip(1).flat_map(|r| r.entries().iter().map(|(k, _)| k.clone())).collect();
+            let names: Vec<String> = requirements
+                .iter()
+                .skip(1)
+                .flat_map(|r| r.entries().iter().map(|(k, _)| k.clone()))
+                .collect();
             if !names.is_empty() {
-                self.report.warn(location, format!("alternative security schemes not used: {} (the first one is)", names.join(", ")));
+                self.report.warn(
+                    location,
+                    format!("alternative security schemes not used: {} (the first one is)", names.join(", ")),
+                );
             }
         }
         let entries = first.entries();
         let Some((name, scopes)) = entries.first() else { return Some(Auth::None) };
         if entries.len() > 1 {
             let rest: Vec<&str> = entries.iter().skip(1).map(|(k, _)| k.as_str()).collect();
-            self.report.warn(location, format!("security needs {} together; only `{name}` is set up", rest.join(", ")));
+            self.report.warn(
+                location,
+                format!("security needs {} together; only `{name}` is set up", rest.join(", ")),
+            );
         }
         let schemes = if self.format == Format::Swagger2 {
             self.root.at("securityDefinitions")
@@ -740,9 +829,15 @@ impl<'a> Spec<'a> {
     fn scheme_auth(&mut self, name: &str, scheme: &'a Node, scopes: &[String], location: &str) -> Auth {
         let kind = scheme.text("type");
         match kind.as_str() {
-            "basic" => Auth::Basic { username: self.var("username", "basic auth"), password: self.var("password", "basic auth") },
+            "basic" => Auth::Basic {
+                username: self.var("username", "basic auth"),
+                password: self.var("password", "basic auth"),
+            },
             "http" => match scheme.text("scheme").to_ascii_lowercase().as_str() {
-                "basic" => Auth::Basic { username: self.var("username", "basic auth"), password: self.var("password", "basic auth") },
+                "basic" => Auth::Basic {
+                    username: self.var("username", "basic auth"),
+                    password: self.var("password", "basic auth"),
+                },
                 "bearer" => Auth::Bearer { token: self.var("bearerToken", &scheme.text("bearerFormat")) },
                 "digest" => Auth::Digest(DigestAuth {
                     username: self.var("username", "digest auth"),
@@ -750,14 +845,19 @@ impl<'a> Spec<'a> {
                     ..DigestAuth::default()
                 }),
                 other => {
-                    self.report.warn(location, format!("HTTP `{other}` auth (scheme `{name}`) is kept but Localpost cannot send it"));
+                    self.report.warn(
+                        location,
+                        format!("HTTP `{other}` auth (scheme `{name}`) is kept but Localpost cannot send it"),
+                    );
                     Auth::Unsupported { kind: format!("http {other}"), params: IndexMap::new() }
                 }
             },
             "apiKey" => {
                 let value = self.var(name, &format!("API key ({})", scheme.text("name")));
                 match scheme.str("in") {
-                    Some("query") => Auth::ApiKey { key: scheme.text("name"), value, location: ApiKeyLocation::Query },
+                    Some("query") => {
+                        Auth::ApiKey { key: scheme.text("name"), value, location: ApiKeyLocation::Query }
+                    }
                     Some("cookie") => {
                         self.report.warn(location, format!("API key `{name}` goes in a cookie: kept but Localpost sends API keys in a header or query"));
                         let mut params = IndexMap::new();
@@ -787,11 +887,13 @@ impl<'a> Spec<'a> {
                 })
             }
             "mutualTLS" => {
-                self.report.warn(location, "mutual TLS: add the client certificate in Settings → Certificates");
+                self.report
+                    .warn(location, "mutual TLS: add the client certificate in Settings → Certificates");
                 Auth::None
             }
             other => {
-                self.report.warn(location, format!("security scheme `{name}` of type `{other}` not understood"));
+                self.report
+                    .warn(location, format!("security scheme `{name}` of type `{other}` not understood"));
                 Auth::Unsupported { kind: other.to_owned(), params: IndexMap::new() }
             }
         }
@@ -814,7 +916,13 @@ impl<'a> Spec<'a> {
             };
             if flows.entries().len() > 1 {
                 let others: Vec<&str> = flows.entries().iter().skip(1).map(|(k, _)| k.as_str()).collect();
-                self.report.warn(location, format!("OAuth 2.0 `{name}`: the `{flow_name}` flow is used; also offered: {}", others.join(", ")));
+                self.report.warn(
+                    location,
+                    format!(
+                        "OAuth 2.0 `{name}`: the `{flow_name}` flow is used; also offered: {}",
+                        others.join(", ")
+                    ),
+                );
             }
             let grant = match flow_name.as_str() {
                 "implicit" => OAuth2Grant::Implicit,
@@ -835,9 +943,21 @@ impl<'a> Spec<'a> {
             access_token_url: flow.text("tokenUrl"),
             auth_url: flow.text("authorizationUrl"),
             client_id: self.var("clientId", "OAuth 2.0 client"),
-            client_secret: if needs_secret { self.var("clientSecret", "OAuth 2.0 client") } else { String::new() },
-            username: if grant == OAuth2Grant::Password { self.var("username", "OAuth 2.0 password grant") } else { String::new() },
-            password: if grant == OAuth2Grant::Password { self.var("password", "OAuth 2.0 password grant") } else { String::new() },
+            client_secret: if needs_secret {
+                self.var("clientSecret", "OAuth 2.0 client")
+            } else {
+                String::new()
+            },
+            username: if grant == OAuth2Grant::Password {
+                self.var("username", "OAuth 2.0 password grant")
+            } else {
+                String::new()
+            },
+            password: if grant == OAuth2Grant::Password {
+                self.var("password", "OAuth 2.0 password grant")
+            } else {
+                String::new()
+            },
             scope,
             ..OAuth2Auth::default()
         }
@@ -885,7 +1005,11 @@ fn convert_path(path: &str, location: &str, report: &mut Report) -> (String, Vec
     let segments: Vec<String> = path
         .split('/')
         .map(|segment| {
-            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')).filter(|n| !n.contains(['{', '}'])) {
+            if let Some(name) = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .filter(|n| !n.contains(['{', '}']))
+            {
                 names.push(KeyValue::new(name, ""));
                 format!(":{name}")
             } else if segment.contains('{') {
@@ -914,7 +1038,10 @@ fn convert_path(path: &str, location: &str, report: &mut Report) -> (String, Vec
         })
         .collect();
     if !partial.is_empty() {
-        report.warn(location, format!("path parameters inside a segment became collection variables: {}", partial.join(", ")));
+        report.warn(
+            location,
+            format!("path parameters inside a segment became collection variables: {}", partial.join(", ")),
+        );
     }
     (segments.join("/"), names)
 }
@@ -939,7 +1066,8 @@ mod tests {
 
     #[test]
     fn json_pointer_unescapes() {
-        let root = super::super::node::parse_json(r#"{"paths":{"/a/{b}":{"x":1}},"list":[10,20]}"#, None).unwrap();
+        let root =
+            super::super::node::parse_json(r#"{"paths":{"/a/{b}":{"x":1}},"list":[10,20]}"#, None).unwrap();
         assert_eq!(lookup(&root, "/paths/~1a~1%7Bb%7D/x").map(Node::to_text).as_deref(), Some("1"));
         assert_eq!(lookup(&root, "/list/1").map(Node::to_text).as_deref(), Some("20"));
         assert!(lookup(&root, "/nope").is_none());
@@ -953,7 +1081,13 @@ mod tests {
         )
         .unwrap();
         let mut report = Report::default();
-        let mut spec = Spec { root: &root, format: Format::OpenApi3, report: &mut report, variables: IndexMap::new(), external_refs: Vec::new() };
+        let mut spec = Spec {
+            root: &root,
+            format: Format::OpenApi3,
+            report: &mut report,
+            variables: IndexMap::new(),
+            external_refs: Vec::new(),
+        };
         let schema = root.at("components").at("schemas").at("Node");
         let example = spec.example(schema, 0, &mut HashSet::new(), "x");
         assert_eq!(example.to_json(), r#"{"name":"string","child":null}"#);

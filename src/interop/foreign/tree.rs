@@ -2,8 +2,8 @@
 //! order, in the order the source lists them.
 
 use crate::model::{
-    Collection, CollectionId, Environment, Folder, FolderId, ItemId, ParentId, Request, RequestId,
-    Workspace, WorkspaceData, WorkspaceId,
+    Collection, CollectionId, Environment, Folder, FolderId, ItemId, ParentId, Request, RequestId, Workspace,
+    WorkspaceData, WorkspaceId,
 };
 
 /// A workspace being filled by an importer.

@@ -2,7 +2,9 @@
 //! Postman's API): folders nested to any depth, requests, saved examples, variables, auth with
 //! inheritance, scripts and `protocolProfileBehavior`.
 
-use super::{Behavior, auth, behavior, body, description, example, headers, prune_body, scripts, url, variables};
+use super::{
+    Behavior, auth, behavior, body, description, example, headers, prune_body, scripts, url, variables,
+};
 use crate::interop::foreign::ids::IdMint;
 use crate::interop::foreign::node::Node;
 use crate::interop::foreign::tree::Tree;
@@ -79,7 +81,13 @@ pub(crate) fn read_into(
     collection.settings = settings;
     let id = tree.add_collection(collection);
     let mut walk = Walk { tree, mint, report };
-    walk.items(items, ParentId::Collection(id), &name, &format!("{json_path}.item"), keep_body.unwrap_or(false));
+    walk.items(
+        items,
+        ParentId::Collection(id),
+        &name,
+        &format!("{json_path}.item"),
+        keep_body.unwrap_or(false),
+    );
     Ok(id)
 }
 
@@ -94,7 +102,10 @@ impl Walk<'_> {
         for (i, item) in list.items().iter().enumerate() {
             let item_path = format!("{json_path}[{i}]");
             if !item.is_object() {
-                self.report.warn(&item_path, format!("skipped: expected a request or folder object, found {}", item.kind()));
+                self.report.warn(
+                    &item_path,
+                    format!("skipped: expected a request or folder object, found {}", item.kind()),
+                );
                 continue;
             }
             let name = item.str("name").filter(|n| !n.is_empty()).unwrap_or("Untitled").to_owned();
@@ -107,7 +118,15 @@ impl Walk<'_> {
         }
     }
 
-    fn folder(&mut self, item: &Node, name: String, parent: ParentId, location: &str, json_path: &str, keep_body: bool) {
+    fn folder(
+        &mut self,
+        item: &Node,
+        name: String,
+        parent: ParentId,
+        location: &str,
+        json_path: &str,
+        keep_body: bool,
+    ) {
         let mut folder = Folder::new(name);
         folder.id = FolderId(self.mint.id("folder", source_id(item)));
         folder.description = description(item.at("description"));
@@ -119,10 +138,19 @@ impl Walk<'_> {
         folder.settings = settings;
         let children = item.at("item");
         if !children.is_array() {
-            self.report.warn(location, format!("folder contents are {}, not a list; the folder is empty", children.kind()));
+            self.report.warn(
+                location,
+                format!("folder contents are {}, not a list; the folder is empty", children.kind()),
+            );
         }
         let id = self.tree.add_folder(parent, folder);
-        self.items(children, ParentId::Folder(id), location, &format!("{json_path}.item"), own_keep_body.unwrap_or(keep_body));
+        self.items(
+            children,
+            ParentId::Folder(id),
+            location,
+            &format!("{json_path}.item"),
+            own_keep_body.unwrap_or(keep_body),
+        );
     }
 
     fn request(&mut self, item: &Node, name: String, parent: ParentId, location: &str, keep_body: bool) {
@@ -149,11 +177,16 @@ impl Walk<'_> {
         }
         request.scripts = scripts(item.at("event"), location, self.report);
         if !item.at("variable").items().is_empty() {
-            self.report.warn(location, "request-level variables are not kept: Localpost has variables on folders and collections");
+            self.report.warn(
+                location,
+                "request-level variables are not kept: Localpost has variables on folders and collections",
+            );
         }
         for (i, response) in item.at("response").items().iter().enumerate() {
             let fallback = source_id(item).map(|id| format!("{id}/example/{i}"));
-            if let Some(example) = example(response, node, self.mint, fallback.as_deref(), location, self.report) {
+            if let Some(example) =
+                example(response, node, self.mint, fallback.as_deref(), location, self.report)
+            {
                 request.examples.push(example);
             }
         }

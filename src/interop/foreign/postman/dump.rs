@@ -29,7 +29,11 @@ pub(crate) fn import_v1_collection(root: &Node, report: &mut Report) -> Result<W
 }
 
 /// `Backup.postman_dump`.
-pub(crate) fn import_legacy(root: &Node, name: &str, report: &mut Report) -> Result<WorkspaceData, ImportError> {
+pub(crate) fn import_legacy(
+    root: &Node,
+    name: &str,
+    report: &mut Report,
+) -> Result<WorkspaceData, ImportError> {
     let format = Format::PostmanDumpLegacy;
     let collections = root.at("collections");
     if !collections.is_array() {
@@ -39,7 +43,9 @@ pub(crate) fn import_legacy(root: &Node, name: &str, report: &mut Report) -> Res
             message: format!("expected an array of collections, found {}", collections.kind()),
         });
     }
-    let scope = dump_scope(collections.items().iter().filter_map(|c| c.str("id").or_else(|| c.at("info").str("_postman_id"))));
+    let scope = dump_scope(
+        collections.items().iter().filter_map(|c| c.str("id").or_else(|| c.at("info").str("_postman_id"))),
+    );
     let mut mint = IdMint::new("postman-dump", Some(&scope));
     let mut tree = Tree::new(mint.id("workspace", Some("dump")), name);
     for (i, c) in collections.items().iter().enumerate() {
@@ -74,7 +80,13 @@ pub(crate) fn import_legacy(root: &Node, name: &str, report: &mut Report) -> Res
         if !matches!(key.as_str(), "version" | "collections" | "environments" | "globals" | "headerPresets")
             && !value.items().is_empty()
         {
-            report.warn(name, format!("`{key}` in the dump ({} entries) is not something Localpost imports", value.items().len()));
+            report.warn(
+                name,
+                format!(
+                    "`{key}` in the dump ({} entries) is not something Localpost imports",
+                    value.items().len()
+                ),
+            );
         }
     }
     Ok(tree.into_data())
@@ -92,7 +104,8 @@ pub(crate) fn looks_like_archive_index(node: &Node) -> bool {
     let sections = ["collection", "environment", "globals"];
     !node.entries().is_empty()
         && node.entries().iter().all(|(k, v)| {
-            sections.contains(&k.as_str()) && v.entries().iter().all(|(_, flag)| matches!(flag, Node::Bool(_)))
+            sections.contains(&k.as_str())
+                && v.entries().iter().all(|(_, flag)| matches!(flag, Node::Bool(_)))
         })
 }
 
@@ -158,7 +171,8 @@ pub(crate) fn import_dir(dir: &Path) -> Result<Imported, ImportError> {
             dir.display()
         )));
     }
-    let name = dir.file_name().map_or_else(|| "Postman export".to_owned(), |n| n.to_string_lossy().into_owned());
+    let name =
+        dir.file_name().map_or_else(|| "Postman export".to_owned(), |n| n.to_string_lossy().into_owned());
     import_archive_files(&files, &name)
 }
 
@@ -197,8 +211,10 @@ pub(crate) fn import_archive_files(files: &[(String, Vec<u8>)], name: &str) -> R
     let format = Format::PostmanDumpArchive;
     let mut report = Report::default();
     // The index nearest the top decides which folder is the export.
-    let Some((index_path, index_bytes)) =
-        files.iter().filter(|(n, _)| file_name(n) == "archive.json").min_by_key(|(n, _)| n.matches('/').count())
+    let Some((index_path, index_bytes)) = files
+        .iter()
+        .filter(|(n, _)| file_name(n) == "archive.json")
+        .min_by_key(|(n, _)| n.matches('/').count())
     else {
         return Err(ImportError::Shape { format, path: "archive.json".into(), message: "missing".into() });
     };
@@ -231,11 +247,21 @@ pub(crate) fn import_archive_files(files: &[(String, Vec<u8>)], name: &str) -> R
         match classify(&node) {
             Ok(Format::PostmanCollectionV20 | Format::PostmanCollectionV21) => {
                 let (root, json_path) = match node.get("collection") {
-                    Some(inner) if inner.get("info").is_some() => (inner, format!("{relative}: $.collection")),
+                    Some(inner) if inner.get("info").is_some() => {
+                        (inner, format!("{relative}: $.collection"))
+                    }
                     _ => (&node, format!("{relative}: $")),
                 };
                 let mut inner = IdMint::new("postman", root.at("info").str("_postman_id"));
-                collection::read_into(&mut tree, root, &json_path, format, &stem(relative), &mut inner, &mut report)?;
+                collection::read_into(
+                    &mut tree,
+                    root,
+                    &json_path,
+                    format,
+                    &stem(relative),
+                    &mut inner,
+                    &mut report,
+                )?;
             }
             Ok(Format::PostmanCollectionV1) => {
                 let mut inner = IdMint::new("postman", node.str("id"));
@@ -265,21 +291,30 @@ pub(crate) fn import_archive_files(files: &[(String, Vec<u8>)], name: &str) -> R
     }
     for (section, id) in &listed {
         if !found.iter().any(|f| f == id) {
-            report.warn(format!("{base}archive.json"), format!("{section} {id} is listed but its file is missing"));
+            report.warn(
+                format!("{base}archive.json"),
+                format!("{section} {id} is listed but its file is missing"),
+            );
         }
     }
     Ok(Imported { format, workspaces: vec![tree.into_data()], cookies: Vec::new(), report })
 }
 
 fn parse_file(path: &str, bytes: &[u8]) -> Result<Node, ImportError> {
-    let wrap = |message: String| ImportError::Shape { format: Format::PostmanDumpArchive, path: path.to_owned(), message };
+    let wrap = |message: String| ImportError::Shape {
+        format: Format::PostmanDumpArchive,
+        path: path.to_owned(),
+        message,
+    };
     let text = decode_text(bytes).map_err(|e| wrap(e.to_string()))?;
     match read_document(text) {
         Ok(Document::Tree(node)) => Ok(node),
         Ok(Document::Curl) => Err(wrap("a cURL command, not JSON".into())),
         Err(_) => match parse_json(text, None) {
             Ok(node) => Ok(node),
-            Err(e) => Err(wrap(format!("invalid JSON at line {}, column {}: {}", e.line, e.column, e.message))),
+            Err(e) => {
+                Err(wrap(format!("invalid JSON at line {}, column {}: {}", e.line, e.column, e.message)))
+            }
         },
     }
 }
@@ -322,7 +357,9 @@ mod tests {
         assert_eq!(ws.requests.len(), 1);
         assert_eq!(ws.environments.values().next().unwrap().name, "Staging");
         assert_eq!(imported.report.warnings.len(), 1, "{:?}", imported.report);
-        assert!(imported.report.warnings[0].message.contains("environment e-2 is listed but its file is missing"));
+        assert!(
+            imported.report.warnings[0].message.contains("environment e-2 is listed but its file is missing")
+        );
     }
 
     #[test]
@@ -333,7 +370,10 @@ mod tests {
 
     #[test]
     fn a_broken_file_inside_names_the_file() {
-        let bytes = zip_of(&[("archive.json", r#"{"collection":{"c-1":true}}"#), ("collection/c-1.json", "{\"info\": ")]);
+        let bytes = zip_of(&[
+            ("archive.json", r#"{"collection":{"c-1":true}}"#),
+            ("collection/c-1.json", "{\"info\": "),
+        ]);
         let err = import_zip(&bytes, "x.zip").unwrap_err();
         assert!(err.to_string().contains("collection/c-1.json"), "{err}");
     }

@@ -12,7 +12,9 @@ use crate::model::{Environment, EnvironmentId, Globals, GlobalsId, WorkspaceData
 /// Whether `node` looks like an environment or globals file.
 pub(crate) fn looks_like(node: &Node) -> bool {
     node.get("values").is_some_and(Node::is_array)
-        && (node.get("_postman_variable_scope").is_some() || node.get("name").is_some() || node.get("id").is_some())
+        && (node.get("_postman_variable_scope").is_some()
+            || node.get("name").is_some()
+            || node.get("id").is_some())
 }
 
 /// Whether `node` is a legacy globals export: a bare array of `{key, value}` rows.
@@ -42,7 +44,11 @@ fn check_values(node: &Node, format: Format) -> Result<(), ImportError> {
     }
 }
 
-pub(crate) fn import_environment(root: &Node, source_name: &str, _report: &mut Report) -> Result<WorkspaceData, ImportError> {
+pub(crate) fn import_environment(
+    root: &Node,
+    source_name: &str,
+    _report: &mut Report,
+) -> Result<WorkspaceData, ImportError> {
     check_values(root, Format::PostmanEnvironment)?;
     let mut mint = IdMint::new("postman-environment", root.str("id"));
     let environment = environment(root, &mut mint, source_name);
@@ -51,7 +57,11 @@ pub(crate) fn import_environment(root: &Node, source_name: &str, _report: &mut R
     Ok(tree.into_data())
 }
 
-pub(crate) fn import_globals(root: &Node, source_name: &str, _report: &mut Report) -> Result<WorkspaceData, ImportError> {
+pub(crate) fn import_globals(
+    root: &Node,
+    source_name: &str,
+    _report: &mut Report,
+) -> Result<WorkspaceData, ImportError> {
     let mut mint = IdMint::new("postman-globals", root.str("id"));
     let rows = if root.is_array() {
         root

@@ -17,8 +17,8 @@ use super::query::{join_query, parse_query, percent_decode, split_url};
 use crate::interop::Report;
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, ExampleId, FormPart, FormPartKind,
-    GraphQlBody, Header, KeyValue, OAuth2Auth, Request, OAuth2ClientAuth, OAuth2Grant, RawLanguage, RequestSettings,
-    ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
+    GraphQlBody, Header, KeyValue, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request,
+    RequestSettings, ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
 };
 
 /// A description: a string, or `{content, type}` in v2.1.
@@ -72,7 +72,12 @@ pub(crate) fn header_lines(text: &str) -> Vec<KeyValue> {
             if key.is_empty() {
                 return None;
             }
-            Some(KeyValue { key: key.to_owned(), value: value.trim().to_owned(), enabled, ..KeyValue::default() })
+            Some(KeyValue {
+                key: key.to_owned(),
+                value: value.trim().to_owned(),
+                enabled,
+                ..KeyValue::default()
+            })
         })
         .collect()
 }
@@ -133,7 +138,7 @@ fn auth_label(kind: &str) -> &str {
 }
 
 /// The parameters of an auth block: v2.1 lists `[{key, value}]`, v2.0 objects `{key: value}`.
-fn auth_params<'a>(node: &'a Node) -> Vec<(&'a str, &'a Node)> {
+fn auth_params(node: &Node) -> Vec<(&str, &Node)> {
     match node {
         Node::Array(rows) => rows.iter().filter_map(|row| Some((row.str("key")?, row.at("value")))).collect(),
         Node::Object(entries) => entries.iter().map(|(k, v)| (k.as_str(), v)).collect(),
@@ -171,7 +176,8 @@ pub(crate) fn auth_from_params(
     location: &str,
     report: &mut Report,
 ) -> Option<Auth> {
-    let get = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_text()).unwrap_or_default();
+    let get =
+        |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_text()).unwrap_or_default();
     let mut unused: Vec<String> = Vec::new();
     let mut note_unused = |known: &[&str], ignorable: &[&str]| {
         for (k, v) in params {
@@ -199,7 +205,17 @@ pub(crate) fn auth_from_params(
         }
         "digest" => {
             note_unused(
-                &["username", "password", "realm", "nonce", "algorithm", "qop", "nonceCount", "clientNonce", "opaque"],
+                &[
+                    "username",
+                    "password",
+                    "realm",
+                    "nonce",
+                    "algorithm",
+                    "qop",
+                    "nonceCount",
+                    "clientNonce",
+                    "opaque",
+                ],
                 &["showPassword", "saveHelperData", "id", "disableRetryRequest"],
             );
             if params.iter().any(|(k, v)| *k == "disableRetryRequest" && matches!(v, Node::Bool(true))) {
@@ -222,7 +238,10 @@ pub(crate) fn auth_from_params(
             })
         }
         "awsv4" => {
-            note_unused(&["accessKey", "secretKey", "region", "service", "sessionToken"], &["saveHelperData", "id"]);
+            note_unused(
+                &["accessKey", "secretKey", "region", "service", "sessionToken"],
+                &["saveHelperData", "id"],
+            );
             Auth::AwsSigV4(AwsSigV4Auth {
                 access_key: get("accessKey"),
                 secret_key: get("secretKey"),
@@ -303,7 +322,8 @@ fn oauth2(params: &[(&str, &Node)], location: &str, report: &mut Report) -> OAut
             }
             "addTokenTo" => {
                 if text == "queryParams" {
-                    dropped.push("addTokenTo = queryParams (Localpost sends the token in a header)".to_owned());
+                    dropped
+                        .push("addTokenTo = queryParams (Localpost sends the token in a header)".to_owned());
                 }
             }
             // Labels and UI state of Postman's token helper; nothing that changes a request.
@@ -347,13 +367,17 @@ pub(crate) fn scripts(events: &Node, location: &str, report: &mut Report) -> Scr
             other => {
                 report.warn(
                     location,
-                    format!("script for event `{}` dropped: Localpost keeps only pre-request and test scripts", other.unwrap_or("")),
+                    format!(
+                        "script for event `{}` dropped: Localpost keeps only pre-request and test scripts",
+                        other.unwrap_or("")
+                    ),
                 );
                 continue;
             }
         };
         let disabled = if event.bool("disabled") == Some(true) { " (it was disabled)" } else { "" };
-        report.warn(location, format!("{label} script kept as text; Localpost does not run scripts{disabled}"));
+        report
+            .warn(location, format!("{label} script kept as text; Localpost does not run scripts{disabled}"));
         if !slot.is_empty() {
             slot.push_str("\n\n");
         }
@@ -379,18 +403,27 @@ pub(crate) fn behavior(node: &Node, location: &str, report: &mut Report) -> Beha
         };
         match key.as_str() {
             "followRedirects" => out.settings.follow_redirects = flag,
-            "maxRedirects" => out.settings.max_redirects = value.as_u64().map(|n| n.min(u64::from(u32::MAX)) as u32),
+            "maxRedirects" => {
+                out.settings.max_redirects = value.as_u64().map(|n| n.min(u64::from(u32::MAX)) as u32);
+            }
             "followOriginalHttpMethod" => out.settings.follow_original_method = flag,
             "strictSSL" => out.settings.verify_tls = flag,
             "disableBodyPruning" => out.keep_body = flag,
             // Off is what Localpost does anyway.
-            "removeRefererHeaderOnRedirect" | "followAuthorizationHeader" | "disableCookies"
-            | "insecureHTTPParser" | "disableUrlEncoding" | "tlsPreferServerCiphers"
+            "removeRefererHeaderOnRedirect"
+            | "followAuthorizationHeader"
+            | "disableCookies"
+            | "insecureHTTPParser"
+            | "disableUrlEncoding"
+            | "tlsPreferServerCiphers"
                 if flag == Some(false) => {}
             _ if is_blank(value) => {}
             _ => report.warn(
                 location,
-                format!("request setting `{key}` = {} is not one Localpost has; dropped", short(&value.to_text())),
+                format!(
+                    "request setting `{key}` = {} is not one Localpost has; dropped",
+                    short(&value.to_text())
+                ),
             ),
         }
     }
@@ -602,7 +635,12 @@ pub(crate) fn url(node: &Node, location: &str, report: &mut Report) -> UrlParts 
 
 /// The params table: the URL's own query, with the descriptions and disabled rows the source's
 /// list adds. Rows listed as enabled but missing from the URL are kept, disabled, and reported.
-pub(crate) fn reconcile_params(url: &str, listed: Option<Vec<KeyValue>>, location: &str, report: &mut Report) -> Vec<KeyValue> {
+pub(crate) fn reconcile_params(
+    url: &str,
+    listed: Option<Vec<KeyValue>>,
+    location: &str,
+    report: &mut Report,
+) -> Vec<KeyValue> {
     let in_url = split_url(url).1.map(parse_query).unwrap_or_default();
     let Some(listed) = listed else { return in_url };
     // Compared decoded: a list may hold `b#a` where the URL says `b%23a`.
@@ -737,7 +775,8 @@ pub(crate) fn example(
         }
         BodyMode::Multipart if sent_body.multipart.is_empty() => (None, String::new()),
         BodyMode::Multipart => {
-            let files = sent_body.multipart.iter().filter(|p| matches!(p.kind, FormPartKind::File(_))).count();
+            let files =
+                sent_body.multipart.iter().filter(|p| matches!(p.kind, FormPartKind::File(_))).count();
             (None, format!("multipart: {} fields, {files} files", sent_body.multipart.len() - files))
         }
         BodyMode::Binary => (None, format!("file: {}", sent_body.binary_path)),
@@ -804,7 +843,11 @@ mod tests {
 
     #[test]
     fn both_auth_shapes_read_the_same() {
-        let v21 = parse_json(r#"{"type":"basic","basic":[{"key":"username","value":"u"},{"key":"password","value":"p"}]}"#, None).unwrap();
+        let v21 = parse_json(
+            r#"{"type":"basic","basic":[{"key":"username","value":"u"},{"key":"password","value":"p"}]}"#,
+            None,
+        )
+        .unwrap();
         let v20 = parse_json(r#"{"type":"basic","basic":{"username":"u","password":"p"}}"#, None).unwrap();
         let mut report = Report::default();
         let a = auth(&v21, "x", &mut report);
@@ -816,7 +859,9 @@ mod tests {
 
     #[test]
     fn unsupported_auth_keeps_params_and_is_reported() {
-        let node = parse_json(r#"{"type":"hawk","hawk":{"authId":"id","authKey":"k","algorithm":"sha256"}}"#, None).unwrap();
+        let node =
+            parse_json(r#"{"type":"hawk","hawk":{"authId":"id","authKey":"k","algorithm":"sha256"}}"#, None)
+                .unwrap();
         let mut report = Report::default();
         let Some(Auth::Unsupported { kind, params }) = auth(&node, "r", &mut report) else { panic!() };
         assert_eq!(kind, "hawk");

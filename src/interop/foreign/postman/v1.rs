@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Behavior, auth, auth_from_params, behavior, description, headers, key_values,
-    language_of_content_type, prune_body, reconcile_params, scripts, variables,
+    Behavior, auth, auth_from_params, behavior, description, headers, key_values, language_of_content_type,
+    prune_body, reconcile_params, scripts, variables,
 };
 use crate::interop::foreign::ids::IdMint;
 use crate::interop::foreign::node::Node;
@@ -14,13 +14,14 @@ use crate::interop::foreign::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
 use crate::model::{
     Auth, Body, BodyMode, Collection, CollectionId, ExampleId, Folder, FolderId, FormPart, FormPartKind,
-    GraphQlBody, Header, KeyValue, Method, ParentId, Request, RequestId, ResponseRecord, SavedResponse, Scripts,
-    SentRequest, StoredBody,
+    GraphQlBody, Header, KeyValue, Method, ParentId, Request, RequestId, ResponseRecord, SavedResponse,
+    Scripts, SentRequest, StoredBody,
 };
 
 /// Whether `node` looks like a v1 collection.
 pub(crate) fn looks_like(node: &Node) -> bool {
-    node.get("requests").is_some_and(Node::is_array) && (node.get("order").is_some() || node.get("folders").is_some())
+    node.get("requests").is_some_and(Node::is_array)
+        && (node.get("order").is_some() || node.get("folders").is_some())
 }
 
 /// Adds one v1 collection to `tree`.
@@ -63,7 +64,8 @@ pub(crate) fn read_into(
 
     let folders: HashMap<&str, &Node> =
         root.at("folders").items().iter().filter_map(|f| Some((f.str("id")?, f))).collect();
-    let by_id: HashMap<&str, &Node> = requests.items().iter().filter_map(|r| Some((r.str("id")?, r))).collect();
+    let by_id: HashMap<&str, &Node> =
+        requests.items().iter().filter_map(|r| Some((r.str("id")?, r))).collect();
     let mut walk = Walk {
         tree,
         mint,
@@ -103,7 +105,10 @@ pub(crate) fn read_into(
     // Anything no order list mentions would vanish in Postman too; keep it, at the top.
     for folder in root.at("folders").items() {
         if let Some(id) = folder.str("id").filter(|id| !walk.placed_folders.contains(id)) {
-            walk.report.warn(&name, format!("folder `{}` was in no order list; placed at the top", folder.text("name")));
+            walk.report.warn(
+                &name,
+                format!("folder `{}` was in no order list; placed at the top", folder.text("name")),
+            );
             walk.folder(id, parent, &name, keep_body, 0);
         }
     }
@@ -111,7 +116,10 @@ pub(crate) fn read_into(
         match request.str("id") {
             Some(id) if walk.placed_requests.contains(id) => {}
             _ => {
-                walk.report.warn(&name, format!("request `{}` was in no order list; placed at the top", request.text("name")));
+                walk.report.warn(
+                    &name,
+                    format!("request `{}` was in no order list; placed at the top", request.text("name")),
+                );
                 walk.request(request, parent, &name, keep_body);
             }
         }
@@ -147,7 +155,8 @@ impl<'n> Walk<'_, 'n> {
         folder.variables = variables(node.at("variables"), folder.id.0, self.mint);
         folder.auth = auth(node.at("auth"), &location, self.report).unwrap_or(Auth::Inherit);
         folder.scripts = scripts(node.at("events"), &location, self.report);
-        let Behavior { settings, keep_body: own } = behavior(node.at("protocolProfileBehavior"), &location, self.report);
+        let Behavior { settings, keep_body: own } =
+            behavior(node.at("protocolProfileBehavior"), &location, self.report);
         folder.settings = settings;
         let keep_body = own.unwrap_or(keep_body);
         let folder_id = self.tree.add_folder(parent, folder);
@@ -188,7 +197,8 @@ impl<'n> Walk<'_, 'n> {
             _ => headers(node.at("headers")),
         };
         request.body = body(node, &request.headers, &location, self.report);
-        let Behavior { settings, keep_body: own } = behavior(node.at("protocolProfileBehavior"), &location, self.report);
+        let Behavior { settings, keep_body: own } =
+            behavior(node.at("protocolProfileBehavior"), &location, self.report);
         request.settings = settings;
         prune_body(&mut request, own.unwrap_or(keep_body), &location, self.report);
         request.auth = match auth(node.at("auth"), &location, self.report) {
@@ -232,7 +242,8 @@ fn helper_auth(node: &Node, location: &str, report: &mut Report) -> Auth {
         Some("normal" | "") | None => return Auth::Inherit,
         Some(other) => other,
     };
-    let params: Vec<(&str, &Node)> = node.at("helperAttributes").entries().iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let params: Vec<(&str, &Node)> =
+        node.at("helperAttributes").entries().iter().map(|(k, v)| (k.as_str(), v)).collect();
     auth_from_params(kind, &params, location, report).unwrap_or(Auth::Inherit)
 }
 
@@ -266,7 +277,10 @@ fn body(node: &Node, headers: &[KeyValue], location: &str, report: &mut Report) 
         Some("javascript") => crate::model::RawLanguage::JavaScript,
         Some(_) => crate::model::RawLanguage::Text,
         None => language_of_content_type(
-            headers.iter().find(|h| h.enabled && h.key.eq_ignore_ascii_case("content-type")).map_or("", |h| &h.value),
+            headers
+                .iter()
+                .find(|h| h.enabled && h.key.eq_ignore_ascii_case("content-type"))
+                .map_or("", |h| &h.value),
         ),
     };
     let rows = node.at("data");
@@ -296,7 +310,11 @@ fn body(node: &Node, headers: &[KeyValue], location: &str, report: &mut Report) 
         "urlencoded" => body.urlencoded = key_values(rows),
         "graphql" => {
             let g = node.at("graphqlModeData");
-            body.graphql = GraphQlBody { query: g.text("query"), variables: g.text("variables"), operation_name: String::new() };
+            body.graphql = GraphQlBody {
+                query: g.text("query"),
+                variables: g.text("variables"),
+                operation_name: String::new(),
+            };
         }
         _ => {}
     }
@@ -327,7 +345,12 @@ fn body(node: &Node, headers: &[KeyValue], location: &str, report: &mut Report) 
 }
 
 /// A v1 saved response.
-fn example(node: &Node, request: &Node, mint: &mut IdMint, fallback_id: Option<&str>) -> Option<SavedResponse> {
+fn example(
+    node: &Node,
+    request: &Node,
+    mint: &mut IdMint,
+    fallback_id: Option<&str>,
+) -> Option<SavedResponse> {
     if !node.is_object() {
         return None;
     }
@@ -337,7 +360,12 @@ fn example(node: &Node, request: &Node, mint: &mut IdMint, fallback_id: Option<&
         _ => headers(original.at("headers")),
     };
     let raw = original.text("rawModeData");
-    let code = node.at("responseCode").u64("code").or_else(|| node.u64("code")).and_then(|c| u16::try_from(c).ok()).unwrap_or(0);
+    let code = node
+        .at("responseCode")
+        .u64("code")
+        .or_else(|| node.u64("code"))
+        .and_then(|c| u16::try_from(c).ok())
+        .unwrap_or(0);
     let text = node.text("text");
     Some(SavedResponse {
         id: ExampleId(mint.id("example", node.str("id").or(fallback_id))),
@@ -345,7 +373,11 @@ fn example(node: &Node, request: &Node, mint: &mut IdMint, fallback_id: Option<&
         request: SentRequest {
             method: original.str("method").unwrap_or("GET").to_owned(),
             url: original.text("url"),
-            headers: sent_headers.into_iter().filter(|h| h.enabled).map(|h| Header::new(h.key, h.value)).collect(),
+            headers: sent_headers
+                .into_iter()
+                .filter(|h| h.enabled)
+                .map(|h| Header::new(h.key, h.value))
+                .collect(),
             body_size_bytes: raw.len() as u64,
             body: Some(raw).filter(|r| !r.is_empty()).map(StoredBody::Text),
             ..SentRequest::default()
@@ -353,7 +385,10 @@ fn example(node: &Node, request: &Node, mint: &mut IdMint, fallback_id: Option<&
         response: ResponseRecord {
             status: code,
             reason: node.at("responseCode").str("name").map_or_else(|| node.text("status"), str::to_owned),
-            headers: key_values(node.at("headers")).into_iter().map(|h| Header::new(h.key, h.value)).collect(),
+            headers: key_values(node.at("headers"))
+                .into_iter()
+                .map(|h| Header::new(h.key, h.value))
+                .collect(),
             size_bytes: text.len() as u64,
             body: Some(text).filter(|t| !t.is_empty()).map(StoredBody::Text),
             time_ms: node.u64("time").unwrap_or(0),
