@@ -89,7 +89,8 @@ fn postman_v21_details() {
               {"name":"token only","request":{"url":"https://x/d","auth":{"type":"oauth2","oauth2":[{"key":"accessToken","value":"T"},{"key":"addTokenTo","value":"header"}]}}},
               {"name":"disabled body","request":{"method":"POST","url":"https://x/e","body":{"mode":"raw","raw":"x","disabled":true}}},
               {"name":"remote script","event":[{"listen":"test","script":{"src":"https://scripts/x.js"}}],"request":{"url":"https://x/f"}},
-              {"name":"apikey query","request":{"url":"https://x/g","auth":{"type":"apikey","apikey":[{"key":"in","value":"query"},{"key":"key","value":"k"},{"key":"value","value":"v"}]}}}
+              {"name":"apikey query","request":{"url":"https://x/g","auth":{"type":"apikey","apikey":[{"key":"in","value":"query"},{"key":"key","value":"k"},{"key":"value","value":"v"}]}}},
+              {"name":"proxied","request":{"url":"https://x/h","proxy":{"host":"proxy.corp","port":3128},"certificate":{"name":"client-a","matches":["https://x/*"]}}}
             ]}"#,
     );
     let data = only_workspace(&imported);
@@ -103,6 +104,8 @@ fn postman_v21_details() {
     assert_eq!(oauth.access_token, "T");
     assert_eq!(request(data, "disabled body").body.mode, BodyMode::None);
     assert!(warned(&imported, "script loaded from https://scripts/x.js"));
+    assert!(warned(&imported, "request proxy proxy.corp:3128 is not kept"));
+    assert!(warned(&imported, "client certificate `client-a`"));
     assert_eq!(
         request(data, "apikey query").auth,
         Auth::ApiKey { key: "k".into(), value: "v".into(), location: ApiKeyLocation::Query }
@@ -127,6 +130,7 @@ fn insomnia_v4_json_details() {
             {"_id":"req_3","_type":"request","parentId":"wrk_1","name":"Top","metaSortKey":1,"method":"GET","url":"{{ now | date }}",
              "authentication":{"type":"apikey","key":"k","value":"v","addTo":"queryParams"}},
             {"_id":"req_orphan","_type":"request","parentId":"fld_missing","name":"Orphan","url":"x"},
+            {"_id":"crt_1","_type":"client_certificate","parentId":"wrk_1","host":"x","cert":"/a.pem"},
             {"_id":"jar_1","_type":"cookie_jar","parentId":"wrk_1","cookies":[
                {"key":"a","value":"1","domain":".example.com","path":"/","expires":"Infinity","secure":true},
                {"key":"b","value":"2","domain":"example.com","expires":"2030-01-01T00:00:00.000Z","hostOnly":true,"httpOnly":true}]}
@@ -181,6 +185,7 @@ fn insomnia_v4_json_details() {
         Auth::ApiKey { key: "k".into(), value: "v".into(), location: ApiKeyLocation::Query }
     );
     assert!(warned(&imported, "turned off in Insomnia"));
+    assert!(warned(&imported, "certificate not imported: add it in Settings"));
     assert!(warned(&imported, "folder headers (X-Folder)"));
     assert!(warned(&imported, "{{ now | date }}"));
     assert!(warned(&imported, "name a parent that is not in the file"));
@@ -312,6 +317,7 @@ fn har_bodies_and_responses() {
                 {"name":"f","fileName":"photo.png","contentType":"image/png"},{"name":"t","value":"v"}]}},
              "response":{"status":201,"statusText":"Created","httpVersion":"HTTP/2","headers":[{"name":"content-type","value":"application/octet-stream"}],
               "content":{"size":3,"mimeType":"application/octet-stream","text":"AAEC","encoding":"base64"}}},
+            {"request":{"method":"GET","url":"https://h/c","headers":[],"cookies":[{"name":"sid","value":"1"},{"name":"t","value":"2"}]},"response":{"status":200}},
             {"request":"broken","response":{}}
         ]}}"#,
     );
@@ -326,7 +332,12 @@ fn har_bodies_and_responses() {
     assert_eq!(example.response.body, Some(StoredBody::from_bytes(&[0, 1, 2])));
     assert!(example.saved_at.is_some());
     assert!(warned(&imported, "recorded :authority `other-host` differs"));
-    assert!(imported.report.warnings.iter().any(|w| w.location == "entries[1]"));
+    assert_eq!(
+        request(data, "GET h/c").headers[0].value,
+        "sid=1; t=2",
+        "cookies recorded apart become a Cookie header"
+    );
+    assert!(imported.report.warnings.iter().any(|w| w.location == "entries[2]"));
 }
 
 #[test]

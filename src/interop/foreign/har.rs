@@ -124,6 +124,17 @@ fn entry_request(entry: &Node, location: &str, notes: &mut Notes, report: &mut R
         }
         request.headers.push(KeyValue::new(key, value));
     }
+    // Cookies recorded apart from the headers (some tools leave out the `Cookie` header).
+    let cookies: Vec<String> = recorded
+        .at("cookies")
+        .items()
+        .iter()
+        .filter(|c| c.get("name").is_some())
+        .map(|c| format!("{}={}", c.text("name"), c.text("value")))
+        .collect();
+    if !cookies.is_empty() && !request.headers.iter().any(|h| h.key.eq_ignore_ascii_case("cookie")) {
+        request.headers.push(KeyValue::new("Cookie", cookies.join("; ")));
+    }
     notes.pseudo_headers += usize::from(had_pseudo);
     notes.content_length += usize::from(had_length);
     notes.host += usize::from(had_host);

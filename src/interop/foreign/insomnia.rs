@@ -233,6 +233,13 @@ impl<'n> V4<'_, 'n> {
 
 /// A resource kind Localpost has no counterpart for.
 fn unsupported(kind: &str, location: &str, report: &mut Report) {
+    if kind == "client_certificate" || kind == "ca_certificate" {
+        report.warn(
+            location,
+            "certificate not imported: add it in Settings → Certificates (certificates are app settings)",
+        );
+        return;
+    }
     let what = match kind {
         "websocket_request" | "websocket" => "WebSocket request",
         "websocket_payload" => "WebSocket message",

@@ -176,6 +176,25 @@ impl Walk<'_> {
             request.description = description(item.at("description"));
         }
         request.scripts = scripts(item.at("event"), location, self.report);
+        if node.get("proxy").is_some_and(|p| !p.entries().is_empty() && p.bool("disabled") != Some(true)) {
+            self.report.warn(
+                location,
+                format!(
+                    "request proxy {}:{} is not kept: Localpost's proxy is an app setting (Settings → Proxy)",
+                    node.at("proxy").text("host"),
+                    node.at("proxy").text("port")
+                ),
+            );
+        }
+        if node.get("certificate").is_some_and(|c| !c.entries().is_empty()) {
+            self.report.warn(
+                location,
+                format!(
+                    "client certificate `{}` is not kept on the request: add it in Settings → Certificates",
+                    node.at("certificate").text("name")
+                ),
+            );
+        }
         if !item.at("variable").items().is_empty() {
             self.report.warn(
                 location,
