@@ -1,8 +1,5 @@
 //! Postman v2.1 export, read back through `interop::import` (the foreign importer): the same
 //! tree, requests, bodies, auth and variables must come back.
-//!
-//! NEEDS THE MERGE of the foreign importers (issue 6): on this branch `foreign::import` is a
-//! placeholder, so the test is ignored here. Remove the `ignore` when merging.
 
 #![allow(clippy::unwrap_used)] // test code: a failure is a failed test
 
@@ -71,7 +68,6 @@ fn sample() -> (WorkspaceData, CollectionId) {
 }
 
 #[test]
-#[ignore = "needs the foreign importer: un-ignore when issue 6's branches are merged"]
 fn postman_v21_export_imports_back_the_same() {
     let (data, id) = sample();
     let exported =

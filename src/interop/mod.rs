@@ -25,6 +25,8 @@ pub enum Format {
     OpenApi3,
     Swagger2,
     Curl,
+    /// A standalone Postman Collection v1 (the shape inside old data dumps).
+    PostmanCollectionV1,
 }
 
 impl Format {
@@ -43,6 +45,7 @@ impl Format {
             Format::OpenApi3 => "OpenAPI 3",
             Format::Swagger2 => "Swagger 2.0",
             Format::Curl => "cURL command",
+            Format::PostmanCollectionV1 => "Postman Collection v1",
         }
     }
 }
@@ -106,6 +109,8 @@ pub enum ImportError {
     Shape { format: Format, path: String, message: String },
     #[error("importing {format} is not allowed by your organization's policy")]
     Forbidden { format: Format },
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: std::path::PathBuf, source: std::io::Error },
 }
 
 pub mod apply;

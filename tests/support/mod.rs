@@ -4,6 +4,9 @@
 // Test scaffolding: a failure to bind or build is a broken test machine, fine to panic on.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
+/// Readable renderings of imported data, compared with reviewed files (import tests).
+pub mod render;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
