@@ -27,6 +27,7 @@
 
 pub mod effective;
 pub mod error;
+mod guard;
 pub mod keys;
 pub mod parse;
 pub mod report;

@@ -1,0 +1,46 @@
+//! The policy as the engine's [`SendGuard`]: every connection the engine opens (the request,
+//! each redirect hop, digest retries, OAuth 2.0 token fetches) asks the effective policy first.
+
+use crate::http::guard::SendGuard;
+
+use super::EffectivePolicy;
+
+impl SendGuard for EffectivePolicy {
+    fn check_url(&self, url: &url::Url) -> Result<(), String> {
+        EffectivePolicy::check_url(self, url).map_err(|violation| violation.to_string())
+    }
+
+    fn allow_tls_bypass(&self) -> bool {
+        self.allows_tls_bypass()
+    }
+
+    fn max_response_size_bytes(&self) -> Option<u64> {
+        EffectivePolicy::max_response_size_bytes(self)
+    }
+
+    fn sending_blocked(&self) -> Option<String> {
+        EffectivePolicy::sending_blocked(self).map(|reason| format!("sending requests is blocked: {reason}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::policy::{SourceInput, SourceKind};
+
+    fn policy(text: &str) -> EffectivePolicy {
+        let machine = SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.as_bytes().to_vec()));
+        EffectivePolicy::from_inputs(vec![machine])
+    }
+
+    #[test]
+    fn the_guard_names_the_blocking_rule() {
+        let guard: Arc<dyn SendGuard> = Arc::new(policy("(schema_version: 1, blocked_hosts: [\"*.internal\"])"));
+        let url = url::Url::parse("https://db.internal/x").unwrap();
+        let message = guard.check_url(&url).unwrap_err();
+        assert!(message.contains("db.internal") && message.contains("*.internal"), "{message}");
+        assert!(guard.check_url(&url::Url::parse("http://127.0.0.1:1/").unwrap()).is_ok());
+    }
+}
