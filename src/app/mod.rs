@@ -138,6 +138,7 @@ pub struct App {
     applied_theme: Option<Theme>,
     dialogs: dialogs::Dialogs,
     outside: outside::Outside,
+    sends: send::Sends,
 }
 
 impl AppOptions {
@@ -175,6 +176,7 @@ impl App {
             applied_theme: None,
             dialogs: dialogs::Dialogs::default(),
             outside: outside::Outside::default(),
+            sends: send::Sends::default(),
         }
     }
 

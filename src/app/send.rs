@@ -1,50 +1,265 @@
 //! Sending a request tab through the engine, off the UI thread.
+//!
+//! The UI thread only prepares the request (resolving `{{variables}}`, which is quick and lets a
+//! missing variable be reported before anything is sent). A `send` thread waits until the
+//! workspace's cookie jar is read, starts the engine's send, waits for it, turns the exchange
+//! into a [`ResponseView`] (reading a body spilled to disk) and wakes the UI. The UI then shows
+//! it, lists the send in History at once, and hands the writer thread the history record and
+//! the cookie jar to save.
 
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use poll_promise::Promise;
+use time::OffsetDateTime;
 
-use super::response::ResponseView;
+use super::response::{BodyView, ResponseOrigin, ResponseView, body_kind};
+use super::state::{Tab, TabId};
+use super::writer::WriteJob;
+use crate::http::{self, CancelHandle, Engine, Exchange, PreparedRequest, SendError, SendOptions};
+use crate::model::{HistoryEntry, ItemId, ParentId, Settings, WorkspaceId};
+use crate::vars::Scopes;
+
+/// How long a send waits for its workspace's cookie jar to be read before going without it.
+const COOKIE_WAIT: Duration = Duration::from_secs(3);
 
 /// A send in progress.
 pub struct InFlight {
     pub started: Instant,
-    pub promise: Promise<Result<ResponseView, String>>,
-    cancel: Option<Box<dyn FnOnce() + Send>>,
+    pub promise: Promise<SendOutcome>,
+    cancel: Arc<CancelSlot>,
 }
 
 impl InFlight {
-    pub fn new(promise: Promise<Result<ResponseView, String>>, cancel: Box<dyn FnOnce() + Send>) -> Self {
-        Self { started: Instant::now(), promise, cancel: Some(cancel) }
+    pub fn cancel(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// Cancels a send whether or not the engine has started it yet.
+#[derive(Default)]
+struct CancelSlot {
+    cancelled: AtomicBool,
+    handle: Mutex<Option<CancelHandle>>,
+}
+
+impl CancelSlot {
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        if let Ok(handle) = self.handle.lock()
+            && let Some(handle) = handle.as_ref()
+        {
+            handle.cancel();
+        }
     }
 
-    pub fn cancel(&mut self) {
-        if let Some(cancel) = self.cancel.take() {
-            cancel();
+    /// Keeps the engine's handle; a cancel that came first takes effect now.
+    fn arm(&self, handle: CancelHandle) {
+        let check = handle.clone();
+        if let Ok(mut slot) = self.handle.lock() {
+            *slot = Some(handle);
+        }
+        if self.cancelled.load(Ordering::SeqCst) {
+            check.cancel();
         }
     }
 }
 
+/// What a finished send hands back to the UI thread.
+pub struct SendOutcome {
+    pub result: Result<ResponseView, String>,
+    /// The entry History lists (`None` when nothing went on the wire).
+    history: Option<HistoryEntry>,
+    /// What the writer thread records: the send and its result.
+    record: Option<(PreparedRequest, Result<Exchange, SendError>, OffsetDateTime)>,
+    cookies_changed: bool,
+    workspace: Option<WorkspaceId>,
+}
+
+/// Set once a workspace's cookie jar is in the engine.
+#[derive(Default)]
+struct Latch {
+    done: Mutex<bool>,
+    cond: Condvar,
+}
+
+impl Latch {
+    fn open(&self) {
+        if let Ok(mut done) = self.done.lock() {
+            *done = true;
+        }
+        self.cond.notify_all();
+    }
+
+    fn wait(&self, timeout: Duration) {
+        let Ok(done) = self.done.lock() else { return };
+        let _ = self.cond.wait_timeout_while(done, timeout, |done| !*done);
+    }
+}
+
+/// The engine, created on the first send so start-up does not pay for its runtime.
+#[derive(Default)]
+pub struct Sends {
+    engine: Option<Engine>,
+    applied: Option<Settings>,
+    cookies: HashMap<WorkspaceId, Arc<Latch>>,
+}
+
 impl super::App {
-    pub(super) fn send(&mut self, _ctx: &egui::Context, tab: super::state::TabId) {
-        if let Some(r) = self.state.tab_mut(tab).and_then(super::state::Tab::request_mut) {
-            r.error = Some("Sending is not wired to the engine yet.".into());
+    pub(super) fn send(&mut self, ctx: &egui::Context, tab_id: TabId) {
+        let Some(tab) = self.state.tab(tab_id) else { return };
+        let Some(r) = tab.request() else { return };
+        if r.in_flight.is_some() {
+            return;
+        }
+        let ws_id = tab.workspace;
+        let Some(ws) = self.state.library.workspaces.get(&ws_id) else { return };
+        let draft = &r.draft;
+        let environment = self.state.active_environment.get(&ws_id).copied();
+        let saved = ws.requests.contains_key(&draft.id);
+        let mut scopes = Scopes::new();
+        if let Some(env) = environment.and_then(|id| ws.environments.get(&id)) {
+            scopes = scopes.with_environment(env);
+        }
+        let scopes = match (saved, r.parent) {
+            (true, _) | (false, None) => scopes.with_container_chain(ws, ItemId::Request(draft.id)),
+            (false, Some(parent)) => with_parent_chain(scopes, ws, parent),
+        }
+        .with_globals(&ws.globals);
+        let prepared = http::prepare(draft, Some(ws), &scopes);
+
+        let engine = match self.engine() {
+            Ok(engine) => engine,
+            Err(e) => return self.set_send_error(tab_id, format!("The HTTP engine could not start: {e}")),
+        };
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(e) => return self.set_send_error(tab_id, e.to_string()),
+        };
+        let latch = self.cookie_latch(&engine, ws_id);
+        let cancel = Arc::new(CancelSlot::default());
+        let (sender, promise) = Promise::new();
+        let slot = cancel.clone();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new().name("send".into()).spawn(move || {
+            latch.wait(COOKIE_WAIT);
+            let outcome = run_send(&engine, prepared, &slot, ws_id);
+            sender.send(outcome);
+            repaint.request_repaint();
+        });
+        if let Err(e) = spawned {
+            return self.set_send_error(tab_id, format!("could not start sending: {e}"));
+        }
+        if let Some(r) = self.state.tab_mut(tab_id).and_then(Tab::request_mut) {
+            r.error = None;
+            r.in_flight = Some(InFlight { started: Instant::now(), promise, cancel });
         }
     }
 
+    fn set_send_error(&mut self, tab: TabId, message: String) {
+        if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
+            r.error = Some(message);
+        }
+    }
+
+    /// The engine with the settings and policy in effect now.
+    fn engine(&mut self) -> Result<Engine, SendError> {
+        let settings = self.state.effective_settings();
+        let engine = match &self.sends.engine {
+            Some(engine) => engine.clone(),
+            None => {
+                let engine = Engine::new(settings.clone())?;
+                self.sends.applied = Some(settings.clone());
+                self.sends.engine = Some(engine.clone());
+                engine
+            }
+        };
+        if self.sends.applied.as_ref() != Some(&settings) {
+            engine.set_settings(settings.clone());
+            self.sends.applied = Some(settings);
+        }
+        engine.set_guard(self.state.policy.clone());
+        Ok(engine)
+    }
+
+    /// Reads a workspace's cookie jar into the engine once, on the writer thread.
+    fn cookie_latch(&mut self, engine: &Engine, ws: WorkspaceId) -> Arc<Latch> {
+        if let Some(latch) = self.sends.cookies.get(&ws) {
+            return latch.clone();
+        }
+        let latch = Arc::new(Latch::default());
+        self.sends.cookies.insert(ws, latch.clone());
+        let (engine, opened) = (engine.clone(), latch.clone());
+        let job = WriteJob::Task {
+            what: "reading cookies".into(),
+            run: Box::new(move |store| {
+                let (jar, _problem) = store.load_cookies(ws);
+                engine.set_cookie_jar(Some(ws), jar);
+                opened.open();
+                Ok(())
+            }),
+        };
+        if self.writer.is_some() {
+            self.submit(job);
+        } else {
+            latch.open();
+        }
+        latch
+    }
+
     pub(super) fn poll_sends(&mut self, _ctx: &egui::Context) {
+        let mut finished = Vec::new();
         for tab in &mut self.state.tabs {
             let Some(r) = tab.request_mut() else { continue };
             let Some(in_flight) = r.in_flight.take() else { continue };
             match in_flight.promise.try_take() {
-                Ok(Ok(view)) => {
-                    r.response = Some(view);
-                    r.error = None;
-                }
-                Ok(Err(e)) => r.error = Some(e),
+                Ok(outcome) => finished.push((tab.id, outcome)),
                 Err(promise) => r.in_flight = Some(InFlight { promise, ..in_flight }),
             }
         }
+        for (tab, outcome) in finished {
+            self.finish_send(tab, outcome);
+        }
+    }
+
+    fn finish_send(&mut self, tab: TabId, outcome: SendOutcome) {
+        let SendOutcome { result, history, record, cookies_changed, workspace } = outcome;
+        if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
+            match result {
+                Ok(view) => {
+                    r.response = Some(view);
+                    r.error = None;
+                }
+                Err(e) => r.error = Some(e),
+            }
+        }
+        let Some(ws) = workspace else { return };
+        if let Some(entry) = history
+            && self.state.workspace == Some(ws)
+            && self.state.effective_settings().history_max_entries > 0
+        {
+            self.state.history.insert(0, entry);
+        }
+        let Some(engine) = self.sends.engine.clone() else { return };
+        if record.is_none() && !cookies_changed {
+            return;
+        }
+        self.submit(WriteJob::Task {
+            what: "recording the send in history".into(),
+            run: Box::new(move |store| {
+                if let Some((prepared, result, started_at)) = record
+                    && let Ok(dir) = store.workspace_dir(ws)
+                {
+                    let _ = engine.record_history(dir.to_owned(), &prepared, &result, started_at);
+                }
+                if cookies_changed {
+                    store.save_cookies(ws, &engine.cookie_jar(Some(ws)))?;
+                }
+                Ok(())
+            }),
+        });
     }
 
     pub(super) fn any_in_flight(&self) -> bool {
@@ -52,8 +267,92 @@ impl super::App {
     }
 }
 
+/// The scopes of a request not saved yet, placed under `parent`.
+fn with_parent_chain(scopes: Scopes, ws: &crate::model::WorkspaceData, parent: ParentId) -> Scopes {
+    let (scopes, item) = match parent {
+        ParentId::Collection(id) => {
+            let Some(c) = ws.collections.get(&id) else { return scopes };
+            (scopes.with_variables(crate::vars::ScopeKind::Collection, &c.name, &c.variables), None)
+        }
+        ParentId::Folder(id) => match ws.folders.get(&id) {
+            Some(f) => {
+                (scopes.with_variables(crate::vars::ScopeKind::Folder, &f.name, &f.variables), Some(id))
+            }
+            None => return scopes,
+        },
+    };
+    match item {
+        Some(folder) => scopes.with_container_chain(ws, ItemId::Folder(folder)),
+        None => scopes,
+    }
+}
+
+/// Runs on the `send` thread: the engine's send, then everything the UI needs from it.
+fn run_send(engine: &Engine, prepared: PreparedRequest, cancel: &CancelSlot, ws: WorkspaceId) -> SendOutcome {
+    let started_at = OffsetDateTime::now_utc();
+    let result = if cancel.cancelled.load(Ordering::SeqCst) {
+        Err(SendError::Cancelled)
+    } else {
+        let handle = engine.send(prepared.clone(), SendOptions::default());
+        cancel.arm(handle.cancel.clone());
+        handle.promise.block_and_take()
+    };
+    let history = engine.history_entry(&prepared, &result, started_at);
+    let view = match &result {
+        Ok(exchange) => view_of(exchange),
+        Err(SendError::Cancelled) => Err("Cancelled.".to_owned()),
+        Err(e) => Err(e.to_string()),
+    };
+    let cookies_changed = result.as_ref().is_ok_and(|e| e.cookies_changed);
+    let record = history.is_some().then_some((prepared, result, started_at));
+    SendOutcome { result: view, history, record, cookies_changed, workspace: Some(ws) }
+}
+
+/// The response panel's view of an exchange. Reads a body the engine spilled to disk.
+pub fn view_of(exchange: &Exchange) -> Result<ResponseView, String> {
+    let response = &exchange.response;
+    let body: Arc<[u8]> = match response.body.bytes() {
+        Some(bytes) => Arc::from(&bytes[..]),
+        None => Arc::from(
+            &response
+                .body
+                .read_all()
+                .map_err(|e| format!("The response arrived but its body could not be read back: {e}"))?[..],
+        ),
+    };
+    let kind = body_kind(&response.headers, &body);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let t = &exchange.timing;
+    let mut timing = Vec::new();
+    if !t.auth.is_zero() {
+        timing.push(("Auth token".to_owned(), ms(t.auth)));
+    }
+    if !t.before_final.is_zero() {
+        timing.push(("Redirects and challenges".to_owned(), ms(t.before_final)));
+    }
+    timing.push(("Waiting (time to first byte)".to_owned(), ms(t.first_byte)));
+    timing.push(("Download".to_owned(), ms(t.download)));
+    timing.push(("Total".to_owned(), ms(t.total)));
+    Ok(ResponseView {
+        status: response.status,
+        reason: response.reason.clone(),
+        http_version: response.http_version.clone(),
+        time_ms: u64::try_from(t.total.as_millis()).unwrap_or(u64::MAX),
+        size_bytes: response.body.len_bytes(),
+        wire_size_bytes: Some(response.wire_size_bytes),
+        headers: response.headers.clone(),
+        body_view: BodyView::new(kind, body.clone()),
+        body,
+        body_truncated: false,
+        sent: exchange.request.clone(),
+        redirects: exchange.redirects.iter().map(|hop| (hop.status, hop.location.clone())).collect(),
+        timing,
+        remote_addr: response.remote_addr.map(|a| a.to_string()),
+        origin: ResponseOrigin::Live,
+    })
+}
+
 /// Turns a pasted cURL command into a request.
 pub fn parse_curl(text: &str) -> Result<crate::model::Request, String> {
-    let _ = text;
-    Err("cURL commands are read once the importers are in".into())
+    crate::interop::foreign::curl::parse(text).map_err(|e| e.to_string())
 }

@@ -31,13 +31,15 @@ mod tests {
     use crate::policy::{SourceInput, SourceKind};
 
     fn policy(text: &str) -> EffectivePolicy {
-        let machine = SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.as_bytes().to_vec()));
+        let machine =
+            SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.as_bytes().to_vec()));
         EffectivePolicy::from_inputs(vec![machine])
     }
 
     #[test]
     fn the_guard_names_the_blocking_rule() {
-        let guard: Arc<dyn SendGuard> = Arc::new(policy("(schema_version: 1, blocked_hosts: [\"*.internal\"])"));
+        let guard: Arc<dyn SendGuard> =
+            Arc::new(policy("(schema_version: 1, blocked_hosts: [\"*.internal\"])"));
         let url = url::Url::parse("https://db.internal/x").unwrap();
         let message = guard.check_url(&url).unwrap_err();
         assert!(message.contains("db.internal") && message.contains("*.internal"), "{message}");

@@ -1,0 +1,210 @@
+//! Sending from the window: the Send button against a loopback server, environments feeding
+//! `{{variables}}`, a missing variable stopping the send, a pasted cURL command, Cancel, and the
+//! send landing in History and the cookie jar on disk.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use localpost::app::command::Command;
+use localpost::app::writer::SaveState;
+use localpost::app::{App, AppOptions};
+use localpost::model::*;
+use support::{Reply, Server};
+
+fn open(dir: &Path) -> Harness<'static, App> {
+    let options = AppOptions::new(dir.to_owned());
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        let loader = localpost::app::Loader::start(options.data_dir.clone());
+        let mut app = App::new(&cc.egui_ctx, options, loader);
+        app.block_until_loaded(&cc.egui_ctx);
+        app
+    });
+    harness.run_steps(3);
+    harness
+}
+
+fn apply(harness: &mut Harness<'_, App>, command: Command) {
+    harness.state_mut().apply(&egui::Context::default(), command);
+    harness.run_steps(2);
+}
+
+fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
+    harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next().is_some()
+}
+
+fn in_flight(harness: &Harness<'_, App>) -> bool {
+    harness.state().state.active().and_then(|t| t.request()).is_some_and(|r| r.in_flight.is_some())
+}
+
+/// Steps until the active tab's send finished (bounded).
+fn wait_for_response(harness: &mut Harness<'_, App>) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    harness.step();
+    while in_flight(harness) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    assert!(!in_flight(harness), "the send did not finish");
+    harness.run_steps(2);
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn type_url(harness: &mut Harness<'_, App>, text: &str) {
+    let url = harness.get_by_label("URL");
+    url.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("URL").type_text(text);
+    harness.run_steps(2);
+}
+
+fn new_tab(harness: &mut Harness<'_, App>) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    harness.run_steps(2);
+}
+
+fn add_environment(harness: &mut Harness<'_, App>, name: &str, vars: &[(&str, &str)]) -> EnvironmentId {
+    let mut env = Environment::new(name);
+    env.variables = vars.iter().map(|(k, v)| Variable::new(*k, *v)).collect();
+    let id = env.id;
+    harness.state_mut().state.ws_mut().unwrap().environments.insert(id, env);
+    id
+}
+
+fn response(harness: &Harness<'_, App>) -> (u16, String) {
+    let tab = harness.state().state.active().and_then(|t| t.request()).unwrap();
+    assert_eq!(tab.error, None, "the send failed");
+    let r = tab.response.as_ref().expect("a response is shown");
+    (r.status, String::from_utf8_lossy(&r.body).into_owned())
+}
+
+#[test]
+fn send_shows_the_response_and_the_environment_decides_the_values() {
+    let server = Server::start(|r| Reply::json(&format!("{{\"path\":\"{}\"}}", r.path())));
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    let staging = add_environment(&mut harness, "Staging", &[("base", &server.url("")), ("animal", "cat")]);
+    let production =
+        add_environment(&mut harness, "Production", &[("base", &server.url("")), ("animal", "dog")]);
+    apply(&mut harness, Command::SelectEnvironment(Some(staging)));
+    new_tab(&mut harness);
+    type_url(&mut harness, "{{base}}/pets/{{animal}}");
+    harness.get_by_label("Send").click();
+    harness.run_steps(1);
+    wait_for_response(&mut harness);
+    assert_eq!(response(&harness), (200, "{\"path\":\"/pets/cat\"}".to_owned()));
+    assert_eq!(server.last().path(), "/pets/cat");
+    assert!(shown(&harness, "200"), "the status is shown");
+    assert!(shown(&harness, "/pets/cat"), "the body is shown");
+
+    // Switching the environment changes what the same request sends.
+    apply(&mut harness, Command::SelectEnvironment(Some(production)));
+    harness.get_by_label("Send").click();
+    harness.run_steps(1);
+    wait_for_response(&mut harness);
+    assert_eq!(server.last().path(), "/pets/dog");
+    assert_eq!(response(&harness).1, "{\"path\":\"/pets/dog\"}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn a_missing_variable_is_named_and_nothing_is_sent() {
+    let server = Server::start(|_| Reply::new(204));
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    new_tab(&mut harness);
+    type_url(&mut harness, &server.url("/{{tenant}}/users"));
+    harness.get_by_label("Send").click();
+    harness.run_steps(2);
+    let tab = harness.state().state.active().and_then(|t| t.request()).unwrap();
+    let error = tab.error.clone().expect("the send is refused");
+    assert!(error.contains("tenant"), "{error}");
+    assert!(shown(&harness, "Could not send the request"));
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(server.requests().is_empty(), "nothing reached the server");
+}
+
+#[test]
+fn a_pasted_curl_command_becomes_the_request_and_sends() {
+    let server = Server::start(|r| Reply::text(200, &r.body_text()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    new_tab(&mut harness);
+    let command =
+        format!("curl -X PUT '{}' -H 'X-Team: blue' --data-raw 'hello there'", server.url("/notes/7"));
+    type_url(&mut harness, &command);
+    let draft = harness.state().state.active().and_then(|t| t.request()).unwrap().draft.clone();
+    assert_eq!(draft.method, Method::Put);
+    assert_eq!(draft.url, server.url("/notes/7"));
+    assert!(draft.headers.iter().any(|h| h.key == "X-Team" && h.value == "blue"), "{:?}", draft.headers);
+    harness.get_by_label("Send").click();
+    harness.run_steps(1);
+    wait_for_response(&mut harness);
+    let got = server.last();
+    assert_eq!(got.method, "PUT");
+    assert_eq!(got.header("x-team"), Some("blue"));
+    assert_eq!(got.body_text(), "hello there");
+    assert_eq!(response(&harness), (200, "hello there".to_owned()));
+}
+
+#[test]
+fn cancel_stops_a_slow_send() {
+    let server = Server::start(|_| Reply::text(200, "late").delay(Duration::from_secs(20)));
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    new_tab(&mut harness);
+    type_url(&mut harness, &server.url("/slow"));
+    harness.get_by_label("Send").click();
+    harness.run_steps(2);
+    assert!(in_flight(&harness), "the send is under way");
+    let started = Instant::now();
+    harness.get_all_by_label("Cancel").next().unwrap().click();
+    wait_for_response(&mut harness);
+    assert!(started.elapsed() < Duration::from_secs(5), "cancel took {:?}", started.elapsed());
+    let tab = harness.state().state.active().and_then(|t| t.request()).unwrap();
+    assert_eq!(tab.error.as_deref(), Some("Cancelled."));
+    assert!(tab.response.is_none());
+}
+
+#[test]
+fn a_send_lands_in_history_and_its_cookies_on_disk() {
+    let server = Server::start(|_| Reply::text(200, "ok").header("set-cookie", "session=abc123; Path=/"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    new_tab(&mut harness);
+    type_url(&mut harness, &server.url("/login"));
+    harness.get_by_label("Send").click();
+    harness.run_steps(1);
+    wait_for_response(&mut harness);
+    let history = &harness.state().state.history;
+    assert_eq!(history.len(), 1, "History lists the send at once");
+    assert_eq!(history[0].request.url, server.url("/login"));
+
+    let ws_dir = dir.path().join("workspaces/my-workspace");
+    wait_until("the history file and the cookie jar", || {
+        harness.step();
+        let history = localpost::storage::history::load(&ws_dir, 10).0;
+        let mut store = localpost::storage::Store::open_existing(dir.path()).unwrap();
+        let ws = *store.library.workspaces.keys().next().unwrap();
+        let (jar, _) = store.store.load_cookies(ws);
+        history.len() == 1 && format!("{jar:?}").contains("abc123")
+    });
+    assert_eq!(harness.state().save_state(), SaveState::Saved);
+
+    // A second send carries the cookie.
+    harness.get_by_label("Send").click();
+    harness.run_steps(1);
+    wait_for_response(&mut harness);
+    assert_eq!(server.last().header("cookie"), Some("session=abc123"));
+}
