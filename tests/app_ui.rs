@@ -224,3 +224,57 @@ fn settings_the_policy_fixes_cannot_be_changed() {
         "the user's own choice is kept for when the policy relaxes"
     );
 }
+
+#[test]
+fn reset_local_data_offers_a_backup_then_asks_for_the_word() {
+    use localpost::app::command::{Action, Command};
+    let dir = tempfile::tempdir().unwrap();
+    let spec = localpost::storage::sample::SampleSpec { collections: 2, folders: 2, requests: 12 };
+    localpost::storage::sample::generate(dir.path(), "Team", spec).unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("backup.localpost.ron");
+
+    let mut harness = open(dir.path());
+    harness.state_mut().apply(&egui::Context::default(), Command::Action(Action::ResetLocalData));
+    harness.run_steps(2);
+    shown(&harness, "cannot be undone");
+    let delete = harness.get_by_label("Delete all local data");
+    assert!(delete.accesskit_node().is_disabled(), "nothing can be deleted before the word is typed");
+
+    select_all_and_type(&harness, "Backup file", &backup.display().to_string());
+    harness.run_steps(1);
+    harness.get_by_label("Export backup").click();
+    harness.run_steps(1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness.query_by_label_contains("Backup written to").is_none() {
+        assert!(Instant::now() < deadline, "the backup was not written");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    let (header, _) = localpost::interop::bundle::read(&std::fs::read(&backup).unwrap()).unwrap();
+    assert_eq!(header.counts.requests, 12, "the backup holds every request");
+
+    select_all_and_type(&harness, "Confirmation", "DELETE");
+    harness.run_steps(2);
+    harness.get_by_label("Delete all local data").click();
+    harness.run_steps(2);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        harness.step();
+        let names: Vec<String> =
+            harness.state().state.library.workspaces.values().map(|w| w.workspace.name.clone()).collect();
+        if names == ["My Workspace"] {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the reset did not finish: {names:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    settle(&mut harness);
+    shown(&harness, "All local data was deleted");
+    let on_disk = localpost::storage::Store::open_existing(dir.path()).unwrap();
+    let names: Vec<_> = on_disk.library.workspaces.values().map(|w| w.workspace.name.clone()).collect();
+    assert_eq!(names, ["My Workspace"]);
+    assert!(dir.path().join(".git/HEAD").exists(), "the user's own files stay");
+}

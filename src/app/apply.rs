@@ -212,6 +212,9 @@ impl App {
             Command::SettingsEdited => self.submit(WriteJob::Settings(self.state.settings.clone())),
             Command::OpenDataFolder => self.open_data_folder(),
             Command::ReloadPolicy => self.reload_policy(ctx),
+            Command::WriteResetBackup => self.write_reset_backup(ctx),
+            Command::BrowseResetBackupPath => self.browse_reset_backup_path(ctx),
+            Command::ResetConfirmed => self.reset_local_data(),
             Command::SetTheme(theme) => {
                 self.state.settings.theme = theme;
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
@@ -313,6 +316,7 @@ impl App {
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
             }
             Action::ReloadFromDisk => self.reload_from_disk(),
+            Action::ResetLocalData => self.open_reset(),
             Action::ShowPolicy => {
                 if let Some(ws) = self.state.workspace {
                     self.open_tab(ws, TabKind::Policy);

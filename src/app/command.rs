@@ -33,10 +33,11 @@ pub enum Action {
     OpenSettings,
     ReloadFromDisk,
     ShowPolicy,
+    ResetLocalData,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -59,6 +60,7 @@ impl Action {
         Action::OpenSettings,
         Action::ReloadFromDisk,
         Action::ShowPolicy,
+        Action::ResetLocalData,
     ];
 
     pub fn label(self) -> &'static str {
@@ -85,6 +87,7 @@ impl Action {
             Action::OpenSettings => "Settings",
             Action::ReloadFromDisk => "Reload from disk",
             Action::ShowPolicy => "Organization policy",
+            Action::ResetLocalData => "Reset local data…",
         }
     }
 
@@ -208,6 +211,11 @@ pub enum Command {
     SettingsEdited,
     OpenDataFolder,
     ReloadPolicy,
+    /// Reset local data: export the backup the dialog describes.
+    WriteResetBackup,
+    BrowseResetBackupPath,
+    /// Reset local data: the user typed the confirmation.
+    ResetConfirmed,
     /// Asks where, then writes the whole body to a file.
     SaveResponseBody(TabId),
     BrowseSavePath,

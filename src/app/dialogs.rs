@@ -14,7 +14,7 @@ use super::state::{Modal, Tab, TabId};
 #[derive(Default)]
 pub struct Dialogs {
     pick: Option<(TabId, FileField, Promise<Option<PathBuf>>)>,
-    save_path: Option<Promise<Option<PathBuf>>>,
+    pub(super) save_path: Option<Promise<Option<PathBuf>>>,
     write: Option<Promise<Result<String, String>>>,
     policy: Option<Promise<crate::policy::EffectivePolicy>>,
 }
@@ -122,11 +122,11 @@ impl App {
         }
         if let Some(promise) = self.dialogs.save_path.take() {
             match promise.try_take() {
-                Ok(Some(chosen)) => {
-                    if let Some(Modal::SaveBody { path, .. }) = &mut self.state.modal {
-                        *path = chosen.display().to_string();
-                    }
-                }
+                Ok(Some(chosen)) => match &mut self.state.modal {
+                    Some(Modal::SaveBody { path, .. }) => *path = chosen.display().to_string(),
+                    Some(Modal::Reset(dialog)) => dialog.backup_path = chosen.display().to_string(),
+                    _ => {}
+                },
                 Ok(None) => {}
                 Err(promise) => self.dialogs.save_path = Some(promise),
             }

@@ -7,6 +7,7 @@ pub mod body;
 pub mod command;
 mod dialogs;
 mod outside;
+pub mod reset;
 pub mod response;
 pub mod send;
 pub mod session;
@@ -139,6 +140,7 @@ pub struct App {
     dialogs: dialogs::Dialogs,
     outside: outside::Outside,
     sends: send::Sends,
+    reset_backup: reset::Backup,
 }
 
 impl AppOptions {
@@ -177,6 +179,7 @@ impl App {
             dialogs: dialogs::Dialogs::default(),
             outside: outside::Outside::default(),
             sends: send::Sends::default(),
+            reset_backup: reset::Backup::default(),
         }
     }
 
@@ -245,6 +248,7 @@ impl App {
             }
         }
         self.poll_sends(ctx);
+        self.poll_reset_backup();
         self.poll_dialogs();
         self.poll_outside(ctx);
         self.apply_appearance(ctx);
@@ -400,6 +404,18 @@ impl App {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.shutdown();
+    }
+}
+
+impl App {
+    /// One frame: poll background work, draw, apply what the UI asked for. eframe calls it
+    /// through [`eframe::App::ui`]; benchmarks drive it with a bare [`egui::Context`].
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
         let mut output = UiOutput::default();
@@ -442,7 +458,8 @@ impl eframe::App for App {
         }
     }
 
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+    /// Writes the open tabs and waits for queued saves, before the process ends.
+    pub fn shutdown(&mut self) {
         // Write the open tabs now and let queued saves finish before the process ends.
         if self.writer.is_some() {
             let session = self.session();

@@ -68,6 +68,13 @@ impl App {
         self.outside.reloads.push(rx);
     }
 
+    /// Deletes all local data on the writer thread; the fresh folder arrives as a reload.
+    pub(super) fn reset_data_folder(&mut self) {
+        let (reply, rx) = channel();
+        self.submit(WriteJob::Reset { reply });
+        self.outside.reloads.push(rx);
+    }
+
     pub(super) fn poll_outside(&mut self, ctx: &egui::Context) {
         if let Some(events) = &self.outside.events {
             for path in events.try_iter() {

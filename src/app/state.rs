@@ -210,6 +210,8 @@ pub enum Modal {
         query: String,
         selected: usize,
     },
+    /// Deleting all local data: a backup first, then a typed confirmation.
+    Reset(Box<super::reset::ResetDialog>),
 }
 
 /// A message shown once at the top of the window.

@@ -77,6 +77,10 @@ pub enum WriteJob {
     Reload {
         reply: Sender<Reloaded>,
     },
+    /// Deletes all local data ([`crate::storage::reset::reset`]) and starts afresh.
+    Reset {
+        reply: Sender<Reloaded>,
+    },
     /// Files the watcher saw change: re-read everything if any changed from outside.
     CheckExternal {
         paths: Vec<std::path::PathBuf>,
@@ -142,6 +146,7 @@ impl WriteJob {
             WriteJob::History { .. } => "history".into(),
             WriteJob::Task { what, .. } => what.clone(),
             WriteJob::Reload { .. } | WriteJob::CheckExternal { .. } => "reading the data folder".into(),
+            WriteJob::Reset { .. } => "deleting all local data".into(),
         }
     }
 
@@ -154,6 +159,7 @@ impl WriteJob {
                 | WriteJob::History { .. }
                 | WriteJob::Task { .. }
                 | WriteJob::Reload { .. }
+                | WriteJob::Reset { .. }
                 | WriteJob::CheckExternal { .. }
         )
     }
@@ -182,6 +188,18 @@ impl WriteJob {
             WriteJob::History { ws, entry } => store.append_history(ws, &entry).map(|_| ()),
             WriteJob::Task { run, .. } => run(store),
             WriteJob::Reload { reply } => reload(store, id, &reply),
+            WriteJob::Reset { reply } => {
+                let root = store.root().to_owned();
+                crate::storage::reset::reset(&root)?;
+                let opened = Store::open(&root)?;
+                *store = opened.store;
+                let _ = reply.send(Reloaded {
+                    library: opened.library,
+                    problems: opened.report.problems,
+                    after_job: id,
+                });
+                Ok(())
+            }
             WriteJob::CheckExternal { paths, reply } => {
                 if paths.iter().any(|p| store.is_external_change(p)) {
                     reload(store, id, &reply)

@@ -13,6 +13,7 @@ pub mod error;
 pub mod history;
 pub mod layout;
 pub mod load;
+pub mod reset;
 pub mod runs;
 pub mod sample;
 pub mod stage;

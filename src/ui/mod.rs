@@ -283,6 +283,7 @@ fn settings_tab_ui(
             out.push(Command::SettingsEdited);
         }
         Some(settings::SettingsOutput::OpenDataFolder) => out.push(Command::OpenDataFolder),
+        Some(settings::SettingsOutput::ResetLocalData) => out.push(Command::Action(Action::ResetLocalData)),
         None => {}
     }
 }

@@ -184,6 +184,12 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 });
             })
         }
+        ModalState::Reset(dialog) => {
+            let policy = state.policy.clone();
+            let data_dir = state.data_dir.display().to_string();
+            Modal::new(egui::Id::unique("reset"))
+                .show(&ctx, |ui| reset_ui(ui, dialog, &policy, &data_dir, out))
+        }
         ModalState::CommandPalette { query, selected } => {
             Modal::new(egui::Id::unique("palette")).show(&ctx, |ui| {
                 ui.set_width(420.0);
@@ -283,6 +289,86 @@ pub fn fuzzy_score(query: &str, text: &str) -> Option<i64> {
         ti = found + 1;
     }
     Some(score)
+}
+
+/// Reset local data: what goes, a backup first, then the typed word.
+fn reset_ui(
+    ui: &mut Ui,
+    dialog: &mut crate::app::reset::ResetDialog,
+    policy: &crate::policy::EffectivePolicy,
+    data_dir: &str,
+    out: &mut Vec<Command>,
+) {
+    use super::Named;
+    use crate::app::reset::{BackupState, CONFIRM_WORD};
+    ui.set_width(560.0);
+    let danger = super::theme::error_color(ui.visuals());
+    ui.heading("Reset local data");
+    ui.label(format!(
+        "This deletes every workspace, collection, request, environment, header preset, history entry, run result, \
+         cookie and setting in {data_dir}. Files Localpost did not write there (a .git folder, for one) stay. \
+         Nothing is kept anywhere else: it cannot be undone."
+    ));
+    ui.add_space(10.0);
+    ui.label(RichText::new("1. Export a backup first").strong());
+    let export_allowed = policy.check_export(false);
+    let writing = dialog.backup == BackupState::Writing;
+    ui.add_enabled_ui(export_allowed.is_ok() && !writing, |ui| {
+        ui.horizontal(|ui| {
+            ui.add(egui::TextEdit::singleline(&mut dialog.backup_path).desired_width(400.0))
+                .named("Backup file");
+            if ui.button("Browse…").clicked() {
+                out.push(Command::BrowseResetBackupPath);
+            }
+        });
+        let secrets_allowed = policy.check_export(true);
+        ui.add_enabled_ui(secrets_allowed.is_ok(), |ui| {
+            let r = ui.checkbox(
+                &mut dialog.include_secrets,
+                "Include secret values (the file is readable by you only)",
+            );
+            if let Err(e) = &secrets_allowed {
+                r.on_disabled_hover_text(format!("{}: {e}", policy.managed_by()));
+            }
+        });
+        ui.checkbox(&mut dialog.include_history, "Include history and run results");
+        if ui.button("Export backup").clicked() {
+            out.push(Command::WriteResetBackup);
+        }
+    });
+    if let Err(e) = &export_allowed {
+        ui.label(RichText::new(format!("{}: {e}", policy.managed_by())).weak());
+    }
+    match &dialog.backup {
+        BackupState::NotWritten => {
+            ui.label(RichText::new("No backup written yet.").weak());
+        }
+        BackupState::Writing => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Writing the backup…");
+            });
+        }
+        BackupState::Written(path) => {
+            ui.label(format!("Backup written to {}", path.display()));
+        }
+        BackupState::Failed(e) => {
+            ui.label(RichText::new(format!("The backup failed: {e}")).color(danger));
+        }
+    }
+    ui.add_space(10.0);
+    ui.label(RichText::new(format!("2. Type {CONFIRM_WORD} to confirm")).strong());
+    ui.add(egui::TextEdit::singleline(&mut dialog.typed).desired_width(200.0)).named("Confirmation");
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        let delete = egui::Button::new(RichText::new("Delete all local data").color(danger));
+        if ui.add_enabled(dialog.confirmed() && !writing, delete).clicked() {
+            out.push(Command::ResetConfirmed);
+        }
+        if ui.button("Cancel").clicked() {
+            out.push(Command::CloseModal);
+        }
+    });
 }
 
 #[cfg(test)]

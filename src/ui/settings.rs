@@ -11,6 +11,7 @@ pub type LockLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 pub enum SettingsOutput {
     Changed,
     OpenDataFolder,
+    ResetLocalData,
 }
 
 /// Draws the settings; returns what the user did.
@@ -22,6 +23,7 @@ pub fn settings_ui(
 ) -> Option<SettingsOutput> {
     let mut changed = false;
     let mut open_folder = false;
+    let mut reset = false;
     ui.heading("Settings");
     ui.label(RichText::new("Saved to settings.ron in your data folder as you change them.").weak());
     ui.add_space(6.0);
@@ -260,8 +262,22 @@ pub fn settings_ui(
             )
             .weak(),
         );
+        ui.add_space(6.0);
+        let danger = egui::Button::new(
+            RichText::new(crate::app::command::Action::ResetLocalData.label())
+                .color(super::theme::error_color(ui.visuals())),
+        );
+        if ui
+            .add(danger)
+            .on_hover_text("Delete every workspace and setting here, after offering a backup")
+            .clicked()
+        {
+            reset = true;
+        }
     });
-    if open_folder {
+    if reset {
+        Some(SettingsOutput::ResetLocalData)
+    } else if open_folder {
         Some(SettingsOutput::OpenDataFolder)
     } else {
         changed.then_some(SettingsOutput::Changed)
