@@ -128,7 +128,11 @@ impl super::App {
             (false, Some(parent)) => with_parent_chain(scopes, ws, parent),
         }
         .with_globals(&ws.globals);
-        let prepared = http::prepare(draft, Some(ws), &scopes);
+        let prepared = if draft.url.trim().is_empty() {
+            Err("Enter a URL to send the request.".to_owned())
+        } else {
+            http::prepare(draft, Some(ws), &scopes).map_err(|e| e.to_string())
+        };
 
         let engine = match self.engine() {
             Ok(engine) => engine,
@@ -136,7 +140,7 @@ impl super::App {
         };
         let prepared = match prepared {
             Ok(p) => p,
-            Err(e) => return self.set_send_error(tab_id, e.to_string()),
+            Err(e) => return self.set_send_error(tab_id, e),
         };
         let latch = self.cookie_latch(&engine, ws_id);
         let cancel = Arc::new(CancelSlot::default());
@@ -328,7 +332,9 @@ pub fn view_of(exchange: &Exchange) -> Result<ResponseView, String> {
         timing.push(("Auth token".to_owned(), ms(t.auth)));
     }
     if !t.before_final.is_zero() {
-        timing.push(("Redirects and challenges".to_owned(), ms(t.before_final)));
+        // Without redirects or auth challenges this is setting up the client for the host.
+        let label = if exchange.redirects.is_empty() { "Preparing" } else { "Redirects and challenges" };
+        timing.push((label.to_owned(), ms(t.before_final)));
     }
     timing.push(("Waiting (time to first byte)".to_owned(), ms(t.first_byte)));
     timing.push(("Download".to_owned(), ms(t.download)));

@@ -515,7 +515,13 @@ pub fn format_time(at: OffsetDateTime) -> String {
 
 fn history_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new(format!("{} requests", state.history.len())).weak());
+        ui.label(
+            RichText::new(match state.history.len() {
+                1 => "1 request".to_owned(),
+                n => format!("{n} requests"),
+            })
+            .weak(),
+        );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.add_enabled(!state.history.is_empty(), egui::Button::new("Clear all")).clicked() {
                 out.push(Command::ClearHistory);
