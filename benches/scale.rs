@@ -236,7 +236,8 @@ fn main() {
         );
         let found = find_in_body(&mut window, &mut app, &last_item);
         println!("  find the last item: {:.0} ms (target <= 1000)", found.as_secs_f64() * 1000.0);
-        app.apply(&window.ctx, Command::Action(Action::CloseTab));
+        let tab = app.state.active().unwrap().id;
+        app.apply(&window.ctx, Command::CloseTabDiscard(tab));
         window.frame(Vec::new(), |ui| app.frame(ui));
     }
 
