@@ -200,11 +200,28 @@ fn a_send_lands_in_history_and_its_cookies_on_disk() {
         let (jar, _) = store.store.load_cookies(ws);
         history.len() == 1 && format!("{jar:?}").contains("abc123")
     });
-    assert_eq!(harness.state().save_state(), SaveState::Saved);
+    wait_until("every write to finish", || {
+        harness.step();
+        harness.state().save_state() == SaveState::Saved
+    });
 
     // A second send carries the cookie.
     harness.get_by_label("Send").click();
     harness.run_steps(1);
     wait_for_response(&mut harness);
     assert_eq!(server.last().header("cookie"), Some("session=abc123"));
+
+    // History reopens the first send with its response, from the sidebar.
+    harness.get_by_label("History").click();
+    harness.run_steps(2);
+    let tabs_before = harness.state().state.tabs.len();
+    harness.get_all_by_label(&server.url("/login")).next().expect("the entry is listed").click();
+    harness.run_steps(2);
+    let state = &harness.state().state;
+    assert_eq!(state.tabs.len(), tabs_before + 1, "the entry opens in a tab");
+    let reopened = state.active().and_then(|t| t.request()).unwrap();
+    assert_eq!(reopened.draft.url, server.url("/login"));
+    let response = reopened.response.as_ref().expect("with its response");
+    assert_eq!(response.status, 200);
+    assert!(matches!(response.origin, localpost::app::response::ResponseOrigin::History(_)));
 }
