@@ -122,9 +122,10 @@ fn send_big(window: &mut Window, app: &mut App, url: &str) -> (Duration, Duratio
         let r = app.state.tab_mut(tab).unwrap().request_mut().unwrap();
         assert!(r.error.is_none(), "send failed: {:?}", r.error);
         if let Some(view) = r.response.as_mut()
-            && view.body_view.doc(&ctx).is_some()
+            && (view.body_view.doc(&ctx).is_some() || view.body_view.raw_doc(&ctx).is_some())
         {
-            // This frame lays out and paints the first lines.
+            // This frame lays out and paints the first lines (the raw text while the pretty one
+            // is being formatted).
             let time = Duration::from_millis(view.time_ms);
             window.frame(Vec::new(), |ui| app.frame(ui));
             let painted = sent.elapsed();

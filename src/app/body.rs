@@ -20,30 +20,26 @@ pub struct TextDoc {
 impl TextDoc {
     /// Indexes `text` into rows at newlines, cutting rows longer than [`MAX_ROW_BYTES`].
     pub fn new(text: String) -> Self {
-        let mut row_starts = Vec::with_capacity(text.len() / 40 + 1);
-        row_starts.push(0);
         let bytes = text.as_bytes();
-        let mut row_start = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'\n' {
-                row_start = i + 1;
-                if row_start < bytes.len() {
-                    row_starts.push(row_start);
-                }
-                i += 1;
-                continue;
-            }
-            if i - row_start >= MAX_ROW_BYTES {
+        let mut row_starts = Vec::with_capacity(bytes.len() / 40 + 1);
+        let mut start = 0;
+        loop {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+            row_starts.push(start);
+            let mut row = start;
+            while end - row > MAX_ROW_BYTES {
                 // Cut at a character boundary.
-                let mut cut = i;
-                while cut > row_start && !text.is_char_boundary(cut) {
+                let mut cut = row + MAX_ROW_BYTES;
+                while cut > row + 1 && !text.is_char_boundary(cut) {
                     cut -= 1;
                 }
-                row_start = cut;
                 row_starts.push(cut);
+                row = cut;
             }
-            i += 1;
+            start = end + 1;
+            if start >= bytes.len() {
+                break;
+            }
         }
         Self { text, row_starts }
     }
@@ -232,6 +228,50 @@ mod tests {
         assert_eq!(joined, format!("{line}short"));
         assert_eq!(doc.row(doc.rows() - 1), "short");
         assert_eq!(doc.row_of(doc.text.len() - 1), doc.rows() - 1);
+    }
+
+    /// The rows as the first, byte-at-a-time indexer cut them.
+    fn reference_rows(text: &str) -> Vec<usize> {
+        let (bytes, mut starts, mut row_start, mut i) = (text.as_bytes(), vec![0], 0, 0);
+        while i < bytes.len() {
+            if bytes[i] == b'\n' {
+                row_start = i + 1;
+                if row_start < bytes.len() {
+                    starts.push(row_start);
+                }
+            } else if i - row_start >= MAX_ROW_BYTES {
+                let mut cut = i;
+                while cut > row_start && !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                row_start = cut;
+                starts.push(cut);
+            }
+            i += 1;
+        }
+        starts
+    }
+
+    #[test]
+    fn rows_match_the_reference_cutting() {
+        let long = "x".repeat(MAX_ROW_BYTES * 3 + 7);
+        let exact = "y".repeat(MAX_ROW_BYTES);
+        let wide = "日本".repeat(MAX_ROW_BYTES);
+        for text in [
+            String::new(),
+            "\n".to_owned(),
+            "a\n\nb\n".to_owned(),
+            format!("{long}\n{exact}\n{exact}x\nend"),
+            format!("{wide}\n{wide}"),
+            format!("\n\n{long}"),
+        ] {
+            assert_eq!(
+                TextDoc::new(text.clone()).row_starts,
+                reference_rows(&text),
+                "{:?}",
+                &text[..text.len().min(20)]
+            );
+        }
     }
 
     #[test]

@@ -195,6 +195,23 @@ impl BodyView {
         if !matches!(self.mode, BodyMode::Pretty | BodyMode::Raw) {
             return None;
         }
+        self.doc_of(ctx, pretty)
+    }
+
+    /// The raw text, started in the background on first use: what the pretty view shows while
+    /// the body is still being formatted.
+    pub fn raw_doc(&mut self, ctx: &egui::Context) -> Option<Arc<TextDoc>> {
+        self.doc_of(ctx, false)
+    }
+
+    /// A search typed while the document was being prepared starts once it is ready.
+    pub fn resume_search(&mut self, ctx: &egui::Context) {
+        if !self.find.query.is_empty() && self.find.query != self.find.searched && !self.find.is_searching() {
+            self.search(ctx);
+        }
+    }
+
+    fn doc_of(&mut self, ctx: &egui::Context, pretty: bool) -> Option<Arc<TextDoc>> {
         let slot = if pretty { &mut self.pretty } else { &mut self.raw };
         let promise = slot.get_or_insert_with(|| {
             let body = self.body.clone();

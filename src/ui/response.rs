@@ -181,12 +181,22 @@ fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Comma
     match view.mode {
         BodyMode::Pretty | BodyMode::Raw => {
             let Some(doc) = view.doc(ui.ctx()) else {
+                // The raw text is ready sooner than the formatted one: show it meanwhile.
+                let raw = if view.mode == BodyMode::Pretty { view.raw_doc(ui.ctx()) } else { None };
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(format!("Preparing {} …", format_size(r.body.len() as u64)));
+                    let size = format_size(r.body.len() as u64);
+                    match raw {
+                        Some(_) => ui.label(format!("Formatting {size}… the raw body is shown meanwhile")),
+                        None => ui.label(format!("Preparing {size}…")),
+                    };
                 });
+                if let Some(raw) = raw {
+                    text_rows_ui(ui, tab_id, &raw, true, None, None);
+                }
                 return;
             };
+            view.resume_search(ui.ctx());
             view.poll_find(&doc);
             let current = view.find.matches.get(view.find.current).copied();
             if let Some(m) = current
