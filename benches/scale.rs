@@ -139,19 +139,16 @@ fn send_big(window: &mut Window, app: &mut App, url: &str) -> (Duration, Duratio
 fn scroll_body(window: &mut Window, app: &mut App) -> Vec<Duration> {
     let ctx = window.ctx.clone();
     let tab = app.state.active().unwrap().id;
-    let rows = app
-        .state
-        .tab_mut(tab)
-        .unwrap()
-        .request_mut()
-        .unwrap()
-        .response
-        .as_mut()
-        .unwrap()
-        .body_view
-        .doc(&ctx)
-        .unwrap()
-        .rows();
+    // Scrolling starts once the formatted text is in.
+    let rows = loop {
+        let view =
+            &mut app.state.tab_mut(tab).unwrap().request_mut().unwrap().response.as_mut().unwrap().body_view;
+        if let Some(doc) = view.doc(&ctx) {
+            break doc.rows();
+        }
+        window.frame(Vec::new(), |ui| app.frame(ui));
+        std::thread::sleep(Duration::from_millis(5));
+    };
     let mut frames = Vec::new();
     for k in 0..=300 {
         let row = rows.saturating_sub(1) * k / 300;
