@@ -7,7 +7,8 @@
 //! 3. find-in-body over the 200 MB: from starting the search to the match being known;
 //! 4. frame times while scrolling a 10,000-request sidebar top to bottom with wheel events, and
 //!    the frame in which the filter box's text changes;
-//! 5. the floor: the same frame loop drawing a blank egui panel.
+//! 5. frames of quick open (Ctrl+K) searching the 10,000 requests;
+//! 6. the floor: the same frame loop drawing a blank egui panel.
 //!
 //! A "frame" is what the window does on the CPU each frame: `App::frame` inside
 //! `Context::run_ui`, then tessellation. Painting the triangles is the GPU's part and is not in
@@ -272,5 +273,20 @@ fn main() {
         filter_frames.push(window.frame(Vec::new(), |ui| app.frame(ui)));
     }
     println!("sidebar filter, frame after each keystroke: {}", stats(filter_frames));
+    app.state.sidebar.filter.clear();
+
+    // Quick open (Ctrl+K) over the 10,000 requests: each keystroke, then the dialog left open.
+    app.apply(&window.ctx, Command::Action(Action::QuickOpen));
+    let mut quick = Vec::new();
+    for text in ["g", "ge", "get", "get u", "get us", "get users", "get users #", "get users #12"] {
+        if let Some(localpost::app::state::Modal::QuickOpen { query, .. }) = &mut app.state.modal {
+            *query = text.to_owned();
+        }
+        quick.push(window.frame(Vec::new(), |ui| app.frame(ui)));
+    }
+    for _ in 0..30 {
+        quick.push(window.frame(Vec::new(), |ui| app.frame(ui)));
+    }
+    println!("quick open, 10,000 requests, typing then open: {}", stats(quick));
     app.shutdown();
 }

@@ -10,6 +10,7 @@ use super::writer::WriteJob;
 
 impl App {
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        self.state.revision += 1;
         match command {
             Command::Action(action) => self.action(ctx, action),
 

@@ -208,6 +208,7 @@ impl App {
                         .filter(|id| library.workspaces.contains_key(id))
                         .or_else(|| library.workspaces.keys().next().copied());
                     self.state.library = library;
+                    self.state.revision += 1;
                     self.outline_only = true;
                 }
             }
@@ -267,6 +268,7 @@ impl App {
         self.watch_data_folder(ctx);
         let state = &mut self.state;
         state.library = loaded.library;
+        state.revision += 1;
         state.problems = loaded.problems;
         state.settings = loaded.settings;
         if !loaded.settings_existed {

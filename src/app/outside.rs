@@ -118,6 +118,7 @@ impl App {
 
     /// Takes a fresh read as the truth for everything not being edited.
     fn apply_reload(&mut self, reloaded: Reloaded) {
+        self.state.revision += 1;
         let old = std::mem::replace(&mut self.state.library, reloaded.library);
         self.state.problems = reloaded.problems;
         let library = &self.state.library;

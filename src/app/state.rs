@@ -238,6 +238,9 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Set by Ctrl+L; the URL field takes focus on the next frame.
     pub focus_url: bool,
+    /// Bumped by every command and every read of the data folder: views that derive lists from
+    /// the library (the filtered tree, quick open) recompute only when it moves.
+    pub revision: u64,
     pub policy: std::sync::Arc<crate::policy::EffectivePolicy>,
 }
 
@@ -258,6 +261,7 @@ impl AppState {
             modal: None,
             notice: None,
             focus_url: false,
+            revision: 0,
             policy,
         }
     }

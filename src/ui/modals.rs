@@ -114,6 +114,7 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         }
         ModalState::QuickOpen { query, selected } => {
             let ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
+            let revision = state.revision;
             Modal::new(egui::Id::unique("quick-open")).show(&ctx, |ui| {
                 ui.set_width(520.0);
                 let r = ui.add(
@@ -123,19 +124,10 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 );
                 r.request_focus();
                 let Some(ws) = ws else { return };
-                let mut hits: Vec<(i64, RequestId)> = ws
-                    .requests
-                    .values()
-                    .filter_map(|req| {
-                        let hay = format!("{} {} {}", req.method, req.name, req.url);
-                        fuzzy_score(query, &hay).map(|s| (s, req.id))
-                    })
-                    .collect();
-                hits.sort_by_key(|(s, _)| -s);
-                hits.truncate(50);
+                let hits = quick_open_hits(ui, ws, revision, query);
                 *selected = move_selection(ui, *selected, hits.len());
                 egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                    for (i, (_, id)) in hits.iter().enumerate() {
+                    for (i, id) in hits.iter().enumerate() {
                         let req = &ws.requests[id];
                         let color = super::theme::method_color(&req.method, ui.visuals());
                         let row = ui.horizontal(|ui| {
@@ -263,12 +255,62 @@ fn move_selection(ui: &Ui, selected: usize, len: usize) -> usize {
 
 /// Fuzzy match: every query character in order (case-insensitive); consecutive and word-start
 /// matches score higher. `None` when it does not match.
+/// The 50 best quick-open matches. The lowercased "method name URL" of every request is kept
+/// until the library changes, and the hits until the query changes, so a dialog left open costs
+/// nothing per frame and a keystroke only scores.
+fn quick_open_hits(
+    ui: &Ui,
+    ws: &WorkspaceData,
+    revision: u64,
+    query: &str,
+) -> std::sync::Arc<Vec<RequestId>> {
+    use std::sync::Arc;
+    type Haystacks = Option<((WorkspaceId, u64), Arc<Vec<(RequestId, Vec<char>)>>)>;
+    type Hits = Option<((WorkspaceId, u64, String), Arc<Vec<RequestId>>)>;
+    let (hay_id, hits_id) = (egui::Id::unique("quick-open-haystacks"), egui::Id::unique("quick-open-hits"));
+    let hits_key = (ws.id(), revision, query.to_owned());
+    if let Some((key, hits)) = ui.data(|d| d.get_temp::<Hits>(hits_id)).flatten()
+        && key == hits_key
+    {
+        return hits;
+    }
+    let hay_key = (ws.id(), revision);
+    let haystacks = match ui.data(|d| d.get_temp::<Haystacks>(hay_id)).flatten() {
+        Some((key, hay)) if key == hay_key => hay,
+        _ => {
+            let hay: Vec<(RequestId, Vec<char>)> = ws
+                .requests
+                .values()
+                .map(|r| {
+                    let text = format!("{} {} {}", r.method, r.name, r.url);
+                    (r.id, text.chars().flat_map(char::to_lowercase).collect())
+                })
+                .collect();
+            let hay = Arc::new(hay);
+            ui.data_mut(|d| d.insert_temp::<Haystacks>(hay_id, Some((hay_key, hay.clone()))));
+            hay
+        }
+    };
+    let mut scored: Vec<(i64, RequestId)> =
+        haystacks.iter().filter_map(|(id, text)| fuzzy_score_chars(query, text).map(|s| (s, *id))).collect();
+    scored.sort_by_key(|(s, _)| -s);
+    scored.truncate(50);
+    let hits = Arc::new(scored.into_iter().map(|(_, id)| id).collect::<Vec<_>>());
+    ui.data_mut(|d| d.insert_temp::<Hits>(hits_id, Some((hits_key, hits.clone()))));
+    hits
+}
+
 pub fn fuzzy_score(query: &str, text: &str) -> Option<i64> {
+    let text_chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    fuzzy_score_chars(query, &text_chars)
+}
+
+/// [`fuzzy_score`] on text already lowercased into characters.
+fn fuzzy_score_chars(query: &str, text_chars: &[char]) -> Option<i64> {
     let query = query.trim();
     if query.is_empty() {
         return Some(0);
     }
-    let text_chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
     let mut score = 0i64;
     let mut ti = 0;
     let mut last_match: Option<usize> = None;

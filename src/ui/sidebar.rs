@@ -106,6 +106,40 @@ enum Row {
     Broken { path: std::path::PathBuf, message: String, depth: usize },
 }
 
+/// What the visible rows were computed from: anything else changing goes through a command,
+/// which moves the revision.
+#[derive(Clone, PartialEq)]
+struct RowsKey {
+    ws: WorkspaceId,
+    revision: u64,
+    filter: String,
+    expanded: usize,
+    problems: usize,
+}
+
+/// The visible rows, recomputed only when what they depend on changed: walking and filtering
+/// 10,000 requests every frame would cost more than drawing the rows in view.
+fn cached_rows(ui: &Ui, state: &AppState, ws: &WorkspaceData) -> std::sync::Arc<Vec<Row>> {
+    type Cached = Option<(RowsKey, std::sync::Arc<Vec<Row>>)>;
+    let key = RowsKey {
+        ws: ws.id(),
+        revision: state.revision,
+        filter: state.sidebar.filter.clone(),
+        expanded: state.sidebar.expanded.len(),
+        problems: state.problems.len(),
+    };
+    let id = egui::Id::unique("sidebar-rows");
+    let cached = ui.data(|d| d.get_temp::<Cached>(id)).flatten();
+    if let Some((k, rows)) = cached
+        && k == key
+    {
+        return rows;
+    }
+    let rows = std::sync::Arc::new(visible_rows(state, ws));
+    ui.data_mut(|d| d.insert_temp::<Cached>(id, Some((key, rows.clone()))));
+    rows
+}
+
 fn visible_rows(state: &AppState, ws: &WorkspaceData) -> Vec<Row> {
     let filter = state.sidebar.filter.trim().to_lowercase();
     let mut rows = Vec::new();
@@ -203,7 +237,7 @@ fn collections_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> 
         });
         return 0;
     }
-    let rows = visible_rows(state, ws);
+    let rows = cached_rows(ui, state, ws);
     if rows.is_empty() {
         ui.label(RichText::new("Nothing matches the filter.").weak());
         return 0;
