@@ -172,20 +172,27 @@ pub fn find_all(hay: &str, needle: &str, limit: usize, cancel: &AtomicBool) -> V
     let h = hay.as_bytes();
     let first = n[0];
     let first_upper = first.to_ascii_uppercase();
-    let mut i = 0;
-    while i + n.len() <= h.len() {
-        if i % (1 << 22) == 0 && cancel.load(Ordering::Relaxed) {
-            break;
+    let last_start = h.len().saturating_sub(n.len());
+    let mut from = 0;
+    let mut next_check = 0;
+    while from <= last_start && h.len() >= n.len() {
+        if from >= next_check {
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            next_check = from + (1 << 22);
         }
-        let b = h[i];
-        if (b == first || b == first_upper) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
+        // Jump to the next place the first byte (either case) occurs.
+        let Some(offset) = memchr::memchr2(first, first_upper, &h[from..=last_start]) else { break };
+        let i = from + offset;
+        if h[i..i + n.len()].eq_ignore_ascii_case(n) {
             out.push(i);
             if out.len() >= limit {
                 break;
             }
-            i += n.len();
+            from = i + n.len();
         } else {
-            i += 1;
+            from = i + 1;
         }
     }
     out
@@ -256,7 +263,7 @@ mod tests {
     fn rows_match_the_reference_cutting() {
         let long = "x".repeat(MAX_ROW_BYTES * 3 + 7);
         let exact = "y".repeat(MAX_ROW_BYTES);
-        let wide = "日本".repeat(MAX_ROW_BYTES);
+        let wide = "\u{65e5}\u{672c}".repeat(MAX_ROW_BYTES);
         for text in [
             String::new(),
             "\n".to_owned(),
@@ -279,5 +286,9 @@ mod tests {
         let cancel = AtomicBool::new(false);
         assert_eq!(find_all("Abc abc ABC", "abc", 10, &cancel), vec![0, 4, 8]);
         assert_eq!(find_all("Abc abc ABC", "abc", 2, &cancel), vec![0, 4]);
+        assert_eq!(find_all("ab", "abc", 10, &cancel), Vec::<usize>::new());
+        assert_eq!(find_all("xx\"Item 9\"", "\"item 9\"", 10, &cancel), vec![2]);
+        assert_eq!(find_all("aaaa", "aa", 10, &cancel), vec![0, 2]);
+        assert_eq!(find_all("é Zé", "zé", 10, &cancel), vec![3]);
     }
 }

@@ -142,11 +142,47 @@ fn cached_rows(ui: &Ui, state: &AppState, ws: &WorkspaceData) -> std::sync::Arc<
 
 fn visible_rows(state: &AppState, ws: &WorkspaceData) -> Vec<Row> {
     let filter = state.sidebar.filter.trim().to_lowercase();
+    let mut matching = std::collections::HashSet::new();
+    if !filter.is_empty() {
+        for c in ws.collections.keys() {
+            mark_matches(ws, ParentId::Collection(*c), &filter, 0, &mut matching);
+        }
+    }
+    let tree = Tree { state, ws, matching: &matching };
     let mut rows = Vec::new();
     for c in ws.collections.keys() {
-        push_container(state, ws, ParentId::Collection(*c), 0, &filter, &mut rows);
+        tree.push_container(ParentId::Collection(*c), 0, &filter, &mut rows);
     }
     rows
+}
+
+/// Finds, in one walk, every container with a match at or below it.
+fn mark_matches(
+    ws: &WorkspaceData,
+    p: ParentId,
+    filter: &str,
+    depth: usize,
+    matching: &mut std::collections::HashSet<ParentId>,
+) -> bool {
+    let mut any = ws.parent_name(p).is_some_and(|n| n.to_lowercase().contains(filter));
+    if depth <= 64 {
+        for c in ws.children(p).into_iter().flatten() {
+            any |= match *c {
+                ItemId::Request(r) => ws.requests.get(&r).is_some_and(|r| request_matches(r, filter)),
+                ItemId::Folder(f) => mark_matches(ws, ParentId::Folder(f), filter, depth + 1, matching),
+            };
+        }
+    }
+    if any {
+        matching.insert(p);
+    }
+    any
+}
+
+struct Tree<'a> {
+    state: &'a AppState,
+    ws: &'a WorkspaceData,
+    matching: &'a std::collections::HashSet<ParentId>,
 }
 
 fn request_matches(r: &Request, filter: &str) -> bool {
@@ -155,61 +191,47 @@ fn request_matches(r: &Request, filter: &str) -> bool {
         || r.method.as_str().eq_ignore_ascii_case(filter)
 }
 
-/// Whether anything under `p` matches the filter.
-fn subtree_matches(ws: &WorkspaceData, p: ParentId, filter: &str) -> bool {
-    ws.parent_name(p).is_some_and(|n| n.to_lowercase().contains(filter))
-        || ws.children(p).into_iter().flatten().any(|c| match *c {
-            ItemId::Request(r) => ws.requests.get(&r).is_some_and(|r| request_matches(r, filter)),
-            ItemId::Folder(f) => subtree_matches(ws, ParentId::Folder(f), filter),
-        })
-}
-
-fn push_container(
-    state: &AppState,
-    ws: &WorkspaceData,
-    p: ParentId,
-    depth: usize,
-    filter: &str,
-    rows: &mut Vec<Row>,
-) {
-    let filtering = !filter.is_empty();
-    if filtering && !subtree_matches(ws, p, filter) {
-        return;
-    }
-    let open = filtering || state.sidebar.expanded.contains(&p);
-    rows.push(Row::Container { id: p, depth, open });
-    if !open || depth > 64 {
-        return;
-    }
-    let name_matches = filtering && ws.parent_name(p).is_some_and(|n| n.to_lowercase().contains(filter));
-    for (index, child) in ws.children(p).into_iter().flatten().enumerate() {
-        match *child {
-            ItemId::Folder(f) if ws.folders.contains_key(&f) => push_container(
-                state,
-                ws,
-                ParentId::Folder(f),
-                depth + 1,
-                if name_matches { "" } else { filter },
-                rows,
-            ),
-            ItemId::Request(r) => {
-                if let Some(req) = ws.requests.get(&r)
-                    && (!filtering || name_matches || request_matches(req, filter))
-                {
-                    rows.push(Row::Request { id: r, parent: p, index, depth: depth + 1 });
-                }
-            }
-            ItemId::Folder(_) => {}
+impl Tree<'_> {
+    fn push_container(&self, p: ParentId, depth: usize, filter: &str, rows: &mut Vec<Row>) {
+        let (state, ws) = (self.state, self.ws);
+        let filtering = !filter.is_empty();
+        if filtering && !self.matching.contains(&p) {
+            return;
         }
-    }
-    // Files that did not load show where they are, until fixed.
-    for problem in state.problems.iter().filter(|pr| pr.parent == Some(p) && pr.severity() == Severity::Error)
-    {
-        rows.push(Row::Broken {
-            path: problem.path.clone(),
-            message: problem.kind.to_string(),
-            depth: depth + 1,
-        });
+        let open = filtering || state.sidebar.expanded.contains(&p);
+        rows.push(Row::Container { id: p, depth, open });
+        if !open || depth > 64 {
+            return;
+        }
+        let name_matches = filtering && ws.parent_name(p).is_some_and(|n| n.to_lowercase().contains(filter));
+        for (index, child) in ws.children(p).into_iter().flatten().enumerate() {
+            match *child {
+                ItemId::Folder(f) if ws.folders.contains_key(&f) => self.push_container(
+                    ParentId::Folder(f),
+                    depth + 1,
+                    if name_matches { "" } else { filter },
+                    rows,
+                ),
+                ItemId::Request(r) => {
+                    if let Some(req) = ws.requests.get(&r)
+                        && (!filtering || name_matches || request_matches(req, filter))
+                    {
+                        rows.push(Row::Request { id: r, parent: p, index, depth: depth + 1 });
+                    }
+                }
+                ItemId::Folder(_) => {}
+            }
+        }
+        // Files that did not load show where they are, until fixed.
+        for problem in
+            state.problems.iter().filter(|pr| pr.parent == Some(p) && pr.severity() == Severity::Error)
+        {
+            rows.push(Row::Broken {
+                path: problem.path.clone(),
+                message: problem.kind.to_string(),
+                depth: depth + 1,
+            });
+        }
     }
 }
 
