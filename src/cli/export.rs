@@ -47,7 +47,13 @@ pub enum ExportFormat {
     Postman,
 }
 
-pub fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+pub fn run(
+    data_dir: &Path,
+    args: &ExportArgs,
+    policy: &crate::policy::EffectivePolicy,
+) -> anyhow::Result<ExitCode> {
+    // Refused before anything is read or written; the message names the rule and its file.
+    policy.check_export(args.include_secrets)?;
     let opened = Store::open_existing(data_dir)?;
     let library = &opened.library;
     let workspace = match &args.workspace {

@@ -47,15 +47,19 @@ impl From<OnConflict> for Resolution {
     }
 }
 
-pub fn run(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+pub fn run(
+    data_dir: &Path,
+    args: &ImportArgs,
+    policy: &crate::policy::EffectivePolicy,
+) -> anyhow::Result<ExitCode> {
     // Read and parse every file before writing anything.
     let mut inputs: Vec<(PathBuf, Imported)> = Vec::new();
     for file in &args.files {
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
         let name =
             file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let imported =
-            interop::import(&bytes, &name).with_context(|| format!("{}: not imported", file.display()))?;
+        let imported = interop::import_allowed(&bytes, &name, policy)
+            .with_context(|| format!("{}: not imported", file.display()))?;
         inputs.push((file.clone(), imported));
     }
     // No "My Workspace" is made here: a restore into an empty folder gives back exactly the backup.

@@ -90,14 +90,17 @@ impl Cli {
 
 /// Runs a subcommand; `None` means no subcommand was given (the caller opens the app).
 pub fn run(cli: &Cli) -> Option<ExitCode> {
-    let data_dir = cli.data_dir();
-    let result = match cli.command.as_ref()? {
+    let command = cli.command.as_ref()?;
+    // The machine's policy, read once: the data folder it may fix and every check below.
+    let policy = std::sync::Arc::new(crate::policy::EffectivePolicy::load_machine());
+    let data_dir = policy.data_dir().unwrap_or_else(|| cli.user_data_dir());
+    let result = match command {
         Command::Ls(args) => ls::run(&data_dir, args),
         Command::Doctor => doctor::run(&data_dir),
         Command::Policy(command) => policy::run(command),
-        Command::Send(args) => send::run(&data_dir, args),
-        Command::Import(args) => import::run(&data_dir, args),
-        Command::Export(args) => export::run(&data_dir, args),
+        Command::Send(args) => send::run(&data_dir, args, &policy),
+        Command::Import(args) => import::run(&data_dir, args, &policy),
+        Command::Export(args) => export::run(&data_dir, args, &policy),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
             let spec = storage::sample::SampleSpec {
                 collections: *collections,

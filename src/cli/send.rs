@@ -112,7 +112,11 @@ fn path_of(ws: &WorkspaceData, id: RequestId) -> String {
     names.join("/")
 }
 
-pub fn run(data_dir: &Path, args: &SendArgs) -> anyhow::Result<ExitCode> {
+pub fn run(
+    data_dir: &Path,
+    args: &SendArgs,
+    policy: &std::sync::Arc<crate::policy::EffectivePolicy>,
+) -> anyhow::Result<ExitCode> {
     let mut opened = Store::open_existing(data_dir)?;
     let library = &opened.library;
     let matches = find_requests(library.workspaces.values(), &args.path);
@@ -174,7 +178,10 @@ pub fn run(data_dir: &Path, args: &SendArgs) -> anyhow::Result<ExitCode> {
     if let Some(problem) = problem {
         eprintln!("localpost: warning: {problem}");
     }
-    let engine = Engine::new(settings)?;
+    // What the policy fixes (TLS verification, CA files, proxy...) wins over the user's file,
+    // and every connection asks the policy first.
+    let engine = Engine::new(policy.effective_settings(&settings))?;
+    engine.set_guard(policy.clone());
     let (jar, problem) = opened.store.load_cookies(ws_id);
     if let Some(problem) = problem {
         eprintln!("localpost: warning: {problem}");

@@ -351,9 +351,7 @@ impl Engine {
         let route = route?;
         let verify_tls = prepared.settings.verify_tls.unwrap_or(settings.verify_tls);
         if !verify_tls && !guard.allow_tls_bypass() {
-            return Err(SendError::Policy {
-                rule: "TLS certificate verification cannot be turned off".into(),
-            });
+            return Err(SendError::Policy { rule: guard.tls_bypass_refusal() });
         }
         let timeout_ms = prepared.settings.timeout_ms.unwrap_or(settings.request_timeout_ms);
         let transfer =

@@ -15,6 +15,11 @@ pub trait SendGuard: Send + Sync {
     /// asking for it is refused (rather than silently verified).
     fn allow_tls_bypass(&self) -> bool;
 
+    /// Why turning verification off is refused, naming the rule (when it is refused).
+    fn tls_bypass_refusal(&self) -> String {
+        "TLS certificate verification cannot be turned off".to_owned()
+    }
+
     /// A ceiling on response bodies; the smaller of this and the user's setting applies.
     fn max_response_size_bytes(&self) -> Option<u64>;
 

@@ -107,8 +107,9 @@ pub enum ImportError {
     Syntax { format: Format, line: usize, column: usize, message: String },
     #[error("read as {format}: {path}: {message}")]
     Shape { format: Format, path: String, message: String },
-    #[error("importing {format} is not allowed by your organization's policy")]
-    Forbidden { format: Format },
+    /// The organization policy refuses it; the message names the rule and the file that set it.
+    #[error("{0}")]
+    Forbidden(crate::policy::PolicyViolation),
     #[error("cannot read {}: {source}", path.display())]
     Read { path: std::path::PathBuf, source: std::io::Error },
 }
@@ -117,6 +118,23 @@ pub mod apply;
 pub mod bundle;
 pub mod export;
 pub mod foreign;
+
+/// Like [`import`], under the organization policy: the format is told apart first and checked
+/// (import allowed, the format in `allowed_import_formats`, no lockdown) before anything is
+/// parsed. Every import a user starts goes through here.
+pub fn import_allowed(
+    bytes: &[u8],
+    source_name: &str,
+    policy: &crate::policy::EffectivePolicy,
+) -> Result<Imported, ImportError> {
+    let format = if bundle::detect(bytes) { Some(Format::Bundle) } else { foreign::detect(bytes) };
+    match format {
+        Some(format) => policy.check_import(format).map_err(ImportError::Forbidden)?,
+        // Not a known format: the parser says why, unless importing is off altogether.
+        None => policy.check_import_any().map_err(ImportError::Forbidden)?,
+    }
+    import(bytes, source_name)
+}
 
 /// Reads any supported input: a Localpost bundle or another tool's file, told apart by content.
 pub fn import(bytes: &[u8], source_name: &str) -> Result<Imported, ImportError> {

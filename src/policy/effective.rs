@@ -535,6 +535,18 @@ impl EffectivePolicy {
         }
     }
 
+    /// Whether importing is possible at all (no lockdown, `allow_import`), before the format is
+    /// known.
+    pub fn check_import_any(&self) -> Result<(), PolicyViolation> {
+        if let Some(reason) = self.sending_blocked() {
+            return Err(PolicyViolation::Lockdown { action: "importing", reason: reason.to_owned() });
+        }
+        if !self.allow_import {
+            return Err(PolicyViolation::ImportForbidden { by: self.decided_by("allow_import") });
+        }
+        Ok(())
+    }
+
     /// Whether an export may go ahead, with or without secret values.
     pub fn check_export(&self, include_secrets: bool) -> Result<(), PolicyViolation> {
         if let Some(reason) = self.sending_blocked() {

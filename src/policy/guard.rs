@@ -14,6 +14,10 @@ impl SendGuard for EffectivePolicy {
         self.allows_tls_bypass()
     }
 
+    fn tls_bypass_refusal(&self) -> String {
+        self.check_tls_bypass(false).err().map_or_else(String::new, |violation| violation.to_string())
+    }
+
     fn max_response_size_bytes(&self) -> Option<u64> {
         EffectivePolicy::max_response_size_bytes(self)
     }

@@ -1,0 +1,193 @@
+//! The organization policy enforced where it applies: the engine (hosts, TLS bypass, response
+//! size), import (formats), export (secrets), history (retention, bodies) and the user's
+//! settings file. Policies are injected through the library's API, never through anything a
+//! user could reach in the binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup step should fail loudly
+
+mod support;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use localpost::http::{Engine, SendError, prepare};
+use localpost::model::*;
+use localpost::policy::{EffectivePolicy, SourceInput, SourceKind};
+use localpost::vars::Scopes;
+use support::{Reply, Server};
+
+fn policy(text: &str) -> EffectivePolicy {
+    let source =
+        SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.as_bytes().to_vec()));
+    let policy = EffectivePolicy::from_inputs(vec![source]);
+    assert!(!policy.is_lockdown(), "{}", policy.to_text());
+    policy
+}
+
+/// An engine as the app and `localpost send` make it: the policy's settings and its guard.
+fn engine_under(policy: &EffectivePolicy, user: &Settings) -> Engine {
+    let settings = policy.effective_settings(&Settings { proxy: ProxySetting::None, ..user.clone() });
+    let engine = Engine::new(settings).unwrap();
+    engine.set_guard(Arc::new(policy.clone()));
+    engine
+}
+
+fn send(engine: &Engine, request: &Request) -> Result<localpost::http::Exchange, SendError> {
+    engine.send_blocking(&prepare(request, None, &Scopes::new()).unwrap())
+}
+
+/// A listener that only counts: a connection attempt would be waiting in its backlog.
+fn counting_listener() -> (TcpListener, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}
+
+fn assert_no_connection(listener: &TcpListener) {
+    std::thread::sleep(Duration::from_millis(100));
+    match listener.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Ok((_, from)) => panic!("a connection was made from {from}"),
+        Err(e) => panic!("accept failed: {e}"),
+    }
+}
+
+#[test]
+fn a_blocked_host_is_refused_before_any_connection() {
+    let p = policy(r#"(schema_version: 1, blocked_hosts: ["127.0.0.1"])"#);
+    let (listener, port) = counting_listener();
+    let engine = engine_under(&p, &Settings::default());
+    let err =
+        send(&engine, &Request::new("x").with_url(format!("http://127.0.0.1:{port}/secret"))).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, SendError::Policy { .. }), "{err:?}");
+    assert!(message.contains("127.0.0.1") && message.contains("blocked_hosts"), "{message}");
+    assert!(message.contains("/etc/localpost/policy.ron"), "the message names the file: {message}");
+    assert_no_connection(&listener);
+}
+
+#[test]
+fn a_host_outside_the_allow_list_is_refused_and_one_inside_is_sent() {
+    let p = policy(r#"(schema_version: 1, allowed_hosts: ["localhost"])"#);
+    let (listener, port) = counting_listener();
+    let engine = engine_under(&p, &Settings::default());
+    let err = send(&engine, &Request::new("x").with_url(format!("http://127.0.0.1:{port}/"))).unwrap_err();
+    assert!(err.to_string().contains("allowed_hosts"), "{err}");
+    assert_no_connection(&listener);
+
+    let allowed = policy(r#"(schema_version: 1, allowed_hosts: ["127.0.0.1"])"#);
+    let server = Server::start(|_| Reply::text(200, "fine"));
+    let engine = engine_under(&allowed, &Settings::default());
+    let ok = send(&engine, &Request::new("x").with_url(server.url("/ok"))).unwrap();
+    assert_eq!(ok.response.status, 200);
+}
+
+#[test]
+fn turning_tls_verification_off_is_refused_when_the_policy_forbids_it() {
+    let p = policy("(schema_version: 1, allow_tls_verification_bypass: false)");
+    let (listener, port) = counting_listener();
+    let engine = engine_under(&p, &Settings::default());
+    let mut request = Request::new("x").with_url(format!("https://127.0.0.1:{port}/"));
+    request.settings.verify_tls = Some(false);
+    let err = send(&engine, &request).unwrap_err();
+    assert!(err.to_string().contains("allow_tls_verification_bypass"), "{err}");
+    assert_no_connection(&listener);
+}
+
+#[test]
+fn the_users_settings_file_cannot_loosen_the_policy() {
+    let p = policy(
+        "(schema_version: 1, allow_tls_verification_bypass: false, history_retention_days: 7, \
+         store_response_bodies_in_history: false, max_response_size_bytes: 1000)",
+    );
+    let user = Settings {
+        verify_tls: false,
+        history_retention_days: Some(365),
+        store_response_bodies_in_history: true,
+        max_response_size_bytes: 10_000_000,
+        ..Settings::default()
+    };
+    let applied = p.effective_settings(&user);
+    assert!(applied.verify_tls);
+    assert_eq!(applied.history_retention_days, Some(7));
+    assert!(!applied.store_response_bodies_in_history);
+    assert_eq!(applied.max_response_size_bytes, 1000);
+    // A stricter user choice stays.
+    let stricter = p.effective_settings(&Settings { history_retention_days: Some(2), ..Settings::default() });
+    assert_eq!(stricter.history_retention_days, Some(2));
+}
+
+#[test]
+fn a_response_over_the_policys_size_limit_is_cut_off() {
+    let p = policy("(schema_version: 1, max_response_size_bytes: 1000)");
+    let server = Server::start(|_| Reply::text(200, &"x".repeat(5000)));
+    let engine = engine_under(&p, &Settings::default());
+    let err = send(&engine, &Request::new("big").with_url(server.url("/big"))).unwrap_err();
+    assert!(matches!(err, SendError::BodyTooLarge { limit_bytes: 1000, .. }), "{err:?}");
+    let small = Server::start(|_| Reply::text(200, &"x".repeat(500)));
+    assert_eq!(send(&engine, &Request::new("small").with_url(small.url("/"))).unwrap().response.status, 200);
+}
+
+#[test]
+fn history_keeps_no_bodies_and_nothing_older_than_the_policy_allows() {
+    let p = policy("(schema_version: 1, history_retention_days: 3, store_response_bodies_in_history: false)");
+    let ws_dir = tempfile::tempdir().unwrap();
+    // An entry from ten days ago, written when no policy said otherwise.
+    let old = HistoryEntry {
+        id: HistoryId::new(),
+        at: time::OffsetDateTime::now_utc() - time::Duration::days(10),
+        request_id: None,
+        name: "old".into(),
+        request: SentRequest { method: "GET".into(), url: "http://old.test/".into(), ..Default::default() },
+        response: None,
+        error: Some("refused".into()),
+    };
+    localpost::storage::history::append(ws_dir.path(), &old).unwrap();
+    assert_eq!(localpost::storage::history::load(ws_dir.path(), 10).0.len(), 1);
+
+    let server = Server::start(|_| Reply::text(200, "the body"));
+    let engine = engine_under(&p, &Settings { history_retention_days: None, ..Settings::default() });
+    let request = Request::new("now").with_url(server.url("/now"));
+    let prepared = prepare(&request, None, &Scopes::new()).unwrap();
+    let result = engine.send_blocking(&prepared);
+    let ticket = engine
+        .record_history(ws_dir.path().to_owned(), &prepared, &result, time::OffsetDateTime::now_utc())
+        .unwrap();
+    ticket.wait_blocking().unwrap();
+    let kept = localpost::storage::history::load(ws_dir.path(), 10).0;
+    assert_eq!(kept.len(), 1, "the ten-day-old entry is pruned: {kept:?}");
+    assert_eq!(kept[0].request.url, server.url("/now"));
+    let response = kept[0].response.as_ref().unwrap();
+    assert_eq!(response.status, 200);
+    assert!(response.body.is_none(), "no response body is kept");
+}
+
+#[test]
+fn a_format_the_policy_does_not_allow_is_refused_before_parsing() {
+    let p = policy(r#"(schema_version: 1, allowed_import_formats: [Bundle])"#);
+    let postman = std::fs::read(
+        "../shared/corpus/postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json",
+    )
+    .unwrap();
+    let err = localpost::interop::import_allowed(&postman, "echo.json", &p).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("allowed_import_formats") && message.contains("Postman"), "{message}");
+    // Import switched off altogether: even an unknown file is refused for that reason.
+    let off = policy("(schema_version: 1, allow_import: false)");
+    let err = localpost::interop::import_allowed(b"whatever", "x.txt", &off).unwrap_err();
+    assert!(err.to_string().contains("allow_import"), "{err}");
+    // Allowed: it imports.
+    let any = policy("(schema_version: 1)");
+    assert!(localpost::interop::import_allowed(&postman, "echo.json", &any).is_ok());
+}
+
+#[test]
+fn secrets_stay_out_of_exports_when_the_policy_says_so() {
+    let p = policy("(schema_version: 1, allow_secrets_in_exports: false)");
+    let err = p.check_export(true).unwrap_err();
+    assert!(err.to_string().contains("allow_secrets_in_exports"), "{err}");
+    assert!(p.check_export(false).is_ok());
+    let off = policy("(schema_version: 1, allow_export: false)");
+    assert!(off.check_export(false).unwrap_err().to_string().contains("allow_export"));
+}
