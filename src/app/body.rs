@@ -170,8 +170,17 @@ pub fn find_all(hay: &str, needle: &str, limit: usize, cancel: &AtomicBool) -> V
     let needle_lower = needle.to_ascii_lowercase();
     let n = needle_lower.as_bytes();
     let h = hay.as_bytes();
-    let first = n[0];
-    let first_upper = first.to_ascii_uppercase();
+    // Jump between occurrences of the needle's rarest byte (judged on a sample of the text),
+    // not its first: in JSON a leading `"` is everywhere.
+    let sample = &h[..h.len().min(1 << 16)];
+    let mut counts = [0u32; 256];
+    for &b in sample {
+        counts[usize::from(b)] += 1;
+    }
+    let seen =
+        |b: u8| counts[usize::from(b.to_ascii_lowercase())] + counts[usize::from(b.to_ascii_uppercase())];
+    let k = (0..n.len()).min_by_key(|&i| seen(n[i])).unwrap_or(0);
+    let (lower, upper) = (n[k].to_ascii_lowercase(), n[k].to_ascii_uppercase());
     let last_start = h.len().saturating_sub(n.len());
     let mut from = 0;
     let mut next_check = 0;
@@ -182,8 +191,7 @@ pub fn find_all(hay: &str, needle: &str, limit: usize, cancel: &AtomicBool) -> V
             }
             next_check = from + (1 << 22);
         }
-        // Jump to the next place the first byte (either case) occurs.
-        let Some(offset) = memchr::memchr2(first, first_upper, &h[from..=last_start]) else { break };
+        let Some(offset) = memchr::memchr2(lower, upper, &h[from + k..=last_start + k]) else { break };
         let i = from + offset;
         if h[i..i + n.len()].eq_ignore_ascii_case(n) {
             out.push(i);
@@ -290,5 +298,8 @@ mod tests {
         assert_eq!(find_all("xx\"Item 9\"", "\"item 9\"", 10, &cancel), vec![2]);
         assert_eq!(find_all("aaaa", "aa", 10, &cancel), vec![0, 2]);
         assert_eq!(find_all("é Zé", "zé", 10, &cancel), vec![3]);
+        assert_eq!(find_all("{\"a\":1,\"b\":\"Item 7\"}", "\"item 7\"", 10, &cancel), vec![11]);
+        let big = "{\"id\":1,\"name\":\"item 1\"},".repeat(1000) + "{\"name\":\"item 9999\"}";
+        assert_eq!(find_all(&big, "\"item 9999\"", 10, &cancel), vec![big.len() - 12]);
     }
 }

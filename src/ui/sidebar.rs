@@ -143,12 +143,13 @@ fn cached_rows(ui: &Ui, state: &AppState, ws: &WorkspaceData) -> std::sync::Arc<
 fn visible_rows(state: &AppState, ws: &WorkspaceData) -> Vec<Row> {
     let filter = state.sidebar.filter.trim().to_lowercase();
     let mut matching = std::collections::HashSet::new();
+    let lower = if filter.is_empty() { Lowercased::default() } else { Lowercased::of(ws) };
     if !filter.is_empty() {
         for c in ws.collections.keys() {
-            mark_matches(ws, ParentId::Collection(*c), &filter, 0, &mut matching);
+            mark_matches(ws, &lower, ParentId::Collection(*c), &filter, 0, &mut matching);
         }
     }
-    let tree = Tree { state, ws, matching: &matching };
+    let tree = Tree { state, ws, matching: &matching, lower: &lower };
     let mut rows = Vec::new();
     for c in ws.collections.keys() {
         tree.push_container(ParentId::Collection(*c), 0, &filter, &mut rows);
@@ -156,9 +157,38 @@ fn visible_rows(state: &AppState, ws: &WorkspaceData) -> Vec<Row> {
     rows
 }
 
+/// Names and URLs lowercased once per filter change, so the walk below only compares.
+#[derive(Default)]
+struct Lowercased {
+    requests: std::collections::HashMap<RequestId, String>,
+}
+
+impl Lowercased {
+    fn of(ws: &WorkspaceData) -> Self {
+        let requests = ws
+            .requests
+            .values()
+            .map(|r| {
+                let mut text = r.name.to_lowercase();
+                text.push('\n');
+                text.push_str(&r.url.to_lowercase());
+                (r.id, text)
+            })
+            .collect();
+        Self { requests }
+    }
+
+    /// The request's name or URL contains `filter` (lowercase), or its method is `filter`.
+    fn hit(&self, r: &Request, filter: &str) -> bool {
+        self.requests.get(&r.id).is_some_and(|text| text.contains(filter))
+            || r.method.as_str().eq_ignore_ascii_case(filter)
+    }
+}
+
 /// Finds, in one walk, every container with a match at or below it.
 fn mark_matches(
     ws: &WorkspaceData,
+    lower: &Lowercased,
     p: ParentId,
     filter: &str,
     depth: usize,
@@ -168,8 +198,10 @@ fn mark_matches(
     if depth <= 64 {
         for c in ws.children(p).into_iter().flatten() {
             any |= match *c {
-                ItemId::Request(r) => ws.requests.get(&r).is_some_and(|r| request_matches(r, filter)),
-                ItemId::Folder(f) => mark_matches(ws, ParentId::Folder(f), filter, depth + 1, matching),
+                ItemId::Request(r) => ws.requests.get(&r).is_some_and(|r| lower.hit(r, filter)),
+                ItemId::Folder(f) => {
+                    mark_matches(ws, lower, ParentId::Folder(f), filter, depth + 1, matching)
+                }
             };
         }
     }
@@ -183,12 +215,7 @@ struct Tree<'a> {
     state: &'a AppState,
     ws: &'a WorkspaceData,
     matching: &'a std::collections::HashSet<ParentId>,
-}
-
-fn request_matches(r: &Request, filter: &str) -> bool {
-    r.name.to_lowercase().contains(filter)
-        || r.url.to_lowercase().contains(filter)
-        || r.method.as_str().eq_ignore_ascii_case(filter)
+    lower: &'a Lowercased,
 }
 
 impl Tree<'_> {
@@ -214,7 +241,7 @@ impl Tree<'_> {
                 ),
                 ItemId::Request(r) => {
                     if let Some(req) = ws.requests.get(&r)
-                        && (!filtering || name_matches || request_matches(req, filter))
+                        && (!filtering || name_matches || self.lower.hit(req, filter))
                     {
                         rows.push(Row::Request { id: r, parent: p, index, depth: depth + 1 });
                     }
