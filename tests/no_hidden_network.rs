@@ -18,7 +18,8 @@ use support::{Reply, Server};
 const BIN: &str = env!("CARGO_BIN_EXE_localpost");
 
 fn require(tool: &str) {
-    let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().unwrap().status.success();
+    let found =
+        Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().unwrap().status.success();
     assert!(found, "`{tool}` is needed for this test (.ci/run installs it: apt-get install -y strace xvfb)");
 }
 
@@ -85,7 +86,11 @@ fn a_send_makes_exactly_one_connection_to_its_host() {
     let (inet, _) = traced(&[BIN, "--data-dir", data, "send", "My Workspace/API/ping"], &[("NO_PROXY", "*")]);
     let port = server.addr.port();
     assert_eq!(inet.len(), 1, "one connection expected:\n{}", inet.join("\n"));
-    assert!(inet[0].contains(&format!("sin_port=htons({port})")) && inet[0].contains("127.0.0.1"), "{}", inet[0]);
+    assert!(
+        inet[0].contains(&format!("sin_port=htons({port})")) && inet[0].contains("127.0.0.1"),
+        "{}",
+        inet[0]
+    );
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -103,7 +108,8 @@ fn the_window_makes_no_connection_starting_or_idle() {
     let dir = folder_with_request("http://127.0.0.1:9/never");
     let data = dir.path().to_str().unwrap();
     // Start-up and six seconds of idle; `timeout` ends the app, strace follows both.
-    let (inet, local) = traced(&["timeout", "-s", "TERM", "6", BIN, "--data-dir", data], &[("DISPLAY", &display)]);
+    let (inet, local) =
+        traced(&["timeout", "-s", "TERM", "6", BIN, "--data-dir", data], &[("DISPLAY", &display)]);
     let _ = xvfb.kill();
     let _ = xvfb.wait();
     assert!(inet.is_empty(), "the window made network connections:\n{}", inet.join("\n"));
