@@ -191,3 +191,32 @@ fn secrets_stay_out_of_exports_when_the_policy_says_so() {
     let off = policy("(schema_version: 1, allow_export: false)");
     assert!(off.check_export(false).unwrap_err().to_string().contains("allow_export"));
 }
+
+#[test]
+fn a_server_below_the_policys_minimum_tls_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = support::TestCa::new("Localpost Test CA");
+    let leaf = ca.leaf(&["localhost", "127.0.0.1"], false, false);
+    let ca_file = support::write_file(dir.path(), "ca.pem", ca.pem.as_bytes());
+    let user = Settings { extra_ca_files: vec![ca_file], ..Settings::default() };
+    // A server that speaks TLS 1.2 only.
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf.key_der.clone()).unwrap();
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.cert_der.clone()], key)
+        .unwrap();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let server = Server::start_tls(config, |_| Reply::text(200, "old tls"));
+
+    let baseline = policy("(schema_version: 1)");
+    let ok = send(&engine_under(&baseline, &user), &Request::new("x").with_url(server.url("/"))).unwrap();
+    assert_eq!(ok.response.status, 200, "TLS 1.2 is fine by default");
+
+    let strict = policy(r#"(schema_version: 1, min_tls_version: "1.3")"#);
+    let err = send(&engine_under(&strict, &user), &Request::new("x").with_url(server.url("/"))).unwrap_err();
+    assert!(matches!(err, SendError::Tls { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1, "only the first request reached the server");
+}

@@ -233,7 +233,11 @@ pub(crate) fn build_client(
         .no_zstd()
         .referer(false)
         .pool_idle_timeout(Duration::from_secs(90))
-        .tcp_nodelay(true);
+        .tcp_nodelay(true)
+        .tls_version_min(match settings.min_tls_version {
+            crate::model::MinTls::Tls1_2 => reqwest::tls::Version::TLS_1_2,
+            crate::model::MinTls::Tls1_3 => reqwest::tls::Version::TLS_1_3,
+        });
     if settings.connect_timeout_ms > 0 {
         builder = builder.connect_timeout(Duration::from_millis(settings.connect_timeout_ms));
     }

@@ -35,6 +35,6 @@ pub use request::{
 pub use response::{ResponseRecord, SavedResponse, SentRequest, StoredBody, capped_body};
 pub use run::{AssertionOutcome, RequestOutcome, RunEnvironment, RunResult, RunTarget};
 pub use scripts::Scripts;
-pub use settings::{ClientCertificate, ProxySetting, Settings, Theme};
+pub use settings::{ClientCertificate, MinTls, ProxySetting, Settings, Theme};
 pub use variables::{Environment, Globals, Variable};
 pub use workspace::{HeaderPreset, Library, Workspace, WorkspaceData};

@@ -12,6 +12,14 @@ pub enum Theme {
     Dark,
 }
 
+/// The oldest TLS version a connection may use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MinTls {
+    #[default]
+    Tls1_2,
+    Tls1_3,
+}
+
 /// Which proxy requests go through.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProxySetting {
@@ -76,6 +84,8 @@ pub struct Settings {
     pub history_body_cap_bytes: u64,
     /// Largest response body downloaded; a bigger one stops with a clear message.
     pub max_response_size_bytes: u64,
+    /// The oldest TLS version accepted (the organization policy may raise it).
+    pub min_tls_version: MinTls,
 }
 
 impl Default for Settings {
@@ -96,6 +106,7 @@ impl Default for Settings {
             store_response_bodies_in_history: true,
             history_body_cap_bytes: 1024 * 1024,
             max_response_size_bytes: 1024 * 1024 * 1024,
+            min_tls_version: MinTls::Tls1_2,
         }
     }
 }

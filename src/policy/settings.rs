@@ -156,6 +156,11 @@ impl EffectivePolicy {
         if !self.store_response_bodies_in_history() {
             s.store_response_bodies_in_history = false;
         }
+        let floor = match self.min_tls_version() {
+            super::TlsVersion::Tls1_2 => crate::model::MinTls::Tls1_2,
+            super::TlsVersion::Tls1_3 => crate::model::MinTls::Tls1_3,
+        };
+        s.min_tls_version = s.min_tls_version.max(floor);
         if let Some(max) = self.max_response_size_bytes() {
             s.max_response_size_bytes = s.max_response_size_bytes.min(max);
         }
