@@ -194,6 +194,11 @@ impl super::App {
             return latch.clone();
         }
         let latch = Arc::new(Latch::default());
+        if self.writer.is_none() {
+            // Nothing read yet (or the folder could not be opened): send without stored cookies.
+            latch.open();
+            return latch;
+        }
         self.sends.cookies.insert(ws, latch.clone());
         let (engine, opened) = (engine.clone(), latch.clone());
         let job = WriteJob::Task {
@@ -205,11 +210,7 @@ impl super::App {
                 Ok(())
             }),
         };
-        if self.writer.is_some() {
-            self.submit(job);
-        } else {
-            latch.open();
-        }
+        self.submit(job);
         latch
     }
 

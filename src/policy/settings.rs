@@ -95,6 +95,7 @@ setting_keys! {
     StoreResponseBodiesInHistory => store_response_bodies_in_history: bool,
     HistoryBodyCapBytes => history_body_cap_bytes: u64,
     MaxResponseSizeBytes => max_response_size_bytes: u64,
+    MinTlsVersion => min_tls_version: crate::model::MinTls,
 }
 
 /// How the policy governs one setting; the UI shows the control accordingly.
@@ -213,6 +214,9 @@ impl EffectivePolicy {
                 },
                 None => recommended(),
             },
+            SettingKey::MinTlsVersion if self.min_tls_version() == super::TlsVersion::Tls1_3 => {
+                SettingControl::Limited { by: by("min_tls_version"), limit: "TLS 1.3 at least".into() }
+            }
             _ => recommended(),
         }
     }

@@ -3,7 +3,7 @@
 
 use egui::{RichText, TextEdit, Ui};
 
-use crate::model::{ClientCertificate, ProxySetting, Settings, Theme};
+use crate::model::{ClientCertificate, MinTls, ProxySetting, Settings, Theme};
 
 /// Why a setting cannot be changed here, keyed by the field's name in `settings.ron`.
 pub type LockLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -103,6 +103,18 @@ pub fn settings_ui(
                 "Verify TLS certificates",
                 locked("verify_tls").as_deref(),
                 |ui| ui.checkbox(&mut s.verify_tls, "Turning this off is insecure").changed(),
+                &mut changed,
+            );
+            row(
+                ui,
+                "Oldest TLS version",
+                locked("min_tls_version").as_deref(),
+                |ui| {
+                    let mut c =
+                        ui.selectable_value(&mut s.min_tls_version, MinTls::Tls1_2, "TLS 1.2").changed();
+                    c |= ui.selectable_value(&mut s.min_tls_version, MinTls::Tls1_3, "TLS 1.3").changed();
+                    c
+                },
                 &mut changed,
             );
             row(
