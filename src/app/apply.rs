@@ -214,6 +214,19 @@ impl App {
             Command::OpenDataFolder => self.open_data_folder(),
             Command::ReloadPolicy => self.reload_policy(ctx),
             Command::WriteResetBackup => self.write_reset_backup(ctx),
+            Command::ImportFile(path) => self.open_import(ctx, Some(path)),
+            Command::BrowseImportPath => self.browse_import_path(ctx),
+            Command::ReadImport => self.read_import(ctx),
+            Command::ConfirmImport => self.confirm_import(ctx),
+            Command::ImportBack => {
+                if let Some(Modal::Import(d)) = &mut self.state.modal {
+                    d.stage = super::interop::ImportStage::Input;
+                }
+            }
+            Command::Export(what) => self.open_export(what),
+            Command::ExportFormatChanged => self.export_format_changed(),
+            Command::WriteExport => self.write_export(ctx),
+            Command::CopyAsCurl(request) => self.copy_as_curl(ctx, request),
             Command::BrowseResetBackupPath => self.browse_reset_backup_path(ctx),
             Command::ResetConfirmed => self.reset_local_data(),
             Command::SetTheme(theme) => {
@@ -318,6 +331,8 @@ impl App {
             }
             Action::ReloadFromDisk => self.reload_from_disk(),
             Action::ResetLocalData => self.open_reset(),
+            Action::Import => self.open_import(ctx, None),
+            Action::ExportEverything => self.open_export(super::interop::ExportWhat::Everything),
             Action::ShowPolicy => {
                 if let Some(ws) = self.state.workspace {
                     self.open_tab(ws, TabKind::Policy);

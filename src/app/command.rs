@@ -34,10 +34,12 @@ pub enum Action {
     ReloadFromDisk,
     ShowPolicy,
     ResetLocalData,
+    Import,
+    ExportEverything,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -60,6 +62,8 @@ impl Action {
         Action::OpenSettings,
         Action::ReloadFromDisk,
         Action::ShowPolicy,
+        Action::Import,
+        Action::ExportEverything,
         Action::ResetLocalData,
     ];
 
@@ -88,6 +92,8 @@ impl Action {
             Action::ReloadFromDisk => "Reload from disk",
             Action::ShowPolicy => "Organization policy",
             Action::ResetLocalData => "Reset local data…",
+            Action::Import => "Import…",
+            Action::ExportEverything => "Export a backup of everything…",
         }
     }
 
@@ -211,6 +217,19 @@ pub enum Command {
     SettingsEdited,
     OpenDataFolder,
     ReloadPolicy,
+    /// Import: a file dropped on the window (the dialog opens and reads it).
+    ImportFile(std::path::PathBuf),
+    BrowseImportPath,
+    /// Import: read, check and preview what the dialog names.
+    ReadImport,
+    /// Import: write what the preview shows, with the chosen resolutions.
+    ConfirmImport,
+    /// Import: back to choosing the input.
+    ImportBack,
+    Export(super::interop::ExportWhat),
+    ExportFormatChanged,
+    WriteExport,
+    CopyAsCurl(RequestId),
     /// Reset local data: export the backup the dialog describes.
     WriteResetBackup,
     BrowseResetBackupPath,

@@ -51,9 +51,8 @@ impl App {
     }
 
     pub(super) fn browse_save_path(&mut self, ctx: &egui::Context) {
-        self.dialogs.save_path = Some(spawn_dialog(ctx, || {
-            rfd::FileDialog::new().set_title("Save the response body").save_file()
-        }));
+        self.dialogs.save_path =
+            Some(spawn_dialog(ctx, || rfd::FileDialog::new().set_title("Save to a file").save_file()));
     }
 
     pub(super) fn write_body(&mut self, ctx: &egui::Context, tab: TabId, path: String) {
@@ -125,6 +124,7 @@ impl App {
                 Ok(Some(chosen)) => match &mut self.state.modal {
                     Some(Modal::SaveBody { path, .. }) => *path = chosen.display().to_string(),
                     Some(Modal::Reset(dialog)) => dialog.backup_path = chosen.display().to_string(),
+                    Some(Modal::Export(dialog)) => dialog.path = chosen.display().to_string(),
                     _ => {}
                 },
                 Ok(None) => {}

@@ -6,6 +6,7 @@ mod apply;
 pub mod body;
 pub mod command;
 mod dialogs;
+pub mod interop;
 mod outside;
 pub mod reset;
 pub mod response;
@@ -141,6 +142,7 @@ pub struct App {
     outside: outside::Outside,
     sends: send::Sends,
     reset_backup: reset::Backup,
+    interop: interop::Interop,
 }
 
 impl AppOptions {
@@ -180,6 +182,7 @@ impl App {
             outside: outside::Outside::default(),
             sends: send::Sends::default(),
             reset_backup: reset::Backup::default(),
+            interop: interop::Interop::default(),
         }
     }
 
@@ -250,6 +253,19 @@ impl App {
         }
         self.poll_sends(ctx);
         self.poll_reset_backup();
+        self.poll_interop();
+        // Files dropped on the window are imported (the dialog previews them first).
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.open_import(ctx, Some(path));
+        }
         self.poll_dialogs();
         self.poll_outside(ctx);
         self.apply_appearance(ctx);

@@ -212,6 +212,8 @@ pub enum Modal {
     },
     /// Deleting all local data: a backup first, then a typed confirmation.
     Reset(Box<super::reset::ResetDialog>),
+    Import(Box<super::interop::ImportDialog>),
+    Export(Box<super::interop::ExportDialog>),
 }
 
 /// A message shown once at the top of the window.

@@ -98,6 +98,9 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
                 menu_item(ui, action, out);
             }
             ui.separator();
+            menu_item(ui, Action::Import, out);
+            menu_item(ui, Action::ExportEverything, out);
+            ui.separator();
             menu_item(ui, Action::ReloadFromDisk, out);
             ui.separator();
             menu_item(ui, Action::OpenSettings, out);

@@ -176,6 +176,20 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 });
             })
         }
+        ModalState::Import(dialog) => {
+            let policy = state.policy.clone();
+            let ws_name = state
+                .workspace
+                .and_then(|w| state.library.workspaces.get(&w))
+                .map(|w| w.workspace.name.clone())
+                .unwrap_or_default();
+            Modal::new(egui::Id::unique("import"))
+                .show(&ctx, |ui| import_ui(ui, dialog, &policy, &ws_name, out))
+        }
+        ModalState::Export(dialog) => {
+            let policy = state.policy.clone();
+            Modal::new(egui::Id::unique("export")).show(&ctx, |ui| export_ui(ui, dialog, &policy, out))
+        }
         ModalState::Reset(dialog) => {
             let policy = state.policy.clone();
             let data_dir = state.data_dir.display().to_string();
@@ -331,6 +345,232 @@ fn fuzzy_score_chars(query: &str, text_chars: &[char]) -> Option<i64> {
         ti = found + 1;
     }
     Some(score)
+}
+
+/// Import: the input (file, dropped file or pasted text), then a preview with the conflicts,
+/// then the write.
+fn import_ui(
+    ui: &mut Ui,
+    dialog: &mut crate::app::interop::ImportDialog,
+    policy: &crate::policy::EffectivePolicy,
+    ws_name: &str,
+    out: &mut Vec<Command>,
+) {
+    use super::Named;
+    use crate::app::interop::{ImportInto, ImportStage};
+    use crate::interop::apply::Resolution;
+    ui.set_width(640.0);
+    let danger = super::theme::error_color(ui.visuals());
+    ui.heading("Import into Localpost");
+    match &mut dialog.stage {
+        ImportStage::Input => {
+            ui.label(
+                "A Localpost backup, a Postman collection, environment, globals or data dump, an Insomnia \
+                      export, a HAR file, an OpenAPI or Swagger file, or a cURL command. You can also drop a \
+                      file on the window.",
+            );
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                ui.label("File");
+                ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(440.0))
+                    .named("Import file");
+                if ui.button("Browse…").clicked() {
+                    out.push(Command::BrowseImportPath);
+                }
+            });
+            ui.label("…or paste it here");
+            ui.add(
+                egui::TextEdit::multiline(&mut dialog.pasted)
+                    .desired_rows(4)
+                    .desired_width(f32::INFINITY)
+                    .font(egui::TextStyle::Monospace)
+                    .hint_text("curl https://api.example.com/items -H 'Accept: application/json'"),
+            )
+            .named("Pasted text");
+            ui.add_space(6.0);
+            ui.label("Into");
+            ui.radio_value(
+                &mut dialog.into,
+                ImportInto::AsInTheFile,
+                format!("A backup's own workspaces; anything else into \"{ws_name}\""),
+            );
+            ui.radio_value(&mut dialog.into, ImportInto::Current, format!("\"{ws_name}\""));
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut dialog.into, ImportInto::NewWorkspace, "A new workspace named");
+                ui.add(egui::TextEdit::singleline(&mut dialog.new_workspace).desired_width(200.0));
+            });
+            if let Some(formats) = policy.allowed_import_formats() {
+                let names: Vec<String> = formats.iter().map(ToString::to_string).collect();
+                ui.label(RichText::new(format!("{}: only {}", policy.managed_by(), names.join(", "))).weak());
+            }
+        }
+        ImportStage::Reading => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading…");
+            });
+        }
+        ImportStage::Writing => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Importing… nothing changes unless all of it is written.");
+            });
+        }
+        ImportStage::Preview(plan) => {
+            ui.label(RichText::new(format!("{}: {}", plan.format, plan.contains)).strong());
+            ui.label(plan.counts.summary());
+            for t in &plan.targets {
+                let how = if t.is_new { "a new workspace" } else { "the existing workspace" };
+                ui.label(format!("Into {how} \"{}\"", t.name));
+            }
+            let changed: Vec<_> = plan.changed_conflicts().cloned().collect();
+            let same = plan.conflicts.len() - changed.len();
+            if same > 0 {
+                ui.label(RichText::new(format!("{same} items are already here unchanged.")).weak());
+            }
+            if !changed.is_empty() {
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new(format!("{} items are already here and differ", changed.len())).strong(),
+                );
+                ui.horizontal(|ui| {
+                    ui.label("For all of them:");
+                    for r in [Resolution::KeepBoth, Resolution::Overwrite, Resolution::Skip] {
+                        ui.radio_value(&mut dialog.default, r, resolution_label(r));
+                    }
+                });
+                egui::ScrollArea::vertical().id_salt("conflicts").max_height(180.0).show(ui, |ui| {
+                    egui::Grid::new("conflict-grid").num_columns(3).striped(true).show(ui, |ui| {
+                        for c in &changed {
+                            ui.label(c.key.kind.label());
+                            ui.label(&c.name).on_hover_text(&c.local_path);
+                            let chosen = dialog.per_item.get(&c.key).copied().unwrap_or(dialog.default);
+                            let mut pick = chosen;
+                            egui::ComboBox::from_id_salt(("conflict", c.key.id))
+                                .selected_text(resolution_label(pick))
+                                .show_ui(ui, |ui| {
+                                    for r in [Resolution::KeepBoth, Resolution::Overwrite, Resolution::Skip] {
+                                        ui.selectable_value(&mut pick, r, resolution_label(r));
+                                    }
+                                });
+                            if pick != chosen {
+                                dialog.per_item.insert(c.key, pick);
+                            }
+                            ui.end_row();
+                        }
+                    });
+                });
+            }
+            if !plan.report.warnings.is_empty() {
+                ui.add_space(6.0);
+                ui.collapsing(
+                    format!("{} notes on what did not carry over as is", plan.report.warnings.len()),
+                    |ui| {
+                        egui::ScrollArea::vertical().id_salt("import-notes").max_height(160.0).show(
+                            ui,
+                            |ui| {
+                                for w in plan.report.warnings.iter().take(500) {
+                                    ui.label(RichText::new(w.to_string()).small());
+                                }
+                            },
+                        );
+                    },
+                );
+            }
+        }
+    }
+    if let Some(e) = &dialog.error {
+        ui.add_space(6.0);
+        ui.label(RichText::new(e).color(danger));
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| match dialog.stage {
+        ImportStage::Input => {
+            if ui.button(RichText::new("Preview").strong()).clicked() {
+                out.push(Command::ReadImport);
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::CloseModal);
+            }
+        }
+        ImportStage::Preview(_) => {
+            if ui.button(RichText::new("Import").strong()).clicked() {
+                out.push(Command::ConfirmImport);
+            }
+            if ui.button("Back").clicked() {
+                out.push(Command::ImportBack);
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::CloseModal);
+            }
+        }
+        ImportStage::Reading | ImportStage::Writing => {}
+    });
+}
+
+fn resolution_label(r: crate::interop::apply::Resolution) -> &'static str {
+    use crate::interop::apply::Resolution;
+    match r {
+        Resolution::KeepBoth => "Keep both",
+        Resolution::Overwrite => "Overwrite",
+        Resolution::Skip => "Skip",
+    }
+}
+
+/// Export: format, options and the file.
+fn export_ui(
+    ui: &mut Ui,
+    dialog: &mut crate::app::interop::ExportDialog,
+    policy: &crate::policy::EffectivePolicy,
+    out: &mut Vec<Command>,
+) {
+    use super::Named;
+    use crate::app::interop::ExportFormat;
+    ui.set_width(560.0);
+    ui.heading(format!("Export {}", dialog.name));
+    let before = dialog.format;
+    ui.radio_value(&mut dialog.format, ExportFormat::Bundle, "Localpost backup (lossless, checksummed)");
+    ui.add_enabled_ui(dialog.postman_possible(), |ui| {
+        ui.radio_value(&mut dialog.format, ExportFormat::Postman, "Postman (Collection v2.1 or environment)");
+    });
+    if dialog.format != before {
+        out.push(Command::ExportFormatChanged);
+    }
+    let secrets_allowed = policy.check_export(true);
+    ui.add_enabled_ui(secrets_allowed.is_ok(), |ui| {
+        let r = ui.checkbox(
+            &mut dialog.include_secrets,
+            "Include secret values (the file is readable by you only)",
+        );
+        if let Err(e) = &secrets_allowed {
+            r.on_disabled_hover_text(format!("{}: {e}", policy.managed_by()));
+        }
+    });
+    if dialog.format == ExportFormat::Bundle {
+        ui.checkbox(&mut dialog.include_history, "Include history and run results");
+    }
+    ui.horizontal(|ui| {
+        ui.label("File");
+        ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(400.0)).named("Export file");
+        if ui.button("Browse…").clicked() {
+            out.push(Command::BrowseSavePath);
+        }
+    });
+    if let Some(e) = &dialog.error {
+        ui.label(RichText::new(e).color(super::theme::error_color(ui.visuals())));
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if dialog.writing {
+            ui.spinner();
+            ui.label("Writing…");
+        } else if ui.button(RichText::new("Export").strong()).clicked() {
+            out.push(Command::WriteExport);
+        }
+        if ui.button("Cancel").clicked() {
+            out.push(Command::CloseModal);
+        }
+    });
 }
 
 /// Reset local data: what goes, a backup first, then the typed word.

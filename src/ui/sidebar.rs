@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::{Named, theme};
 use crate::app::command::{Action, Command};
+use crate::app::interop::ExportWhat;
 use crate::app::state::{AppState, SidebarSection, Target};
 use crate::model::*;
 use crate::storage::Severity;
@@ -62,6 +63,12 @@ fn workspace_switcher_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Comman
             ui.menu_button("☰", |ui| {
                 if ui.button("Rename workspace…").clicked() {
                     out.push(Command::StartRename(Target::Workspace(id)));
+                }
+                if ui.button("Export workspace…").clicked() {
+                    out.push(Command::Export(ExportWhat::Workspace(id)));
+                }
+                if ui.button(Action::Import.label()).clicked() {
+                    out.push(Command::Action(Action::Import));
                 }
                 if ui.button("Delete workspace…").clicked() {
                     out.push(Command::DeleteWorkspace(id));
@@ -364,6 +371,10 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
                     out.push(Command::OpenTarget(target));
                     ui.close();
                 }
+                if ui.button("Export…").clicked() {
+                    out.push(Command::Export(ExportWhat::Container(*id)));
+                    ui.close();
+                }
                 if ui.button("Rename").clicked() {
                     out.push(Command::StartRename(target));
                     ui.close();
@@ -416,6 +427,10 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
             response.context_menu(|ui| {
                 if ui.button("Open").clicked() {
                     out.push(Command::OpenRequest(*id));
+                    ui.close();
+                }
+                if ui.button("Copy as cURL").clicked() {
+                    out.push(Command::CopyAsCurl(*id));
                     ui.close();
                 }
                 if ui.button("Rename").clicked() {
@@ -536,7 +551,13 @@ fn environments_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 if r.clicked() {
                     out.push(Command::OpenTarget(target));
                 }
-                r.context_menu(|ui| target_menu(ui, target, out));
+                r.context_menu(|ui| {
+                    if ui.button("Export…").clicked() {
+                        out.push(Command::Export(ExportWhat::Environment(env.id)));
+                        ui.close();
+                    }
+                    target_menu(ui, target, out);
+                });
                 ui.label(RichText::new(format!("{} vars", env.variables.len())).weak().small());
             });
         }
