@@ -67,6 +67,17 @@ pub fn looks_like_json(bytes: &[u8]) -> bool {
     matches!(first, Some(b'{' | b'['))
 }
 
+/// Whether a JSON sample is already laid out one value per line with indentation (as most
+/// servers' pretty output is): at least a few lines, most of them indented.
+pub fn looks_indented(sample: &[u8]) -> bool {
+    let lines: Vec<&[u8]> = sample.split(|&b| b == b'\n').take(64).collect();
+    if lines.len() < 8 {
+        return false;
+    }
+    let indented = lines.iter().filter(|l| l.first().is_some_and(|&b| b == b' ' || b == b'\t')).count();
+    indented * 2 >= lines.len()
+}
+
 /// Re-indents JSON text token by token (two spaces), leaving strings untouched. Invalid JSON
 /// comes out re-indented as far as its brackets go; nothing is lost.
 pub fn pretty_json(input: &str, cancel: &AtomicBool) -> Option<String> {
@@ -287,6 +298,15 @@ mod tests {
                 &text[..text.len().min(20)]
             );
         }
+    }
+
+    #[test]
+    fn indented_json_is_recognised() {
+        assert!(looks_indented(
+            b"[\n  {\n    \"id\": 1,\n    \"a\": 2\n  },\n  {\n    \"id\": 2,\n    \"a\": 3\n  }\n]"
+        ));
+        assert!(!looks_indented(b"[{\"id\":1},{\"id\":2}]"));
+        assert!(!looks_indented(b"{\"a\":\n1}"));
     }
 
     #[test]

@@ -158,6 +158,9 @@ pub struct BodyView {
     body: Arc<[u8]>,
     raw: Option<Promise<Arc<TextDoc>>>,
     pretty: Option<Promise<Arc<TextDoc>>>,
+    /// The JSON arrived indented already: the pretty view is the raw text, highlighted, and a
+    /// big body is not formatted a second time.
+    formatted: bool,
     pub find: FindState,
     cancel: CancelFlag,
 }
@@ -173,12 +176,15 @@ impl BodyView {
             BodyKind::Binary => BodyMode::Hex,
             BodyKind::Text | BodyKind::Empty => BodyMode::Raw,
         };
+        let formatted =
+            kind == BodyKind::Json && super::body::looks_indented(&body[..body.len().min(1 << 16)]);
         Self {
             kind,
             mode,
             body,
             raw: None,
             pretty: None,
+            formatted,
             find: FindState::default(),
             cancel: CancelFlag::default(),
         }
@@ -191,7 +197,7 @@ impl BodyView {
     /// The text document for the current mode, started in the background on first use.
     /// `None` while it is being prepared (or for hex/preview).
     pub fn doc(&mut self, ctx: &egui::Context) -> Option<Arc<TextDoc>> {
-        let pretty = self.mode == BodyMode::Pretty && self.kind == BodyKind::Json;
+        let pretty = self.mode == BodyMode::Pretty && self.kind == BodyKind::Json && !self.formatted;
         if !matches!(self.mode, BodyMode::Pretty | BodyMode::Raw) {
             return None;
         }

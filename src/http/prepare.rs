@@ -207,8 +207,17 @@ pub fn prepare(
     let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
     let settings = settings_from_chain(request, ws, &chain);
 
-    // 1. Resolve every field that is sent, before validating anything.
-    let raw_url = res.r(&request.url);
+    // 1. Resolve every field that is sent, before validating anything. A disabled param still
+    // written in the URL is not sent (unless an enabled one says the same).
+    let enabled = |k: &str, v: &str| request.params.iter().any(|p| p.enabled && p.key == k && p.value == v);
+    let disabled: Vec<(String, String)> = request
+        .params
+        .iter()
+        .filter(|p| !p.enabled && !p.key.is_empty() && !enabled(&p.key, &p.value))
+        .map(|p| (p.key.clone(), p.value.clone()))
+        .collect();
+    let url_text = url_build::without_query_pairs(&request.url, &disabled);
+    let raw_url = res.r(&url_text);
     let path_vars: Vec<(String, String)> = request
         .path_variables
         .iter()
@@ -216,7 +225,7 @@ pub fn prepare(
         .map(|p| (p.key.clone(), res.r(&p.value)))
         .collect();
     // Params already in the URL's own query string (as written) are not added twice.
-    let mut in_url = url_build::raw_query_pairs(&request.url);
+    let mut in_url = url_build::raw_query_pairs(&url_text);
     let mut extra_query: Vec<(String, String)> = Vec::new();
     for p in request.params.iter().filter(|p| p.enabled && !p.key.is_empty()) {
         if let Some(pos) = in_url.iter().position(|(k, v)| *k == p.key && *v == p.value) {

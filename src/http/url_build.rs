@@ -67,6 +67,43 @@ pub(crate) fn raw_query_pairs(url: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `url` without the query pairs in `drop` (compared as written, one occurrence each): a param
+/// the user disabled is not sent even when the URL text still holds it, as in Postman.
+pub(crate) fn without_query_pairs(url: &str, drop: &[(String, String)]) -> String {
+    if drop.is_empty() {
+        return url.to_owned();
+    }
+    let Some((base, rest)) = url.split_once('?') else { return url.to_owned() };
+    let (query, fragment) = match rest.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (rest, None),
+    };
+    let mut drop: Vec<&(String, String)> = drop.iter().collect();
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            match drop.iter().position(|(dk, dv)| dk == k && dv == v) {
+                Some(at) => {
+                    drop.swap_remove(at);
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect();
+    let mut out = base.to_owned();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
 /// Adds `http://` when the URL has no scheme; refuses schemes other than http and https.
 fn with_scheme(raw: &str) -> Result<String, SendError> {
     let trimmed = raw.trim();
@@ -146,6 +183,18 @@ pub(crate) fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disabled_pairs_leave_the_query() {
+        let drop = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        assert_eq!(without_query_pairs("h/p?a=1&b=2&c=3", &drop(&[("b", "2")])), "h/p?a=1&c=3");
+        assert_eq!(without_query_pairs("h/p?b=2#top", &drop(&[("b", "2")])), "h/p#top");
+        assert_eq!(without_query_pairs("h/p?b=2&b=2", &drop(&[("b", "2")])), "h/p?b=2");
+        assert_eq!(without_query_pairs("h/p?flag", &drop(&[("flag", "")])), "h/p");
+        assert_eq!(without_query_pairs("h/p?b=3", &drop(&[("b", "2")])), "h/p?b=3");
+    }
 
     fn b(raw: &str, path: &[(&str, &str)], extra: &[(&str, &str)]) -> String {
         let path: Vec<_> = path.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();

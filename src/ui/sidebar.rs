@@ -1,6 +1,8 @@
 //! The left sidebar: workspace switcher, then Collections (the tree), Environments, History and
 //! Header presets. The tree draws only the rows in view, so 10,000 requests scroll smoothly.
 
+use std::sync::Arc;
+
 use egui::{RichText, Ui};
 use time::OffsetDateTime;
 
@@ -142,15 +144,15 @@ fn cached_rows(ui: &Ui, state: &AppState, ws: &WorkspaceData) -> std::sync::Arc<
     {
         return rows;
     }
-    let rows = std::sync::Arc::new(visible_rows(state, ws));
+    let rows = std::sync::Arc::new(visible_rows(ui, state, ws));
     ui.data_mut(|d| d.insert_temp::<Cached>(id, Some((key, rows.clone()))));
     rows
 }
 
-fn visible_rows(state: &AppState, ws: &WorkspaceData) -> Vec<Row> {
+fn visible_rows(ui: &Ui, state: &AppState, ws: &WorkspaceData) -> Vec<Row> {
     let filter = state.sidebar.filter.trim().to_lowercase();
     let mut matching = std::collections::HashSet::new();
-    let lower = if filter.is_empty() { Lowercased::default() } else { Lowercased::of(ws) };
+    let lower = if filter.is_empty() { Arc::default() } else { lowercased(ui, state, ws) };
     if !filter.is_empty() {
         for c in ws.collections.keys() {
             mark_matches(ws, &lower, ParentId::Collection(*c), &filter, 0, &mut matching);
@@ -190,6 +192,22 @@ impl Lowercased {
         self.requests.get(&r.id).is_some_and(|text| text.contains(filter))
             || r.method.as_str().eq_ignore_ascii_case(filter)
     }
+}
+
+/// The lowercased names, kept until the library changes (a keystroke in the filter then only
+/// compares).
+fn lowercased(ui: &Ui, state: &AppState, ws: &WorkspaceData) -> Arc<Lowercased> {
+    type Cached = Option<((WorkspaceId, u64), Arc<Lowercased>)>;
+    let id = egui::Id::unique("sidebar-lowercased");
+    let key = (ws.id(), state.revision);
+    if let Some((k, lower)) = ui.data(|d| d.get_temp::<Cached>(id)).flatten()
+        && k == key
+    {
+        return lower;
+    }
+    let lower = Arc::new(Lowercased::of(ws));
+    ui.data_mut(|d| d.insert_temp::<Cached>(id, Some((key, lower.clone()))));
+    lower
 }
 
 /// Finds, in one walk, every container with a match at or below it.
