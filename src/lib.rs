@@ -10,6 +10,7 @@ pub mod http;
 pub mod interop;
 pub mod model;
 pub mod policy;
+pub mod runner;
 pub mod storage;
 pub mod ui;
 pub mod vars;

@@ -6,6 +6,7 @@ mod export;
 mod import;
 mod ls;
 mod policy;
+mod run;
 mod send;
 
 use std::path::PathBuf;
@@ -51,6 +52,9 @@ pub enum Command {
     Policy(policy::PolicyCommand),
     /// Send a saved request and print the response (status, headers, body).
     Send(send::SendArgs),
+    /// Run a collection or folder (or a Postman collection file with --import): assertions,
+    /// captures, iterations, data files; reports for CI. Exit status 0 only when all passed.
+    Run(run::RunArgs),
     /// Import files (a Localpost bundle, Postman, Insomnia, HAR, OpenAPI, cURL): preview, then write.
     Import(import::ImportArgs),
     /// Export a backup bundle, or a Postman collection or environment.
@@ -99,6 +103,7 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
         Command::Doctor => doctor::run(&data_dir),
         Command::Policy(command) => policy::run(command),
         Command::Send(args) => send::run(&data_dir, args, &policy),
+        Command::Run(args) => run::run(&data_dir, args, &policy),
         Command::Import(args) => import::run(&data_dir, args, &policy),
         Command::Export(args) => export::run(&data_dir, args, &policy),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {

@@ -37,7 +37,7 @@ pub struct SendArgs {
     no_history: bool,
 }
 
-fn parse_var(s: &str) -> Result<(String, String), String> {
+pub(super) fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
         _ => Err(format!("`{s}` is not NAME=VALUE")),
@@ -63,7 +63,7 @@ fn find_requests<'a>(
 }
 
 /// `Some(Some(rest))` when `path` is `name/rest`, `Some(None)` when it is exactly `name`.
-fn strip_name<'p>(path: &'p str, name: &str) -> Option<Option<&'p str>> {
+pub(super) fn strip_name<'p>(path: &'p str, name: &str) -> Option<Option<&'p str>> {
     if path == name {
         return Some(None);
     }

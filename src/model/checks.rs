@@ -92,3 +92,45 @@ pub enum CaptureSource {
     BodyRegex(String),
     Status,
 }
+
+impl std::fmt::Display for Check {
+    /// The check as a user reads it in results: `status == 200`, `$.id exists`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Check::StatusEquals(code) => write!(f, "status == {code}"),
+            Check::StatusInRange { min, max } => write!(f, "status in {min}..={max}"),
+            Check::HeaderExists(name) => write!(f, "header {name} exists"),
+            Check::HeaderEquals { name, value } => write!(f, "header {name} == {value:?}"),
+            Check::HeaderContains { name, value } => write!(f, "header {name} contains {value:?}"),
+            Check::BodyContains(text) => write!(f, "body contains {text:?}"),
+            Check::JsonPathEquals { path, value } => write!(f, "{path} == {value}"),
+            Check::JsonPathExists(path) => write!(f, "{path} exists"),
+            Check::JsonPathMatches { path, pattern } => write!(f, "{path} matches /{pattern}/"),
+            Check::JsonPathLess { path, value } => write!(f, "{path} < {value}"),
+            Check::JsonPathGreater { path, value } => write!(f, "{path} > {value}"),
+            Check::ResponseTimeBelow { ms } => write!(f, "time < {ms} ms"),
+            Check::SizeBelow { bytes } => write!(f, "size < {bytes} bytes"),
+        }
+    }
+}
+
+impl std::fmt::Display for CaptureSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CaptureSource::JsonPath(path) => f.write_str(path),
+            CaptureSource::Header(name) => write!(f, "header {name}"),
+            CaptureSource::BodyRegex(pattern) => write!(f, "body /{pattern}/"),
+            CaptureSource::Status => f.write_str("status"),
+        }
+    }
+}
+
+impl CaptureScope {
+    pub fn label(self) -> &'static str {
+        match self {
+            CaptureScope::Runtime => "runtime",
+            CaptureScope::Environment => "environment",
+            CaptureScope::Collection => "collection",
+        }
+    }
+}

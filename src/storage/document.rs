@@ -65,14 +65,19 @@ pub fn to_text<T: Document>(entity: &T) -> Result<String, ron::Error> {
             st.end()
         }
     }
+    let mut text = to_pretty(&Envelope(entity))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Any value in the layout of the data folder's files (without the envelope).
+pub fn to_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new()
         .indentor("    ")
         .struct_names(false)
         .separate_tuple_members(false)
         .enumerate_arrays(false);
-    let mut text = ron::ser::to_string_pretty(&Envelope(entity), config)?;
-    text.push('\n');
-    Ok(text)
+    ron::ser::to_string_pretty(value, config)
 }
 
 /// A successfully read file.

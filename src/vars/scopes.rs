@@ -216,15 +216,22 @@ impl Scopes {
 
     /// Sets a runtime value (the narrowest scope), creating the runtime layer if needed.
     pub fn set_runtime(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.set(ScopeKind::Runtime, name, value);
+    }
+
+    /// Sets a value in the first layer of `kind` (a run's captures into the environment or the
+    /// collection), creating that layer if there is none. Shadowing stays as it is: a narrower
+    /// layer defining the same name still wins.
+    pub fn set(&mut self, kind: ScopeKind, name: impl Into<String>, value: impl Into<String>) {
         let value = Value { value: value.into(), secret: false };
-        if let Some(layer) = self.layers.iter_mut().find(|l| l.kind == ScopeKind::Runtime) {
+        if let Some(layer) = self.layers.iter_mut().find(|l| l.kind == kind) {
             Arc::make_mut(layer).values.insert(name.into(), value);
             return;
         }
         let mut values = IndexMap::new();
         values.insert(name.into(), value);
-        self.layers
-            .insert(0, Arc::new(Scope { kind: ScopeKind::Runtime, name: "runtime".to_owned(), values }));
+        let at = self.layers.iter().position(|l| l.kind > kind).unwrap_or(self.layers.len());
+        self.layers.insert(at, Arc::new(Scope { kind, name: kind.label().to_owned(), values }));
     }
 
     /// The environment these scopes were built with, if any.

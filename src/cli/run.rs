@@ -1,0 +1,440 @@
+//! `localpost run`: the collection runner from a terminal or a CI pipeline.
+//!
+//! `localpost run WORKSPACE/COLLECTION[/FOLDER...]` runs a saved collection or folder and keeps
+//! the result in the workspace; `localpost run --import FILE` runs a Postman (or any importable)
+//! collection file directly, touching no data folder, as newman does.
+//!
+//! Exit status: 0 when every request got a response and every assertion held; 1 when one did
+//! not (or the run was cut short); 2 when the input is unusable (no such collection,
+//! environment or file, a data file that cannot be read), before anything is sent.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use super::send::{parse_var, strip_name};
+use crate::http::Engine;
+use crate::model::{ItemId, ParentId, RequestOutcome, Settings, WorkspaceData};
+use crate::policy::EffectivePolicy;
+use crate::runner::{self, RunFinished, RunSpec, data, report};
+use crate::storage::Store;
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["path", "import"])))]
+pub struct RunArgs {
+    /// The collection or folder: workspace, collection and folder names joined by `/`.
+    #[arg(value_name = "WORKSPACE/COLLECTION/...")]
+    path: Option<String>,
+    /// Run a collection file (Postman v2.0/v2.1, Insomnia, a Localpost bundle...) without
+    /// saving it; nothing in the data folder is read or written.
+    #[arg(long, value_name = "FILE", conflicts_with = "path")]
+    import: Option<PathBuf>,
+    /// The environment to use, by name (a saved collection's workspace).
+    #[arg(long, value_name = "NAME", conflicts_with = "env_file")]
+    env: Option<String>,
+    /// An environment file: a Postman environment export or a Localpost bundle holding one.
+    #[arg(long, value_name = "FILE")]
+    env_file: Option<PathBuf>,
+    /// A data file (CSV with a header row, or a JSON array of objects): one iteration per row.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// Iterations (default: one per data row, or 1).
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    iterations: Option<u32>,
+    /// Pause between requests, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    delay_ms: u64,
+    /// Stop at the first failed request or assertion.
+    #[arg(long)]
+    bail: bool,
+    /// Reports: cli (the terminal), json, junit; comma-separated.
+    #[arg(long, short = 'r', value_delimiter = ',', default_value = "cli", value_name = "LIST")]
+    reporter: Vec<Reporter>,
+    /// Where the json and junit reports go (created if needed).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    out: PathBuf,
+    /// A runtime variable (the narrowest scope); repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// Do not keep the result in the workspace's runs.
+    #[arg(long)]
+    no_save: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Reporter {
+    Cli,
+    Json,
+    Junit,
+}
+
+/// A bad argument or input: said on stderr, exit status 2.
+fn usage(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("localpost: {message}");
+    Ok(ExitCode::from(2))
+}
+
+pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> anyhow::Result<ExitCode> {
+    let mut settings = Settings::default();
+    let (mut ws, parent, results_dir) = if let Some(file) = &args.import {
+        match imported_collection(file, policy) {
+            Ok((ws, parent)) => (ws, parent, None),
+            Err(message) => return usage(message),
+        }
+    } else {
+        let Some(path) = args.path.as_deref() else {
+            return usage("give a collection path or --import FILE");
+        };
+        let mut opened = Store::open_existing(data_dir)?;
+        let (loaded, problem) = opened.store.load_settings();
+        if let Some(problem) = problem {
+            eprintln!("localpost: warning: {problem}");
+        }
+        settings = loaded;
+        let found = find_parents(opened.library.workspaces.values(), path);
+        let (ws_id, parent) = match found.as_slice() {
+            [one] => *one,
+            [] => {
+                eprintln!("localpost: no collection or folder at {path} in {}", data_dir.display());
+                return usage("(run `localpost ls` to see the tree)");
+            }
+            many => {
+                eprintln!("localpost: {path} is ambiguous; it matches {} collections or folders", many.len());
+                return Ok(ExitCode::from(2));
+            }
+        };
+        let dir =
+            (!args.no_save).then(|| opened.store.workspace_dir(ws_id).map(Path::to_owned).ok()).flatten();
+        let Some(ws) = opened.library.workspaces.shift_remove(&ws_id) else { return Ok(ExitCode::from(2)) };
+        (ws, parent, dir)
+    };
+
+    let mut environment = None;
+    if let Some(name) = &args.env {
+        let found = ws
+            .environments
+            .values()
+            .find(|e| e.name == *name)
+            .or_else(|| ws.environments.values().find(|e| e.name.eq_ignore_ascii_case(name)));
+        match found {
+            Some(e) => environment = Some(e.id),
+            None => {
+                let names: Vec<&str> = ws.environments.values().map(|e| e.name.as_str()).collect();
+                return usage(format!(
+                    "no environment named {name} in {} (there are: {})",
+                    ws.workspace.name,
+                    if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                ));
+            }
+        }
+    }
+    if let Some(file) = &args.env_file {
+        match imported_environment(file, policy) {
+            Ok(env) => {
+                environment = Some(env.id);
+                ws.environments.insert(env.id, env);
+            }
+            Err(message) => return usage(message),
+        }
+    }
+    let data = match &args.data {
+        None => None,
+        Some(file) => match data::read(file) {
+            Ok(d) => Some(d),
+            Err(e) => return usage(e),
+        },
+    };
+    let mut spec = RunSpec::for_parent(Arc::new(ws), parent);
+    spec.environment = environment;
+    spec.iterations = args.iterations;
+    spec.data = data;
+    spec.delay = Duration::from_millis(args.delay_ms);
+    spec.bail = args.bail;
+    spec.results_dir = results_dir;
+    spec.runtime = args.vars.clone();
+    if spec.requests.is_empty() {
+        return usage(format!("{} holds no requests", spec.target.name));
+    }
+
+    let engine = Engine::new(policy.effective_settings(&settings))?;
+    engine.set_guard(policy.clone());
+    let cli = args.reporter.contains(&Reporter::Cli);
+    let total = spec.total();
+    let target = spec.target.name.clone();
+    let handle = runner::start(&engine, spec, None);
+    let mut progress = Progress::new(cli, total);
+    if cli {
+        progress.header(&target);
+    }
+    let Some(done) = handle.wait(|index, outcome| progress.outcome(index, outcome)) else {
+        anyhow::bail!("the run stopped without a result");
+    };
+    progress.finish();
+    if cli {
+        summary(&done);
+    }
+    write_reports(&done, args)?;
+    Ok(if done.tally.all_passed() && !done.run.cancelled && done.problem.is_none() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The collection of an import: its first workspace, every collection of it in order (one
+/// collection is the usual case).
+fn imported_collection(file: &Path, policy: &EffectivePolicy) -> Result<(WorkspaceData, ParentId), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let imported = crate::interop::import_allowed(&bytes, &name, policy)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let scripts = imported
+        .workspaces
+        .iter()
+        .flat_map(|w| w.requests.values())
+        .filter(|r| !r.scripts.is_empty())
+        .count();
+    if scripts > 0 {
+        eprintln!(
+            "localpost: note: {scripts} requests carry scripts from {}; Localpost does not run scripts (assertions and captures do their job)",
+            imported.format
+        );
+    }
+    let Some(ws) = imported.workspaces.into_iter().find(|w| !w.collections.is_empty()) else {
+        return Err(format!("{} holds no collection ({})", file.display(), imported.format));
+    };
+    let Some(first) = ws.collections.keys().next().copied() else {
+        return Err(format!("{} holds no collection", file.display()));
+    };
+    if ws.collections.len() > 1 {
+        eprintln!(
+            "localpost: note: {} holds {} collections; running the first, {}",
+            file.display(),
+            ws.collections.len(),
+            ws.collections.get(&first).map(|c| c.name.as_str()).unwrap_or_default()
+        );
+    }
+    Ok((ws, ParentId::Collection(first)))
+}
+
+/// The environment of an environment file (Postman export or Localpost bundle).
+fn imported_environment(file: &Path, policy: &EffectivePolicy) -> Result<crate::model::Environment, String> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| format!("cannot read the environment file {}: {e}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let imported = crate::interop::import_allowed(&bytes, &name, policy)
+        .map_err(|e| format!("the environment file {}: {e}", file.display()))?;
+    imported.workspaces.into_iter().find_map(|w| w.environments.into_values().next()).ok_or_else(|| {
+        format!("the environment file {} holds no environment ({})", file.display(), imported.format)
+    })
+}
+
+/// Every collection or folder at `path`, as (workspace, parent).
+fn find_parents<'a>(
+    workspaces: impl Iterator<Item = &'a WorkspaceData>,
+    path: &str,
+) -> Vec<(crate::model::WorkspaceId, ParentId)> {
+    let mut found = Vec::new();
+    for ws in workspaces {
+        let Some(Some(rest)) = strip_name(path, &ws.workspace.name) else { continue };
+        for c in ws.collections.values() {
+            match strip_name(rest, &c.name) {
+                Some(None) => found.push((ws.id(), ParentId::Collection(c.id))),
+                Some(Some(after)) => walk(ws, ParentId::Collection(c.id), after, &mut found, 0),
+                None => {}
+            }
+        }
+    }
+    found
+}
+
+fn walk(
+    ws: &WorkspaceData,
+    parent: ParentId,
+    rest: &str,
+    found: &mut Vec<(crate::model::WorkspaceId, ParentId)>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    for child in ws.children(parent).into_iter().flatten() {
+        if let ItemId::Folder(id) = child
+            && let Some(folder) = ws.folders.get(id)
+        {
+            match strip_name(rest, &folder.name) {
+                Some(None) => found.push((ws.id(), ParentId::Folder(*id))),
+                Some(Some(after)) => walk(ws, ParentId::Folder(*id), after, found, depth + 1),
+                None => {}
+            }
+        }
+    }
+}
+
+/// The terminal reporter: a progress bar on a terminal (failures printed above it), one plain
+/// line per request otherwise.
+struct Progress {
+    enabled: bool,
+    bar: bool,
+    total: u64,
+    done: u64,
+    started: std::time::Instant,
+    last_draw: Option<std::time::Instant>,
+    out: std::io::BufWriter<std::io::Stdout>,
+}
+
+impl Progress {
+    fn new(enabled: bool, total: u64) -> Self {
+        let bar = enabled && std::io::stdout().is_terminal();
+        Self {
+            enabled,
+            bar,
+            total,
+            done: 0,
+            started: std::time::Instant::now(),
+            last_draw: None,
+            out: std::io::BufWriter::new(std::io::stdout()),
+        }
+    }
+
+    fn header(&mut self, target: &str) {
+        let _ = writeln!(self.out, "{target}: {} requests", self.total);
+    }
+
+    fn outcome(&mut self, _index: u64, o: &RequestOutcome) {
+        self.done += 1;
+        if !self.enabled {
+            return;
+        }
+        if self.bar {
+            if !o.passed() {
+                let _ = write!(self.out, "\r\x1b[2K");
+                let _ = write_outcome(&mut self.out, o);
+            }
+            let now = std::time::Instant::now();
+            if self.last_draw.is_none_or(|t| now.duration_since(t) > Duration::from_millis(50))
+                || self.done == self.total
+            {
+                self.last_draw = Some(now);
+                self.draw();
+            }
+        } else {
+            let _ = write_outcome(&mut self.out, o);
+        }
+    }
+
+    fn draw(&mut self) {
+        const WIDTH: u64 = 30;
+        let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(WIDTH).min(WIDTH);
+        let bar: String = (0..WIDTH).map(|i| if i < filled { '#' } else { '-' }).collect();
+        let _ = write!(
+            self.out,
+            "\r\x1b[2K[{bar}] {}/{} {:.1} s",
+            self.done,
+            self.total,
+            self.started.elapsed().as_secs_f64()
+        );
+        let _ = self.out.flush();
+    }
+
+    fn finish(&mut self) {
+        if self.bar {
+            let _ = writeln!(self.out);
+        }
+        let _ = self.out.flush();
+    }
+}
+
+/// `ok   GET url -> 200 (12 ms)  name`, then the failed assertions or the error.
+fn write_outcome(out: &mut impl std::io::Write, o: &RequestOutcome) -> std::io::Result<()> {
+    let mark = if o.passed() { "ok  " } else { "FAIL" };
+    let status = o.status.map_or_else(|| "---".to_owned(), |s| s.to_string());
+    let iteration = if o.iteration > 0 { format!(" [iteration {}]", o.iteration + 1) } else { String::new() };
+    writeln!(out, "{mark} {} {} -> {status} ({} ms)  {}{iteration}", o.method, o.url, o.time_ms, o.name)?;
+    if let Some(e) = &o.error {
+        writeln!(out, "       {e}")?;
+    }
+    for a in o.assertions.iter().filter(|a| !a.passed) {
+        writeln!(out, "       {}: {}", a.name, a.message)?;
+    }
+    Ok(())
+}
+
+fn summary(done: &RunFinished) {
+    let t = &done.tally;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "", "executed", "failed");
+    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "iterations", done.run.iterations, "");
+    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "requests", t.requests, t.errors);
+    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "assertions", t.assertions, t.assertions_failed);
+    let _ = writeln!(
+        out,
+        "total {:.2} s; average response {} ms{}",
+        done.elapsed.as_secs_f64(),
+        t.total_ms.checked_div(t.requests).unwrap_or(0),
+        if done.run.cancelled { "; cut short" } else { "" }
+    );
+    if !done.failures.is_empty() {
+        let _ = writeln!(out, "\nfailures:");
+        for (i, o) in done.failures.iter().enumerate() {
+            let _ = write!(out, "{:>3}. ", i + 1);
+            let _ = write_outcome(&mut out, o);
+        }
+        if (done.failures.len() as u64) < t.failed {
+            let _ =
+                writeln!(out, "     ...and {} more (see the reports)", t.failed - done.failures.len() as u64);
+        }
+    }
+    match &done.saved {
+        Some(Ok(path)) => {
+            let _ = writeln!(out, "result kept in {}", path.display());
+        }
+        Some(Err(e)) => eprintln!("localpost: warning: the result was not kept: {e}"),
+        None => {}
+    }
+    if let Some(problem) = &done.problem {
+        eprintln!("localpost: {problem}");
+    }
+}
+
+fn write_reports(done: &RunFinished, args: &RunArgs) -> anyhow::Result<()> {
+    let wanted: Vec<Reporter> = args.reporter.iter().copied().filter(|r| *r != Reporter::Cli).collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let Some(journal) = &done.journal else {
+        anyhow::bail!("the run's results are not available for reports")
+    };
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    for r in wanted {
+        let (name, json) = match r {
+            Reporter::Json => ("localpost-run.json", true),
+            Reporter::Junit => ("localpost-run.xml", false),
+            Reporter::Cli => continue,
+        };
+        let path = args.out.join(name);
+        // Streamed into a temporary file beside the report, then moved into place.
+        let write = || -> std::io::Result<()> {
+            let mut tmp = tempfile::Builder::new().prefix(".localpost-run-").tempfile_in(&args.out)?;
+            {
+                let mut w = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+                let outcomes = journal.outcomes()?;
+                if json {
+                    report::write_json(&mut w, &done.run, &done.tally, outcomes)?;
+                } else {
+                    report::write_junit(&mut w, &done.run, &done.tally, outcomes)?;
+                }
+                w.flush()?;
+            }
+            tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
+        };
+        write().with_context(|| format!("cannot write the report {}", path.display()))?;
+        eprintln!("localpost: wrote {}", path.display());
+    }
+    Ok(())
+}

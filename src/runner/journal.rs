@@ -1,0 +1,183 @@
+//! Results written as they come: each request's outcome is appended to a journal (one JSON line)
+//! the moment it is known, so a run of any length holds only counters in memory. At the end the
+//! journal is streamed into the run's RON file and into the reports.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::model::{RequestOutcome, RunResult};
+use crate::storage::{StoreError, runs};
+
+/// Counts of a run so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Requests with an outcome (sent, or failed before sending).
+    pub requests: u64,
+    pub passed: u64,
+    pub failed: u64,
+    /// Requests that got no response (transport, variables, policy, bad data row).
+    pub errors: u64,
+    pub assertions: u64,
+    pub assertions_failed: u64,
+    /// Test cases as JUnit counts them: each assertion, or one per request without any.
+    pub cases: u64,
+    /// Sum of the requests' times.
+    pub total_ms: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, o: &RequestOutcome) {
+        self.requests += 1;
+        if o.passed() {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+        if o.error.is_some() {
+            self.errors += 1;
+        }
+        self.assertions += o.assertions.len() as u64;
+        self.cases += o.assertions.len().max(1) as u64;
+        self.assertions_failed += o.assertions.iter().filter(|a| !a.passed).count() as u64;
+        self.total_ms = self.total_ms.saturating_add(o.time_ms);
+    }
+
+    pub fn of(run: &RunResult) -> Self {
+        let mut t = Self::default();
+        for o in &run.results {
+            t.add(o);
+        }
+        t
+    }
+
+    /// Every request answered and every assertion held.
+    pub fn all_passed(&self) -> bool {
+        self.failed == 0
+    }
+}
+
+/// The outcomes of a run, on disk. The file is removed when the journal is dropped.
+pub struct Journal {
+    file: tempfile::NamedTempFile,
+    writer: Option<BufWriter<File>>,
+    /// The first write error; later appends are skipped and [`Self::finish`] reports it.
+    error: Option<io::Error>,
+}
+
+impl Journal {
+    /// A new journal in `dir` (the system's temporary folder when `None`).
+    pub fn create(dir: Option<&Path>) -> io::Result<Self> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".lp-run-").suffix(".jsonl");
+        let file = match dir {
+            Some(dir) => builder.tempfile_in(dir)?,
+            None => builder.tempfile()?,
+        };
+        let writer = BufWriter::with_capacity(64 * 1024, file.reopen()?);
+        Ok(Self { file, writer: Some(writer), error: None })
+    }
+
+    pub fn append(&mut self, outcome: &RequestOutcome) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(w) = self.writer.as_mut() else { return };
+        let written = serde_json::to_writer(&mut *w, outcome)
+            .map_err(io::Error::other)
+            .and_then(|()| w.write_all(b"\n"));
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    /// Flushes; after this the journal can be read.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if let Some(mut w) = self.writer.take() {
+            w.flush()?;
+        }
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// The outcomes in order, read one at a time. A line that does not parse is an error item.
+    pub fn outcomes(&self) -> io::Result<impl Iterator<Item = io::Result<RequestOutcome>>> {
+        let reader = BufReader::with_capacity(64 * 1024, File::open(self.file.path())?);
+        Ok(reader.lines().map(|line| line.and_then(|l| serde_json::from_str(&l).map_err(io::Error::other))))
+    }
+
+    /// Every outcome in memory (for a run small enough to show whole).
+    pub fn read_all(&self) -> io::Result<Vec<RequestOutcome>> {
+        self.outcomes()?.collect()
+    }
+
+    /// Writes the run's file under `ws_dir/runs/` (see [`runs::run_path`]): `run` gives every
+    /// field but the results, which are streamed from the journal. Atomic: a failure leaves no
+    /// partial file.
+    pub fn save_run(&self, ws_dir: &Path, run: &RunResult) -> Result<PathBuf, StoreError> {
+        let path = runs::run_path(ws_dir, run);
+        let dir = path.parent().unwrap_or(ws_dir).to_owned();
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::write(&dir, e))?;
+        let write = || -> io::Result<()> {
+            let mut tmp =
+                tempfile::Builder::new().prefix(crate::storage::atomic::TEMP_PREFIX).tempfile_in(&dir)?;
+            {
+                let mut w = BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+                write_run_ron(&mut w, run, self.outcomes()?)?;
+                w.flush()?;
+            }
+            tmp.as_file().sync_all()?;
+            tmp.persist(&path).map_err(|e| e.error)?;
+            crate::storage::atomic::sync_dir(&dir)
+        };
+        write().map_err(|e| StoreError::write(&path, e))?;
+        Ok(path)
+    }
+}
+
+/// Writes `run` as its RON document with `outcomes` as its results, item by item; the text is
+/// the same as [`crate::storage::document::to_text`] of the whole run.
+pub fn write_run_ron(
+    w: &mut impl Write,
+    run: &RunResult,
+    outcomes: impl Iterator<Item = io::Result<RequestOutcome>>,
+) -> io::Result<()> {
+    let mut head = run.clone();
+    head.results.clear();
+    let text = crate::storage::document::to_text(&head).map_err(io::Error::other)?;
+    const EMPTY: &str = "\n        results: [],\n";
+    let Some(at) = text.find(EMPTY) else {
+        return Err(io::Error::other("the run's file layout is not the one expected"));
+    };
+    w.write_all(&text.as_bytes()[..at])?;
+    let mut any = false;
+    for outcome in outcomes {
+        let outcome = outcome?;
+        if !any {
+            w.write_all(b"\n        results: [")?;
+            any = true;
+        }
+        let item = crate::storage::document::to_pretty(&outcome).map_err(io::Error::other)?;
+        w.write_all(b"\n")?;
+        for (i, line) in item.lines().enumerate() {
+            if i > 0 {
+                w.write_all(b"\n")?;
+            }
+            w.write_all(b"            ")?;
+            w.write_all(line.as_bytes())?;
+        }
+        w.write_all(b",")?;
+    }
+    if any {
+        w.write_all(b"\n        ],\n")?;
+    } else {
+        w.write_all(EMPTY.as_bytes())?;
+    }
+    w.write_all(&text.as_bytes()[at + EMPTY.len()..])
+}

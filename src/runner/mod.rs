@@ -1,0 +1,451 @@
+//! The collection runner: sends a list of saved requests in order, for a number of iterations
+//! or once per row of a data file, evaluates each request's assertions and captures, and keeps
+//! the results. The app and `localpost run` both drive it.
+//!
+//! A run is a task on the engine's runtime. It streams [`RunEvent`]s (the app polls them, the
+//! command line waits on them) and writes each outcome to a [`Journal`] as it comes, so memory
+//! stays bounded however long the run: no response body outlives its checks. At the end the
+//! journal becomes the run's file in the workspace (see [`crate::storage::runs`]) and, for the
+//! command line, its reports ([`report`]).
+//!
+//! Captured values flow to the requests that follow, within the run: a runtime capture is the
+//! narrowest scope; an environment or collection capture overrides that scope's value, as
+//! Postman's `pm.environment.set` does during a run (the saved environment is not changed).
+
+pub mod checks;
+pub mod data;
+pub mod journal;
+pub mod report;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use indexmap::IndexMap;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub use data::DataFile;
+pub use journal::{Journal, Tally};
+
+use crate::http::{self, Engine, SendError};
+use crate::model::{
+    AssertionOutcome, CaptureScope, EnvironmentId, ItemId, ParentId, RequestId, RequestOutcome,
+    RunEnvironment, RunId, RunResult, RunTarget, WorkspaceData,
+};
+use crate::vars::{ScopeKind, Scopes};
+
+/// How many failures a finished run lists in memory (the rest are in its file).
+pub const FAILURES_KEPT: usize = 100;
+
+/// What to run and how.
+#[derive(Clone)]
+pub struct RunSpec {
+    /// A snapshot of the workspace: edits made during the run do not change it.
+    pub workspace: Arc<WorkspaceData>,
+    pub target: RunTarget,
+    /// The requests, in the order they are sent in each iteration.
+    pub requests: Vec<RequestId>,
+    pub environment: Option<EnvironmentId>,
+    /// `None`: one per data row when there is a data file, else 1.
+    pub iterations: Option<u32>,
+    pub data: Option<DataFile>,
+    /// Pause between two requests.
+    pub delay: Duration,
+    /// Stop at the first request that fails (an assertion, or no response).
+    pub bail: bool,
+    /// The workspace folder whose `runs/` keeps the result; `None` keeps nothing.
+    pub results_dir: Option<PathBuf>,
+    /// Runtime values set before the first request (`--var`); captures add to them.
+    pub runtime: Vec<(String, String)>,
+}
+
+impl RunSpec {
+    /// A run of everything under `parent` (a collection or a folder), once, no environment.
+    pub fn for_parent(workspace: Arc<WorkspaceData>, parent: ParentId) -> Self {
+        let requests = workspace.requests_under(parent);
+        let target = target_of(&workspace, parent);
+        Self {
+            workspace,
+            target,
+            requests,
+            environment: None,
+            iterations: None,
+            data: None,
+            delay: Duration::ZERO,
+            bail: false,
+            results_dir: None,
+            runtime: Vec::new(),
+        }
+    }
+
+    /// The iterations the run will make.
+    pub fn iteration_count(&self) -> u32 {
+        match (self.iterations, &self.data) {
+            (Some(n), _) => n.max(1),
+            (None, Some(data)) => u32::try_from(data.rows.len()).unwrap_or(u32::MAX).max(1),
+            (None, None) => 1,
+        }
+    }
+
+    /// Requests the run will send in all.
+    pub fn total(&self) -> u64 {
+        u64::from(self.iteration_count()) * self.requests.len() as u64
+    }
+}
+
+/// `Collection / Folder / Subfolder`, and the ids, of what `parent` is.
+pub fn target_of(ws: &WorkspaceData, parent: ParentId) -> RunTarget {
+    let mut names: Vec<String> = Vec::new();
+    let mut collection = None;
+    if let ParentId::Folder(f) = parent {
+        for p in ws.ancestors(ItemId::Folder(f)).into_iter().rev() {
+            if let ParentId::Collection(c) = p {
+                collection = Some(c);
+            }
+            names.extend(ws.parent_name(p).map(str::to_owned));
+        }
+    } else if let ParentId::Collection(c) = parent {
+        collection = Some(c);
+    }
+    names.extend(ws.parent_name(parent).map(str::to_owned));
+    let folder = match parent {
+        ParentId::Folder(f) => Some(f),
+        ParentId::Collection(_) => None,
+    };
+    RunTarget { name: names.join(" / "), collection, folder }
+}
+
+/// What a run reports while it goes.
+#[derive(Debug)]
+pub enum RunEvent {
+    /// One request of one iteration is done; `index` counts from 0 across iterations.
+    Outcome {
+        index: u64,
+        outcome: Box<RequestOutcome>,
+    },
+    Finished(Box<RunFinished>),
+}
+
+/// A run's end.
+pub struct RunFinished {
+    /// Every field but `results` (those are in the journal and the saved file).
+    pub run: RunResult,
+    pub tally: Tally,
+    pub elapsed: Duration,
+    /// The outcomes, for the reports; removed from disk when dropped.
+    pub journal: Option<Journal>,
+    /// Where the result was kept, or why it could not be (`None`: not asked to keep it).
+    pub saved: Option<Result<PathBuf, String>>,
+    /// The first [`FAILURES_KEPT`] failures.
+    pub failures: Vec<RequestOutcome>,
+    /// A problem with the run itself (its journal could not be written...).
+    pub problem: Option<String>,
+    /// Whether a response changed the workspace's cookie jar (the app saves it).
+    pub cookies_changed: bool,
+}
+
+impl std::fmt::Debug for RunFinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunFinished")
+            .field("target", &self.run.target.name)
+            .field("tally", &self.tally)
+            .field("saved", &self.saved)
+            .field("problem", &self.problem)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A run in progress.
+pub struct RunHandle {
+    pub events: mpsc::Receiver<RunEvent>,
+    cancel: CancellationToken,
+    pub total: u64,
+}
+
+impl RunHandle {
+    /// Stops the run: the request in flight is dropped, the result is kept as cancelled.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    pub fn canceller(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// Waits for the run's end (for callers outside the runtime, e.g. the command line);
+    /// `on_outcome` sees each outcome as it comes.
+    pub fn wait(mut self, mut on_outcome: impl FnMut(u64, &RequestOutcome)) -> Option<Box<RunFinished>> {
+        while let Some(event) = self.events.blocking_recv() {
+            match event {
+                RunEvent::Outcome { index, outcome } => on_outcome(index, &outcome),
+                RunEvent::Finished(done) => return Some(done),
+            }
+        }
+        None
+    }
+}
+
+/// Starts a run on the engine's runtime. `notify` is called after each event (the app passes a
+/// repaint request).
+pub fn start(engine: &Engine, spec: RunSpec, notify: Option<Arc<dyn Fn() + Send + Sync>>) -> RunHandle {
+    let (tx, rx) = mpsc::channel(256);
+    let cancel = CancellationToken::new();
+    let total = spec.total();
+    let engine2 = engine.clone();
+    let token = cancel.clone();
+    engine.runtime().spawn(async move {
+        let finished = run(&engine2, spec, &token, &tx, notify.as_deref()).await;
+        let _ = tx.send(RunEvent::Finished(Box::new(finished))).await;
+        if let Some(n) = notify {
+            n();
+        }
+    });
+    RunHandle { events: rx, cancel, total }
+}
+
+/// Per-run state: compiled checks, captured values, the scopes of each container.
+struct State {
+    compiled: checks::Compiled,
+    runtime: IndexMap<String, String>,
+    environment: IndexMap<String, String>,
+    collection: IndexMap<String, String>,
+    /// Base scopes (environment, folders, collection, globals) per parent, built once.
+    bases: HashMap<ParentId, Scopes>,
+    parents: HashMap<ItemId, ParentId>,
+}
+
+impl State {
+    fn scopes(&mut self, ws: &WorkspaceData, id: RequestId, env: Option<EnvironmentId>) -> Scopes {
+        match self.parents.get(&ItemId::Request(id)).copied() {
+            Some(parent) => {
+                self.bases.entry(parent).or_insert_with(|| Scopes::for_request(ws, id, env)).clone()
+            }
+            None => Scopes::for_request(ws, id, env),
+        }
+    }
+}
+
+fn failed(iteration: u32, id: RequestId, ws: &WorkspaceData, error: String) -> RequestOutcome {
+    let (name, method, url) = ws
+        .requests
+        .get(&id)
+        .map(|r| (r.name.clone(), r.method.as_str().to_owned(), r.url.clone()))
+        .unwrap_or_else(|| ("(deleted request)".into(), String::new(), String::new()));
+    RequestOutcome {
+        iteration,
+        request: Some(id),
+        name,
+        method,
+        url,
+        status: None,
+        time_ms: 0,
+        size_bytes: 0,
+        assertions: Vec::new(),
+        error: Some(error),
+    }
+}
+
+async fn run(
+    engine: &Engine,
+    spec: RunSpec,
+    cancel: &CancellationToken,
+    tx: &mpsc::Sender<RunEvent>,
+    notify: Option<&(dyn Fn() + Send + Sync)>,
+) -> RunFinished {
+    let started = Instant::now();
+    let ws = &*spec.workspace;
+    let iterations = spec.iteration_count();
+    let mut result = RunResult {
+        id: RunId::new(),
+        started_at: OffsetDateTime::now_utc(),
+        finished_at: None,
+        target: spec.target.clone(),
+        environment: spec
+            .environment
+            .and_then(|id| ws.environments.get(&id))
+            .map(|e| RunEnvironment { id: Some(e.id), name: e.name.clone() }),
+        iterations,
+        data_file: spec.data.as_ref().map(|d| d.name.clone()),
+        cancelled: false,
+        results: Vec::new(),
+    };
+    let mut finished = RunFinished {
+        run: result.clone(),
+        tally: Tally::default(),
+        elapsed: Duration::ZERO,
+        journal: None,
+        saved: None,
+        failures: Vec::new(),
+        problem: None,
+        cookies_changed: false,
+    };
+    // In the temporary folder, not the data folder: an interrupted run leaves nothing there.
+    let mut journal = match Journal::create(None) {
+        Ok(j) => j,
+        Err(e) => {
+            finished.problem = Some(format!("cannot write the run's results to the temporary folder: {e}"));
+            return finished;
+        }
+    };
+    let mut state = State {
+        compiled: checks::Compiled::default(),
+        runtime: spec.runtime.iter().cloned().collect(),
+        environment: IndexMap::new(),
+        collection: IndexMap::new(),
+        bases: HashMap::new(),
+        parents: ws.parent_index(),
+    };
+    let mut tally = Tally::default();
+    let mut index = 0u64;
+    'run: for iteration in 0..iterations {
+        let row = spec.data.as_ref().and_then(|d| d.row(iteration));
+        for (i, &id) in spec.requests.iter().enumerate() {
+            if cancel.is_cancelled() {
+                result.cancelled = true;
+                break 'run;
+            }
+            let outcome = match row {
+                Some(Err(row_error)) => {
+                    let file = spec.data.as_ref().map(|d| d.name.as_str()).unwrap_or_default();
+                    failed(iteration, id, ws, format!("data file {file}: {row_error}"))
+                }
+                _ => {
+                    let row = row.and_then(|r| r.as_ref().ok());
+                    match send_one(engine, ws, &spec, &mut state, iteration, id, row, cancel).await {
+                        Some((o, cookies)) => {
+                            finished.cookies_changed |= cookies;
+                            o
+                        }
+                        None => {
+                            result.cancelled = true;
+                            break 'run;
+                        }
+                    }
+                }
+            };
+            journal.append(&outcome);
+            tally.add(&outcome);
+            let passed = outcome.passed();
+            if !passed && finished.failures.len() < FAILURES_KEPT {
+                finished.failures.push(outcome.clone());
+            }
+            if tx.send(RunEvent::Outcome { index, outcome: Box::new(outcome) }).await.is_err() {
+                // Nobody listens any more: the run goes on and is kept.
+            }
+            if let Some(n) = notify {
+                n();
+            }
+            index += 1;
+            if spec.bail && !passed {
+                break 'run;
+            }
+            let last = iteration + 1 == iterations && i + 1 == spec.requests.len();
+            if !spec.delay.is_zero() && !last {
+                tokio::select! {
+                    () = cancel.cancelled() => { result.cancelled = true; break 'run; }
+                    () = tokio::time::sleep(spec.delay) => {}
+                }
+            }
+        }
+    }
+    result.finished_at = Some(OffsetDateTime::now_utc());
+    finished.run = result;
+    finished.tally = tally;
+    finished.elapsed = started.elapsed();
+    if let Err(e) = journal.finish() {
+        finished.problem = Some(format!("the run's results could not be written in full: {e}"));
+    }
+    if let Some(dir) = &spec.results_dir {
+        finished.saved = Some(journal.save_run(dir, &finished.run).map_err(|e| e.to_string()));
+    }
+    finished.journal = Some(journal);
+    finished
+}
+
+/// Sends one request and checks it; `None` when the run was cancelled meanwhile. The bool says
+/// whether the cookie jar changed.
+#[allow(clippy::too_many_arguments)]
+async fn send_one(
+    engine: &Engine,
+    ws: &WorkspaceData,
+    spec: &RunSpec,
+    state: &mut State,
+    iteration: u32,
+    id: RequestId,
+    row: Option<&Vec<(String, String)>>,
+    cancel: &CancellationToken,
+) -> Option<(RequestOutcome, bool)> {
+    let Some(request) = ws.requests.get(&id) else {
+        return Some((failed(iteration, id, ws, "the request no longer exists".into()), false));
+    };
+    let mut scopes = state.scopes(ws, id, spec.environment);
+    if let Some(row) = row {
+        scopes = scopes.with_data_row(row.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    for (k, v) in &state.environment {
+        scopes.set(ScopeKind::Environment, k, v);
+    }
+    for (k, v) in &state.collection {
+        scopes.set(ScopeKind::Collection, k, v);
+    }
+    for (k, v) in &state.runtime {
+        scopes.set(ScopeKind::Runtime, k, v);
+    }
+    let prepared = match http::prepare(request, Some(ws), &scopes) {
+        Ok(p) => p,
+        Err(e) => return Some((failed(iteration, id, ws, e.to_string()), false)),
+    };
+    let sent = tokio::select! {
+        biased;
+        () = cancel.cancelled() => return None,
+        r = engine.execute(&prepared) => r,
+    };
+    let mut outcome = RequestOutcome {
+        iteration,
+        request: Some(id),
+        name: request.name.clone(),
+        method: prepared.method.as_str().to_owned(),
+        // Secret values (an API key in the query) are not kept in results.
+        url: prepared.redactions.scrub(prepared.url.as_str()),
+        status: None,
+        time_ms: 0,
+        size_bytes: 0,
+        assertions: Vec::new(),
+        error: None,
+    };
+    let exchange = match sent {
+        Ok(x) => x,
+        Err(SendError::Cancelled) => return None,
+        Err(e) => {
+            outcome.error = Some(e.to_string());
+            return Some((outcome, false));
+        }
+    };
+    let time_ms = u64::try_from(exchange.timing.total.as_millis()).unwrap_or(u64::MAX);
+    outcome.status = Some(exchange.response.status);
+    outcome.time_ms = time_ms;
+    outcome.size_bytes = exchange.response.size_bytes();
+    let subject = checks::Subject::new(&exchange.response, time_ms);
+    outcome.assertions = checks::evaluate_all(&request.assertions, &subject, &mut state.compiled, &scopes);
+    for c in request.captures.iter().filter(|c| c.enabled && !c.variable.trim().is_empty()) {
+        match checks::capture(c, &subject, &mut state.compiled) {
+            Ok(taken) => {
+                let into = match c.scope {
+                    CaptureScope::Runtime => &mut state.runtime,
+                    CaptureScope::Environment => &mut state.environment,
+                    CaptureScope::Collection => &mut state.collection,
+                };
+                into.insert(taken.variable, taken.value);
+            }
+            Err(message) => outcome.assertions.push(AssertionOutcome {
+                name: format!("capture {} from {}", c.variable, c.source),
+                passed: false,
+                message,
+            }),
+        }
+    }
+    Some((outcome, exchange.cookies_changed))
+}
