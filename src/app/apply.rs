@@ -202,6 +202,21 @@ impl App {
             Command::SaveResponseAsExample(tab) => self.save_example(tab),
             Command::SaveResponseBody(tab) => self.save_response_body(tab),
             Command::PickFile { tab, field } => self.pick_file(ctx, tab, field),
+            Command::OpenRunner(target) => self.open_runner(target),
+            Command::StartRun(tab) => self.start_run(ctx, tab),
+            Command::CancelRun(tab) => self.cancel_run(tab),
+            Command::RefreshPastRuns => {
+                if let Some(ws) = self.state.workspace {
+                    self.load_past_runs(ws);
+                }
+            }
+            Command::DeletePastRun(id) => {
+                if let Some(ws) = self.state.workspace {
+                    self.delete_past_run(ws, id);
+                }
+            }
+            Command::ExportRun { tab, run } => self.export_run(ctx, tab, run),
+            Command::BrowseRunner { tab, what } => self.browse_runner(ctx, tab, what),
             Command::BrowseSavePath => self.browse_save_path(ctx),
             Command::WriteResponseBody { tab, path } => self.write_body(ctx, tab, path),
             Command::DraftEdited(tab) => self.state.refresh_dirty(tab),
@@ -333,6 +348,26 @@ impl App {
             Action::ResetLocalData => self.open_reset(),
             Action::Import => self.open_import(ctx, None),
             Action::ExportEverything => self.open_export(super::interop::ExportWhat::Everything),
+            Action::RunCollection => {
+                // The collection (or folder) of what is open, else the first collection.
+                let open = self.state.active().and_then(|t| match &t.kind {
+                    TabKind::Container(p) => Some(*p),
+                    TabKind::Runner(r) => Some(r.target),
+                    TabKind::Request(r) => self
+                        .state
+                        .ws()
+                        .and_then(|ws| ws.collection_of(ItemId::Request(r.draft.id)))
+                        .map(ParentId::Collection),
+                    _ => None,
+                });
+                let first = self.state.ws().and_then(|ws| ws.collections.keys().next().copied());
+                match open.or(first.map(ParentId::Collection)) {
+                    Some(target) => self.open_runner(target),
+                    None => self
+                        .state
+                        .notify("Create a collection first: the runner runs a collection or folder."),
+                }
+            }
             Action::ShowPolicy => {
                 if let Some(ws) = self.state.workspace {
                     self.open_tab(ws, TabKind::Policy);

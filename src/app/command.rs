@@ -36,10 +36,11 @@ pub enum Action {
     ResetLocalData,
     Import,
     ExportEverything,
+    RunCollection,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -64,6 +65,7 @@ impl Action {
         Action::ShowPolicy,
         Action::Import,
         Action::ExportEverything,
+        Action::RunCollection,
         Action::ResetLocalData,
     ];
 
@@ -94,6 +96,7 @@ impl Action {
             Action::ResetLocalData => "Reset local data…",
             Action::Import => "Import…",
             Action::ExportEverything => "Export a backup of everything…",
+            Action::RunCollection => "Run collection…",
         }
     }
 
@@ -188,6 +191,22 @@ pub enum Command {
     PickFile {
         tab: TabId,
         field: FileField,
+    },
+
+    /// Opens the runner of a collection or folder.
+    OpenRunner(ParentId),
+    StartRun(TabId),
+    CancelRun(TabId),
+    /// Shows a past run in the runner tab (and re-reads the list).
+    RefreshPastRuns,
+    DeletePastRun(RunId),
+    ExportRun {
+        tab: TabId,
+        run: RunId,
+    },
+    BrowseRunner {
+        tab: TabId,
+        what: super::runs::BrowseFor,
     },
 
     SelectEnvironment(Option<EnvironmentId>),

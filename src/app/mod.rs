@@ -10,6 +10,7 @@ pub mod interop;
 mod outside;
 pub mod reset;
 pub mod response;
+pub mod runs;
 pub mod send;
 pub mod session;
 pub mod state;
@@ -143,6 +144,8 @@ pub struct App {
     sends: send::Sends,
     reset_backup: reset::Backup,
     interop: interop::Interop,
+    /// Finished runs being written into their workspace: (runner tab, workspace, where it went).
+    kept: Vec<runs::Keeping>,
 }
 
 impl AppOptions {
@@ -183,6 +186,7 @@ impl App {
             sends: send::Sends::default(),
             reset_backup: reset::Backup::default(),
             interop: interop::Interop::default(),
+            kept: Vec::new(),
         }
     }
 
@@ -252,6 +256,8 @@ impl App {
             }
         }
         self.poll_sends(ctx);
+        self.poll_runs();
+        self.poll_kept();
         self.poll_reset_backup();
         self.poll_interop();
         // Files dropped on the window are imported (the dialog previews them first).
@@ -377,6 +383,7 @@ impl App {
                 TabKind::Container(id) => SessionTab::Container { workspace: t.workspace, id: *id },
                 TabKind::Settings => SessionTab::Settings { workspace: t.workspace },
                 TabKind::Policy => SessionTab::Policy { workspace: t.workspace },
+                TabKind::Runner(r) => SessionTab::Runner { workspace: t.workspace, target: r.target },
             })
             .collect();
         Session {
@@ -461,7 +468,7 @@ impl App {
             let _ = painted.send(());
         }
         self.persist_session_if_due(&ctx);
-        if self.any_in_flight() {
+        if self.any_in_flight() || self.any_run_live() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
         let shown = !self.state.library.workspaces.is_empty() || self.loading.is_none();
@@ -524,6 +531,11 @@ fn restore_tabs(state: &mut AppState, session: &Session) {
             SessionTab::Container { workspace, id } => (*workspace, TabKind::Container(*id)),
             SessionTab::Settings { workspace } => (*workspace, TabKind::Settings),
             SessionTab::Policy { workspace } => (*workspace, TabKind::Policy),
+            SessionTab::Runner { workspace, target } => {
+                let Some(ws) = state.library.workspaces.get(workspace) else { continue };
+                let env = state.active_environment.get(workspace).copied();
+                (*workspace, TabKind::Runner(Box::new(runs::RunnerTab::new(ws, *target, env))))
+            }
         };
         if !state.library.workspaces.contains_key(&workspace) {
             continue;

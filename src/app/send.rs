@@ -102,7 +102,7 @@ impl Latch {
 /// The engine, created on the first send so start-up does not pay for its runtime.
 #[derive(Default)]
 pub struct Sends {
-    engine: Option<Engine>,
+    pub(super) engine: Option<Engine>,
     applied: Option<Settings>,
     cookies: HashMap<WorkspaceId, Arc<Latch>>,
 }
@@ -169,7 +169,7 @@ impl super::App {
     }
 
     /// The engine with the settings and policy in effect now.
-    fn engine(&mut self) -> Result<Engine, SendError> {
+    pub(super) fn engine(&mut self) -> Result<Engine, SendError> {
         let settings = self.state.effective_settings();
         let engine = match &self.sends.engine {
             Some(engine) => engine.clone(),

@@ -55,4 +55,9 @@ pub enum SessionTab {
     Policy {
         workspace: WorkspaceId,
     },
+    /// The runner of a collection or folder (its settings start afresh).
+    Runner {
+        workspace: WorkspaceId,
+        target: ParentId,
+    },
 }

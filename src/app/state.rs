@@ -55,6 +55,8 @@ pub enum EditorSection {
     Body,
     Auth,
     Settings,
+    /// Assertions and captures.
+    Checks,
     Description,
 }
 
@@ -136,6 +138,8 @@ pub enum TabKind {
     Settings,
     /// The organization policy page.
     Policy,
+    /// The collection runner of a collection or folder, with its past runs.
+    Runner(Box<super::runs::RunnerTab>),
 }
 
 pub struct Tab {
@@ -244,6 +248,8 @@ pub struct AppState {
     /// the library (the filtered tree, quick open) recompute only when it moves.
     pub revision: u64,
     pub policy: std::sync::Arc<crate::policy::EffectivePolicy>,
+    /// The past runs of the workspace a runner tab shows.
+    pub past_runs: super::runs::PastRuns,
 }
 
 impl AppState {
@@ -265,6 +271,7 @@ impl AppState {
             focus_url: false,
             revision: 0,
             policy,
+            past_runs: super::runs::PastRuns::default(),
         }
     }
 

@@ -60,6 +60,9 @@ pub struct RunSpec {
     pub results_dir: Option<PathBuf>,
     /// Runtime values set before the first request (`--var`); captures add to them.
     pub runtime: Vec<(String, String)>,
+    /// A data file to read when the run starts (the app's choice), when `data` is not given.
+    /// A file that cannot be read ends the run before any request, with the reason.
+    pub data_path: Option<PathBuf>,
 }
 
 impl RunSpec {
@@ -78,6 +81,7 @@ impl RunSpec {
             bail: false,
             results_dir: None,
             runtime: Vec::new(),
+            data_path: None,
         }
     }
 
@@ -121,6 +125,10 @@ pub fn target_of(ws: &WorkspaceData, parent: ParentId) -> RunTarget {
 /// What a run reports while it goes.
 #[derive(Debug)]
 pub enum RunEvent {
+    /// The run has begun (its data file read): `total` requests will be sent.
+    Started {
+        total: u64,
+    },
     /// One request of one iteration is done; `index` counts from 0 across iterations.
     Outcome {
         index: u64,
@@ -182,6 +190,7 @@ impl RunHandle {
             match event {
                 RunEvent::Outcome { index, outcome } => on_outcome(index, &outcome),
                 RunEvent::Finished(done) => return Some(done),
+                RunEvent::Started { .. } => {}
             }
         }
         None
@@ -250,12 +259,22 @@ fn failed(iteration: u32, id: RequestId, ws: &WorkspaceData, error: String) -> R
 
 async fn run(
     engine: &Engine,
-    spec: RunSpec,
+    mut spec: RunSpec,
     cancel: &CancellationToken,
     tx: &mpsc::Sender<RunEvent>,
     notify: Option<&(dyn Fn() + Send + Sync)>,
 ) -> RunFinished {
     let started = Instant::now();
+    let mut data_problem = None;
+    if spec.data.is_none()
+        && let Some(path) = spec.data_path.clone()
+    {
+        match tokio::task::spawn_blocking(move || data::read(&path)).await {
+            Ok(Ok(data)) => spec.data = Some(data),
+            Ok(Err(e)) => data_problem = Some(e.to_string()),
+            Err(e) => data_problem = Some(format!("reading the data file failed: {e}")),
+        }
+    }
     let ws = &*spec.workspace;
     let iterations = spec.iteration_count();
     let mut result = RunResult {
@@ -282,6 +301,10 @@ async fn run(
         problem: None,
         cookies_changed: false,
     };
+    if let Some(problem) = data_problem {
+        finished.problem = Some(problem);
+        return finished;
+    }
     // In the temporary folder, not the data folder: an interrupted run leaves nothing there.
     let mut journal = match Journal::create(None) {
         Ok(j) => j,
@@ -298,6 +321,7 @@ async fn run(
         bases: HashMap::new(),
         parents: ws.parent_index(),
     };
+    let _ = tx.send(RunEvent::Started { total: u64::from(iterations) * spec.requests.len() as u64 }).await;
     let mut tally = Tally::default();
     let mut index = 0u64;
     'run: for iteration in 0..iterations {

@@ -1,11 +1,13 @@
 //! Drawing: egui only. Reads the state, edits drafts in place, and returns everything else the
 //! user asked for as [`Command`]s. Never touches the file system, the network or file dialogs.
 
+pub mod checks;
 pub mod editors;
 pub mod kv;
 pub mod modals;
 pub mod request;
 pub mod response;
+pub mod runner;
 pub mod settings;
 pub mod sidebar;
 pub mod theme;
@@ -386,6 +388,11 @@ fn tab_title(state: &AppState, tab: &Tab) -> (Option<Method>, String, bool) {
         ),
         TabKind::Settings => (None, "⚙ Settings".into(), false),
         TabKind::Policy => (None, "🔒 Policy".into(), false),
+        TabKind::Runner(r) => (
+            None,
+            ws.and_then(|w| w.parent_name(r.target)).map_or("Runner".into(), |n| format!("Runner: {n}")),
+            false,
+        ),
         TabKind::Container(p) => (
             None,
             ws.and_then(|w| w.parent_name(*p)).map_or("Collection".into(), |n| format!("🗀 {n}")),
@@ -502,7 +509,16 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         return;
     };
     let AppState {
-        tabs, library, workspace, active_environment, focus_url, settings, data_dir, policy, ..
+        tabs,
+        library,
+        workspace,
+        active_environment,
+        focus_url,
+        settings,
+        data_dir,
+        policy,
+        past_runs,
+        ..
     } = state;
     let Some(tab) = tabs.iter_mut().find(|t| t.id == active && Some(t.workspace) == *workspace) else {
         empty_state_ui(ui, out);
@@ -514,6 +530,7 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     match &mut tab.kind {
         TabKind::Settings => settings_tab_ui(ui, settings, data_dir, policy, out),
         TabKind::Policy => policy_ui(ui, policy, out),
+        TabKind::Runner(r) => runner::runner_ui(ui, tab_id, r, ws, past_runs, out),
         TabKind::Request(r) => {
             let env = env_id.and_then(|id| ws.environments.get(&id));
             let vars = VarIndex::build(ws, r.parent, env);
@@ -605,6 +622,15 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
             };
             match fields {
                 Some(fields) => {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                        if ui
+                            .button("▶ Run…")
+                            .on_hover_text("Run every request inside, with checks")
+                            .clicked()
+                        {
+                            out.push(Command::OpenRunner(p));
+                        }
+                    });
                     if editors::container_ui(ui, tab_id.0, fields, &vars) {
                         out.push(Command::ContainerEdited(p));
                     }

@@ -214,6 +214,7 @@ fn sections_ui(
         (EditorSection::Body, body_label),
         (EditorSection::Auth, "Auth".to_owned()),
         (EditorSection::Settings, "Settings".to_owned()),
+        (EditorSection::Checks, count_label("Checks", d.assertions.len() + d.captures.len())),
         (EditorSection::Description, "Description".to_owned()),
     ];
     ui.horizontal(|ui| {
@@ -250,6 +251,7 @@ fn sections_ui(
                 auth_ui(ui, &mut tab.draft.auth, cx.vars, cx.inherited_auth.as_ref(), true)
             }
             EditorSection::Settings => settings_ui(ui, &mut tab.draft.settings, cx.tls_bypass_allowed),
+            EditorSection::Checks => super::checks::checks_ui(ui, tab_id.0, &mut tab.draft),
             EditorSection::Description => {
                 ui.label(RichText::new("Markdown").weak());
                 ui.add(

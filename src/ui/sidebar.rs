@@ -384,6 +384,10 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
                     out.push(Command::NewFolder(*id));
                     ui.close();
                 }
+                if ui.button("▶ Run…").clicked() {
+                    out.push(Command::OpenRunner(*id));
+                    ui.close();
+                }
                 ui.separator();
                 if ui.button("Edit auth, variables, description").clicked() {
                     out.push(Command::OpenTarget(target));

@@ -1,0 +1,474 @@
+//! The runner tab: pick requests and options, watch the run, browse, compare and export past
+//! runs. Tables lay out only their visible rows.
+
+use egui::{Color32, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::theme;
+use crate::app::command::Command;
+use crate::app::runs::{BrowseFor, LiveRun, PastRuns, ReportFormat, RunnerPage, RunnerTab, compare};
+use crate::app::state::TabId;
+use crate::model::{RequestOutcome, RunResult, WorkspaceData};
+use crate::runner::Tally;
+
+const ROW: f32 = 22.0;
+
+fn pass_color(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode { Color32::from_rgb(110, 200, 120) } else { Color32::from_rgb(30, 130, 50) }
+}
+
+pub fn runner_ui(
+    ui: &mut Ui,
+    tab: TabId,
+    r: &mut RunnerTab,
+    ws: &WorkspaceData,
+    past: &PastRuns,
+    out: &mut Vec<Command>,
+) {
+    let name = ws.parent_name(r.target).unwrap_or("(deleted)").to_owned();
+    ui.horizontal(|ui| {
+        ui.heading(format!("Run {name}"));
+        ui.add_space(16.0);
+        ui.selectable_value(&mut r.page, RunnerPage::Run, "Run");
+        let label = format!("Past runs ({})", past.list.len());
+        if ui.selectable_value(&mut r.page, RunnerPage::Past, label).clicked() {
+            out.push(Command::RefreshPastRuns);
+        }
+    });
+    ui.separator();
+    match r.page {
+        RunnerPage::Run => match &r.live {
+            Some(_) => live_ui(ui, tab, r, out),
+            None => setup_ui(ui, tab, r, ws, &name, out),
+        },
+        RunnerPage::Past => past_ui(ui, tab, r, past, out),
+    }
+}
+
+fn setup_ui(
+    ui: &mut Ui,
+    tab: TabId,
+    r: &mut RunnerTab,
+    ws: &WorkspaceData,
+    name: &str,
+    out: &mut Vec<Command>,
+) {
+    let chosen = r.order.iter().filter(|(_, on)| *on).count();
+    egui::Panel::right(("runner-options", tab.0)).resizable(true).default_size(340.0).show(ui, |ui| {
+        ui.strong("Run configuration");
+        ui.add_space(6.0);
+        egui::Grid::new(("runner-grid", tab.0)).num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+            ui.label("Environment");
+            let current =
+                r.environment.and_then(|id| ws.environments.get(&id)).map_or("No environment", |e| &e.name);
+            egui::ComboBox::from_id_salt(("runner-env", tab.0)).selected_text(current).show_ui(ui, |ui| {
+                ui.selectable_value(&mut r.environment, None, "No environment");
+                for env in ws.environments.values() {
+                    ui.selectable_value(&mut r.environment, Some(env.id), &env.name);
+                }
+            });
+            ui.end_row();
+            ui.label("Iterations");
+            ui.add(egui::DragValue::new(&mut r.iterations).range(1..=1_000_000));
+            ui.end_row();
+            ui.label("Delay (ms)");
+            ui.add(egui::DragValue::new(&mut r.delay_ms).range(0..=3_600_000));
+            ui.end_row();
+            ui.label("Data file");
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut r.data_path)
+                        .hint_text("CSV or JSON path")
+                        .desired_width(170.0),
+                );
+                if ui.button("Browse…").clicked() {
+                    out.push(Command::BrowseRunner { tab, what: BrowseFor::Data });
+                }
+            });
+            ui.end_row();
+        });
+        ui.label(
+            RichText::new("A CSV file with a header row or a JSON array of objects: one iteration per row.")
+                .small()
+                .weak(),
+        );
+        ui.checkbox(&mut r.bail, "Stop at the first failure");
+        ui.add_space(10.0);
+        let run = ui.add_enabled(
+            chosen > 0,
+            egui::Button::new(RichText::new(format!("▶ Run {name}")).strong())
+                .min_size(egui::vec2(160.0, 28.0)),
+        );
+        if run.clicked() {
+            out.push(Command::StartRun(tab));
+        }
+        ui.label(RichText::new(format!("{chosen} of {} requests", r.order.len())).weak());
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong("Requests");
+            if ui.small_button("All").clicked() {
+                r.order.iter_mut().for_each(|(_, on)| *on = true);
+            }
+            if ui.small_button("None").clicked() {
+                r.order.iter_mut().for_each(|(_, on)| *on = false);
+            }
+            ui.label(RichText::new("Order: ⬆ ⬇ move a request").small().weak());
+        });
+        let mut swap = None;
+        let n = r.order.len();
+        egui::ScrollArea::vertical().id_salt(("runner-order", tab.0)).show_rows(ui, ROW, n, |ui, rows| {
+            for i in rows {
+                let (id, on) = &mut r.order[i];
+                let Some(request) = ws.requests.get(id) else { continue };
+                ui.horizontal(|ui| {
+                    ui.checkbox(on, "");
+                    let color = theme::method_color(&request.method, ui.visuals());
+                    ui.label(RichText::new(request.method.as_str()).monospace().color(color).small());
+                    ui.label(&request.name);
+                    if !request.assertions.is_empty() {
+                        ui.label(
+                            RichText::new(format!("{} checks", request.assertions.len())).small().weak(),
+                        );
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.add_enabled(i + 1 < n, egui::Button::new("⬇").small()).clicked() {
+                            swap = Some((i, i + 1));
+                        }
+                        if ui.add_enabled(i > 0, egui::Button::new("⬆").small()).clicked() {
+                            swap = Some((i - 1, i));
+                        }
+                    });
+                });
+            }
+        });
+        if let Some((a, b)) = swap {
+            r.order.swap(a, b);
+        }
+    });
+}
+
+fn counts_ui(ui: &mut Ui, t: &Tally) {
+    ui.label(RichText::new(format!("Passed {}", t.passed)).color(pass_color(ui)));
+    ui.label(RichText::new(format!("Failed {}", t.failed)).color(ui.visuals().error_fg_color));
+    ui.label(format!("Assertions {}/{}", t.assertions - t.assertions_failed, t.assertions));
+    ui.label(format!("Avg {} ms", t.total_ms.checked_div(t.requests).unwrap_or(0)));
+}
+
+fn live_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, out: &mut Vec<Command>) {
+    let Some(live) = &r.live else { return };
+    let LiveRun { tally, total, started, finished, .. } = live;
+    let done = tally.requests;
+    let elapsed = finished.as_ref().map_or_else(|| started.elapsed(), |f| f.elapsed);
+    let mut new_run = false;
+    ui.horizontal(|ui| {
+        let fraction = if *total == 0 { 1.0 } else { done as f32 / *total as f32 };
+        ui.add(egui::ProgressBar::new(fraction).desired_width(260.0).text(format!("{done} / {total}")));
+        ui.label(format!("{:.1} s", elapsed.as_secs_f64()));
+        counts_ui(ui, tally);
+        match finished {
+            None => {
+                if ui.button("Cancel").clicked() {
+                    out.push(Command::CancelRun(tab));
+                }
+            }
+            Some(_) => {
+                if ui.button("New run").clicked() {
+                    new_run = true;
+                }
+                if ui.button("Run again").clicked() {
+                    out.push(Command::StartRun(tab));
+                }
+            }
+        }
+    });
+    if let Some(f) = finished {
+        let text = if let Some(p) = &f.problem {
+            RichText::new(p).color(ui.visuals().error_fg_color)
+        } else if f.cancelled {
+            RichText::new(format!("Cancelled after {done} requests.")).color(ui.visuals().warn_fg_color)
+        } else if tally.all_passed() {
+            RichText::new(format!("All {done} requests passed.")).color(pass_color(ui))
+        } else {
+            RichText::new(format!("{} of {done} requests failed.", tally.failed))
+                .color(ui.visuals().error_fg_color)
+        };
+        ui.horizontal(|ui| {
+            ui.label(text);
+            match &f.saved {
+                Some(Ok(path)) => {
+                    ui.label(RichText::new(format!("Kept in {path}")).small().weak());
+                }
+                Some(Err(e)) => {
+                    ui.label(RichText::new(format!("Not kept: {e}")).color(ui.visuals().error_fg_color));
+                }
+                None => {}
+            }
+        });
+    }
+    ui.checkbox(&mut r.failed_only, "Failed only");
+    let live = r.live.as_ref().map(|l| &l.outcomes);
+    if let Some(outcomes) = live {
+        let rows: Vec<&RequestOutcome> = outcomes.iter().filter(|o| !r.failed_only || !o.passed()).collect();
+        outcomes_table(ui, ("live", tab.0), &rows, finished.is_none());
+    }
+    if new_run {
+        r.live = None;
+    }
+}
+
+/// The results table: iteration, request, status, time, size, checks and the first failure.
+fn outcomes_table(ui: &mut Ui, salt: (&str, u64), rows: &[&RequestOutcome], follow: bool) {
+    let error = ui.visuals().error_fg_color;
+    let ok = pass_color(ui);
+    TableBuilder::new(ui)
+        .id_salt(salt)
+        .striped(true)
+        .stick_to_bottom(follow)
+        .column(Column::exact(28.0))
+        .column(Column::exact(34.0))
+        .column(Column::initial(180.0).resizable(true).clip(true))
+        .column(Column::initial(260.0).resizable(true).clip(true))
+        .column(Column::exact(56.0))
+        .column(Column::exact(64.0))
+        .column(Column::exact(72.0))
+        .column(Column::exact(60.0))
+        .column(Column::remainder().clip(true))
+        .header(ROW, |mut h| {
+            for title in ["", "Iter", "Request", "URL", "Status", "Time", "Size", "Checks", "Failure"] {
+                h.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW, rows.len(), |mut row| {
+                let o = rows[row.index()];
+                let passed = o.passed();
+                row.col(|ui| {
+                    ui.label(RichText::new(if passed { "✔" } else { "✖" }).color(if passed {
+                        ok
+                    } else {
+                        error
+                    }));
+                });
+                row.col(|ui| {
+                    ui.label((o.iteration + 1).to_string());
+                });
+                row.col(|ui| {
+                    ui.label(&o.name);
+                });
+                row.col(|ui| {
+                    ui.label(RichText::new(format!("{} {}", o.method, o.url)).monospace().small())
+                        .on_hover_text(&o.url);
+                });
+                row.col(|ui| {
+                    ui.label(o.status.map_or_else(|| "—".to_owned(), |s| s.to_string()));
+                });
+                row.col(|ui| {
+                    ui.label(format!("{} ms", o.time_ms));
+                });
+                row.col(|ui| {
+                    ui.label(crate::http::size(o.size_bytes));
+                });
+                row.col(|ui| {
+                    let held = o.assertions.iter().filter(|a| a.passed).count();
+                    let label = ui.label(format!("{held}/{}", o.assertions.len()));
+                    if !o.assertions.is_empty() {
+                        label.on_hover_ui(|ui| {
+                            for a in &o.assertions {
+                                let mark = if a.passed { "✔" } else { "✖" };
+                                let text = if a.passed {
+                                    format!("{mark} {}", a.name)
+                                } else {
+                                    format!("{mark} {}: {}", a.name, a.message)
+                                };
+                                ui.label(text);
+                            }
+                        });
+                    }
+                });
+                row.col(|ui| {
+                    let failure = o.error.clone().or_else(|| {
+                        o.assertions.iter().find(|a| !a.passed).map(|a| format!("{}: {}", a.name, a.message))
+                    });
+                    if let Some(f) = failure {
+                        ui.label(RichText::new(&f).color(error)).on_hover_text(&f);
+                    }
+                });
+            });
+        });
+}
+
+fn run_label(run: &RunResult) -> String {
+    let t = Tally::of(run);
+    let when = run
+        .started_at
+        .format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"));
+    format!(
+        "{}  {}  {}/{} passed{}",
+        when.unwrap_or_default(),
+        run.target.name,
+        t.passed,
+        t.requests,
+        if run.cancelled { " (cancelled)" } else { "" }
+    )
+}
+
+fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mut Vec<Command>) {
+    egui::Panel::left(("past-list", tab.0)).resizable(true).default_size(380.0).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong("Past runs");
+            if past.loading.is_some() {
+                ui.spinner();
+            }
+            if ui.small_button("Reload").on_hover_text("Read the runs again").clicked() {
+                out.push(Command::RefreshPastRuns);
+            }
+        });
+        for p in &past.problems {
+            ui.label(RichText::new(p).small().color(ui.visuals().error_fg_color));
+        }
+        if past.list.is_empty() && past.loading.is_none() {
+            ui.label(RichText::new("No runs yet. Results of every run are kept here.").weak());
+        }
+        ui.label(RichText::new("Click to open; \"vs\" picks a run to compare with.").small().weak());
+        egui::ScrollArea::vertical().id_salt(("past-scroll", tab.0)).show_rows(
+            ui,
+            ROW,
+            past.list.len(),
+            |ui, rows| {
+                for i in rows {
+                    let run = &past.list[i];
+                    ui.horizontal(|ui| {
+                        let is_b = r.compare_with == Some(run.id);
+                        if ui
+                            .selectable_label(is_b, "vs")
+                            .on_hover_text("Compare the opened run with this one")
+                            .clicked()
+                        {
+                            r.compare_with = if is_b { None } else { Some(run.id) };
+                        }
+                        if ui.selectable_label(r.opened == Some(run.id), run_label(run)).clicked() {
+                            r.opened = Some(run.id);
+                        }
+                    });
+                }
+            },
+        );
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        let Some(run) = r.opened.and_then(|id| past.list.iter().find(|x| x.id == id)) else {
+            ui.label(RichText::new("Open a run on the left.").weak());
+            return;
+        };
+        let tally = Tally::of(run);
+        ui.horizontal(|ui| {
+            ui.strong(run_label(run));
+            counts_ui(ui, &tally);
+        });
+        ui.horizontal(|ui| {
+            let env = run.environment.as_ref().map_or("no environment", |e| e.name.as_str());
+            let mut facts = format!("{} iterations · {env}", run.iterations);
+            if let Some(d) = &run.data_file {
+                facts.push_str(&format!(" · data file {d}"));
+            }
+            ui.label(RichText::new(facts).weak());
+        });
+        ui.horizontal(|ui| {
+            ui.label("Export as");
+            ui.selectable_value(&mut r.export_format, ReportFormat::Json, "JSON");
+            ui.selectable_value(&mut r.export_format, ReportFormat::Junit, "JUnit XML");
+            ui.add(egui::TextEdit::singleline(&mut r.export_path).desired_width(260.0));
+            if ui.button("Browse…").clicked() {
+                out.push(Command::BrowseRunner { tab, what: BrowseFor::Export });
+            }
+            if ui.button("Export").clicked() {
+                out.push(Command::ExportRun { tab, run: run.id });
+            }
+            if ui.button("Delete run").clicked() {
+                out.push(Command::DeletePastRun(run.id));
+                r.opened = None;
+            }
+        });
+        match &r.export_status {
+            Some(Ok(m)) => {
+                ui.label(RichText::new(m).color(pass_color(ui)));
+            }
+            Some(Err(e)) => {
+                ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+            }
+            None => {}
+        }
+        ui.checkbox(&mut r.failed_only, "Failed only");
+        ui.separator();
+        match r.compare_with.and_then(|id| past.list.iter().find(|x| x.id == id)).filter(|b| b.id != run.id) {
+            Some(b) => compare_ui(ui, tab, run, b, r.failed_only),
+            None => {
+                let rows: Vec<&RequestOutcome> =
+                    run.results.iter().filter(|o| !r.failed_only || !o.passed()).collect();
+                outcomes_table(ui, ("past", tab.0), &rows, false);
+            }
+        }
+    });
+}
+
+fn compare_ui(ui: &mut Ui, tab: TabId, a: &RunResult, b: &RunResult, differences_only: bool) {
+    ui.label(RichText::new(format!("A: {}\nB: {}", run_label(a), run_label(b))).small());
+    let rows: Vec<_> = compare(a, b).into_iter().filter(|row| !differences_only || row.differs()).collect();
+    let error = ui.visuals().error_fg_color;
+    let ok = pass_color(ui);
+    let cell = |o: Option<&RequestOutcome>| match o {
+        None => ("not run".to_owned(), None),
+        Some(o) => (
+            format!(
+                "{} · {} ms",
+                o.status.map_or_else(|| "no response".to_owned(), |s| s.to_string()),
+                o.time_ms
+            ),
+            Some(o.passed()),
+        ),
+    };
+    TableBuilder::new(ui)
+        .id_salt(("compare", tab.0))
+        .striped(true)
+        .column(Column::exact(34.0))
+        .column(Column::initial(220.0).resizable(true).clip(true))
+        .column(Column::initial(160.0).resizable(true))
+        .column(Column::initial(160.0).resizable(true))
+        .column(Column::remainder())
+        .header(ROW, |mut h| {
+            for title in ["Iter", "Request", "A", "B", ""] {
+                h.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW, rows.len(), |mut row| {
+                let x = &rows[row.index()];
+                row.col(|ui| {
+                    ui.label((x.iteration + 1).to_string());
+                });
+                row.col(|ui| {
+                    ui.label(x.name);
+                });
+                for side in [x.a, x.b] {
+                    let (text, passed) = cell(side);
+                    row.col(|ui| {
+                        let color = match passed {
+                            Some(true) => ok,
+                            Some(false) => error,
+                            None => ui.visuals().weak_text_color(),
+                        };
+                        ui.label(RichText::new(text).color(color));
+                    });
+                }
+                row.col(|ui| {
+                    if x.differs() {
+                        ui.label(RichText::new("changed").color(ui.visuals().warn_fg_color));
+                    }
+                });
+            });
+        });
+}

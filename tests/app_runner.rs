@@ -1,0 +1,231 @@
+//! The runner in the window: a collection run against a loopback server from the Run button,
+//! live results, the run kept and listed under Past runs, compared and exported; and the Checks
+//! section of the request editor writing assertions to the request's file.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use localpost::app::command::Command;
+use localpost::app::runs::{ReportFormat, RunnerPage};
+use localpost::app::state::TabKind;
+use localpost::app::{App, AppOptions};
+use localpost::model::*;
+use localpost::storage::Store;
+use support::{Reply, Server};
+
+fn open(dir: &Path) -> Harness<'static, App> {
+    let options = AppOptions::new(dir.to_owned());
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 860.0)).build_eframe(move |cc| {
+        let loader = localpost::app::Loader::start(options.data_dir.clone());
+        let mut app = App::new(&cc.egui_ctx, options, loader);
+        app.block_until_loaded(&cc.egui_ctx);
+        app
+    });
+    harness.run_steps(3);
+    harness
+}
+
+fn apply(harness: &mut Harness<'_, App>, command: Command) {
+    harness.state_mut().apply(&egui::Context::default(), command);
+    harness.run_steps(2);
+}
+
+fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
+    harness
+        .query_all(By::new().predicate(|n| {
+            n.value().is_some_and(|v| v.contains(text)) || n.label().is_some_and(|v| v.contains(text))
+        }))
+        .next()
+        .is_some()
+}
+
+/// Steps the app until `done` holds (bounded).
+fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(2);
+}
+
+fn runner(app: &App) -> &localpost::app::runs::RunnerTab {
+    match &app.state.active().unwrap().kind {
+        TabKind::Runner(r) => r,
+        _ => panic!("the runner tab is not the active one"),
+    }
+}
+
+fn runner_mut(app: &mut App) -> &mut localpost::app::runs::RunnerTab {
+    let id = app.state.active_tab.unwrap();
+    match &mut app.state.tab_mut(id).unwrap().kind {
+        TabKind::Runner(r) => r,
+        _ => panic!("the runner tab is not the active one"),
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    collection: CollectionId,
+    env: EnvironmentId,
+    me: RequestId,
+}
+
+/// Workspace "Team", collection "API" with "login" (captures the token) and "me" (one of its
+/// assertions fails), environment "Dev" holding the server's address.
+fn fixture(server: &Server) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opened = Store::open(dir.path()).unwrap();
+    let store = &mut opened.store;
+    let mut ws = opened.library.workspaces.values().next().unwrap().workspace.clone();
+    let mut c = Collection::new("API");
+    let mut login = Request::new("login").with_method(Method::Post).with_url("{{base}}/login");
+    login.assertions = vec![Assertion::new(Check::StatusEquals(200))];
+    login.captures = vec![Capture {
+        enabled: true,
+        variable: "token".into(),
+        scope: CaptureScope::Runtime,
+        source: CaptureSource::JsonPath("$.token".into()),
+    }];
+    let mut me = Request::new("me").with_url("{{base}}/me");
+    me.headers = vec![KeyValue::new("Authorization", "Bearer {{token}}")];
+    me.assertions = vec![
+        Assertion::new(Check::StatusEquals(200)),
+        Assertion::new(Check::JsonPathEquals { path: "$.name".into(), value: "\"Bob\"".into() }),
+    ];
+    c.children = vec![ItemId::Request(login.id), ItemId::Request(me.id)];
+    store.save_collection(ws.id, &c).unwrap();
+    store.save_request(ParentId::Collection(c.id), &login).unwrap();
+    store.save_request(ParentId::Collection(c.id), &me).unwrap();
+    let mut env = Environment::new("Dev");
+    env.variables = vec![Variable::new("base", server.url(""))];
+    store.save_environment(ws.id, &env).unwrap();
+    ws.collections.push(c.id);
+    ws.environments.push(env.id);
+    store.save_workspace(&ws).unwrap();
+    Fixture { dir, collection: c.id, env: env.id, me: me.id }
+}
+
+fn server() -> Server {
+    Server::start(|r| match r.path() {
+        "/login" => Reply::json(r#"{"token":"t-1"}"#),
+        "/me" if r.header("authorization") == Some("Bearer t-1") => Reply::json(r#"{"name":"Ada"}"#),
+        _ => Reply::text(401, "no"),
+    })
+}
+
+fn run_to_the_end(harness: &mut Harness<'_, App>) {
+    harness.get_by_label("▶ Run API").click();
+    harness.run_steps(1);
+    step_until(harness, "the run to finish and be kept", |app| {
+        runner(app).live.as_ref().and_then(|l| l.finished.as_ref()).is_some_and(|f| f.saved.is_some())
+    });
+}
+
+#[test]
+fn a_run_from_the_window_streams_results_keeps_them_and_exports_them() {
+    let server = server();
+    let f = fixture(&server);
+    let mut harness = open(f.dir.path());
+    apply(&mut harness, Command::SelectEnvironment(Some(f.env)));
+    apply(&mut harness, Command::OpenRunner(ParentId::Collection(f.collection)));
+    assert!(shown(&harness, "Run configuration"));
+    assert!(shown(&harness, "2 of 2 requests"));
+    run_to_the_end(&mut harness);
+
+    let live = runner(harness.state()).live.as_ref().unwrap();
+    assert_eq!(live.tally.requests, 2);
+    assert_eq!(live.tally.failed, 1, "the \"Bob\" assertion fails");
+    assert_eq!(server.last().header("authorization"), Some("Bearer t-1"), "the capture fed the next request");
+    let saved = live.finished.as_ref().unwrap().saved.clone().unwrap().unwrap();
+    assert!(Path::new(&saved).is_file(), "{saved}");
+    assert!(shown(&harness, "1 of 2 requests failed."));
+    assert!(shown(&harness, "it was"), "the failure message is in the table");
+
+    // Past runs: listed (read back from disk), opened, exported as JUnit XML.
+    runner_mut(harness.state_mut()).page = RunnerPage::Past;
+    apply(&mut harness, Command::RefreshPastRuns);
+    step_until(&mut harness, "the past runs", |app| app.state.past_runs.list.len() == 1);
+    let run = harness.state().state.past_runs.list[0].clone();
+    assert_eq!(run.results.len(), 2);
+    assert_eq!(run.environment.as_ref().unwrap().name, "Dev");
+    let out = tempfile::tempdir().unwrap();
+    let xml = out.path().join("run.xml");
+    {
+        let r = runner_mut(harness.state_mut());
+        r.opened = Some(run.id);
+        r.export_format = ReportFormat::Junit;
+        r.export_path = xml.display().to_string();
+    }
+    harness.run_steps(2);
+    assert!(shown(&harness, "Export as"));
+    harness.get_by_label("Export").click();
+    harness.run_steps(1);
+    step_until(&mut harness, "the export", |app| runner(app).export_status.is_some());
+    assert!(
+        matches!(runner(harness.state()).export_status, Some(Ok(_))),
+        "{:?}",
+        runner(harness.state()).export_status
+    );
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+
+    // A second run, compared with the first: same outcome, nothing changed.
+    runner_mut(harness.state_mut()).page = RunnerPage::Run;
+    runner_mut(harness.state_mut()).live = None;
+    harness.run_steps(2);
+    run_to_the_end(&mut harness);
+    step_until(&mut harness, "two past runs", |app| app.state.past_runs.list.len() == 2);
+    let list = &harness.state().state.past_runs.list;
+    let rows = localpost::app::runs::compare(&list[0], &list[1]);
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| !r.differs()));
+    let (a, b) = (list[0].id, list[1].id);
+    {
+        let r = runner_mut(harness.state_mut());
+        r.page = RunnerPage::Past;
+        r.opened = Some(a);
+        r.compare_with = Some(b);
+    }
+    harness.run_steps(2);
+    assert!(shown(&harness, "A: "), "the comparison is shown");
+}
+
+#[test]
+fn assertions_are_edited_in_the_checks_section_and_saved_with_the_request() {
+    let server = server();
+    let f = fixture(&server);
+    let mut harness = open(f.dir.path());
+    apply(&mut harness, Command::OpenRequest(f.me));
+    harness.get_by_label("Checks (2)").click();
+    harness.run_steps(2);
+    harness.get_by_label("+ Add assertion").click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("+ Add capture").click_accesskit();
+    harness.run_steps(2);
+    let tab = harness.state().state.active().unwrap().request().unwrap();
+    assert_eq!(tab.draft.assertions.len(), 3);
+    assert_eq!(tab.draft.captures.len(), 1);
+    assert!(tab.dirty);
+    let tab_id = harness.state().state.active_tab.unwrap();
+    apply(&mut harness, Command::SaveTab(tab_id));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        harness.step();
+        let reopened = Store::open_existing(f.dir.path()).unwrap();
+        let saved = reopened.library.workspaces.values().find_map(|w| w.requests.get(&f.me)).unwrap().clone();
+        if saved.assertions.len() == 3 {
+            assert_eq!(saved.assertions[2].check, Check::StatusEquals(200));
+            break;
+        }
+        assert!(Instant::now() < deadline, "the assertion was not saved");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
