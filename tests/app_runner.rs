@@ -206,6 +206,8 @@ fn assertions_are_edited_in_the_checks_section_and_saved_with_the_request() {
     apply(&mut harness, Command::OpenRequest(f.me));
     harness.get_by_label("Checks (2)").click();
     harness.run_steps(2);
+    // The editor panel is short in the test window: the buttons are scrolled out of its view,
+    // so they are pressed the way assistive technology does.
     harness.get_by_label("+ Add assertion").click_accesskit();
     harness.run_steps(2);
     harness.get_by_label("+ Add capture").click_accesskit();
