@@ -218,20 +218,49 @@ impl BodyView {
     }
 
     fn doc_of(&mut self, ctx: &egui::Context, pretty: bool) -> Option<Arc<TextDoc>> {
-        let slot = if pretty { &mut self.pretty } else { &mut self.raw };
-        let promise = slot.get_or_insert_with(|| {
-            let body = self.body.clone();
-            let cancel = self.cancel.clone();
-            let ctx = ctx.clone();
-            Promise::spawn_thread("body-index", move || {
-                let text = String::from_utf8_lossy(&body).into_owned();
-                let text = if pretty { pretty_json(&text, &cancel.0).unwrap_or(text) } else { text };
-                let doc = Arc::new(TextDoc::new(text));
-                ctx.request_repaint();
-                doc
-            })
+        if self.raw.is_none() {
+            self.prepare(ctx);
+        }
+        let slot = if pretty { &self.pretty } else { &self.raw };
+        slot.as_ref().and_then(|p| p.ready().cloned())
+    }
+
+    /// One background thread prepares the raw text first (shown at once) and then, for JSON
+    /// that is not laid out yet, the pretty text from it: the raw view is not slowed down by the
+    /// formatting, and the body is decoded once.
+    fn prepare(&mut self, ctx: &egui::Context) {
+        let (raw_tx, raw) = Promise::new();
+        let want_pretty = self.kind == BodyKind::Json && !self.formatted;
+        let (pretty_tx, pretty) = if want_pretty {
+            let (tx, p) = Promise::new();
+            (Some(tx), Some(p))
+        } else {
+            (None, None)
+        };
+        let body = self.body.clone();
+        let cancel = self.cancel.clone();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new().name("body-index".into()).spawn(move || {
+            let raw = Arc::new(TextDoc::new(String::from_utf8_lossy(&body).into_owned()));
+            raw_tx.send(raw.clone());
+            repaint.request_repaint();
+            if let Some(tx) = pretty_tx {
+                let doc = match pretty_json(&raw.text, &cancel.0) {
+                    Some(text) => Arc::new(TextDoc::new(text)),
+                    None => raw,
+                };
+                tx.send(doc);
+                repaint.request_repaint();
+            }
         });
-        promise.ready().cloned()
+        if spawned.is_err() {
+            // No thread to prepare it: an empty view rather than a frozen window.
+            self.raw = Some(Promise::from_ready(Arc::new(TextDoc::default())));
+            self.pretty = want_pretty.then(|| Promise::from_ready(Arc::new(TextDoc::default())));
+            return;
+        }
+        self.raw = Some(raw);
+        self.pretty = pretty;
     }
 
     /// Starts (or restarts) a search for the query over the current document.
