@@ -152,7 +152,7 @@ fn a_run_from_the_window_streams_results_keeps_them_and_exports_them() {
     runner_mut(harness.state_mut()).page = RunnerPage::Past;
     apply(&mut harness, Command::RefreshPastRuns);
     step_until(&mut harness, "the past runs", |app| app.state.past_runs.list.len() == 1);
-    let run = harness.state().state.past_runs.list[0].clone();
+    let run = harness.state().state.past_runs.list[0].0.clone();
     assert_eq!(run.results.len(), 2);
     assert_eq!(run.environment.as_ref().unwrap().name, "Dev");
     let out = tempfile::tempdir().unwrap();
@@ -184,10 +184,10 @@ fn a_run_from_the_window_streams_results_keeps_them_and_exports_them() {
     run_to_the_end(&mut harness);
     step_until(&mut harness, "two past runs", |app| app.state.past_runs.list.len() == 2);
     let list = &harness.state().state.past_runs.list;
-    let rows = localpost::app::runs::compare(&list[0], &list[1]);
+    let rows = localpost::app::runs::compare(&list[0].0, &list[1].0);
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| !r.differs()));
-    let (a, b) = (list[0].id, list[1].id);
+    let (a, b) = (list[0].0.id, list[1].0.id);
     {
         let r = runner_mut(harness.state_mut());
         r.page = RunnerPage::Past;

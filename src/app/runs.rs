@@ -158,13 +158,23 @@ impl RunnerTab {
 /// A finished run being written into its workspace: (runner tab, workspace, where it went).
 pub type Keeping = (TabId, WorkspaceId, Promise<Result<String, String>>);
 
+/// A kept run with its counts.
+pub type PastRun = (RunResult, Tally);
+
 /// The past runs of the workspace the runner looks at.
 #[derive(Default)]
 pub struct PastRuns {
     pub workspace: Option<WorkspaceId>,
-    pub list: Vec<RunResult>,
+    /// Newest first, each with its counts (computed when read, not per frame).
+    pub list: Vec<PastRun>,
     pub problems: Vec<String>,
-    pub loading: Option<Promise<(Vec<RunResult>, Vec<String>)>>,
+    pub loading: Option<Promise<(Vec<PastRun>, Vec<String>)>>,
+}
+
+impl PastRuns {
+    pub fn get(&self, id: RunId) -> Option<&PastRun> {
+        self.list.iter().find(|(r, _)| r.id == id)
+    }
 }
 
 impl App {
@@ -190,7 +200,7 @@ impl App {
     }
 
     pub(super) fn start_run(&mut self, ctx: &egui::Context, tab_id: TabId) {
-        let engine = match self.runner_engine() {
+        let engine = match self.engine() {
             Ok(e) => e,
             Err(e) => {
                 self.state.error(format!("The HTTP engine could not start: {e}"));
@@ -234,11 +244,6 @@ impl App {
             finished: None,
         });
         r.page = RunnerPage::Run;
-    }
-
-    /// The engine of sends, shared by runs (same settings, policy and cookie jars).
-    fn runner_engine(&mut self) -> Result<crate::http::Engine, crate::http::SendError> {
-        self.engine()
     }
 
     pub(super) fn cancel_run(&mut self, tab_id: TabId) {
@@ -346,6 +351,13 @@ impl App {
                 let loaded = match store.workspace_dir(ws) {
                     Ok(dir) => {
                         let (runs, problems) = crate::storage::runs::load(dir);
+                        let runs = runs
+                            .into_iter()
+                            .map(|r| {
+                                let t = Tally::of(&r);
+                                (r, t)
+                            })
+                            .collect();
                         (runs, problems.iter().map(ToString::to_string).collect())
                     }
                     Err(e) => (Vec::new(), vec![e.to_string()]),
@@ -359,7 +371,7 @@ impl App {
     }
 
     pub(super) fn delete_past_run(&mut self, ws: WorkspaceId, id: RunId) {
-        self.state.past_runs.list.retain(|r| r.id != id);
+        self.state.past_runs.list.retain(|(r, _)| r.id != id);
         self.submit(WriteJob::Task {
             what: "deleting a past run".into(),
             run: Box::new(move |store| {
@@ -371,7 +383,7 @@ impl App {
 
     /// Writes a past run as JSON or JUnit XML to the tab's export path, off the UI thread.
     pub(super) fn export_run(&mut self, ctx: &egui::Context, tab_id: TabId, id: RunId) {
-        let Some(run) = self.state.past_runs.list.iter().find(|r| r.id == id).cloned() else { return };
+        let Some((run, tally)) = self.state.past_runs.get(id).cloned() else { return };
         if let Err(e) = self.state.policy.check_export(false) {
             if let Some(Tab { kind: TabKind::Runner(r), .. }) = self.state.tab_mut(tab_id) {
                 r.export_status = Some(Err(e.to_string()));
@@ -387,7 +399,7 @@ impl App {
         let ctx = ctx.clone();
         r.export_status = None;
         r.export = Some(Promise::spawn_thread("export-run", move || {
-            let result = write_report(&path, &run, format)
+            let result = write_report(&path, &run, &tally, format)
                 .map(|()| format!("Wrote {}", path.display()))
                 .map_err(|e| format!("Could not write {}: {e}", path.display()));
             ctx.request_repaint();
@@ -417,13 +429,17 @@ impl App {
 }
 
 /// A past run (whole, in memory) as a report file; atomic.
-fn write_report(path: &std::path::Path, run: &RunResult, format: ReportFormat) -> std::io::Result<()> {
-    let tally = Tally::of(run);
+fn write_report(
+    path: &std::path::Path,
+    run: &RunResult,
+    tally: &Tally,
+    format: ReportFormat,
+) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let outcomes = run.results.iter().cloned().map(Ok);
     match format {
-        ReportFormat::Json => runner::report::write_json(&mut buf, run, &tally, outcomes)?,
-        ReportFormat::Junit => runner::report::write_junit(&mut buf, run, &tally, outcomes)?,
+        ReportFormat::Json => runner::report::write_json(&mut buf, run, tally, outcomes)?,
+        ReportFormat::Junit => runner::report::write_junit(&mut buf, run, tally, outcomes)?,
     }
     crate::storage::atomic::write_atomic(path, &buf, false)
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::send::{parse_var, strip_name};
+use super::send::{find_environment, parse_var, strip_name};
 use crate::http::Engine;
 use crate::model::{ItemId, ParentId, RequestOutcome, Settings, WorkspaceData};
 use crate::policy::EffectivePolicy;
@@ -115,21 +115,9 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
 
     let mut environment = None;
     if let Some(name) = &args.env {
-        let found = ws
-            .environments
-            .values()
-            .find(|e| e.name == *name)
-            .or_else(|| ws.environments.values().find(|e| e.name.eq_ignore_ascii_case(name)));
-        match found {
-            Some(e) => environment = Some(e.id),
-            None => {
-                let names: Vec<&str> = ws.environments.values().map(|e| e.name.as_str()).collect();
-                return usage(format!(
-                    "no environment named {name} in {} (there are: {})",
-                    ws.workspace.name,
-                    if names.is_empty() { "none".to_owned() } else { names.join(", ") }
-                ));
-            }
+        match find_environment(&ws, name) {
+            Ok(id) => environment = Some(id),
+            Err(message) => return usage(message),
         }
     }
     if let Some(file) = &args.env_file {

@@ -62,6 +62,26 @@ fn find_requests<'a>(
     found
 }
 
+/// The environment named `name` (exact, else ignoring case), or a message listing the names.
+pub(super) fn find_environment(
+    ws: &WorkspaceData,
+    name: &str,
+) -> Result<crate::model::EnvironmentId, String> {
+    ws.environments
+        .values()
+        .find(|e| e.name == name)
+        .or_else(|| ws.environments.values().find(|e| e.name.eq_ignore_ascii_case(name)))
+        .map(|e| e.id)
+        .ok_or_else(|| {
+            let names: Vec<&str> = ws.environments.values().map(|e| e.name.as_str()).collect();
+            format!(
+                "no environment named {name} in {} (there are: {})",
+                ws.workspace.name,
+                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+            )
+        })
+}
+
 /// `Some(Some(rest))` when `path` is `name/rest`, `Some(None)` when it is exactly `name`.
 pub(super) fn strip_name<'p>(path: &'p str, name: &str) -> Option<Option<&'p str>> {
     if path == name {
@@ -138,25 +158,13 @@ pub fn run(
     let Some(request) = ws.requests.get(&request_id) else { return Ok(ExitCode::from(2)) };
     let environment = match &args.env {
         None => None,
-        Some(name) => {
-            let env = ws
-                .environments
-                .values()
-                .find(|e| e.name == *name)
-                .or_else(|| ws.environments.values().find(|e| e.name.eq_ignore_ascii_case(name)));
-            match env {
-                Some(env) => Some(env.id),
-                None => {
-                    let names: Vec<&str> = ws.environments.values().map(|e| e.name.as_str()).collect();
-                    eprintln!(
-                        "localpost: no environment named {name} in {} (there are: {})",
-                        ws.workspace.name,
-                        if names.is_empty() { "none".to_owned() } else { names.join(", ") }
-                    );
-                    return Ok(ExitCode::from(2));
-                }
+        Some(name) => match find_environment(ws, name) {
+            Ok(id) => Some(id),
+            Err(message) => {
+                eprintln!("localpost: {message}");
+                return Ok(ExitCode::from(2));
             }
-        }
+        },
     };
     let mut scopes = Scopes::for_request(ws, request_id, environment);
     if !args.vars.is_empty() {

@@ -300,8 +300,7 @@ fn outcomes_table(ui: &mut Ui, salt: (&str, u64), rows: &[&RequestOutcome], foll
         });
 }
 
-fn run_label(run: &RunResult) -> String {
-    let t = Tally::of(run);
+fn run_label(run: &RunResult, t: &Tally) -> String {
     let when = run
         .started_at
         .format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"));
@@ -339,7 +338,7 @@ fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mu
             past.list.len(),
             |ui, rows| {
                 for i in rows {
-                    let run = &past.list[i];
+                    let (run, tally) = &past.list[i];
                     ui.horizontal(|ui| {
                         let is_b = r.compare_with == Some(run.id);
                         if ui
@@ -349,7 +348,7 @@ fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mu
                         {
                             r.compare_with = if is_b { None } else { Some(run.id) };
                         }
-                        if ui.selectable_label(r.opened == Some(run.id), run_label(run)).clicked() {
+                        if ui.selectable_label(r.opened == Some(run.id), run_label(run, tally)).clicked() {
                             r.opened = Some(run.id);
                         }
                     });
@@ -358,14 +357,13 @@ fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mu
         );
     });
     egui::CentralPanel::default().show(ui, |ui| {
-        let Some(run) = r.opened.and_then(|id| past.list.iter().find(|x| x.id == id)) else {
+        let Some((run, tally)) = r.opened.and_then(|id| past.get(id)) else {
             ui.label(RichText::new("Open a run on the left.").weak());
             return;
         };
-        let tally = Tally::of(run);
         ui.horizontal(|ui| {
-            ui.strong(run_label(run));
-            counts_ui(ui, &tally);
+            ui.strong(run_label(run, tally));
+            counts_ui(ui, tally);
         });
         ui.horizontal(|ui| {
             let env = run.environment.as_ref().map_or("no environment", |e| e.name.as_str());
@@ -402,8 +400,8 @@ fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mu
         }
         ui.checkbox(&mut r.failed_only, "Failed only");
         ui.separator();
-        match r.compare_with.and_then(|id| past.list.iter().find(|x| x.id == id)).filter(|b| b.id != run.id) {
-            Some(b) => compare_ui(ui, tab, run, b, r.failed_only),
+        match r.compare_with.and_then(|id| past.get(id)).filter(|(b, _)| b.id != run.id) {
+            Some(b) => compare_ui(ui, tab, (run, tally), b, r.failed_only),
             None => {
                 let rows: Vec<&RequestOutcome> =
                     run.results.iter().filter(|o| !r.failed_only || !o.passed()).collect();
@@ -413,8 +411,14 @@ fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mu
     });
 }
 
-fn compare_ui(ui: &mut Ui, tab: TabId, a: &RunResult, b: &RunResult, differences_only: bool) {
-    ui.label(RichText::new(format!("A: {}\nB: {}", run_label(a), run_label(b))).small());
+fn compare_ui(
+    ui: &mut Ui,
+    tab: TabId,
+    (a, a_tally): (&RunResult, &Tally),
+    (b, b_tally): &(RunResult, Tally),
+    differences_only: bool,
+) {
+    ui.label(RichText::new(format!("A: {}\nB: {}", run_label(a, a_tally), run_label(b, b_tally))).small());
     let rows: Vec<_> = compare(a, b).into_iter().filter(|row| !differences_only || row.differs()).collect();
     let error = ui.visuals().error_fg_color;
     let ok = pass_color(ui);
