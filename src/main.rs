@@ -1,5 +1,6 @@
 //! The `localpost` binary: the desktop app, or a subcommand on the data folder.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("localpost: cannot open the window: {e}");
+            let _ = writeln!(std::io::stderr(), "localpost: cannot open the window: {e}");
             ExitCode::FAILURE
         }
     }

@@ -46,7 +46,7 @@ fn full_restore_onto_an_empty_folder_reproduces_every_file() {
         assert_eq!(mode & 0o777, 0o600);
     }
     // And the copy loads cleanly.
-    let (_, problems) = localpost::storage::doctor::check(dst.path()).unwrap();
+    let (_, problems, _) = localpost::storage::doctor::check(dst.path()).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
 }
 

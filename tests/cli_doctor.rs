@@ -89,8 +89,9 @@ fn doctor_names_every_planted_problem() {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&secrets, fs::Permissions::from_mode(0o644)).unwrap();
     }
-    // 8. a temp file a crash left behind, 9. a file that does not belong
-    fs::write(folder_file.parent().unwrap().join(".lp-tmp-abc123"), "partial").unwrap();
+    // 8. a temp file a crash left behind (cleaned, not an error), 9. a file that does not belong
+    let leftover = folder_file.parent().unwrap().join(".lp-tmp-abc123");
+    fs::write(&leftover, "partial").unwrap();
     fs::write(ws_dir.join("environments").join("notes.txt"), "hello").unwrap();
     // 10. a broken history entry
     let day = ws_dir.join("history").join("2026-01-01");
@@ -109,7 +110,7 @@ fn doctor_names_every_planted_problem() {
         (r3.display().to_string(), "colour"),
         (secrets.display().to_string(), &format!("{orphan}")),
         (secrets.display().to_string(), "readable by others"),
-        (".lp-tmp-abc123".to_owned(), "not part of"),
+        (".lp-tmp-abc123".to_owned(), "cleaned: removed"),
         ("notes.txt".to_owned(), "not part of"),
         ("120000-000-deadbeef.ron".to_owned(), "error"),
     ];
@@ -119,20 +120,44 @@ fn doctor_names_every_planted_problem() {
             "doctor did not report {what:?} for {path}:\n{out}"
         );
     }
-    assert!(out.contains("nothing was changed"), "{out}");
-    // doctor changed nothing.
+    assert!(out.contains("nothing you made was changed"), "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("error") && l.contains(".lp-tmp-")), "{out}");
+    // doctor changed nothing of the user's; the crash's leftover is gone.
     assert_eq!(fs::read(&r1).unwrap(), before);
+    assert!(!leftover.exists());
 }
 
 #[test]
-fn ls_and_doctor_explain_a_missing_folder() {
+fn the_cli_on_a_fresh_machine_makes_the_data_folder_as_the_app_does() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope");
-    let (code, out) = localpost(&missing, &["ls"]);
-    assert_eq!(code, 1);
-    assert!(out.contains("cannot read") && out.contains("nope"), "{out}");
-    assert!(!missing.exists(), "ls must not create the data folder");
+    // doctor checks; it does not make anything.
     let (code, out) = localpost(&missing, &["doctor"]);
-    assert_eq!(code, 1);
-    assert!(out.contains("nope"), "{out}");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("does not exist yet"), "{out}");
+    assert!(!missing.exists(), "doctor must not create the data folder");
+    // Any other command makes it as the app's first start does.
+    let (code, out) = localpost(&missing, &["ls"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(1 workspace)") && out.contains("My Workspace"), "{out}");
+    // An empty folder too.
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let (code, out) = localpost(&empty, &["ls"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("My Workspace"), "{out}");
+}
+
+#[test]
+fn cli_errors_carry_the_os_error_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    fs::write(&file, "x").unwrap();
+    let (code, out) = localpost(&file.join("below"), &["ls"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("below"), "{out}");
+    assert_eq!(out.matches("os error").count(), 1, "{out}");
+    let (code, out) = localpost(&file, &["ls"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not a folder"), "{out}");
 }

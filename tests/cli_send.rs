@@ -160,3 +160,24 @@ fn cookies_persist_between_runs_and_the_system_proxy_is_used() {
     assert_eq!(seen.len(), 1);
     assert!(seen[0].0.starts_with(&format!("GET {}", server.url("/users/42"))), "{seen:?}");
 }
+
+#[test]
+fn import_then_send_works_on_a_new_machine() {
+    let server = Server::start(|r| Reply::text(200, &format!("got {}", r.target)));
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("never-made");
+    let collection = home.path().join("api.postman_collection.json");
+    let json = format!(
+        r#"{{"info":{{"name":"Shop API","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+            "item":[{{"name":"List items","request":{{"method":"GET","url":"{}"}}}}]}}"#,
+        server.url("/items?page=1")
+    );
+    std::fs::write(&collection, json).unwrap();
+    let out = localpost(&data, &["import", collection.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    // The collection went where the app's first start would have put it.
+    assert!(stdout(&out).contains("into: workspace \"My Workspace\""), "{}", stdout(&out));
+    let out = localpost(&data, &["send", "My Workspace/Shop API/List items"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).ends_with("got /items?page=1"), "{}", stdout(&out));
+}

@@ -80,7 +80,8 @@ struct Case {
     expect: fn(&ProblemKind) -> bool,
     /// The line the report must point at, for parse errors.
     line: Option<usize>,
-    /// Whether the good request must still load.
+    /// Whether the good request must still load (under a placeholder when its parent is the
+    /// broken file).
     good_loads: bool,
 }
 
@@ -257,7 +258,7 @@ fn cases() -> Vec<Case> {
             },
             expect: parse_error,
             line: Some(3),
-            good_loads: false,
+            good_loads: true,
         },
         Case {
             name: "folder without folder.ron",
@@ -266,9 +267,9 @@ fn cases() -> Vec<Case> {
                 fs::remove_file(&p).unwrap();
                 p.parent().unwrap().to_owned()
             },
-            expect: |k| *k == ProblemKind::MissingFolderFile,
+            expect: |k| *k == ProblemKind::MissingFolderFile { file: "folder.ron" },
             line: None,
-            good_loads: false,
+            good_loads: true,
         },
         Case {
             name: "broken collection file",
@@ -279,7 +280,7 @@ fn cases() -> Vec<Case> {
             },
             expect: parse_error,
             line: None,
-            good_loads: false,
+            good_loads: true,
         },
         Case {
             name: "broken workspace file",
@@ -290,7 +291,7 @@ fn cases() -> Vec<Case> {
             },
             expect: parse_error,
             line: None,
-            good_loads: false,
+            good_loads: true,
         },
         Case {
             name: "broken environment",
@@ -538,4 +539,147 @@ fn opening_a_file_instead_of_a_folder_is_a_clear_error() {
     fs::write(&file, "x").unwrap();
     let err = Store::open(&file).unwrap_err();
     assert!(err.to_string().contains("not a folder") && err.to_string().contains("data"), "{err}");
+}
+
+fn localpost(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_localpost"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("LOCALPOST_DATA_DIR")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// Every file under `dir` that holds `id`.
+fn files_holding(dir: &Path, id: &str) -> Vec<PathBuf> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(_, b)| String::from_utf8_lossy(b).contains(id))
+        .map(|(p, _)| p)
+        .collect()
+}
+
+#[test]
+fn an_overwrite_import_never_shadows_an_entity_whose_file_did_not_load() {
+    type Damage = fn(&Fixture) -> PathBuf;
+    let cases: [(&str, Damage); 5] = [
+        ("request cut in half", |f| {
+            let p = f.victim_path();
+            let text = fs::read_to_string(&p).unwrap();
+            fs::write(&p, &text[..text.len() / 2]).unwrap();
+            p
+        }),
+        ("request emptied (its id only in the folder's order)", |f| {
+            let p = f.victim_path();
+            fs::write(&p, "").unwrap();
+            p
+        }),
+        ("collection.ron", |f| {
+            let p = f.path(Place::Collection(f.collection));
+            replace_in(&p, "collection: (", "collection: [");
+            p
+        }),
+        ("folder.ron emptied", |f| {
+            let p = f.path(Place::Folder(f.folder));
+            fs::write(&p, "").unwrap();
+            p
+        }),
+        ("workspace.ron", |f| {
+            let p = f.path(Place::Workspace(f.ws));
+            replace_in(&p, "workspace: (", "workspace: (\n        id: 7,");
+            p
+        }),
+    ];
+    for (name, damage) in cases {
+        let f = Fixture::new();
+        let out_dir = tempfile::tempdir().unwrap();
+        let bundle = out_dir.path().join("bundle.ron");
+        let (ok, out) = localpost(f.dir.path(), &["export", "--output", bundle.to_str().unwrap()]);
+        assert!(ok, "{name}: {out}");
+        let broken = damage(&f);
+        let before = snapshot(f.dir.path());
+
+        let (ok, out) =
+            localpost(f.dir.path(), &["import", bundle.to_str().unwrap(), "--on-conflict", "overwrite"]);
+        assert!(!ok, "{name}: the import went through:\n{out}");
+        assert!(out.contains(&broken.display().to_string()) && out.contains("did not load"), "{name}: {out}");
+        assert!(out.contains("nothing was written"), "{name}: {out}");
+        assert_eq!(snapshot(f.dir.path()), before, "{name}: the data folder changed");
+        let victim = f.victim.to_string();
+        assert!(files_holding(f.dir.path(), &victim).len() <= 2, "{name}: a twin of the request");
+    }
+}
+
+#[test]
+fn a_damaged_parent_shows_its_children_under_a_placeholder() {
+    // A collection file that does not parse: its folder's requests still load.
+    let f = Fixture::new();
+    let collection_file = f.path(Place::Collection(f.collection));
+    fs::write(&collection_file, "(format: 1, collection: (name: \"no id\"))").unwrap();
+    let bytes = fs::read(&collection_file).unwrap();
+    let mut opened = Store::open(f.dir.path()).unwrap();
+    let ws = &opened.library.workspaces[&f.ws];
+    assert_eq!(ws.collections.len(), 1);
+    let placeholder = ws.collections.values().next().unwrap().clone();
+    assert_eq!(placeholder.name, "billing", "named after its folder");
+    assert!(ws.is_damaged(placeholder.id.0));
+    assert!(ws.requests.contains_key(&f.good) && ws.requests.contains_key(&f.victim));
+    assert_eq!(ws.requests_under(ParentId::Collection(placeholder.id)).len(), 2);
+    // It can be exported, and saving it or what is inside never rewrites the damaged file.
+    let (ok, out) = localpost(
+        f.dir.path(),
+        &["export", "--collection", "billing", "--format", "postman", "--output", "-"],
+    );
+    assert!(ok && out.contains("Create invoice"), "{out}");
+    let err = opened.store.save_collection(f.ws, &placeholder).unwrap_err();
+    assert!(matches!(err, StoreError::Broken { .. }), "{err}");
+    let mut good = opened.library.workspaces[&f.ws].requests[&f.good].clone();
+    good.description = "still editable".into();
+    opened.store.save_request(ParentId::Folder(f.folder), &good).unwrap();
+    assert_eq!(fs::read(&collection_file).unwrap(), bytes);
+    let (ok, out) = localpost(f.dir.path(), &["ls"]);
+    assert!(ok && out.contains("billing") && out.contains("Create invoice"), "{out}");
+    assert!(out.contains("damaged"), "ls marks the placeholder: {out}");
+
+    // A workspace file that does not parse: the workspace is still there, under its folder's name.
+    let f = Fixture::new();
+    let ws_file = f.path(Place::Workspace(f.ws));
+    fs::write(&ws_file, "garbage").unwrap();
+    let opened = Store::open(f.dir.path()).unwrap();
+    assert_eq!(opened.library.workspaces.len(), 1, "no new \"My Workspace\" beside a damaged one");
+    let ws = opened.library.workspaces.values().next().unwrap();
+    assert_eq!(ws.id(), f.ws, "the id its folder order names");
+    assert!(ws.is_damaged(ws.id().0));
+    assert_eq!(ws.workspace.name, "my-workspace");
+    assert_eq!(ws.requests.len(), 2);
+    assert_eq!(ws.environments.len(), 1);
+    assert_eq!(fs::read_to_string(&ws_file).unwrap(), "garbage");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_data_folder_does_not_hang_any_command() {
+    let f = Fixture::new();
+    let fifo = f.victim_path().parent().unwrap().join("fifo.request.ron");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_localpost"))
+        .arg("--data-dir")
+        .arg(f.dir.path())
+        .arg("doctor")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "doctor hung on a pipe");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&fifo.display().to_string()) && text.contains("not a regular file"), "{text}");
+    let (ok, out) = localpost(f.dir.path(), &["ls"]);
+    assert!(ok && out.contains("List invoices"), "{out}");
 }

@@ -65,7 +65,8 @@ impl App {
         let ctx = ctx.clone();
         self.dialogs.write = Some(Promise::spawn_thread("save-body", move || {
             let path = PathBuf::from(path.trim());
-            let result = std::fs::write(&path, &body)
+            // Atomic: a crash or a full disk never leaves half a file over one that was there.
+            let result = crate::storage::atomic::write_replacing(&path, &body, false)
                 .map(|()| format!("Saved {} bytes to {}", body.len(), path.display()))
                 .map_err(|e| format!("Could not save the body to {}: {e}", path.display()));
             ctx.request_repaint();

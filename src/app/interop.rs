@@ -297,7 +297,7 @@ impl App {
                 let result = text
                     .and_then(|text| {
                         let private = matches!(secrets, Secrets::Include);
-                        crate::storage::atomic::write_atomic(&path, text.as_bytes(), private)
+                        crate::storage::atomic::write_replacing(&path, text.as_bytes(), private)
                             .map_err(|e| format!("cannot write {}: {e}", path.display()))
                     })
                     .map(|()| format!("Exported to {}", path.display()));

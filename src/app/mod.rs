@@ -16,6 +16,7 @@ pub mod session;
 pub mod state;
 pub mod writer;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,8 @@ struct Loaded {
     store: Store,
     library: Library,
     problems: Vec<Problem>,
+    /// What a crash had left that opening put right.
+    repairs: Vec<crate::storage::Repair>,
     settings: Settings,
     /// False on a first start: the organization's recommended settings are written then.
     settings_existed: bool,
@@ -95,6 +98,9 @@ impl Loader {
         let repaint = std::sync::Arc::new(std::sync::OnceLock::<egui::Context>::new());
         let wake = repaint.clone();
         let spawned = std::thread::Builder::new().name("load-data-folder".into()).spawn(move || {
+            // An import a crash interrupted is finished or undone before anything is read, so
+            // even the first outline shows the data folder whole.
+            let early = crate::storage::repair::interrupted_writes(&data_dir);
             let session = crate::storage::load::read_document::<Session>(&data_dir.join(SESSION_FILE))
                 .map(|p| p.entity)
                 .unwrap_or_default();
@@ -109,7 +115,7 @@ impl Loader {
                 ctx.request_repaint();
             }
             let _ = painted_rx.recv_timeout(Duration::from_millis(400));
-            let _ = tx.send(LoadMsg::Full(load(&data_dir)));
+            let _ = tx.send(LoadMsg::Full(load(&data_dir, early)));
             if let Some(ctx) = wake.get() {
                 ctx.request_repaint();
             }
@@ -292,6 +298,16 @@ impl App {
         state.library = loaded.library;
         state.revision += 1;
         state.problems = loaded.problems;
+        // Finishing an interrupted import is news; a removed temp file is not.
+        let finished: Vec<String> = loaded
+            .repairs
+            .iter()
+            .filter(|r| r.kind != crate::storage::RepairKind::TempFileRemoved)
+            .map(ToString::to_string)
+            .collect();
+        if !finished.is_empty() {
+            state.notify(format!("Put right after a crash: {}", finished.join("; ")));
+        }
         state.settings = loaded.settings;
         if !loaded.settings_existed {
             state.settings = state.policy.initial_settings();
@@ -478,7 +494,9 @@ impl App {
             || (self.options.exit_after_full_load && self.loading.is_none() && self.writer.is_some());
         if wanted && !self.first_frame_done && tree_shown {
             self.first_frame_done = true;
-            println!("first_frame_ms={}", self.options.started.elapsed().as_millis());
+            // Not println!: a closed stdout must not panic the window.
+            let _ =
+                writeln!(std::io::stdout(), "first_frame_ms={}", self.options.started.elapsed().as_millis());
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
@@ -498,16 +516,22 @@ impl App {
     }
 }
 
-fn load(data_dir: &std::path::Path) -> Result<Loaded, String> {
+/// Opens the data folder; `early` is what was put right before the outline was read.
+fn load(
+    data_dir: &std::path::Path,
+    early: (Vec<crate::storage::Repair>, Vec<Problem>),
+) -> Result<Loaded, String> {
     let opened = Store::open(data_dir).map_err(|e| e.to_string())?;
     let mut store = opened.store;
-    let mut problems = opened.report.problems;
+    let (mut repairs, mut problems) = early;
+    problems.extend(opened.report.problems);
+    repairs.extend(opened.report.repairs);
     let settings_existed = data_dir.join(crate::storage::layout::SETTINGS_FILE).exists();
     let (settings, p) = store.load_settings();
     problems.extend(p);
     let (session, p) = store.load_app_file::<Session>(SESSION_FILE);
     problems.extend(p);
-    Ok(Loaded { store, library: opened.library, problems, settings, settings_existed, session })
+    Ok(Loaded { store, library: opened.library, problems, repairs, settings, settings_existed, session })
 }
 
 fn restore_tabs(state: &mut AppState, session: &Session) {

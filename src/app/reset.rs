@@ -98,7 +98,7 @@ impl App {
                     .map_err(|e| e.to_string())
                     .and_then(|exported| {
                         let private = matches!(options.secrets, Secrets::Include);
-                        crate::storage::atomic::write_atomic(&path, exported.text.as_bytes(), private)
+                        crate::storage::atomic::write_replacing(&path, exported.text.as_bytes(), private)
                             .map_err(|e| format!("cannot write {}: {e}", path.display()))
                     })
                     .map(|()| path);

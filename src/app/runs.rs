@@ -441,7 +441,7 @@ fn write_report(
         ReportFormat::Json => runner::report::write_json(&mut buf, run, tally, outcomes)?,
         ReportFormat::Junit => runner::report::write_junit(&mut buf, run, tally, outcomes)?,
     }
-    crate::storage::atomic::write_atomic(path, &buf, false)
+    crate::storage::atomic::write_replacing(path, &buf, false)
 }
 
 /// One row of a comparison: the same request and iteration in two runs.

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 
 use super::import::find_workspace;
+use super::out::{errln, outln};
 use crate::interop::bundle::{self, ExportOptions, Scope, Secrets};
 use crate::interop::export::postman::{self, PostmanOptions};
 use crate::interop::{Format, Report};
 use crate::model::{ItemId, Library, ParentId, WorkspaceData, WorkspaceId};
-use crate::storage::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
@@ -54,7 +54,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     // Refused before anything is read or written; the message names the rule and its file.
     policy.check_export(args.include_secrets)?;
-    let opened = Store::open_existing(data_dir)?;
+    let opened = super::open_store(data_dir)?;
     let library = &opened.library;
     let workspace = match &args.workspace {
         Some(w) => Some(
@@ -111,10 +111,10 @@ pub fn run(
         }
     };
     if args.output.as_os_str() == "-" {
-        println!("{text}");
+        outln!("{text}");
     } else {
         // A file holding secrets is readable by its owner only.
-        crate::storage::atomic::write_atomic(&args.output, text.as_bytes(), args.include_secrets)
+        crate::storage::atomic::write_replacing(&args.output, text.as_bytes(), args.include_secrets)
             .with_context(|| format!("cannot write {}", args.output.display()))?;
     }
     print_report(&report);
@@ -123,7 +123,7 @@ pub fn run(
     } else {
         args.output.display().to_string()
     };
-    eprintln!("wrote {to}: {what}");
+    errln!("wrote {to}: {what}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,7 +146,7 @@ fn postman_tree(
 
 fn print_report(report: &Report) {
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
 }
 

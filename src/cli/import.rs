@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
+use super::out::{errln, out, outln};
 use crate::interop::apply::{self, Choices, ImportPlan, Resolution, Target};
 use crate::interop::{self, Imported};
 use crate::model::{Library, WorkspaceId};
@@ -62,9 +63,20 @@ pub fn run(
             .with_context(|| format!("{}: not imported", file.display()))?;
         inputs.push((file.clone(), imported));
     }
-    // No "My Workspace" is made here: a restore into an empty folder gives back exactly the backup.
-    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let mut opened = Store::open_existing(data_dir)?;
+    // A new data folder is made as the app's first start makes it ("My Workspace", where a
+    // collection then goes), except for a restore of whole workspaces, which gives back exactly
+    // the backup.
+    let restoring = inputs
+        .iter()
+        .all(|(_, i)| i.bundle.as_ref().is_some_and(|b| b.header.contains.is_whole_workspaces()));
+    let mut opened = if restoring {
+        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+        let opened = Store::open_existing(data_dir)?;
+        super::report_repairs(&opened.report);
+        opened
+    } else {
+        super::open_store(data_dir)?
+    };
     let mut failed = false;
     for (file, imported) in &inputs {
         let target = resolve_target(&opened.library, args.workspace.as_deref());
@@ -75,7 +87,7 @@ pub fn run(
             let (settings, _) = opened.store.load_settings();
             plan.check_settings(Some(&settings));
         }
-        print!("{}", describe(file, &plan));
+        out!("{}", describe(file, &plan));
         let changed = plan.changed_conflicts().count();
         let choice = match (args.on_conflict, changed) {
             (Some(c), _) => Resolution::from(c),
@@ -83,7 +95,7 @@ pub fn run(
             (None, 0) => Resolution::Overwrite,
             (None, _) if args.dry_run => Resolution::Skip,
             (None, n) => {
-                eprintln!(
+                errln!(
                     "localpost: {}: {n} items here differ from the import; choose --on-conflict overwrite, copy or skip (nothing was written)",
                     file.display()
                 );
@@ -92,17 +104,21 @@ pub fn run(
             }
         };
         if args.dry_run {
-            println!("  dry run: nothing written\n");
+            outln!("  dry run: nothing written\n");
             continue;
         }
         let applied = apply::apply(&plan, &Choices::all(choice), &mut opened.store, &mut opened.library)
             .with_context(|| format!("{}: nothing was written", file.display()))?;
         for w in applied.report.warnings.iter().skip(plan.report.warnings.len()) {
-            println!("  warning: {w}");
+            outln!("  warning: {w}");
         }
-        println!(
+        outln!(
             "  wrote {} files: {} added, {} overwritten, {} copied, {} skipped\n",
-            applied.written.files, applied.added, applied.overwritten, applied.copied, applied.skipped
+            applied.written.files,
+            applied.added,
+            applied.overwritten,
+            applied.copied,
+            applied.skipped
         );
     }
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+use super::out::out;
 use crate::model::{ItemId, ParentId, WorkspaceData};
-use crate::storage::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct LsArgs {
@@ -15,7 +15,7 @@ pub struct LsArgs {
 }
 
 pub fn run(data_dir: &Path, args: &LsArgs) -> anyhow::Result<ExitCode> {
-    let opened = Store::open_existing(data_dir)?;
+    let opened = super::open_store(data_dir)?;
     let mut out = String::new();
     let library = &opened.library;
     let _ = writeln!(out, "{} ({})", data_dir.display(), plural(library.workspaces.len(), "workspace"));
@@ -27,27 +27,34 @@ pub fn run(data_dir: &Path, args: &LsArgs) -> anyhow::Result<ExitCode> {
         let _ =
             writeln!(out, "\n{} did not load; run `localpost doctor` for details.", plural(broken, "file"));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
 fn list_workspace(out: &mut String, ws: &WorkspaceData, depth: usize) {
     let _ = writeln!(
         out,
-        "{}  [{}, {}, {}, {}, {}]",
+        "{}  [{}, {}, {}, {}, {}]{}",
         ws.workspace.name,
         plural(ws.collections.len(), "collection"),
         plural(ws.folders.len(), "folder"),
         plural(ws.requests.len(), "request"),
         plural(ws.environments.len(), "environment"),
         plural(ws.header_presets.len(), "header preset"),
+        damaged(ws, ws.id().0),
     );
     if depth < 2 {
         return;
     }
     for c in ws.collections.values() {
         let parent = ParentId::Collection(c.id);
-        let _ = writeln!(out, "  {}  [{}]", c.name, plural(ws.requests_under(parent).len(), "request"));
+        let _ = writeln!(
+            out,
+            "  {}  [{}]{}",
+            c.name,
+            plural(ws.requests_under(parent).len(), "request"),
+            damaged(ws, c.id.0)
+        );
         if depth >= 3 {
             list_children(out, ws, parent, 2, depth);
         }
@@ -73,9 +80,10 @@ fn list_children(out: &mut String, ws: &WorkspaceData, parent: ParentId, level: 
                 let inner = ParentId::Folder(*id);
                 let _ = writeln!(
                     out,
-                    "{indent}{}/  [{}]",
+                    "{indent}{}/  [{}]{}",
                     folder.name,
-                    plural(ws.requests_under(inner).len(), "request")
+                    plural(ws.requests_under(inner).len(), "request"),
+                    damaged(ws, id.0)
                 );
                 if level < depth {
                     list_children(out, ws, inner, level + 1, depth);
@@ -87,6 +95,11 @@ fn list_children(out: &mut String, ws: &WorkspaceData, parent: ParentId, level: 
             }
         }
     }
+}
+
+/// The mark of a placeholder for a workspace, collection or folder whose own file did not load.
+fn damaged(ws: &WorkspaceData, id: uuid::Uuid) -> &'static str {
+    if ws.is_damaged(id) { "  (damaged: its own file did not load; see `localpost doctor`)" } else { "" }
 }
 
 fn plural(n: usize, what: &str) -> String {

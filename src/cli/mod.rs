@@ -5,6 +5,7 @@ mod doctor;
 mod export;
 mod import;
 mod ls;
+pub mod out;
 mod policy;
 mod run;
 mod send;
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use self::out::{errln, outln};
 use crate::storage;
 
 #[derive(Debug, Parser)]
@@ -92,6 +94,23 @@ impl Cli {
     }
 }
 
+/// Opens the data folder for a command, creating it as the app's first start does (one
+/// workspace, "My Workspace"), and says on standard error what a crash left that opening put
+/// right.
+pub(crate) fn open_store(data_dir: &std::path::Path) -> anyhow::Result<storage::Opened> {
+    let opened = storage::Store::open(data_dir)?;
+    report_repairs(&opened.report);
+    Ok(opened)
+}
+
+/// Tells the user what opening the data folder put right (an interrupted import finished or
+/// undone, leftover temp files removed).
+pub(crate) fn report_repairs(report: &storage::LoadReport) {
+    for repair in &report.repairs {
+        errln!("localpost: {repair}");
+    }
+}
+
 /// Runs a subcommand; `None` means no subcommand was given (the caller opens the app).
 pub fn run(cli: &Cli) -> Option<ExitCode> {
     let command = cli.command.as_ref()?;
@@ -114,14 +133,18 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
             };
             storage::sample::generate(&data_dir, name, spec)
                 .map(|_| {
-                    println!("wrote {requests} requests into {}", data_dir.display());
+                    outln!("wrote {requests} requests into {}", data_dir.display());
                     ExitCode::SUCCESS
                 })
                 .map_err(anyhow::Error::from)
         }
     };
     Some(result.unwrap_or_else(|e| {
-        eprintln!("localpost: {e:#}");
+        if out::is_broken_pipe(&e) {
+            // The reader stopped reading (`| head`): a quiet end, as ripgrep and Unix tools do.
+            return ExitCode::SUCCESS;
+        }
+        errln!("localpost: {e:#}");
         ExitCode::FAILURE
     }))
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
+use super::out::outln;
 use crate::policy::{EffectivePolicy, EntryStatus, PolicyState, SourceInput, SourceKind, sources};
 
 #[derive(Debug, Subcommand)]
@@ -56,9 +57,9 @@ fn check(file: &Path) -> ExitCode {
     let policy = EffectivePolicy::from_inputs(vec![SourceInput::new(&label, SourceKind::Machine, content)]);
     if let PolicyState::Lockdown { reasons } = policy.state() {
         for reason in reasons {
-            println!("error: {reason}");
+            outln!("error: {reason}");
         }
-        println!("\n{label} would put Localpost in Lockdown: sending, importing and exporting would be off.");
+        outln!("\n{label} would put Localpost in Lockdown: sending, importing and exporting would be off.");
         return ExitCode::FAILURE;
     }
     let mut errors = 0;
@@ -72,17 +73,17 @@ fn check(file: &Path) -> ExitCode {
             EntryStatus::Unknown | EntryStatus::Conflict => "warning",
         };
         for m in &entry.messages {
-            println!("{label}: {m}");
+            outln!("{label}: {m}");
         }
     }
     owner_note(file);
     if errors > 0 {
-        println!(
+        outln!(
             "\n{label} loads, but {errors} key(s) have bad values and would take their most restrictive value."
         );
         return ExitCode::from(KEY_ERRORS);
     }
-    println!("{label}: OK (effective policy sha256 {})", policy.sha256());
+    outln!("{label}: OK (effective policy sha256 {})", policy.sha256());
     ExitCode::SUCCESS
 }
 
@@ -93,7 +94,7 @@ fn owner_note(file: &Path) {
     if let Ok(meta) = std::fs::metadata(file)
         && let Err(e) = sources::check_ownership(file, meta.uid(), meta.mode(), 0)
     {
-        println!("note: once installed, the file must pass the ownership check; this copy {e}");
+        outln!("note: once installed, the file must pass the ownership check; this copy {e}");
     }
 }
 

@@ -16,12 +16,13 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use super::out::errln;
 use super::send::{find_environment, parse_var, strip_name};
 use crate::http::Engine;
 use crate::model::{ItemId, ParentId, RequestOutcome, Settings, WorkspaceData};
 use crate::policy::EffectivePolicy;
 use crate::runner::{self, RunFinished, RunSpec, data, report};
-use crate::storage::Store;
+use crate::storage::atomic::AtomicFile;
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["path", "import"])))]
@@ -74,7 +75,7 @@ enum Reporter {
 
 /// A bad argument or input: said on stderr, exit status 2.
 fn usage(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("localpost: {message}");
+    errln!("localpost: {message}");
     Ok(ExitCode::from(2))
 }
 
@@ -89,21 +90,21 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
         let Some(path) = args.path.as_deref() else {
             return usage("give a collection path or --import FILE");
         };
-        let mut opened = Store::open_existing(data_dir)?;
+        let mut opened = super::open_store(data_dir)?;
         let (loaded, problem) = opened.store.load_settings();
         if let Some(problem) = problem {
-            eprintln!("localpost: warning: {problem}");
+            errln!("localpost: warning: {problem}");
         }
         settings = loaded;
         let found = find_parents(opened.library.workspaces.values(), path);
         let (ws_id, parent) = match found.as_slice() {
             [one] => *one,
             [] => {
-                eprintln!("localpost: no collection or folder at {path} in {}", data_dir.display());
+                errln!("localpost: no collection or folder at {path} in {}", data_dir.display());
                 return usage("(run `localpost ls` to see the tree)");
             }
             many => {
-                eprintln!("localpost: {path} is ambiguous; it matches {} collections or folders", many.len());
+                errln!("localpost: {path} is ambiguous; it matches {} collections or folders", many.len());
                 return Ok(ExitCode::from(2));
             }
         };
@@ -187,7 +188,7 @@ fn imported_collection(file: &Path, policy: &EffectivePolicy) -> Result<(Workspa
         .filter(|r| !r.scripts.is_empty())
         .count();
     if scripts > 0 {
-        eprintln!(
+        errln!(
             "localpost: note: {scripts} requests carry scripts from {}; Localpost does not run scripts (assertions and captures do their job)",
             imported.format
         );
@@ -199,7 +200,7 @@ fn imported_collection(file: &Path, policy: &EffectivePolicy) -> Result<(Workspa
         return Err(format!("{} holds no collection", file.display()));
     };
     if ws.collections.len() > 1 {
-        eprintln!(
+        errln!(
             "localpost: note: {} holds {} collections; running the first, {}",
             file.display(),
             ws.collections.len(),
@@ -382,11 +383,11 @@ fn summary(done: &RunFinished) {
         Some(Ok(path)) => {
             let _ = writeln!(out, "result kept in {}", path.display());
         }
-        Some(Err(e)) => eprintln!("localpost: warning: the result was not kept: {e}"),
+        Some(Err(e)) => errln!("localpost: warning: the result was not kept: {e}"),
         None => {}
     }
     if let Some(problem) = &done.problem {
-        eprintln!("localpost: {problem}");
+        errln!("localpost: {problem}");
     }
 }
 
@@ -408,21 +409,20 @@ fn write_reports(done: &RunFinished, args: &RunArgs) -> anyhow::Result<()> {
         let path = args.out.join(name);
         // Streamed into a temporary file beside the report, then moved into place.
         let write = || -> std::io::Result<()> {
-            let mut tmp = tempfile::Builder::new().prefix(".localpost-run-").tempfile_in(&args.out)?;
-            {
-                let mut w = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
-                let outcomes = journal.outcomes()?;
-                if json {
-                    report::write_json(&mut w, &done.run, &done.tally, outcomes)?;
-                } else {
-                    report::write_junit(&mut w, &done.run, &done.tally, outcomes)?;
-                }
-                w.flush()?;
+            let mut file = AtomicFile::replacing(&path, false)?;
+            let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut file);
+            let outcomes = journal.outcomes()?;
+            if json {
+                report::write_json(&mut w, &done.run, &done.tally, outcomes)?;
+            } else {
+                report::write_junit(&mut w, &done.run, &done.tally, outcomes)?;
             }
-            tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
+            w.flush()?;
+            drop(w);
+            file.commit()
         };
         write().with_context(|| format!("cannot write the report {}", path.display()))?;
-        eprintln!("localpost: wrote {}", path.display());
+        errln!("localpost: wrote {}", path.display());
     }
     Ok(())
 }

@@ -15,9 +15,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
+use super::out::errln;
 use crate::http::{self, Engine, Exchange};
 use crate::model::{ItemId, ParentId, RequestId, WorkspaceData};
-use crate::storage::Store;
 use crate::vars::{ScopeKind, Scopes};
 
 #[derive(Debug, clap::Args)]
@@ -137,20 +137,20 @@ pub fn run(
     args: &SendArgs,
     policy: &std::sync::Arc<crate::policy::EffectivePolicy>,
 ) -> anyhow::Result<ExitCode> {
-    let mut opened = Store::open_existing(data_dir)?;
+    let mut opened = super::open_store(data_dir)?;
     let library = &opened.library;
     let matches = find_requests(library.workspaces.values(), &args.path);
     let (ws, request_id) = match matches.as_slice() {
         [one] => *one,
         [] => {
-            eprintln!("localpost: no request at {} in {}", args.path, data_dir.display());
-            eprintln!("(run `localpost ls` to see the tree)");
+            errln!("localpost: no request at {} in {}", args.path, data_dir.display());
+            errln!("(run `localpost ls` to see the tree)");
             return Ok(ExitCode::from(2));
         }
         many => {
-            eprintln!("localpost: {} is ambiguous; it matches:", args.path);
+            errln!("localpost: {} is ambiguous; it matches:", args.path);
             for (ws, id) in many {
-                eprintln!("  {} ({})", path_of(ws, *id), id);
+                errln!("  {} ({})", path_of(ws, *id), id);
             }
             return Ok(ExitCode::from(2));
         }
@@ -161,7 +161,7 @@ pub fn run(
         Some(name) => match find_environment(ws, name) {
             Ok(id) => Some(id),
             Err(message) => {
-                eprintln!("localpost: {message}");
+                errln!("localpost: {message}");
                 return Ok(ExitCode::from(2));
             }
         },
@@ -177,14 +177,14 @@ pub fn run(
     let prepared = match http::prepare(request, Some(ws), &scopes) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("localpost: {e}");
+            errln!("localpost: {e}");
             return Ok(ExitCode::FAILURE);
         }
     };
     let ws_id = ws.id();
     let (settings, problem) = opened.store.load_settings();
     if let Some(problem) = problem {
-        eprintln!("localpost: warning: {problem}");
+        errln!("localpost: warning: {problem}");
     }
     // What the policy fixes (TLS verification, CA files, proxy...) wins over the user's file,
     // and every connection asks the policy first.
@@ -192,7 +192,7 @@ pub fn run(
     engine.set_guard(policy.clone());
     let (jar, problem) = opened.store.load_cookies(ws_id);
     if let Some(problem) = problem {
-        eprintln!("localpost: warning: {problem}");
+        errln!("localpost: warning: {problem}");
     }
     engine.set_cookie_jar(Some(ws_id), jar);
     let started_at = time::OffsetDateTime::now_utc();
@@ -202,20 +202,20 @@ pub fn run(
         && let Some(task) = engine.record_history(dir.to_owned(), &prepared, &result, started_at)
         && let Err(e) = task.wait_blocking()
     {
-        eprintln!("localpost: warning: history not recorded: {e}");
+        errln!("localpost: warning: history not recorded: {e}");
     }
     match result {
         Ok(exchange) => {
             if exchange.cookies_changed
                 && let Err(e) = opened.store.save_cookies(ws_id, &engine.cookie_jar(Some(ws_id)))
             {
-                eprintln!("localpost: warning: cookies not saved: {e}");
+                errln!("localpost: warning: cookies not saved: {e}");
             }
             print_exchange(&exchange)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("localpost: {e}");
+            errln!("localpost: {e}");
             Ok(ExitCode::FAILURE)
         }
     }
@@ -226,7 +226,7 @@ fn print_exchange(ex: &Exchange) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for hop in &ex.redirects {
-        eprintln!("{} → {}", hop.status, hop.location);
+        errln!("{} → {}", hop.status, hop.location);
     }
     writeln!(out, "{} {} {}", r.http_version, r.status, r.reason)?;
     for h in &r.headers {
@@ -248,7 +248,7 @@ fn print_exchange(ex: &Exchange) -> anyhow::Result<()> {
         }
     }
     out.flush()?;
-    eprintln!(
+    errln!(
         "{} {} · {} ms · {}{}",
         r.status,
         r.reason,

@@ -1298,6 +1298,100 @@ mod tests {
         }
     }
 
+    /// Copies a folder tree (the state to compare a crashed write with).
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        for (rel, bytes) in snapshot(from) {
+            let path = to.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+
+    /// The same import, applied to a copy without any fault: the "wholly new" state.
+    fn applied_cleanly(
+        dir: &std::path::Path,
+        plan: &ImportPlan,
+    ) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+        let copy = tempfile::tempdir().unwrap();
+        copy_tree(dir, copy.path());
+        let mut opened = Store::open_existing(copy.path()).unwrap();
+        apply(plan, &Choices::all(Resolution::Overwrite), &mut opened.store, &mut opened.library).unwrap();
+        snapshot(copy.path())
+    }
+
+    #[test]
+    fn an_overwrite_import_killed_midway_is_whole_after_the_next_open() {
+        use crate::storage::stage::fault::{self, Fault};
+        let mut step = 0;
+        loop {
+            let dir = tempfile::tempdir().unwrap();
+            let (plan, mut library, mut store) = import_touching_everything(dir.path());
+            let before = snapshot(dir.path());
+            let after = applied_cleanly(dir.path(), &plan);
+            assert_ne!(before, after);
+            fault::set(Some(Fault::Crash(step)));
+            let result = apply(&plan, &Choices::all(Resolution::Overwrite), &mut store, &mut library);
+            fault::set(None);
+            if result.is_ok() {
+                assert!(step >= 5, "only {step} steps");
+                break;
+            }
+            // The process "died" mid-way: the folder is a mix until the next open finishes it.
+            let reopened = Store::open_existing(dir.path()).unwrap();
+            assert!(
+                reopened
+                    .report
+                    .repairs
+                    .iter()
+                    .any(|r| matches!(r.kind, crate::storage::RepairKind::WriteCompleted { .. })),
+                "step {step}: {:?}",
+                reopened.report
+            );
+            assert!(reopened.report.is_clean(), "step {step}: {:?}", reopened.report);
+            assert_eq!(snapshot(dir.path()), after, "step {step}: not wholly new after the next open");
+            step += 1;
+        }
+    }
+
+    #[test]
+    fn a_failed_import_killed_while_undoing_is_undone_on_the_next_open() {
+        use crate::storage::stage::fault::{self, Fault};
+        let mut killed_mid_undo = 0;
+        // A move fails, the undo starts (over every move, last first), and the process dies at
+        // each of the undo's moves in turn.
+        for fail in 1..8 {
+            for crash_after in 1..12 {
+                let dir = tempfile::tempdir().unwrap();
+                let (plan, mut library, mut store) = import_touching_everything(dir.path());
+                let before = snapshot(dir.path());
+                fault::set(Some(Fault::FailThenCrash(fail, fail + crash_after)));
+                let result = apply(&plan, &Choices::all(Resolution::Overwrite), &mut store, &mut library);
+                fault::set(None);
+                let Err(e) = result else { continue }; // past the last move
+                let reopened = Store::open_existing(dir.path()).unwrap();
+                if e.to_string().contains("simulated crash") {
+                    killed_mid_undo += 1;
+                    assert!(
+                        reopened
+                            .report
+                            .repairs
+                            .iter()
+                            .any(|r| matches!(r.kind, crate::storage::RepairKind::WriteRolledBack { .. })),
+                        "{fail}/{crash_after}: {:?}",
+                        reopened.report
+                    );
+                }
+                assert!(reopened.report.is_clean(), "{fail}/{crash_after}: {:?}", reopened.report);
+                assert_eq!(
+                    snapshot(dir.path()),
+                    before,
+                    "{fail}/{crash_after}: not wholly old after the next open"
+                );
+            }
+        }
+        assert!(killed_mid_undo > 20, "only {killed_mid_undo} kills landed inside an undo");
+    }
+
     #[test]
     fn nothing_is_written_before_apply() {
         let dir = tempfile::tempdir().unwrap();

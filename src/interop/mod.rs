@@ -110,8 +110,8 @@ pub enum ImportError {
     /// The organization policy refuses it; the message names the rule and the file that set it.
     #[error("{0}")]
     Forbidden(crate::policy::PolicyViolation),
-    #[error("cannot read {}: {source}", path.display())]
-    Read { path: std::path::PathBuf, source: std::io::Error },
+    #[error("cannot read {}: {error}", path.display())]
+    Read { path: std::path::PathBuf, error: std::io::Error },
 }
 
 pub mod apply;

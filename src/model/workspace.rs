@@ -63,6 +63,9 @@ pub struct WorkspaceData {
     pub requests: IndexMap<RequestId, Request>,
     pub environments: IndexMap<EnvironmentId, Environment>,
     pub header_presets: IndexMap<PresetId, HeaderPreset>,
+    /// Placeholders for the workspace itself or a collection or folder whose own file did not
+    /// load: named after their folder, holding what loaded inside, never written back.
+    pub damaged: std::collections::HashSet<uuid::Uuid>,
 }
 
 impl WorkspaceData {
@@ -75,7 +78,13 @@ impl WorkspaceData {
             requests: IndexMap::new(),
             environments: IndexMap::new(),
             header_presets: IndexMap::new(),
+            damaged: std::collections::HashSet::new(),
         }
+    }
+
+    /// Whether a workspace, collection or folder (by id) is a placeholder for a damaged file.
+    pub fn is_damaged(&self, id: uuid::Uuid) -> bool {
+        self.damaged.contains(&id)
     }
 
     pub fn id(&self) -> WorkspaceId {

@@ -136,6 +136,9 @@ impl EffectivePolicy {
 
     /// Writes [`Self::startup_log_line`] to standard error.
     pub fn log_startup(&self) {
-        eprintln!("localpost: {}", self.startup_log_line());
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!("localpost: {}\n", self.startup_log_line()),
+        );
     }
 }

@@ -29,8 +29,8 @@ impl DataFile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
-    #[error("cannot read the data file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    #[error("cannot read the data file {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("the data file {path} is not valid JSON: {message}")]
     Json { path: String, message: String },
     #[error("the data file {path} must be a JSON array of objects (it is {found})")]
@@ -44,7 +44,7 @@ pub enum DataError {
 /// Reads a data file; JSON when it starts with `[` or `{` (after whitespace or a BOM), CSV otherwise.
 pub fn read(path: &Path) -> Result<DataFile, DataError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| DataError::Read { path: name.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|error| DataError::Read { path: name.clone(), error })?;
     parse(&bytes, &name)
 }
 

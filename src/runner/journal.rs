@@ -7,6 +7,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::model::{RequestOutcome, RunResult};
+use crate::storage::atomic::AtomicFile;
 use crate::storage::{StoreError, runs};
 
 /// Counts of a run so far.
@@ -57,9 +58,10 @@ impl Tally {
     }
 }
 
-/// The outcomes of a run, on disk. The file is removed when the journal is dropped.
+/// The outcomes of a run, on disk, in a temp file without a name: it goes with the process
+/// however that ends (a killed run leaves nothing behind).
 pub struct Journal {
-    file: tempfile::NamedTempFile,
+    file: File,
     writer: Option<BufWriter<File>>,
     /// The first write error; later appends are skipped and [`Self::finish`] reports it.
     error: Option<io::Error>,
@@ -68,13 +70,11 @@ pub struct Journal {
 impl Journal {
     /// A new journal in `dir` (the system's temporary folder when `None`).
     pub fn create(dir: Option<&Path>) -> io::Result<Self> {
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".lp-run-").suffix(".jsonl");
         let file = match dir {
-            Some(dir) => builder.tempfile_in(dir)?,
-            None => builder.tempfile()?,
+            Some(dir) => tempfile::tempfile_in(dir)?,
+            None => tempfile::tempfile()?,
         };
-        let writer = BufWriter::with_capacity(64 * 1024, file.reopen()?);
+        let writer = BufWriter::with_capacity(64 * 1024, file.try_clone()?);
         Ok(Self { file, writer: Some(writer), error: None })
     }
 
@@ -102,13 +102,10 @@ impl Journal {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        self.file.path()
-    }
-
     /// The outcomes in order, read one at a time. A line that does not parse is an error item.
-    pub fn outcomes(&self) -> io::Result<impl Iterator<Item = io::Result<RequestOutcome>>> {
-        let reader = BufReader::with_capacity(64 * 1024, File::open(self.file.path())?);
+    /// Each call reads from the start with its own position, so readers never disturb each other.
+    pub fn outcomes(&self) -> io::Result<impl Iterator<Item = io::Result<RequestOutcome>> + use<>> {
+        let reader = BufReader::with_capacity(64 * 1024, ReadFrom { file: self.file.try_clone()?, at: 0 });
         Ok(reader.lines().map(|line| line.and_then(|l| serde_json::from_str(&l).map_err(io::Error::other))))
     }
 
@@ -125,19 +122,33 @@ impl Journal {
         let dir = path.parent().unwrap_or(ws_dir).to_owned();
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::write(&dir, e))?;
         let write = || -> io::Result<()> {
-            let mut tmp =
-                tempfile::Builder::new().prefix(crate::storage::atomic::TEMP_PREFIX).tempfile_in(&dir)?;
-            {
-                let mut w = BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
-                write_run_ron(&mut w, run, self.outcomes()?)?;
-                w.flush()?;
-            }
-            tmp.as_file().sync_all()?;
-            tmp.persist(&path).map_err(|e| e.error)?;
-            crate::storage::atomic::sync_dir(&dir)
+            let mut file = AtomicFile::create(&path, false)?;
+            let mut w = BufWriter::with_capacity(64 * 1024, &mut file);
+            write_run_ron(&mut w, run, self.outcomes()?)?;
+            w.flush()?;
+            drop(w);
+            file.commit()
         };
         write().map_err(|e| StoreError::write(&path, e))?;
         Ok(path)
+    }
+}
+
+/// Reads a file from its own position (positioned reads leave the file's shared offset, which
+/// the journal's writer uses, alone).
+struct ReadFrom {
+    file: File,
+    at: u64,
+}
+
+impl io::Read for ReadFrom {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&self.file, buf, self.at)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
     }
 }
 

@@ -6,17 +6,19 @@ use std::path::PathBuf;
 
 use crate::model::{ParentId, WorkspaceId};
 
-/// An operation on the data folder that failed. Each names the file it was about.
+/// An operation on the data folder that failed. Each names the file it was about and says the
+/// OS's reason in its message (so the reason is not also a `source`: a chain printed whole would
+/// say it twice).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot read {}: {source}", path.display())]
-    Read { path: PathBuf, source: io::Error },
-    #[error("cannot write {}: {source}", path.display())]
-    Write { path: PathBuf, source: io::Error },
-    #[error("cannot remove {}: {source}", path.display())]
-    Remove { path: PathBuf, source: io::Error },
-    #[error("cannot move {} to {}: {source}", from.display(), to.display())]
-    Move { from: PathBuf, to: PathBuf, source: io::Error },
+    #[error("cannot read {}: {error}", path.display())]
+    Read { path: PathBuf, error: io::Error },
+    #[error("cannot write {}: {error}", path.display())]
+    Write { path: PathBuf, error: io::Error },
+    #[error("cannot remove {}: {error}", path.display())]
+    Remove { path: PathBuf, error: io::Error },
+    #[error("cannot move {} to {}: {error}", from.display(), to.display())]
+    Move { from: PathBuf, to: PathBuf, error: io::Error },
     #[error("cannot encode {what} as RON: {message}")]
     Encode { what: String, message: String },
     #[error("{} exists but is not a folder", path.display())]
@@ -29,15 +31,21 @@ pub enum StoreError {
     Parse { path: PathBuf, problem: ProblemKind },
     #[error("{} was changed by another program since it was read; nothing was written", path.display())]
     ChangedOnDisk { path: PathBuf },
+    #[error(
+        "{kind} \"{name}\" is already here in {}, which did not load ({reason}); nothing was written \
+         beside it: fix or remove that file, then try again",
+        path.display()
+    )]
+    Shadowed { kind: &'static str, name: String, path: PathBuf, reason: String },
 }
 
 impl StoreError {
-    pub(crate) fn read(path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Self::Read { path: path.into(), source }
+    pub(crate) fn read(path: impl Into<PathBuf>, error: io::Error) -> Self {
+        Self::Read { path: path.into(), error }
     }
 
-    pub(crate) fn write(path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Self::Write { path: path.into(), source }
+    pub(crate) fn write(path: impl Into<PathBuf>, error: io::Error) -> Self {
+        Self::Write { path: path.into(), error }
     }
 }
 
@@ -105,14 +113,20 @@ pub enum ProblemKind {
     ListedTwice { id: String },
     /// A file where a folder is expected, or the reverse.
     WrongKind { expected: &'static str },
-    /// A folder with requests but no `folder.ron`.
-    MissingFolderFile,
+    /// A workspace, collection or folder folder without its own file (`file`); what it holds
+    /// is shown under a placeholder.
+    MissingFolderFile { file: &'static str },
     /// Something the data folder does not use; left alone.
     Unexpected,
     /// The secrets file is readable by others.
     SecretsPermissions { mode: u32 },
     /// A secret value whose variable no longer exists.
     OrphanSecret { id: String },
+    /// Not a regular file (a pipe, a socket, a device): never opened, so it cannot hang a read.
+    NotRegularFile,
+    /// A staged write (an import, a restore) interrupted by a crash that could not be finished
+    /// or undone; its staging folder is left in place.
+    InterruptedWrite(String),
 }
 
 impl ProblemKind {
@@ -125,7 +139,9 @@ impl ProblemKind {
             | ProblemKind::Migration(_)
             | ProblemKind::DuplicateId { .. }
             | ProblemKind::WrongKind { .. }
-            | ProblemKind::MissingFolderFile => Severity::Error,
+            | ProblemKind::MissingFolderFile { .. }
+            | ProblemKind::NotRegularFile
+            | ProblemKind::InterruptedWrite(_) => Severity::Error,
             ProblemKind::UnknownFields(_)
             | ProblemKind::MissingChild { .. }
             | ProblemKind::Unlisted { .. }
@@ -160,8 +176,11 @@ impl fmt::Display for ProblemKind {
             ProblemKind::Unlisted { id } => write!(f, "{id} is not in its parent's order; shown last"),
             ProblemKind::ListedTwice { id } => write!(f, "{id} is listed more than once; the first counts"),
             ProblemKind::WrongKind { expected } => write!(f, "expected a {expected}"),
-            ProblemKind::MissingFolderFile => {
-                f.write_str("folder has no folder.ron; its contents are not loaded")
+            ProblemKind::MissingFolderFile { file } => {
+                write!(
+                    f,
+                    "folder has no {file}; what it holds is shown under a placeholder named after the folder"
+                )
             }
             ProblemKind::Unexpected => f.write_str("not part of the data folder's layout; ignored"),
             ProblemKind::SecretsPermissions { mode } => {
@@ -170,6 +189,56 @@ impl fmt::Display for ProblemKind {
             ProblemKind::OrphanSecret { id } => {
                 write!(f, "secret value for variable {id}, which no longer exists")
             }
+            ProblemKind::NotRegularFile => {
+                f.write_str("not a regular file (a pipe, socket or device); not read")
+            }
+            ProblemKind::InterruptedWrite(message) => write!(
+                f,
+                "an import or restore interrupted by a crash could not be finished or undone: {message}"
+            ),
+        }
+    }
+}
+
+/// Something a crash left that opening the data folder put right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repair {
+    pub path: PathBuf,
+    pub kind: RepairKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepairKind {
+    /// An import or restore had begun moving files into place: the rest were moved.
+    WriteCompleted { moves: usize },
+    /// An import or restore had failed and was being undone: the undo was finished.
+    WriteRolledBack { moves: usize },
+    /// An import or restore had not changed anything yet: its staged files were removed.
+    StagingRemoved,
+    /// A temporary file of a write that never finished.
+    TempFileRemoved,
+}
+
+impl fmt::Display for Repair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        match self.kind {
+            RepairKind::WriteCompleted { moves } => write!(
+                f,
+                "an import or restore interrupted by a crash was completed ({moves} moves from {path}): \
+                 the data folder holds it whole"
+            ),
+            RepairKind::WriteRolledBack { moves } => write!(
+                f,
+                "a failed import or restore interrupted by a crash was undone ({moves} moves from {path}): \
+                 the data folder is as it was before it"
+            ),
+            RepairKind::StagingRemoved => write!(
+                f,
+                "an import or restore interrupted before it changed anything was discarded ({path}): \
+                 the data folder is as it was before it"
+            ),
+            RepairKind::TempFileRemoved => write!(f, "removed {path}, left by a write that never finished"),
         }
     }
 }
@@ -178,6 +247,8 @@ impl fmt::Display for ProblemKind {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadReport {
     pub problems: Vec<Problem>,
+    /// What a crash left, put right before or while loading.
+    pub repairs: Vec<Repair>,
 }
 
 impl LoadReport {
@@ -185,6 +256,7 @@ impl LoadReport {
         self.problems.iter().filter(|p| p.severity() == Severity::Error)
     }
 
+    /// No problem (repairs made are not problems).
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
     }

@@ -78,14 +78,14 @@ pub fn clear(ws_dir: &Path) -> Result<(), StoreError> {
     match fs::remove_dir_all(&dir) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(StoreError::Remove { path: dir, source: e }),
+        Err(e) => Err(StoreError::Remove { path: dir, error: e }),
     }
 }
 
 /// Deletes one entry.
 pub fn remove(ws_dir: &Path, entry: &HistoryEntry) -> Result<(), StoreError> {
     let path = entry_path(ws_dir, entry);
-    fs::remove_file(&path).map_err(|e| StoreError::Remove { path, source: e })
+    fs::remove_file(&path).map_err(|e| StoreError::Remove { path, error: e })
 }
 
 /// Keeps at most `max_entries` entries and none older than `max_age_days` before `now`.
@@ -105,7 +105,7 @@ pub fn prune(
         let too_many = max_entries.is_some_and(|max| i >= max);
         let too_old = cutoff_day.as_deref().is_some_and(|cut| day < cut);
         if too_many || too_old {
-            fs::remove_file(path).map_err(|e| StoreError::Remove { path: path.clone(), source: e })?;
+            fs::remove_file(path).map_err(|e| StoreError::Remove { path: path.clone(), error: e })?;
             removed += 1;
             if let Some(dir) = path.parent()
                 && fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::atomic::TEMP_PREFIX;
 use super::document::{self, Document, FolderIndex, Parsed, SecretValues};
 use super::error::{LoadReport, Problem, ProblemKind};
 use super::layout::{self, *};
@@ -18,23 +19,51 @@ pub struct Loaded {
     pub library: Library,
     pub index: StoreIndex,
     pub report: LoadReport,
+    /// Temp files found on the way (see [`crate::storage::atomic`]).
+    pub temp_files: Vec<PathBuf>,
 }
 
 /// Reads `path` and parses it as `T`. Problems carry no workspace or parent; callers add them.
 pub fn read_document<T: Document>(path: &Path) -> Result<Parsed<T>, ProblemKind> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory || path.is_dir() => {
-            return Err(ProblemKind::WrongKind { expected: "file" });
-        }
-        Err(e) => return Err(ProblemKind::Io(e.to_string())),
-    };
+    let bytes = read_regular(path)?;
     let fingerprint = document::fingerprint(&bytes);
     let text = String::from_utf8(bytes).map_err(|_| ProblemKind::NotText)?;
     if text.trim().is_empty() {
         return Err(ProblemKind::Parse { line: 1, column: 1, message: "the file is empty".into() });
     }
     document::from_text(&text).map(|parsed| Parsed { fingerprint, ..parsed })
+}
+
+/// Reads a regular file (links followed). Anything else (a folder, a pipe, a socket, a device)
+/// is a problem and is never opened: a pipe would block the read for ever.
+pub fn read_regular(path: &Path) -> Result<Vec<u8>, ProblemKind> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => return Err(ProblemKind::WrongKind { expected: "file" }),
+        Ok(meta) if !meta.is_file() => return Err(ProblemKind::NotRegularFile),
+        Ok(_) => {}
+        Err(e) => return Err(ProblemKind::Io(e.to_string())),
+    }
+    fs::read(path).map_err(|e| ProblemKind::Io(e.to_string()))
+}
+
+/// The id of the entity a file that did not parse was meant to hold, when it can still be read
+/// from its text (the first `id: "<uuid>"`, which the envelope puts first).
+fn salvage_id(path: &Path) -> Option<uuid::Uuid> {
+    static ID: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = ID
+        .get_or_init(|| regex::Regex::new(r#"\bid\s*:\s*"([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})""#).ok())
+        .as_ref()?;
+    let bytes = read_regular(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    re.captures(&text)?.get(1)?.as_str().parse().ok()
+}
+
+/// A stable id for a damaged container whose own id is lost: the same folder gets the same id
+/// on every load, so open tabs and references to it survive a restart.
+fn placeholder_id(root: &Path, dir: &Path) -> uuid::Uuid {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c6f_6361_6c70_6f73_7464_616d_6167_6564);
+    let rel = dir.strip_prefix(root).unwrap_or(dir);
+    uuid::Uuid::new_v5(&NAMESPACE, rel.to_string_lossy().as_bytes())
 }
 
 struct Ctx {
@@ -44,6 +73,9 @@ struct Ctx {
     seen: HashMap<uuid::Uuid, PathBuf>,
     workspace: Option<WorkspaceId>,
     root: PathBuf,
+    /// Temp files seen (`.lp-tmp-*`): a finished write leaves none, so each is a crash's
+    /// leftover or a write in flight; the opener tells them apart and removes the leftovers.
+    temp_files: Vec<PathBuf>,
 }
 
 impl Ctx {
@@ -54,6 +86,12 @@ impl Ctx {
     fn broken(&mut self, path: &Path, kind: ProblemKind, parent: Option<ParentId>) {
         self.index.broken.insert(path.to_owned(), kind.to_string());
         self.problem(path, kind, parent);
+    }
+
+    /// A broken entity file whose id is known (read from its text or from its parent's order):
+    /// an import must not write the same entity beside it.
+    fn broken_id(&mut self, id: uuid::Uuid, path: &Path) {
+        self.index.broken_ids.entry(id).or_insert_with(|| path.to_owned());
     }
 
     /// Claims `id` for `path`; a second claim is reported and refused.
@@ -129,6 +167,7 @@ pub fn load(root: &Path) -> Loaded {
         seen: HashMap::new(),
         workspace: None,
         root: root.to_owned(),
+        temp_files: Vec::new(),
     };
     let index_path = root.join(INDEX_FILE);
     let order = if index_path.exists() {
@@ -146,36 +185,72 @@ pub fn load(root: &Path) -> Loaded {
         ctx.index.secrets = ctx.accept(&secrets_path, parsed, None).unwrap_or_default();
     }
 
-    let mut library = Library::default();
-    let workspaces_dir = root.join(WORKSPACES_DIR);
-    for (path, is_dir) in list_dir(&mut ctx, &workspaces_dir) {
-        if !is_dir {
+    // Each workspace's own file first, so a damaged one can take the id its order lists.
+    let mut heads = Vec::new();
+    for (path, is_dir) in list_dir(&mut ctx, &root.join(WORKSPACES_DIR)) {
+        if is_dir {
+            let parsed = read_document::<Workspace>(&path.join(WORKSPACE_FILE));
+            heads.push((path, parsed));
+        } else {
             ctx.problem(&path, ProblemKind::Unexpected, None);
-            continue;
         }
-        if let Some(data) = load_workspace(&mut ctx, &path) {
+    }
+    let loaded_ids: HashSet<uuid::Uuid> =
+        heads.iter().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.entity.id.0).collect();
+    let listed: Vec<uuid::Uuid> = order.workspaces.iter().map(|w| w.0).collect();
+    let salvaged: Vec<(usize, Option<uuid::Uuid>)> = heads
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, p))| p.is_err())
+        .map(|(i, (dir, _))| (i, salvage_id(&dir.join(WORKSPACE_FILE))))
+        .collect();
+    let unresolved: Vec<usize> = salvaged.iter().filter(|(_, id)| id.is_none()).map(|(i, _)| *i).collect();
+    let salvaged: HashSet<uuid::Uuid> = salvaged.iter().filter_map(|(_, id)| *id).collect();
+    let from_order = only_missing(&listed, &loaded_ids, &salvaged, unresolved.len());
+
+    let mut library = Library::default();
+    for (i, (dir, parsed)) in heads.into_iter().enumerate() {
+        let assigned = from_order.filter(|_| unresolved.first() == Some(&i));
+        if let Some(data) = load_workspace(&mut ctx, &dir, parsed, assigned) {
             library.workspaces.insert(data.id(), data);
         }
     }
-    for (path, is_dir) in list_dir(&mut ctx, root) {
+    for (path, _) in list_dir(&mut ctx, root) {
         let name = file_name(&path);
         let known = [INDEX_FILE, SECRETS_FILE, WORKSPACES_DIR].contains(&name.as_str())
-            || APP_FILES.contains(&name.as_str())
-            || name.starts_with('.');
+            || APP_FILES.contains(&name.as_str());
         if !known {
             ctx.problem(&path, ProblemKind::Unexpected, None);
         }
-        let _ = is_dir;
     }
 
     // The user's order first, then any workspace not listed (by name).
+    for id in &order.workspaces {
+        if !library.workspaces.contains_key(id) {
+            ctx.problem(&index_path, ProblemKind::MissingChild { id: id.to_string() }, None);
+        }
+    }
     library.workspaces = in_order(library.workspaces, &order.workspaces, |w| &w.workspace.name);
 
     fill_secrets(&mut ctx, &mut library);
-    Loaded { library, index: ctx.index, report: ctx.report }
+    Loaded { library, index: ctx.index, report: ctx.report, temp_files: ctx.temp_files }
 }
 
-/// Entries of `dir`, sorted, ignoring temp files and dot files. A missing folder is empty.
+/// The one id `listed` names that is neither loaded nor read from a damaged file, when exactly
+/// one damaged entity has no id of its own: that must be its id.
+fn only_missing(
+    listed: &[uuid::Uuid],
+    loaded: &HashSet<uuid::Uuid>,
+    salvaged: &HashSet<uuid::Uuid>,
+    unresolved: usize,
+) -> Option<uuid::Uuid> {
+    let mut missing = listed.iter().filter(|id| !loaded.contains(id) && !salvaged.contains(id));
+    let first = *missing.next()?;
+    (missing.all(|id| *id == first) && unresolved == 1).then_some(first)
+}
+
+/// Entries of `dir`, sorted, without dot files (temp files among them are noted in `ctx`). A
+/// missing folder is empty.
 fn list_dir(ctx: &mut Ctx, dir: &Path) -> Vec<(PathBuf, bool)> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -190,15 +265,21 @@ fn list_dir(ctx: &mut Ctx, dir: &Path) -> Vec<(PathBuf, bool)> {
             return Vec::new();
         }
     };
-    let mut out: Vec<(PathBuf, bool)> = entries
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false)
-                || (e.file_type().map(|t| t.is_symlink()).unwrap_or(false) && e.path().is_dir());
-            (e.path(), is_dir)
-        })
-        .collect();
+    let mut out: Vec<(PathBuf, bool)> = Vec::new();
+    for e in entries.filter_map(Result::ok) {
+        let file_type = e.file_type();
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            if name.starts_with(TEMP_PREFIX) && file_type.as_ref().is_ok_and(fs::FileType::is_file) {
+                ctx.temp_files.push(e.path());
+            }
+            continue;
+        }
+        let is_dir = file_type.as_ref().is_ok_and(fs::FileType::is_dir)
+            || (file_type.as_ref().is_ok_and(fs::FileType::is_symlink) && e.path().is_dir());
+        out.push((e.path(), is_dir));
+    }
     out.sort();
     out
 }
@@ -207,15 +288,39 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-fn load_workspace(ctx: &mut Ctx, dir: &Path) -> Option<WorkspaceData> {
+/// Loads one workspace folder. A damaged `workspace.ron` leaves a placeholder named after the
+/// folder (marked damaged, never written), so what the folder holds still loads.
+fn load_workspace(
+    ctx: &mut Ctx,
+    dir: &Path,
+    parsed: Result<Parsed<Workspace>, ProblemKind>,
+    assigned: Option<uuid::Uuid>,
+) -> Option<WorkspaceData> {
     let ws_path = dir.join(WORKSPACE_FILE);
-    let parsed = read_document::<Workspace>(&ws_path);
-    let workspace = match parsed {
-        Err(ProblemKind::Io(_)) if !ws_path.exists() => {
-            ctx.broken(dir, ProblemKind::MissingFolderFile, None);
-            return None;
+    let (workspace, damaged) = match parsed {
+        Ok(parsed) => (ctx.accept(&ws_path, Ok(parsed), None)?, false),
+        Err(kind) => {
+            let missing = matches!(kind, ProblemKind::Io(_)) && fs::symlink_metadata(&ws_path).is_err();
+            if missing && list_dir(ctx, dir).is_empty() {
+                ctx.problem(dir, ProblemKind::Unexpected, None);
+                return None;
+            }
+            let id = salvage_id(&ws_path).or(assigned).unwrap_or_else(|| placeholder_id(&ctx.root, dir));
+            if missing {
+                ctx.broken(dir, ProblemKind::MissingFolderFile { file: WORKSPACE_FILE }, None);
+                // Never written while the folder holds no workspace.ron of its own.
+                ctx.index.broken.insert(
+                    ws_path.clone(),
+                    ProblemKind::MissingFolderFile { file: WORKSPACE_FILE }.to_string(),
+                );
+            } else {
+                ctx.broken(&ws_path, kind, None);
+            }
+            ctx.broken_id(id, &ws_path);
+            let mut ws = Workspace::new(file_name(dir));
+            ws.id = WorkspaceId(id);
+            (ws, true)
         }
-        other => ctx.accept(&ws_path, other, None)?,
     };
     if !ctx.claim(workspace.id.0, &ws_path, None) {
         return None;
@@ -223,6 +328,9 @@ fn load_workspace(ctx: &mut Ctx, dir: &Path) -> Option<WorkspaceData> {
     ctx.workspace = Some(workspace.id);
     ctx.index.places.insert(Place::Workspace(workspace.id), dir.to_owned());
     let mut data = WorkspaceData::new(workspace);
+    if damaged {
+        data.damaged.insert(data.id().0);
+    }
 
     let globals_path = dir.join(GLOBALS_FILE);
     if globals_path.exists() {
@@ -235,6 +343,11 @@ fn load_workspace(ctx: &mut Ctx, dir: &Path) -> Option<WorkspaceData> {
 
     let env_files = ron_files(ctx, &dir.join(ENVIRONMENTS_DIR));
     for (path, parsed) in parse_all::<Environment>(&env_files) {
+        if parsed.is_err()
+            && let Some(id) = salvage_id(&path)
+        {
+            ctx.broken_id(id, &path);
+        }
         if let Some(env) = ctx.accept(&path, parsed, None)
             && ctx.claim(env.id.0, &path, None)
         {
@@ -244,6 +357,11 @@ fn load_workspace(ctx: &mut Ctx, dir: &Path) -> Option<WorkspaceData> {
     }
     let preset_files = ron_files(ctx, &dir.join(PRESETS_DIR));
     for (path, parsed) in parse_all::<HeaderPreset>(&preset_files) {
+        if parsed.is_err()
+            && let Some(id) = salvage_id(&path)
+        {
+            ctx.broken_id(id, &path);
+        }
         if let Some(preset) = ctx.accept(&path, parsed, None)
             && ctx.claim(preset.id.0, &path, None)
         {
@@ -282,13 +400,24 @@ fn load_workspace(ctx: &mut Ctx, dir: &Path) -> Option<WorkspaceData> {
             (path.clone(), entity.unwrap_or_else(RawEntity::Failed))
         })
         .collect();
+    let listed: Vec<uuid::Uuid> = data.workspace.collections.iter().map(|c| c.0).collect();
+    let assigned = assigned_container_ids(&trees, &parsed, &listed);
     let mut physical = HashMap::new();
-    for tree in trees {
-        assemble(ctx, tree, None, &mut parsed, &mut data, &mut physical);
+    for (tree, assigned) in trees.into_iter().zip(assigned) {
+        assemble(ctx, tree, None, assigned, &mut parsed, &mut data, &mut physical);
     }
     drop_misplaced(ctx, &mut data, &physical);
     data.collections =
         in_order(std::mem::take(&mut data.collections), &data.workspace.collections, |c| &c.name);
+
+    // Temp files of history and runs (the walk above does not go there).
+    let runs_dir = dir.join(RUNS_DIR);
+    list_dir(ctx, &runs_dir);
+    for (day, is_dir) in list_dir(ctx, &dir.join(HISTORY_DIR)) {
+        if is_dir {
+            list_dir(ctx, &day);
+        }
+    }
     ctx.workspace = None;
     Some(data)
 }
@@ -352,6 +481,8 @@ struct DirTree {
 }
 
 impl DirTree {
+    /// Every file to parse: the container's own file, its requests, and below (a damaged or
+    /// missing own file does not hide what is inside).
     fn files(&self, out: &mut Vec<(PathBuf, FileKind)>) {
         if self.has_own_file {
             let kind = if file_name(&self.own_file) == COLLECTION_FILE {
@@ -360,10 +491,10 @@ impl DirTree {
                 FileKind::Folder
             };
             out.push((self.own_file.clone(), kind));
-            out.extend(self.requests.iter().map(|p| (p.clone(), FileKind::Request)));
-            for sub in &self.subdirs {
-                sub.files(out);
-            }
+        }
+        out.extend(self.requests.iter().map(|p| (p.clone(), FileKind::Request)));
+        for sub in &self.subdirs {
+            sub.files(out);
         }
     }
 
@@ -376,7 +507,7 @@ fn walk(ctx: &mut Ctx, dir: &Path, own: &str) -> DirTree {
     let own_file = dir.join(own);
     let mut tree = DirTree {
         dir: dir.to_owned(),
-        has_own_file: own_file.exists(),
+        has_own_file: fs::symlink_metadata(&own_file).is_ok(),
         own_file,
         requests: Vec::new(),
         subdirs: Vec::new(),
@@ -396,25 +527,49 @@ fn walk(ctx: &mut Ctx, dir: &Path, own: &str) -> DirTree {
     tree
 }
 
+/// The id of a container as its own file gives it, if it parsed.
+fn parsed_container_id(parsed: &HashMap<PathBuf, RawEntity>, tree: &DirTree) -> Option<uuid::Uuid> {
+    match parsed.get(&tree.own_file) {
+        Some(RawEntity::Collection(p)) => Some(p.entity.id.0),
+        Some(RawEntity::Folder(p)) => Some(p.entity.id.0),
+        _ => None,
+    }
+}
+
+/// For each of `trees`, the id its placeholder takes from the parent's order when its own file
+/// is damaged and holds no readable id (see [`only_missing`]).
+fn assigned_container_ids(
+    trees: &[DirTree],
+    parsed: &HashMap<PathBuf, RawEntity>,
+    listed: &[uuid::Uuid],
+) -> Vec<Option<uuid::Uuid>> {
+    let loaded: HashSet<uuid::Uuid> = trees.iter().filter_map(|t| parsed_container_id(parsed, t)).collect();
+    let damaged: Vec<usize> =
+        (0..trees.len()).filter(|i| parsed_container_id(parsed, &trees[*i]).is_none()).collect();
+    let salvaged: Vec<(usize, Option<uuid::Uuid>)> =
+        damaged.into_iter().map(|i| (i, salvage_id(&trees[i].own_file))).collect();
+    let unresolved: Vec<usize> = salvaged.iter().filter(|(_, id)| id.is_none()).map(|(i, _)| *i).collect();
+    let salvaged: HashSet<uuid::Uuid> = salvaged.iter().filter_map(|(_, id)| *id).collect();
+    let id = only_missing(listed, &loaded, &salvaged, unresolved.len());
+    (0..trees.len()).map(|i| id.filter(|_| unresolved.first() == Some(&i))).collect()
+}
+
+/// Builds one container (collection or folder) and everything below it. A damaged or missing
+/// own file gives a placeholder named after the folder, marked damaged and never written, with
+/// the id read from the damaged file, else `assigned` (from the parent's order), else a stable
+/// one made from its path.
 fn assemble(
     ctx: &mut Ctx,
     tree: DirTree,
     parent: Option<ParentId>,
+    assigned: Option<uuid::Uuid>,
     parsed: &mut HashMap<PathBuf, RawEntity>,
     data: &mut WorkspaceData,
     physical: &mut HashMap<ItemId, ParentId>,
 ) -> Option<ItemId> {
-    if !tree.has_own_file {
-        let inside = tree.count_entries();
-        if inside > 0 || parent.is_none() {
-            ctx.broken(&tree.dir, ProblemKind::MissingFolderFile, parent);
-        } else {
-            ctx.problem(&tree.dir, ProblemKind::Unexpected, parent);
-        }
-        return None;
-    }
-    let entity = parsed.remove(&tree.own_file);
-    let (me, children_order) = match entity {
+    let is_collection = parent.is_none();
+    let entity = if tree.has_own_file { parsed.remove(&tree.own_file) } else { None };
+    let (me, children_order, placeholder) = match entity {
         Some(RawEntity::Collection(p)) => {
             let c = ctx.accept(&tree.own_file, Ok(*p), parent)?;
             if !ctx.claim(c.id.0, &tree.own_file, parent) {
@@ -424,7 +579,7 @@ fn assemble(
             ctx.index.places.insert(Place::Collection(id), tree.dir.clone());
             let order = c.children.clone();
             data.collections.insert(id, c);
-            (ParentId::Collection(id), order)
+            (ParentId::Collection(id), order, false)
         }
         Some(RawEntity::Folder(p)) => {
             let f = ctx.accept(&tree.own_file, Ok(*p), parent)?;
@@ -435,16 +590,51 @@ fn assemble(
             ctx.index.places.insert(Place::Folder(id), tree.dir.clone());
             let order = f.children.clone();
             data.folders.insert(id, f);
-            (ParentId::Folder(id), order)
+            (ParentId::Folder(id), order, false)
         }
-        Some(RawEntity::Failed(kind)) => {
-            ctx.broken(&tree.own_file, kind, parent);
-            return None;
+        Some(RawEntity::Request(_)) => return None,
+        failed @ (Some(RawEntity::Failed(_)) | None) => {
+            let own = if is_collection { COLLECTION_FILE } else { FOLDER_FILE };
+            if !tree.has_own_file {
+                if tree.count_entries() == 0 && !is_collection {
+                    ctx.problem(&tree.dir, ProblemKind::Unexpected, parent);
+                    return None;
+                }
+                let kind = ProblemKind::MissingFolderFile { file: own };
+                ctx.broken(&tree.dir, kind.clone(), parent);
+                // Never written while the folder has no file of its own.
+                ctx.index.broken.insert(tree.own_file.clone(), kind.to_string());
+            } else if let Some(RawEntity::Failed(kind)) = failed {
+                ctx.broken(&tree.own_file, kind, parent);
+            }
+            let id = salvage_id(&tree.own_file)
+                .or(assigned)
+                .unwrap_or_else(|| placeholder_id(&ctx.root, &tree.dir));
+            ctx.broken_id(id, &tree.own_file);
+            if !ctx.claim(id, &tree.own_file, parent) {
+                return None;
+            }
+            let name = file_name(&tree.dir);
+            data.damaged.insert(id);
+            if is_collection {
+                let mut c = Collection::new(name);
+                c.id = CollectionId(id);
+                ctx.index.places.insert(Place::Collection(c.id), tree.dir.clone());
+                data.collections.insert(c.id, c);
+                (ParentId::Collection(CollectionId(id)), Vec::new(), true)
+            } else {
+                let mut f = Folder::new(name);
+                f.id = FolderId(id);
+                ctx.index.places.insert(Place::Folder(f.id), tree.dir.clone());
+                data.folders.insert(f.id, f);
+                (ParentId::Folder(FolderId(id)), Vec::new(), true)
+            }
         }
-        Some(RawEntity::Request(_)) | None => return None,
     };
 
     let mut present: Vec<ItemId> = Vec::new();
+    let mut broken_requests: Vec<PathBuf> = Vec::new();
+    let mut salvaged: HashSet<uuid::Uuid> = HashSet::new();
     for path in tree.requests {
         match parsed.remove(&path) {
             Some(RawEntity::Request(p)) => {
@@ -457,12 +647,29 @@ fn assemble(
                 data.requests.insert(id, request);
                 present.push(ItemId::Request(id));
             }
-            Some(RawEntity::Failed(kind)) => ctx.broken(&path, kind, Some(me)),
+            Some(RawEntity::Failed(kind)) => {
+                match salvage_id(&path) {
+                    Some(id) => {
+                        ctx.broken_id(id, &path);
+                        salvaged.insert(id);
+                    }
+                    None => broken_requests.push(path.clone()),
+                }
+                ctx.broken(&path, kind, Some(me));
+            }
             _ => {}
         }
     }
-    for sub in tree.subdirs {
-        if let Some(item) = assemble(ctx, sub, Some(me), parsed, data, physical) {
+    let listed_folders: Vec<uuid::Uuid> = children_order
+        .iter()
+        .filter_map(|c| match c {
+            ItemId::Folder(f) => Some(f.0),
+            ItemId::Request(_) => None,
+        })
+        .collect();
+    let assigned = assigned_container_ids(&tree.subdirs, parsed, &listed_folders);
+    for (sub, assigned) in tree.subdirs.into_iter().zip(assigned) {
+        if let Some(item) = assemble(ctx, sub, Some(me), assigned, parsed, data, physical) {
             present.push(item);
         }
     }
@@ -472,21 +679,32 @@ fn assemble(
 
     // Reconcile the stored order with what is really here.
     let own_path = file_path_of(ctx, me);
+    let here: HashSet<ItemId> = present.iter().copied().collect();
     let mut order = Vec::with_capacity(children_order.len().max(present.len()));
-    let mut listed = HashSet::new();
+    let mut listed = HashSet::with_capacity(children_order.len());
     for id in children_order {
         if !listed.insert(id) {
             ctx.problem(&own_path, ProblemKind::ListedTwice { id: item_uuid(id) }, parent);
             continue;
         }
-        if !present.contains(&id) {
+        if !here.contains(&id) {
             ctx.problem(&own_path, ProblemKind::MissingChild { id: item_uuid(id) }, parent);
+            // A listed request that is not here while a file here did not load: that file is
+            // (probably) it, and an import must not write it again beside the broken file.
+            if let (ItemId::Request(r), Some(file)) = (id, broken_requests.first())
+                && !salvaged.contains(&r.0)
+            {
+                ctx.broken_id(r.0, file);
+            }
         }
         order.push(id);
     }
     for id in present {
         if !listed.contains(&id) {
-            ctx.problem(&own_path, ProblemKind::Unlisted { id: item_uuid(id) }, parent);
+            // A placeholder has no order of its own: everything inside is "unlisted" by nature.
+            if !placeholder {
+                ctx.problem(&own_path, ProblemKind::Unlisted { id: item_uuid(id) }, parent);
+            }
             order.push(id);
         }
     }
@@ -523,24 +741,29 @@ fn drop_misplaced(ctx: &mut Ctx, data: &mut WorkspaceData, physical: &HashMap<It
         .map(|id| ParentId::Collection(*id))
         .chain(data.folders.keys().map(|id| ParentId::Folder(*id)))
         .collect();
+    let mut corrected: HashSet<(PathBuf, String)> = HashSet::new();
     for container in containers {
         let Some(children) = data.children(container) else { continue };
-        let misplaced: Vec<ItemId> =
+        let misplaced: HashSet<ItemId> =
             children.iter().filter(|c| physical.get(c).is_some_and(|p| *p != container)).copied().collect();
         if misplaced.is_empty() {
             continue;
         }
         let path = file_path_of(ctx, container);
         for id in &misplaced {
-            // The MissingChild report already given for it says "not there"; be precise instead.
-            ctx.report
-                .problems
-                .retain(|p| !(p.path == path && p.kind == ProblemKind::MissingChild { id: item_uuid(*id) }));
+            corrected.insert((path.clone(), item_uuid(*id)));
             ctx.problem(&path, ProblemKind::ListedTwice { id: item_uuid(*id) }, None);
         }
         if let Some(children) = data.children_mut(container) {
             children.retain(|c| !misplaced.contains(c));
         }
+    }
+    if !corrected.is_empty() {
+        // The MissingChild report already given for each says "not there"; be precise instead.
+        ctx.report.problems.retain(|p| match &p.kind {
+            ProblemKind::MissingChild { id } => !corrected.contains(&(p.path.clone(), id.clone())),
+            _ => true,
+        });
     }
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod history;
 pub mod layout;
 pub mod load;
+pub mod repair;
 pub mod reset;
 pub mod runs;
 pub mod sample;
@@ -22,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub use error::{LoadReport, Problem, ProblemKind, Severity, StoreError};
+pub use error::{LoadReport, Problem, ProblemKind, Repair, RepairKind, Severity, StoreError};
 
 use self::atomic::{sync_dir, write_atomic};
 use self::document::{Document, FolderIndex, SecretValues};
@@ -62,6 +63,9 @@ pub struct StoreIndex {
     pub(crate) places: HashMap<Place, PathBuf>,
     /// Files that did not load, with why; never written.
     pub(crate) broken: HashMap<PathBuf, String>,
+    /// Entities whose file exists but did not load, by id (read from the damaged text or from
+    /// the parent's order): nothing may write the same entity elsewhere while it is there.
+    pub(crate) broken_ids: HashMap<uuid::Uuid, PathBuf>,
     pub(crate) secrets: SecretValues,
     pub(crate) secret_owners: HashMap<VariableId, Place>,
     /// The hash of each entity file as last read or written here; a different file on disk
@@ -112,18 +116,26 @@ impl Store {
         Ok(opened)
     }
 
-    /// Opens an existing `root` without creating or changing anything (for `ls` and `doctor`).
+    /// Opens an existing `root` without creating anything. What a crash left is put right
+    /// first (see [`repair`]): an interrupted import finished or undone, leftover temp files
+    /// removed; the report's `repairs` say what was done.
     pub fn open_existing(root: &Path) -> Result<Opened, StoreError> {
         match fs::metadata(root) {
             Ok(meta) if meta.is_dir() => {}
             Ok(_) => return Err(StoreError::NotAFolder { path: root.to_owned() }),
             Err(e) => return Err(StoreError::read(root, e)),
         }
+        let (mut repairs, mut problems) = repair::interrupted_writes(root);
         let loaded = load::load(root);
+        repairs.extend(repair::temp_files(&loaded.temp_files));
+        let mut report = loaded.report;
+        problems.append(&mut report.problems);
+        report.problems = problems;
+        report.repairs = repairs;
         Ok(Opened {
             store: Store { root: root.to_owned(), index: loaded.index },
             library: loaded.library,
-            report: loaded.report,
+            report,
         })
     }
 
@@ -279,7 +291,7 @@ impl Store {
                     fs::rename(&old, &new).map_err(|e| StoreError::Move {
                         from: old.clone(),
                         to: new.clone(),
-                        source: e,
+                        error: e,
                     })?;
                     sync_dir(&dir).map_err(|e| StoreError::write(&dir, e))?;
                     self.repath(&old, &new);
@@ -331,7 +343,7 @@ impl Store {
             return Err(StoreError::Move {
                 from: from.clone(),
                 to: to_dir,
-                source: std::io::Error::new(
+                error: std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,
                     "cannot move a folder into itself",
                 ),
@@ -343,7 +355,7 @@ impl Store {
         fs::rename(&from, &to).map_err(|e| StoreError::Move {
             from: from.clone(),
             to: to.clone(),
-            source: e,
+            error: e,
         })?;
         for dir in [to_dir.as_path(), from.parent().unwrap_or(&self.root)] {
             sync_dir(dir).map_err(|e| StoreError::write(dir, e))?;
@@ -513,7 +525,7 @@ impl Store {
             fs::rename(&old, &new).map_err(|e| StoreError::Move {
                 from: old.clone(),
                 to: new.clone(),
-                source: e,
+                error: e,
             })?;
             self.repath(&old, &new);
             return Ok(new);
@@ -559,7 +571,7 @@ impl Store {
         fs::rename(&old, &new).map_err(|e| StoreError::Move {
             from: old.clone(),
             to: new.clone(),
-            source: e,
+            error: e,
         })?;
         sync_dir(&parent).map_err(|e| StoreError::write(&parent, e))?;
         self.repath(&old, &new);
@@ -596,7 +608,7 @@ impl Store {
         match fs::remove_file(path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::Remove { path: path.to_owned(), source: e }),
+            Err(e) => return Err(StoreError::Remove { path: path.to_owned(), error: e }),
         }
         let dir = path.parent().unwrap_or(&self.root);
         sync_dir(dir).map_err(|e| StoreError::write(dir, e))
@@ -606,7 +618,7 @@ impl Store {
         match fs::remove_dir_all(dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::Remove { path: dir.to_owned(), source: e }),
+            Err(e) => return Err(StoreError::Remove { path: dir.to_owned(), error: e }),
         }
         let gone: HashSet<Place> =
             self.index.places.iter().filter(|(_, p)| p.starts_with(dir)).map(|(k, _)| *k).collect();

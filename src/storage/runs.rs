@@ -67,7 +67,7 @@ pub fn delete(ws_dir: &Path, id: RunId) -> Result<(), StoreError> {
     let suffix = format!("-{}.ron", id.short());
     for path in files(ws_dir) {
         if path.to_string_lossy().ends_with(&suffix) {
-            fs::remove_file(&path).map_err(|e| StoreError::Remove { path, source: e })?;
+            fs::remove_file(&path).map_err(|e| StoreError::Remove { path, error: e })?;
         }
     }
     Ok(())

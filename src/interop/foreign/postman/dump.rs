@@ -182,7 +182,7 @@ fn collect_json_files(
     depth: usize,
     out: &mut Vec<(String, Vec<u8>)>,
 ) -> Result<(), ImportError> {
-    let read_error = |path: &Path, source| ImportError::Read { path: path.to_owned(), source };
+    let read_error = |path: &Path, error| ImportError::Read { path: path.to_owned(), error };
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| read_error(dir, e))?
         .filter_map(Result::ok)

@@ -1,24 +1,23 @@
 //! All-or-nothing writes of many entities at once (imports and restores).
 //!
 //! [`Store::write_library`] compares the library as it is with the library as it should be,
-//! works out every file that changes, and then:
-//! 1. writes all of them into a staging folder inside the data folder (`.lp-tmp-stage-*`; the
-//!    loader ignores it and `doctor` reports one a crash left behind);
-//! 2. moves them into place: a new folder tree in one rename, a file into an existing folder in
-//!    one rename after moving the file it replaces aside into the staging folder;
-//! 3. on any failure while moving, puts back everything already moved, in reverse order.
-//!
-//! Until step 2 nothing in the data folder changes; after a failed step 2 it is as before.
+//! works out every file that changes, and hands them to [`commit`], which stages them and moves them into place all or nothing, across
+//! a crash too (see its module doc).
+
+pub(crate) mod commit;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use uuid::Uuid;
 
-use super::atomic::{TEMP_PREFIX, sync_dir};
+pub use self::commit::Recovered;
+#[cfg(test)]
+pub(crate) use self::commit::fault;
+pub(crate) use self::commit::recover;
+use self::commit::{Pending, commit};
 use super::document::{self, Document, FolderIndex, SecretValues};
 use super::layout::*;
 use super::{Place, Store, StoreError, history, runs, shareable};
@@ -65,6 +64,7 @@ impl Store {
         let mut plan = Planner {
             root: self.root.clone(),
             broken: &self.index.broken,
+            broken_ids: &self.index.broken_ids,
             names: &extras.names,
             places: self.index.places.clone(),
             files: BTreeMap::new(),
@@ -103,14 +103,10 @@ impl Store {
     }
 }
 
-struct Pending {
-    bytes: Vec<u8>,
-    private: bool,
-}
-
 struct Planner<'a> {
     root: PathBuf,
     broken: &'a HashMap<PathBuf, String>,
+    broken_ids: &'a HashMap<Uuid, PathBuf>,
     names: &'a HashMap<Uuid, String>,
     places: HashMap<Place, PathBuf>,
     files: BTreeMap<PathBuf, Pending>,
@@ -132,6 +128,20 @@ impl Planner<'_> {
         self.taken.insert(path.clone());
         self.files.insert(path, Pending { bytes: text.into_bytes(), private: false });
         Ok(())
+    }
+
+    /// Refuses to give `id` a new file while a file that did not load holds it: the new one
+    /// would shadow it (two files, one id) and the damaged one could never be fixed in place.
+    fn not_shadowing(&self, id: Uuid, kind: &'static str, name: &str) -> Result<(), StoreError> {
+        match self.broken_ids.get(&id) {
+            Some(path) => Err(StoreError::Shadowed {
+                kind,
+                name: name.to_owned(),
+                path: path.clone(),
+                reason: self.broken.get(path).cloned().unwrap_or_else(|| "it did not load".into()),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// A free path in `dir` for a new entity: its preferred name if free, else one from `name`.
@@ -178,6 +188,7 @@ impl Planner<'_> {
         let dir = if let Some(dir) = self.places.get(&Place::Workspace(ws)) {
             dir.clone()
         } else {
+            self.not_shadowing(ws.0, "workspace", &next.workspace.name)?;
             let dir = self.alloc(&self.root.join(WORKSPACES_DIR), ws.0, &next.workspace.name, "", None);
             self.places.insert(Place::Workspace(ws), dir.clone());
             self.places.insert(Place::Globals(ws), dir.join(GLOBALS_FILE));
@@ -205,6 +216,7 @@ impl Planner<'_> {
             let path = match self.places.get(&place) {
                 Some(path) => path.clone(),
                 None => {
+                    self.not_shadowing(env.id.0, "environment", &env.name)?;
                     let path = self.alloc(&dir.join(ENVIRONMENTS_DIR), env.id.0, &env.name, ".ron", None);
                     self.places.insert(place, path.clone());
                     path
@@ -221,6 +233,7 @@ impl Planner<'_> {
             let path = match self.places.get(&place) {
                 Some(path) => path.clone(),
                 None => {
+                    self.not_shadowing(preset.id.0, "header preset", &preset.name)?;
                     let path = self.alloc(&dir.join(PRESETS_DIR), preset.id.0, &preset.name, ".ron", None);
                     self.places.insert(place, path.clone());
                     path
@@ -236,6 +249,7 @@ impl Planner<'_> {
             let cdir = match self.places.get(&place) {
                 Some(d) => d.clone(),
                 None => {
+                    self.not_shadowing(c.id.0, "collection", &c.name)?;
                     let d = self.alloc(&dir.join(COLLECTIONS_DIR), c.id.0, &c.name, "", None);
                     self.places.insert(place, d.clone());
                     d
@@ -296,6 +310,9 @@ impl Planner<'_> {
                             }
                         }
                         old => {
+                            if old.is_none() {
+                                self.not_shadowing(id.0, "request", &r.name)?;
+                            }
                             let old_name = old.as_deref().and_then(file_name_of);
                             let path = self.alloc(dir, id.0, &r.name, REQUEST_SUFFIX, old_name.as_deref());
                             if let Some(old) = old {
@@ -312,6 +329,9 @@ impl Planner<'_> {
                     let (fdir, moved) = match self.places.get(&place).cloned() {
                         Some(fdir) if stays => (fdir, false),
                         old => {
+                            if old.is_none() {
+                                self.not_shadowing(id.0, "folder", &f.name)?;
+                            }
                             let old_name = old.as_deref().and_then(file_name_of);
                             let fdir = self.alloc(dir, id.0, &f.name, "", old_name.as_deref());
                             if let Some(old) = old {
@@ -356,7 +376,7 @@ impl Planner<'_> {
                     return Err(StoreError::Move {
                         from: old_dir.to_owned(),
                         to: old_dir.to_owned(),
-                        source: io::Error::other(format!(
+                        error: io::Error::other(format!(
                             "the folder holds {}, which is not part of the data; move it out first",
                             path.display()
                         )),
@@ -392,194 +412,5 @@ fn plain_name(name: &str, suffix: &str) -> bool {
         "" => !name.ends_with(".ron"),
         REQUEST_SUFFIX => is_request_file(name),
         _ => name.ends_with(suffix) && name.len() > suffix.len() && !is_request_file(name),
-    }
-}
-
-// ---- committing --------------------------------------------------------------------------------
-
-enum Undo {
-    /// `at` was moved into place from `from` (in the staging folder).
-    Placed { at: PathBuf, from: PathBuf },
-    /// `original` was moved aside to `aside`.
-    MovedAside { original: PathBuf, aside: PathBuf },
-}
-
-/// Removes the staging folder however the commit ends.
-struct StageDir(PathBuf);
-
-impl Drop for StageDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Threads writing staged files at once.
-const SYNC_WRITERS: usize = 32;
-
-fn commit(root: &Path, files: &BTreeMap<PathBuf, Pending>, removals: &[PathBuf]) -> Result<(), StoreError> {
-    if files.is_empty() && removals.is_empty() {
-        return Ok(());
-    }
-    let stage = StageDir(root.join(format!("{TEMP_PREFIX}stage-{}", Uuid::new_v4().simple())));
-    let new_dir = stage.0.join("new");
-    let old_dir = stage.0.join("old");
-    fs::create_dir(&stage.0).map_err(|e| StoreError::write(&stage.0, e))?;
-
-    // 1. Everything into the staging folder, durably, before anything moves into place.
-    // Failing here changes nothing. On Linux the files are written without a sync each and the
-    // file system is synced once (syncfs): one flush instead of one per file. Elsewhere many
-    // writers let the file system batch the per-file syncs.
-    let staged = |path: &Path, base: &Path| base.join(path.strip_prefix(root).unwrap_or(path));
-    let sync_each = !cfg!(target_os = "linux");
-    let write_all = || {
-        files.par_iter().try_for_each(|(path, pending)| {
-            let to = staged(path, &new_dir);
-            write_new(&to, &pending.bytes, pending.private, sync_each).map_err(|e| StoreError::write(path, e))
-        })
-    };
-    match rayon::ThreadPoolBuilder::new().num_threads(SYNC_WRITERS.min(files.len().max(1))).build() {
-        Ok(pool) => pool.install(write_all)?,
-        Err(_) => write_all()?,
-    }
-    #[cfg(target_os = "linux")]
-    fs::File::open(&stage.0)
-        .and_then(|dir| rustix::fs::syncfs(&dir).map_err(io::Error::from))
-        .map_err(|e| StoreError::write(&stage.0, e))?;
-
-    // 2. Into place, remembering how to undo each step.
-    let mut undo: Vec<Undo> = Vec::new();
-    let mut placed_dirs: HashSet<PathBuf> = HashSet::new();
-    let mut touched_dirs: HashSet<PathBuf> = HashSet::new();
-    let result = (|| -> Result<(), StoreError> {
-        for path in files.keys() {
-            if path.ancestors().any(|a| placed_dirs.contains(a)) {
-                continue;
-            }
-            let top = topmost_missing(root, path);
-            let target = top.clone().unwrap_or_else(|| path.clone());
-            let from = staged(&target, &new_dir);
-            fault::point().map_err(|e| StoreError::write(&target, e))?;
-            if top.is_none() {
-                // Replacing a file: move the old one aside first.
-                let aside = staged(&target, &old_dir);
-                move_aside(&target, &aside)?;
-                undo.push(Undo::MovedAside { original: target.clone(), aside });
-            }
-            fs::rename(&from, &target).map_err(|e| StoreError::Move {
-                from: from.clone(),
-                to: target.clone(),
-                source: e,
-            })?;
-            undo.push(Undo::Placed { at: target.clone(), from });
-            if &target != path {
-                placed_dirs.insert(target.clone());
-            }
-            touched_dirs.insert(target.parent().unwrap_or(root).to_owned());
-        }
-        let mut removed: Vec<&PathBuf> = Vec::new();
-        let mut sorted: Vec<&PathBuf> = removals.iter().collect();
-        sorted.sort();
-        for path in sorted {
-            if removed.iter().any(|r| path.starts_with(r)) || fs::symlink_metadata(path).is_err() {
-                continue;
-            }
-            fault::point().map_err(|e| StoreError::Remove { path: path.clone(), source: e })?;
-            let aside = staged(path, &old_dir);
-            move_aside(path, &aside)?;
-            undo.push(Undo::MovedAside { original: path.clone(), aside });
-            removed.push(path);
-            touched_dirs.insert(path.parent().unwrap_or(root).to_owned());
-        }
-        Ok(())
-    })();
-
-    if let Err(e) = result {
-        for step in undo.into_iter().rev() {
-            // Best effort: each of these renames undoes one that just worked.
-            let _ = match step {
-                Undo::Placed { at, from } => fs::rename(&at, &from),
-                Undo::MovedAside { original, aside } => fs::rename(&aside, &original),
-            };
-        }
-        return Err(e);
-    }
-    for dir in &touched_dirs {
-        sync_dir(dir).map_err(|e| StoreError::write(dir, e))?;
-    }
-    Ok(())
-}
-
-/// The highest folder (or the file itself) on the way from `root` to `path` that does not
-/// exist yet; `None` when the file exists.
-fn topmost_missing(root: &Path, path: &Path) -> Option<PathBuf> {
-    let mut chain: Vec<&Path> = path.ancestors().take_while(|a| *a != root).collect();
-    chain.reverse();
-    chain.into_iter().find(|a| fs::symlink_metadata(a).is_err()).map(Path::to_owned)
-}
-
-fn move_aside(path: &Path, aside: &Path) -> Result<(), StoreError> {
-    if let Some(dir) = aside.parent() {
-        fs::create_dir_all(dir).map_err(|e| StoreError::write(dir, e))?;
-    }
-    fs::rename(path, aside).map_err(|e| StoreError::Move {
-        from: path.to_owned(),
-        to: aside.to_owned(),
-        source: e,
-    })
-}
-
-/// Writes a new file (and its folders), readable by its owner only when `private`; synced to
-/// disk when `sync` (otherwise the caller syncs the file system).
-fn write_new(path: &Path, bytes: &[u8], private: bool, sync: bool) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(if private { 0o600 } else { 0o644 });
-    }
-    #[cfg(not(unix))]
-    let _ = private;
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    if sync { file.sync_all() } else { Ok(()) }
-}
-
-/// A failure injected at the n-th step of moving into place, for the tests of all-or-nothing.
-pub(crate) mod fault {
-    #[cfg(test)]
-    thread_local! {
-        static FAIL_AT: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
-        static STEP: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-
-    /// Makes the `step`-th move (0-based) of this thread's next commits fail.
-    #[cfg(test)]
-    pub(crate) fn fail_at(step: Option<usize>) {
-        FAIL_AT.with(|f| f.set(step));
-        STEP.with(|s| s.set(0));
-    }
-
-    #[cfg(test)]
-    pub(crate) fn point() -> std::io::Result<()> {
-        let step = STEP.with(|s| {
-            let n = s.get();
-            s.set(n + 1);
-            n
-        });
-        if FAIL_AT.with(std::cell::Cell::get) == Some(step) {
-            return Err(std::io::Error::other("injected failure"));
-        }
-        Ok(())
-    }
-
-    #[cfg(not(test))]
-    #[allow(clippy::unnecessary_wraps)] // the test build's version fails on demand
-    #[inline]
-    pub(crate) fn point() -> std::io::Result<()> {
-        Ok(())
     }
 }
