@@ -157,3 +157,63 @@ fn a_broken_file_is_named_and_nothing_is_written() {
     assert!(text(&out).contains("cut.ron") && text(&out).contains("truncated"), "{}", text(&out));
     assert_eq!(snapshot(&data), before);
 }
+
+/// Runs `localpost ARGS | head -c keep_bytes` (or `2>&1 | head` when `both`): reads that much,
+/// closes the pipe, and returns the exit status and what the process wrote to its stderr.
+#[cfg(unix)]
+fn piped_to_head(data_dir: &Path, args: &[&str], keep_bytes: usize, both: bool) -> (Option<i32>, String) {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_localpost"));
+    cmd.arg("--data-dir").arg(data_dir).args(args).env_remove("LOCALPOST_DATA_DIR");
+    if both {
+        cmd.stdout(writer.try_clone().unwrap()).stderr(writer);
+    } else {
+        cmd.stdout(writer).stderr(Stdio::piped());
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd);
+    let mut kept = vec![0; keep_bytes];
+    let mut reader = reader;
+    reader.read_exact(&mut kept).unwrap();
+    drop(reader); // `head` is done: the pipe is closed.
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut err).unwrap();
+    }
+    (child.wait().unwrap().code(), err)
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cli_exits_quietly_when_its_output_is_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    populate(&data);
+    let backup = tmp.path().join("backup.ron");
+    let out = localpost(&data, &["export", "-o", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let big = tmp.path().join("big");
+    localpost::storage::sample::generate(&big, "Big", localpost::storage::sample::SampleSpec {
+        collections: 2,
+        folders: 20,
+        requests: 3000,
+    })
+    .unwrap();
+
+    // `localpost export -o - | head -c 10`
+    let (code, err) = piped_to_head(&big, &["export", "-o", "-"], 10, false);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    // `localpost ls | head -3`
+    let (code, err) = piped_to_head(&big, &["ls"], 40, false);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+    // `localpost import FILE 2>&1 | head -3`: the import still happens, whole.
+    let target = tmp.path().join("restored");
+    let (code, _) = piped_to_head(&target, &["import", backup.to_str().unwrap()], 20, true);
+    assert_eq!(code, Some(0));
+    let out = localpost(&target, &["doctor"]);
+    assert!(out.status.success() && text(&out).contains("no problems"), "{}", text(&out));
+}
