@@ -195,11 +195,11 @@ fn the_cli_exits_quietly_when_its_output_is_closed() {
     let out = localpost(&data, &["export", "-o", backup.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
     let big = tmp.path().join("big");
-    localpost::storage::sample::generate(&big, "Big", localpost::storage::sample::SampleSpec {
-        collections: 2,
-        folders: 20,
-        requests: 3000,
-    })
+    localpost::storage::sample::generate(
+        &big,
+        "Big",
+        localpost::storage::sample::SampleSpec { collections: 2, folders: 20, requests: 3000 },
+    )
     .unwrap();
 
     // `localpost export -o - | head -c 10`
@@ -216,4 +216,31 @@ fn the_cli_exits_quietly_when_its_output_is_closed() {
     assert_eq!(code, Some(0));
     let out = localpost(&target, &["doctor"]);
     assert!(out.status.success() && text(&out).contains("no problems"), "{}", text(&out));
+}
+
+#[test]
+fn import_counts_tell_overwritten_from_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let spec = localpost::storage::sample::SampleSpec { collections: 1, folders: 2, requests: 10 };
+    localpost::storage::sample::generate(&data, "S", spec).unwrap();
+    let backup = tmp.path().join("backup.ron");
+    let out = localpost(&data, &["export", "-o", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    // Change three requests here: the backup overwrites those three and nothing else.
+    let mut changed = 0;
+    for (rel, bytes) in snapshot(&data) {
+        let path = data.join(&rel);
+        if changed < 3 && rel.to_string_lossy().ends_with(".request.ron") {
+            fs::write(&path, String::from_utf8(bytes).unwrap().replace("?page=", "?changed=1&page="))
+                .unwrap();
+            changed += 1;
+        }
+    }
+    let out = localpost(&data, &["import", backup.to_str().unwrap(), "--on-conflict", "overwrite"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // 1 workspace, 1 collection, 2 folders, 10 requests, 2 environments, 1 preset are here.
+    assert!(text(&out).contains("wrote 3 files: 3 overwritten, 14 unchanged"), "{}", text(&out));
+    let out = localpost(&data, &["import", backup.to_str().unwrap(), "--on-conflict", "overwrite"]);
+    assert!(text(&out).contains("wrote 0 files: 17 unchanged"), "{}", text(&out));
 }

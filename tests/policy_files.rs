@@ -211,12 +211,21 @@ fn trailing_garbage_is_lockdown() {
 }
 
 #[test]
-fn duplicate_keys_are_lockdown() {
+fn duplicate_keys_are_lockdown_naming_the_duplicated_key() {
     let m = Machine::new();
-    let path = m.main_file("(\n schema_version: 1,\n allow_import: false,\n allow_import: true,\n)");
+    // Another key between the two: the message names the one written twice, not its neighbour.
+    let path = m.main_file(
+        "(\n schema_version: 1,\n allow_import: false,\n blocked_hosts: [\"a\"],\n allow_import: true,\n)",
+    );
     let policy = m.load();
-    assert_lockdown(&policy, &path, is_parse_at(4));
-    assert!(policy.banner().unwrap().contains("allow_import"), "{}", policy.banner().unwrap());
+    assert_lockdown(
+        &policy,
+        &path,
+        |e| matches!(e, SourceError::DuplicateKey { key, position } if key == "allow_import" && position.line == 5),
+    );
+    let banner = policy.banner().unwrap();
+    assert!(banner.contains("allow_import is set more than once"), "{banner}");
+    assert!(!banner.contains("blocked_hosts"), "{banner}");
 }
 
 #[test]
@@ -555,6 +564,7 @@ fn only_ron_files_in_policy_d_count() {
     m.main_file(VALID);
     m.drop_in("README", "not a policy");
     m.drop_in(".10-a.ron.swp", "\u{0}\u{1}");
+    m.drop_in(".hidden.ron", "(schema_version: 1, allow_import: false)");
     m.drop_in("20-b.ron.bak", "(broken");
     m.drop_in("30-c.ron", "(schema_version: 1, allow_export: false)");
     let policy = m.load();
@@ -566,7 +576,22 @@ fn only_ron_files_in_policy_d_count() {
         .filter(|s| matches!(s.status, SourceStatus::Ignored(_)))
         .map(|s| s.label.rsplit('/').next().unwrap())
         .collect();
-    assert_eq!(ignored, [".10-a.ron.swp", "20-b.ron.bak", "README"]);
+    assert_eq!(ignored, [".10-a.ron.swp", ".hidden.ron", "20-b.ron.bak", "README"]);
+    // Each is ignored for its own reason: a hidden `.ron` file is hidden, not "not a .ron".
+    let reason = |name: &str| {
+        policy
+            .sources()
+            .iter()
+            .find(|s| s.label.ends_with(&format!("/{name}")))
+            .map(|s| match &s.status {
+                SourceStatus::Ignored(reason) => reason.clone(),
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+    };
+    assert!(reason(".hidden.ron").contains("hidden file"), "{}", reason(".hidden.ron"));
+    assert!(reason("README").contains("only *.ron files count"), "{}", reason("README"));
+    assert!(policy.allow_import(), "a hidden drop-in is not read");
 }
 
 #[test]

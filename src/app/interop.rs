@@ -196,12 +196,7 @@ impl App {
             what: "importing".into(),
             run: Box::new(move |store| {
                 let result = apply::apply(&plan, &choices, store, &mut library)
-                    .map(|a| {
-                        format!(
-                            "Imported {}: {} added, {} overwritten, {} copied, {} skipped.",
-                            plan.contains, a.added, a.overwritten, a.copied, a.skipped
-                        )
-                    })
+                    .map(|a| format!("Imported {}: {}.", plan.contains, a.summary()))
                     .map_err(|e| format!("Nothing was imported: {e}"));
                 sender.send(result);
                 repaint.request_repaint();

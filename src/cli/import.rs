@@ -112,14 +112,7 @@ pub fn run(
         for w in applied.report.warnings.iter().skip(plan.report.warnings.len()) {
             outln!("  warning: {w}");
         }
-        outln!(
-            "  wrote {} files: {} added, {} overwritten, {} copied, {} skipped\n",
-            applied.written.files,
-            applied.added,
-            applied.overwritten,
-            applied.copied,
-            applied.skipped
-        );
+        outln!("  wrote {} files: {}\n", applied.written.files, applied.summary());
     }
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }

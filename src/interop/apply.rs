@@ -223,11 +223,41 @@ pub enum ApplyError {
 pub struct Applied {
     /// Items that are new here (copies included).
     pub added: usize,
+    /// Items here replaced by a different imported version.
     pub overwritten: usize,
+    /// Items here identical to the imported ones (nothing to write).
+    pub unchanged: usize,
     pub copied: usize,
     pub skipped: usize,
     pub written: Written,
     pub report: Report,
+}
+
+impl Applied {
+    /// Counts an item the import replaces: overwritten when it differed, else unchanged.
+    fn replaced(&mut self, changed: bool) {
+        if changed {
+            self.overwritten += 1;
+        } else {
+            self.unchanged += 1;
+        }
+    }
+
+    /// "3 added, 1 overwritten, 12 unchanged": the counts that are not zero.
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = [
+            (self.added, "added"),
+            (self.overwritten, "overwritten"),
+            (self.unchanged, "unchanged"),
+            (self.copied, "copied"),
+            (self.skipped, "skipped"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() { "nothing".into() } else { parts.join(", ") }
+    }
 }
 
 fn settings_key() -> ItemKey {
@@ -675,6 +705,8 @@ pub fn apply(
     let mut next = library.clone();
     let mut extras = Extras::default();
     let conflicts: HashMap<ItemKey, &Conflict> = plan.conflicts.iter().map(|c| (c.key, c)).collect();
+    // Whether an item here differs from the imported one (an item not here is new).
+    let changed = |key: ItemKey| conflicts.get(&key).is_none_or(|c| c.changed);
     let secrets_left_out = plan.secrets_left_out();
     let bundle = plan.imported.bundle.as_deref();
 
@@ -805,7 +837,7 @@ pub fn apply(
         if merge_ws_orders {
             dest.workspace.name.clone_from(&data.workspace.name);
             dest.workspace.description.clone_from(&data.workspace.description);
-            applied.overwritten += 1;
+            applied.replaced(changed(ws_key));
         } else if whole_here {
             applied.skipped += 1;
         }
@@ -833,7 +865,7 @@ pub fn apply(
                     }
                     dest.environments.insert(env.id, env.clone());
                     env_order.push(env.id);
-                    applied.overwritten += 1;
+                    applied.replaced(changed(key));
                 }
                 Some(_) => {
                     env_order.push(env.id);
@@ -853,14 +885,15 @@ pub fn apply(
             merge_ids(&imported_env_order, &dest.workspace.environments, merge_ws_orders);
         let mut preset_order = Vec::new();
         for p in data.header_presets.values() {
-            match resolve(ItemKey { kind: ItemKind::HeaderPreset, id: p.id.0 }) {
+            let key = ItemKey { kind: ItemKind::HeaderPreset, id: p.id.0 };
+            match resolve(key) {
                 None => {
                     dest.header_presets.insert(p.id, p.clone());
                     applied.added += 1;
                 }
                 Some(Resolution::Overwrite) => {
                     dest.header_presets.insert(p.id, p.clone());
-                    applied.overwritten += 1;
+                    applied.replaced(changed(key));
                 }
                 Some(_) => applied.skipped += 1,
             }
@@ -878,7 +911,7 @@ pub fn apply(
             merge_ids(&imported_preset_order, &dest.workspace.header_presets, merge_ws_orders);
 
         // Collections, folders, requests.
-        merge_tree(dest, &data, &resolve, &mut applied);
+        merge_tree(dest, &data, &resolve, &changed, &mut applied);
         let col_ids: Vec<CollectionId> = data.collections.keys().copied().collect();
         let imported_col_order: Vec<CollectionId> = data
             .workspace
@@ -1070,6 +1103,7 @@ fn merge_tree(
     dest: &mut WorkspaceData,
     data: &WorkspaceData,
     resolve: &dyn Fn(ItemKey) -> Option<Resolution>,
+    changed: &dyn Fn(ItemKey) -> bool,
     applied: &mut Applied,
 ) {
     let key_of = |item: ItemId| match item {
@@ -1108,7 +1142,7 @@ fn merge_tree(
                 keep_local_secrets(&mut merged.variables, &local.variables);
                 merged.children = merge_ids(&incoming, &local.children, true);
                 *local = merged;
-                applied.overwritten += 1;
+                applied.replaced(changed(key));
             }
             (Some(_), Some(local)) => {
                 local.children = merge_ids(&incoming, &local.children, false);
@@ -1131,7 +1165,7 @@ fn merge_tree(
                 keep_local_secrets(&mut merged.variables, &local.variables);
                 merged.children = merge_ids(&incoming, &local.children, true);
                 *local = merged;
-                applied.overwritten += 1;
+                applied.replaced(changed(key));
             }
             (Some(_), Some(local)) => {
                 local.children = merge_ids(&incoming, &local.children, false);
@@ -1154,7 +1188,7 @@ fn merge_tree(
             }
             Some(Resolution::Overwrite) => {
                 dest.requests.insert(r.id, r.clone());
-                applied.overwritten += 1;
+                applied.replaced(changed(key));
             }
             Some(_) => applied.skipped += 1,
         }

@@ -47,6 +47,9 @@ pub enum SourceError {
     NotUtf8 { offset: usize },
     #[error("{message}")]
     Parse { position: Position, message: String },
+    /// A key written twice: which of the two counts would be a guess, so the file is refused.
+    #[error("{key} is set more than once (again here); keep one")]
+    DuplicateKey { key: String, position: Position },
     #[error("missing `schema_version`; add `schema_version: {supported},`")]
     MissingSchemaVersion { supported: u32 },
     #[error("schema_version {found} is not supported; this Localpost reads schema_version {supported}")]
@@ -62,7 +65,9 @@ impl SourceError {
     /// Where in the file the problem is, when it is at one place.
     pub fn position(&self) -> Option<Position> {
         match self {
-            SourceError::Parse { position, .. } => Some(*position),
+            SourceError::Parse { position, .. } | SourceError::DuplicateKey { position, .. } => {
+                Some(*position)
+            }
             SourceError::UnsupportedSchema { position, .. }
             | SourceError::UnknownKeysUnderStrict { position, .. }
             | SourceError::BadValue { position, .. } => *position,

@@ -177,9 +177,18 @@ fn options() -> ron::Options {
 }
 
 fn deserialize(text: &str, unknown: &mut Vec<String>) -> Result<RawPolicy, SourceError> {
-    let spanned = |e: ron::error::SpannedError| SourceError::Parse {
-        position: past_whitespace(text, Position { line: e.span.start.line, column: e.span.start.col }),
-        message: e.code.to_string(),
+    let spanned = |e: ron::error::SpannedError| {
+        let position = past_whitespace(text, Position { line: e.span.start.line, column: e.span.start.col });
+        match e.code {
+            // Named by itself: the key written just before it is not the one at fault.
+            ron::Error::DuplicateStructField { field, outer: Some(ref outer) } if outer == "Policy" => {
+                SourceError::DuplicateKey { key: field.to_owned(), position }
+            }
+            ron::Error::DuplicateStructField { field, outer: None } => {
+                SourceError::DuplicateKey { key: field.to_owned(), position }
+            }
+            code => SourceError::Parse { position, message: code.to_string() },
+        }
     };
     let mut de = ron::Deserializer::from_str_with_options(text, &options()).map_err(spanned)?;
     let raw: RawPolicy = serde_ignored::deserialize(&mut de, |path| unknown.push(path.to_string()))

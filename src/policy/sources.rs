@@ -147,11 +147,20 @@ pub fn gather(options: &LoadOptions) -> Gathered {
     for name in names {
         let path = loc.drop_in_dir.join(&name);
         let text = name.to_string_lossy();
-        if text.starts_with('.') || !text.ends_with(".ron") || text.len() <= ".ron".len() {
+        let reason = if text.starts_with('.') {
+            Some(
+                "a hidden file (its name starts with a dot); hidden files are never read, rename it to use it",
+            )
+        } else if !text.ends_with(".ron") || text.len() <= ".ron".len() {
+            Some("not a policy source (only *.ron files count)")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
             out.ignored.push(SourceReport {
                 label: path.display().to_string(),
                 kind: SourceKind::DropIn,
-                status: SourceStatus::Ignored("not a policy source (only *.ron files count)".into()),
+                status: SourceStatus::Ignored(reason.into()),
                 sha256: None,
             });
             continue;
