@@ -1,7 +1,9 @@
 //! Data-folder benchmark: load a 10,000-request workspace (500 folders, 20 collections) and save
 //! one request in it, beside the floors measured in the same run: reading every file without
 //! parsing, and one bare atomic write of the same bytes. Saving is shown at 100 and 10,000
-//! requests to show it does not depend on the workspace's size.
+//! requests to show it does not depend on the workspace's size. Then growth: one collection of
+//! 10,000, 30,000 and 100,000 requests, each loaded beside its own floor; loading is linear when
+//! 100,000 takes ten times 10,000 or less.
 //!
 //! `cargo bench --bench storage`
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
@@ -51,7 +53,58 @@ fn save_times(root: &Path, rounds: usize) -> (Duration, Duration) {
     (median(save), median(floor))
 }
 
+/// Median load time of `root` and of its floor (reading every file without parsing).
+fn load_and_floor(root: &Path, runs: usize, expect: usize) -> (Duration, Duration) {
+    let mut files = Vec::new();
+    all_files(root, &mut files);
+    let mut load = Vec::new();
+    let mut read = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let bytes: usize = files.iter().map(|p| std::fs::read(p).unwrap().len()).sum();
+        read.push(t.elapsed());
+        assert!(bytes > 0);
+        let t = Instant::now();
+        let opened = Store::open_existing(root).unwrap();
+        load.push(t.elapsed());
+        let n: usize = opened.library.workspaces.values().map(|w| w.requests.len()).sum();
+        assert_eq!(n, expect);
+        assert!(opened.report.is_clean());
+    }
+    (median(load), median(read))
+}
+
+/// One collection of 10,000, 30,000 and 100,000 requests (no folders): the load must grow with
+/// the number of requests, not with its square.
+fn growth() {
+    let tmp = tempfile::tempdir().unwrap();
+    println!("growth: one collection, no folders (medians of 5 loads each)");
+    let mut base = None;
+    for n in [10_000usize, 30_000, 100_000] {
+        let root = tmp.path().join(n.to_string());
+        let t = Instant::now();
+        generate(&root, "Flat", SampleSpec { collections: 1, folders: 0, requests: n }).unwrap();
+        let generated = t.elapsed();
+        let (load, read) = load_and_floor(&root, 5, n);
+        let base = *base.get_or_insert(load);
+        println!(
+            "  {n:>7} requests: load {:>8.1} ms  floor {:>8.1} ms  load/floor {:.2}  vs 10,000 x{:.2}  (generated in {:.1} s)",
+            ms(load),
+            ms(read),
+            ms(load) / ms(read),
+            load.as_secs_f64() / base.as_secs_f64(),
+            generated.as_secs_f64()
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+    println!("  target: 100,000 within ten times 10,000 (x10.00)");
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "growth") {
+        growth();
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let big = tmp.path().join("10k");
     let small = tmp.path().join("100");
@@ -97,4 +150,6 @@ fn main() {
         ms(save_big) / ms(floor_big)
     );
     println!("  floor: bare atomic write @100    {:>8.2} ms", ms(floor_small));
+    drop(tmp);
+    growth();
 }

@@ -203,9 +203,20 @@ pub fn prepare(
     ws: Option<&WorkspaceData>,
     scopes: &Scopes,
 ) -> Result<PreparedRequest, SendError> {
-    let mut res = Resolver { scopes, missing: Vec::new(), cycles: Vec::new(), secrets: Vec::new() };
     let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
-    let settings = settings_from_chain(request, ws, &chain);
+    prepare_in(request, ws, &chain, scopes)
+}
+
+/// [`prepare`] with the request's containers given (nearest first), for callers that prepare
+/// many requests of one workspace and know each one's chain without scanning the tree.
+pub fn prepare_in(
+    request: &Request,
+    ws: Option<&WorkspaceData>,
+    chain: &[ParentId],
+    scopes: &Scopes,
+) -> Result<PreparedRequest, SendError> {
+    let mut res = Resolver { scopes, missing: Vec::new(), cycles: Vec::new(), secrets: Vec::new() };
+    let settings = settings_from_chain(request, ws, chain);
 
     // 1. Resolve every field that is sent, before validating anything. A disabled param still
     // written in the URL is not sent (unless an enabled one says the same).
@@ -242,7 +253,7 @@ pub fn prepare(
         .filter(|h| !h.name.is_empty())
         .collect();
     let (body, default_content_type) = resolve_body(request, &mut res)?;
-    let (auth, _) = auth_from_chain(request, ws, &chain);
+    let (auth, _) = auth_from_chain(request, ws, chain);
     let mut redactions = Redactions::default();
     let pending = apply_auth(auth, &mut res, &mut headers, &mut extra_query, &mut redactions)?;
 

@@ -873,12 +873,13 @@ pub fn apply(
                 }
             }
         }
+        let env_order_set: HashSet<EnvironmentId> = env_order.iter().copied().collect();
         let imported_env_order: Vec<EnvironmentId> = data
             .workspace
             .environments
             .iter()
             .copied()
-            .filter(|id| env_order.contains(id))
+            .filter(|id| env_order_set.contains(id))
             .chain(env_order.iter().copied())
             .collect();
         dest.workspace.environments =
@@ -899,12 +900,13 @@ pub fn apply(
             }
             preset_order.push(p.id);
         }
+        let preset_order_set: HashSet<PresetId> = preset_order.iter().copied().collect();
         let imported_preset_order: Vec<PresetId> = data
             .workspace
             .header_presets
             .iter()
             .copied()
-            .filter(|id| preset_order.contains(id))
+            .filter(|id| preset_order_set.contains(id))
             .chain(preset_order.iter().copied())
             .collect();
         dest.workspace.header_presets =
@@ -913,12 +915,13 @@ pub fn apply(
         // Collections, folders, requests.
         merge_tree(dest, &data, &resolve, &changed, &mut applied);
         let col_ids: Vec<CollectionId> = data.collections.keys().copied().collect();
+        let col_ids_set: HashSet<CollectionId> = col_ids.iter().copied().collect();
         let imported_col_order: Vec<CollectionId> = data
             .workspace
             .collections
             .iter()
             .copied()
-            .filter(|id| col_ids.contains(id))
+            .filter(|id| col_ids_set.contains(id))
             .chain(col_ids.iter().copied())
             .collect();
         dest.workspace.collections =
@@ -1071,29 +1074,32 @@ fn merge_globals(
 }
 
 /// `imported` order with local-only entries kept right after the entry they follow here; or,
-/// when `imported_first` is false, the local order with new entries appended.
-fn merge_ids<T: Copy + PartialEq>(imported: &[T], local: &[T], imported_first: bool) -> Vec<T> {
-    let mut unique: Vec<T> = Vec::with_capacity(imported.len());
-    for id in imported {
-        if !unique.contains(id) {
-            unique.push(*id);
-        }
-    }
+/// when `imported_first` is false, the local order with new entries appended. Linear: a
+/// collection of 100,000 requests merges as fast as its size allows.
+fn merge_ids<T: Copy + Eq + std::hash::Hash>(imported: &[T], local: &[T], imported_first: bool) -> Vec<T> {
+    let mut in_import: HashSet<T> = HashSet::with_capacity(imported.len());
+    let unique: Vec<T> = imported.iter().copied().filter(|id| in_import.insert(*id)).collect();
     if !imported_first {
+        let here: HashSet<T> = local.iter().copied().collect();
         let mut out = local.to_vec();
-        out.extend(unique.into_iter().filter(|id| !local.contains(id)));
+        out.extend(unique.into_iter().filter(|id| !here.contains(id)));
         return out;
     }
-    let mut out = unique;
+    // Each local-only run of entries stays attached to the shared entry before it (or the top).
+    let mut attached: HashMap<Option<T>, Vec<T>> = HashMap::new();
     let mut after: Option<T> = None;
     for id in local {
-        if out.contains(id) {
+        if in_import.contains(id) {
             after = Some(*id);
-            continue;
+        } else {
+            attached.entry(after).or_default().push(*id);
         }
-        let at = after.and_then(|a| out.iter().position(|x| *x == a)).map_or(0, |i| i + 1);
-        out.insert(at, *id);
-        after = Some(*id);
+    }
+    let mut out = Vec::with_capacity(unique.len() + local.len());
+    out.extend(attached.remove(&None).unwrap_or_default());
+    for id in unique {
+        out.push(id);
+        out.extend(attached.remove(&Some(id)).unwrap_or_default());
     }
     out
 }
@@ -1116,13 +1122,13 @@ fn merge_tree(
     let local_parents = dest.parent_index();
     // Overwritten items that move away from their local parent leave it.
     let imported_parents = data.parent_index();
-    let mut leaving: HashMap<ParentId, Vec<ItemId>> = HashMap::new();
+    let mut leaving: HashMap<ParentId, HashSet<ItemId>> = HashMap::new();
     for (item, new_parent) in &imported_parents {
         if landing(*item)
             && let Some(old) = local_parents.get(item)
             && old != new_parent
         {
-            leaving.entry(*old).or_default().push(*item);
+            leaving.entry(*old).or_default().insert(*item);
         }
     }
     for (parent, items) in &leaving {

@@ -134,11 +134,24 @@ impl WorkspaceData {
     }
 
     /// The chain of containers above `item`, nearest first, ending at its collection.
-    /// Stops (rather than loops) if the order lists contain a cycle.
+    /// Stops (rather than loops) if the order lists contain a cycle. Each step scans the orders:
+    /// for many items, build a [`Self::parent_index`] once and use [`Self::ancestors_in`].
     pub fn ancestors(&self, item: ItemId) -> Vec<ParentId> {
+        Self::chain(item, |i| self.parent_of(i))
+    }
+
+    /// [`Self::ancestors`] from a [`Self::parent_index`] built once (a run of many requests).
+    pub fn ancestors_in(
+        parents: &std::collections::HashMap<ItemId, ParentId>,
+        item: ItemId,
+    ) -> Vec<ParentId> {
+        Self::chain(item, |i| parents.get(&i).copied())
+    }
+
+    fn chain(item: ItemId, parent_of: impl Fn(ItemId) -> Option<ParentId>) -> Vec<ParentId> {
         let mut chain = Vec::new();
         let mut current = item;
-        while let Some(parent) = self.parent_of(current) {
+        while let Some(parent) = parent_of(current) {
             if chain.contains(&parent) {
                 break;
             }

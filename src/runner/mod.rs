@@ -418,7 +418,8 @@ async fn send_one(
     for (k, v) in &state.runtime {
         scopes.set(ScopeKind::Runtime, k, v);
     }
-    let prepared = match http::prepare(request, Some(ws), &scopes) {
+    let chain = WorkspaceData::ancestors_in(&state.parents, ItemId::Request(id));
+    let prepared = match http::prepare_in(request, Some(ws), &chain, &scopes) {
         Ok(p) => p,
         Err(e) => return Some((failed(iteration, id, ws, e.to_string()), false)),
     };

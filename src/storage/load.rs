@@ -1,7 +1,7 @@
 //! Reading a whole data folder: walk the tree, parse every file in parallel, assemble the model,
 //! and report (never stop at) what is broken.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -35,15 +35,47 @@ pub fn read_document<T: Document>(path: &Path) -> Result<Parsed<T>, ProblemKind>
 }
 
 /// Reads a regular file (links followed). Anything else (a folder, a pipe, a socket, a device)
-/// is a problem and is never opened: a pipe would block the read for ever.
+/// is a problem and is never read: a pipe would block the read for ever.
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, ProblemKind> {
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => return Err(ProblemKind::WrongKind { expected: "file" }),
-        Ok(meta) if !meta.is_file() => return Err(ProblemKind::NotRegularFile),
-        Ok(_) => {}
-        Err(e) => return Err(ProblemKind::Io(e.to_string())),
+    use std::io::Read as _;
+    let io = |e: std::io::Error| ProblemKind::Io(e.to_string());
+    let mut file = open_without_blocking(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::IsADirectory || path.is_dir() {
+            ProblemKind::WrongKind { expected: "file" }
+        } else {
+            io(e)
+        }
+    })?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(ProblemKind::WrongKind { expected: "file" });
     }
-    fs::read(path).map_err(|e| ProblemKind::Io(e.to_string()))
+    if !meta.is_file() {
+        return Err(ProblemKind::NotRegularFile);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+/// Opens for reading without waiting for a writer (opening a pipe otherwise blocks): one path
+/// lookup, then the open file says what it is.
+#[cfg(target_os = "linux")]
+fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    #[allow(clippy::cast_possible_wrap)] // a flag bit, not a number
+    let nonblock = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+    fs::OpenOptions::new().read(true).custom_flags(nonblock).open(path)
+}
+
+/// Elsewhere: look before opening (a second lookup, but never an open of a pipe).
+#[cfg(not(target_os = "linux"))]
+fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(std::io::Error::other("not a regular file (a pipe, socket or device); not read"));
+    }
+    fs::File::open(path)
 }
 
 /// The id of the entity a file that did not parse was meant to hold, when it can still be read
@@ -70,9 +102,11 @@ struct Ctx {
     report: LoadReport,
     index: StoreIndex,
     /// Every id seen, across kinds, with the file that claimed it first.
-    seen: HashMap<uuid::Uuid, PathBuf>,
+    seen: foldhash::HashMap<uuid::Uuid, Place>,
     workspace: Option<WorkspaceId>,
     root: PathBuf,
+    /// Order entries naming a child not in its parent's folder, settled when the workspace is in.
+    unfound: Vec<Unfound>,
     /// Temp files seen (`.lp-tmp-*`): a finished write leaves none, so each is a crash's
     /// leftover or a write in flight; the opener tells them apart and removes the leftovers.
     temp_files: Vec<PathBuf>,
@@ -94,15 +128,27 @@ impl Ctx {
         self.index.broken_ids.entry(id).or_insert_with(|| path.to_owned());
     }
 
-    /// Claims `id` for `path`; a second claim is reported and refused.
-    fn claim(&mut self, id: uuid::Uuid, path: &Path, parent: Option<ParentId>) -> bool {
+    /// Claims `id` for the entity at `place` (whose file is `path`); a second claim is reported
+    /// and refused, naming the first claimant's file.
+    fn claim(&mut self, id: uuid::Uuid, place: Place, path: &Path, parent: Option<ParentId>) -> bool {
         if let Some(first) = self.seen.get(&id) {
-            let first = first.clone();
+            let first = self.file_of(*first);
             self.broken(path, ProblemKind::DuplicateId { id: id.to_string(), first }, parent);
             return false;
         }
-        self.seen.insert(id, path.to_owned());
+        self.seen.insert(id, place);
         true
+    }
+
+    /// The file of an entity placed in this load.
+    fn file_of(&self, place: Place) -> PathBuf {
+        let Some(path) = self.index.places.get(&place) else { return PathBuf::new() };
+        match place {
+            Place::Workspace(_) => path.join(WORKSPACE_FILE),
+            Place::Collection(_) => path.join(COLLECTION_FILE),
+            Place::Folder(_) => path.join(FOLDER_FILE),
+            _ => path.clone(),
+        }
     }
 
     /// Unwraps a parse result, reporting a failure as a broken file.
@@ -164,10 +210,11 @@ pub fn load(root: &Path) -> Loaded {
     let mut ctx = Ctx {
         report: LoadReport::default(),
         index: StoreIndex::default(),
-        seen: HashMap::new(),
+        seen: foldhash::HashMap::default(),
         workspace: None,
         root: root.to_owned(),
         temp_files: Vec::new(),
+        unfound: Vec::new(),
     };
     let index_path = root.join(INDEX_FILE);
     let order = if index_path.exists() {
@@ -265,23 +312,24 @@ fn list_dir(ctx: &mut Ctx, dir: &Path) -> Vec<(PathBuf, bool)> {
             return Vec::new();
         }
     };
-    let mut out: Vec<(PathBuf, bool)> = Vec::new();
+    let mut named: Vec<(std::ffi::OsString, bool)> = Vec::new();
     for e in entries.filter_map(Result::ok) {
         let file_type = e.file_type();
         let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            if name.starts_with(TEMP_PREFIX) && file_type.as_ref().is_ok_and(fs::FileType::is_file) {
+        let text = name.to_string_lossy();
+        if text.starts_with('.') {
+            if text.starts_with(TEMP_PREFIX) && file_type.as_ref().is_ok_and(fs::FileType::is_file) {
                 ctx.temp_files.push(e.path());
             }
             continue;
         }
         let is_dir = file_type.as_ref().is_ok_and(fs::FileType::is_dir)
             || (file_type.as_ref().is_ok_and(fs::FileType::is_symlink) && e.path().is_dir());
-        out.push((e.path(), is_dir));
+        named.push((name, is_dir));
     }
-    out.sort();
-    out
+    // One folder's entries: ordering by name is ordering by path, and cheaper.
+    named.sort_unstable();
+    named.into_iter().map(|(name, is_dir)| (dir.join(name), is_dir)).collect()
 }
 
 fn file_name(path: &Path) -> String {
@@ -322,7 +370,7 @@ fn load_workspace(
             (ws, true)
         }
     };
-    if !ctx.claim(workspace.id.0, &ws_path, None) {
+    if !ctx.claim(workspace.id.0, Place::Workspace(workspace.id), &ws_path, None) {
         return None;
     }
     ctx.workspace = Some(workspace.id);
@@ -349,7 +397,7 @@ fn load_workspace(
             ctx.broken_id(id, &path);
         }
         if let Some(env) = ctx.accept(&path, parsed, None)
-            && ctx.claim(env.id.0, &path, None)
+            && ctx.claim(env.id.0, Place::Environment(env.id), &path, None)
         {
             ctx.index.places.insert(Place::Environment(env.id), path);
             data.environments.insert(env.id, env);
@@ -363,7 +411,7 @@ fn load_workspace(
             ctx.broken_id(id, &path);
         }
         if let Some(preset) = ctx.accept(&path, parsed, None)
-            && ctx.claim(preset.id.0, &path, None)
+            && ctx.claim(preset.id.0, Place::Preset(preset.id), &path, None)
         {
             ctx.index.places.insert(Place::Preset(preset.id), path);
             data.header_presets.insert(preset.id, preset);
@@ -374,20 +422,17 @@ fn load_workspace(
     data.header_presets =
         in_order(std::mem::take(&mut data.header_presets), &data.workspace.header_presets, |p| &p.name);
 
-    // Collections: walk every folder first, then parse all files at once.
+    // Collections: walk every folder first (numbering the files), then parse all files at once.
     let mut trees = Vec::new();
+    let mut files = Vec::new();
     for (path, is_dir) in list_dir(ctx, &dir.join(COLLECTIONS_DIR)) {
         if is_dir {
-            trees.push(walk(ctx, &path, COLLECTION_FILE));
+            trees.push(walk(ctx, &path, COLLECTION_FILE, &mut files));
         } else {
             ctx.problem(&path, ProblemKind::Unexpected, None);
         }
     }
-    let mut files = Vec::new();
-    for tree in &trees {
-        tree.files(&mut files);
-    }
-    let mut parsed: HashMap<PathBuf, RawEntity> = files
+    let mut parsed: Vec<Option<RawEntity>> = files
         .par_iter()
         .map(|(path, kind)| {
             let entity = match kind {
@@ -397,16 +442,24 @@ fn load_workspace(
                 FileKind::Folder => read_document::<Folder>(path).map(|p| RawEntity::Folder(Box::new(p))),
                 FileKind::Request => read_document::<Request>(path).map(|p| RawEntity::Request(Box::new(p))),
             };
-            (path.clone(), entity.unwrap_or_else(RawEntity::Failed))
+            Some(entity.unwrap_or_else(RawEntity::Failed))
         })
         .collect();
+    // Sized once: the maps hold whole entities, and growing them by doubling would copy each
+    // one several times over (and hold two copies at the peak).
+    let requests = files.iter().filter(|(_, k)| matches!(k, FileKind::Request)).count();
+    data.requests.reserve(requests);
+    data.folders.reserve(files.len() - requests);
+    ctx.index.places.reserve(files.len());
+    ctx.index.fingerprints.reserve(files.len());
+    ctx.seen.reserve(files.len());
+    drop(files);
     let listed: Vec<uuid::Uuid> = data.workspace.collections.iter().map(|c| c.0).collect();
     let assigned = assigned_container_ids(&trees, &parsed, &listed);
-    let mut physical = HashMap::new();
     for (tree, assigned) in trees.into_iter().zip(assigned) {
-        assemble(ctx, tree, None, assigned, &mut parsed, &mut data, &mut physical);
+        assemble(ctx, tree, None, assigned, &mut parsed, &mut data);
     }
-    drop_misplaced(ctx, &mut data, &physical);
+    settle_unfound(ctx, &mut data);
     data.collections =
         in_order(std::mem::take(&mut data.collections), &data.workspace.collections, |c| &c.name);
 
@@ -471,55 +524,44 @@ enum RawEntity {
     Failed(ProblemKind),
 }
 
-/// A container folder on disk, before parsing.
+/// A container folder on disk, before parsing. Files are named by their index in the list of
+/// files to parse (and so in the list of parsed results).
 struct DirTree {
     dir: PathBuf,
     own_file: PathBuf,
-    has_own_file: bool,
-    requests: Vec<PathBuf>,
+    /// The own file's index, when it exists.
+    own: Option<usize>,
+    requests: Vec<(PathBuf, usize)>,
     subdirs: Vec<DirTree>,
 }
 
 impl DirTree {
-    /// Every file to parse: the container's own file, its requests, and below (a damaged or
-    /// missing own file does not hide what is inside).
-    fn files(&self, out: &mut Vec<(PathBuf, FileKind)>) {
-        if self.has_own_file {
-            let kind = if file_name(&self.own_file) == COLLECTION_FILE {
-                FileKind::Collection
-            } else {
-                FileKind::Folder
-            };
-            out.push((self.own_file.clone(), kind));
-        }
-        out.extend(self.requests.iter().map(|p| (p.clone(), FileKind::Request)));
-        for sub in &self.subdirs {
-            sub.files(out);
-        }
-    }
-
     fn count_entries(&self) -> usize {
         self.requests.len() + self.subdirs.iter().map(|s| 1 + s.count_entries()).sum::<usize>()
     }
 }
 
-fn walk(ctx: &mut Ctx, dir: &Path, own: &str) -> DirTree {
+/// Walks a container's folder, adding every file to parse to `files` (a damaged or missing own
+/// file does not hide what is inside).
+fn walk(ctx: &mut Ctx, dir: &Path, own: &str, files: &mut Vec<(PathBuf, FileKind)>) -> DirTree {
     let own_file = dir.join(own);
-    let mut tree = DirTree {
-        dir: dir.to_owned(),
-        has_own_file: fs::symlink_metadata(&own_file).is_ok(),
-        own_file,
-        requests: Vec::new(),
-        subdirs: Vec::new(),
-    };
+    let own_index = fs::symlink_metadata(&own_file).is_ok().then(|| {
+        let kind = if own == COLLECTION_FILE { FileKind::Collection } else { FileKind::Folder };
+        files.push((own_file.clone(), kind));
+        files.len() - 1
+    });
+    let mut tree =
+        DirTree { dir: dir.to_owned(), own_file, own: own_index, requests: Vec::new(), subdirs: Vec::new() };
     for (path, is_dir) in list_dir(ctx, dir) {
-        let name = file_name(&path);
-        if is_dir && (layout::is_request_file(&name) || name == FOLDER_FILE) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let is_request = layout::is_request_file(&name);
+        if is_dir && (is_request || name == FOLDER_FILE) {
             ctx.broken(&path, ProblemKind::WrongKind { expected: "file" }, None);
         } else if is_dir {
-            tree.subdirs.push(walk(ctx, &path, FOLDER_FILE));
-        } else if layout::is_request_file(&name) {
-            tree.requests.push(path);
+            tree.subdirs.push(walk(ctx, &path, FOLDER_FILE, files));
+        } else if is_request {
+            files.push((path.clone(), FileKind::Request));
+            tree.requests.push((path, files.len() - 1));
         } else if name != own {
             ctx.problem(&path, ProblemKind::Unexpected, None);
         }
@@ -528,8 +570,8 @@ fn walk(ctx: &mut Ctx, dir: &Path, own: &str) -> DirTree {
 }
 
 /// The id of a container as its own file gives it, if it parsed.
-fn parsed_container_id(parsed: &HashMap<PathBuf, RawEntity>, tree: &DirTree) -> Option<uuid::Uuid> {
-    match parsed.get(&tree.own_file) {
+fn parsed_container_id(parsed: &[Option<RawEntity>], tree: &DirTree) -> Option<uuid::Uuid> {
+    match tree.own.and_then(|i| parsed[i].as_ref()) {
         Some(RawEntity::Collection(p)) => Some(p.entity.id.0),
         Some(RawEntity::Folder(p)) => Some(p.entity.id.0),
         _ => None,
@@ -540,7 +582,7 @@ fn parsed_container_id(parsed: &HashMap<PathBuf, RawEntity>, tree: &DirTree) -> 
 /// is damaged and holds no readable id (see [`only_missing`]).
 fn assigned_container_ids(
     trees: &[DirTree],
-    parsed: &HashMap<PathBuf, RawEntity>,
+    parsed: &[Option<RawEntity>],
     listed: &[uuid::Uuid],
 ) -> Vec<Option<uuid::Uuid>> {
     let loaded: HashSet<uuid::Uuid> = trees.iter().filter_map(|t| parsed_container_id(parsed, t)).collect();
@@ -563,16 +605,15 @@ fn assemble(
     tree: DirTree,
     parent: Option<ParentId>,
     assigned: Option<uuid::Uuid>,
-    parsed: &mut HashMap<PathBuf, RawEntity>,
+    parsed: &mut [Option<RawEntity>],
     data: &mut WorkspaceData,
-    physical: &mut HashMap<ItemId, ParentId>,
 ) -> Option<ItemId> {
     let is_collection = parent.is_none();
-    let entity = if tree.has_own_file { parsed.remove(&tree.own_file) } else { None };
+    let entity = tree.own.and_then(|i| parsed[i].take());
     let (me, children_order, placeholder) = match entity {
         Some(RawEntity::Collection(p)) => {
             let c = ctx.accept(&tree.own_file, Ok(*p), parent)?;
-            if !ctx.claim(c.id.0, &tree.own_file, parent) {
+            if !ctx.claim(c.id.0, Place::Collection(c.id), &tree.own_file, parent) {
                 return None;
             }
             let id = c.id;
@@ -583,7 +624,7 @@ fn assemble(
         }
         Some(RawEntity::Folder(p)) => {
             let f = ctx.accept(&tree.own_file, Ok(*p), parent)?;
-            if !ctx.claim(f.id.0, &tree.own_file, parent) {
+            if !ctx.claim(f.id.0, Place::Folder(f.id), &tree.own_file, parent) {
                 return None;
             }
             let id = f.id;
@@ -595,7 +636,7 @@ fn assemble(
         Some(RawEntity::Request(_)) => return None,
         failed @ (Some(RawEntity::Failed(_)) | None) => {
             let own = if is_collection { COLLECTION_FILE } else { FOLDER_FILE };
-            if !tree.has_own_file {
+            if tree.own.is_none() {
                 if tree.count_entries() == 0 && !is_collection {
                     ctx.problem(&tree.dir, ProblemKind::Unexpected, parent);
                     return None;
@@ -611,7 +652,9 @@ fn assemble(
                 .or(assigned)
                 .unwrap_or_else(|| placeholder_id(&ctx.root, &tree.dir));
             ctx.broken_id(id, &tree.own_file);
-            if !ctx.claim(id, &tree.own_file, parent) {
+            let place =
+                if is_collection { Place::Collection(CollectionId(id)) } else { Place::Folder(FolderId(id)) };
+            if !ctx.claim(id, place, &tree.own_file, parent) {
                 return None;
             }
             let name = file_name(&tree.dir);
@@ -635,11 +678,11 @@ fn assemble(
     let mut present: Vec<ItemId> = Vec::new();
     let mut broken_requests: Vec<PathBuf> = Vec::new();
     let mut salvaged: HashSet<uuid::Uuid> = HashSet::new();
-    for path in tree.requests {
-        match parsed.remove(&path) {
+    for (path, i) in tree.requests {
+        match parsed[i].take() {
             Some(RawEntity::Request(p)) => {
                 let Some(request) = ctx.accept(&path, Ok(*p), Some(me)) else { continue };
-                if !ctx.claim(request.id.0, &path, Some(me)) {
+                if !ctx.claim(request.id.0, Place::Request(request.id), &path, Some(me)) {
                     continue;
                 }
                 let id = request.id;
@@ -669,38 +712,46 @@ fn assemble(
         .collect();
     let assigned = assigned_container_ids(&tree.subdirs, parsed, &listed_folders);
     for (sub, assigned) in tree.subdirs.into_iter().zip(assigned) {
-        if let Some(item) = assemble(ctx, sub, Some(me), assigned, parsed, data, physical) {
+        if let Some(item) = assemble(ctx, sub, Some(me), assigned, parsed, data) {
             present.push(item);
         }
     }
-    for item in &present {
-        physical.insert(*item, me);
-    }
-
-    // Reconcile the stored order with what is really here.
+    // Reconcile the stored order with what is really here: each child here, whether its
+    // parent's order has named it yet.
     let own_path = file_path_of(ctx, me);
-    let here: HashSet<ItemId> = present.iter().copied().collect();
+    let mut here: foldhash::HashMap<ItemId, bool> = present.iter().map(|item| (*item, false)).collect();
     let mut order = Vec::with_capacity(children_order.len().max(present.len()));
-    let mut listed = HashSet::with_capacity(children_order.len());
+    let mut unfound_here: HashSet<ItemId> = HashSet::new();
     for id in children_order {
-        if !listed.insert(id) {
-            ctx.problem(&own_path, ProblemKind::ListedTwice { id: item_uuid(id) }, parent);
-            continue;
-        }
-        if !here.contains(&id) {
-            ctx.problem(&own_path, ProblemKind::MissingChild { id: item_uuid(id) }, parent);
-            // A listed request that is not here while a file here did not load: that file is
-            // (probably) it, and an import must not write it again beside the broken file.
-            if let (ItemId::Request(r), Some(file)) = (id, broken_requests.first())
-                && !salvaged.contains(&r.0)
-            {
-                ctx.broken_id(r.0, file);
+        match here.get_mut(&id) {
+            Some(listed) if *listed => {
+                ctx.problem(&own_path, ProblemKind::ListedTwice { id: item_uuid(id) }, parent);
+                continue;
+            }
+            Some(listed) => *listed = true,
+            None => {
+                if !unfound_here.insert(id) {
+                    ctx.problem(&own_path, ProblemKind::ListedTwice { id: item_uuid(id) }, parent);
+                    continue;
+                }
+                // Not here: elsewhere in the workspace, or nowhere (settled once all is read).
+                let candidate = broken_requests.first().filter(|_| match id {
+                    ItemId::Request(r) => !salvaged.contains(&r.0),
+                    ItemId::Folder(_) => false,
+                });
+                ctx.unfound.push(Unfound {
+                    container: me,
+                    own_path: own_path.clone(),
+                    parent,
+                    id,
+                    broken_file: candidate.cloned(),
+                });
             }
         }
         order.push(id);
     }
     for id in present {
-        if !listed.contains(&id) {
+        if !here.get(&id).copied().unwrap_or(false) {
             // A placeholder has no order of its own: everything inside is "unlisted" by nature.
             if !placeholder {
                 ctx.problem(&own_path, ProblemKind::Unlisted { id: item_uuid(id) }, parent);
@@ -732,38 +783,42 @@ fn item_uuid(item: ItemId) -> String {
     }
 }
 
-/// An order entry naming an item that lives under another parent is dropped: where the file is
-/// decides where the item is, so the tree never shows one item twice.
-fn drop_misplaced(ctx: &mut Ctx, data: &mut WorkspaceData, physical: &HashMap<ItemId, ParentId>) {
-    let containers: Vec<ParentId> = data
-        .collections
-        .keys()
-        .map(|id| ParentId::Collection(*id))
-        .chain(data.folders.keys().map(|id| ParentId::Folder(*id)))
-        .collect();
-    let mut corrected: HashSet<(PathBuf, String)> = HashSet::new();
-    for container in containers {
-        let Some(children) = data.children(container) else { continue };
-        let misplaced: HashSet<ItemId> =
-            children.iter().filter(|c| physical.get(c).is_some_and(|p| *p != container)).copied().collect();
-        if misplaced.is_empty() {
-            continue;
-        }
-        let path = file_path_of(ctx, container);
-        for id in &misplaced {
-            corrected.insert((path.clone(), item_uuid(*id)));
-            ctx.problem(&path, ProblemKind::ListedTwice { id: item_uuid(*id) }, None);
-        }
-        if let Some(children) = data.children_mut(container) {
-            children.retain(|c| !misplaced.contains(c));
+/// A child a parent's order names that is not in the parent's folder.
+struct Unfound {
+    container: ParentId,
+    own_path: PathBuf,
+    parent: Option<ParentId>,
+    id: ItemId,
+    /// A request file in the folder that did not load and whose id could not be read.
+    broken_file: Option<PathBuf>,
+}
+
+/// Settles each order entry naming a child that is not in its parent's folder, once the whole
+/// workspace is read. Loaded elsewhere: the entry is dropped (where the file is decides where
+/// the item is, so the tree never shows one item twice). Nowhere: the entry is kept, so nothing
+/// is lost, and reported; when a file in that folder did not load, that file is (probably) it,
+/// and an import must not write the entity again beside it.
+fn settle_unfound(ctx: &mut Ctx, data: &mut WorkspaceData) {
+    let mut misplaced: Vec<(ParentId, ItemId)> = Vec::new();
+    for u in std::mem::take(&mut ctx.unfound) {
+        let elsewhere = match u.id {
+            ItemId::Request(r) => data.requests.contains_key(&r),
+            ItemId::Folder(f) => data.folders.contains_key(&f),
+        };
+        if elsewhere {
+            ctx.problem(&u.own_path, ProblemKind::ListedTwice { id: item_uuid(u.id) }, None);
+            misplaced.push((u.container, u.id));
+        } else {
+            ctx.problem(&u.own_path, ProblemKind::MissingChild { id: item_uuid(u.id) }, u.parent);
+            if let (ItemId::Request(r), Some(file)) = (u.id, &u.broken_file) {
+                ctx.broken_id(r.0, file);
+            }
         }
     }
-    if !corrected.is_empty() {
-        // The MissingChild report already given for each says "not there"; be precise instead.
-        ctx.report.problems.retain(|p| match &p.kind {
-            ProblemKind::MissingChild { id } => !corrected.contains(&(p.path.clone(), id.clone())),
-            _ => true,
-        });
+    for (container, id) in misplaced {
+        if let Some(children) = data.children_mut(container) {
+            children.retain(|c| *c != id);
+        }
     }
 }
 

@@ -21,83 +21,89 @@ impl SampleSpec {
     pub const BENCH: SampleSpec = SampleSpec { collections: 20, folders: 500, requests: 10_000 };
 }
 
-/// Writes a workspace named `name` shaped by `spec` into the data folder at `root`.
+/// Writes a workspace named `name` shaped by `spec` into the data folder at `root`, in one
+/// staged write (see [`super::stage`]). With `folders: 0` the requests sit directly in the
+/// collections.
 pub fn generate(root: &Path, name: &str, spec: SampleSpec) -> Result<WorkspaceId, StoreError> {
     std::fs::create_dir_all(root).map_err(|e| StoreError::write(root, e))?;
     // Not `Store::open`: a generated folder holds just the sample, no "My Workspace".
     let mut opened = Store::open_existing(root)?;
-    let store = &mut opened.store;
-    let mut ws = Workspace::new(name);
-    store.create_workspace(&ws)?;
+    let data = build(name, spec);
+    let id = data.id();
+    let mut next = opened.library.clone();
+    next.workspaces.insert(id, data);
+    opened.store.write_library(&opened.library, &next, &super::stage::Extras::default())?;
+    Ok(id)
+}
+
+/// The sample workspace in memory.
+fn build(name: &str, spec: SampleSpec) -> WorkspaceData {
+    let mut data = WorkspaceData::new(Workspace::new(name));
 
     let mut env = Environment::new("Local");
     env.variables.push(Variable::new("base", "http://127.0.0.1:8080"));
     env.variables.push(Variable::new("user", "demo"));
     env.variables.push(Variable::new("token", "local-dev-token").secret());
-    store.save_environment(ws.id, &env)?;
-    ws.environments.push(env.id);
     let mut staging = Environment::new("Staging");
     staging.variables.push(Variable::new("base", "https://staging.example.com"));
     staging.variables.push(Variable::new("user", "qa"));
-    store.save_environment(ws.id, &staging)?;
-    ws.environments.push(staging.id);
-
+    for env in [env, staging] {
+        data.workspace.environments.push(env.id);
+        data.environments.insert(env.id, env);
+    }
     let mut preset = HeaderPreset::new("JSON API");
     preset.headers.push(KeyValue::new("Accept", "application/json"));
     preset.headers.push(KeyValue::new("Content-Type", "application/json"));
-    store.save_preset(ws.id, &preset)?;
-    ws.header_presets.push(preset.id);
+    data.workspace.header_presets.push(preset.id);
+    data.header_presets.insert(preset.id, preset);
 
     let collections = spec.collections.max(1);
-    let folders_per = (spec.folders / collections).max(1);
-    let total_folders = folders_per * collections;
-    let per_folder = spec.requests / total_folders;
-    let mut extra = spec.requests % total_folders;
+    let folders_per = spec.folders / collections;
     let mut n = 0usize;
     for c in 0..collections {
         let mut collection = Collection::new(format!("{} API", RESOURCES[c % RESOURCES.len()]));
         collection.description = format!("Sample collection {c}.");
         collection.variables.push(Variable::new("version", "v1"));
         collection.auth = Auth::Bearer { token: "{{token}}".into() };
-        store.save_collection(ws.id, &collection)?;
-        // A fifth of the folders at the top, the rest nested one level under them.
-        let top_count = folders_per.div_ceil(5);
-        let mut folders: Vec<(ParentId, Folder)> = Vec::with_capacity(folders_per);
-        for f in 0..folders_per {
-            let folder = Folder::new(format!("{} {f}", VERBS[f % VERBS.len()]));
-            let parent = if f < top_count {
-                ParentId::Collection(collection.id)
-            } else {
-                ParentId::Folder(folders[f % top_count].1.id)
-            };
-            store.save_folder(parent, &folder)?;
-            folders.push((parent, folder));
-        }
-        let nested: Vec<(usize, FolderId)> =
-            folders.iter().enumerate().skip(top_count).map(|(i, (_, f))| (i % top_count, f.id)).collect();
-        for (f, (_, folder)) in folders.iter_mut().enumerate().take(top_count) {
-            folder.children =
-                nested.iter().filter(|(t, _)| *t == f).map(|(_, id)| ItemId::Folder(*id)).collect();
-        }
-        for (parent, folder) in &mut folders {
-            let count = per_folder + usize::from(extra > 0);
-            extra = extra.saturating_sub(1);
-            for _ in 0..count {
+        // Requests left for this collection and the ones after it, shared evenly.
+        let share = (spec.requests - n) / (collections - c);
+        if folders_per == 0 {
+            for _ in 0..share {
                 let request = sample_request(n);
-                store.save_request(ParentId::Folder(folder.id), &request)?;
-                folder.children.push(ItemId::Request(request.id));
+                collection.children.push(ItemId::Request(request.id));
+                data.requests.insert(request.id, request);
                 n += 1;
             }
-            store.save_folder(*parent, folder)?;
-            if matches!(parent, ParentId::Collection(_)) {
+        } else {
+            // A fifth of the folders at the top, the rest nested one level under them.
+            let top_count = folders_per.div_ceil(5);
+            let mut folders: Vec<Folder> =
+                (0..folders_per).map(|f| Folder::new(format!("{} {f}", VERBS[f % VERBS.len()]))).collect();
+            for f in top_count..folders_per {
+                let child = ItemId::Folder(folders[f].id);
+                folders[f % top_count].children.push(child);
+            }
+            let per_folder = share / folders_per;
+            let mut extra = share % folders_per;
+            for folder in &mut folders {
+                let count = per_folder + usize::from(extra > 0);
+                extra = extra.saturating_sub(1);
+                for _ in 0..count {
+                    let request = sample_request(n);
+                    folder.children.push(ItemId::Request(request.id));
+                    data.requests.insert(request.id, request);
+                    n += 1;
+                }
+            }
+            for folder in folders.iter().take(top_count) {
                 collection.children.push(ItemId::Folder(folder.id));
             }
+            data.folders.extend(folders.into_iter().map(|f| (f.id, f)));
         }
-        store.save_collection(ws.id, &collection)?;
-        ws.collections.push(collection.id);
+        data.workspace.collections.push(collection.id);
+        data.collections.insert(collection.id, collection);
     }
-    store.save_workspace(&ws)?;
-    Ok(ws.id)
+    data
 }
 
 const RESOURCES: [&str; 10] =

@@ -108,7 +108,7 @@ struct Planner<'a> {
     broken: &'a HashMap<PathBuf, String>,
     broken_ids: &'a HashMap<Uuid, PathBuf>,
     names: &'a HashMap<Uuid, String>,
-    places: HashMap<Place, PathBuf>,
+    places: foldhash::HashMap<Place, PathBuf>,
     files: BTreeMap<PathBuf, Pending>,
     /// Files and folders moved aside for good (old places of moved entities).
     removals: Vec<PathBuf>,
