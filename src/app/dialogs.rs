@@ -2,9 +2,8 @@
 //! can open (no desktop portal, headless), the path fields beside every "Browse…" button are the
 //! way in; a dialog that fails just leaves them as they are.
 
+use super::job::{self, Job};
 use std::path::PathBuf;
-
-use poll_promise::Promise;
 
 use super::App;
 use super::command::FileField;
@@ -13,22 +12,17 @@ use super::state::{Modal, Tab, TabId};
 /// Dialogs and file writes in progress.
 #[derive(Default)]
 pub struct Dialogs {
-    pick: Option<(TabId, FileField, Promise<Option<PathBuf>>)>,
-    pub(super) save_path: Option<Promise<Option<PathBuf>>>,
-    write: Option<Promise<Result<String, String>>>,
-    policy: Option<Promise<crate::policy::EffectivePolicy>>,
+    pick: Option<(TabId, FileField, Job<Option<PathBuf>>)>,
+    pub(super) save_path: Option<Job<Option<PathBuf>>>,
+    write: Option<Job<Result<String, String>>>,
+    policy: Option<Job<crate::policy::EffectivePolicy>>,
 }
 
 fn spawn_dialog(
     ctx: &egui::Context,
     build: impl FnOnce() -> Option<PathBuf> + Send + 'static,
-) -> Promise<Option<PathBuf>> {
-    let ctx = ctx.clone();
-    Promise::spawn_thread("file-dialog", move || {
-        let path = build();
-        ctx.request_repaint();
-        path
-    })
+) -> Job<Option<PathBuf>> {
+    job::spawn(ctx, "the file dialog", build)
 }
 
 impl App {
@@ -62,26 +56,19 @@ impl App {
         };
         let body = response.body.clone();
         self.state.modal = None;
-        let ctx = ctx.clone();
-        self.dialogs.write = Some(Promise::spawn_thread("save-body", move || {
+        self.dialogs.write = Some(job::spawn(ctx, "saving the body", move || {
             let path = PathBuf::from(path.trim());
             // Atomic: a crash or a full disk never leaves half a file over one that was there.
-            let result = crate::storage::atomic::write_replacing(&path, &body, false)
+            crate::storage::atomic::write_replacing(&path, &body, false)
                 .map(|()| format!("Saved {} bytes to {}", body.len(), path.display()))
-                .map_err(|e| format!("Could not save the body to {}: {e}", path.display()));
-            ctx.request_repaint();
-            result
+                .map_err(|e| format!("Could not save the body to {}: {e}", path.display()))
         }));
     }
 
     /// Reads the machine's policy files again, off the UI thread.
     pub(super) fn reload_policy(&mut self, ctx: &egui::Context) {
-        let ctx = ctx.clone();
-        self.dialogs.policy = Some(Promise::spawn_thread("policy-reload", move || {
-            let policy = crate::policy::EffectivePolicy::load_machine();
-            ctx.request_repaint();
-            policy
-        }));
+        self.dialogs.policy =
+            Some(job::spawn(ctx, "reading the policy", crate::policy::EffectivePolicy::load_machine));
     }
 
     /// Shows the data folder in the system's file manager.
@@ -102,7 +89,7 @@ impl App {
     pub(super) fn poll_dialogs(&mut self) {
         if let Some((tab, field, promise)) = self.dialogs.pick.take() {
             match promise.try_take() {
-                Ok(Some(path)) => {
+                Ok(Ok(Some(path))) => {
                     let path = path.display().to_string();
                     if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
                         match field {
@@ -116,38 +103,46 @@ impl App {
                     }
                     self.state.refresh_dirty(tab);
                 }
-                Ok(None) => {}
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => self.state.error(dialog_failed(&e)),
                 Err(promise) => self.dialogs.pick = Some((tab, field, promise)),
             }
         }
         if let Some(promise) = self.dialogs.save_path.take() {
             match promise.try_take() {
-                Ok(Some(chosen)) => match &mut self.state.modal {
+                Ok(Ok(Some(chosen))) => match &mut self.state.modal {
                     Some(Modal::SaveBody { path, .. }) => *path = chosen.display().to_string(),
                     Some(Modal::Reset(dialog)) => dialog.backup_path = chosen.display().to_string(),
                     Some(Modal::Export(dialog)) => dialog.path = chosen.display().to_string(),
                     _ => {}
                 },
-                Ok(None) => {}
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => self.state.error(dialog_failed(&e)),
                 Err(promise) => self.dialogs.save_path = Some(promise),
             }
         }
         if let Some(promise) = self.dialogs.policy.take() {
             match promise.try_take() {
-                Ok(policy) => {
+                Ok(Ok(policy)) => {
                     policy.log_startup();
                     self.state.policy = std::sync::Arc::new(policy);
                     self.state.notify("The organization policy was read again.");
                 }
+                Ok(Err(e)) => self.state.error(e),
                 Err(promise) => self.dialogs.policy = Some(promise),
             }
         }
         if let Some(promise) = self.dialogs.write.take() {
             match promise.try_take() {
-                Ok(Ok(message)) => self.state.notify(message),
-                Ok(Err(message)) => self.state.error(message),
+                Ok(Ok(Ok(message))) => self.state.notify(message),
+                Ok(Ok(Err(message)) | Err(message)) => self.state.error(message),
                 Err(promise) => self.dialogs.write = Some(promise),
             }
         }
     }
+}
+
+/// The message when a file dialog could not be shown (no desktop portal, a crash in it).
+pub(super) fn dialog_failed(error: &str) -> String {
+    format!("The file dialog could not be shown ({error}); type the path in the field instead.")
 }

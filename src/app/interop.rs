@@ -4,10 +4,9 @@
 //! Every import goes through the organization policy ([`crate::interop::import_allowed`]) and
 //! every export through [`crate::policy::EffectivePolicy::check_export`].
 
+use super::job::{self, Job};
 use std::collections::HashMap;
 use std::path::PathBuf;
-
-use poll_promise::Promise;
 
 use super::App;
 use super::state::Modal;
@@ -101,10 +100,10 @@ impl ExportDialog {
 /// Background work of the two dialogs.
 #[derive(Default)]
 pub struct Interop {
-    reading: Option<Promise<Result<ImportPlan, String>>>,
-    writing: Option<Promise<Result<String, String>>>,
-    exporting: Option<Promise<Result<String, String>>>,
-    picked: Option<Promise<Option<PathBuf>>>,
+    reading: Option<Job<Result<ImportPlan, String>>>,
+    writing: Option<Job<String>>,
+    exporting: Option<Job<String>>,
+    picked: Option<Job<Option<PathBuf>>>,
 }
 
 fn documents_dir(fallback: &std::path::Path) -> PathBuf {
@@ -130,11 +129,8 @@ impl App {
     }
 
     pub(super) fn browse_import_path(&mut self, ctx: &egui::Context) {
-        let ctx = ctx.clone();
-        self.interop.picked = Some(Promise::spawn_thread("file-dialog", move || {
-            let path = rfd::FileDialog::new().set_title("Import a file").pick_file();
-            ctx.request_repaint();
-            path
+        self.interop.picked = Some(job::spawn(ctx, "the file dialog", || {
+            rfd::FileDialog::new().set_title("Import a file").pick_file()
         }));
     }
 
@@ -155,9 +151,8 @@ impl App {
         dialog.stage = ImportStage::Reading;
         let policy = self.state.policy.clone();
         let library = self.state.library.clone();
-        let ctx = ctx.clone();
-        self.interop.reading = Some(Promise::spawn_thread("import-read", move || {
-            let result = (|| {
+        self.interop.reading = Some(job::spawn(ctx, "reading the import", move || {
+            (|| {
                 let (bytes, name) = if path.is_empty() {
                     (pasted.into_bytes(), "pasted text".to_owned())
                 } else {
@@ -176,9 +171,7 @@ impl App {
                     _ => Target::Auto,
                 };
                 apply::plan(&imported, &library, &target).map_err(|e| format!("{name}: {e}"))
-            })();
-            ctx.request_repaint();
-            result
+            })()
         }));
     }
 
@@ -190,16 +183,14 @@ impl App {
         };
         let choices = Choices { default: dialog.default, items: dialog.per_item.clone() };
         let mut library = self.state.library.clone();
-        let (sender, promise) = Promise::new();
-        let repaint = ctx.clone();
+        let (reply, promise) = job::reply(ctx, "importing");
         self.submit(WriteJob::Task {
             what: "importing".into(),
             run: Box::new(move |store| {
                 let result = apply::apply(&plan, &choices, store, &mut library)
                     .map(|a| format!("Imported {}: {}.", plan.contains, a.summary()))
                     .map_err(|e| format!("Nothing was imported: {e}"));
-                sender.send(result);
-                repaint.request_repaint();
+                reply.send_result(result);
                 Ok(())
             }),
         });
@@ -267,8 +258,7 @@ impl App {
         let secrets = if dialog.include_secrets { Secrets::Include } else { Secrets::Exclude };
         let (what, format, include_history) = (dialog.what, dialog.format, dialog.include_history);
         let library = self.state.library.clone();
-        let (sender, promise) = Promise::new();
-        let repaint = ctx.clone();
+        let (reply, promise) = job::reply(ctx, "exporting");
         self.submit(WriteJob::Task {
             what: format!("exporting to {}", path.display()),
             run: Box::new(move |store| {
@@ -296,8 +286,7 @@ impl App {
                             .map_err(|e| format!("cannot write {}: {e}", path.display()))
                     })
                     .map(|()| format!("Exported to {}", path.display()));
-                sender.send(result);
-                repaint.request_repaint();
+                reply.send_result(result);
                 Ok(())
             }),
         });
@@ -315,12 +304,13 @@ impl App {
     pub(super) fn poll_interop(&mut self) {
         if let Some(p) = self.interop.picked.take() {
             match p.try_take() {
-                Ok(Some(path)) => {
+                Ok(Ok(Some(path))) => {
                     if let Some(Modal::Import(d)) = &mut self.state.modal {
                         d.path = path.display().to_string();
                     }
                 }
-                Ok(None) => {}
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => self.state.error(super::dialogs::dialog_failed(&e)),
                 Err(p) => self.interop.picked = Some(p),
             }
         }
@@ -328,7 +318,7 @@ impl App {
             match p.try_take() {
                 Ok(result) => {
                     if let Some(Modal::Import(d)) = &mut self.state.modal {
-                        match result {
+                        match result.and_then(|r| r) {
                             Ok(plan) => d.stage = ImportStage::Preview(Box::new(plan)),
                             Err(e) => {
                                 d.stage = ImportStage::Input;

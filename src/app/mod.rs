@@ -7,6 +7,7 @@ pub mod body;
 pub mod command;
 mod dialogs;
 pub mod interop;
+pub mod job;
 mod outside;
 pub mod reset;
 pub mod response;
@@ -19,8 +20,6 @@ pub mod writer;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-use poll_promise::Promise;
 
 use crate::model::*;
 use crate::storage::{Problem, Store, history};
@@ -131,6 +130,8 @@ impl Loader {
 
 pub struct App {
     pub state: AppState,
+    /// The window's context, for background work that asks for a repaint when it is done.
+    repaint: egui::Context,
     options: AppOptions,
     loading: Option<Loader>,
     /// Only the outline (workspaces and collections) is in; commands wait for the rest.
@@ -138,7 +139,7 @@ pub struct App {
     deferred: Vec<Command>,
     load_error: Option<String>,
     writer: Option<Writer>,
-    history_loading: Option<Promise<Vec<HistoryEntry>>>,
+    history_loading: Option<job::Job<Vec<HistoryEntry>>>,
     /// When the open tabs last changed and have not been written yet.
     session_changed: Option<Instant>,
     last_session: Option<Session>,
@@ -174,6 +175,7 @@ impl App {
         crate::ui::theme::install(ctx);
         let _ = loader.repaint.set(ctx.clone());
         Self {
+            repaint: ctx.clone(),
             state: AppState::new(options.data_dir.clone(), options.policy.clone()),
             options,
             loading: Some(loader),
@@ -257,7 +259,8 @@ impl App {
         }
         if let Some(p) = self.history_loading.take() {
             match p.try_take() {
-                Ok(entries) => self.state.history = entries,
+                Ok(Ok(entries)) => self.state.history = entries,
+                Ok(Err(e)) => self.state.error(e),
                 Err(p) => self.history_loading = Some(p),
             }
         }
@@ -337,8 +340,7 @@ impl App {
     fn reload_history(&mut self, ctx: &egui::Context) {
         let Some(ws) = self.state.workspace else { return };
         let Some(writer) = &mut self.writer else { return };
-        let (sender, promise) = Promise::new();
-        let repaint = ctx.clone();
+        let (reply, promise) = job::reply(ctx, "reading history");
         writer.submit(WriteJob::Task {
             what: "reading history".into(),
             run: Box::new(move |store| {
@@ -346,8 +348,7 @@ impl App {
                     Ok(dir) => history::load(dir, 1000).0,
                     Err(_) => Vec::new(),
                 };
-                sender.send(entries);
-                repaint.request_repaint();
+                reply.send(entries);
                 Ok(())
             }),
         });

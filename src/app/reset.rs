@@ -2,9 +2,8 @@
 //! The dialog offers a full backup first (a Localpost bundle, written in the background), then
 //! asks the user to type a word before anything is deleted.
 
+use super::job;
 use std::path::PathBuf;
-
-use poll_promise::Promise;
 
 use super::App;
 use super::state::Modal;
@@ -42,7 +41,7 @@ impl ResetDialog {
 
 /// The backup in progress.
 #[derive(Default)]
-pub struct Backup(Option<Promise<Result<PathBuf, String>>>);
+pub struct Backup(Option<job::Job<PathBuf>>);
 
 impl App {
     pub(super) fn open_reset(&mut self) {
@@ -60,11 +59,8 @@ impl App {
     }
 
     pub(super) fn browse_reset_backup_path(&mut self, ctx: &egui::Context) {
-        let ctx = ctx.clone();
-        self.dialogs.save_path = Some(Promise::spawn_thread("file-dialog", move || {
-            let path = rfd::FileDialog::new().set_title("Save the backup").save_file();
-            ctx.request_repaint();
-            path
+        self.dialogs.save_path = Some(job::spawn(ctx, "the file dialog", || {
+            rfd::FileDialog::new().set_title("Save the backup").save_file()
         }));
     }
 
@@ -89,8 +85,7 @@ impl App {
         };
         dialog.backup = BackupState::Writing;
         let library = self.state.library.clone();
-        let (sender, promise) = Promise::new();
-        let repaint = ctx.clone();
+        let (reply, promise) = job::reply(ctx, "writing the backup");
         self.submit(WriteJob::Task {
             what: format!("writing the backup {}", path.display()),
             run: Box::new(move |store| {
@@ -102,8 +97,7 @@ impl App {
                             .map_err(|e| format!("cannot write {}: {e}", path.display()))
                     })
                     .map(|()| path);
-                sender.send(result);
-                repaint.request_repaint();
+                reply.send_result(result);
                 Ok(())
             }),
         });

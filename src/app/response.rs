@@ -1,6 +1,7 @@
 //! A response as the window shows it: from a live send, from history, or from a saved example.
 //! Body preparation (indexing, pretty-printing, search) runs in the background; the view polls.
 
+use super::job::{self, Job};
 use std::sync::Arc;
 
 use poll_promise::Promise;
@@ -130,7 +131,7 @@ pub struct FindState {
     pub query: String,
     pub open: bool,
     searched: String,
-    pending: Option<Promise<Vec<usize>>>,
+    pending: Option<Job<Vec<usize>>>,
     pub matches: Arc<Vec<usize>>,
     pub current: usize,
     /// A row to bring into view on the next frame.
@@ -156,8 +157,8 @@ pub struct BodyView {
     pub kind: BodyKind,
     pub mode: BodyMode,
     body: Arc<[u8]>,
-    raw: Option<Promise<Arc<TextDoc>>>,
-    pretty: Option<Promise<Arc<TextDoc>>>,
+    raw: Option<Job<Arc<TextDoc>>>,
+    pretty: Option<Job<Arc<TextDoc>>>,
     /// The JSON arrived indented already: the pretty view is the raw text, highlighted, and a
     /// big body is not formatted a second time.
     formatted: bool,
@@ -222,41 +223,42 @@ impl BodyView {
             self.prepare(ctx);
         }
         let slot = if pretty { &self.pretty } else { &self.raw };
-        slot.as_ref().and_then(|p| p.ready().cloned())
+        // Work that stopped unexpectedly shows its reason instead of the body.
+        slot.as_ref().and_then(|p| p.ready()).map(|r| match r {
+            Ok(doc) => doc.clone(),
+            Err(e) => Arc::new(TextDoc::new(e.clone())),
+        })
     }
 
     /// One background thread prepares the raw text first (shown at once) and then, for JSON
     /// that is not laid out yet, the pretty text from it: the raw view is not slowed down by the
     /// formatting, and the body is decoded once.
     fn prepare(&mut self, ctx: &egui::Context) {
-        let (raw_tx, raw) = Promise::new();
+        let (raw_tx, raw) = job::reply(ctx, "reading the body");
         let want_pretty = self.kind == BodyKind::Json && !self.formatted;
         let (pretty_tx, pretty) = if want_pretty {
-            let (tx, p) = Promise::new();
+            let (tx, p) = job::reply(ctx, "formatting the body");
             (Some(tx), Some(p))
         } else {
             (None, None)
         };
         let body = self.body.clone();
         let cancel = self.cancel.clone();
-        let repaint = ctx.clone();
         let spawned = std::thread::Builder::new().name("body-index".into()).spawn(move || {
             let raw = Arc::new(TextDoc::new(String::from_utf8_lossy(&body).into_owned()));
             raw_tx.send(raw.clone());
-            repaint.request_repaint();
             if let Some(tx) = pretty_tx {
                 let doc = match pretty_json(&raw.text, &cancel.0) {
                     Some(text) => Arc::new(TextDoc::new(text)),
                     None => raw,
                 };
                 tx.send(doc);
-                repaint.request_repaint();
             }
         });
         if spawned.is_err() {
             // No thread to prepare it: an empty view rather than a frozen window.
-            self.raw = Some(Promise::from_ready(Arc::new(TextDoc::default())));
-            self.pretty = want_pretty.then(|| Promise::from_ready(Arc::new(TextDoc::default())));
+            self.raw = Some(Promise::from_ready(Ok(Arc::new(TextDoc::default()))));
+            self.pretty = want_pretty.then(|| Promise::from_ready(Ok(Arc::new(TextDoc::default()))));
             return;
         }
         self.raw = Some(raw);
@@ -274,11 +276,8 @@ impl BodyView {
         self.find.searched = self.find.query.clone();
         let query = self.find.query.clone();
         let cancel = self.cancel.clone();
-        let ctx = ctx.clone();
-        self.find.pending = Some(Promise::spawn_thread("body-find", move || {
-            let found = find_all(&doc.text, &query, MAX_MATCHES, &cancel.0);
-            ctx.request_repaint();
-            found
+        self.find.pending = Some(job::spawn(ctx, "finding in the body", move || {
+            find_all(&doc.text, &query, MAX_MATCHES, &cancel.0)
         }));
     }
 
@@ -287,7 +286,8 @@ impl BodyView {
         if let Some(p) = self.find.pending.take() {
             match p.try_take() {
                 Ok(matches) => {
-                    self.find.matches = Arc::new(matches);
+                    // A search that stopped unexpectedly finds nothing; the body stays as shown.
+                    self.find.matches = Arc::new(matches.unwrap_or_default());
                     self.find.current = 0;
                     self.find.scroll_to_row = self.find.matches.first().map(|&m| doc.row_of(m));
                 }
@@ -304,7 +304,7 @@ impl BodyView {
     }
 
     pub fn is_busy(&self) -> bool {
-        let busy = |p: &Option<Promise<Arc<TextDoc>>>| p.as_ref().is_some_and(|p| p.ready().is_none());
+        let busy = |p: &Option<Job<Arc<TextDoc>>>| p.as_ref().is_some_and(|p| p.ready().is_none());
         busy(&self.raw) || busy(&self.pretty) || self.find.pending.is_some()
     }
 }

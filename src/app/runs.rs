@@ -1,11 +1,10 @@
 //! The runner tab: what to run and how, the run in progress (polled each frame, never waited
 //! on), and the workspace's past runs (read, exported and deleted off the UI thread).
 
+use super::job::{self, Job};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use poll_promise::Promise;
 
 use super::App;
 use super::state::{Tab, TabId, TabKind};
@@ -77,8 +76,8 @@ pub struct RunnerTab {
     pub export_format: ReportFormat,
     pub export_path: String,
     pub export_status: Option<Result<String, String>>,
-    export: Option<Promise<Result<String, String>>>,
-    browse: Option<(BrowseFor, Promise<Option<PathBuf>>)>,
+    export: Option<Job<Result<String, String>>>,
+    browse: Option<(BrowseFor, Job<Option<PathBuf>>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,7 +155,7 @@ impl RunnerTab {
 }
 
 /// A finished run being written into its workspace: (runner tab, workspace, where it went).
-pub type Keeping = (TabId, WorkspaceId, Promise<Result<String, String>>);
+pub type Keeping = (TabId, WorkspaceId, Job<String>);
 
 /// A kept run with its counts.
 pub type PastRun = (RunResult, Tally);
@@ -168,7 +167,7 @@ pub struct PastRuns {
     /// Newest first, each with its counts (computed when read, not per frame).
     pub list: Vec<PastRun>,
     pub problems: Vec<String>,
-    pub loading: Option<Promise<(Vec<PastRun>, Vec<String>)>>,
+    pub loading: Option<Job<(Vec<PastRun>, Vec<String>)>>,
 }
 
 impl PastRuns {
@@ -265,17 +264,18 @@ impl App {
                 }
                 if let Some(p) = r.export.take() {
                     match p.try_take() {
-                        Ok(result) => r.export_status = Some(result),
+                        Ok(result) => r.export_status = Some(result.and_then(|r| r)),
                         Err(p) => r.export = Some(p),
                     }
                 }
                 if let Some((what, p)) = r.browse.take() {
                     match p.try_take() {
-                        Ok(Some(path)) => match what {
+                        Ok(Ok(Some(path))) => match what {
                             BrowseFor::Data => r.data_path = path.display().to_string(),
                             BrowseFor::Export => r.export_path = path.display().to_string(),
                         },
-                        Ok(None) => {}
+                        Ok(Ok(None)) => {}
+                        Ok(Err(e)) => r.export_status = Some(Err(super::dialogs::dialog_failed(&e))),
                         Err(p) => r.browse = Some((what, p)),
                     }
                 }
@@ -286,10 +286,11 @@ impl App {
         }
         if let Some(p) = self.state.past_runs.loading.take() {
             match p.try_take() {
-                Ok((list, problems)) => {
+                Ok(Ok((list, problems))) => {
                     self.state.past_runs.list = list;
                     self.state.past_runs.problems = problems;
                 }
+                Ok(Err(e)) => self.state.past_runs.problems = vec![e],
                 Err(p) => self.state.past_runs.loading = Some(p),
             }
         }
@@ -301,7 +302,7 @@ impl App {
         let runner::RunFinished { run, journal, cookies_changed, .. } = *done;
         let Some(journal) = journal else { return };
         let engine = self.sends.engine.clone();
-        let (sender, promise) = Promise::new();
+        let (reply, promise) = job::reply(&self.repaint, "keeping the run");
         self.submit(WriteJob::Task {
             what: format!("keeping the run of {}", run.target.name),
             run: Box::new(move |store| {
@@ -312,7 +313,7 @@ impl App {
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 };
-                sender.send(result);
+                reply.send_result(result);
                 if cookies_changed && let Some(engine) = engine {
                     store.save_cookies(ws, &engine.cookie_jar(Some(ws)))?;
                 }
@@ -344,7 +345,7 @@ impl App {
 
     /// Reads the past runs of `ws` on the writer thread.
     pub(super) fn load_past_runs(&mut self, ws: WorkspaceId) {
-        let (sender, promise) = Promise::new();
+        let (reply, promise) = job::reply(&self.repaint, "reading past runs");
         self.submit(WriteJob::Task {
             what: "reading past runs".into(),
             run: Box::new(move |store| {
@@ -362,7 +363,7 @@ impl App {
                     }
                     Err(e) => (Vec::new(), vec![e.to_string()]),
                 };
-                sender.send(loaded);
+                reply.send(loaded);
                 Ok(())
             }),
         });
@@ -396,33 +397,27 @@ impl App {
             path.set_extension(r.export_format.extension());
         }
         let format = r.export_format;
-        let ctx = ctx.clone();
         r.export_status = None;
-        r.export = Some(Promise::spawn_thread("export-run", move || {
-            let result = write_report(&path, &run, &tally, format)
+        r.export = Some(job::spawn(ctx, "exporting the run", move || {
+            write_report(&path, &run, &tally, format)
                 .map(|()| format!("Wrote {}", path.display()))
-                .map_err(|e| format!("Could not write {}: {e}", path.display()));
-            ctx.request_repaint();
-            result
+                .map_err(|e| format!("Could not write {}: {e}", path.display()))
         }));
     }
 
     pub(super) fn browse_runner(&mut self, ctx: &egui::Context, tab_id: TabId, what: BrowseFor) {
         let Some(Tab { kind: TabKind::Runner(r), .. }) = self.state.tab_mut(tab_id) else { return };
-        let ctx = ctx.clone();
         r.browse = Some((
             what,
-            Promise::spawn_thread("file-dialog", move || {
+            job::spawn(ctx, "the file dialog", move || {
                 let dialog = rfd::FileDialog::new();
-                let path = match what {
+                match what {
                     BrowseFor::Data => dialog
                         .set_title("Choose a data file")
                         .add_filter("CSV or JSON", &["csv", "json"])
                         .pick_file(),
                     BrowseFor::Export => dialog.set_title("Export the run to").save_file(),
-                };
-                ctx.request_repaint();
-                path
+                }
             }),
         ));
     }

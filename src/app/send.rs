@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use poll_promise::Promise;
+use super::job::{self, Job};
 use time::OffsetDateTime;
 
 use super::response::{BodyView, ResponseOrigin, ResponseView, body_kind};
@@ -28,7 +28,7 @@ const COOKIE_WAIT: Duration = Duration::from_secs(3);
 /// A send in progress.
 pub struct InFlight {
     pub started: Instant,
-    pub promise: Promise<SendOutcome>,
+    pub promise: Job<SendOutcome>,
     cancel: Arc<CancelSlot>,
 }
 
@@ -144,14 +144,11 @@ impl super::App {
         };
         let latch = self.cookie_latch(&engine, ws_id);
         let cancel = Arc::new(CancelSlot::default());
-        let (sender, promise) = Promise::new();
+        let (reply, promise) = job::reply(ctx, "sending");
         let slot = cancel.clone();
-        let repaint = ctx.clone();
         let spawned = std::thread::Builder::new().name("send".into()).spawn(move || {
             latch.wait(COOKIE_WAIT);
-            let outcome = run_send(&engine, prepared, &slot, ws_id);
-            sender.send(outcome);
-            repaint.request_repaint();
+            reply.send(run_send(&engine, prepared, &slot, ws_id));
         });
         if let Err(e) = spawned {
             return self.set_send_error(tab_id, format!("could not start sending: {e}"));
@@ -220,7 +217,8 @@ impl super::App {
             let Some(r) = tab.request_mut() else { continue };
             let Some(in_flight) = r.in_flight.take() else { continue };
             match in_flight.promise.try_take() {
-                Ok(outcome) => finished.push((tab.id, outcome)),
+                Ok(Ok(outcome)) => finished.push((tab.id, outcome)),
+                Ok(Err(e)) => r.error = Some(e),
                 Err(promise) => r.in_flight = Some(InFlight { promise, ..in_flight }),
             }
         }

@@ -272,10 +272,14 @@ impl Writer {
                     let what = job.describe();
                     let key = job.key();
                     let last = ids.last().copied().unwrap_or_default();
-                    let result = job.run(&mut store, last).map_err(|e| WriteError {
-                        changed_on_disk: matches!(e, StoreError::ChangedOnDisk { .. }),
-                        message: e.to_string(),
-                    });
+                    // A job that panics fails alone: the writer goes on with the next one.
+                    let result = match super::job::catch(&what, || job.run(&mut store, last)) {
+                        Ok(done) => done.map_err(|e| WriteError {
+                            changed_on_disk: matches!(e, StoreError::ChangedOnDisk { .. }),
+                            message: e.to_string(),
+                        }),
+                        Err(message) => Err(WriteError { changed_on_disk: false, message }),
+                    };
                     for id in ids {
                         let _ =
                             done_tx.send(WriteDone { id, what: what.clone(), key, result: result.clone() });

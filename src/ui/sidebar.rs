@@ -419,8 +419,8 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
                 .horizontal(|ui| {
                     indent(ui, *depth + 1);
                     let color = theme::method_color(&request.method, ui.visuals());
-                    let method = request.method.as_str();
-                    let short = if method.len() > 6 { &method[..6] } else { method };
+                    // Cut by characters: a custom method may be any Unicode (`AÄÄÄ`).
+                    let short: String = request.method.as_str().chars().take(6).collect();
                     ui.add_sized(
                         [46.0, 16.0],
                         egui::Label::new(RichText::new(short).small().strong().color(color).monospace()),

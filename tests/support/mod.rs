@@ -423,3 +423,4 @@ pub fn write_file(dir: &std::path::Path, name: &str, text: &[u8]) -> String {
     std::fs::write(&path, text).unwrap();
     path.display().to_string()
 }
+pub mod app;

@@ -1,0 +1,70 @@
+//! The desktop app under egui_kittest, shared by the app tests: open a window on a data folder,
+//! step it until background work settles (bounded), find what is shown.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use localpost::app::command::Command;
+use localpost::app::writer::SaveState;
+use localpost::app::{App, AppOptions};
+
+/// The app on `dir` under the shipped baseline policy, its data folder read.
+pub fn open(dir: &Path) -> Harness<'static, App> {
+    open_with(AppOptions::new(dir.to_owned()))
+}
+
+/// The app started with `options`, its data folder read.
+pub fn open_with(options: AppOptions) -> Harness<'static, App> {
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        let loader = localpost::app::Loader::start(options.data_dir.clone());
+        let mut app = App::new(&cc.egui_ctx, options, loader);
+        app.block_until_loaded(&cc.egui_ctx);
+        app
+    });
+    harness.run_steps(3);
+    harness
+}
+
+/// Applies a command as the UI would have returned it, then draws.
+pub fn apply(harness: &mut Harness<'_, App>, command: Command) {
+    harness.state_mut().apply(&egui::Context::default(), command);
+    harness.run_steps(2);
+}
+
+/// Whether a node whose text (label or value) contains `text` is on screen.
+pub fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
+    harness
+        .query_all(By::new().predicate(|n| {
+            n.value().is_some_and(|v| v.contains(text)) || n.label().is_some_and(|l| l.contains(text))
+        }))
+        .next()
+        .is_some()
+}
+
+/// Steps until every write reached the disk (bounded).
+pub fn settle(harness: &mut Harness<'_, App>) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        harness.step();
+        if harness.state().save_state() == SaveState::Saved || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(harness.state().save_state(), SaveState::Saved);
+}
+
+/// Steps until `done` holds (bounded), failing with `what`.
+pub fn step_until(harness: &mut Harness<'_, App>, what: &str, mut done: impl FnMut(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
