@@ -39,3 +39,66 @@ fn a_custom_method_with_non_ascii_letters_draws_without_panicking() {
         assert!(shown(&harness, "odd one"));
     }
 }
+
+/// A workspace environment named "Local" with `base` and a secret `token`, selected.
+fn local_env(harness: &mut egui_kittest::Harness<'_, localpost::app::App>, base: &str, token: &str) {
+    let mut env = Environment::new("Local");
+    env.variables = vec![Variable::new("base", base), Variable::new("token", token).secret()];
+    let id = env.id;
+    harness.state_mut().state.ws_mut().unwrap().environments.insert(id, env);
+    support::app::apply(harness, localpost::app::command::Command::SelectEnvironment(Some(id)));
+}
+
+fn set_auth(harness: &mut egui_kittest::Harness<'_, localpost::app::App>, auth: Auth) {
+    let state = &mut harness.state_mut().state;
+    let id = state.active_tab.unwrap();
+    state.tab_mut(id).and_then(|t| t.request_mut()).unwrap().draft.auth = auth;
+    harness.run_steps(1);
+}
+
+fn reopen_last_history_entry(harness: &mut egui_kittest::Harness<'_, localpost::app::App>) {
+    let id = harness.state().state.history.first().expect("the send is in History").id;
+    support::app::apply(harness, localpost::app::command::Command::OpenHistory(id));
+}
+
+#[test]
+fn resending_from_history_sends_the_templates_not_the_redaction_mark() {
+    use support::{Reply, Server};
+    let server = Server::start(|r| Reply::text(200, r.header("authorization").unwrap_or("none")));
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    local_env(&mut harness, &server.url(""), "s3cret-token");
+    support::app::new_tab(&mut harness);
+    support::app::type_url(&mut harness, "{{base}}/post");
+    set_auth(&mut harness, Auth::Bearer { token: "{{token}}".into() });
+    support::app::send_and_wait(&mut harness);
+    assert_eq!(server.last().header("authorization"), Some("Bearer s3cret-token"));
+    // History shows the send redacted...
+    let entry = harness.state().state.history.first().unwrap().clone();
+    assert!(entry.request.headers.iter().any(|h| h.value == "Bearer (redacted)"));
+    // ...and reopening it keeps the templates, which resolve anew.
+    reopen_last_history_entry(&mut harness);
+    let reopened = harness.state().state.active().and_then(|t| t.request()).unwrap().draft.clone();
+    assert_eq!(reopened.url, "{{base}}/post");
+    assert_eq!(reopened.auth, Auth::Bearer { token: "{{token}}".into() });
+    support::app::send_and_wait(&mut harness);
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.last().header("authorization"), Some("Bearer s3cret-token"));
+
+    // A token typed in literally is not kept: the reopened request asks for it, and its
+    // redaction mark is never sent.
+    support::app::new_tab(&mut harness);
+    support::app::type_url(&mut harness, "{{base}}/post");
+    set_auth(&mut harness, Auth::Bearer { token: "typed-in-secret".into() });
+    support::app::send_and_wait(&mut harness);
+    reopen_last_history_entry(&mut harness);
+    let reopened = harness.state().state.active().and_then(|t| t.request()).unwrap().draft.clone();
+    assert_eq!(reopened.auth, Auth::Bearer { token: String::new() });
+    assert!(shown(&harness, "enter them again"));
+    support::app::send_and_wait(&mut harness);
+    let sent = server.last().header("authorization").unwrap_or("none").to_owned();
+    assert!(!sent.contains("redacted") && !sent.contains("typed-in-secret"), "{sent}");
+    support::app::settle(&mut harness);
+    let all = support::app::all_text_under(&dir.path().join("workspaces/my-workspace/history"));
+    assert!(!all.contains("typed-in-secret") && !all.contains("s3cret-token"), "history holds a secret");
+}

@@ -142,6 +142,8 @@ fn history_keeps_no_bodies_and_nothing_older_than_the_policy_allows() {
         request: SentRequest { method: "GET".into(), url: "http://old.test/".into(), ..Default::default() },
         response: None,
         error: Some("refused".into()),
+        written: None,
+        written_incomplete: false,
     };
     localpost::storage::history::append(ws_dir.path(), &old).unwrap();
     assert_eq!(localpost::storage::history::load(ws_dir.path(), 10).0.len(), 1);

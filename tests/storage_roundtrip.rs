@@ -337,6 +337,8 @@ proptest! {
             request: history_request,
             response: Some(history_response),
             error: None,
+            written: None,
+            written_incomplete: false,
         };
         store.append_history(ws_id, &entry).unwrap();
         let run = RunResult {

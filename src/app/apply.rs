@@ -1074,28 +1074,29 @@ impl App {
         }
     }
 
+    /// Opens a history entry as a new, unsaved request: the request as it was written
+    /// (`{{templates}}` resolved anew on the next send), in the place of the saved request it
+    /// came from when that still exists. A value history did not keep (a secret, an auth
+    /// header) is never filled in with a redaction mark: the user is told to enter it again.
     fn open_history(&mut self, id: HistoryId) {
         let Some(entry) = self.state.history.iter().find(|e| e.id == id).cloned() else { return };
         let Some(ws) = self.state.workspace else { return };
-        let mut request =
-            Request::new(if entry.name.is_empty() { entry.request.url.clone() } else { entry.name.clone() });
-        request.method = Method::parse(&entry.request.method);
-        request.url.clone_from(&entry.request.url);
-        request.params = crate::ui::url::query_params(&request.url);
-        request.headers = entry
-            .request
-            .headers
-            .iter()
-            .filter(|h| !crate::ui::url::is_auto_header(&h.name))
-            .map(|h| KeyValue::new(&h.name, &h.value))
-            .collect();
-        if let Some(body) = &entry.request.body {
-            let text = String::from_utf8_lossy(&body.to_bytes()).into_owned();
-            let json =
-                find_header(&entry.request.headers, "content-type").is_some_and(|c| c.contains("json"));
-            request.body = Body::raw(if json { RawLanguage::Json } else { RawLanguage::Text }, text);
+        let name = if entry.name.is_empty() { entry.request.url.clone() } else { entry.name.clone() };
+        let parent = entry.request_id.and_then(|r| {
+            self.state.library.workspaces.get(&ws).and_then(|w| w.parent_of(ItemId::Request(r)))
+        });
+        let (request, incomplete) = match &entry.written {
+            Some(written) => {
+                (Request { id: RequestId::new(), name, ..(**written).clone() }, entry.written_incomplete)
+            }
+            None => sent_as_request(&entry.request, name),
+        };
+        if incomplete {
+            self.state.notify(
+                "History does not keep secrets: values that were typed in as secrets (a token, a password) are empty; enter them again before sending.",
+            );
         }
-        let mut tab = RequestTab::new(request, None);
+        let mut tab = RequestTab::new(request, parent);
         tab.response = entry
             .response
             .as_ref()
@@ -1168,4 +1169,30 @@ impl App {
             Err(e) => self.state.error(format!("Could not read the pasted cURL command: {e}")),
         }
     }
+}
+
+/// A request rebuilt from what was sent (history written before it kept the request as written):
+/// headers history redacted are left out rather than sent with their mark. Also says whether
+/// any was left out.
+fn sent_as_request(sent: &SentRequest, name: String) -> (Request, bool) {
+    let mut request = Request::new(name);
+    request.method = Method::parse(&sent.method);
+    request.url = sent.url.replace(crate::http::SECRET, "");
+    request.params = crate::ui::url::query_params(&request.url);
+    let redacted = |v: &str| v.contains(crate::http::REDACTED) || v.contains(crate::http::SECRET);
+    request.headers = sent
+        .headers
+        .iter()
+        .filter(|h| !crate::ui::url::is_auto_header(&h.name) && !redacted(&h.value))
+        .map(|h| KeyValue::new(&h.name, &h.value))
+        .collect();
+    let mut incomplete = sent.headers.iter().any(|h| redacted(&h.value)) || redacted(&sent.url);
+    if let Some(body) = &sent.body {
+        let text = String::from_utf8_lossy(&body.to_bytes()).into_owned();
+        incomplete |= redacted(&text);
+        let text = text.replace(crate::http::SECRET, "");
+        let json = find_header(&sent.headers, "content-type").is_some_and(|c| c.contains("json"));
+        request.body = Body::raw(if json { RawLanguage::Json } else { RawLanguage::Text }, text);
+    }
+    (request, incomplete)
 }

@@ -128,10 +128,21 @@ impl super::App {
             (false, Some(parent)) => with_parent_chain(scopes, ws, parent),
         }
         .with_globals(&ws.globals);
+        // An unsaved request in a folder inherits from that folder as a saved one would.
+        let chain = match (saved, r.parent) {
+            (false, Some(parent)) => {
+                let mut chain = vec![parent];
+                if let ParentId::Folder(f) = parent {
+                    chain.extend(ws.ancestors(ItemId::Folder(f)));
+                }
+                chain
+            }
+            _ => ws.ancestors(ItemId::Request(draft.id)),
+        };
         let prepared = if draft.url.trim().is_empty() {
             Err("Enter a URL to send the request.".to_owned())
         } else {
-            http::prepare(draft, Some(ws), &scopes).map_err(|e| e.to_string())
+            http::prepare_in(draft, Some(ws), &chain, &scopes).map_err(|e| e.to_string())
         };
 
         let engine = match self.engine() {

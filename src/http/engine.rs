@@ -302,13 +302,28 @@ impl Engine {
         result: &Result<Exchange, SendError>,
         started_at: OffsetDateTime,
     ) -> Option<HistoryEntry> {
-        let settings = self.settings();
-        match result {
-            Ok(exchange) => Some(exchange.to_history_entry(&settings)),
-            Err(SendError::Cancelled) => None,
-            Err(e) if e.is_before_sending() => None,
-            Err(e) => Some(failed_history_entry(prepared, e, started_at, &settings)),
+        self.entry_with(prepared, result, started_at, &self.settings())
+    }
+
+    fn entry_with(
+        &self,
+        prepared: &PreparedRequest,
+        result: &Result<Exchange, SendError>,
+        started_at: OffsetDateTime,
+        settings: &Settings,
+    ) -> Option<HistoryEntry> {
+        let mut entry = match result {
+            Ok(exchange) => exchange.to_history_entry(settings),
+            Err(SendError::Cancelled) => return None,
+            Err(e) if e.is_before_sending() => return None,
+            Err(e) => failed_history_entry(prepared, e, started_at, settings),
+        };
+        // What reopening the entry sends again: templates, never a secret nor a redaction mark.
+        if let Some((written, incomplete)) = prepared.redactions.strip_request(&prepared.source) {
+            entry.written = Some(Box::new(written));
+            entry.written_incomplete = incomplete;
         }
+        Some(entry)
     }
 
     /// Appends a send to the history in `ws_dir` (see
@@ -325,12 +340,7 @@ impl Engine {
         started_at: OffsetDateTime,
     ) -> Option<HistoryTicket> {
         let settings = self.settings();
-        let entry = match result {
-            Ok(exchange) => exchange.to_history_entry(&settings),
-            Err(SendError::Cancelled) => return None,
-            Err(e) if e.is_before_sending() => return None,
-            Err(e) => failed_history_entry(prepared, e, started_at, &settings),
-        };
+        let entry = self.entry_with(prepared, result, started_at, &settings)?;
         let (done, ticket) = tokio::sync::oneshot::channel();
         self.inner.history.submit(Job { ws_dir, entry, settings, done: Some(done) });
         Some(HistoryTicket(ticket))

@@ -47,6 +47,9 @@ pub struct PreparedRequest {
     pub settings: RequestSettings,
     /// What history must not keep.
     pub redactions: Redactions,
+    /// The request as the user wrote it, for history's written copy (see
+    /// [`Redactions::strip_request`]).
+    pub source: std::sync::Arc<Request>,
 }
 
 /// The body of a [`PreparedRequest`]. Files are opened (and streamed) only when sending.
@@ -308,6 +311,7 @@ pub fn prepare_in(
         auth: pending,
         settings,
         redactions,
+        source: std::sync::Arc::new(request.clone()),
     })
 }
 

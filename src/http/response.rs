@@ -279,6 +279,8 @@ impl Exchange {
             request,
             response: Some(response),
             error: None,
+            written: None,
+            written_incomplete: false,
         }
     }
 
@@ -328,6 +330,8 @@ pub fn failed_history_entry(
         request,
         response: None,
         error: Some(prepared.redactions.scrub(&error.to_string())),
+        written: None,
+        written_incomplete: false,
     }
 }
 

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::ids::{HistoryId, RequestId};
+use super::request::Request;
 use super::response::{ResponseRecord, SentRequest};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub id: HistoryId,
     #[serde(with = "time::serde::rfc3339")]
@@ -17,8 +18,15 @@ pub struct HistoryEntry {
     /// The name shown in the history list.
     #[serde(default)]
     pub name: String,
-    /// As sent, with secrets redacted.
+    /// As sent, with secrets redacted (what History shows).
     pub request: SentRequest,
+    /// The request as the user wrote it (`{{templates}}` kept), holding no secret value: what
+    /// reopening the entry edits and sends again, resolving its variables anew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<Box<Request>>,
+    /// Values typed in as literal secrets were cut out of `written` (they must be entered again).
+    #[serde(default, skip_serializing_if = "super::kv::is_false")]
+    pub written_incomplete: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ResponseRecord>,
     /// The failure, when no response came.

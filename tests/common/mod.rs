@@ -166,6 +166,8 @@ pub fn populate(root: &Path) -> Fixture {
         },
         response: None,
         error: Some("connection refused".into()),
+        written: None,
+        written_incomplete: false,
     };
     store.append_history(ws.id, &entry).unwrap();
     let run = RunResult {

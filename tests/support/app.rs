@@ -68,3 +68,45 @@ pub fn step_until(harness: &mut Harness<'_, App>, what: &str, mut done: impl FnM
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// Opens a new request tab (Ctrl+T).
+pub fn new_tab(harness: &mut Harness<'_, App>) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    harness.run_steps(2);
+}
+
+/// Replaces the URL of the active request, typed into its field.
+pub fn type_url(harness: &mut Harness<'_, App>, text: &str) {
+    let url = harness.get_by_label("URL");
+    url.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("URL").type_text(text);
+    harness.run_steps(2);
+}
+
+/// Clicks Send and steps until the active tab's send finished (bounded).
+pub fn send_and_wait(harness: &mut Harness<'_, App>) {
+    harness.get_by_label("Send").click();
+    harness.run_steps(1);
+    step_until(harness, "the send to finish", |app| {
+        app.state.active().and_then(|t| t.request()).is_some_and(|r| r.in_flight.is_none())
+    });
+    harness.run_steps(2);
+}
+
+/// Every file under `dir`, read as text and joined (to look for what must not be there).
+pub fn all_text_under(dir: &Path) -> String {
+    let mut out = String::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()));
+            }
+        }
+    }
+    out
+}
