@@ -4,6 +4,7 @@
 
 mod support;
 
+use egui_kittest::kittest::Queryable as _;
 use localpost::model::*;
 use localpost::storage::Store;
 use support::app::{open, shown};
@@ -101,4 +102,61 @@ fn resending_from_history_sends_the_templates_not_the_redaction_mark() {
     support::app::settle(&mut harness);
     let all = support::app::all_text_under(&dir.path().join("workspaces/my-workspace/history"));
     assert!(!all.contains("typed-in-secret") && !all.contains("s3cret-token"), "history holds a secret");
+}
+
+#[test]
+fn hovering_a_secret_variable_shows_it_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    local_env(&mut harness, "http://127.0.0.1:9", "s3cret-token");
+    support::app::new_tab(&mut harness);
+    // A URL of nothing but the secret, so wherever the pointer rests it is over `{{token}}`.
+    support::app::type_url(&mut harness, &"{{token}}".repeat(30));
+    harness.get_by_label("URL").hover();
+    // Tooltips wait for the pointer to rest.
+    for _ in 0..60 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(15));
+    }
+    assert!(shown(&harness, "(secret)"), "the tooltip names the variable");
+    assert!(shown(&harness, localpost::ui::vars::MASK));
+    assert!(!shown(&harness, "s3cret-token"), "the tooltip prints the secret");
+}
+
+#[test]
+fn types_holding_secrets_never_print_them_in_debug() {
+    let mut env = Environment::new("Local");
+    env.variables.push(Variable::new("token", "s3cret-1").secret());
+    let mut request = Request::new("r");
+    request.auth = Auth::Basic { username: "me".into(), password: "s3cret-2".into() };
+    request.headers.push(KeyValue::new("Authorization", "Bearer s3cret-3"));
+    let settings = Settings {
+        proxy: ProxySetting::Manual {
+            url: "http://p:1".into(),
+            username: "u".into(),
+            password: "s3cret-4".into(),
+            no_proxy: String::new(),
+        },
+        ..Settings::default()
+    };
+    let cookie = Cookie {
+        name: "sid".into(),
+        value: "s3cret-5".into(),
+        domain: "example.com".into(),
+        path: "/".into(),
+        expires: None,
+        secure: false,
+        http_only: false,
+        host_only: true,
+        same_site: String::new(),
+    };
+    let oauth = OAuth2Auth {
+        client_secret: "s3cret-6".into(),
+        access_token: "s3cret-7".into(),
+        ..OAuth2Auth::default()
+    };
+    let printed =
+        format!("{env:?} {request:?} {settings:?} {cookie:?} {:?} {:#?}", Auth::OAuth2(oauth), request);
+    assert!(!printed.contains("s3cret"), "{printed}");
+    assert!(printed.contains("***") && printed.contains("token") && printed.contains("Local"));
 }

@@ -1122,7 +1122,8 @@ impl App {
         let example = SavedResponse {
             id: ExampleId::new(),
             name: format!("{} {}", response.status, response.reason).trim().to_owned(),
-            request: response.sent.clone(),
+            // The request file is shareable: no auth header, no secret variable's value.
+            request: response.redactions.apply(&response.sent),
             response: ResponseRecord {
                 status: response.status,
                 reason: response.reason.clone(),

@@ -48,7 +48,10 @@ pub struct ResponseView {
     pub body: Arc<[u8]>,
     /// The body kept (history) was cut; the full one is gone.
     pub body_truncated: bool,
+    /// The request as sent, secrets in clear: shown masked (see `redactions`) until revealed.
     pub sent: SentRequest,
+    /// What is secret in `sent` (auth headers, secret variables' values).
+    pub redactions: crate::http::Redactions,
     /// Each hop of a redirect chain: status and the URL it pointed to.
     pub redirects: Vec<(u16, String)>,
     /// Timing phases in milliseconds, in order.
@@ -76,6 +79,8 @@ impl ResponseView {
             body,
             body_truncated: record.body_truncated,
             sent,
+            // A kept record was redacted when it was kept.
+            redactions: crate::http::Redactions::default(),
             redirects: Vec::new(),
             timing: vec![("Total".into(), record.time_ms as f64)],
             remote_addr: None,

@@ -361,6 +361,7 @@ pub fn view_of(exchange: &Exchange) -> Result<ResponseView, String> {
         body,
         body_truncated: false,
         sent: exchange.request.clone(),
+        redactions: exchange.redactions.clone(),
         redirects: exchange.redirects.iter().map(|hop| (hop.status, hop.location.clone())).collect(),
         timing,
         remote_addr: response.remote_addr.map(|a| a.to_string()),

@@ -285,13 +285,10 @@ impl Exchange {
     }
 
     /// A saved example named `name` (the body up to [`EXAMPLE_BODY_CAP_BYTES`]). Examples live
-    /// in the user's own request file, so values are kept as sent; auth headers are hidden.
-    /// May read a spilled body from disk: call it off the UI thread.
+    /// in the request's file, which is shareable: auth headers and secret variables' values
+    /// are hidden. May read a spilled body from disk: call it off the UI thread.
     pub fn to_saved_response(&self, name: impl Into<String>) -> SavedResponse {
-        let mut request = self.request.clone();
-        let header_only =
-            Redactions { header_names: self.redactions.header_names.clone(), secret_values: Vec::new() };
-        request = header_only.apply(&request);
+        let request = self.redactions.apply(&self.request);
         SavedResponse {
             id: ExampleId::new(),
             name: name.into(),

@@ -3,9 +3,11 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use super::masked::Masked;
+
 /// How a request authenticates. Requests default to [`Auth::Inherit`], which takes the nearest
 /// folder's or the collection's auth.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Auth {
     #[default]
     Inherit,
@@ -31,6 +33,36 @@ pub enum Auth {
         kind: String,
         params: IndexMap<String, String>,
     },
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Inherit => f.write_str("Inherit"),
+            Auth::None => f.write_str("None"),
+            Auth::Basic { username, password } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", &Masked(password))
+                .finish(),
+            Auth::Bearer { token } => f.debug_struct("Bearer").field("token", &Masked(token)).finish(),
+            Auth::ApiKey { key, value, location } => f
+                .debug_struct("ApiKey")
+                .field("key", key)
+                .field("value", &Masked(value))
+                .field("location", location)
+                .finish(),
+            Auth::Digest(d) => f.debug_tuple("Digest").field(d).finish(),
+            Auth::OAuth2(o) => f.debug_tuple("OAuth2").field(o).finish(),
+            Auth::AwsSigV4(a) => f.debug_tuple("AwsSigV4").field(a).finish(),
+            // An unknown scheme's parameters may all be secrets (keys, tokens): names only.
+            Auth::Unsupported { kind, params } => f
+                .debug_struct("Unsupported")
+                .field("kind", kind)
+                .field("params", &params.keys().collect::<Vec<_>>())
+                .finish(),
+        }
+    }
 }
 
 impl Auth {
@@ -59,7 +91,7 @@ pub enum ApiKeyLocation {
 
 /// HTTP digest (RFC 7616). Realm, nonce and the rest come from the server's challenge; the fields
 /// here only pin what a user chose to fix.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DigestAuth {
     pub username: String,
@@ -121,7 +153,7 @@ pub enum OAuth2ClientAuth {
     Body,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OAuth2Auth {
     pub grant: OAuth2Grant,
@@ -155,7 +187,7 @@ pub struct OAuth2Auth {
     pub access_token: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AwsSigV4Auth {
     pub access_key: String,
@@ -164,4 +196,43 @@ pub struct AwsSigV4Auth {
     pub service: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub session_token: String,
+}
+
+impl std::fmt::Debug for DigestAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DigestAuth")
+            .field("username", &self.username)
+            .field("password", &Masked(&self.password))
+            .field("algorithm", &self.algorithm)
+            .field("realm", &self.realm)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for OAuth2Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuth2Auth")
+            .field("grant", &self.grant)
+            .field("access_token_url", &self.access_token_url)
+            .field("auth_url", &self.auth_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &Masked(&self.client_secret))
+            .field("username", &self.username)
+            .field("password", &Masked(&self.password))
+            .field("scope", &self.scope)
+            .field("access_token", &Masked(&self.access_token))
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for AwsSigV4Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsSigV4Auth")
+            .field("access_key", &self.access_key)
+            .field("secret_key", &Masked(&self.secret_key))
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("session_token", &Masked(&self.session_token))
+            .finish()
+    }
 }

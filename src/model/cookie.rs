@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::kv::{is_false, is_true};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cookie {
     pub name: String,
     pub value: String,
@@ -40,4 +40,16 @@ fn yes() -> bool {
 pub struct CookieJar {
     #[serde(default)]
     pub cookies: Vec<Cookie>,
+}
+
+/// A cookie's value is a credential (a session): masked.
+impl std::fmt::Debug for Cookie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cookie")
+            .field("name", &self.name)
+            .field("value", &super::masked::Masked(&self.value))
+            .field("domain", &self.domain)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One row of a key/value table the user edits: enabled flag, description, order kept, repeats
 /// allowed (the table is a `Vec`, never a map).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KeyValue {
     pub key: String,
@@ -40,7 +40,7 @@ impl KeyValue {
 }
 
 /// A header exactly as it went over the wire or came back: no flags, order and repeats kept.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     pub name: String,
     pub value: String,
@@ -65,4 +65,24 @@ pub(crate) fn is_true(b: &bool) -> bool {
 #[allow(clippy::trivially_copy_pass_by_ref)]
 pub(crate) fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// A row's value is masked under a credential header name (`Authorization`, `Cookie`...).
+impl std::fmt::Debug for KeyValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyValue")
+            .field("key", &self.key)
+            .field("value", &super::masked::HeaderValue { name: &self.key, value: &self.value })
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Header {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Header")
+            .field("name", &self.name)
+            .field("value", &super::masked::HeaderValue { name: &self.name, value: &self.value })
+            .finish()
+    }
 }

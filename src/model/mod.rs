@@ -11,6 +11,7 @@ pub mod cookie;
 pub mod history;
 pub mod ids;
 pub mod kv;
+pub mod masked;
 pub mod request;
 pub mod response;
 pub mod run;

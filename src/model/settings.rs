@@ -21,7 +21,7 @@ pub enum MinTls {
 }
 
 /// Which proxy requests go through.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProxySetting {
     /// `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY` (and `ALL_PROXY`) from the environment.
     #[default]
@@ -42,7 +42,7 @@ pub enum ProxySetting {
 }
 
 /// A client certificate presented to hosts matching `host` (`api.example.com`, `*.corp.example`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ClientCertificate {
     pub host: String,
@@ -108,5 +108,33 @@ impl Default for Settings {
             max_response_size_bytes: 1024 * 1024 * 1024,
             min_tls_version: MinTls::Tls1_2,
         }
+    }
+}
+
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxySetting::System => f.write_str("System"),
+            ProxySetting::None => f.write_str("None"),
+            ProxySetting::Manual { url, username, password, no_proxy } => f
+                .debug_struct("Manual")
+                .field("url", url)
+                .field("username", username)
+                .field("password", &super::masked::Masked(password))
+                .field("no_proxy", no_proxy)
+                .finish(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientCertificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCertificate")
+            .field("host", &self.host)
+            .field("cert_file", &self.cert_file)
+            .field("key_file", &self.key_file)
+            .field("pkcs12_file", &self.pkcs12_file)
+            .field("passphrase", &super::masked::Masked(&self.passphrase))
+            .finish()
     }
 }

@@ -7,7 +7,7 @@ use super::kv::{is_false, is_true};
 
 /// A variable. A secret one's value is never written into the shareable file it belongs to; the
 /// data folder keeps it in its private secrets file, keyed by `id`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Variable {
     #[serde(default)]
     pub id: VariableId,
@@ -24,6 +24,19 @@ pub struct Variable {
 
 fn yes() -> bool {
     true
+}
+
+impl std::fmt::Debug for Variable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Variable");
+        d.field("id", &self.id).field("key", &self.key);
+        if self.secret {
+            d.field("value", &super::masked::Masked(&self.value));
+        } else {
+            d.field("value", &self.value);
+        }
+        d.field("enabled", &self.enabled).field("secret", &self.secret).finish_non_exhaustive()
+    }
 }
 
 impl Variable {

@@ -46,10 +46,17 @@ pub struct FolderIndex {
 document!(FolderIndex, "data_folder");
 
 /// Secret variable values, keyed by variable id. Lives outside the shareable files.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SecretValues {
     #[serde(default)]
     pub values: std::collections::BTreeMap<crate::model::VariableId, String>,
+}
+
+/// Which variables have a secret value; never the values.
+impl std::fmt::Debug for SecretValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretValues").field("ids", &self.values.keys().collect::<Vec<_>>()).finish()
+    }
 }
 document!(SecretValues, "secrets");
 

@@ -60,7 +60,7 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
         ResponseSection::Body => body_ui(ui, tab_id, response, out),
         ResponseSection::Headers => headers_ui(ui, response),
         ResponseSection::Cookies => cookies_ui(ui, response),
-        ResponseSection::Timeline => timeline_ui(ui, response),
+        ResponseSection::Timeline => timeline_ui(ui, tab_id, response),
     }
 }
 
@@ -430,21 +430,37 @@ fn cookies_ui(ui: &mut Ui, r: &ResponseView) {
     });
 }
 
-fn timeline_ui(ui: &mut Ui, r: &ResponseView) {
+fn timeline_ui(ui: &mut Ui, tab_id: TabId, r: &ResponseView) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        ui.strong("Request as sent");
-        let mut sent = format!("{} {}\n", r.sent.method, r.sent.url);
-        for h in &r.sent.headers {
+        // Secrets (auth headers, secret variables' values) stay masked until revealed.
+        let reveal_id = egui::Id::unique(("reveal-sent", tab_id.0));
+        let mut reveal = ui.data(|d| d.get_temp::<bool>(reveal_id)).unwrap_or(false);
+        let has_secrets = r.redactions != crate::http::Redactions::default();
+        ui.horizontal(|ui| {
+            ui.strong("Request as sent");
+            if has_secrets && ui.checkbox(&mut reveal, "Reveal secrets").changed() {
+                ui.data_mut(|d| d.insert_temp(reveal_id, reveal));
+            }
+        });
+        let masked;
+        let shown = if reveal || !has_secrets {
+            &r.sent
+        } else {
+            masked = r.redactions.apply(&r.sent);
+            &masked
+        };
+        let mut sent = format!("{} {}\n", shown.method, shown.url);
+        for h in &shown.headers {
             sent.push_str(&format!("{}: {}\n", h.name, h.value));
         }
-        if let Some(body) = &r.sent.body {
+        if let Some(body) = &shown.body {
             sent.push('\n');
             sent.push_str(&String::from_utf8_lossy(&body.to_bytes()));
-            if r.sent.body_truncated {
+            if shown.body_truncated {
                 sent.push_str("\n…");
             }
-        } else if !r.sent.body_summary.is_empty() {
-            sent.push_str(&format!("\n<{}>", r.sent.body_summary));
+        } else if !shown.body_summary.is_empty() {
+            sent.push_str(&format!("\n<{}>", shown.body_summary));
         }
         ui.add(egui::Label::new(RichText::new(sent).monospace()).wrap());
         if let Some(addr) = &r.remote_addr {

@@ -1,5 +1,6 @@
 //! `{{variables}}` in text fields: resolved ones in one colour with their value and scope on
-//! hover, unresolved ones in red.
+//! hover (a secret's value masked: it is revealed only where the user reveals it), unresolved
+//! ones in red.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,8 +14,19 @@ use crate::model::{Environment, ItemId, ParentId, Variable, WorkspaceData};
 /// The variables visible to one request, narrowest scope first.
 #[derive(Default)]
 pub struct VarIndex {
-    values: HashMap<String, (String, String)>,
+    values: HashMap<String, Found>,
 }
+
+/// A variable as a field's tooltip describes it.
+pub struct Found {
+    pub value: String,
+    /// Where it comes from: `environment "Local"`, `collection "API"`...
+    pub scope: String,
+    pub secret: bool,
+}
+
+/// What a tooltip shows in place of a secret value.
+pub const MASK: &str = "••••••";
 
 impl VarIndex {
     /// Environment, then the folder chain (nearest first), the collection, then globals.
@@ -22,7 +34,11 @@ impl VarIndex {
         let mut index = VarIndex::default();
         let mut add = |vars: &[Variable], scope: String| {
             for v in vars.iter().filter(|v| v.enabled && !v.key.is_empty()) {
-                index.values.entry(v.key.clone()).or_insert_with(|| (v.value.clone(), scope.clone()));
+                index.values.entry(v.key.clone()).or_insert_with(|| Found {
+                    value: v.value.clone(),
+                    scope: scope.clone(),
+                    secret: v.secret,
+                });
             }
         };
         if let Some(env) = env {
@@ -56,12 +72,24 @@ impl VarIndex {
         index
     }
 
-    /// The value and the scope it comes from.
-    pub fn lookup(&self, name: &str) -> Option<(&str, &str)> {
+    /// Whether `name` resolves.
+    pub fn resolves(&self, name: &str) -> bool {
+        name.starts_with('$') || self.values.contains_key(name)
+    }
+
+    /// What the tooltip over `{{name}}` says: its value (masked when secret) and its scope.
+    pub fn describe(&self, name: &str) -> String {
         if name.starts_with('$') {
-            return Some(("(generated when sent)", "dynamic variable"));
+            return format!("{{{{{name}}}}} = (generated when sent)\nfrom dynamic variable");
         }
-        self.values.get(name).map(|(v, s)| (v.as_str(), s.as_str()))
+        match self.values.get(name) {
+            Some(found) if found.secret => format!(
+                "{{{{{name}}}}} = {MASK} (secret)\nfrom {}; reveal it there to see its value",
+                found.scope
+            ),
+            Some(found) => format!("{{{{{name}}}}} = {}\nfrom {}", found.value, found.scope),
+            None => format!("{{{{{name}}}}} is not defined in the environment, collection or globals"),
+        }
     }
 }
 
@@ -88,7 +116,7 @@ fn layout_job(ui: &Ui, text: &str, vars: &VarIndex, wrap_width: f32, multiline: 
     let mut at = 0;
     for (range, name) in references(text) {
         job.append(&text[at..range.start], 0.0, normal.clone());
-        let color = if vars.lookup(name).is_some() {
+        let color = if vars.resolves(name) {
             theme::variable_color(&style.visuals)
         } else {
             theme::unresolved_color(&style.visuals)
@@ -121,11 +149,7 @@ pub fn var_text_edit(
         let cursor = output.galley.cursor_from_pos(pos - output.galley_pos);
         let byte = text.char_indices().nth(cursor.index.into()).map_or(text.len(), |(b, _)| b);
         if let Some((_, name)) = references(text).into_iter().find(|(r, _)| r.start <= byte && byte < r.end) {
-            let tip = match vars.lookup(name) {
-                Some((value, scope)) => format!("{{{{{name}}}}} = {value}\nfrom {scope}"),
-                None => format!("{{{{{name}}}}} is not defined in the environment, collection or globals"),
-            };
-            return response.on_hover_text(tip);
+            return response.on_hover_text(vars.describe(name));
         }
     }
     response
@@ -134,6 +158,17 @@ pub fn var_text_edit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_value_is_masked_in_its_tooltip() {
+        let mut ws = WorkspaceData::new(crate::model::Workspace::new("W"));
+        ws.globals.variables.push(Variable::new("token", "s3cret-value").secret());
+        ws.globals.variables.push(Variable::new("base", "http://127.0.0.1"));
+        let vars = VarIndex::build(&ws, None, None);
+        let tip = vars.describe("token");
+        assert!(!tip.contains("s3cret-value") && tip.contains(MASK) && tip.contains("globals"), "{tip}");
+        assert!(vars.describe("base").contains("http://127.0.0.1"));
+    }
 
     #[test]
     fn finds_references() {
