@@ -222,3 +222,69 @@ fn a_server_below_the_policys_minimum_tls_version_is_refused() {
     assert!(matches!(err, SendError::Tls { .. }), "{err:?}");
     assert_eq!(server.requests().len(), 1, "only the first request reached the server");
 }
+
+/// `blocked_hosts` address rules hold for names too: `localhost` (or any alias) resolving to a
+/// blocked address is refused before any connection, on a redirect hop, behind a proxy, and in
+/// a collection run.
+#[test]
+fn a_hostname_does_not_get_past_address_rules_in_blocked_hosts() {
+    let p = policy(r#"(schema_version: 1, blocked_hosts: ["127.0.0.0/8", "::1"])"#);
+    let (listener, port) = counting_listener();
+    let engine = engine_under(&p, &Settings::default());
+    let err = send(&engine, &Request::new("x").with_url(format!("http://localhost:{port}/"))).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, SendError::Policy { .. }), "{err:?}");
+    assert!(message.contains("localhost resolves to") && message.contains("blocked_hosts"), "{message}");
+    assert_no_connection(&listener);
+
+    // A redirect from an allowed address to a name that resolves to a blocked one.
+    let p = policy(r#"(schema_version: 1, blocked_hosts: ["127.0.0.1", "::1"])"#);
+    let engine = engine_under(&p, &Settings::default());
+    let (listener, port) = counting_listener();
+    let to = format!("http://localhost:{port}/inside");
+    let outside = Server::start_on("127.0.0.2", move |_| Reply::new(302).header("location", &to));
+    let err = send(&engine, &Request::new("x").with_url(outside.url("/start"))).unwrap_err();
+    assert!(err.to_string().contains("localhost resolves to 127.0.0.1"), "{err}");
+    assert_eq!(outside.requests().len(), 1, "the first hop was allowed");
+    assert_no_connection(&listener);
+
+    // Behind a proxy (which would resolve the name itself): resolved here first, and refused.
+    let proxy = support::Proxy::start_on("127.0.0.2", None);
+    let user = Settings {
+        proxy: ProxySetting::Manual {
+            url: proxy.url(),
+            username: String::new(),
+            password: String::new(),
+            no_proxy: String::new(),
+        },
+        ..Settings::default()
+    };
+    let settings = p.effective_settings(&user);
+    let engine = Engine::new(settings).unwrap();
+    engine.set_guard(Arc::new(p.clone()));
+    let err = send(&engine, &Request::new("x").with_url(format!("http://localhost:{port}/"))).unwrap_err();
+    assert!(err.to_string().contains("localhost resolves to"), "{err}");
+    assert!(proxy.seen.lock().unwrap().is_empty(), "the proxy was asked");
+    assert_no_connection(&listener);
+
+    // A run sends none of them.
+    let mut ws = WorkspaceData::new(Workspace::new("W"));
+    let mut c = Collection::new("C");
+    for i in 0..3 {
+        let r = Request::new(format!("r{i}")).with_url(format!("http://localhost:{port}/{i}"));
+        c.children.push(ItemId::Request(r.id));
+        ws.requests.insert(r.id, r);
+    }
+    let cid = c.id;
+    ws.collections.insert(cid, c);
+    let engine = engine_under(&p, &Settings::default());
+    let spec = localpost::runner::RunSpec::for_parent(Arc::new(ws), ParentId::Collection(cid));
+    let mut outcomes = Vec::new();
+    let done = localpost::runner::start(&engine, spec, None).wait(|_, o| outcomes.push(o.clone())).unwrap();
+    assert_eq!(done.tally.errors, 3);
+    assert!(
+        outcomes.iter().all(|o| o.error.as_deref().is_some_and(|e| e.contains("blocked_hosts"))),
+        "{outcomes:?}"
+    );
+    assert_no_connection(&listener);
+}

@@ -12,6 +12,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::error::SendError;
+use super::guard::SendGuard;
+use super::resolve::GuardedResolver;
 use crate::model::{ClientCertificate, ProxySetting, Settings};
 
 /// Which client a request needs.
@@ -223,9 +225,12 @@ fn pem_block(label: &str, der: &[u8]) -> String {
 pub(crate) fn build_client(
     settings: &Settings,
     route: &Arc<ProxyRoute>,
+    guard: &Arc<dyn SendGuard>,
     key: ClientKey,
 ) -> Result<reqwest::Client, SendError> {
     let mut builder = reqwest::Client::builder()
+        // Every address a name resolves to meets the policy's address rules first.
+        .dns_resolver(Arc::new(GuardedResolver::new(Arc::clone(guard))))
         .redirect(reqwest::redirect::Policy::none())
         .no_gzip()
         .no_brotli()
@@ -291,12 +296,13 @@ impl ClientCache {
         &mut self,
         settings: &Settings,
         route: &Arc<ProxyRoute>,
+        guard: &Arc<dyn SendGuard>,
         key: ClientKey,
     ) -> Result<reqwest::Client, SendError> {
         if let Some(client) = self.clients.get(&key) {
             return Ok(client.clone());
         }
-        let client = build_client(settings, route, key)?;
+        let client = build_client(settings, route, guard, key)?;
         self.clients.insert(key, client.clone());
         Ok(client)
     }

@@ -206,10 +206,14 @@ impl Engine {
         self.inner.config.read().map(|c| Arc::clone(&c.settings)).unwrap_or_default()
     }
 
-    /// Installs the policy hook consulted before every connection.
+    /// Installs the policy hook consulted before every connection. Clients are rebuilt: their
+    /// resolvers ask the guard too.
     pub fn set_guard(&self, guard: Arc<dyn SendGuard>) {
         if let Ok(mut config) = self.inner.config.write() {
             config.guard = guard;
+        }
+        if let Ok(mut clients) = self.inner.clients.lock() {
+            clients.clear();
         }
     }
 
@@ -364,8 +368,14 @@ impl Engine {
             return Err(SendError::Policy { rule: guard.tls_bypass_refusal() });
         }
         let timeout_ms = prepared.settings.timeout_ms.unwrap_or(settings.request_timeout_ms);
-        let transfer =
-            Transfer { engine: self, settings: &settings, route: &route, guard: &*guard, verify_tls };
+        let transfer = Transfer {
+            engine: self,
+            settings: &settings,
+            route: &route,
+            guard: &*guard,
+            guard_arc: &guard,
+            verify_tls,
+        };
         let run = transfer.run(prepared);
         if timeout_ms == 0 {
             return run.await;
@@ -384,6 +394,7 @@ impl Engine {
         &self,
         settings: &Settings,
         route: &Arc<ProxyRoute>,
+        guard: &Arc<dyn SendGuard>,
         url: &Url,
         verify_tls: bool,
     ) -> Result<reqwest::Client, SendError> {
@@ -393,7 +404,7 @@ impl Engine {
             .clients
             .lock()
             .map_err(|_| SendError::Internal("client cache lock poisoned".into()))?;
-        clients.get(settings, route, key)
+        clients.get(settings, route, guard, key)
     }
 }
 
@@ -430,6 +441,8 @@ struct Transfer<'a> {
     settings: &'a Settings,
     route: &'a Arc<ProxyRoute>,
     guard: &'a dyn SendGuard,
+    /// The same guard, shared with the clients' resolvers.
+    guard_arc: &'a Arc<dyn SendGuard>,
     verify_tls: bool,
 }
 
@@ -451,8 +464,16 @@ impl Transfer<'_> {
         }
     }
 
-    fn check(&self, url: &Url) -> Result<(), SendError> {
-        self.guard.check_url(url).map_err(|rule| SendError::Policy { rule })
+    /// Asks the guard before a connection to `url`: its rules on the URL, and, when a proxy
+    /// will resolve the name, on the addresses it resolves to here (see [`super::resolve`]).
+    async fn check(&self, url: &Url) -> Result<(), SendError> {
+        self.guard.check_url(url).map_err(|rule| SendError::Policy { rule })?;
+        if self.route.proxy_for(url).is_some()
+            && let Some(host) = url.host_str()
+        {
+            super::resolve::check_name(self.guard, host).await.map_err(|rule| SendError::Policy { rule })?;
+        }
+        Ok(())
     }
 
     async fn run(&self, prepared: &PreparedRequest) -> Result<Exchange, SendError> {
@@ -493,9 +514,10 @@ impl Transfer<'_> {
         }
 
         loop {
-            self.check(&hop.url)?;
+            self.check(&hop.url).await?;
             let site = self.site(&hop.url);
-            let client = self.engine.client(self.settings, self.route, &hop.url, self.verify_tls)?;
+            let client =
+                self.engine.client(self.settings, self.route, self.guard_arc, &hop.url, self.verify_tls)?;
 
             // Headers of this attempt: the hop's, cookies, auth.
             let mut headers = hop.headers.clone();
@@ -812,9 +834,9 @@ impl Transfer<'_> {
         let url_text = cfg.access_token_url.trim();
         let fail = |detail: String| SendError::OAuth { url: url_text.to_owned(), detail };
         let url = super::url_build::build(url_text, &[], &[])?;
-        self.check(&url)?;
+        self.check(&url).await?;
         let site = self.site(&url);
-        let client = self.engine.client(self.settings, self.route, &url, self.verify_tls)?;
+        let client = self.engine.client(self.settings, self.route, self.guard_arc, &url, self.verify_tls)?;
         let (form, basic) = oauth2::token_request(cfg, refresh);
         let body = {
             let mut ser = url::form_urlencoded::Serializer::new(String::new());

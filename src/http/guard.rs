@@ -11,6 +11,18 @@ pub trait SendGuard: Send + Sync {
     /// `Err(message naming the rule)` refuses a connection to `url`.
     fn check_url(&self, url: &url::Url) -> Result<(), String>;
 
+    /// `Err(message naming the rule)` refuses a connection to `ip`, an address `host` resolved
+    /// to (see [`crate::http::resolve`]).
+    fn check_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), String> {
+        let _ = (host, ip);
+        Ok(())
+    }
+
+    /// Whether any rule is about addresses (so resolving a name can matter).
+    fn has_address_rules(&self) -> bool {
+        false
+    }
+
     /// Whether a request may turn TLS certificate verification off. When `false`, a request
     /// asking for it is refused (rather than silently verified).
     fn allow_tls_bypass(&self) -> bool;

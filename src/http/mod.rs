@@ -59,6 +59,7 @@ pub mod guard;
 mod history;
 mod prepare;
 mod redact;
+mod resolve;
 mod response;
 mod url_build;
 

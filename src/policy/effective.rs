@@ -419,6 +419,11 @@ impl EffectivePolicy {
         }
     }
 
+    /// Whether `blocked_hosts` has an address rule (so names must be resolved to be checked).
+    pub fn has_address_rules(&self) -> bool {
+        self.blocked_hosts.iter().any(|(p, _)| p.is_address())
+    }
+
     fn check_host(&self, host: &CheckedHost) -> Result<(), PolicyViolation> {
         if let Some((pattern, by)) = self.blocked_hosts.iter().find(|(p, _)| p.matches(host)) {
             return Err(PolicyViolation::HostBlocked {

@@ -10,6 +10,14 @@ impl SendGuard for EffectivePolicy {
         EffectivePolicy::check_url(self, url).map_err(|violation| violation.to_string())
     }
 
+    fn check_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), String> {
+        self.check_resolved_ip(ip).map_err(|violation| format!("{host} resolves to {ip}: {violation}"))
+    }
+
+    fn has_address_rules(&self) -> bool {
+        EffectivePolicy::has_address_rules(self)
+    }
+
     fn allow_tls_bypass(&self) -> bool {
         self.allows_tls_bypass()
     }

@@ -115,7 +115,7 @@ pub struct Server {
 impl Server {
     pub fn url(&self, path: &str) -> String {
         let scheme = if self.tls { "https" } else { "http" };
-        format!("{scheme}://127.0.0.1:{}{path}", self.addr.port())
+        format!("{scheme}://{}{path}", self.addr)
     }
 
     pub fn url_host(&self, host: &str, path: &str) -> String {
@@ -132,22 +132,27 @@ impl Server {
     }
 
     pub fn start(handler: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> Server {
-        Self::start_inner(Arc::new(handler), None)
+        Self::start_inner(Arc::new(handler), None, "127.0.0.1")
+    }
+
+    /// A server on another loopback address (`127.0.0.2`: all of 127/8 is this machine).
+    pub fn start_on(ip: &str, handler: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> Server {
+        Self::start_inner(Arc::new(handler), None, ip)
     }
 
     pub fn start_tls(
         config: rustls::ServerConfig,
         handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
     ) -> Server {
-        Self::start_inner(Arc::new(handler), Some(Arc::new(config)))
+        Self::start_inner(Arc::new(handler), Some(Arc::new(config)), "127.0.0.1")
     }
 
-    fn start_inner(handler: Handler, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
+    fn start_inner(handler: Handler, tls: Option<Arc<rustls::ServerConfig>>, ip: &str) -> Server {
         let runtime = Arc::new(
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap(),
         );
         let received = Arc::new(Mutex::new(Vec::new()));
-        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+        let listener = runtime.block_on(TcpListener::bind((ip, 0))).unwrap();
         let addr = listener.local_addr().unwrap();
         let is_tls = tls.is_some();
         let rec = received.clone();
@@ -245,13 +250,18 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.addr.port())
+        format!("http://{}", self.addr)
     }
 
     pub fn start(required_auth: Option<String>) -> Proxy {
+        Self::start_on("127.0.0.1", required_auth)
+    }
+
+    /// A proxy on another loopback address.
+    pub fn start_on(ip: &str, required_auth: Option<String>) -> Proxy {
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+        let listener = runtime.block_on(TcpListener::bind((ip, 0))).unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen2 = seen.clone();
