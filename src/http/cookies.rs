@@ -101,6 +101,20 @@ fn domain_match(domain: &str, host: &str) -> bool {
         && host[..host.len() - domain.len()].ends_with('.')
 }
 
+/// Whether `domain` (lowercase, no leading dot) is a public suffix: a name under which anyone
+/// may register (`com`, `co.uk`, `github.io`), by the public-suffix list compiled in. A name the
+/// list does not know is judged by its default rule (its last label is a suffix).
+fn is_public_suffix(domain: &str) -> bool {
+    let domain = domain.trim_end_matches('.');
+    // The list is in ASCII (punycode) form; a Unicode name is compared in that form.
+    let ascii = url::Host::parse(domain).ok().and_then(|h| match h {
+        url::Host::Domain(d) => Some(d),
+        _ => None,
+    });
+    let Some(ascii) = ascii else { return false };
+    psl::suffix(ascii.as_bytes()).is_some_and(|s| s.as_bytes() == ascii.as_bytes())
+}
+
 /// RFC 6265 §5.1.4.
 fn path_match(cookie_path: &str, request_path: &str) -> bool {
     request_path == cookie_path
@@ -136,7 +150,12 @@ fn cookie_header(jar: &mut CookieJar, url: &Url, now: OffsetDateTime) -> Option<
         .cookies
         .iter()
         .filter(|c| {
-            if c.host_only { c.domain.eq_ignore_ascii_case(&host) } else { domain_match(&c.domain, &host) }
+            // A public-suffix cookie (imported, or from an older jar) reaches no one but its host.
+            if c.host_only || is_public_suffix(&c.domain) {
+                c.domain.eq_ignore_ascii_case(&host)
+            } else {
+                domain_match(&c.domain, &host)
+            }
         })
         .filter(|c| path_match(&c.path, path))
         .filter(|c| !c.secure || is_secure_origin(url))
@@ -163,7 +182,17 @@ fn store(jar: &mut CookieJar, url: &Url, set_cookies: &[&str], now: OffsetDateTi
                     if !domain_match(&d, &host) {
                         continue; // a server may not set cookies for another site
                     }
-                    (d, false)
+                    if is_public_suffix(&d) {
+                        // RFC 6265 §5.3 step 5, as browsers do: a cookie for a public suffix
+                        // (`co.uk`, `github.io`) would reach every site under it. Only the
+                        // suffix's own host may set it, and then for itself alone.
+                        if d != host {
+                            continue;
+                        }
+                        (d, true)
+                    } else {
+                        (d, false)
+                    }
                 }
                 _ => (host.clone(), true),
             };
@@ -210,6 +239,32 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_cookie_for_a_public_suffix_is_rejected() {
+        let jars = CookieJars::default();
+        let ws = Some(WorkspaceId::new());
+        let set = jars.store(
+            ws,
+            &url("https://evil.co.uk/"),
+            &["a=b; Domain=co.uk", "c=d; Domain=.uk", "e=f; Domain=evil.co.uk"],
+        );
+        let names: Vec<&str> = set.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["e"], "only the cookie for the site itself is kept");
+        assert_eq!(jars.header_for(ws, &url("https://bank.co.uk/")), None, "no cookie reaches another site");
+        // Private-section suffixes count too, as in browsers.
+        let set = jars.store(ws, &url("https://me.github.io/"), &["x=1; Domain=github.io"]);
+        assert!(set.is_empty());
+        assert_eq!(jars.header_for(ws, &url("https://you.github.io/")), None);
+        // A suffix's own host may set a cookie for itself only.
+        let set = jars.store(ws, &url("http://localhost/"), &["dev=1; Domain=localhost"]);
+        assert_eq!(set.len(), 1);
+        assert!(set[0].host_only);
+        // Ordinary registrable domains are unaffected.
+        let set = jars.store(ws, &url("https://a.example.com/"), &["s=1; Domain=example.com"]);
+        assert_eq!(set.len(), 1);
+        assert_eq!(jars.header_for(ws, &url("https://b.example.com/")).as_deref(), Some("s=1"));
     }
 
     #[test]
