@@ -4,7 +4,7 @@
 
 mod support;
 
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use localpost::model::*;
 use localpost::storage::Store;
 use support::app::{open, shown};
@@ -159,4 +159,35 @@ fn types_holding_secrets_never_print_them_in_debug() {
         format!("{env:?} {request:?} {settings:?} {cookie:?} {:?} {:#?}", Auth::OAuth2(oauth), request);
     assert!(!printed.contains("s3cret"), "{printed}");
     assert!(printed.contains("***") && printed.contains("token") && printed.contains("Local"));
+}
+
+#[test]
+fn settings_show_what_the_policy_enforces_locked_and_who_manages_it() {
+    use localpost::app::command::{Action, Command};
+    use localpost::policy::{EffectivePolicy, SourceInput, SourceKind};
+    let text = r#"(schema_version: 1, organization_name: "Example Corp", min_tls_version: "1.3",
+        max_response_size_bytes: 10485760, history_retention_days: 30)"#;
+    let source =
+        SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.as_bytes().to_vec()));
+    let policy = EffectivePolicy::from_inputs(vec![source]);
+    assert!(!policy.is_lockdown(), "{}", policy.to_text());
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = localpost::app::AppOptions::new(dir.path().to_owned());
+    options.policy = std::sync::Arc::new(policy);
+    let mut harness = support::app::open_with(options);
+    support::app::apply(&mut harness, Command::Action(Action::OpenSettings));
+    harness.run_steps(2);
+    // TLS: 1.3 in effect, 1.2 not selectable.
+    let tls12 = harness.get_by_label("TLS 1.2");
+    assert!(tls12.accesskit_node().is_disabled(), "TLS 1.2 can still be chosen");
+    assert_eq!(
+        harness.get_by_label("TLS 1.3").accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+    // The size cap and the retention, as the policy has them, with who manages them.
+    assert!(shown(&harness, "10 MiB"), "the response limit shows the policy's 10 MiB");
+    assert!(shown(&harness, "30 days"), "the retention shows the policy's 30 days");
+    assert!(shown(&harness, "Managed by Example Corp: at most 10 MiB (set in /etc/localpost/policy.ron)"));
+    assert!(shown(&harness, "Managed by Example Corp: at most 30 days"));
+    assert!(shown(&harness, "Managed by Example Corp: TLS 1.3 at least"));
 }

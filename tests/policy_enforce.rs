@@ -125,6 +125,13 @@ fn a_response_over_the_policys_size_limit_is_cut_off() {
     let engine = engine_under(&p, &Settings::default());
     let err = send(&engine, &Request::new("big").with_url(server.url("/big"))).unwrap_err();
     assert!(matches!(err, SendError::BodyTooLarge { limit_bytes: 1000, .. }), "{err:?}");
+    // The message says whose limit it is: the organization's, and where it is set.
+    let message = err.to_string();
+    assert!(message.contains("Managed by") && message.contains("/etc/localpost/policy.ron"), "{message}");
+    // A user's own smaller limit is theirs.
+    let own = engine_under(&p, &Settings { max_response_size_bytes: 100, ..Settings::default() });
+    let err = send(&own, &Request::new("big").with_url(server.url("/big"))).unwrap_err();
+    assert!(err.to_string().contains("Settings"), "{err}");
     let small = Server::start(|_| Reply::text(200, &"x".repeat(500)));
     assert_eq!(send(&engine, &Request::new("small").with_url(small.url("/"))).unwrap().response.status, 200);
 }

@@ -125,6 +125,8 @@ pub(crate) async fn body_sha256(body: &PreparedBody) -> Result<Option<String>, S
 pub(crate) struct ReadLimits<'a> {
     /// Decoded (and wire) bytes allowed; `None` for no limit.
     pub max_bytes: Option<u64>,
+    /// Whose limit `max_bytes` is, for the message when it is reached.
+    pub max_set_by: String,
     pub spill_threshold_bytes: u64,
     pub spill_dir: Option<&'a Path>,
 }
@@ -226,8 +228,11 @@ pub(crate) async fn read_body(
     limits: &ReadLimits<'_>,
     site: &ErrorSite<'_>,
 ) -> Result<(ResponseBody, u64, Option<String>), SendError> {
-    let too_large =
-        || SendError::BodyTooLarge { host: site.host(), limit_bytes: limits.max_bytes.unwrap_or(0) };
+    let too_large = || SendError::BodyTooLarge {
+        host: site.host(),
+        limit_bytes: limits.max_bytes.unwrap_or(0),
+        set_by: limits.max_set_by.clone(),
+    };
     if let (Some(max), Some(len)) = (limits.max_bytes, resp.content_length())
         && len > max
     {
@@ -325,7 +330,11 @@ async fn read_plain(
         if let Some(max) = limits.max_bytes
             && sink.size + single.as_ref().map_or(0, |b| b.len() as u64) + chunk.len() as u64 > max
         {
-            return Err(SendError::BodyTooLarge { host: site.host(), limit_bytes: max });
+            return Err(SendError::BodyTooLarge {
+                host: site.host(),
+                limit_bytes: max,
+                set_by: limits.max_set_by.clone(),
+            });
         }
         if sink.size == 0 && single.is_none() {
             single = Some(chunk);

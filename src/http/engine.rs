@@ -408,6 +408,9 @@ impl Engine {
     }
 }
 
+/// Whose response size limit applies when it is the user's own.
+const OWN_LIMIT: &str = "Settings → Largest response kept";
+
 fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
@@ -695,15 +698,15 @@ impl Transfer<'_> {
             let remote_addr = resp.remote_addr();
             let reason = resp.status().canonical_reason().unwrap_or("").to_owned();
             let url = hop.url.to_string();
-            let max_bytes = [
-                Some(self.settings.max_response_size_bytes).filter(|m| *m > 0),
-                self.guard.max_response_size_bytes(),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let own = Some(self.settings.max_response_size_bytes).filter(|m| *m > 0);
+            let (max_bytes, max_set_by) = match (own, self.guard.max_response_size_bytes()) {
+                (Some(own), Some(policy)) if own < policy => (Some(own), OWN_LIMIT.to_owned()),
+                (_, Some(policy)) => (Some(policy), self.guard.max_response_size_rule()),
+                (own, None) => (own, OWN_LIMIT.to_owned()),
+            };
             let limits = ReadLimits {
                 max_bytes,
+                max_set_by,
                 spill_threshold_bytes: inner.options.spill_threshold_bytes,
                 spill_dir: inner.options.spill_dir.as_deref(),
             };
@@ -856,8 +859,12 @@ impl Transfer<'_> {
         }
         let resp = req.send().await.map_err(|e| fail(classify(&e, &site).to_string()))?;
         let status = resp.status().as_u16();
-        let limits =
-            ReadLimits { max_bytes: Some(1024 * 1024), spill_threshold_bytes: 1024 * 1024, spill_dir: None };
+        let limits = ReadLimits {
+            max_bytes: Some(1024 * 1024),
+            max_set_by: "token responses are at most 1 MiB".into(),
+            spill_threshold_bytes: 1024 * 1024,
+            spill_dir: None,
+        };
         let (bytes, _, _) = read_body(resp, &limits, &site).await.map_err(|e| fail(e.to_string()))?;
         let bytes = bytes.bytes().cloned().unwrap_or_default();
         oauth2::parse_token_response(status, &bytes, Instant::now()).map_err(fail)

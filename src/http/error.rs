@@ -88,8 +88,13 @@ pub enum SendError {
     ProxyRefused { proxy: String, detail: String },
     #[error("invalid proxy setting ({detail}): {proxy}")]
     InvalidProxy { proxy: String, detail: String },
-    #[error("the response is larger than the limit of {} and was stopped: {host}", size(*.limit_bytes))]
-    BodyTooLarge { host: String, limit_bytes: u64 },
+    #[error("the response is larger than the limit of {} ({set_by}) and was stopped: {host}", size(*.limit_bytes))]
+    BodyTooLarge {
+        host: String,
+        limit_bytes: u64,
+        /// Whose limit it is: the user's setting, or the organization's policy and its file.
+        set_by: String,
+    },
     #[error("more than {max} redirects; the last one pointed to {url}")]
     TooManyRedirects { max: u32, url: String },
     #[error("cannot decode the {encoding}-encoded response body ({detail}): {host}")]
@@ -355,10 +360,14 @@ mod tests {
             e.to_string(),
             "not sent: these variables are not defined in any scope: {{host}}, {{token}}"
         );
-        let e = SendError::BodyTooLarge { host: "api.test:443".into(), limit_bytes: 1024 * 1024 * 1024 };
+        let e = SendError::BodyTooLarge {
+            host: "api.test:443".into(),
+            limit_bytes: 1024 * 1024 * 1024,
+            set_by: "Settings → Largest response kept".into(),
+        };
         assert_eq!(
             e.to_string(),
-            "the response is larger than the limit of 1 GiB and was stopped: api.test:443"
+            "the response is larger than the limit of 1 GiB (Settings → Largest response kept) and was stopped: api.test:443"
         );
         assert_eq!(size(1536), "1.5 KiB");
         assert_eq!(host_only("[::1]:80"), "[::1]");

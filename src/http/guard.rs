@@ -35,6 +35,11 @@ pub trait SendGuard: Send + Sync {
     /// A ceiling on response bodies; the smaller of this and the user's setting applies.
     fn max_response_size_bytes(&self) -> Option<u64>;
 
+    /// Who set that ceiling, for the message when a response reaches it.
+    fn max_response_size_rule(&self) -> String {
+        "the organization policy".to_owned()
+    }
+
     /// `Some(reason)` refuses every send (a lockdown).
     fn sending_blocked(&self) -> Option<String>;
 }

@@ -30,6 +30,14 @@ impl SendGuard for EffectivePolicy {
         EffectivePolicy::max_response_size_bytes(self)
     }
 
+    fn max_response_size_rule(&self) -> String {
+        format!(
+            "{}: max_response_size_bytes in {}",
+            self.managed_by(),
+            self.decided_by("max_response_size_bytes")
+        )
+    }
+
     fn sending_blocked(&self) -> Option<String> {
         EffectivePolicy::sending_blocked(self).map(|reason| format!("sending requests is blocked: {reason}"))
     }

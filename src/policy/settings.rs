@@ -210,7 +210,7 @@ impl EffectivePolicy {
             SettingKey::MaxResponseSizeBytes => match self.max_response_size_bytes() {
                 Some(max) => SettingControl::Limited {
                     by: by("max_response_size_bytes"),
-                    limit: format!("at most {max} bytes"),
+                    limit: format!("at most {}", bytes_text(max)),
                 },
                 None => recommended(),
             },
@@ -221,9 +221,39 @@ impl EffectivePolicy {
         }
     }
 
+    /// How the settings screen shows `key`: `Some(why)` when the policy fixes or bounds it, so
+    /// the screen shows the value in effect, locked, saying who manages it and where. The
+    /// organization's certificate lists are shown apart (a user adds to them), so they are not
+    /// locked here.
+    pub fn settings_lock(&self, key: SettingKey) -> Option<String> {
+        match self.setting_control(key) {
+            SettingControl::Locked { by } => Some(format!("{} (set in {by})", self.managed_by())),
+            SettingControl::Limited { .. }
+                if matches!(key, SettingKey::ExtraCaFiles | SettingKey::ClientCertificates) =>
+            {
+                None
+            }
+            SettingControl::Limited { by, limit } => {
+                Some(format!("{}: {limit} (set in {by})", self.managed_by()))
+            }
+            SettingControl::Free | SettingControl::Recommended { .. } => None,
+        }
+    }
+
     /// Every setting with its control, in the order of [`SettingKey::ALL`].
     pub fn setting_controls(&self) -> Vec<(SettingKey, SettingControl)> {
         SettingKey::ALL.iter().map(|&k| (k, self.setting_control(k))).collect()
+    }
+}
+
+/// `10 MiB`, `1.5 GiB`, `1000 bytes`: a size as the settings screen writes it.
+fn bytes_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    match bytes {
+        b if b >= 1024 * MIB && b % (1024 * MIB) == 0 => format!("{} GiB", b / (1024 * MIB)),
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b >= MIB => format!("{:.1} MiB", b as f64 / MIB as f64),
+        b => format!("{b} bytes"),
     }
 }
 

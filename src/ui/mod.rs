@@ -265,11 +265,8 @@ fn settings_tab_ui(
     policy: &crate::policy::EffectivePolicy,
     out: &mut Vec<Command>,
 ) {
-    use crate::policy::{SettingControl, SettingKey};
-    let locked = |key: SettingKey| match policy.setting_control(key) {
-        SettingControl::Locked { by } => Some(format!("{} (set in {by})", policy.managed_by())),
-        _ => None,
-    };
+    use crate::policy::SettingKey;
+    let locked = |key: SettingKey| policy.settings_lock(key);
     let effective = policy.effective_settings(user);
     let mut shown = user.clone();
     for key in SettingKey::ALL {
@@ -278,7 +275,12 @@ fn settings_tab_ui(
         }
     }
     let lookup = |name: &str| SettingKey::from_name(name).and_then(locked);
-    match settings::settings_ui(ui, &mut shown, data_dir, &lookup) {
+    let org = settings::Organization {
+        ca_files: policy.extra_ca_files().iter().map(|p| p.display().to_string()).collect(),
+        client_certificate_hosts: policy.client_certificates().iter().map(|c| c.host.clone()).collect(),
+        note: format!("{} (set in the policy)", policy.managed_by()),
+    };
+    match settings::settings_ui(ui, &mut shown, data_dir, &lookup, &org) {
         Some(settings::SettingsOutput::Changed) => {
             for key in SettingKey::ALL {
                 if locked(*key).is_none() {

@@ -8,6 +8,15 @@ use crate::model::{ClientCertificate, MinTls, ProxySetting, Settings, Theme};
 /// Why a setting cannot be changed here, keyed by the field's name in `settings.ron`.
 pub type LockLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// What the organization adds to the user's certificate lists (shown apart, read-only).
+#[derive(Default)]
+pub struct Organization {
+    pub ca_files: Vec<String>,
+    pub client_certificate_hosts: Vec<String>,
+    /// "Managed by ..." for the read-only rows.
+    pub note: String,
+}
+
 pub enum SettingsOutput {
     Changed,
     OpenDataFolder,
@@ -20,6 +29,7 @@ pub fn settings_ui(
     s: &mut Settings,
     data_dir: &std::path::Path,
     locked: LockLookup<'_>,
+    org: &Organization,
 ) -> Option<SettingsOutput> {
     let mut changed = false;
     let mut open_folder = false;
@@ -197,6 +207,7 @@ pub fn settings_ui(
         section(ui, "Certificates");
         let lock = locked("extra_ca_files");
         ui.label("Extra certificate authorities (PEM files), trusted besides the system's:");
+        org_rows_ui(ui, &org.ca_files, &org.note);
         ui.add_enabled_ui(lock.is_none(), |ui| {
             changed |= path_list_ui(ui, "ca-files", &mut s.extra_ca_files);
         });
@@ -204,6 +215,7 @@ pub fn settings_ui(
         ui.add_space(6.0);
         let lock = locked("client_certificates");
         ui.label("Client certificates, presented to matching hosts:");
+        org_rows_ui(ui, &org.client_certificate_hosts, &org.note);
         ui.add_enabled_ui(lock.is_none(), |ui| changed |= client_certs_ui(ui, &mut s.client_certificates));
         lock_note(ui, lock.as_deref());
 
@@ -302,6 +314,16 @@ fn section(ui: &mut Ui, title: &str) {
     ui.separator();
 }
 
+/// Entries the organization adds: shown first, read-only, with who manages them.
+fn org_rows_ui(ui: &mut Ui, rows: &[String], note: &str) {
+    for row in rows {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("🔒 {row}")).monospace()).on_hover_text(note);
+            ui.label(RichText::new(note).weak());
+        });
+    }
+}
+
 fn lock_note(ui: &mut Ui, lock: Option<&str>) {
     if let Some(why) = lock {
         ui.label(RichText::new(format!("🔒 {why}")).weak());
@@ -318,10 +340,15 @@ fn row(ui: &mut Ui, label: &str, lock: Option<&str>, add: impl FnOnce(&mut Ui) -
             ui.label(label);
         }
     }
-    let r = ui.add_enabled_ui(lock.is_none(), |ui| ui.horizontal(|ui| add(ui)).inner);
-    if let Some(why) = lock {
-        r.response.on_disabled_hover_text(why);
-    }
+    let r = ui.horizontal(|ui| {
+        let r = ui.add_enabled_ui(lock.is_none(), |ui| ui.horizontal(|ui| add(ui)).inner);
+        if let Some(why) = lock {
+            // Said next to the value, not only on hover: who decides, and where.
+            ui.label(RichText::new(why).weak());
+            r.response.clone().on_disabled_hover_text(why);
+        }
+        r.inner
+    });
     *changed |= r.inner;
     ui.end_row();
 }
