@@ -191,3 +191,25 @@ fn settings_show_what_the_policy_enforces_locked_and_who_manages_it() {
     assert!(shown(&harness, "Managed by Example Corp: at most 30 days"));
     assert!(shown(&harness, "Managed by Example Corp: TLS 1.3 at least"));
 }
+
+#[test]
+fn typing_curl_into_the_url_field_is_typing_not_a_paste() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    support::app::new_tab(&mut harness);
+    harness.get_by_label("URL").focus();
+    harness.run_steps(1);
+    // Typed a key at a time: no error, no lost space, the text is as typed.
+    for ch in "curl http://127.0.0.1:9/x".chars() {
+        harness.get_by_label("URL").type_text(&ch.to_string());
+        harness.run_steps(1);
+    }
+    let draft = harness.state().state.active().and_then(|t| t.request()).unwrap().draft.clone();
+    assert_eq!(draft.url, "curl http://127.0.0.1:9/x");
+    assert!(harness.state().state.notice.as_ref().is_none_or(|n| !n.is_error), "an error was shown");
+    // Enter turns the complete command into the request.
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    let draft = harness.state().state.active().and_then(|t| t.request()).unwrap().draft.clone();
+    assert_eq!(draft.url, "http://127.0.0.1:9/x");
+}

@@ -143,7 +143,11 @@ fn a_pasted_curl_command_becomes_the_request_and_sends() {
     new_tab(&mut harness);
     let command =
         format!("curl -X PUT '{}' -H 'X-Team: blue' --data-raw 'hello there'", server.url("/notes/7"));
-    type_url(&mut harness, &command);
+    // Pasted, as from another application's clipboard.
+    harness.get_by_label("URL").focus();
+    harness.run_steps(1);
+    harness.event(egui::Event::Paste(command));
+    harness.run_steps(2);
     let draft = harness.state().state.active().and_then(|t| t.request()).unwrap().draft.clone();
     assert_eq!(draft.method, Method::Put);
     assert_eq!(draft.url, server.url("/notes/7"));

@@ -321,6 +321,7 @@ impl App {
                 }
             }
             Action::FocusUrl => self.state.focus_url = true,
+            Action::CopyAsCurl => self.copy_active_as_curl(ctx),
             Action::QuickOpen => {
                 self.state.modal = Some(Modal::QuickOpen { query: String::new(), selected: 0 });
             }

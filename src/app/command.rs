@@ -20,6 +20,7 @@ pub enum Action {
     Cancel,
     CloseTab,
     FocusUrl,
+    CopyAsCurl,
     QuickOpen,
     CommandPalette,
     ShowCollections,
@@ -40,7 +41,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -50,6 +51,7 @@ impl Action {
         Action::Cancel,
         Action::CloseTab,
         Action::FocusUrl,
+        Action::CopyAsCurl,
         Action::QuickOpen,
         Action::CommandPalette,
         Action::ShowCollections,
@@ -80,6 +82,7 @@ impl Action {
             Action::Cancel => "Cancel request",
             Action::CloseTab => "Close tab",
             Action::FocusUrl => "Focus URL",
+            Action::CopyAsCurl => "Copy request as cURL",
             Action::QuickOpen => "Quick open request…",
             Action::CommandPalette => "Command palette…",
             Action::ShowCollections => "Show collections",
@@ -111,6 +114,7 @@ impl Action {
             Action::Cancel => KeyboardShortcut::new(Modifiers::NONE, Key::Escape),
             Action::CloseTab => KeyboardShortcut::new(cmd, Key::W),
             Action::FocusUrl => KeyboardShortcut::new(cmd, Key::L),
+            Action::CopyAsCurl => KeyboardShortcut::new(cmd_shift, Key::C),
             Action::QuickOpen => KeyboardShortcut::new(cmd, Key::K),
             Action::CommandPalette => KeyboardShortcut::new(cmd_shift, Key::P),
             Action::ZoomIn => KeyboardShortcut::new(cmd, Key::Plus),

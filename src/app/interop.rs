@@ -301,6 +301,19 @@ impl App {
         self.state.notify("Copied as a cURL command.");
     }
 
+    /// The open request, as written (unsaved edits included), to the clipboard as cURL.
+    pub(super) fn copy_active_as_curl(&mut self, ctx: &egui::Context) {
+        let Some(tab) = self.state.active() else { return };
+        let Some(r) = tab.request() else {
+            self.state.notify("Open a request to copy it as cURL.");
+            return;
+        };
+        let ws = self.state.library.workspaces.get(&tab.workspace);
+        let exported = crate::interop::export::curl::request_to_curl(ws, &r.draft);
+        ctx.copy_text(exported.text);
+        self.state.notify("Copied as a cURL command.");
+    }
+
     pub(super) fn poll_interop(&mut self) {
         if let Some(p) = self.interop.picked.take() {
             match p.try_take() {

@@ -113,7 +113,7 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
             }
         });
         ui.menu_button("Request", |ui| {
-            for action in [Action::Send, Action::Cancel, Action::FocusUrl] {
+            for action in [Action::Send, Action::Cancel, Action::FocusUrl, Action::CopyAsCurl] {
                 menu_item(ui, action, out);
             }
         });

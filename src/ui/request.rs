@@ -112,9 +112,12 @@ fn url_bar_ui(
             response.request_focus();
             *focus_url = false;
         }
+        // A pasted cURL command becomes the request; typing is typing (`curl ` stays as typed
+        // until the command is complete and Enter turns it into the request).
+        let pasted = response.has_focus() || response.lost_focus();
+        let pasted = pasted && ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))));
         if response.changed() {
-            let trimmed = tab.draft.url.trim_start();
-            if trimmed.starts_with("curl ") || trimmed.starts_with("curl\t") {
+            if pasted && is_curl_command(&tab.draft.url) {
                 out.push(Command::PasteCurl { tab: tab_id, text: tab.draft.url.clone() });
                 tab.draft.url = before;
             } else {
@@ -124,7 +127,11 @@ fn url_bar_ui(
             }
         }
         if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter) && !i.modifiers.command) {
-            out.push(Command::Send(tab_id));
+            if is_curl_command(&tab.draft.url) {
+                out.push(Command::PasteCurl { tab: tab_id, text: tab.draft.url.clone() });
+            } else {
+                out.push(Command::Send(tab_id));
+            }
         }
         if let Some(f) = &tab.in_flight {
             ui.spinner();
@@ -144,6 +151,12 @@ fn url_bar_ui(
         }
     });
     changed
+}
+
+/// Whether the URL field holds a cURL command rather than a URL.
+fn is_curl_command(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    trimmed.starts_with("curl ") || trimmed.starts_with("curl\t")
 }
 
 fn method_picker_ui(ui: &mut Ui, tab: &mut RequestTab) -> bool {
