@@ -19,13 +19,9 @@ const TARGET_REQUESTS: usize = 10_000;
 const RUNS: usize = 7;
 const TARGET: Duration = Duration::from_millis(500);
 
+/// The import corpus kept in the repository (`tests/fixtures/corpus/`, with its manifest).
 fn corpus() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
-        .skip(1)
-        .map(|dir| dir.join("shared/corpus"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| root.join("../shared/corpus"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
 }
 
 fn count_requests(items: &[Value]) -> usize {

@@ -3,6 +3,8 @@
 //! both"), and a Postman export that reads back.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+mod support;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -74,8 +76,7 @@ fn import_through_the_dialog(harness: &mut Harness<'_, App>, file: &Path) {
 fn a_postman_collection_is_previewed_then_imported() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = open(dir.path());
-    let file =
-        Path::new("../shared/corpus/postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json");
+    let file = &support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json");
     import_through_the_dialog(&mut harness, file);
     assert!(shown(&harness, "Postman"), "the format is named");
     assert!(shown(&harness, "My Workspace"), "the target is named");

@@ -161,3 +161,27 @@ fn cli_errors_carry_the_os_error_once() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("not a folder"), "{out}");
 }
+
+#[test]
+fn doctor_names_the_file_a_workspace_folder_lacks_and_checks_the_top_files() {
+    let dir = tempfile::tempdir().unwrap();
+    sample(dir.path());
+    let opened = Store::open_existing(dir.path()).unwrap();
+    let ws = opened.library.workspaces.values().next().unwrap().clone();
+    let ws_dir = opened.store.workspace_dir(ws.id()).unwrap().to_owned();
+    // A workspace folder without its workspace.ron.
+    fs::remove_file(ws_dir.join("workspace.ron")).unwrap();
+    // localpost.ron listing a workspace that is not there, and a garbage settings.ron.
+    let ghost = WorkspaceId::new();
+    let index = dir.path().join("localpost.ron");
+    let text = fs::read_to_string(&index).unwrap().replacen("workspaces: [", &format!("workspaces: [\n        \"{ghost}\","), 1);
+    fs::write(&index, text).unwrap();
+    fs::write(dir.path().join("settings.ron"), "this is not RON").unwrap();
+
+    let (code, out) = localpost(dir.path(), &["doctor"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.lines().any(|l| l.contains("has no workspace.ron")), "{out}");
+    assert!(!out.contains("no folder.ron"), "{out}");
+    assert!(out.lines().any(|l| l.contains("localpost.ron") && l.contains(&ghost.to_string())), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("error") && l.contains("settings.ron")), "{out}");
+}

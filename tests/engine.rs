@@ -683,7 +683,7 @@ fn a_body_over_the_limit_is_stopped() {
         assert_eq!(
             err.to_string(),
             format!(
-                "the response is larger than the limit of 1 MiB and was stopped: 127.0.0.1:{}",
+                "the response is larger than the limit of 1 MiB (Settings → Largest response kept) and was stopped: 127.0.0.1:{}",
                 server.addr.port()
             )
         );

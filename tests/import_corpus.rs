@@ -1,4 +1,4 @@
-//! Every file of the shared import corpus (`../shared/corpus/`, real exports of the tools people
+//! Every file of the import corpus (`tests/fixtures/corpus/`, real exports of the tools people
 //! come from) imports, or for the deliberately broken `edge-` ones fails with a precise message.
 //! The important ones are compared with a reviewed rendering in `tests/expected/import/`.
 //!
@@ -17,15 +17,9 @@ use localpost::interop::{Format, ImportError, Imported};
 use localpost::model::{Auth, BodyMode, ItemId, OAuth2Grant, ParentId, WorkspaceData};
 use support::render::{Detail, render, render_request};
 
-/// `../shared/corpus` beside the project (or, in a worktree nested deeper, the nearest
-/// `shared/corpus` above it).
+/// The import corpus kept in the repository (`tests/fixtures/corpus/`, with its manifest).
 fn corpus() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
-        .skip(1)
-        .map(|dir| dir.join("shared/corpus"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| root.join("../shared/corpus"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
 }
 
 fn expected_dir() -> PathBuf {

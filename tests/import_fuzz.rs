@@ -11,13 +11,9 @@ use localpost::interop::foreign;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+/// The import corpus kept in the repository (`tests/fixtures/corpus/`, with its manifest).
 fn corpus() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
-        .skip(1)
-        .map(|dir| dir.join("shared/corpus"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| root.join("../shared/corpus"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
 }
 
 /// The corpus files small enough to mutate many times in a debug build.

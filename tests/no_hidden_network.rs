@@ -61,7 +61,7 @@ fn folder_with_request(url: &str) -> tempfile::TempDir {
 }
 
 fn corpus(path: &str) -> PathBuf {
-    Path::new("../shared/corpus").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus").join(path)
 }
 
 #[test]

@@ -434,3 +434,9 @@ pub fn write_file(dir: &std::path::Path, name: &str, text: &[u8]) -> String {
     path.display().to_string()
 }
 pub mod app;
+
+/// The import corpus kept in the repository (`tests/fixtures/corpus/`, each file's source,
+/// commit and license in its `MANIFEST.tsv`).
+pub fn corpus() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
+}
