@@ -213,3 +213,15 @@ fn typing_curl_into_the_url_field_is_typing_not_a_paste() {
     let draft = harness.state().state.active().and_then(|t| t.request()).unwrap().draft.clone();
     assert_eq!(draft.url, "http://127.0.0.1:9/x");
 }
+
+#[test]
+fn a_damaged_collection_is_shown_marked_with_its_requests() {
+    let dir = folder_with(&[Request::new("still here")]);
+    let file = dir.path().join("workspaces/my-workspace/collections/api/collection.ron");
+    std::fs::write(&file, "(format: 1, collection: (").unwrap();
+    let mut harness = open(dir.path());
+    harness.run_steps(3);
+    assert!(shown(&harness, "api (damaged)"), "the placeholder is marked");
+    assert!(shown(&harness, "still here"), "its request is shown");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "(format: 1, collection: (");
+}

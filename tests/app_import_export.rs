@@ -76,7 +76,8 @@ fn import_through_the_dialog(harness: &mut Harness<'_, App>, file: &Path) {
 fn a_postman_collection_is_previewed_then_imported() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = open(dir.path());
-    let file = &support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json");
+    let file =
+        &support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json");
     import_through_the_dialog(&mut harness, file);
     assert!(shown(&harness, "Postman"), "the format is named");
     assert!(shown(&harness, "My Workspace"), "the target is named");

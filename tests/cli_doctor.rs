@@ -174,7 +174,11 @@ fn doctor_names_the_file_a_workspace_folder_lacks_and_checks_the_top_files() {
     // localpost.ron listing a workspace that is not there, and a garbage settings.ron.
     let ghost = WorkspaceId::new();
     let index = dir.path().join("localpost.ron");
-    let text = fs::read_to_string(&index).unwrap().replacen("workspaces: [", &format!("workspaces: [\n        \"{ghost}\","), 1);
+    let text = fs::read_to_string(&index).unwrap().replacen(
+        "workspaces: [",
+        &format!("workspaces: [\n        \"{ghost}\","),
+        1,
+    );
     fs::write(&index, text).unwrap();
     fs::write(dir.path().join("settings.ron"), "this is not RON").unwrap();
 

@@ -175,9 +175,10 @@ fn history_keeps_no_bodies_and_nothing_older_than_the_policy_allows() {
 #[test]
 fn a_format_the_policy_does_not_allow_is_refused_before_parsing() {
     let p = policy(r#"(schema_version: 1, allowed_import_formats: [Bundle])"#);
-    let postman =
-        std::fs::read(support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json"))
-            .unwrap();
+    let postman = std::fs::read(
+        support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json"),
+    )
+    .unwrap();
     let err = localpost::interop::import_allowed(&postman, "echo.json", &p).unwrap_err();
     let message = err.to_string();
     assert!(message.contains("allowed_import_formats") && message.contains("Postman"), "{message}");

@@ -548,3 +548,33 @@ fn a_save_never_silently_replaces_a_change_made_by_another_program() {
         Err(StoreError::ChangedOnDisk { .. })
     ));
 }
+
+/// After an import (a staged write), the same store saves what it wrote without taking its own
+/// files for another program's change.
+#[test]
+fn saving_after_an_import_is_not_refused_as_changed_on_disk() {
+    use localpost::interop::apply::{self, Choices, Resolution, Target};
+    let dir = tempfile::tempdir().unwrap();
+    let mut opened = Store::open(dir.path()).unwrap();
+    let mut data = opened.library.workspaces.values().next().unwrap().clone();
+    let c = Collection::new("Imported");
+    data.workspace.collections.push(c.id);
+    data.collections.insert(c.id, c.clone());
+    let imported = localpost::interop::Imported {
+        format: localpost::interop::Format::PostmanCollectionV21,
+        workspaces: vec![data],
+        cookies: Vec::new(),
+        report: localpost::interop::Report::default(),
+        bundle: None,
+    };
+    let ws = *opened.library.workspaces.keys().next().unwrap();
+    let plan = apply::plan(&imported, &opened.library, &Target::Workspace(ws)).unwrap();
+    apply::apply(&plan, &Choices::all(Resolution::Overwrite), &mut opened.store, &mut opened.library)
+        .unwrap();
+    let mut w = opened.library.workspaces[&ws].workspace.clone();
+    w.description = "edited after the import".into();
+    opened.store.save_workspace(&w).unwrap();
+    let mut c = opened.library.workspaces[&ws].collections[&c.id].clone();
+    c.description = "edited too".into();
+    opened.store.save_collection(ws, &c).unwrap();
+}

@@ -42,7 +42,15 @@ pub fn sidebar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> 
 }
 
 fn workspace_switcher_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
-    let current = state.ws().map(|w| (w.id(), w.workspace.name.clone()));
+    // A placeholder for a workspace whose workspace.ron did not load says so.
+    let shown_name = |w: &WorkspaceData| {
+        if w.is_damaged(w.id().0) {
+            format!("⚠ {} (damaged)", w.workspace.name)
+        } else {
+            w.workspace.name.clone()
+        }
+    };
+    let current = state.ws().map(|w| (w.id(), shown_name(w)));
     ui.horizontal(|ui| {
         ui.label(RichText::new("Workspace").weak());
         let name = current.as_ref().map_or("—".to_owned(), |(_, n)| n.clone());
@@ -51,7 +59,7 @@ fn workspace_switcher_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Comman
             .width(ui.available_width() - 40.0)
             .show_ui(ui, |ui| {
                 for (id, ws) in &state.library.workspaces {
-                    if ui.selectable_label(Some(*id) == state.workspace, &ws.workspace.name).clicked() {
+                    if ui.selectable_label(Some(*id) == state.workspace, shown_name(ws)).clicked() {
                         out.push(Command::SwitchWorkspace(*id));
                     }
                 }
@@ -355,13 +363,25 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
                         rename_inline_ui(ui, state, target, out);
                         return None;
                     }
+                    let damaged = ws.is_damaged(parent_uuid(*id));
+                    let text = if damaged {
+                        RichText::new(format!("⚠ {icon} {name} (damaged)"))
+                            .color(theme::error_color(ui.visuals()))
+                    } else {
+                        RichText::new(format!("{icon} {name}"))
+                    };
                     let label = ui.add(
-                        egui::Button::new(format!("{icon} {name}"))
-                            .frame(false)
-                            .truncate()
-                            .sense(egui::Sense::click_and_drag()),
+                        egui::Button::new(text).frame(false).truncate().sense(egui::Sense::click_and_drag()),
                     );
-                    Some(label)
+                    Some(if damaged {
+                        label.on_hover_text(
+                            "Its own file did not load, so it is shown from its folder, with what loaded inside. \
+                             Its requests open, send and export as usual; its own settings cannot be saved \
+                             until the file is fixed or restored (see Problems, or `localpost doctor`).",
+                        )
+                    } else {
+                        label
+                    })
                 })
                 .inner;
             let Some(response) = response else { return };
@@ -691,4 +711,11 @@ fn history_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
             });
         }
     });
+}
+
+fn parent_uuid(id: ParentId) -> uuid::Uuid {
+    match id {
+        ParentId::Collection(c) => c.0,
+        ParentId::Folder(f) => f.0,
+    }
 }

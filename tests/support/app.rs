@@ -17,7 +17,17 @@ pub fn open(dir: &Path) -> Harness<'static, App> {
 
 /// The app started with `options`, its data folder read.
 pub fn open_with(options: AppOptions) -> Harness<'static, App> {
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+    open_built(Harness::builder(), options)
+}
+
+/// As the window is for real: a character no font has is drawn as a box (kittest's default
+/// panics, to catch a missing glyph in the app's own text; user data may hold any script).
+pub fn open_as_shipped(options: AppOptions) -> Harness<'static, App> {
+    open_built(Harness::builder().allow_missing_glyphs(), options)
+}
+
+fn open_built(builder: egui_kittest::HarnessBuilder<App>, options: AppOptions) -> Harness<'static, App> {
+    let mut harness = builder.with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
         let mut app = App::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);

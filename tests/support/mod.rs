@@ -440,3 +440,4 @@ pub mod app;
 pub fn corpus() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
 }
+pub mod ui_fuzz;

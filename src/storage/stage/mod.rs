@@ -95,6 +95,14 @@ impl Store {
         let Planner { places, files, removals, secrets, owners, .. } = plan;
         let written = Written { files: files.len(), removed: removals.len() };
         commit(&self.root, &files, &removals)?;
+        // What is on disk now is what this store wrote: later saves must not take it for
+        // another program's change.
+        for (path, pending) in &files {
+            self.index.fingerprints.insert(path.clone(), document::fingerprint(&pending.bytes));
+        }
+        for removed in &removals {
+            self.index.fingerprints.retain(|p, _| !p.starts_with(removed));
+        }
         self.index.places = places;
         self.index.secrets = secrets;
         self.index.secret_owners = owners;

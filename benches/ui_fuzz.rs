@@ -1,0 +1,35 @@
+//! The long UI fuzz: 100,000 random actions (see `tests/support/ui_fuzz.rs`) on a workspace
+//! imported from the corpus, in a release build. Reports the actions tried by kind, the time, and
+//! every panic (the window is reopened after one, as a user would restart it). Target: 0 panics.
+//!
+//! `cargo bench --bench ui_fuzz [-- ACTIONS [SEED]]`
+#![allow(clippy::unwrap_used, clippy::expect_used)] // bench code: a panic is a failure report
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let actions: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_261_205);
+    let started = Instant::now();
+    let report = support::ui_fuzz::run(seed, actions, false);
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "UI fuzz: {} actions from seed {seed} in {secs:.0} s ({:.1} ms each)",
+        report.actions,
+        secs * 1000.0 / report.actions.max(1) as f64
+    );
+    for (kind, n) in &report.by_kind {
+        println!("  {kind:<16} {n:>7}");
+    }
+    println!("panics: {} (target 0)", report.panics.len());
+    for p in &report.panics {
+        println!("  {p}");
+    }
+    if !report.panics.is_empty() {
+        std::process::exit(1);
+    }
+}
