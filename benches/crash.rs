@@ -155,7 +155,9 @@ fn import_campaign(work: &Path, rounds: usize, rng: &mut fastrand::Rng) -> Tally
         let (ok, out) = localpost(&data, &["ls", "--depth", "1"]);
         let requests: Vec<String> = files_under(&data)
             .into_iter()
-            .filter(|p| p.to_string_lossy().ends_with(".request.ron"))
+            .filter(|p| {
+                p.to_string_lossy().ends_with(".request.ron") && !p.to_string_lossy().contains(".lp-tmp")
+            })
             .map(|p| fs::read_to_string(p).unwrap())
             .collect();
         let new = requests.iter().filter(|t| t.contains("?v=2&page=")).count();
@@ -164,9 +166,11 @@ fn import_campaign(work: &Path, rounds: usize, rng: &mut fastrand::Rng) -> Tally
         let (clean, doctor) = localpost(&data, &["doctor"]);
         if !ok || !whole || !left.is_empty() || !clean {
             tally.bad.push(format!(
-                "round {round} (kill at {:.0} ms): {} requests, {new} new, temp left {left:?}; ls: {}; doctor: {}",
+                "round {round} (kill at {:.0} ms): {} requests, {new} new, {} temp files left ({:?}…); ls: {}; doctor: {}",
                 ms(after),
                 requests.len(),
+                left.len(),
+                left.first(),
                 out.lines().last().unwrap_or(""),
                 doctor.lines().last().unwrap_or("")
             ));
@@ -202,8 +206,10 @@ fn run_campaign(work: &Path, rounds: usize, rng: &mut fastrand::Rng) -> Tally {
         let (clean, doctor) = localpost(&data, &["doctor"]);
         if !ok || !unreadable.is_empty() || !left.is_empty() || !clean || runs.len() < kept_before {
             tally.bad.push(format!(
-                "round {round} (kill at {:.0} ms): unreadable runs {unreadable:?}, temp left {left:?}; ls: {}; doctor: {}",
+                "round {round} (kill at {:.0} ms): unreadable runs {unreadable:?}, {} temp files left ({:?}…); ls: {}; doctor: {}",
                 ms(after),
+                left.len(),
+                left.first(),
                 out.lines().last().unwrap_or(""),
                 doctor.lines().last().unwrap_or("")
             ));

@@ -206,6 +206,10 @@ fn temp_files_a_crash_left_are_removed_on_the_next_open() {
     fs::create_dir_all(stage.join("new/workspaces")).unwrap();
     fs::write(stage.join("lock"), "").unwrap();
     fs::write(stage.join("new/workspaces/x.ron"), "staged").unwrap();
+    // One killed while it was being removed after it had finished: its lock file already gone.
+    let torn_down = dir.path().join(".lp-tmp-stage-fedcba9876543210");
+    fs::create_dir_all(torn_down.join("old/workspaces")).unwrap();
+    fs::write(torn_down.join("old/workspaces/y.ron"), "replaced").unwrap();
     let leftovers = [
         ws_dir.join("runs").join(".lp-tmp-20260101-120000-abcd.ron.Xk2j9a"),
         ws_dir.join("history").join("2026-01-01").join(".lp-tmp-120000-000-ab.ron.Q1w2e3"),
@@ -238,7 +242,7 @@ fn temp_files_a_crash_left_are_removed_on_the_next_open() {
         assert!(text.contains(&format!("cleaned: removed {}", path.display())), "{text}");
         assert!(!path.exists(), "{} is still there", path.display());
     }
-    assert!(!stage.exists());
+    assert!(!stage.exists() && !torn_down.exists());
     live.commit().unwrap();
     assert!(dir.path().join("settings.ron").exists());
     let left: Vec<_> = common::snapshot(dir.path())

@@ -181,11 +181,7 @@ pub(crate) fn commit(
     if files.is_empty() && removals.is_empty() {
         return Ok(());
     }
-    let dir = root.join(format!("{STAGE_PREFIX}{}", Uuid::new_v4().simple()));
-    fs::create_dir(&dir).map_err(|e| StoreError::write(&dir, e))?;
-    let lock_path = dir.join(LOCK_FILE);
-    let lock = fs::File::create(&lock_path).map_err(|e| StoreError::write(&lock_path, e))?;
-    lock.lock().map_err(|e| StoreError::write(&lock_path, e))?;
+    let (dir, lock) = new_stage(root)?;
     let mut stage = Stage { root: root.to_owned(), dir, lock: Some(lock) };
 
     // 1. Everything into the staging folder, durably, before anything moves into place.
@@ -242,6 +238,30 @@ pub(crate) fn commit(
     }
     stage.sync_touched(&steps)?;
     Ok(())
+}
+
+/// Makes a staging folder and takes its lock. A recovery in another process removes a staging
+/// folder without a lock file (one whose write is over); if it removes ours in the instant before
+/// the lock file exists, the lock file cannot be made, and we start again with another folder.
+fn new_stage(root: &Path) -> Result<(PathBuf, fs::File), StoreError> {
+    let mut last = None;
+    for _ in 0..3 {
+        let dir = root.join(format!("{STAGE_PREFIX}{}", Uuid::new_v4().simple()));
+        fs::create_dir(&dir).map_err(|e| StoreError::write(&dir, e))?;
+        let lock_path = dir.join(LOCK_FILE);
+        match fs::File::create(&lock_path) {
+            Ok(lock) => {
+                lock.lock().map_err(|e| StoreError::write(&lock_path, e))?;
+                if fs::symlink_metadata(&lock_path).is_ok() {
+                    return Ok((dir, lock));
+                }
+                last = Some(StoreError::write(&lock_path, io::Error::from(io::ErrorKind::NotFound)));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => last = Some(StoreError::write(&lock_path, e)),
+            Err(e) => return Err(StoreError::write(&lock_path, e)),
+        }
+    }
+    Err(last.unwrap_or_else(|| StoreError::write(root, io::Error::other("cannot make a staging folder"))))
 }
 
 /// The moves, in order: for each file, the highest new folder on its way (one rename brings a
@@ -304,8 +324,8 @@ pub(crate) fn recover(root: &Path) -> Vec<(PathBuf, Result<Recovered, String>)> 
         let lock_path = dir.join(LOCK_FILE);
         let lock = match fs::File::open(&lock_path) {
             Ok(lock) => lock,
-            // Between the folder's creation and its lock file: a writer may be starting now.
-            Err(e) if e.kind() == io::ErrorKind::NotFound && recently_made(&dir) => continue,
+            // No lock file: a write being torn down when its process died (the intent goes
+            // first, so nothing is left to replay), or one not started (see `new_stage`).
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let _ = fs::remove_dir_all(&dir);
                 out.push((dir, Ok(Recovered::Discarded)));
@@ -350,15 +370,6 @@ fn replay(stage: &Stage) -> Result<Recovered, String> {
         Direction::Forward => Recovered::Completed { moves },
         Direction::Backward => Recovered::RolledBack { moves },
     })
-}
-
-/// Whether a folder was made in the last minute (a writer may still be setting it up).
-fn recently_made(dir: &Path) -> bool {
-    fs::metadata(dir)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.elapsed().ok())
-        .is_some_and(|age| age.as_secs() < 60)
 }
 
 /// The highest folder (or the file itself) on the way from `root` to `path` that does not
