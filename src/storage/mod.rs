@@ -175,7 +175,7 @@ impl Store {
         if own || !path.starts_with(&self.root) {
             return false;
         }
-        match (fs::read(path), self.index.fingerprints.get(path)) {
+        match (load::read_regular(path), self.index.fingerprints.get(path)) {
             (Ok(bytes), Some(known)) => document::fingerprint(&bytes) != *known,
             // A new file, or a broken one rewritten: worth a look.
             (Ok(_), None) => true,
@@ -489,7 +489,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         if mode == WriteMode::Checked
             && let Some(known) = self.index.fingerprints.get(path)
-            && let Ok(bytes) = fs::read(path)
+            && let Ok(bytes) = load::read_regular(path)
             && document::fingerprint(&bytes) != *known
         {
             return Err(StoreError::ChangedOnDisk { path: path.to_owned() });
