@@ -15,7 +15,25 @@ fn main() {
     let actions: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_261_205);
     let started = Instant::now();
-    let report = support::ui_fuzz::run(seed, actions, false);
+    // In rounds of at most 10,000 actions, each on a fresh data folder, so progress shows.
+    let mut report = support::ui_fuzz::Report::default();
+    let mut round = 0;
+    while report.actions < actions {
+        let n = (actions - report.actions).min(10_000);
+        let part = support::ui_fuzz::run(seed + round, n, false);
+        report.actions += part.actions;
+        report.panics.extend(part.panics);
+        for (kind, count) in part.by_kind {
+            *report.by_kind.entry(kind).or_default() += count;
+        }
+        round += 1;
+        eprintln!(
+            "  {} actions, {} panics, {:.0} s",
+            report.actions,
+            report.panics.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     let secs = started.elapsed().as_secs_f64();
     println!(
         "UI fuzz: {} actions from seed {seed} in {secs:.0} s ({:.1} ms each)",
