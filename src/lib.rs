@@ -11,6 +11,7 @@ pub mod interop;
 pub mod model;
 pub mod policy;
 pub mod runner;
+pub mod script;
 pub mod storage;
 pub mod ui;
 pub mod vars;

@@ -1,0 +1,405 @@
+//! One request's sandbox: a fresh QuickJS runtime and context with the sandbox library loaded,
+//! and the loop that runs a script, its timers and its `pm.sendRequest` callbacks under the
+//! deadline.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use rquickjs::context::EvalOptions;
+use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Runtime, WriteOptions};
+
+use super::{
+    ChangedRequest, ConsoleLine, Event, EventOutput, Limits, NextRequest, Outbound, ResponseView,
+    SandboxInput, ScriptError, ScriptSent, ScriptSource, SendSpec, TestResult, VarOp, natives,
+};
+
+/// The sandbox library: chai, then Postman's API, as one module.
+const SANDBOX_SOURCE: &str = concat!(include_str!("js/chai.js"), "\n", include_str!("js/sandbox.js"));
+
+/// What wraps a script: a function body in sloppy mode, on the script's first line (so its line
+/// numbers are the script's own; columns on line 1 are shifted by the prefix).
+const WRAP_PREFIX: &str = "(function(){";
+const WRAP_SUFFIX: &str = "\n}).call(globalThis)";
+/// The file name errors carry for a script.
+const SCRIPT_FILE: &str = "script";
+
+/// Compiles a module to bytecode, once per process for each library.
+pub(super) fn compile(name: &str, source: &str) -> Result<Vec<u8>, String> {
+    let rt = Runtime::new().map_err(|e| e.to_string())?;
+    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    ctx.with(|ctx| {
+        let module = Module::declare(ctx.clone(), name, source)
+            .catch(&ctx)
+            .map_err(|e| format!("the script library {name} does not compile: {e}"))?;
+        module
+            .write(WriteOptions { strip_source: true, strip_debug: true, ..Default::default() })
+            .map_err(|e| format!("the script library {name} cannot be written as bytecode: {e}"))
+    })
+}
+
+fn sandbox_bytecode() -> Result<&'static [u8], String> {
+    static CODE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    CODE.get_or_init(|| compile("sandbox", SANDBOX_SOURCE)).as_deref().map_err(Clone::clone)
+}
+
+/// Evaluates a library module from its bytecode and returns its namespace.
+#[allow(unsafe_code)]
+pub(super) fn load_module<'js>(ctx: &Ctx<'js>, bytecode: &'static [u8]) -> rquickjs::Result<Object<'js>> {
+    // SAFETY: the bytes were written by `compile` in this process, by this same QuickJS, from
+    // source compiled into the binary; they are never read from a file or from a script. They
+    // live for the whole process (a `static`), as QuickJS's ROM-data loading requires.
+    let module = unsafe { Module::load(ctx.clone(), bytecode) }?;
+    let (module, promise) = module.eval()?;
+    promise.finish::<()>()?;
+    module.namespace()
+}
+
+/// State the native functions share with the driver.
+#[derive(Default)]
+pub(super) struct Host {
+    /// `pm.sendRequest`s waiting to be sent: (id, spec).
+    pub sends: Vec<(u32, SendSpec)>,
+    pub next_send: u32,
+}
+
+/// A request's sandbox. Not `Send`: it lives on the thread that made it (see
+/// [`super::ScriptHost`]).
+pub struct Sandbox {
+    // Field order: the context is dropped before its runtime.
+    context: Context,
+    _runtime: Runtime,
+    deadline: Rc<Cell<Option<Instant>>>,
+    host: Rc<RefCell<Host>>,
+    limits: Limits,
+}
+
+impl Sandbox {
+    /// A fresh runtime and context for one request, with the sandbox set up from `input`.
+    pub fn new(input: &SandboxInput, limits: Limits) -> Result<Self, String> {
+        let bytecode = sandbox_bytecode()?;
+        let runtime = Runtime::new().map_err(|e| format!("cannot start the script engine: {e}"))?;
+        runtime.set_memory_limit(limits.memory_bytes);
+        runtime.set_max_stack_size(limits.stack_bytes);
+        let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
+        let d = deadline.clone();
+        runtime.set_interrupt_handler(Some(Box::new(move || d.get().is_some_and(|at| Instant::now() >= at))));
+        let context = Context::full(&runtime).map_err(|e| format!("cannot start the script engine: {e}"))?;
+        let host = Rc::new(RefCell::new(Host::default()));
+        let json = serde_json::to_string(input).map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        // Setting up has its own deadline: the library is ours, but the input is the user's.
+        deadline.set(Some(Instant::now() + limits.timeout.max(Duration::from_secs(1))));
+        let setup = context.with(|ctx| -> Result<(), String> {
+            natives::install(&ctx, host.clone(), started).map_err(|e| e.to_string())?;
+            load_module(&ctx, bytecode)
+                .catch(&ctx)
+                .map_err(|e| format!("the script sandbox failed to start: {e}"))?;
+            call(&ctx, "setup", (json,)).map_err(|e| format!("the script sandbox failed to start: {e}"))
+        });
+        deadline.set(None);
+        setup?;
+        Ok(Self { context, _runtime: runtime, deadline, host, limits })
+    }
+
+    /// Runs one event's scripts in order. `response` and `sent` are for [`Event::Test`]: the
+    /// response and the request as it was sent.
+    pub fn run(
+        &mut self,
+        event: Event,
+        scripts: &[ScriptSource],
+        response: Option<&ResponseView>,
+        sent: Option<&super::RequestView>,
+        outbound: &dyn Outbound,
+    ) -> EventOutput {
+        let mut out = EventOutput::default();
+        let begin = match (response, sent) {
+            (None, None) => String::new(),
+            _ => serde_json::json!({ "response": response, "sentRequest": sent }).to_string(),
+        };
+        let body = response.map(|r| r.body.clone()).unwrap_or_default();
+        let ctx_result = self.context.with(|ctx| -> Result<(), String> {
+            self.deadline.set(Some(Instant::now() + self.limits.timeout));
+            let r = call::<()>(&ctx, "begin", (event.name(), begin, body));
+            self.deadline.set(None);
+            r?;
+            for script in scripts {
+                out.scripts_run += 1;
+                let label = format!("{} {}", script.owner, event.label());
+                self.deadline.set(Some(Instant::now() + self.limits.timeout));
+                let outcome = call(&ctx, "script", (label,))
+                    .map_err(|message| ScriptError {
+                        owner: script.owner.clone(),
+                        event,
+                        message,
+                        line: None,
+                        column: None,
+                    })
+                    .and_then(|()| self.eval_script(&ctx, script, event))
+                    .and_then(|()| self.drain(&ctx, script, event, outbound, &mut out.sent));
+                // A script stopped by its deadline leaves the interrupt set: lift it so what the
+                // script did before can be collected.
+                self.deadline.set(Some(Instant::now() + Duration::from_secs(1)));
+                let after = call::<()>(&ctx, "afterScript", ());
+                self.deadline.set(None);
+                if let Err(e) = outcome {
+                    out.errors.push(e);
+                }
+                if let Err(message) = after {
+                    out.errors.push(ScriptError {
+                        owner: script.owner.clone(),
+                        event,
+                        message,
+                        line: None,
+                        column: None,
+                    });
+                }
+            }
+            self.deadline.set(Some(Instant::now() + Duration::from_secs(1)));
+            let collected: Result<String, String> = call(&ctx, "collect", ());
+            self.deadline.set(None);
+            let collected: Collected =
+                serde_json::from_str(&collected?).map_err(|e| format!("the script sandbox returned {e}"))?;
+            out.ops = collected.ops;
+            out.tests = collected.tests;
+            out.console = collected.console;
+            out.skip_request = collected.skip;
+            out.request = collected.request;
+            if collected.next_request.set {
+                out.next_request = Some(match collected.next_request.name {
+                    Some(name) => NextRequest::Named(name),
+                    None => NextRequest::Stop,
+                });
+            }
+            Ok(())
+        });
+        if let Err(message) = ctx_result {
+            let owner =
+                scripts.first().map(|s| s.owner.clone()).unwrap_or_else(|| "the script sandbox".into());
+            out.errors.push(ScriptError { owner, event, message, line: None, column: None });
+        }
+        out
+    }
+
+    fn eval_script(&self, ctx: &Ctx<'_>, script: &ScriptSource, event: Event) -> Result<(), ScriptError> {
+        let mut code = String::with_capacity(WRAP_PREFIX.len() + script.code.len() + WRAP_SUFFIX.len());
+        code.push_str(WRAP_PREFIX);
+        code.push_str(&script.code);
+        code.push_str(WRAP_SUFFIX);
+        let mut options = EvalOptions::default();
+        options.strict = false;
+        options.global = true;
+        options.filename = Some(SCRIPT_FILE.into());
+        let result: rquickjs::Result<()> = ctx.eval_with_options(code, options);
+        result.catch(ctx).map_err(|e| self.script_error(e, script, event))
+    }
+
+    /// Runs what the script left to do: promise jobs, `pm.sendRequest` callbacks, timers.
+    fn drain(
+        &self,
+        ctx: &Ctx<'_>,
+        script: &ScriptSource,
+        event: Event,
+        outbound: &dyn Outbound,
+        sent: &mut Vec<ScriptSent>,
+    ) -> Result<(), ScriptError> {
+        let error = |message: String| ScriptError {
+            owner: script.owner.clone(),
+            event,
+            message,
+            line: None,
+            column: None,
+        };
+        loop {
+            while ctx.execute_pending_job() {}
+            if self.expired() {
+                return Err(error(self.timeout_message()));
+            }
+            let sends = std::mem::take(&mut self.host.borrow_mut().sends);
+            if !sends.is_empty() {
+                for (id, spec) in sends {
+                    let result = outbound.send(&spec);
+                    sent.push(ScriptSent {
+                        method: spec.method.clone(),
+                        url: spec.url.clone(),
+                        outcome: match &result {
+                            Ok(r) => format!("{} {}", r.code, r.status),
+                            Err(e) => e.clone(),
+                        },
+                    });
+                    if self.expired() {
+                        return Err(error(self.timeout_message()));
+                    }
+                    let delivered = match result {
+                        Ok(r) => {
+                            let json = serde_json::to_string(&r).unwrap_or_default();
+                            call::<()>(ctx, "deliver", (id, rquickjs::Undefined, json, r.body))
+                        }
+                        Err(e) => {
+                            call::<()>(ctx, "deliver", (id, e, rquickjs::Undefined, rquickjs::Undefined))
+                        }
+                    };
+                    delivered.map_err(|m| self.located(&m, script, event))?;
+                }
+                continue;
+            }
+            let wait: f64 = call(ctx, "nextTimer", ()).map_err(error)?;
+            if wait < 0.0 {
+                return Ok(());
+            }
+            let wait = Duration::from_secs_f64(wait / 1000.0);
+            if let Some(at) = self.deadline.get() {
+                let left = at.saturating_duration_since(Instant::now());
+                if wait > left {
+                    std::thread::sleep(left);
+                    return Err(error(self.timeout_message()));
+                }
+            }
+            std::thread::sleep(wait);
+            call::<()>(ctx, "fireTimer", ()).map_err(|m| self.located(&m, script, event))?;
+        }
+    }
+
+    fn expired(&self) -> bool {
+        self.deadline.get().is_some_and(|at| Instant::now() >= at)
+    }
+
+    fn timeout_message(&self) -> String {
+        format!(
+            "the script ran longer than its limit of {} ms and was stopped",
+            self.limits.timeout.as_millis()
+        )
+    }
+
+    fn located(&self, message: &str, script: &ScriptSource, event: Event) -> ScriptError {
+        if message == "interrupted" {
+            return ScriptError {
+                owner: script.owner.clone(),
+                event,
+                message: self.timeout_message(),
+                line: None,
+                column: None,
+            };
+        }
+        let (line, column) = location(message);
+        ScriptError { owner: script.owner.clone(), event, message: strip_location(message), line, column }
+    }
+
+    fn script_error(&self, caught: CaughtError<'_>, script: &ScriptSource, event: Event) -> ScriptError {
+        let (message, stack) = describe(caught);
+        let (line, column) = location(&stack);
+        let message = if message == "interrupted" {
+            self.timeout_message()
+        } else if message == "Uncaught null" {
+            // QuickJS throws `null` when it cannot even allocate the out-of-memory error.
+            format!(
+                "Uncaught null: the script threw null, or ran out of memory (more than its limit of {} MiB)",
+                self.limits.memory_bytes >> 20
+            )
+        } else if message.ends_with("out of memory") {
+            format!(
+                "{message}: the script used more than its limit of {} MiB",
+                self.limits.memory_bytes >> 20
+            )
+        } else {
+            message
+        };
+        ScriptError { owner: script.owner.clone(), event, message, line, column }
+    }
+}
+
+/// Message and stack of what a script threw.
+fn describe(caught: CaughtError<'_>) -> (String, String) {
+    match caught {
+        CaughtError::Exception(e) => {
+            let name: Option<String> = e.as_object().get("name").ok();
+            let message = e.message().unwrap_or_default();
+            let name = name.filter(|n| !n.is_empty()).unwrap_or_else(|| "Error".into());
+            let message = if message == "interrupted" { message } else { format!("{name}: {message}") };
+            (message, e.stack().unwrap_or_default())
+        }
+        CaughtError::Value(v) => {
+            let text = v
+                .as_string()
+                .and_then(|s| s.to_string().ok())
+                .or_else(|| v.as_number().map(|n| n.to_string()))
+                .unwrap_or_else(|| v.type_of().as_str().to_owned());
+            (format!("Uncaught {text}"), String::new())
+        }
+        CaughtError::Error(e) => (e.to_string(), String::new()),
+    }
+}
+
+/// The first `script:LINE:COL` in a stack, in the script's own coordinates.
+fn location(stack: &str) -> (Option<u32>, Option<u32>) {
+    let marker = format!("{SCRIPT_FILE}:");
+    for (i, _) in stack.match_indices(&marker) {
+        let preceded = stack[..i].chars().next_back().is_none_or(|c| c == '(' || c.is_whitespace());
+        if !preceded {
+            continue;
+        }
+        let rest = &stack[i + marker.len()..];
+        let mut parts = rest.split(|c: char| !c.is_ascii_digit());
+        let line = parts.next().and_then(|l| l.parse::<u32>().ok());
+        let column = parts.next().and_then(|c| c.parse::<u32>().ok());
+        if let (Some(l), Some(c)) = (line, column) {
+            let prefix = u32::try_from(WRAP_PREFIX.len()).unwrap_or(0);
+            let c = if l == 1 { c.saturating_sub(prefix).max(1) } else { c };
+            return (Some(l), Some(c));
+        }
+    }
+    (None, None)
+}
+
+/// A message without the stack the sandbox appended (see [`call`]).
+fn strip_location(message: &str) -> String {
+    message.split('\n').next().unwrap_or(message).to_owned()
+}
+
+/// Calls `__lp.<name>(args)`; an exception becomes its message and stack, one per line.
+fn call<'js, R: rquickjs::FromJs<'js>>(
+    ctx: &Ctx<'js>,
+    name: &str,
+    args: impl rquickjs::function::IntoArgs<'js>,
+) -> Result<R, String> {
+    let result = (|| -> rquickjs::Result<R> {
+        let lp: Object = ctx.globals().get("__lp")?;
+        let f: Function = lp.get(name)?;
+        f.call(args)
+    })();
+    result.catch(ctx).map_err(|e| {
+        let (message, stack) = describe(e);
+        if message == "interrupted" { message } else { format!("{message}\n{stack}") }
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct Collected {
+    ops: Vec<VarOp>,
+    tests: Vec<TestResult>,
+    console: Vec<ConsoleLine>,
+    #[serde(rename = "nextRequest")]
+    next_request: CollectedNext,
+    skip: bool,
+    request: Option<ChangedRequest>,
+}
+
+#[derive(serde::Deserialize)]
+struct CollectedNext {
+    set: bool,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_in_the_scripts_own_coordinates() {
+        assert_eq!(location("    at <anonymous> (script:2:7)\n    at call (native)"), (Some(2), Some(7)));
+        assert_eq!(location("    at script:1:20\n"), (Some(1), Some(8)));
+        assert_eq!(location("    at f (native)"), (None, None));
+    }
+}

@@ -1,0 +1,318 @@
+//! The native functions the sandbox library calls (`__lp_native`): the only bridge between a
+//! script and the host. Each does one small job over a Rust crate: time, dynamic variables,
+//! queueing a `pm.sendRequest`, base64, hashing and HMAC, JSON Schema, loading a library.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Instant;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rquickjs::{Ctx, Exception, Function, Object, Value};
+
+use super::context::Host;
+use super::{SendSpec, libs};
+
+/// Puts `__lp_native` on the context's global object (the sandbox library takes it away).
+pub(super) fn install<'js>(
+    ctx: &Ctx<'js>,
+    host: Rc<RefCell<Host>>,
+    started: Instant,
+) -> rquickjs::Result<()> {
+    let n = Object::new(ctx.clone())?;
+    n.set("now", Function::new(ctx.clone(), move || started.elapsed().as_secs_f64() * 1000.0)?)?;
+    n.set("dynamic", Function::new(ctx.clone(), |name: String| crate::vars::dynamic::generate(&name))?)?;
+    n.set(
+        "send",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, json: String| -> rquickjs::Result<u32> {
+            let spec: SendSpec = serde_json::from_str(&json)
+                .map_err(|e| Exception::throw_type(&ctx, &format!("pm.sendRequest: {e}")))?;
+            let mut h = host.borrow_mut();
+            h.next_send += 1;
+            let id = h.next_send;
+            h.sends.push((id, spec));
+            Ok(id)
+        })?,
+    )?;
+    n.set("btoa", Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| btoa(&ctx, &s))?)?;
+    n.set("atob", Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| atob(&ctx, &s))?)?;
+    n.set("utf8Hex", Function::new(ctx.clone(), |s: String| hex(s.as_bytes()))?)?;
+    n.set(
+        "hexUtf8",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, h: String| -> rquickjs::Result<String> {
+            let bytes = unhex(&ctx, &h)?;
+            String::from_utf8(bytes).map_err(|_| Exception::throw_message(&ctx, "Malformed UTF-8 data"))
+        })?,
+    )?;
+    n.set(
+        "latin1Hex",
+        Function::new(ctx.clone(), |s: String| {
+            s.chars().map(|c| format!("{:02x}", u32::from(c) & 0xff)).collect::<String>()
+        })?,
+    )?;
+    n.set(
+        "hexLatin1",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, h: String| -> rquickjs::Result<String> {
+            Ok(unhex(&ctx, &h)?.into_iter().map(char::from).collect())
+        })?,
+    )?;
+    n.set(
+        "hexBase64",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, h: String| -> rquickjs::Result<String> {
+            Ok(STANDARD.encode(unhex(&ctx, &h)?))
+        })?,
+    )?;
+    n.set(
+        "base64Hex",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, b: String| -> rquickjs::Result<String> {
+            let cleaned: String = b.chars().filter(|c| !c.is_whitespace()).collect();
+            let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(cleaned.trim_end_matches('='))
+                .map_err(|e| Exception::throw_message(&ctx, &format!("invalid base64: {e}")))?;
+            Ok(hex(&bytes))
+        })?,
+    )?;
+    n.set(
+        "digest",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, alg: String, h: String| -> rquickjs::Result<String> {
+            let data = unhex(&ctx, &h)?;
+            digest(&alg, &data)
+                .map(|d| hex(&d))
+                .ok_or_else(|| Exception::throw_type(&ctx, &format!("unknown hash {alg}")))
+        })?,
+    )?;
+    n.set(
+        "hmac",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, alg: String, key: String, data: String| -> rquickjs::Result<String> {
+                let key = unhex(&ctx, &key)?;
+                let data = unhex(&ctx, &data)?;
+                hmac(&alg, &key, &data)
+                    .map(|d| hex(&d))
+                    .ok_or_else(|| Exception::throw_type(&ctx, &format!("unknown hash {alg}")))
+            },
+        )?,
+    )?;
+    n.set(
+        "randomHex",
+        Function::new(ctx.clone(), |n: usize| {
+            (0..n.min(1 << 16)).map(|_| format!("{:02x}", fastrand::u8(..))).collect::<String>()
+        })?,
+    )?;
+    n.set("uuid", Function::new(ctx.clone(), || uuid::Uuid::new_v4().to_string())?)?;
+    n.set(
+        "validateSchema",
+        Function::new(ctx.clone(), |schema: String, value: String| validate_schema(&schema, &value))?,
+    )?;
+    n.set(
+        "aes",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>,
+             encrypt: bool,
+             key: String,
+             iv: String,
+             data: String,
+             mode: String,
+             padding: String|
+             -> rquickjs::Result<String> {
+                let (key, iv, data) = (unhex(&ctx, &key)?, unhex(&ctx, &iv)?, unhex(&ctx, &data)?);
+                aes(encrypt, &key, &iv, &data, &mode, &padding)
+                    .map(|b| hex(&b))
+                    .map_err(|e| Exception::throw_message(&ctx, &e))
+            },
+        )?,
+    )?;
+    n.set(
+        "lib",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| -> rquickjs::Result<Value<'js>> {
+            let code = libs::bytecode(&name).map_err(|e| Exception::throw_message(&ctx, &e))?;
+            let ns = super::context::load_module(&ctx, code)?;
+            ns.get("default")
+        })?,
+    )?;
+    n.set(
+        "xml",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, text: String| -> rquickjs::Result<String> {
+            libs::xml_to_json(&text).map_err(|e| Exception::throw_message(&ctx, &e))
+        })?,
+    )?;
+    ctx.globals().set("__lp_native", n)
+}
+
+fn btoa<'js>(ctx: &Ctx<'js>, s: &str) -> rquickjs::Result<String> {
+    let mut bytes = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let b = u8::try_from(u32::from(c)).map_err(|_| {
+            Exception::throw_message(
+                ctx,
+                "InvalidCharacterError: btoa takes a string of characters up to U+00FF",
+            )
+        })?;
+        bytes.push(b);
+    }
+    Ok(STANDARD.encode(bytes))
+}
+
+fn atob<'js>(ctx: &Ctx<'js>, s: &str) -> rquickjs::Result<String> {
+    let cleaned: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(cleaned.trim_end_matches('='))
+        .map_err(|_| {
+            Exception::throw_message(ctx, "InvalidCharacterError: the string to decode is not valid base64")
+        })?;
+    Ok(bytes.into_iter().map(char::from).collect())
+}
+
+pub(super) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn unhex<'js>(ctx: &Ctx<'js>, h: &str) -> rquickjs::Result<Vec<u8>> {
+    let b = h.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return Err(Exception::throw_message(ctx, "invalid hex data"));
+    }
+    b.chunks(2)
+        .map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|s| u8::from_str_radix(s, 16).ok())
+                .ok_or_else(|| Exception::throw_message(ctx, "invalid hex data"))
+        })
+        .collect()
+}
+
+pub(super) fn digest(alg: &str, data: &[u8]) -> Option<Vec<u8>> {
+    use sha2::Digest;
+    Some(match alg.to_ascii_lowercase().as_str() {
+        "md5" => md5::Md5::digest(data).to_vec(),
+        "sha1" => sha1::Sha1::digest(data).to_vec(),
+        "sha224" => sha2::Sha224::digest(data).to_vec(),
+        "sha256" => sha2::Sha256::digest(data).to_vec(),
+        "sha384" => sha2::Sha384::digest(data).to_vec(),
+        "sha512" => sha2::Sha512::digest(data).to_vec(),
+        _ => return None,
+    })
+}
+
+fn hmac(alg: &str, key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+    use hmac::{Hmac, Mac};
+    macro_rules! mac {
+        ($d:ty) => {{
+            let mut m = <Hmac<$d> as Mac>::new_from_slice(key).ok()?;
+            m.update(data);
+            m.finalize().into_bytes().to_vec()
+        }};
+    }
+    Some(match alg.to_ascii_lowercase().as_str() {
+        "md5" => mac!(md5::Md5),
+        "sha1" => mac!(sha1::Sha1),
+        "sha224" => mac!(sha2::Sha224),
+        "sha256" => mac!(sha2::Sha256),
+        "sha384" => mac!(sha2::Sha384),
+        "sha512" => mac!(sha2::Sha512),
+        _ => return None,
+    })
+}
+
+/// AES in CBC or ECB mode with PKCS#7 or no padding, as CryptoJS does it; the key's length picks
+/// AES-128, -192 or -256.
+fn aes(
+    encrypt: bool,
+    key: &[u8],
+    iv: &[u8],
+    data: &[u8],
+    mode: &str,
+    padding: &str,
+) -> Result<Vec<u8>, String> {
+    use aes::cipher::block_padding::{NoPadding, Pkcs7};
+    use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit, KeyIvInit};
+    let pad = padding == "pkcs7";
+    let bad = |e: &dyn std::fmt::Display| format!("AES: {e}");
+    macro_rules! run {
+        ($aes:ty) => {{
+            if mode == "ecb" {
+                let c = <ecb::Encryptor<$aes> as KeyInit>::new_from_slice(key).map_err(|e| bad(&e))?;
+                let d = <ecb::Decryptor<$aes> as KeyInit>::new_from_slice(key).map_err(|e| bad(&e))?;
+                match (encrypt, pad) {
+                    (true, true) => Ok(c.encrypt_padded_vec_mut::<Pkcs7>(data)),
+                    (true, false) => Ok(c.encrypt_padded_vec_mut::<NoPadding>(data)),
+                    (false, true) => d.decrypt_padded_vec_mut::<Pkcs7>(data).map_err(|e| bad(&e)),
+                    (false, false) => d.decrypt_padded_vec_mut::<NoPadding>(data).map_err(|e| bad(&e)),
+                }
+            } else {
+                let c = cbc::Encryptor::<$aes>::new_from_slices(key, iv).map_err(|e| bad(&e))?;
+                let d = cbc::Decryptor::<$aes>::new_from_slices(key, iv).map_err(|e| bad(&e))?;
+                match (encrypt, pad) {
+                    (true, true) => Ok(c.encrypt_padded_vec_mut::<Pkcs7>(data)),
+                    (true, false) => Ok(c.encrypt_padded_vec_mut::<NoPadding>(data)),
+                    (false, true) => d.decrypt_padded_vec_mut::<Pkcs7>(data).map_err(|e| bad(&e)),
+                    (false, false) => d.decrypt_padded_vec_mut::<NoPadding>(data).map_err(|e| bad(&e)),
+                }
+            }
+        }};
+    }
+    match key.len() {
+        16 => run!(aes::Aes128),
+        24 => run!(aes::Aes192),
+        32 => run!(aes::Aes256),
+        n => Err(format!("AES: a key of {n} bytes (AES takes 16, 24 or 32)")),
+    }
+}
+
+/// Errors of `value` against a JSON Schema (draft 4 to 2020-12, as the schema says), each as
+/// `path: message`; a schema that does not compile is one error.
+fn validate_schema(schema: &str, value: &str) -> Vec<String> {
+    let schema: serde_json::Value = match serde_json::from_str(schema) {
+        Ok(s) => s,
+        Err(e) => return vec![format!("the schema is not JSON: {e}")],
+    };
+    let value: serde_json::Value = serde_json::from_str(value).unwrap_or(serde_json::Value::Null);
+    let validator = match jsonschema::options().should_validate_formats(true).build(&schema) {
+        Ok(v) => v,
+        Err(e) => return vec![format!("the schema is not valid: {e}")],
+    };
+    validator
+        .iter_errors(&value)
+        .take(100)
+        .map(|e| {
+            let path = e.instance_path().to_string();
+            if path.is_empty() { e.to_string() } else { format!("{path}: {e}") }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_match_known_values() {
+        assert_eq!(hex(&digest("md5", b"abc").unwrap_or_default()), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            hex(&digest("SHA1", b"abc").unwrap_or_default()),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex(&hmac("sha256", b"key", b"The quick brown fox jumps over the lazy dog").unwrap_or_default()),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+        );
+        assert!(digest("whirlpool", b"").is_none());
+    }
+
+    #[test]
+    fn schema_errors_name_the_path() {
+        let errors =
+            validate_schema(r#"{"type":"object","properties":{"a":{"type":"number"}}}"#, r#"{"a":"x"}"#);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("/a: "), "{errors:?}");
+        assert!(validate_schema(r#"{"type":"object"}"#, "{}").is_empty());
+    }
+}

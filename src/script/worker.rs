@@ -1,0 +1,142 @@
+//! The thread scripts run on. A QuickJS context cannot leave the thread that made it, and a
+//! request's sandbox must live from its pre-request scripts to its test scripts while the
+//! request is sent elsewhere; so one thread owns it, and callers send it jobs.
+//!
+//! The runner keeps one [`ScriptHost`] for a whole run; the app one per send. Each job that
+//! starts a request (`fresh`) gets a new sandbox: nothing is shared between requests.
+
+use std::sync::mpsc;
+
+use tokio::sync::oneshot;
+
+use super::{
+    Event, EventOutput, Limits, Outbound, RequestView, ResponseView, Sandbox, SandboxInput, ScriptError,
+    ScriptSource,
+};
+
+/// One event to run.
+pub struct ScriptJob {
+    /// A new sandbox for a new request, made from this; `None` runs on the current one.
+    pub fresh: Option<Box<SandboxInput>>,
+    pub event: Event,
+    pub scripts: Vec<ScriptSource>,
+    pub response: Option<ResponseView>,
+    /// The request as it was sent (for `pm.request` in test scripts).
+    pub sent: Option<RequestView>,
+}
+
+struct Envelope {
+    job: ScriptJob,
+    reply: oneshot::Sender<EventOutput>,
+}
+
+/// A script thread and the way to it. Dropping it ends the thread once its jobs are done.
+pub struct ScriptHost {
+    jobs: mpsc::Sender<Envelope>,
+}
+
+/// The script thread's native stack (the JavaScript stack limit is a part of it).
+const THREAD_STACK_BYTES: usize = 16 << 20;
+
+impl ScriptHost {
+    /// Starts the thread. `outbound` sends what scripts ask with `pm.sendRequest`.
+    pub fn spawn(limits: Limits, outbound: Box<dyn Outbound + Send>) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::channel::<Envelope>();
+        std::thread::Builder::new().name("localpost-scripts".into()).stack_size(THREAD_STACK_BYTES).spawn(
+            move || {
+                let mut sandbox: Option<Sandbox> = None;
+                while let Ok(Envelope { job, reply }) = rx.recv() {
+                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run_job(&mut sandbox, job, limits, outbound.as_ref())
+                    }))
+                    .unwrap_or_else(|panic| {
+                        sandbox = None;
+                        let mut out = EventOutput::default();
+                        out.errors.push(ScriptError {
+                            owner: "the script engine".into(),
+                            event: Event::PreRequest,
+                            message: format!("stopped unexpectedly: {}", panic_text(panic.as_ref())),
+                            line: None,
+                            column: None,
+                        });
+                        out
+                    });
+                    let _ = reply.send(out);
+                }
+            },
+        )?;
+        Ok(Self { jobs: tx })
+    }
+
+    /// Queues a job; the receiver gets its output (or is dropped if the thread is gone).
+    pub fn submit(&self, job: ScriptJob) -> oneshot::Receiver<EventOutput> {
+        let (reply, rx) = oneshot::channel();
+        let _ = self.jobs.send(Envelope { job, reply });
+        rx
+    }
+
+    /// Runs a job and waits for it (for callers outside an async runtime).
+    pub fn run_blocking(&self, job: ScriptJob) -> EventOutput {
+        let event = job.event;
+        self.submit(job).blocking_recv().unwrap_or_else(|_| gone(event))
+    }
+
+    /// Runs a job from async code.
+    pub async fn run(&self, job: ScriptJob) -> EventOutput {
+        let event = job.event;
+        self.submit(job).await.unwrap_or_else(|_| gone(event))
+    }
+}
+
+fn gone(event: Event) -> EventOutput {
+    let mut out = EventOutput::default();
+    out.errors.push(ScriptError {
+        owner: "the script engine".into(),
+        event,
+        message: "the script thread is gone".into(),
+        line: None,
+        column: None,
+    });
+    out
+}
+
+fn run_job(
+    sandbox: &mut Option<Sandbox>,
+    job: ScriptJob,
+    limits: Limits,
+    outbound: &dyn Outbound,
+) -> EventOutput {
+    if let Some(input) = job.fresh {
+        *sandbox = None;
+        match Sandbox::new(&input, limits) {
+            Ok(s) => *sandbox = Some(s),
+            Err(message) => {
+                let mut out = EventOutput::default();
+                out.errors.push(ScriptError {
+                    owner: job
+                        .scripts
+                        .first()
+                        .map(|s| s.owner.clone())
+                        .unwrap_or_else(|| "the script engine".into()),
+                    event: job.event,
+                    message,
+                    line: None,
+                    column: None,
+                });
+                return out;
+            }
+        }
+    }
+    match sandbox {
+        Some(s) => s.run(job.event, &job.scripts, job.response.as_ref(), job.sent.as_ref(), outbound),
+        None => gone(job.event),
+    }
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
