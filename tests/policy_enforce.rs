@@ -287,7 +287,8 @@ fn a_hostname_does_not_get_past_address_rules_in_blocked_hosts() {
     let engine = engine_under(&p, &Settings::default());
     let spec = localpost::runner::RunSpec::for_parent(Arc::new(ws), ParentId::Collection(cid));
     let mut outcomes = Vec::new();
-    let done = localpost::runner::start(&engine, spec, None).wait(|_, o| outcomes.push(o.clone())).unwrap();
+    let done =
+        localpost::runner::start(&engine, spec, None).wait(|_, o, _| outcomes.push(o.clone())).unwrap();
     assert_eq!(done.tally.errors, 3);
     assert!(
         outcomes.iter().all(|o| o.error.as_deref().is_some_and(|e| e.contains("blocked_hosts"))),

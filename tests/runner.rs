@@ -70,7 +70,7 @@ fn engine() -> Engine {
 fn run(spec: RunSpec) -> (Box<RunFinished>, Vec<RequestOutcome>) {
     let engine = engine();
     let mut streamed = Vec::new();
-    let done = runner::start(&engine, spec, None).wait(|_, o| streamed.push(o.clone())).unwrap();
+    let done = runner::start(&engine, spec, None).wait(|_, o, _| streamed.push(o.clone())).unwrap();
     let kept = done.journal.as_ref().unwrap().read_all().unwrap();
     assert_eq!(kept, streamed, "the journal holds what was streamed");
     (done, streamed)
@@ -257,7 +257,7 @@ fn a_run_can_be_cancelled_and_is_kept_as_cancelled() {
     let cancel = handle.canceller();
     let started = std::time::Instant::now();
     let done = handle
-        .wait(|index, _| {
+        .wait(|index, _, _| {
             if index == 0 {
                 cancel.cancel();
             }

@@ -359,8 +359,12 @@ proptest! {
                 status: Some(200),
                 time_ms: 3,
                 size_bytes: 10,
-                assertions: vec![AssertionOutcome { name: "status == 200".into(), passed: true, message: String::new() }],
+                assertions: vec![
+                    AssertionOutcome { name: "status == 200".into(), passed: true, message: String::new(), skipped: false },
+                    AssertionOutcome { name: "later".into(), passed: true, message: String::new(), skipped: true },
+                ],
                 error: None,
+                scripts: localpost::model::ScriptCounts { pre_request: 1, pre_request_failed: 0, test: 2, test_failed: 1 },
             }],
         };
         store.save_run(ws_id, &run).unwrap();

@@ -22,6 +22,7 @@ use crate::http::Engine;
 use crate::model::{ItemId, ParentId, RequestOutcome, Settings, WorkspaceData};
 use crate::policy::EffectivePolicy;
 use crate::runner::{self, RunFinished, RunSpec, data, report};
+use crate::script::ConsoleLine;
 use crate::storage::atomic::AtomicFile;
 
 #[derive(Debug, clap::Args)]
@@ -159,7 +160,7 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
     if cli {
         progress.header(&target);
     }
-    let Some(done) = handle.wait(|index, outcome| progress.outcome(index, outcome)) else {
+    let Some(done) = handle.wait(|index, outcome, console| progress.outcome(index, outcome, console)) else {
         anyhow::bail!("the run stopped without a result");
     };
     progress.finish();
@@ -181,18 +182,6 @@ fn imported_collection(file: &Path, policy: &EffectivePolicy) -> Result<(Workspa
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let imported = crate::interop::import_allowed(&bytes, &name, policy)
         .map_err(|e| format!("{}: {e}", file.display()))?;
-    let scripts = imported
-        .workspaces
-        .iter()
-        .flat_map(|w| w.requests.values())
-        .filter(|r| !r.scripts.is_empty())
-        .count();
-    if scripts > 0 {
-        errln!(
-            "localpost: note: {scripts} requests carry scripts from {}; Localpost does not run scripts (assertions and captures do their job)",
-            imported.format
-        );
-    }
     let Some(ws) = imported.workspaces.into_iter().find(|w| !w.collections.is_empty()) else {
         return Err(format!("{} holds no collection ({})", file.display(), imported.format));
     };
@@ -294,10 +283,23 @@ impl Progress {
         let _ = writeln!(self.out, "{target}: {} requests", self.total);
     }
 
-    fn outcome(&mut self, _index: u64, o: &RequestOutcome) {
+    fn outcome(&mut self, _index: u64, o: &RequestOutcome, console: &[ConsoleLine]) {
         self.done += 1;
         if !self.enabled {
             return;
+        }
+        if !console.is_empty() {
+            if self.bar {
+                let _ = write!(self.out, "\r\x1b[2K");
+            }
+            for line in console {
+                let _ = writeln!(
+                    self.out,
+                    "  | {}{}",
+                    if line.level == "log" { String::new() } else { format!("{}: ", line.level) },
+                    line.text
+                );
+            }
         }
         if self.bar {
             if !o.passed() {
@@ -357,10 +359,16 @@ fn summary(done: &RunFinished) {
     let t = &done.tally;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out);
-    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "", "executed", "failed");
-    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "iterations", done.run.iterations, "");
-    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "requests", t.requests, t.errors);
-    let _ = writeln!(out, "{:<12} {:>9} {:>9}", "assertions", t.assertions, t.assertions_failed);
+    let _ = writeln!(out, "{:<18} {:>9} {:>9}", "", "executed", "failed");
+    let _ = writeln!(out, "{:<18} {:>9} {:>9}", "iterations", done.run.iterations, "");
+    let _ = writeln!(out, "{:<18} {:>9} {:>9}", "requests", t.requests, t.errors);
+    let _ = writeln!(out, "{:<18} {:>9} {:>9}", "test-scripts", t.test_scripts, t.test_scripts_failed);
+    let _ = writeln!(
+        out,
+        "{:<18} {:>9} {:>9}",
+        "prerequest-scripts", t.pre_request_scripts, t.pre_request_scripts_failed
+    );
+    let _ = writeln!(out, "{:<18} {:>9} {:>9}", "assertions", t.assertions, t.assertions_failed);
     let _ = writeln!(
         out,
         "total {:.2} s; average response {} ms{}",

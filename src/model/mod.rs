@@ -34,7 +34,7 @@ pub use request::{
     Body, BodyMode, FormPart, FormPartKind, GraphQlBody, Method, RawLanguage, Request, RequestSettings,
 };
 pub use response::{ResponseRecord, SavedResponse, SentRequest, StoredBody, capped_body};
-pub use run::{AssertionOutcome, RequestOutcome, RunEnvironment, RunResult, RunTarget};
+pub use run::{AssertionOutcome, RequestOutcome, RunEnvironment, RunResult, RunTarget, ScriptCounts};
 pub use scripts::Scripts;
 pub use settings::{ClientCertificate, MinTls, ProxySetting, Settings, Theme};
 pub use variables::{Environment, Globals, Variable};

@@ -71,6 +71,28 @@ pub struct RequestOutcome {
     /// Why the request itself failed (transport, variables, policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The scripts that ran for it, and how many stopped on an error.
+    #[serde(default, skip_serializing_if = "ScriptCounts::is_empty")]
+    pub scripts: ScriptCounts,
+}
+
+/// Pre-request and test scripts run for one request (newman's summary counts them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptCounts {
+    #[serde(default)]
+    pub pre_request: u32,
+    #[serde(default)]
+    pub pre_request_failed: u32,
+    #[serde(default)]
+    pub test: u32,
+    #[serde(default)]
+    pub test_failed: u32,
+}
+
+impl ScriptCounts {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 impl RequestOutcome {
@@ -88,6 +110,10 @@ pub struct AssertionOutcome {
     /// Why it failed (expected vs actual), empty when it passed.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
+    /// A test a script skipped (`pm.test.skip`, or scripts forbidden by policy): neither passed
+    /// nor failed; `passed` is true so it fails nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 impl RunResult {

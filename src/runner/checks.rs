@@ -175,8 +175,8 @@ pub fn resolve_check(check: &Check, scopes: &Scopes) -> Check {
 pub fn evaluate(check: &Check, subject: &Subject<'_>, compiled: &mut Compiled) -> AssertionOutcome {
     let name = check.to_string();
     match judge(check, subject, compiled) {
-        Ok(()) => AssertionOutcome { name, passed: true, message: String::new() },
-        Err(message) => AssertionOutcome { name, passed: false, message },
+        Ok(()) => AssertionOutcome { name, passed: true, message: String::new(), skipped: false },
+        Err(message) => AssertionOutcome { name, passed: false, message, skipped: false },
     }
 }
 

@@ -25,6 +25,13 @@ pub struct Tally {
     pub cases: u64,
     /// Sum of the requests' times.
     pub total_ms: u64,
+    /// Tests a script skipped (counted in `assertions`, not failed).
+    pub assertions_skipped: u64,
+    /// Scripts run, and those that stopped on an error (newman's summary rows).
+    pub pre_request_scripts: u64,
+    pub pre_request_scripts_failed: u64,
+    pub test_scripts: u64,
+    pub test_scripts_failed: u64,
 }
 
 impl Tally {
@@ -41,6 +48,11 @@ impl Tally {
         self.assertions += o.assertions.len() as u64;
         self.cases += o.assertions.len().max(1) as u64;
         self.assertions_failed += o.assertions.iter().filter(|a| !a.passed).count() as u64;
+        self.assertions_skipped += o.assertions.iter().filter(|a| a.skipped).count() as u64;
+        self.pre_request_scripts += u64::from(o.scripts.pre_request);
+        self.pre_request_scripts_failed += u64::from(o.scripts.pre_request_failed);
+        self.test_scripts += u64::from(o.scripts.test);
+        self.test_scripts_failed += u64::from(o.scripts.test_failed);
         self.total_ms = self.total_ms.saturating_add(o.time_ms);
     }
 

@@ -33,7 +33,10 @@ pub use journal::{Journal, Tally};
 use crate::http::{self, Engine, SendError};
 use crate::model::{
     AssertionOutcome, CaptureScope, EnvironmentId, ItemId, ParentId, RequestId, RequestOutcome,
-    RunEnvironment, RunId, RunResult, RunTarget, WorkspaceData,
+    RunEnvironment, RunId, RunResult, RunTarget, ScriptCounts, WorkspaceData,
+};
+use crate::script::{
+    self, ConsoleLine, Event, NextRequest, ScriptHost, ScriptJob, TestStatus, VarOp, VarScope,
 };
 use crate::vars::{ScopeKind, Scopes};
 
@@ -63,6 +66,23 @@ pub struct RunSpec {
     /// A data file to read when the run starts (the app's choice), when `data` is not given.
     /// A file that cannot be read ends the run before any request, with the reason.
     pub data_path: Option<PathBuf>,
+    /// Whether pre-request and test scripts run, and their limits.
+    pub scripts: ScriptRule,
+}
+
+/// Whether a run's scripts run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptRule {
+    Run(script::Limits),
+    /// Forbidden (by the organization's policy): requests are sent, each script's tests are
+    /// reported as skipped with this reason.
+    Forbidden(String),
+}
+
+impl Default for ScriptRule {
+    fn default() -> Self {
+        ScriptRule::Run(script::Limits::default())
+    }
 }
 
 impl RunSpec {
@@ -82,6 +102,7 @@ impl RunSpec {
             results_dir: None,
             runtime: Vec::new(),
             data_path: None,
+            scripts: ScriptRule::default(),
         }
     }
 
@@ -133,6 +154,8 @@ pub enum RunEvent {
     Outcome {
         index: u64,
         outcome: Box<RequestOutcome>,
+        /// What its scripts printed.
+        console: Vec<ConsoleLine>,
     },
     Finished(Box<RunFinished>),
 }
@@ -184,11 +207,14 @@ impl RunHandle {
     }
 
     /// Waits for the run's end (for callers outside the runtime, e.g. the command line);
-    /// `on_outcome` sees each outcome as it comes.
-    pub fn wait(mut self, mut on_outcome: impl FnMut(u64, &RequestOutcome)) -> Option<Box<RunFinished>> {
+    /// `on_outcome` sees each outcome as it comes, with what its scripts printed.
+    pub fn wait(
+        mut self,
+        mut on_outcome: impl FnMut(u64, &RequestOutcome, &[ConsoleLine]),
+    ) -> Option<Box<RunFinished>> {
         while let Some(event) = self.events.blocking_recv() {
             match event {
-                RunEvent::Outcome { index, outcome } => on_outcome(index, &outcome),
+                RunEvent::Outcome { index, outcome, console } => on_outcome(index, &outcome, &console),
                 RunEvent::Finished(done) => return Some(done),
                 RunEvent::Started { .. } => {}
             }
@@ -218,9 +244,14 @@ pub fn start(engine: &Engine, spec: RunSpec, notify: Option<Arc<dyn Fn() + Send 
 /// Per-run state: compiled checks, captured values, the scopes of each container.
 struct State {
     compiled: checks::Compiled,
+    /// `pm.variables` and captures into the runtime scope, and `--var`.
     runtime: IndexMap<String, String>,
-    environment: IndexMap<String, String>,
-    collection: IndexMap<String, String>,
+    /// Values set (`Some`) or unset (`None`) during the run, over the saved ones.
+    environment: IndexMap<String, Option<String>>,
+    collection: IndexMap<String, Option<String>>,
+    globals: IndexMap<String, Option<String>>,
+    /// The scripts' thread, started at the first script.
+    scripts: Option<ScriptHost>,
     /// Base scopes (environment, folders, collection, globals) per parent, built once.
     bases: HashMap<ParentId, Scopes>,
     parents: HashMap<ItemId, ParentId>,
@@ -254,6 +285,7 @@ fn failed(iteration: u32, id: RequestId, ws: &WorkspaceData, error: String) -> R
         size_bytes: 0,
         assertions: Vec::new(),
         error: Some(error),
+        scripts: ScriptCounts::default(),
     }
 }
 
@@ -318,6 +350,8 @@ async fn run(
         runtime: spec.runtime.iter().cloned().collect(),
         environment: IndexMap::new(),
         collection: IndexMap::new(),
+        globals: IndexMap::new(),
+        scripts: None,
         bases: HashMap::new(),
         parents: ws.parent_index(),
     };
@@ -326,22 +360,30 @@ async fn run(
     let mut index = 0u64;
     'run: for iteration in 0..iterations {
         let row = spec.data.as_ref().and_then(|d| d.row(iteration));
-        for (i, &id) in spec.requests.iter().enumerate() {
+        let mut i = 0;
+        while i < spec.requests.len() {
+            let id = spec.requests[i];
             if cancel.is_cancelled() {
                 result.cancelled = true;
                 break 'run;
             }
+            let mut console = Vec::new();
+            let mut next = None;
             let outcome = match row {
                 Some(Err(row_error)) => {
                     let file = spec.data.as_ref().map(|d| d.name.as_str()).unwrap_or_default();
-                    failed(iteration, id, ws, format!("data file {file}: {row_error}"))
+                    Some(failed(iteration, id, ws, format!("data file {file}: {row_error}")))
                 }
                 _ => {
                     let row = row.and_then(|r| r.as_ref().ok());
-                    match send_one(engine, ws, &spec, &mut state, iteration, id, row, cancel).await {
-                        Some((o, cookies)) => {
-                            finished.cookies_changed |= cookies;
-                            o
+                    match send_one(engine, ws, &spec, &mut state, (iteration, iterations), id, row, cancel)
+                        .await
+                    {
+                        Some(sent) => {
+                            finished.cookies_changed |= sent.cookies_changed;
+                            console = sent.console;
+                            next = sent.next;
+                            sent.outcome
                         }
                         None => {
                             result.cancelled = true;
@@ -350,23 +392,38 @@ async fn run(
                     }
                 }
             };
-            journal.append(&outcome);
-            tally.add(&outcome);
-            let passed = outcome.passed();
-            if !passed && finished.failures.len() < FAILURES_KEPT {
-                finished.failures.push(outcome.clone());
+            let mut passed = true;
+            if let Some(outcome) = outcome {
+                journal.append(&outcome);
+                tally.add(&outcome);
+                passed = outcome.passed();
+                if !passed && finished.failures.len() < FAILURES_KEPT {
+                    finished.failures.push(outcome.clone());
+                }
+                if tx.send(RunEvent::Outcome { index, outcome: Box::new(outcome), console }).await.is_err() {
+                    // Nobody listens any more: the run goes on and is kept.
+                }
+                if let Some(n) = notify {
+                    n();
+                }
+                index += 1;
             }
-            if tx.send(RunEvent::Outcome { index, outcome: Box::new(outcome) }).await.is_err() {
-                // Nobody listens any more: the run goes on and is kept.
-            }
-            if let Some(n) = notify {
-                n();
-            }
-            index += 1;
             if spec.bail && !passed {
                 break 'run;
             }
-            let last = iteration + 1 == iterations && i + 1 == spec.requests.len();
+            // `setNextRequest`: by name or id among the run's requests; `null` ends the iteration.
+            i = match next {
+                None => i + 1,
+                Some(NextRequest::Stop) => spec.requests.len(),
+                Some(NextRequest::Named(name)) => spec
+                    .requests
+                    .iter()
+                    .position(|r| {
+                        ws.requests.get(r).is_some_and(|q| q.name == name || q.id.0.to_string() == name)
+                    })
+                    .unwrap_or(spec.requests.len()),
+            };
+            let last = iteration + 1 == iterations && i >= spec.requests.len();
             if !spec.delay.is_zero() && !last {
                 tokio::select! {
                     () = cancel.cancelled() => { result.cancelled = true; break 'run; }
@@ -389,41 +446,133 @@ async fn run(
     finished
 }
 
-/// Sends one request and checks it; `None` when the run was cancelled meanwhile. The bool says
-/// whether the cookie jar changed.
+/// What sending one request gave.
+struct Sent {
+    /// `None`: a pre-request script skipped the request (`pm.execution.skipRequest`).
+    outcome: Option<RequestOutcome>,
+    cookies_changed: bool,
+    console: Vec<ConsoleLine>,
+    next: Option<NextRequest>,
+}
+
+/// Sends one request with its scripts and checks it; `None` when the run was cancelled
+/// meanwhile.
 #[allow(clippy::too_many_arguments)]
 async fn send_one(
     engine: &Engine,
     ws: &WorkspaceData,
     spec: &RunSpec,
     state: &mut State,
-    iteration: u32,
+    (iteration, iterations): (u32, u32),
     id: RequestId,
     row: Option<&Vec<(String, String)>>,
     cancel: &CancellationToken,
-) -> Option<(RequestOutcome, bool)> {
-    let Some(request) = ws.requests.get(&id) else {
-        return Some((failed(iteration, id, ws, "the request no longer exists".into()), false));
+) -> Option<Sent> {
+    let mut sent = Sent { outcome: None, cookies_changed: false, console: Vec::new(), next: None };
+    let Some(written) = ws.requests.get(&id) else {
+        sent.outcome = Some(failed(iteration, id, ws, "the request no longer exists".into()));
+        return Some(sent);
     };
     let mut scopes = state.scopes(ws, id, spec.environment);
     if let Some(row) = row {
         scopes = scopes.with_data_row(row.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
-    for (k, v) in &state.environment {
-        scopes.set(ScopeKind::Environment, k, v);
-    }
-    for (k, v) in &state.collection {
-        scopes.set(ScopeKind::Collection, k, v);
-    }
+    overlay(&mut scopes, ScopeKind::Environment, &state.environment);
+    overlay(&mut scopes, ScopeKind::Collection, &state.collection);
+    overlay(&mut scopes, ScopeKind::Globals, &state.globals);
     for (k, v) in &state.runtime {
         scopes.set(ScopeKind::Runtime, k, v);
     }
     let chain = WorkspaceData::ancestors_in(&state.parents, ItemId::Request(id));
-    let prepared = match http::prepare_in(request, Some(ws), &chain, &scopes) {
-        Ok(p) => p,
-        Err(e) => return Some((failed(iteration, id, ws, e.to_string()), false)),
+    let pre = script::chain_scripts(ws, &chain, written, Event::PreRequest);
+    let post = script::chain_scripts(ws, &chain, written, Event::Test);
+    let mut assertions: Vec<AssertionOutcome> = Vec::new();
+    let mut counts = ScriptCounts::default();
+    let mut request = std::borrow::Cow::Borrowed(written);
+    let mut fresh = None;
+    let limits = match &spec.scripts {
+        ScriptRule::Run(limits) => Some(*limits),
+        ScriptRule::Forbidden(reason) => {
+            let labelled =
+                pre.iter().map(|s| (s, Event::PreRequest)).chain(post.iter().map(|s| (s, Event::Test)));
+            for (s, event) in labelled {
+                assertions.push(AssertionOutcome {
+                    name: format!("{} {}", s.owner, event.label()),
+                    passed: true,
+                    message: reason.clone(),
+                    skipped: true,
+                });
+            }
+            None
+        }
     };
-    let sent = tokio::select! {
+    if let Some(limits) = limits
+        && !(pre.is_empty() && post.is_empty())
+    {
+        let collection_name =
+            chain.last().and_then(|p| ws.parent_name(*p)).map(str::to_owned).unwrap_or_default();
+        fresh = Some(Box::new(script::SandboxInput {
+            variables: script::bridge::vars_of(&scopes),
+            environment_name: spec.environment.and_then(|e| ws.environments.get(&e)).map(|e| e.name.clone()),
+            request: script::bridge::request_view(written),
+            info: script::InfoView {
+                iteration,
+                iteration_count: iterations,
+                request_name: written.name.clone(),
+                request_id: written.id.0.to_string(),
+                collection_name,
+            },
+        }));
+        if state.scripts.is_none() {
+            let outbound = Box::new(script::bridge::EngineOutbound { engine: engine.clone() });
+            match ScriptHost::spawn(limits, outbound) {
+                Ok(host) => state.scripts = Some(host),
+                Err(e) => assertions.push(AssertionOutcome {
+                    name: "scripts".into(),
+                    passed: false,
+                    message: format!("cannot start the script thread: {e}"),
+                    skipped: false,
+                }),
+            }
+        }
+    }
+    if let (Some(host), false) = (&state.scripts, pre.is_empty() || limits.is_none()) {
+        let job = ScriptJob {
+            fresh: fresh.take(),
+            event: Event::PreRequest,
+            scripts: pre,
+            response: None,
+            sent: None,
+        };
+        let out = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return None,
+            out = host.run(job) => out,
+        };
+        counts.pre_request = u32::try_from(out.scripts_run).unwrap_or(u32::MAX);
+        counts.pre_request_failed = u32::try_from(out.errors.len()).unwrap_or(u32::MAX);
+        state.absorb(&out.ops, &mut scopes);
+        if let Some(changed) = &out.request {
+            request = std::borrow::Cow::Owned(script::bridge::apply_change(written, changed));
+        }
+        assertions.extend(script_assertions(&out));
+        sent.console.extend(out.console);
+        sent.next = out.next_request;
+        if out.skip_request {
+            return Some(sent);
+        }
+    }
+    let prepared = match http::prepare_in(&request, Some(ws), &chain, &scopes) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut o = failed(iteration, id, ws, e.to_string());
+            o.assertions = assertions;
+            o.scripts = counts;
+            sent.outcome = Some(o);
+            return Some(sent);
+        }
+    };
+    let result = tokio::select! {
         biased;
         () = cancel.cancelled() => return None,
         r = engine.execute(&prepared) => r,
@@ -431,46 +580,161 @@ async fn send_one(
     let mut outcome = RequestOutcome {
         iteration,
         request: Some(id),
-        name: request.name.clone(),
+        name: written.name.clone(),
         method: prepared.method.as_str().to_owned(),
         // Secret values (an API key in the query) are not kept in results.
         url: prepared.redactions.scrub(prepared.url.as_str()),
         status: None,
         time_ms: 0,
         size_bytes: 0,
-        assertions: Vec::new(),
+        assertions,
         error: None,
+        scripts: counts,
     };
-    let exchange = match sent {
+    let exchange = match result {
         Ok(x) => x,
         Err(SendError::Cancelled) => return None,
         Err(e) => {
             outcome.error = Some(e.to_string());
-            return Some((outcome, false));
+            sent.outcome = Some(outcome);
+            return Some(sent);
         }
     };
+    sent.cookies_changed = exchange.cookies_changed;
     let time_ms = u64::try_from(exchange.timing.total.as_millis()).unwrap_or(u64::MAX);
     outcome.status = Some(exchange.response.status);
     outcome.time_ms = time_ms;
     outcome.size_bytes = exchange.response.size_bytes();
     let subject = checks::Subject::new(&exchange.response, time_ms);
-    outcome.assertions = checks::evaluate_all(&request.assertions, &subject, &mut state.compiled, &scopes);
-    for c in request.captures.iter().filter(|c| c.enabled && !c.variable.trim().is_empty()) {
+    outcome.assertions.extend(checks::evaluate_all(
+        &written.assertions,
+        &subject,
+        &mut state.compiled,
+        &scopes,
+    ));
+    for c in written.captures.iter().filter(|c| c.enabled && !c.variable.trim().is_empty()) {
         match checks::capture(c, &subject, &mut state.compiled) {
-            Ok(taken) => {
-                let into = match c.scope {
-                    CaptureScope::Runtime => &mut state.runtime,
-                    CaptureScope::Environment => &mut state.environment,
-                    CaptureScope::Collection => &mut state.collection,
-                };
-                into.insert(taken.variable, taken.value);
-            }
+            Ok(taken) => match c.scope {
+                CaptureScope::Runtime => {
+                    state.runtime.insert(taken.variable, taken.value);
+                }
+                CaptureScope::Environment => {
+                    state.environment.insert(taken.variable, Some(taken.value));
+                }
+                CaptureScope::Collection => {
+                    state.collection.insert(taken.variable, Some(taken.value));
+                }
+            },
             Err(message) => outcome.assertions.push(AssertionOutcome {
                 name: format!("capture {} from {}", c.variable, c.source),
                 passed: false,
                 message,
+                skipped: false,
             }),
         }
     }
-    Some((outcome, exchange.cookies_changed))
+    if let (Some(host), false) = (&state.scripts, post.is_empty() || limits.is_none()) {
+        // A body kept on disk is read on a blocking-friendly thread.
+        let response = if exchange.response.body.bytes().is_some() {
+            script::bridge::response_view(&exchange)
+        } else {
+            tokio::task::block_in_place(|| script::bridge::response_view(&exchange))
+        };
+        let job = ScriptJob {
+            fresh,
+            event: Event::Test,
+            scripts: post,
+            response: Some(response),
+            sent: Some(script::bridge::sent_view(&prepared, Some(&exchange))),
+        };
+        let out = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return None,
+            out = host.run(job) => out,
+        };
+        outcome.scripts.test = u32::try_from(out.scripts_run).unwrap_or(u32::MAX);
+        outcome.scripts.test_failed = u32::try_from(out.errors.len()).unwrap_or(u32::MAX);
+        state.absorb(&out.ops, &mut scopes);
+        outcome.assertions.extend(script_assertions(&out));
+        sent.console.extend(out.console);
+        if out.next_request.is_some() {
+            sent.next = out.next_request;
+        }
+    }
+    sent.outcome = Some(outcome);
+    Some(sent)
+}
+
+/// Values set or unset during the run, over a request's scopes.
+fn overlay(scopes: &mut Scopes, kind: ScopeKind, values: &IndexMap<String, Option<String>>) {
+    for (k, v) in values {
+        match v {
+            Some(v) => scopes.set(kind, k, v),
+            None => {
+                scopes.unset(kind, k);
+                if kind == ScopeKind::Collection {
+                    scopes.unset(ScopeKind::Folder, k);
+                }
+            }
+        }
+    }
+}
+
+impl State {
+    /// Keeps a script's variable writes for the rest of the run, and applies them to the
+    /// request's scopes (a pre-request script's writes are seen by the request it precedes).
+    fn absorb(&mut self, ops: &[VarOp], scopes: &mut Scopes) {
+        for op in ops {
+            let before = match op {
+                VarOp::Clear { scope } => {
+                    let kinds: &[ScopeKind] = match scope {
+                        VarScope::Collection => &[ScopeKind::Folder, ScopeKind::Collection],
+                        other => &[script::bridge::scope_kind(*other)],
+                    };
+                    scopes.values_of(kinds).into_keys().collect()
+                }
+                _ => Vec::new(),
+            };
+            script::bridge::apply_to_scopes(op, scopes);
+            let map = match op.scope() {
+                VarScope::Local => {
+                    op.apply_to(&mut self.runtime);
+                    continue;
+                }
+                VarScope::Environment => &mut self.environment,
+                VarScope::Collection => &mut self.collection,
+                VarScope::Globals => &mut self.globals,
+            };
+            match op {
+                VarOp::Set { key, value, .. } => {
+                    map.insert(key.clone(), Some(value.clone()));
+                }
+                VarOp::Unset { key, .. } => {
+                    map.insert(key.clone(), None);
+                }
+                VarOp::Clear { .. } => {
+                    for k in before {
+                        map.insert(k, None);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A script event's tests and errors, as the request's assertions.
+fn script_assertions(out: &script::EventOutput) -> Vec<AssertionOutcome> {
+    let tests = out.tests.iter().map(|t| AssertionOutcome {
+        name: t.name.clone(),
+        passed: t.status != TestStatus::Failed,
+        message: t.error.clone(),
+        skipped: t.status == TestStatus::Skipped,
+    });
+    let errors = out.errors.iter().map(|e| AssertionOutcome {
+        name: format!("{} {}", e.owner, e.event.label()),
+        passed: false,
+        message: e.to_string(),
+        skipped: false,
+    });
+    tests.chain(errors).collect()
 }

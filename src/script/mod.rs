@@ -26,6 +26,7 @@
 //! no process environment and no sockets: the only way out is `pm.sendRequest`, which goes
 //! through the caller's [`Outbound`] (the engine, under the policy's guard).
 
+pub mod bridge;
 mod context;
 mod libs;
 mod natives;
@@ -36,7 +37,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use context::Sandbox;
-pub use worker::ScriptHost;
+pub use worker::{ScriptHost, ScriptJob};
 
 /// The default deadline of one script (a setting; a policy may lower it).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -234,6 +234,32 @@ impl Scopes {
         self.layers.insert(at, Arc::new(Scope { kind, name: kind.label().to_owned(), values }));
     }
 
+    /// Removes `name` from every layer of `kind` (a script's `unset`): a wider scope's value
+    /// shows through.
+    pub fn unset(&mut self, kind: ScopeKind, name: &str) {
+        for layer in self.layers.iter_mut().filter(|l| l.kind == kind && l.values.contains_key(name)) {
+            Arc::make_mut(layer).values.shift_remove(name);
+        }
+    }
+
+    /// Empties every layer of `kind` (a script's `clear`).
+    pub fn clear(&mut self, kind: ScopeKind) {
+        for layer in self.layers.iter_mut().filter(|l| l.kind == kind) {
+            Arc::make_mut(layer).values.clear();
+        }
+    }
+
+    /// The values of the layers of `kinds`, the narrowest definition of each name winning.
+    pub fn values_of(&self, kinds: &[ScopeKind]) -> IndexMap<String, String> {
+        let mut out = IndexMap::new();
+        for layer in self.layers.iter().filter(|l| kinds.contains(&l.kind)) {
+            for (k, v) in &layer.values {
+                out.entry(k.clone()).or_insert_with(|| v.value.clone());
+            }
+        }
+        out
+    }
+
     /// The environment these scopes were built with, if any.
     pub fn environment_id(&self) -> Option<EnvironmentId> {
         self.environment

@@ -441,3 +441,7 @@ pub fn corpus() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
 }
 pub mod ui_fuzz;
+
+/// A loopback look-alike of postman-echo, which public Postman collections and their scripts
+/// call.
+pub mod echo;
