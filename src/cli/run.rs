@@ -39,16 +39,53 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "env_file")]
     env: Option<String>,
     /// An environment file: a Postman environment export or a Localpost bundle holding one.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'e', value_name = "FILE")]
     env_file: Option<PathBuf>,
+    /// A globals file (a Postman globals export, or a Localpost bundle).
+    #[arg(long, short = 'g', value_name = "FILE")]
+    globals: Option<PathBuf>,
+    /// Run only this folder (or request), by name anywhere in the collection; repeatable, run
+    /// in the order given.
+    #[arg(long = "folder", value_name = "NAME")]
+    folders: Vec<String>,
+    /// An environment variable, over the environment's own; repeatable.
+    #[arg(long = "env-var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    env_vars: Vec<(String, String)>,
+    /// A global variable, over the globals' own; repeatable.
+    #[arg(long = "global-var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    global_vars: Vec<(String, String)>,
     /// A data file (CSV with a header row, or a JSON array of objects): one iteration per row.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'd', value_name = "FILE")]
     data: Option<PathBuf>,
+    /// How long a request may take, in milliseconds (0: no limit).
+    #[arg(long, value_name = "MS")]
+    timeout_request: Option<u64>,
+    /// How long one script may run, in milliseconds (the policy may set a lower limit).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout_script: Option<u64>,
+    /// Do not verify TLS certificates (unless the policy forbids it).
+    #[arg(long, short = 'k')]
+    insecure: bool,
+    /// Write the environment as the run left it (a Postman environment file).
+    #[arg(long, value_name = "FILE")]
+    export_environment: Option<PathBuf>,
+    /// Write the globals as the run left them (a Postman globals file).
+    #[arg(long, value_name = "FILE")]
+    export_globals: Option<PathBuf>,
+    /// Exit 0 even when requests or tests fail (bad arguments still exit 2).
+    #[arg(long)]
+    suppress_exit_code: bool,
+    /// Where the JUnit report goes (turns the junit reporter on).
+    #[arg(long, value_name = "FILE")]
+    reporter_junit_export: Option<PathBuf>,
+    /// Colours in the terminal report: on, off, or auto (on for a terminal).
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: Color,
     /// Iterations (default: one per data row, or 1).
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     iterations: Option<u32>,
     /// Pause between requests, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    #[arg(long, visible_alias = "delay-request", value_name = "MS", default_value_t = 0)]
     delay_ms: u64,
     /// Stop at the first failed request or assertion.
     #[arg(long)]
@@ -65,6 +102,13 @@ pub struct RunArgs {
     /// Do not keep the result in the workspace's runs.
     #[arg(long)]
     no_save: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Color {
+    On,
+    Off,
+    Auto,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -131,6 +175,24 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
             Err(message) => return usage(message),
         }
     }
+    if !args.env_vars.is_empty() {
+        let id = *environment.get_or_insert_with(|| {
+            let env = crate::model::Environment::new("Environment");
+            let id = env.id;
+            ws.environments.insert(id, env);
+            id
+        });
+        if let Some(env) = ws.environments.get_mut(&id) {
+            upsert(&mut env.variables, &args.env_vars);
+        }
+    }
+    if let Some(file) = &args.globals {
+        match imported_globals(file, policy) {
+            Ok(vars) => ws.globals.variables = vars,
+            Err(message) => return usage(message),
+        }
+    }
+    upsert(&mut ws.globals.variables, &args.global_vars);
     let data = match &args.data {
         None => None,
         Some(file) => match data::read(file) {
@@ -138,8 +200,31 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
             Err(e) => return usage(e),
         },
     };
+    let selected = match select(&ws, parent, &args.folders) {
+        Ok(s) => s,
+        Err(message) => return usage(message),
+    };
+    if let Some(ms) = args.timeout_request {
+        settings.request_timeout_ms = ms;
+    }
+    if args.insecure {
+        settings.verify_tls = false;
+    }
+    let saved_env = environment.and_then(|id| ws.environments.get(&id)).cloned();
+    let saved_globals = ws.globals.variables.clone();
     let mut spec = RunSpec::for_parent(Arc::new(ws), parent);
+    if let Some(requests) = selected {
+        spec.requests = requests;
+    }
+    if let Some(ms) = args.timeout_script {
+        spec.scripts = runner::ScriptRule::Run(crate::script::Limits {
+            timeout: Duration::from_millis(ms),
+            ..crate::script::Limits::default()
+        });
+    }
     spec.environment = environment;
+    // As newman: a variable no scope defines is sent as written, and the console says so.
+    spec.missing_as_written = true;
     spec.iterations = args.iterations;
     spec.data = data;
     spec.delay = Duration::from_millis(args.delay_ms);
@@ -153,10 +238,15 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
     let engine = Engine::new(policy.effective_settings(&settings))?;
     engine.set_guard(policy.clone());
     let cli = args.reporter.contains(&Reporter::Cli);
+    let color = match args.color {
+        Color::On => true,
+        Color::Off => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
     let total = spec.total();
     let target = spec.target.name.clone();
     let handle = runner::start(&engine, spec, None);
-    let mut progress = Progress::new(cli, total);
+    let mut progress = Progress::new(cli, total, color);
     if cli {
         progress.header(&target);
     }
@@ -165,14 +255,18 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
     };
     progress.finish();
     if cli {
-        summary(&done);
+        summary(&done, color);
     }
     write_reports(&done, args)?;
-    Ok(if done.tally.all_passed() && !done.run.cancelled && done.problem.is_none() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    export_variables(&done, args, saved_env, &saved_globals, policy)?;
+    Ok(
+        if args.suppress_exit_code || done.tally.all_passed() && !done.run.cancelled && done.problem.is_none()
+        {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        },
+    )
 }
 
 /// The collection of an import: its first workspace, every collection of it in order (one
@@ -257,6 +351,7 @@ fn walk(
 /// line per request otherwise.
 struct Progress {
     enabled: bool,
+    color: bool,
     bar: bool,
     total: u64,
     done: u64,
@@ -266,10 +361,11 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(enabled: bool, total: u64) -> Self {
+    fn new(enabled: bool, total: u64, color: bool) -> Self {
         let bar = enabled && std::io::stdout().is_terminal();
         Self {
             enabled,
+            color,
             bar,
             total,
             done: 0,
@@ -304,7 +400,7 @@ impl Progress {
         if self.bar {
             if !o.passed() {
                 let _ = write!(self.out, "\r\x1b[2K");
-                let _ = write_outcome(&mut self.out, o);
+                let _ = write_outcome(&mut self.out, o, self.color);
             }
             let now = std::time::Instant::now();
             if self.last_draw.is_none_or(|t| now.duration_since(t) > Duration::from_millis(50))
@@ -314,7 +410,7 @@ impl Progress {
                 self.draw();
             }
         } else {
-            let _ = write_outcome(&mut self.out, o);
+            let _ = write_outcome(&mut self.out, o, self.color);
         }
     }
 
@@ -341,8 +437,13 @@ impl Progress {
 }
 
 /// `ok   GET url -> 200 (12 ms)  name`, then the failed assertions or the error.
-fn write_outcome(out: &mut impl std::io::Write, o: &RequestOutcome) -> std::io::Result<()> {
-    let mark = if o.passed() { "ok  " } else { "FAIL" };
+fn write_outcome(out: &mut impl std::io::Write, o: &RequestOutcome, color: bool) -> std::io::Result<()> {
+    let mark = match (o.passed(), color) {
+        (true, false) => "ok  ",
+        (false, false) => "FAIL",
+        (true, true) => "\x1b[32mok\x1b[0m  ",
+        (false, true) => "\x1b[31mFAIL\x1b[0m",
+    };
     let status = o.status.map_or_else(|| "---".to_owned(), |s| s.to_string());
     let iteration = if o.iteration > 0 { format!(" [iteration {}]", o.iteration + 1) } else { String::new() };
     writeln!(out, "{mark} {} {} -> {status} ({} ms)  {}{iteration}", o.method, o.url, o.time_ms, o.name)?;
@@ -355,7 +456,7 @@ fn write_outcome(out: &mut impl std::io::Write, o: &RequestOutcome) -> std::io::
     Ok(())
 }
 
-fn summary(done: &RunFinished) {
+fn summary(done: &RunFinished, color: bool) {
     let t = &done.tally;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out);
@@ -380,7 +481,7 @@ fn summary(done: &RunFinished) {
         let _ = writeln!(out, "\nfailures:");
         for (i, o) in done.failures.iter().enumerate() {
             let _ = write!(out, "{:>3}. ", i + 1);
-            let _ = write_outcome(&mut out, o);
+            let _ = write_outcome(&mut out, o, color);
         }
         if (done.failures.len() as u64) < t.failed {
             let _ =
@@ -400,21 +501,29 @@ fn summary(done: &RunFinished) {
 }
 
 fn write_reports(done: &RunFinished, args: &RunArgs) -> anyhow::Result<()> {
-    let wanted: Vec<Reporter> = args.reporter.iter().copied().filter(|r| *r != Reporter::Cli).collect();
+    let mut wanted: Vec<Reporter> = args.reporter.iter().copied().filter(|r| *r != Reporter::Cli).collect();
+    if args.reporter_junit_export.is_some() && !wanted.contains(&Reporter::Junit) {
+        wanted.push(Reporter::Junit);
+    }
     if wanted.is_empty() {
         return Ok(());
     }
     let Some(journal) = &done.journal else {
         anyhow::bail!("the run's results are not available for reports")
     };
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     for r in wanted {
         let (name, json) = match r {
             Reporter::Json => ("localpost-run.json", true),
             Reporter::Junit => ("localpost-run.xml", false),
             Reporter::Cli => continue,
         };
-        let path = args.out.join(name);
+        let path = match (&args.reporter_junit_export, json) {
+            (Some(file), false) => file.clone(),
+            _ => args.out.join(name),
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
         // Streamed into a temporary file beside the report, then moved into place.
         let write = || -> std::io::Result<()> {
             let mut file = AtomicFile::replacing(&path, false)?;
@@ -431,6 +540,105 @@ fn write_reports(done: &RunFinished, args: &RunArgs) -> anyhow::Result<()> {
         };
         write().with_context(|| format!("cannot write the report {}", path.display()))?;
         errln!("localpost: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Sets `NAME=VALUE` pairs in a variable list (the first enabled definition, or a new one).
+fn upsert(vars: &mut Vec<crate::model::Variable>, pairs: &[(String, String)]) {
+    for (k, v) in pairs {
+        match vars.iter_mut().find(|x| x.key == *k && x.enabled) {
+            Some(existing) => existing.value.clone_from(v),
+            None => vars.push(crate::model::Variable::new(k.clone(), v.clone())),
+        }
+    }
+}
+
+/// The variables of a globals file (Postman globals export or Localpost bundle).
+fn imported_globals(file: &Path, policy: &EffectivePolicy) -> Result<Vec<crate::model::Variable>, String> {
+    let bytes =
+        std::fs::read(file).map_err(|e| format!("cannot read the globals file {}: {e}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let imported = crate::interop::import_allowed(&bytes, &name, policy)
+        .map_err(|e| format!("the globals file {}: {e}", file.display()))?;
+    imported
+        .workspaces
+        .into_iter()
+        .map(|w| w.globals.variables)
+        .find(|v| !v.is_empty())
+        .ok_or_else(|| format!("the globals file {} holds no globals ({})", file.display(), imported.format))
+}
+
+/// The requests of `--folder` names, in the order given: each folder's requests (or a request
+/// of that name), anywhere under `parent`. `None` when no folder is named.
+fn select(
+    ws: &WorkspaceData,
+    parent: ParentId,
+    names: &[String],
+) -> Result<Option<Vec<crate::model::RequestId>>, String> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let under = ws.requests_under(parent);
+    let parents = ws.parent_index();
+    let inside = |item: ItemId| WorkspaceData::ancestors_in(&parents, item).contains(&parent);
+    let mut out = Vec::new();
+    for name in names {
+        let folders: Vec<_> = ws
+            .folders
+            .values()
+            .filter(|f| f.name == *name && inside(ItemId::Folder(f.id)))
+            .map(|f| f.id)
+            .collect();
+        if let Some(first) = folders.first() {
+            out.extend(ws.requests_under(ParentId::Folder(*first)));
+            continue;
+        }
+        match under.iter().find(|id| ws.requests.get(*id).is_some_and(|r| r.name == *name)) {
+            Some(id) => out.push(*id),
+            None => return Err(format!("no folder or request named {name} in the collection")),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// `--export-environment` and `--export-globals`: the variables as the run left them, as
+/// Postman files.
+fn export_variables(
+    done: &RunFinished,
+    args: &RunArgs,
+    saved_env: Option<crate::model::Environment>,
+    saved_globals: &[crate::model::Variable],
+    policy: &EffectivePolicy,
+) -> anyhow::Result<()> {
+    use crate::interop::bundle::Secrets;
+    use crate::interop::export::postman::{self, PostmanOptions};
+    let secrets = if policy.allow_secrets_in_exports() { Secrets::Include } else { Secrets::Exclude };
+    let write = |path: &Path, text: &str| -> anyhow::Result<()> {
+        let mut file =
+            AtomicFile::replacing(path, false).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.commit())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        errln!("localpost: wrote {}", path.display());
+        Ok(())
+    };
+    if let Some(path) = &args.export_environment {
+        let mut env = saved_env.unwrap_or_else(|| crate::model::Environment::new("Environment"));
+        env.variables = runner::RunVariables::apply(&done.variables.environment, &env.variables);
+        let exported = postman::environment(&env, PostmanOptions { secrets });
+        for w in &exported.report.warnings {
+            errln!("localpost: note: {w}");
+        }
+        write(path, &exported.text)?;
+    }
+    if let Some(path) = &args.export_globals {
+        let vars = runner::RunVariables::apply(&done.variables.globals, saved_globals);
+        let exported = postman::globals(&vars, PostmanOptions { secrets });
+        for w in &exported.report.warnings {
+            errln!("localpost: note: {w}");
+        }
+        write(path, &exported.text)?;
     }
     Ok(())
 }

@@ -69,7 +69,7 @@ pub use guard::{AllowAll, SendGuard};
 pub use history::HistoryTicket;
 pub use prepare::{
     ACCEPT_ENCODING, PartValue, PendingAuth, PreparedBody, PreparedPart, PreparedRequest, USER_AGENT,
-    effective_auth, effective_settings, prepare, prepare_in,
+    effective_auth, effective_settings, prepare, prepare_as_written, prepare_in,
 };
 pub use redact::{REDACTED, Redactions, SECRET};
 pub use response::{

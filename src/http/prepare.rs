@@ -218,6 +218,28 @@ pub fn prepare_in(
     chain: &[ParentId],
     scopes: &Scopes,
 ) -> Result<PreparedRequest, SendError> {
+    prepare_with(request, ws, chain, scopes, false).map(|(p, _)| p)
+}
+
+/// [`prepare_in`] as Postman and newman do it: a variable no scope defines is sent as written
+/// (`{{token}}`) instead of stopping the send; the names are returned so the caller can say so.
+/// A loop between variables still stops it.
+pub fn prepare_as_written(
+    request: &Request,
+    ws: Option<&WorkspaceData>,
+    chain: &[ParentId],
+    scopes: &Scopes,
+) -> Result<(PreparedRequest, Vec<String>), SendError> {
+    prepare_with(request, ws, chain, scopes, true)
+}
+
+fn prepare_with(
+    request: &Request,
+    ws: Option<&WorkspaceData>,
+    chain: &[ParentId],
+    scopes: &Scopes,
+    missing_as_written: bool,
+) -> Result<(PreparedRequest, Vec<String>), SendError> {
     let mut res = Resolver { scopes, missing: Vec::new(), cycles: Vec::new(), secrets: Vec::new() };
     let settings = settings_from_chain(request, ws, chain);
 
@@ -260,8 +282,9 @@ pub fn prepare_in(
     let mut redactions = Redactions::default();
     let pending = apply_auth(auth, &mut res, &mut headers, &mut extra_query, &mut redactions)?;
 
-    if !res.missing.is_empty() {
-        return Err(SendError::MissingVariables { names: res.missing });
+    let missing = std::mem::take(&mut res.missing);
+    if !missing.is_empty() && !missing_as_written {
+        return Err(SendError::MissingVariables { names: missing });
     }
     if let Some(cycle) = res.cycles.into_iter().next() {
         return Err(SendError::VariableCycle { cycle });
@@ -299,7 +322,7 @@ pub fn prepare_in(
     redactions.secret_values.sort();
     redactions.secret_values.dedup();
 
-    Ok(PreparedRequest {
+    let prepared = PreparedRequest {
         request_id: ws.and_then(|w| w.requests.contains_key(&request.id).then_some(request.id)),
         name: request.name.clone(),
         workspace: ws.map(WorkspaceData::id),
@@ -312,7 +335,8 @@ pub fn prepare_in(
         settings,
         redactions,
         source: std::sync::Arc::new(request.clone()),
-    })
+    };
+    Ok((prepared, missing))
 }
 
 fn validate_header(h: &Header) -> Result<(), SendError> {

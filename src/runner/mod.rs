@@ -68,6 +68,9 @@ pub struct RunSpec {
     pub data_path: Option<PathBuf>,
     /// Whether pre-request and test scripts run, and their limits.
     pub scripts: ScriptRule,
+    /// Send a variable no scope defines as written (`{{token}}`), as newman does, instead of
+    /// failing the request (`localpost run`); the console says which.
+    pub missing_as_written: bool,
 }
 
 /// Whether a run's scripts run.
@@ -103,6 +106,7 @@ impl RunSpec {
             runtime: Vec::new(),
             data_path: None,
             scripts: ScriptRule::default(),
+            missing_as_written: false,
         }
     }
 
@@ -176,6 +180,38 @@ pub struct RunFinished {
     pub problem: Option<String>,
     /// Whether a response changed the workspace's cookie jar (the app saves it).
     pub cookies_changed: bool,
+    /// What scripts and captures set (`Some`) or unset (`None`) during the run, by scope, over
+    /// the saved values: for `--export-environment`, and for the app to save.
+    pub variables: RunVariables,
+}
+
+/// Variable changes a run made, over the saved values.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunVariables {
+    pub environment: IndexMap<String, Option<String>>,
+    pub collection: IndexMap<String, Option<String>>,
+    pub globals: IndexMap<String, Option<String>>,
+}
+
+impl RunVariables {
+    /// `saved` with these changes applied (a set value keeps its secret flag; a new one is not
+    /// secret).
+    pub fn apply(
+        changes: &IndexMap<String, Option<String>>,
+        saved: &[crate::model::Variable],
+    ) -> Vec<crate::model::Variable> {
+        let mut out: Vec<crate::model::Variable> = saved.to_vec();
+        for (key, value) in changes {
+            match value {
+                Some(v) => match out.iter_mut().find(|x| x.key == *key && x.enabled) {
+                    Some(existing) => existing.value.clone_from(v),
+                    None => out.push(crate::model::Variable::new(key.clone(), v.clone())),
+                },
+                None => out.retain(|x| x.key != *key),
+            }
+        }
+        out
+    }
 }
 
 impl std::fmt::Debug for RunFinished {
@@ -332,6 +368,7 @@ async fn run(
         failures: Vec::new(),
         problem: None,
         cookies_changed: false,
+        variables: RunVariables::default(),
     };
     if let Some(problem) = data_problem {
         finished.problem = Some(problem);
@@ -433,6 +470,11 @@ async fn run(
         }
     }
     result.finished_at = Some(OffsetDateTime::now_utc());
+    finished.variables = RunVariables {
+        environment: std::mem::take(&mut state.environment),
+        collection: std::mem::take(&mut state.collection),
+        globals: std::mem::take(&mut state.globals),
+    };
     finished.run = result;
     finished.tally = tally;
     finished.elapsed = started.elapsed();
@@ -562,7 +604,26 @@ async fn send_one(
             return Some(sent);
         }
     }
-    let prepared = match http::prepare_in(&request, Some(ws), &chain, &scopes) {
+    let prepared = if spec.missing_as_written {
+        http::prepare_as_written(&request, Some(ws), &chain, &scopes).map(|(p, missing)| {
+            if !missing.is_empty() {
+                let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+                sent.console.push(ConsoleLine {
+                    level: "warn".into(),
+                    text: if names.len() == 1 {
+                        format!("{} is not defined in any scope: sent as written", names[0])
+                    } else {
+                        format!("{} are not defined in any scope: sent as written", names.join(", "))
+                    },
+                    script: None,
+                });
+            }
+            p
+        })
+    } else {
+        http::prepare_in(&request, Some(ws), &chain, &scopes)
+    };
+    let prepared = match prepared {
         Ok(p) => p,
         Err(e) => {
             let mut o = failed(iteration, id, ws, e.to_string());
@@ -733,7 +794,7 @@ fn script_assertions(out: &script::EventOutput) -> Vec<AssertionOutcome> {
     let errors = out.errors.iter().map(|e| AssertionOutcome {
         name: format!("{} {}", e.owner, e.event.label()),
         passed: false,
-        message: e.to_string(),
+        message: e.detail(),
         skipped: false,
     });
     tests.chain(errors).collect()

@@ -28,6 +28,11 @@ pub fn write_json(
                 "errors": tally.errors,
                 "assertions": tally.assertions,
                 "assertions_failed": tally.assertions_failed,
+                "assertions_skipped": tally.assertions_skipped,
+                "prerequest_scripts": tally.pre_request_scripts,
+                "prerequest_scripts_failed": tally.pre_request_scripts_failed,
+                "test_scripts": tally.test_scripts,
+                "test_scripts_failed": tally.test_scripts_failed,
                 "total_time_ms": tally.total_ms,
             }),
         );
@@ -81,11 +86,12 @@ pub fn write_junit(
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         w,
-        r#"<testsuites name="{}" tests="{}" failures="{}" errors="{}" time="{}" timestamp="{}">"#,
+        r#"<testsuites name="{}" tests="{}" failures="{}" errors="{}" skipped="{}" time="{}" timestamp="{}">"#,
         xml(&run.target.name),
         tally.cases,
         tally.assertions_failed,
         tally.errors,
+        tally.assertions_skipped,
         seconds(tally.total_ms),
         timestamp,
     )?;
@@ -95,6 +101,7 @@ pub fn write_junit(
         let cases = o.assertions.len().max(1);
         let failures = o.assertions.iter().filter(|a| !a.passed).count();
         let errors = usize::from(o.error.is_some() && o.assertions.is_empty());
+        let skipped = o.assertions.iter().filter(|a| a.skipped).count();
         let suite = if run.iterations > 1 || o.iteration > 0 {
             format!("{} (iteration {})", o.name, o.iteration + 1)
         } else {
@@ -102,7 +109,7 @@ pub fn write_junit(
         };
         writeln!(
             w,
-            r#"  <testsuite name="{}" id="{index}" tests="{cases}" failures="{failures}" errors="{errors}" time="{}" timestamp="{timestamp}">"#,
+            r#"  <testsuite name="{}" id="{index}" tests="{cases}" failures="{failures}" errors="{errors}" skipped="{skipped}" time="{}" timestamp="{timestamp}">"#,
             xml(&suite),
             seconds(o.time_ms),
         )?;
@@ -137,7 +144,9 @@ pub fn write_junit(
                 xml(&a.name),
                 seconds(o.time_ms)
             )?;
-            if a.passed {
+            if a.skipped {
+                writeln!(w, ">\n      <skipped message=\"{}\"/>\n    </testcase>", xml(&a.message))?;
+            } else if a.passed {
                 writeln!(w, "/>")?;
             } else {
                 writeln!(

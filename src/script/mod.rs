@@ -323,6 +323,16 @@ pub struct ScriptError {
     pub column: Option<u32>,
 }
 
+impl ScriptError {
+    /// The error without its owner: `line 3:7: ReferenceError: x is not defined`.
+    pub fn detail(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("line {l}:{c}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
 impl std::fmt::Display for ScriptError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.owner, self.event.label())?;

@@ -86,10 +86,24 @@ pub fn collection_v21(data: &WorkspaceData, root: ParentId, options: PostmanOpti
 
 /// An environment as a Postman environment file.
 pub fn environment(env: &Environment, options: PostmanOptions) -> Exported {
+    variables_file(&env.id.to_string(), &env.name, "environment", &env.variables, options)
+}
+
+/// Globals as a Postman globals file.
+pub fn globals(variables: &[crate::model::Variable], options: PostmanOptions) -> Exported {
+    variables_file(&uuid::Uuid::new_v4().to_string(), "Globals", "globals", variables, options)
+}
+
+fn variables_file(
+    id: &str,
+    name: &str,
+    scope: &str,
+    variables: &[crate::model::Variable],
+    options: PostmanOptions,
+) -> Exported {
     let mut report = Report::default();
     let mut left_out = 0;
-    let values: Vec<Value> = env
-        .variables
+    let values: Vec<Value> = variables
         .iter()
         .map(|v| {
             let mut value = v.value.clone();
@@ -109,13 +123,13 @@ pub fn environment(env: &Environment, options: PostmanOptions) -> Exported {
         })
         .collect();
     if left_out > 0 {
-        report.warn(&env.name, format!("{left_out} secret values left out"));
+        report.warn(name, format!("{left_out} secret values left out"));
     }
     let out = json!({
-        "id": env.id.to_string(),
-        "name": env.name,
+        "id": id,
+        "name": name,
         "values": values,
-        "_postman_variable_scope": "environment",
+        "_postman_variable_scope": scope,
         "_postman_exported_using": format!("Localpost/{}", env!("CARGO_PKG_VERSION")),
     });
     Exported { text: serde_json::to_string_pretty(&out).unwrap_or_default(), report }
