@@ -7,10 +7,12 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failure is a failed test
 
+mod support;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
@@ -102,39 +104,6 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Received>>) {
         log.lock().unwrap().push(Received { method, target, headers, body });
         let _ = writer
             .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
-    }
-}
-
-fn find_newman() -> Result<PathBuf, String> {
-    if let Ok(path) = std::env::var("NEWMAN") {
-        return Ok(PathBuf::from(path));
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Err("node is not installed".into());
-    }
-    if Command::new("newman").arg("--version").output().is_ok_and(|o| o.status.success()) {
-        return Ok(PathBuf::from("newman"));
-    }
-    let home = std::env::var("HOME").map_err(|_| "HOME is not set")?;
-    for dir in [".cache/lp-bench-peers", ".cache/localpost-tests"] {
-        let bin = Path::new(&home).join(dir).join("node_modules/.bin/newman");
-        if bin.exists() {
-            return Ok(bin);
-        }
-    }
-    let cache = Path::new(&home).join(".cache/localpost-tests");
-    std::fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
-    let out = Command::new("npm")
-        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&cache)
-        .arg("newman@6")
-        .output()
-        .map_err(|e| format!("npm is not available: {e}"))?;
-    let bin = cache.join("node_modules/.bin/newman");
-    if out.status.success() && bin.exists() {
-        Ok(bin)
-    } else {
-        Err(format!("npm could not install newman: {}", String::from_utf8_lossy(&out.stderr)))
     }
 }
 
@@ -308,7 +277,7 @@ fn collection(files: &Path) -> (WorkspaceData, CollectionId) {
 
 #[test]
 fn newman_runs_the_exported_collection_as_localpost_means_it() {
-    let newman = match find_newman() {
+    let newman = match support::newman::find() {
         Ok(path) => path,
         Err(why) => {
             println!("skipped: {why}");

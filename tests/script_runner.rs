@@ -299,3 +299,67 @@ fn nothing_leaks_from_one_requests_scripts_to_the_next() {
     let (_, outcomes, _) = run(workspace(&server, vec![first, second]));
     assert_eq!(tests_of(&outcomes[1]), [("clean".to_owned(), true)]);
 }
+
+#[test]
+fn typed_values_keep_their_type_across_requests_and_legacy_setters_store_text_over_a_value() {
+    let server = support::echo::start();
+    let first = request(
+        "First",
+        Method::Get,
+        "{{base}}/get",
+        "pm.environment.set('n', 5); pm.collectionVariables.set('o', { a: [1] }); postman.setEnvironmentVariable('count', 0);",
+        "",
+    );
+    let second = request(
+        "Second",
+        Method::Get,
+        "{{base}}/get",
+        "postman.setEnvironmentVariable('count', 1);",
+        r#"pm.test('number', () => pm.expect(pm.environment.get('n')).to.equal(5));
+           pm.test('object', () => pm.expect(pm.collectionVariables.get('o')).to.eql({ a: [1] }));
+           pm.test('legacy over a value is text', () => pm.expect(postman.getEnvironmentVariable('count')).to.equal('1'));"#,
+    );
+    let (_, outcomes, _) = run(workspace(&server, vec![first, second]));
+    let failed: Vec<_> =
+        outcomes[1].assertions.iter().filter(|a| !a.passed).map(|a| (&a.name, &a.message)).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(outcomes[1].assertions.len(), 3);
+}
+
+#[test]
+fn test_scripts_run_on_a_request_that_got_no_response() {
+    let server = support::echo::start();
+    let r = request(
+        "Refused",
+        Method::Get,
+        "http://127.0.0.1:9/nothing-listens",
+        "",
+        "pm.environment.set('ran', 'yes'); pm.test('status', () => pm.response.to.have.status(200));",
+    );
+    let after = request(
+        "After",
+        Method::Get,
+        "{{base}}/get",
+        "",
+        "pm.test('saw it', () => pm.expect(pm.environment.get('ran')).to.equal('yes'));",
+    );
+    let (_, outcomes, _) = run(workspace(&server, vec![r, after]));
+    assert!(outcomes[0].error.is_some());
+    assert_eq!(tests_of(&outcomes[0]), [("status".to_owned(), false)]);
+    assert_eq!(tests_of(&outcomes[1]), [("saw it".to_owned(), true)]);
+}
+
+#[test]
+fn pm_cookies_are_the_jars_cookies_for_the_url() {
+    let server = support::echo::start();
+    let set = request("Set", Method::Get, "{{base}}/cookies/set?foo1=bar1", "", "");
+    let get = request(
+        "Get",
+        Method::Get,
+        "{{base}}/cookies",
+        "",
+        "pm.test('jar', () => { pm.expect(pm.cookies.toObject()).to.have.property('foo1', 'bar1'); pm.expect(pm.cookies.get('foo1')).to.equal('bar1'); });",
+    );
+    let (_, outcomes, _) = run(workspace(&server, vec![set, get]));
+    assert_eq!(tests_of(&outcomes[1]), [("jar".to_owned(), true)], "{:?}", outcomes[1].assertions);
+}

@@ -184,12 +184,32 @@ fn variable_writes_go_to_the_scope_named_in_order() {
     assert_eq!(
         out.ops,
         vec![
-            VarOp::Set { scope: VarScope::Environment, key: "token".into(), value: "new".into() },
-            VarOp::Set { scope: VarScope::Globals, key: "n".into(), value: "5".into() },
-            VarOp::Set { scope: VarScope::Collection, key: "obj".into(), value: r#"{"a":1}"#.into() },
-            VarOp::Set { scope: VarScope::Local, key: "local".into(), value: "L".into() },
+            VarOp::Set {
+                scope: VarScope::Environment,
+                key: "token".into(),
+                value: "new".into(),
+                typed: None
+            },
+            VarOp::Set {
+                scope: VarScope::Globals,
+                key: "n".into(),
+                value: "5".into(),
+                typed: Some(serde_json::json!(5))
+            },
+            VarOp::Set {
+                scope: VarScope::Collection,
+                key: "obj".into(),
+                value: r#"{"a":1}"#.into(),
+                typed: Some(serde_json::json!({ "a": 1 }))
+            },
+            VarOp::Set { scope: VarScope::Local, key: "local".into(), value: "L".into(), typed: None },
             VarOp::Unset { scope: VarScope::Environment, key: "base".into() },
-            VarOp::Set { scope: VarScope::Environment, key: "legacy".into(), value: "yes".into() },
+            VarOp::Set {
+                scope: VarScope::Environment,
+                key: "legacy".into(),
+                value: "yes".into(),
+                typed: None
+            },
         ]
     );
 }
@@ -247,7 +267,10 @@ fn legacy_sandbox_globals_work() {
             ("request".to_owned(), TestStatus::Passed),
         ]
     );
-    assert_eq!(out.ops, vec![VarOp::Set { scope: VarScope::Globals, key: "a".into(), value: "1".into() }]);
+    assert_eq!(
+        out.ops,
+        vec![VarOp::Set { scope: VarScope::Globals, key: "a".into(), value: "1".into(), typed: None }]
+    );
 }
 
 #[test]

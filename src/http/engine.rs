@@ -235,6 +235,19 @@ impl Engine {
     // ---- cookies -------------------------------------------------------------------------------
 
     /// The cookies of a workspace (`None`: scratch sends), expired ones dropped.
+    /// The cookies the jar would send to `url` (`pm.cookies`), as name and value.
+    pub fn cookies_for(&self, ws: Option<WorkspaceId>, url: &Url) -> Vec<(String, String)> {
+        self.inner
+            .cookies
+            .header_for(ws, url)
+            .map(|h| {
+                h.split("; ")
+                    .filter_map(|pair| pair.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn cookie_jar(&self, ws: Option<WorkspaceId>) -> CookieJar {
         self.inner.cookies.snapshot(ws)
     }

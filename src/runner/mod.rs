@@ -286,6 +286,8 @@ struct State {
     environment: IndexMap<String, Option<String>>,
     collection: IndexMap<String, Option<String>>,
     globals: IndexMap<String, Option<String>>,
+    /// Values scripts set with a type (see [`script::TypedValues`]).
+    typed: script::TypedValues,
     /// The scripts' thread, started at the first script.
     scripts: Option<ScriptHost>,
     /// Base scopes (environment, folders, collection, globals) per parent, built once.
@@ -388,6 +390,7 @@ async fn run(
         environment: IndexMap::new(),
         collection: IndexMap::new(),
         globals: IndexMap::new(),
+        typed: script::TypedValues::new(),
         scripts: None,
         bases: HashMap::new(),
         parents: ws.parent_index(),
@@ -555,6 +558,7 @@ async fn send_one(
             chain.last().and_then(|p| ws.parent_name(*p)).map(str::to_owned).unwrap_or_default();
         fresh = Some(Box::new(script::SandboxInput {
             variables: script::bridge::vars_of(&scopes),
+            typed: state.typed.clone(),
             environment_name: spec.environment.and_then(|e| ws.environments.get(&e)).map(|e| e.name.clone()),
             request: script::bridge::request_view(written),
             info: script::InfoView {
@@ -657,6 +661,23 @@ async fn send_one(
         Err(SendError::Cancelled) => return None,
         Err(e) => {
             outcome.error = Some(e.to_string());
+            // Test scripts still run, on no response (as newman): their tests fail, and what
+            // they set still counts.
+            if let (Some(host), false) = (&state.scripts, post.is_empty() || limits.is_none()) {
+                let job = ScriptJob {
+                    fresh,
+                    event: Event::Test,
+                    scripts: post,
+                    response: Some(script::bridge::no_response()),
+                    sent: Some(script::bridge::sent_view(&prepared, None)),
+                };
+                let out = tokio::select! {
+                    biased;
+                    () = cancel.cancelled() => return None,
+                    out = host.run(job) => out,
+                };
+                state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
+            }
             sent.outcome = Some(outcome);
             return Some(sent);
         }
@@ -677,12 +698,15 @@ async fn send_one(
         match checks::capture(c, &subject, &mut state.compiled) {
             Ok(taken) => match c.scope {
                 CaptureScope::Runtime => {
+                    state.forget_typed(VarScope::Local, &taken.variable);
                     state.runtime.insert(taken.variable, taken.value);
                 }
                 CaptureScope::Environment => {
+                    state.forget_typed(VarScope::Environment, &taken.variable);
                     state.environment.insert(taken.variable, Some(taken.value));
                 }
                 CaptureScope::Collection => {
+                    state.forget_typed(VarScope::Collection, &taken.variable);
                     state.collection.insert(taken.variable, Some(taken.value));
                 }
             },
@@ -697,9 +721,11 @@ async fn send_one(
     if let (Some(host), false) = (&state.scripts, post.is_empty() || limits.is_none()) {
         // A body kept on disk is read on a blocking-friendly thread.
         let response = if exchange.response.body.bytes().is_some() {
-            script::bridge::response_view(&exchange)
+            script::bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
         } else {
-            tokio::task::block_in_place(|| script::bridge::response_view(&exchange))
+            tokio::task::block_in_place(|| {
+                script::bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
+            })
         };
         let job = ScriptJob {
             fresh,
@@ -713,17 +739,30 @@ async fn send_one(
             () = cancel.cancelled() => return None,
             out = host.run(job) => out,
         };
-        outcome.scripts.test = u32::try_from(out.scripts_run).unwrap_or(u32::MAX);
-        outcome.scripts.test_failed = u32::try_from(out.errors.len()).unwrap_or(u32::MAX);
-        state.absorb(&out.ops, &mut scopes);
-        outcome.assertions.extend(script_assertions(&out));
-        sent.console.extend(out.console);
-        if out.next_request.is_some() {
-            sent.next = out.next_request;
-        }
+        state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
     }
     sent.outcome = Some(outcome);
     Some(sent)
+}
+
+impl State {
+    /// What a request's test scripts did, into its outcome and the run.
+    fn after_tests(
+        &mut self,
+        out: &script::EventOutput,
+        outcome: &mut RequestOutcome,
+        sent: &mut Sent,
+        scopes: &mut Scopes,
+    ) {
+        outcome.scripts.test = u32::try_from(out.scripts_run).unwrap_or(u32::MAX);
+        outcome.scripts.test_failed = u32::try_from(out.errors.len()).unwrap_or(u32::MAX);
+        self.absorb(&out.ops, scopes);
+        outcome.assertions.extend(script_assertions(out));
+        sent.console.extend(out.console.iter().cloned());
+        if out.next_request.is_some() {
+            sent.next.clone_from(&out.next_request);
+        }
+    }
 }
 
 /// Values set or unset during the run, over a request's scopes.
@@ -742,10 +781,25 @@ fn overlay(scopes: &mut Scopes, kind: ScopeKind, values: &IndexMap<String, Optio
 }
 
 impl State {
+    fn forget_typed(&mut self, scope: VarScope, key: &str) {
+        if let Some(values) = self.typed.get_mut(scope.key()) {
+            values.shift_remove(key);
+        }
+    }
+
     /// Keeps a script's variable writes for the rest of the run, and applies them to the
     /// request's scopes (a pre-request script's writes are seen by the request it precedes).
     fn absorb(&mut self, ops: &[VarOp], scopes: &mut Scopes) {
         for op in ops {
+            match op {
+                VarOp::Set { scope, key, typed: Some(value), .. } => {
+                    self.typed.entry(scope.key()).or_default().insert(key.clone(), value.clone());
+                }
+                VarOp::Set { scope, key, .. } | VarOp::Unset { scope, key } => self.forget_typed(*scope, key),
+                VarOp::Clear { scope } => {
+                    self.typed.shift_remove(scope.key());
+                }
+            }
             let before = match op {
                 VarOp::Clear { scope } => {
                     let kinds: &[ScopeKind] = match scope {

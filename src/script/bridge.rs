@@ -95,6 +95,28 @@ pub fn sent_view(prepared: &PreparedRequest, exchange: Option<&Exchange>) -> Req
     }
 }
 
+/// `pm.response` for a request that got no response (`pm.test`s on it fail, as under newman).
+pub fn no_response() -> ResponseView {
+    ResponseView::default()
+}
+
+/// `pm.response` with `pm.cookies` from the jar: the cookies it holds for the URL that answered.
+pub fn response_view_with_jar(
+    exchange: &Exchange,
+    engine: &Engine,
+    ws: Option<crate::model::WorkspaceId>,
+) -> ResponseView {
+    let mut view = response_view(exchange);
+    if let Ok(url) = url::Url::parse(&exchange.response.url) {
+        view.cookies = engine
+            .cookies_for(ws, &url)
+            .into_iter()
+            .map(|(name, value)| CookieView { name, value })
+            .collect();
+    }
+    view
+}
+
 /// `pm.response`. A body kept on disk (a large one) is read here: call it where blocking is
 /// allowed.
 pub fn response_view(exchange: &Exchange) -> ResponseView {

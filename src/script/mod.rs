@@ -228,11 +228,17 @@ pub struct InfoView {
     pub collection_name: String,
 }
 
+/// Values that scripts set earlier in the run with a type (a number, an object), by scope
+/// name (`globals`, `environment`, `collection`, `local`): a later script gets them back typed,
+/// as under newman, while the scopes hold their text.
+pub type TypedValues = indexmap::IndexMap<&'static str, indexmap::IndexMap<String, serde_json::Value>>;
+
 /// Everything a request's sandbox starts from.
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SandboxInput {
     pub variables: ScriptVars,
+    pub typed: TypedValues,
     pub environment_name: Option<String>,
     pub request: RequestView,
     pub info: InfoView,
@@ -256,9 +262,33 @@ pub enum VarScope {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum VarOp {
-    Set { scope: VarScope, key: String, value: String },
-    Unset { scope: VarScope, key: String },
-    Clear { scope: VarScope },
+    Set {
+        scope: VarScope,
+        key: String,
+        value: String,
+        /// The value as the script gave it, when it was not text.
+        #[serde(default)]
+        typed: Option<serde_json::Value>,
+    },
+    Unset {
+        scope: VarScope,
+        key: String,
+    },
+    Clear {
+        scope: VarScope,
+    },
+}
+
+impl VarScope {
+    /// The name the sandbox's typed values use.
+    pub fn key(self) -> &'static str {
+        match self {
+            VarScope::Globals => "globals",
+            VarScope::Environment => "environment",
+            VarScope::Collection => "collection",
+            VarScope::Local => "local",
+        }
+    }
 }
 
 impl VarOp {

@@ -445,3 +445,6 @@ pub mod ui_fuzz;
 /// A loopback look-alike of postman-echo, which public Postman collections and their scripts
 /// call.
 pub mod echo;
+
+/// newman, found or installed (tests comparing with Postman's runner).
+pub mod newman;

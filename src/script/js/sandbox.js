@@ -9,6 +9,13 @@ const native = globalThis.__lp_native;
 delete globalThis.__lp_native;
 const G = globalThis;
 
+// Postman's legacy sandbox gave every string `has` (old collections test `responseBody.has(...)`).
+Object.defineProperty(String.prototype, 'has', {
+  value: function (text) { return this.indexOf(text) !== -1; },
+  writable: true,
+  configurable: true,
+});
+
 let input = null;
 let ops = [];
 let tests = [];
@@ -77,7 +84,12 @@ class VariableScope {
     if (!this._writable) throw new TypeError('pm.' + this._kind + ' is read-only');
     key = String(key);
     this._values.set(key, value);
-    ops.push({ scope: this._kind, op: 'set', key: key, value: stringify(value) });
+    const op = { scope: this._kind, op: 'set', key: key, value: stringify(value) };
+    // Numbers, booleans, objects keep their type for the rest of the run (as newman).
+    if (typeof value !== 'string' && value !== undefined && typeof value !== 'function') {
+      try { op.typed = JSON.parse(JSON.stringify(value)); } catch (e) { /* a cycle: the text only */ }
+    }
+    ops.push(op);
   }
   unset(key) {
     if (!this._writable) throw new TypeError('pm.' + this._kind + ' is read-only');
@@ -501,12 +513,15 @@ function legacyGlobals(isTest) {
   }
 }
 
+// The legacy setters: a value replacing an existing one is stored as text, a new one keeps its
+// type (newman does exactly this).
+const legacySet = (scope, k, v) => scope.set(k, scope.has(k) ? stringify(v) : v);
 const postman = {
-  setEnvironmentVariable: (k, v) => environment.set(k, v),
+  setEnvironmentVariable: (k, v) => legacySet(environment, k, v),
   getEnvironmentVariable: (k) => environment.get(k),
   clearEnvironmentVariable: (k) => environment.unset(k),
   clearEnvironmentVariables: () => environment.clear(),
-  setGlobalVariable: (k, v) => globals.set(k, v),
+  setGlobalVariable: (k, v) => legacySet(globals, k, v),
   getGlobalVariable: (k) => globals.get(k),
   clearGlobalVariable: (k) => globals.unset(k),
   clearGlobalVariables: () => globals.clear(),
@@ -581,6 +596,11 @@ G.__lp = {
   setup(json) {
     input = JSON.parse(json);
     const v = input.variables;
+    const typed = input.typed || {};
+    ['globals', 'environment', 'collection', 'local'].forEach((scope) => {
+      const t = typed[scope];
+      if (t) Object.keys(t).forEach((k) => { if (k in v[scope]) v[scope][k] = t[k]; });
+    });
     globals = new VariableScope('globals', v.globals, true);
     environment = new VariableScope('environment', v.environment, true);
     collectionVariables = new VariableScope('collectionVariables', v.collection, true);
