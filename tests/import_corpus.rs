@@ -421,24 +421,29 @@ fn every_oauth2_grant_maps() {
 }
 
 #[test]
-fn scripts_are_kept_verbatim_and_reported() {
+fn scripts_are_kept_verbatim_and_run_without_a_warning() {
     let imported = ok("postman-v2.0/newman-multi-level-folders-v2.0.postman_collection.json");
     let data = &imported.workspaces[0];
     let request = data.requests.values().find(|r| r.name == "F1.R1").unwrap();
     assert!(request.scripts.pre_request.contains("postman.setEnvironmentVariable(\"count\""));
     assert!(request.scripts.test.contains("tests[\"Status code is 200\"]"));
-    let reported = imported.report.warnings.iter().filter(|w| w.message.contains("script kept")).count();
-    let kept = data
-        .requests
-        .values()
-        .map(|r| usize::from(!r.scripts.pre_request.is_empty()) + usize::from(!r.scripts.test.is_empty()))
-        .sum::<usize>()
-        + data
-            .folders
-            .values()
-            .map(|f| usize::from(!f.scripts.pre_request.is_empty()) + usize::from(!f.scripts.test.is_empty()))
-            .sum::<usize>();
-    assert_eq!(reported, kept);
+    // Scripts run now: importing them is no longer worth a warning.
+    assert!(
+        !imported.report.warnings.iter().any(|w| w.message.contains("script")),
+        "{:?}",
+        imported.report.warnings
+    );
+}
+
+#[test]
+fn a_script_disabled_in_postman_is_kept_commented_out() {
+    let json = r#"{"info":{"name":"d","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item":[{"name":"r","request":{"method":"GET","url":"http://127.0.0.1/"},
+        "event":[{"listen":"test","disabled":true,"script":{"exec":["pm.test('x', () => {});","throw 1;"]}}]}]}"#;
+    let imported = localpost::interop::import(json.as_bytes(), "d.json").unwrap();
+    let request = imported.workspaces[0].requests.values().next().unwrap();
+    assert_eq!(request.scripts.test, "// pm.test('x', () => {});\n// throw 1;");
+    assert!(imported.report.warnings.iter().any(|w| w.message.contains("disabled in Postman")));
 }
 
 #[test]

@@ -316,7 +316,7 @@ pub struct Request {
     /// Markdown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    /// Scripts imported from other tools, kept verbatim (Localpost does not run them).
+    /// Pre-request and test scripts (Postman's JavaScript API; see [`crate::script`]).
     #[serde(default, skip_serializing_if = "Scripts::is_empty")]
     pub scripts: Scripts,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

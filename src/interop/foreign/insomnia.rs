@@ -304,16 +304,36 @@ impl Shape {
 
 fn scripts(shape: &Shape, node: &Node, location: &str, report: &mut Report) -> Scripts {
     let (pre, after) = shape.scripts(node);
-    if !pre.trim().is_empty() {
-        report.warn(location, "pre-request script kept as text; Localpost does not run scripts");
-    }
-    if !after.trim().is_empty() {
+    let (pre, a) = as_postman(&pre);
+    let (after, b) = as_postman(&after);
+    if a || b {
         report.warn(
             location,
-            "after-response script kept as text (as the test script); Localpost does not run scripts",
+            "Insomnia's insomnia.* script calls written as pm.* (the same API, as Postman names it)",
         );
     }
     Scripts { pre_request: pre, test: after }
+}
+
+/// An Insomnia script with `insomnia.` calls written as Postman's `pm.`; whether any was.
+fn as_postman(script: &str) -> (String, bool) {
+    let mut out = String::with_capacity(script.len());
+    let mut changed = false;
+    let mut rest = script;
+    while let Some(at) = rest.find("insomnia.") {
+        let before = rest[..at].chars().next_back();
+        let word_start = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
+        out.push_str(&rest[..at]);
+        if word_start {
+            out.push_str("pm.");
+            changed = true;
+        } else {
+            out.push_str("insomnia.");
+        }
+        rest = &rest[at + "insomnia.".len()..];
+    }
+    out.push_str(rest);
+    (out, changed)
 }
 
 fn folder(
@@ -1018,6 +1038,20 @@ fn v5_items(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn insomnia_script_calls_are_written_as_postmans() {
+        let (text, changed) = as_postman(
+            "insomnia.test('ok', () => insomnia.expect(insomnia.response.code).to.equal(200));\nmyinsomnia.x; a.insomnia.y;",
+        );
+        assert!(changed);
+        assert_eq!(
+            text,
+            "pm.test('ok', () => pm.expect(pm.response.code).to.equal(200));\nmyinsomnia.x; a.insomnia.y;"
+        );
+        assert_eq!(as_postman("pm.test('x')"), ("pm.test('x')".to_owned(), false));
+    }
+
     use super::*;
 
     #[test]

@@ -375,9 +375,14 @@ pub(crate) fn scripts(events: &Node, location: &str, report: &mut Report) -> Scr
                 continue;
             }
         };
-        let disabled = if event.bool("disabled") == Some(true) { " (it was disabled)" } else { "" };
-        report
-            .warn(location, format!("{label} script kept as text; Localpost does not run scripts{disabled}"));
+        // A disabled script does not run in Postman: it is kept, commented out, so it does not
+        // run here either.
+        let text = if event.bool("disabled") == Some(true) {
+            report.warn(location, format!("{label} script was disabled in Postman: kept commented out"));
+            text.lines().map(|l| format!("// {l}")).collect::<Vec<_>>().join("\n")
+        } else {
+            text
+        };
         if !slot.is_empty() {
             slot.push_str("\n\n");
         }

@@ -207,7 +207,7 @@ impl<'n> Walk<'_, 'n> {
         };
         request.description = description(node.at("description"));
         request.scripts = if node.at("events").items().is_empty() {
-            legacy_scripts(node, &location, self.report)
+            legacy_scripts(node)
         } else {
             scripts(node.at("events"), &location, self.report)
         };
@@ -248,15 +248,8 @@ fn helper_auth(node: &Node, location: &str, report: &mut Report) -> Auth {
 }
 
 /// `preRequestScript` and `tests` as plain strings.
-fn legacy_scripts(node: &Node, location: &str, report: &mut Report) -> Scripts {
-    let scripts = Scripts { pre_request: node.text("preRequestScript"), test: node.text("tests") };
-    if !scripts.pre_request.trim().is_empty() {
-        report.warn(location, "pre-request script kept as text; Localpost does not run scripts");
-    }
-    if !scripts.test.trim().is_empty() {
-        report.warn(location, "test script kept as text; Localpost does not run scripts");
-    }
-    scripts
+fn legacy_scripts(node: &Node) -> Scripts {
+    Scripts { pre_request: node.text("preRequestScript"), test: node.text("tests") }
 }
 
 /// A v1 body: `dataMode` with `data` rows, `rawModeData` or `graphqlModeData`.
