@@ -571,7 +571,7 @@ async fn send_one(
         }));
         if state.scripts.is_none() {
             let outbound = Box::new(script::bridge::EngineOutbound { engine: engine.clone() });
-            match ScriptHost::spawn(limits, outbound) {
+            match ScriptHost::spawn_for_run(limits, outbound) {
                 Ok(host) => state.scripts = Some(host),
                 Err(e) => assertions.push(AssertionOutcome {
                     name: "scripts".into(),

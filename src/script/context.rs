@@ -2,9 +2,8 @@
 //! and the loop that runs a script, its timers and its `pm.sendRequest` callbacks under the
 //! deadline.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rquickjs::context::EvalOptions;
@@ -56,6 +55,35 @@ pub(super) fn load_module<'js>(ctx: &Ctx<'js>, bytecode: &'static [u8]) -> rquic
     module.namespace()
 }
 
+/// When the running script must stop, shared with the runtime's interrupt handler (which may
+/// run on whichever thread holds the sandbox).
+#[derive(Clone, Default)]
+pub(super) struct Deadline(Arc<AtomicU64>);
+
+impl Deadline {
+    fn base() -> Instant {
+        static BASE: OnceLock<Instant> = OnceLock::new();
+        *BASE.get_or_init(Instant::now)
+    }
+
+    pub(super) fn set(&self, at: Option<Instant>) {
+        // 0 is "none"; an instant is stored as nanoseconds after the base, plus one.
+        let n = at.map_or(0, |at| u64::try_from(at.saturating_duration_since(Self::base()).as_nanos()).unwrap_or(u64::MAX - 1) + 1);
+        self.0.store(n, Ordering::SeqCst);
+    }
+
+    pub(super) fn get(&self) -> Option<Instant> {
+        match self.0.load(Ordering::SeqCst) {
+            0 => None,
+            n => Some(Self::base() + Duration::from_nanos(n - 1)),
+        }
+    }
+
+    fn passed(&self) -> bool {
+        self.get().is_some_and(|at| Instant::now() >= at)
+    }
+}
+
 /// State the native functions share with the driver.
 #[derive(Default)]
 pub(super) struct Host {
@@ -64,43 +92,74 @@ pub(super) struct Host {
     pub next_send: u32,
 }
 
-/// A request's sandbox. Not `Send`: it lives on the thread that made it (see
-/// [`super::ScriptHost`]).
+/// A sandbox with its library loaded and nothing of any request in it yet: what can be made
+/// ahead of time (a run makes the next one while the current request is sent). `Send`, so it can
+/// be made on another thread.
+pub struct Blank {
+    // Field order: the context is dropped before its runtime.
+    context: Context,
+    runtime: Runtime,
+    deadline: Deadline,
+    host: Arc<Mutex<Host>>,
+    limits: Limits,
+}
+
+impl Blank {
+    /// A fresh runtime and context, the natives installed and the sandbox library evaluated.
+    pub fn new(limits: Limits) -> Result<Self, String> {
+        let bytecode = sandbox_bytecode()?;
+        let runtime = Runtime::new().map_err(|e| format!("cannot start the script engine: {e}"))?;
+        runtime.set_memory_limit(limits.memory_bytes);
+        runtime.set_max_stack_size(limits.stack_bytes);
+        let deadline = Deadline::default();
+        let d = deadline.clone();
+        runtime.set_interrupt_handler(Some(Box::new(move || d.passed())));
+        let context = Context::full(&runtime).map_err(|e| format!("cannot start the script engine: {e}"))?;
+        let host = Arc::new(Mutex::new(Host::default()));
+        let started = Instant::now();
+        deadline.set(Some(Instant::now() + limits.timeout.max(Duration::from_secs(1))));
+        let loaded = context.with(|ctx| -> Result<(), String> {
+            natives::install(&ctx, host.clone(), started).map_err(|e| e.to_string())?;
+            load_module(&ctx, bytecode)
+                .catch(&ctx)
+                .map(|_| ())
+                .map_err(|e| format!("the script sandbox failed to start: {e}"))
+        });
+        deadline.set(None);
+        loaded?;
+        Ok(Self { context, runtime, deadline, host, limits })
+    }
+
+    /// The sandbox of one request: Postman's objects set up from `input`.
+    pub fn setup(self, input: &SandboxInput) -> Result<Sandbox, String> {
+        let json = serde_json::to_string(input).map_err(|e| e.to_string())?;
+        // Setting up has its own deadline: the library is ours, but the input is the user's.
+        self.deadline.set(Some(Instant::now() + self.limits.timeout.max(Duration::from_secs(1))));
+        let setup = self
+            .context
+            .with(|ctx| call::<()>(&ctx, "setup", (json,)).map_err(|e| format!("the script sandbox failed to start: {e}")));
+        self.deadline.set(None);
+        setup?;
+        let Blank { context, runtime, deadline, host, limits } = self;
+        Ok(Sandbox { context, _runtime: runtime, deadline, host, limits })
+    }
+}
+
+/// A request's sandbox: a fresh runtime and context, used from its pre-request scripts to its
+/// test scripts (see [`super::ScriptHost`]).
 pub struct Sandbox {
     // Field order: the context is dropped before its runtime.
     context: Context,
     _runtime: Runtime,
-    deadline: Rc<Cell<Option<Instant>>>,
-    host: Rc<RefCell<Host>>,
+    deadline: Deadline,
+    host: Arc<Mutex<Host>>,
     limits: Limits,
 }
 
 impl Sandbox {
     /// A fresh runtime and context for one request, with the sandbox set up from `input`.
     pub fn new(input: &SandboxInput, limits: Limits) -> Result<Self, String> {
-        let bytecode = sandbox_bytecode()?;
-        let runtime = Runtime::new().map_err(|e| format!("cannot start the script engine: {e}"))?;
-        runtime.set_memory_limit(limits.memory_bytes);
-        runtime.set_max_stack_size(limits.stack_bytes);
-        let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
-        let d = deadline.clone();
-        runtime.set_interrupt_handler(Some(Box::new(move || d.get().is_some_and(|at| Instant::now() >= at))));
-        let context = Context::full(&runtime).map_err(|e| format!("cannot start the script engine: {e}"))?;
-        let host = Rc::new(RefCell::new(Host::default()));
-        let json = serde_json::to_string(input).map_err(|e| e.to_string())?;
-        let started = Instant::now();
-        // Setting up has its own deadline: the library is ours, but the input is the user's.
-        deadline.set(Some(Instant::now() + limits.timeout.max(Duration::from_secs(1))));
-        let setup = context.with(|ctx| -> Result<(), String> {
-            natives::install(&ctx, host.clone(), started).map_err(|e| e.to_string())?;
-            load_module(&ctx, bytecode)
-                .catch(&ctx)
-                .map_err(|e| format!("the script sandbox failed to start: {e}"))?;
-            call(&ctx, "setup", (json,)).map_err(|e| format!("the script sandbox failed to start: {e}"))
-        });
-        deadline.set(None);
-        setup?;
-        Ok(Self { context, _runtime: runtime, deadline, host, limits })
+        Blank::new(limits)?.setup(input)
     }
 
     /// Runs one event's scripts in order. `response` and `sent` are for [`Event::Test`]: the
@@ -216,7 +275,7 @@ impl Sandbox {
             if self.expired() {
                 return Err(error(self.timeout_message()));
             }
-            let sends = std::mem::take(&mut self.host.borrow_mut().sends);
+            let sends = std::mem::take(&mut self.host.lock().unwrap_or_else(std::sync::PoisonError::into_inner).sends);
             if !sends.is_empty() {
                 for (id, spec) in sends {
                     let result = outbound.send(&spec);
@@ -262,7 +321,7 @@ impl Sandbox {
     }
 
     fn expired(&self) -> bool {
-        self.deadline.get().is_some_and(|at| Instant::now() >= at)
+        self.deadline.passed()
     }
 
     fn timeout_message(&self) -> String {

@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use context::Sandbox;
+pub use context::{Blank, Sandbox};
 pub use worker::{ScriptHost, ScriptJob};
 
 /// The default deadline of one script (a setting; a policy may lower it).

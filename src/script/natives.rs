@@ -2,8 +2,7 @@
 //! script and the host. Each does one small job over a Rust crate: time, dynamic variables,
 //! queueing a `pm.sendRequest`, base64, hashing and HMAC, JSON Schema, loading a library.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use base64::Engine as _;
@@ -16,7 +15,7 @@ use super::{SendSpec, libs};
 /// Puts `__lp_native` on the context's global object (the sandbox library takes it away).
 pub(super) fn install<'js>(
     ctx: &Ctx<'js>,
-    host: Rc<RefCell<Host>>,
+    host: Arc<Mutex<Host>>,
     started: Instant,
 ) -> rquickjs::Result<()> {
     let n = Object::new(ctx.clone())?;
@@ -27,7 +26,7 @@ pub(super) fn install<'js>(
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, json: String| -> rquickjs::Result<u32> {
             let spec: SendSpec = serde_json::from_str(&json)
                 .map_err(|e| Exception::throw_type(&ctx, &format!("pm.sendRequest: {e}")))?;
-            let mut h = host.borrow_mut();
+            let mut h = host.lock().unwrap_or_else(PoisonError::into_inner);
             h.next_send += 1;
             let id = h.next_send;
             h.sends.push((id, spec));

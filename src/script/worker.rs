@@ -1,6 +1,6 @@
-//! The thread scripts run on. A QuickJS context cannot leave the thread that made it, and a
-//! request's sandbox must live from its pre-request scripts to its test scripts while the
-//! request is sent elsewhere; so one thread owns it, and callers send it jobs.
+//! The thread scripts run on. A request's sandbox must live from its pre-request scripts to
+//! its test scripts while the request is sent elsewhere (the async engine); so one thread owns
+//! it, and callers send it jobs. For a run, a second thread makes blank sandboxes ahead.
 //!
 //! The runner keeps one [`ScriptHost`] for a whole run; the app one per send. Each job that
 //! starts a request (`fresh`) gets a new sandbox: nothing is shared between requests.
@@ -9,8 +9,14 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
+// A blank sandbox is made on the thread ahead and used on the script thread.
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<Blank>();
+};
+
 use super::{
-    Event, EventOutput, Limits, Outbound, RequestView, ResponseView, Sandbox, SandboxInput, ScriptError,
+    Blank, Event, EventOutput, Limits, Outbound, RequestView, ResponseView, Sandbox, SandboxInput, ScriptError,
     ScriptSource,
 };
 
@@ -38,33 +44,57 @@ pub struct ScriptHost {
 /// The script thread's native stack (the JavaScript stack limit is a part of it).
 const THREAD_STACK_BYTES: usize = 16 << 20;
 
+/// How many blank sandboxes a run keeps made ahead.
+const AHEAD: usize = 2;
+
 impl ScriptHost {
     /// Starts the thread. `outbound` sends what scripts ask with `pm.sendRequest`.
     pub fn spawn(limits: Limits, outbound: Box<dyn Outbound + Send>) -> std::io::Result<Self> {
+        Self::start(limits, outbound, false)
+    }
+
+    /// [`ScriptHost::spawn`] for a run of many requests: a second thread keeps blank sandboxes
+    /// made ahead (a fresh runtime, context and library each), so a request pays only for
+    /// setting its own up. Each is still used for one request only.
+    pub fn spawn_for_run(limits: Limits, outbound: Box<dyn Outbound + Send>) -> std::io::Result<Self> {
+        Self::start(limits, outbound, true)
+    }
+
+    fn start(limits: Limits, outbound: Box<dyn Outbound + Send>, ahead: bool) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel::<Envelope>();
-        std::thread::Builder::new().name("localpost-scripts".into()).stack_size(THREAD_STACK_BYTES).spawn(
-            move || {
-                let mut sandbox: Option<Sandbox> = None;
-                while let Ok(Envelope { job, reply }) = rx.recv() {
-                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        run_job(&mut sandbox, job, limits, outbound.as_ref())
-                    }))
-                    .unwrap_or_else(|panic| {
-                        sandbox = None;
-                        let mut out = EventOutput::default();
-                        out.errors.push(ScriptError {
-                            owner: "the script engine".into(),
-                            event: Event::PreRequest,
-                            message: format!("stopped unexpectedly: {}", panic_text(panic.as_ref())),
-                            line: None,
-                            column: None,
-                        });
-                        out
+        let blanks = if ahead {
+            let (made, blanks) = mpsc::sync_channel::<Result<Blank, String>>(AHEAD);
+            let thread = std::thread::Builder::new().name("localpost-scripts-ahead".into());
+            thread.stack_size(THREAD_STACK_BYTES).spawn(move || {
+                // Ends when the script thread is gone (the send fails).
+                while made.send(Blank::new(limits)).is_ok() {}
+            })?;
+            Some(blanks)
+        } else {
+            None
+        };
+        let thread = std::thread::Builder::new().name("localpost-scripts".into());
+        thread.stack_size(THREAD_STACK_BYTES).spawn(move || {
+            let mut sandbox: Option<Sandbox> = None;
+            while let Ok(Envelope { job, reply }) = rx.recv() {
+                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run_job(&mut sandbox, job, limits, outbound.as_ref(), blanks.as_ref())
+                }))
+                .unwrap_or_else(|panic| {
+                    sandbox = None;
+                    let mut out = EventOutput::default();
+                    out.errors.push(ScriptError {
+                        owner: "the script engine".into(),
+                        event: Event::PreRequest,
+                        message: format!("stopped unexpectedly: {}", panic_text(panic.as_ref())),
+                        line: None,
+                        column: None,
                     });
-                    let _ = reply.send(out);
-                }
-            },
-        )?;
+                    out
+                });
+                let _ = reply.send(out);
+            }
+        })?;
         Ok(Self { jobs: tx })
     }
 
@@ -105,10 +135,15 @@ fn run_job(
     job: ScriptJob,
     limits: Limits,
     outbound: &dyn Outbound,
+    blanks: Option<&mpsc::Receiver<Result<Blank, String>>>,
 ) -> EventOutput {
     if let Some(input) = job.fresh {
         *sandbox = None;
-        match Sandbox::new(&input, limits) {
+        let blank = match blanks.and_then(|b| b.recv().ok()) {
+            Some(made) => made,
+            None => Blank::new(limits),
+        };
+        match blank.and_then(|b| b.setup(&input)) {
             Ok(s) => *sandbox = Some(s),
             Err(message) => {
                 let mut out = EventOutput::default();
