@@ -328,7 +328,20 @@ impl App {
                 VarScope::Local => None,
             };
             // No environment selected: `pm.environment.set` lasted only for the send (Postman).
-            let Some(variables) = variables else { continue };
+            let Some(variables) = variables else {
+                if scope == VarScope::Environment {
+                    let text = "No environment is selected: what the scripts set with pm.environment was \
+                                not kept (select one in the top bar)";
+                    let entry = ConsoleEntry::new(
+                        ConsoleLevel::Warn,
+                        text.to_owned(),
+                        String::new(),
+                        &Redactions::default(),
+                    );
+                    self.state.console.extend([entry]);
+                }
+                continue;
+            };
             let changes = variable_changes(mine, variables);
             let updated = RunVariables::apply(&changes, variables);
             if updated == *variables {

@@ -264,7 +264,9 @@ pub fn code_editor_ui(
             theme::gutter_fill(visuals),
         ),
     ];
-    let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
+    // Only the lines on screen get a number (a long script in a scrolled section has many).
+    let visible = rect.intersect(ui.clip_rect());
+    let painter = ui.painter().with_clip_rect(visible);
     let number_color = theme::muted(visuals);
     let marked = mark.and_then(|m| m.line);
     let mut line: u32 = 1;
@@ -274,10 +276,10 @@ pub fn code_editor_ui(
             continue;
         }
         let row_rect = row.rect().translate(output.galley_pos.to_vec2());
-        if row_rect.top() > rect.bottom() {
+        if row_rect.top() > visible.bottom() {
             break;
         }
-        if row_rect.bottom() >= rect.top() {
+        if row_rect.bottom() >= visible.top() {
             if marked == Some(line) {
                 let band = egui::Rect::from_x_y_ranges(rect.x_range(), row_rect.y_range());
                 shapes.push(egui::Shape::rect_filled(band, 0.0, theme::error_line_fill(visuals)));
