@@ -249,6 +249,7 @@ impl App {
                 self.submit(WriteJob::Settings(self.state.settings.clone()));
             }
             Command::CopyToClipboard(text) => ctx.copy_text(text),
+            Command::ClearConsole => self.state.console.clear(),
             Command::DismissNotice => self.state.notice = None,
             Command::DismissSaveError => {
                 if let Some(w) = &mut self.writer {
@@ -369,6 +370,7 @@ impl App {
                         .notify("Create a collection first: the runner runs a collection or folder."),
                 }
             }
+            Action::ToggleConsole => self.state.console.open = !self.state.console.open,
             Action::ShowPolicy => {
                 if let Some(ws) = self.state.workspace {
                     self.open_tab(ws, TabKind::Policy);
@@ -589,7 +591,7 @@ impl App {
     }
 
     /// Queues a write of a collection's or folder's own file.
-    fn save_container(&mut self, ws: WorkspaceId, container: ParentId) {
+    pub(super) fn save_container(&mut self, ws: WorkspaceId, container: ParentId) {
         let Some(data) = self.state.library.workspaces.get(&ws) else { return };
         let job = match container {
             ParentId::Collection(id) => {

@@ -38,10 +38,11 @@ pub enum Action {
     Import,
     ExportEverything,
     RunCollection,
+    ToggleConsole,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -68,6 +69,7 @@ impl Action {
         Action::Import,
         Action::ExportEverything,
         Action::RunCollection,
+        Action::ToggleConsole,
         Action::ResetLocalData,
     ];
 
@@ -100,6 +102,7 @@ impl Action {
             Action::Import => "Import…",
             Action::ExportEverything => "Export a backup of everything…",
             Action::RunCollection => "Run collection…",
+            Action::ToggleConsole => "Toggle console",
         }
     }
 
@@ -120,6 +123,7 @@ impl Action {
             Action::ZoomIn => KeyboardShortcut::new(cmd, Key::Plus),
             Action::ZoomOut => KeyboardShortcut::new(cmd, Key::Minus),
             Action::OpenSettings => KeyboardShortcut::new(cmd, Key::Comma),
+            Action::ToggleConsole => KeyboardShortcut::new(cmd | Modifiers::ALT, Key::C),
             _ => return None,
         })
     }
@@ -266,6 +270,8 @@ pub enum Command {
         path: String,
     },
     CopyToClipboard(String),
+    /// Empties the console.
+    ClearConsole,
     DismissNotice,
     DismissSaveError,
     CloseModal,

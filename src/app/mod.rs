@@ -12,6 +12,7 @@ mod outside;
 pub mod reset;
 pub mod response;
 pub mod runs;
+pub mod scripts;
 pub mod send;
 pub mod session;
 pub mod state;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::App;
+use super::scripts::{ConsoleEntry, ConsoleLevel};
 use super::state::{Tab, TabId, TabKind};
 use super::writer::WriteJob;
 use crate::model::{EnvironmentId, ParentId, RequestId, RequestOutcome, RunId, RunResult, WorkspaceId};
@@ -47,6 +48,8 @@ pub struct LiveRun {
     /// The latest [`LIVE_KEPT`] outcomes.
     pub outcomes: std::collections::VecDeque<RequestOutcome>,
     pub finished: Option<LiveEnd>,
+    /// Secret values the console hides from the run's script output.
+    secrets: crate::http::Redactions,
 }
 
 pub struct LiveEnd {
@@ -120,15 +123,21 @@ impl RunnerTab {
         self.live.as_ref().is_some_and(|l| l.handle.is_some())
     }
 
-    /// Takes in what the run reported since the last frame.
-    fn poll(&mut self) -> Option<Box<runner::RunFinished>> {
+    /// Takes in what the run reported since the last frame; what its scripts printed goes to
+    /// `console`.
+    fn poll(&mut self, console: &mut Vec<ConsoleEntry>) -> Option<Box<runner::RunFinished>> {
         let live = self.live.as_mut()?;
         let handle = live.handle.as_mut()?;
         let mut done = None;
         while let Ok(event) = handle.events.try_recv() {
             match event {
                 RunEvent::Started { total } => live.total = total,
-                RunEvent::Outcome { outcome, .. } => {
+                RunEvent::Outcome { outcome, console: lines, .. } => {
+                    let fallback = format!("request \"{}\"", outcome.name);
+                    console.extend(lines.into_iter().map(|line| {
+                        let source = line.script.unwrap_or_else(|| fallback.clone());
+                        ConsoleEntry::new(ConsoleLevel::of(&line.level), line.text, source, &live.secrets)
+                    }));
                     live.tally.add(&outcome);
                     if live.outcomes.len() == LIVE_KEPT {
                         live.outcomes.pop_front();
@@ -206,6 +215,7 @@ impl App {
                 return;
             }
         };
+        let rule = self.state.script_rule();
         let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == tab_id) else { return };
         let Some(ws) = self.state.library.workspaces.get(&tab.workspace) else { return };
         let TabKind::Runner(r) = &mut tab.kind else { return };
@@ -231,6 +241,8 @@ impl App {
             self.state.error("Pick at least one request to run.");
             return;
         }
+        spec.scripts = rule;
+        let secrets = secret_values(ws, spec.environment);
         let repaint = ctx.clone();
         let total = spec.total();
         let handle = runner::start(&engine, spec, Some(Arc::new(move || repaint.request_repaint())));
@@ -241,6 +253,7 @@ impl App {
             tally: Tally::default(),
             outcomes: std::collections::VecDeque::new(),
             finished: None,
+            secrets,
         });
         r.page = RunnerPage::Run;
     }
@@ -255,11 +268,12 @@ impl App {
 
     pub(super) fn poll_runs(&mut self) {
         let mut finished = Vec::new();
+        let mut console = Vec::new();
         for tab in &mut self.state.tabs {
             let workspace = tab.workspace;
             let id = tab.id;
             if let TabKind::Runner(r) = &mut tab.kind {
-                if let Some(done) = r.poll() {
+                if let Some(done) = r.poll(&mut console) {
                     finished.push((id, workspace, done));
                 }
                 if let Some(p) = r.export.take() {
@@ -281,6 +295,7 @@ impl App {
                 }
             }
         }
+        self.state.console.extend(console);
         for (tab, ws, done) in finished {
             self.keep_run(tab, ws, done);
         }
@@ -421,6 +436,28 @@ impl App {
             }),
         ));
     }
+}
+
+/// Every secret variable's value a run of `ws` may print: the environment's, the globals', the
+/// collections' and folders'.
+fn secret_values(
+    ws: &crate::model::WorkspaceData,
+    environment: Option<EnvironmentId>,
+) -> crate::http::Redactions {
+    let env = environment.and_then(|id| ws.environments.get(&id)).map(|e| e.variables.as_slice());
+    let lists = env
+        .into_iter()
+        .chain(std::iter::once(ws.globals.variables.as_slice()))
+        .chain(ws.collections.values().map(|c| c.variables.as_slice()))
+        .chain(ws.folders.values().map(|f| f.variables.as_slice()));
+    let mut values: Vec<String> = lists
+        .flatten()
+        .filter(|v| v.secret && v.enabled && !v.value.is_empty())
+        .map(|v| v.value.clone())
+        .collect();
+    values.sort();
+    values.dedup();
+    crate::http::Redactions { secret_values: values, ..crate::http::Redactions::default() }
 }
 
 /// A past run (whole, in memory) as a report file; atomic.

@@ -1,14 +1,23 @@
 //! Sending a request tab through the engine, off the UI thread.
 //!
-//! The UI thread only prepares the request (resolving `{{variables}}`, which is quick and lets a
-//! missing variable be reported before anything is sent). A `send` thread waits until the
-//! workspace's cookie jar is read, starts the engine's send, waits for it, turns the exchange
-//! into a [`ResponseView`] (reading a body spilled to disk) and wakes the UI. The UI then shows
-//! it, lists the send in History at once, and hands the writer thread the history record and
-//! the cookie jar to save.
+//! Without scripts, the UI thread only prepares the request (resolving `{{variables}}`, which is
+//! quick and lets a missing variable be reported before anything is sent). A `send` thread waits
+//! until the workspace's cookie jar is read, starts the engine's send, waits for it, turns the
+//! exchange into a [`ResponseView`] (reading a body spilled to disk) and wakes the UI. The UI then
+//! shows it, lists the send in History at once, and hands the writer thread the history record
+//! and the cookie jar to save.
+//!
+//! With scripts (the collection's, its folders' or the request's), the UI thread takes what they
+//! need (the scripts, the scopes, the request's containers) and the `send` thread does the rest,
+//! as the runner does for one request: pre-request scripts on a script thread, their variable
+//! writes and request changes applied, prepare, send, test scripts (on no response too). As in
+//! Postman's window, and unlike a run, a pre-request script that fails stops the send. The
+//! UI thread never waits for a script: an endless loop runs into its time limit off screen. The
+//! outcome carries the tests and errors for the response area, the console lines (secret values
+//! hidden until revealed), and the variable writes the UI saves ([`super::scripts`]).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,10 +25,17 @@ use super::job::{self, Job};
 use time::OffsetDateTime;
 
 use super::response::{BodyView, ResponseOrigin, ResponseView, body_kind};
+use super::scripts::{ConsoleEntry, ScriptMark, ScriptReport, WriteTargets, console_entries};
 use super::state::{Tab, TabId};
 use super::writer::WriteJob;
-use crate::http::{self, CancelHandle, Engine, Exchange, PreparedRequest, SendError, SendOptions};
-use crate::model::{HistoryEntry, ItemId, ParentId, Settings, WorkspaceId};
+use crate::http::{
+    self, CancelHandle, Engine, Exchange, PreparedRequest, Redactions, SendError, SendOptions,
+};
+use crate::model::{HistoryEntry, ItemId, ParentId, Request, Settings, WorkspaceData, WorkspaceId};
+use crate::runner::ScriptRule;
+use crate::script::{
+    self, Event, EventOutput, ScriptError, ScriptHost, ScriptJob, ScriptOwner, ScriptSource, VarOp,
+};
 use crate::vars::Scopes;
 
 /// How long a send waits for its workspace's cookie jar to be read before going without it.
@@ -30,11 +46,47 @@ pub struct InFlight {
     pub started: Instant,
     pub promise: Job<SendOutcome>,
     cancel: Arc<CancelSlot>,
+    phase: Arc<AtomicU8>,
 }
 
 impl InFlight {
     pub fn cancel(&mut self) {
         self.cancel.cancel();
+    }
+
+    /// What the send is doing now.
+    pub fn phase(&self) -> SendPhase {
+        match self.phase.load(Ordering::Relaxed) {
+            1 => SendPhase::PreRequestScripts,
+            2 => SendPhase::TestScripts,
+            _ => SendPhase::Sending,
+        }
+    }
+}
+
+/// Where a send is (the response area says it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendPhase {
+    PreRequestScripts,
+    Sending,
+    TestScripts,
+}
+
+impl SendPhase {
+    fn code(self) -> u8 {
+        match self {
+            SendPhase::Sending => 0,
+            SendPhase::PreRequestScripts => 1,
+            SendPhase::TestScripts => 2,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SendPhase::PreRequestScripts => "Running pre-request scripts…",
+            SendPhase::Sending => "Sending…",
+            SendPhase::TestScripts => "Running post-response scripts…",
+        }
     }
 }
 
@@ -69,13 +121,28 @@ impl CancelSlot {
 
 /// What a finished send hands back to the UI thread.
 pub struct SendOutcome {
-    pub result: Result<ResponseView, String>,
+    /// The response; `Ok(None)` when a pre-request script skipped the request.
+    pub result: Result<Option<ResponseView>, String>,
     /// The entry History lists (`None` when nothing went on the wire).
     history: Option<HistoryEntry>,
     /// What the writer thread records: the send and its result.
     record: Option<(PreparedRequest, Result<Exchange, SendError>, OffsetDateTime)>,
     cookies_changed: bool,
     workspace: Option<WorkspaceId>,
+    /// What the scripts did (`None`: the request had none).
+    scripts: Option<ScriptsDone>,
+}
+
+/// A send's scripts, done.
+#[derive(Default)]
+struct ScriptsDone {
+    report: ScriptReport,
+    console: Vec<ConsoleEntry>,
+    /// Variable writes to keep (not `pm.variables`: those lived for the send).
+    ops: Vec<VarOp>,
+    targets: WriteTargets,
+    /// The scripts that ran, each with the error it stopped on (`None` clears an old mark).
+    marks: Vec<((ScriptOwner, Event), Option<ScriptMark>)>,
 }
 
 /// Set once a workspace's cookie jar is in the engine.
@@ -109,6 +176,7 @@ pub struct Sends {
 
 impl super::App {
     pub(super) fn send(&mut self, ctx: &egui::Context, tab_id: TabId) {
+        let rule = self.state.script_rule();
         let Some(tab) = self.state.tab(tab_id) else { return };
         let Some(r) = tab.request() else { return };
         if r.in_flight.is_some() {
@@ -139,34 +207,100 @@ impl super::App {
             }
             _ => ws.ancestors(ItemId::Request(draft.id)),
         };
-        let prepared = if draft.url.trim().is_empty() {
+        let pre = script::chain_scripts_owned(ws, &chain, draft, Event::PreRequest);
+        let post = script::chain_scripts_owned(ws, &chain, draft, Event::Test);
+        let has_scripts = !(pre.is_empty() && post.is_empty());
+        let limits = match &rule {
+            ScriptRule::Run(limits) if has_scripts => Some(*limits),
+            _ => None,
+        };
+        // Scripts that may not run are reported as skipped, with the reason; the request goes.
+        let forbidden = match &rule {
+            ScriptRule::Forbidden(reason) if has_scripts => {
+                let sources: Vec<(Event, &ScriptSource)> = pre
+                    .iter()
+                    .map(|(_, s)| (Event::PreRequest, s))
+                    .chain(post.iter().map(|(_, s)| (Event::Test, s)))
+                    .collect();
+                Some(ScriptsDone {
+                    report: ScriptReport::forbidden(&sources, reason),
+                    ..ScriptsDone::default()
+                })
+            }
+            _ => None,
+        };
+        let work = if draft.url.trim().is_empty() {
             Err("Enter a URL to send the request.".to_owned())
+        } else if let Some(limits) = limits {
+            let collection = chain.iter().rev().find_map(|p| match p {
+                ParentId::Collection(c) => Some(*c),
+                ParentId::Folder(_) => None,
+            });
+            Ok(SendWork::Scripted(Box::new(Scripted {
+                input: script::SandboxInput {
+                    variables: script::bridge::vars_of(&scopes),
+                    typed: script::TypedValues::default(),
+                    environment_name: environment
+                        .and_then(|id| ws.environments.get(&id))
+                        .map(|e| e.name.clone()),
+                    request: script::bridge::request_view(draft),
+                    info: script::InfoView {
+                        iteration: 0,
+                        iteration_count: 1,
+                        request_name: draft.name.clone(),
+                        request_id: draft.id.0.to_string(),
+                        collection_name: collection
+                            .and_then(|c| ws.collections.get(&c))
+                            .map(|c| c.name.clone())
+                            .unwrap_or_default(),
+                    },
+                },
+                containers: containers_of(ws, &chain, saved.then_some(draft)),
+                chain,
+                request: draft.clone(),
+                scopes,
+                pre,
+                post,
+                limits,
+                targets: WriteTargets { environment, collection },
+            })))
         } else {
-            http::prepare_in(draft, Some(ws), &chain, &scopes).map_err(|e| e.to_string())
+            http::prepare_in(draft, Some(ws), &chain, &scopes)
+                .map_err(|e| e.to_string())
+                .map(SendWork::Prepared)
         };
 
         let engine = match self.engine() {
             Ok(engine) => engine,
             Err(e) => return self.set_send_error(tab_id, format!("The HTTP engine could not start: {e}")),
         };
-        let prepared = match prepared {
-            Ok(p) => p,
+        let work = match work {
+            Ok(w) => w,
             Err(e) => return self.set_send_error(tab_id, e),
         };
         let latch = self.cookie_latch(&engine, ws_id);
         let cancel = Arc::new(CancelSlot::default());
+        let phase = Arc::new(AtomicU8::new(SendPhase::Sending.code()));
         let (reply, promise) = job::reply(ctx, "sending");
-        let slot = cancel.clone();
+        let (slot, at) = (cancel.clone(), phase.clone());
         let spawned = std::thread::Builder::new().name("send".into()).spawn(move || {
             latch.wait(COOKIE_WAIT);
-            reply.send(run_send(&engine, prepared, &slot, ws_id));
+            let outcome = match work {
+                SendWork::Prepared(prepared) => {
+                    let mut outcome = run_send(&engine, prepared, &slot, ws_id);
+                    outcome.scripts = forbidden;
+                    outcome
+                }
+                SendWork::Scripted(scripted) => run_scripted(&engine, *scripted, &slot, &at, ws_id),
+            };
+            reply.send(outcome);
         });
         if let Err(e) = spawned {
             return self.set_send_error(tab_id, format!("could not start sending: {e}"));
         }
         if let Some(r) = self.state.tab_mut(tab_id).and_then(Tab::request_mut) {
             r.error = None;
-            r.in_flight = Some(InFlight { started: Instant::now(), promise, cancel });
+            r.in_flight = Some(InFlight { started: Instant::now(), promise, cancel, phase });
         }
     }
 
@@ -239,14 +373,33 @@ impl super::App {
     }
 
     fn finish_send(&mut self, tab: TabId, outcome: SendOutcome) {
-        let SendOutcome { result, history, record, cookies_changed, workspace } = outcome;
+        let SendOutcome { result, history, record, cookies_changed, workspace, scripts } = outcome;
+        let (report, scripts) = match scripts {
+            Some(done) => (Some(done.report.clone()), Some(done)),
+            None => (None, None),
+        };
         if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
             match result {
                 Ok(view) => {
-                    r.response = Some(view);
+                    r.response = view;
                     r.error = None;
                 }
                 Err(e) => r.error = Some(e),
+            }
+            r.scripts = report;
+        }
+        if let Some(done) = scripts {
+            self.state.console.extend(done.console);
+            for (slot, mark) in done.marks {
+                match mark {
+                    Some(mark) => self.state.script_marks.insert(slot, mark),
+                    None => self.state.script_marks.remove(&slot),
+                };
+            }
+            if let Some(ws) = workspace
+                && !done.ops.is_empty()
+            {
+                self.apply_script_writes(ws, done.targets, &done.ops);
             }
         }
         let Some(ws) = workspace else { return };
@@ -301,25 +454,274 @@ fn with_parent_chain(scopes: Scopes, ws: &crate::model::WorkspaceData, parent: P
     }
 }
 
+/// What the `send` thread is handed.
+enum SendWork {
+    /// No scripts to run: the request as prepared on the UI thread.
+    Prepared(PreparedRequest),
+    Scripted(Box<Scripted>),
+}
+
+/// A send with scripts, as the UI thread hands it over.
+struct Scripted {
+    /// The request's containers (for inherited auth and settings), not the whole workspace.
+    containers: WorkspaceData,
+    chain: Vec<ParentId>,
+    request: Request,
+    scopes: Scopes,
+    pre: Vec<(ScriptOwner, ScriptSource)>,
+    post: Vec<(ScriptOwner, ScriptSource)>,
+    limits: script::Limits,
+    input: script::SandboxInput,
+    targets: WriteTargets,
+}
+
+/// A copy of what preparing a request reads of its workspace: the workspace's id, the request's
+/// containers (their own fields, not their children) and, when it is saved, the request.
+fn containers_of(ws: &WorkspaceData, chain: &[ParentId], saved: Option<&Request>) -> WorkspaceData {
+    let mut out = WorkspaceData::new(ws.workspace.clone());
+    for parent in chain {
+        match parent {
+            ParentId::Collection(id) => {
+                if let Some(c) = ws.collections.get(id) {
+                    let mut c = c.clone();
+                    c.children = Vec::new();
+                    out.collections.insert(*id, c);
+                }
+            }
+            ParentId::Folder(id) => {
+                if let Some(f) = ws.folders.get(id) {
+                    let mut f = f.clone();
+                    f.children = Vec::new();
+                    out.folders.insert(*id, f);
+                }
+            }
+        }
+    }
+    if let Some(r) = saved {
+        out.requests.insert(r.id, r.clone());
+    }
+    out
+}
+
 /// Runs on the `send` thread: the engine's send, then everything the UI needs from it.
 fn run_send(engine: &Engine, prepared: PreparedRequest, cancel: &CancelSlot, ws: WorkspaceId) -> SendOutcome {
     let started_at = OffsetDateTime::now_utc();
-    let result = if cancel.cancelled.load(Ordering::SeqCst) {
-        Err(SendError::Cancelled)
-    } else {
-        let handle = engine.send(prepared.clone(), SendOptions::default());
-        cancel.arm(handle.cancel.clone());
-        handle.promise.block_and_take()
-    };
+    let result = transmit(engine, &prepared, cancel);
+    outcome_of(engine, prepared, result, started_at, ws)
+}
+
+/// The engine's send, cancellable before and while it goes.
+fn transmit(engine: &Engine, prepared: &PreparedRequest, cancel: &CancelSlot) -> Result<Exchange, SendError> {
+    if cancel.cancelled.load(Ordering::SeqCst) {
+        return Err(SendError::Cancelled);
+    }
+    let handle = engine.send(prepared.clone(), SendOptions::default());
+    cancel.arm(handle.cancel.clone());
+    handle.promise.block_and_take()
+}
+
+/// A send's result as the UI takes it: the response view, the History entry, what to record.
+fn outcome_of(
+    engine: &Engine,
+    prepared: PreparedRequest,
+    result: Result<Exchange, SendError>,
+    started_at: OffsetDateTime,
+    ws: WorkspaceId,
+) -> SendOutcome {
     let history = engine.history_entry(&prepared, &result, started_at);
     let view = match &result {
-        Ok(exchange) => view_of(exchange),
+        Ok(exchange) => view_of(exchange).map(Some),
         Err(SendError::Cancelled) => Err("Cancelled.".to_owned()),
         Err(e) => Err(e.to_string()),
     };
     let cookies_changed = result.as_ref().is_ok_and(|e| e.cookies_changed);
     let record = history.is_some().then_some((prepared, result, started_at));
-    SendOutcome { result: view, history, record, cookies_changed, workspace: Some(ws) }
+    SendOutcome { result: view, history, record, cookies_changed, workspace: Some(ws), scripts: None }
+}
+
+/// How often a send waiting for a script looks at its Cancel.
+const SCRIPT_POLL: Duration = Duration::from_millis(10);
+
+/// Runs one event's scripts and waits, giving up (`None`) when the send is cancelled; the
+/// script thread then stops at the script's time limit on its own.
+fn run_event(host: &ScriptHost, job: ScriptJob, cancel: &CancelSlot) -> Option<EventOutput> {
+    let event = job.event;
+    let mut reply = host.submit(job);
+    loop {
+        match reply.try_recv() {
+            Ok(out) => return Some(out),
+            Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                let mut out = EventOutput::default();
+                out.errors.push(ScriptError {
+                    owner: "the script engine".into(),
+                    event,
+                    message: "the script thread is gone".into(),
+                    line: None,
+                    column: None,
+                });
+                return Some(out);
+            }
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {
+                if cancel.cancelled.load(Ordering::SeqCst) {
+                    return None;
+                }
+                std::thread::sleep(SCRIPT_POLL);
+            }
+        }
+    }
+}
+
+/// What a send's scripts did so far, on the `send` thread.
+struct ScriptTrail {
+    done: ScriptsDone,
+    outputs: Vec<EventOutput>,
+    /// Secret values the console must hide: the scopes', and values scripts set on secret names.
+    secrets: Redactions,
+    fallback: String,
+}
+
+impl ScriptTrail {
+    fn absorb(
+        &mut self,
+        out: EventOutput,
+        event: Event,
+        sources: &[(ScriptOwner, ScriptSource)],
+        scopes: &mut Scopes,
+    ) {
+        for op in &out.ops {
+            if let VarOp::Set { key, value, .. } = op
+                && scopes.lookup(key).is_some_and(|l| l.secret)
+            {
+                self.secrets.secret_values.push(value.clone());
+            }
+            script::bridge::apply_to_scopes(op, scopes);
+        }
+        self.done.ops.extend(out.ops.iter().filter(|op| op.scope() != script::VarScope::Local).cloned());
+        self.done.report.absorb(&out);
+        for (owner, source) in sources {
+            let mark = out.errors.iter().find(|e| e.owner == source.owner).map(ScriptMark::from);
+            self.done.marks.push(((*owner, event), mark));
+        }
+        self.outputs.push(out);
+    }
+
+    /// The scripts' part of the outcome, console lines masked.
+    fn finish(mut self, more_secrets: &[String]) -> ScriptsDone {
+        self.secrets.secret_values.extend(more_secrets.iter().cloned());
+        for out in &self.outputs {
+            self.done.console.extend(console_entries(out, &self.fallback, &self.secrets));
+        }
+        self.done
+    }
+}
+
+/// Runs on the `send` thread: a send with scripts, as the runner sends one request.
+fn run_scripted(
+    engine: &Engine,
+    s: Scripted,
+    cancel: &CancelSlot,
+    phase: &AtomicU8,
+    ws: WorkspaceId,
+) -> SendOutcome {
+    let Scripted { containers, chain, request, mut scopes, pre, post, limits, input, targets } = s;
+    let mut trail = ScriptTrail {
+        done: ScriptsDone { targets, ..ScriptsDone::default() },
+        outputs: Vec::new(),
+        secrets: Redactions { secret_values: scopes.secret_values(), ..Redactions::default() },
+        fallback: format!("request \"{}\"", request.name),
+    };
+    let cancelled = || SendOutcome {
+        result: Err("Cancelled.".to_owned()),
+        history: None,
+        record: None,
+        cookies_changed: false,
+        workspace: Some(ws),
+        scripts: None,
+    };
+    let outbound = Box::new(script::bridge::EngineOutbound { engine: engine.clone() });
+    let host = match ScriptHost::spawn(limits, outbound) {
+        Ok(host) => host,
+        Err(e) => {
+            let mut out = EventOutput::default();
+            out.errors.push(ScriptError {
+                owner: "the script engine".into(),
+                event: Event::PreRequest,
+                message: format!("cannot start the script thread: {e}"),
+                line: None,
+                column: None,
+            });
+            trail.absorb(out, Event::PreRequest, &[], &mut scopes);
+            let mut outcome = SendOutcome { result: Err("The scripts could not run.".into()), ..cancelled() };
+            outcome.scripts = Some(trail.finish(&[]));
+            return outcome;
+        }
+    };
+    let mut fresh = Some(Box::new(input));
+    let mut request = std::borrow::Cow::Borrowed(&request);
+    if !pre.is_empty() {
+        phase.store(SendPhase::PreRequestScripts.code(), Ordering::Relaxed);
+        let job = ScriptJob {
+            fresh: fresh.take(),
+            event: Event::PreRequest,
+            scripts: pre.iter().map(|(_, s)| s.clone()).collect(),
+            response: None,
+            sent: None,
+        };
+        let Some(out) = run_event(&host, job, cancel) else { return cancelled() };
+        if let Some(changed) = &out.request {
+            request = std::borrow::Cow::Owned(script::bridge::apply_change(&request, changed));
+        }
+        let skip = out.skip_request;
+        // As in Postman's window (unlike a run), a pre-request script that fails stops the send.
+        let failed = out.errors.first().map(|e| format!("The request was not sent: the {e}"));
+        trail.absorb(out, Event::PreRequest, &pre, &mut scopes);
+        if let Some(message) = failed {
+            let mut outcome = SendOutcome { result: Err(message), ..cancelled() };
+            outcome.scripts = Some(trail.finish(&[]));
+            return outcome;
+        }
+        if skip {
+            let mut outcome = SendOutcome { result: Ok(None), ..cancelled() };
+            outcome.scripts = Some(trail.finish(&[]));
+            return outcome;
+        }
+    }
+    let prepared = match http::prepare_in(&request, Some(&containers), &chain, &scopes) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut outcome = SendOutcome { result: Err(e.to_string()), ..cancelled() };
+            outcome.scripts = Some(trail.finish(&[]));
+            return outcome;
+        }
+    };
+    phase.store(SendPhase::Sending.code(), Ordering::Relaxed);
+    let started_at = OffsetDateTime::now_utc();
+    let result = transmit(engine, &prepared, cancel);
+    // Test scripts run on a response, and on none when the send failed (as newman); not when
+    // the user cancelled.
+    if !post.is_empty() && !matches!(result, Err(SendError::Cancelled)) {
+        phase.store(SendPhase::TestScripts.code(), Ordering::Relaxed);
+        let (response, sent) = match &result {
+            Ok(exchange) => (
+                script::bridge::response_view_with_jar(exchange, engine, Some(ws)),
+                script::bridge::sent_view(&prepared, Some(exchange)),
+            ),
+            Err(_) => (script::bridge::no_response(), script::bridge::sent_view(&prepared, None)),
+        };
+        let job = ScriptJob {
+            fresh,
+            event: Event::Test,
+            scripts: post.iter().map(|(_, s)| s.clone()).collect(),
+            response: Some(response),
+            sent: Some(sent),
+        };
+        let Some(out) = run_event(&host, job, cancel) else { return cancelled() };
+        trail.absorb(out, Event::Test, &post, &mut scopes);
+    }
+    let secrets = prepared.redactions.secret_values.clone();
+    let mut outcome = outcome_of(engine, prepared, result, started_at, ws);
+    outcome.scripts = Some(trail.finish(&secrets));
+    outcome
 }
 
 /// The response panel's view of an exchange. Reads a body the engine spilled to disk.

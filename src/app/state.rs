@@ -57,6 +57,8 @@ pub enum EditorSection {
     Settings,
     /// Assertions and captures.
     Checks,
+    /// Pre-request and post-response (test) scripts.
+    Scripts,
     Description,
 }
 
@@ -67,6 +69,8 @@ pub enum ResponseSection {
     Body,
     Headers,
     Cookies,
+    /// What the test scripts reported.
+    Tests,
     Timeline,
 }
 
@@ -107,6 +111,11 @@ pub struct RequestTab {
     pub bulk_text: IndexMap<u8, String>,
     /// The custom method being typed, when "Custom…" is picked.
     pub custom_method: Option<String>,
+    /// Which script the Scripts section shows: pre-request or post-response.
+    pub script_event: crate::script::Event,
+    /// What the last send's scripts reported (`None`: it had none).
+    pub scripts: Option<super::scripts::ScriptReport>,
+    pub test_filter: super::scripts::TestFilter,
 }
 
 impl RequestTab {
@@ -124,6 +133,9 @@ impl RequestTab {
             bulk: HashSet::new(),
             bulk_text: IndexMap::new(),
             custom_method: None,
+            script_event: crate::script::Event::PreRequest,
+            scripts: None,
+            test_filter: super::scripts::TestFilter::default(),
         }
     }
 }
@@ -250,6 +262,10 @@ pub struct AppState {
     pub policy: std::sync::Arc<crate::policy::EffectivePolicy>,
     /// The past runs of the workspace a runner tab shows.
     pub past_runs: super::runs::PastRuns,
+    /// Script output of sends and runs.
+    pub console: super::scripts::Console,
+    /// Where each script last stopped on an error (its editor marks the line).
+    pub script_marks: super::scripts::ScriptMarks,
 }
 
 impl AppState {
@@ -272,6 +288,8 @@ impl AppState {
             revision: 0,
             policy,
             past_runs: super::runs::PastRuns::default(),
+            console: super::scripts::Console::default(),
+            script_marks: super::scripts::ScriptMarks::default(),
         }
     }
 

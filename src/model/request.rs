@@ -316,7 +316,8 @@ pub struct Request {
     /// Markdown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    /// Pre-request and test scripts (Postman's JavaScript API; see [`crate::script`]).
+    /// Postman-style pre-request and test scripts, run around each send and in runs (see
+    /// [`crate::script`]); imported ones are kept verbatim.
     #[serde(default, skip_serializing_if = "Scripts::is_empty")]
     pub scripts: Scripts,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

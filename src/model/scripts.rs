@@ -1,5 +1,6 @@
-//! Scripts imported from Postman and others, kept as text so nothing a user wrote is lost.
-//! Localpost does not execute JavaScript; assertions and captures replace the common uses.
+//! A request's, folder's or collection's Postman-style scripts, kept as the text the user wrote
+//! (or imported). [`crate::script`] runs them: pre-request scripts before a send, test scripts
+//! after it, in the window and in runs.
 
 use serde::{Deserialize, Serialize};
 

@@ -30,6 +30,7 @@ pub mod bridge;
 mod context;
 mod libs;
 mod natives;
+pub mod snippets;
 pub mod worker;
 
 use std::time::Duration;
@@ -65,7 +66,7 @@ impl Default for Limits {
 }
 
 /// When a script runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Event {
     /// Before the request is built and sent.
@@ -100,6 +101,14 @@ pub struct ScriptSource {
     pub code: String,
 }
 
+/// Whose script it is: the collection, a folder or the request that holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScriptOwner {
+    Collection(crate::model::CollectionId),
+    Folder(crate::model::FolderId),
+    Request(crate::model::RequestId),
+}
+
 /// The scripts of one event for one request, outermost first (collection, folders, request),
 /// without the blank ones.
 pub fn chain_scripts(
@@ -108,6 +117,17 @@ pub fn chain_scripts(
     request: &crate::model::Request,
     event: Event,
 ) -> Vec<ScriptSource> {
+    chain_scripts_owned(ws, chain, request, event).into_iter().map(|(_, s)| s).collect()
+}
+
+/// [`chain_scripts`] with who holds each script (the window marks an error's line in the
+/// script it came from).
+pub fn chain_scripts_owned(
+    ws: &crate::model::WorkspaceData,
+    chain: &[crate::model::ParentId],
+    request: &crate::model::Request,
+    event: Event,
+) -> Vec<(ScriptOwner, ScriptSource)> {
     use crate::model::ParentId;
     let pick = |s: &crate::model::Scripts| match event {
         Event::PreRequest => s.pre_request.clone(),
@@ -116,24 +136,27 @@ pub fn chain_scripts(
     let mut out = Vec::new();
     // `chain` is nearest first; scripts run outermost first.
     for parent in chain.iter().rev() {
-        let (owner, scripts) = match parent {
+        let (id, owner, scripts) = match parent {
             ParentId::Collection(id) => match ws.collections.get(id) {
-                Some(c) => (format!("collection \"{}\"", c.name), &c.scripts),
+                Some(c) => (ScriptOwner::Collection(*id), format!("collection \"{}\"", c.name), &c.scripts),
                 None => continue,
             },
             ParentId::Folder(id) => match ws.folders.get(id) {
-                Some(f) => (format!("folder \"{}\"", f.name), &f.scripts),
+                Some(f) => (ScriptOwner::Folder(*id), format!("folder \"{}\"", f.name), &f.scripts),
                 None => continue,
             },
         };
         let code = pick(scripts);
         if !code.trim().is_empty() {
-            out.push(ScriptSource { owner, code });
+            out.push((id, ScriptSource { owner, code }));
         }
     }
     let code = pick(&request.scripts);
     if !code.trim().is_empty() {
-        out.push(ScriptSource { owner: format!("request \"{}\"", request.name), code });
+        out.push((
+            ScriptOwner::Request(request.id),
+            ScriptSource { owner: format!("request \"{}\"", request.name), code },
+        ));
     }
     out
 }

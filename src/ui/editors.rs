@@ -1,6 +1,6 @@
 //! Editors that open as tabs: environments and globals (variables with the secret flag), header
-//! presets, and a collection's or folder's overview (description, auth, variables). Edits save
-//! as you type.
+//! presets, and a collection's or folder's overview (description, auth, variables, scripts).
+//! Edits save as you type.
 
 use egui::{RichText, TextEdit, Ui};
 
@@ -139,16 +139,32 @@ pub struct ContainerFields<'a> {
     pub description: &'a mut String,
     pub auth: &'a mut Auth,
     pub variables: &'a mut Vec<Variable>,
-    pub scripts: &'a Scripts,
+    pub scripts: &'a mut Scripts,
+    pub owner: crate::script::ScriptOwner,
     pub is_collection: bool,
     pub requests: usize,
     pub inherited_auth: Option<(String, Auth)>,
 }
 
+/// What the Scripts part of an overview shows besides the scripts.
+pub struct ContainerScripts<'a> {
+    pub marks: &'a crate::app::scripts::ScriptMarks,
+    pub forbidden: Option<&'a str>,
+}
+
 #[allow(clippy::needless_pass_by_value)] // the fields are borrows; taking them ends them here
-pub fn container_ui(ui: &mut Ui, id: u64, f: ContainerFields<'_>, vars: &VarIndex) -> bool {
+pub fn container_ui(
+    ui: &mut Ui,
+    id: u64,
+    f: ContainerFields<'_>,
+    vars: &VarIndex,
+    scripts_cx: &ContainerScripts<'_>,
+) -> bool {
     let section_id = egui::Id::unique(("container-section", id));
+    let event_id = egui::Id::unique(("container-script-event", id));
     let mut section: ContainerSection = ui.memory(|m| m.data.get_temp(section_id)).unwrap_or_default();
+    let mut event: crate::script::Event =
+        ui.memory(|m| m.data.get_temp(event_id)).unwrap_or(crate::script::Event::PreRequest);
     let mut changed = false;
     ui.horizontal(|ui| {
         ui.heading(f.name);
@@ -169,9 +185,10 @@ pub fn container_ui(ui: &mut Ui, id: u64, f: ContainerFields<'_>, vars: &VarInde
             ContainerSection::Variables,
             format!("Variables ({})", f.variables.len()),
         );
-        if !f.scripts.is_blank() {
-            ui.selectable_value(&mut section, ContainerSection::Scripts, "Scripts");
-        }
+        let scripts = usize::from(!f.scripts.pre_request.trim().is_empty())
+            + usize::from(!f.scripts.test.trim().is_empty());
+        let label = if scripts == 0 { "Scripts".to_owned() } else { format!("Scripts ({scripts})") };
+        ui.selectable_value(&mut section, ContainerSection::Scripts, label);
     });
     ui.separator();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match section {
@@ -192,17 +209,25 @@ pub fn container_ui(ui: &mut Ui, id: u64, f: ContainerFields<'_>, vars: &VarInde
             changed |= variables_ui(ui, "container-vars", f.variables);
         }
         ContainerSection::Scripts => {
+            let what = if f.is_collection {
+                "every request in this collection"
+            } else {
+                "every request in this folder"
+            };
             ui.label(
-                RichText::new("Imported scripts are kept as written; Localpost does not run them.").weak(),
+                RichText::new(format!("These scripts run for {what}, before the request's own.")).weak(),
             );
-            let mut pre = f.scripts.pre_request.clone();
-            let mut test = f.scripts.test.clone();
-            ui.strong("Pre-request");
-            ui.add_enabled(false, TextEdit::multiline(&mut pre).code_editor().desired_width(f32::INFINITY));
-            ui.strong("Tests");
-            ui.add_enabled(false, TextEdit::multiline(&mut test).code_editor().desired_width(f32::INFINITY));
+            let cx = super::code::ScriptsContext {
+                owner: f.owner,
+                marks: scripts_cx.marks,
+                forbidden: scripts_cx.forbidden,
+            };
+            changed |= super::code::scripts_ui(ui, f.scripts, &mut event, &cx);
         }
     });
-    ui.memory_mut(|m| m.data.insert_temp(section_id, section));
+    ui.memory_mut(|m| {
+        m.data.insert_temp(section_id, section);
+        m.data.insert_temp(event_id, event);
+    });
     changed
 }

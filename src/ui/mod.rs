@@ -2,6 +2,8 @@
 //! user asked for as [`Command`]s. Never touches the file system, the network or file dialogs.
 
 pub mod checks;
+pub mod code;
+pub mod console;
 pub mod editors;
 pub mod kv;
 pub mod modals;
@@ -17,6 +19,7 @@ pub mod vars;
 use egui::{RichText, Ui};
 
 use crate::app::command::{Action, Command};
+use crate::app::scripts::ConsoleLevel;
 use crate::app::state::{AppState, Tab, TabKind};
 use crate::app::writer::SaveState;
 use crate::app::{UiOutput, UiStatus};
@@ -50,6 +53,13 @@ pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut
             });
         });
         return;
+    }
+    if state.console.open {
+        egui::Panel::bottom("console")
+            .resizable(true)
+            .default_size(200.0)
+            .size_range(80.0..=600.0)
+            .show(ui, |ui| console::console_ui(ui, &mut state.console, &mut output.commands));
     }
     egui::Panel::left("sidebar").resizable(true).default_size(300.0).size_range(200.0..=600.0).show(
         ui,
@@ -126,6 +136,7 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
                 Action::ShowHistory,
                 Action::ShowPresets,
                 Action::OpenGlobals,
+                Action::ToggleConsole,
             ] {
                 menu_item(ui, action, out);
             }
@@ -252,6 +263,21 @@ fn footer_ui(ui: &mut Ui, state: &AppState, status: &UiStatus, out: &mut Vec<Com
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(RichText::new(state.data_dir.display().to_string()).weak().small());
+            ui.separator();
+            let errors = state.console.entries.iter().filter(|e| e.level == ConsoleLevel::Error).count();
+            let label = match errors {
+                0 => "Console".to_owned(),
+                1 => "Console (1 error)".to_owned(),
+                n => format!("Console ({n} errors)"),
+            };
+            let text = if errors > 0 { RichText::new(label).color(theme::error_color(ui.visuals())) } else { RichText::new(label) };
+            if ui
+                .selectable_label(state.console.open, text)
+                .on_hover_text(Action::ToggleConsole.with_shortcut(ui.ctx()))
+                .clicked()
+            {
+                out.push(Command::Action(Action::ToggleConsole));
+            }
         });
     });
 }
@@ -510,6 +536,7 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         empty_state_ui(ui, out);
         return;
     };
+    let scripts_forbidden = state.scripts_forbidden();
     let AppState {
         tabs,
         library,
@@ -520,6 +547,7 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         data_dir,
         policy,
         past_runs,
+        script_marks,
         ..
     } = state;
     let Some(tab) = tabs.iter_mut().find(|t| t.id == active && Some(t.workspace) == *workspace) else {
@@ -542,6 +570,8 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 inherited_auth: inherited_auth(ws, r.parent),
                 breadcrumb: breadcrumb(ws, r.parent),
                 tls_bypass_allowed: policy.allows_tls_bypass(),
+                script_marks,
+                scripts_forbidden: scripts_forbidden.clone(),
             };
             let available = ui.available_height();
             let mut changed = false;
@@ -550,6 +580,9 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 .default_size(available * 0.5)
                 .size_range(120.0..=(available - 80.0).max(121.0))
                 .show(ui, |ui| {
+                    // Fill the panel: a panel keeps the size of what it holds, and a short
+                    // section (Params) would otherwise shrink it for the next ones (Scripts).
+                    ui.set_min_height(ui.available_height());
                     changed = request::request_ui(ui, tab_id, r, &cx, focus_url, out);
                 });
             egui::CentralPanel::default().show(ui, |ui| response::response_ui(ui, tab_id, r, out));
@@ -606,7 +639,8 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                     description: &mut c.description,
                     auth: &mut c.auth,
                     variables: &mut c.variables,
-                    scripts: &c.scripts,
+                    scripts: &mut c.scripts,
+                    owner: crate::script::ScriptOwner::Collection(id),
                     is_collection: true,
                     requests,
                     inherited_auth: None,
@@ -616,7 +650,8 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                     description: &mut f.description,
                     auth: &mut f.auth,
                     variables: &mut f.variables,
-                    scripts: &f.scripts,
+                    scripts: &mut f.scripts,
+                    owner: crate::script::ScriptOwner::Folder(id),
                     is_collection: false,
                     requests,
                     inherited_auth: inherited,
@@ -633,7 +668,11 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                             out.push(Command::OpenRunner(p));
                         }
                     });
-                    if editors::container_ui(ui, tab_id.0, fields, &vars) {
+                    let scripts_cx = editors::ContainerScripts {
+                        marks: script_marks,
+                        forbidden: scripts_forbidden.as_deref(),
+                    };
+                    if editors::container_ui(ui, tab_id.0, fields, &vars, &scripts_cx) {
                         out.push(Command::ContainerEdited(p));
                     }
                 }

@@ -1,5 +1,5 @@
 //! The request editor: method, URL and Send on top; Params, Path variables, Headers, Body, Auth,
-//! Settings and Description below.
+//! Settings, Checks, Scripts and Description below.
 
 use egui::{ComboBox, RichText, TextEdit, Ui};
 
@@ -22,6 +22,10 @@ pub struct EditorContext<'a> {
     /// Where the request is saved ("Collection / Folder"), empty when unsaved.
     pub breadcrumb: String,
     pub tls_bypass_allowed: bool,
+    /// Where scripts last stopped on an error.
+    pub script_marks: &'a crate::app::scripts::ScriptMarks,
+    /// Why scripts do not run (the organization's policy), if they do not.
+    pub scripts_forbidden: Option<String>,
 }
 
 /// Draws the top part of a request tab; returns whether the draft changed.
@@ -228,6 +232,14 @@ fn sections_ui(
         (EditorSection::Auth, "Auth".to_owned()),
         (EditorSection::Settings, "Settings".to_owned()),
         (EditorSection::Checks, count_label("Checks", d.assertions.len() + d.captures.len())),
+        (
+            EditorSection::Scripts,
+            count_label(
+                "Scripts",
+                usize::from(!d.scripts.pre_request.trim().is_empty())
+                    + usize::from(!d.scripts.test.trim().is_empty()),
+            ),
+        ),
         (EditorSection::Description, "Description".to_owned()),
     ];
     ui.horizontal(|ui| {
@@ -265,6 +277,14 @@ fn sections_ui(
             }
             EditorSection::Settings => settings_ui(ui, &mut tab.draft.settings, cx.tls_bypass_allowed),
             EditorSection::Checks => super::checks::checks_ui(ui, tab_id.0, &mut tab.draft),
+            EditorSection::Scripts => {
+                let scripts_cx = super::code::ScriptsContext {
+                    owner: crate::script::ScriptOwner::Request(tab.draft.id),
+                    marks: cx.script_marks,
+                    forbidden: cx.scripts_forbidden.as_deref(),
+                };
+                super::code::scripts_ui(ui, &mut tab.draft.scripts, &mut tab.script_event, &scripts_cx)
+            }
             EditorSection::Description => {
                 ui.label(RichText::new("Markdown").weak());
                 ui.add(

@@ -1,5 +1,6 @@
 //! The response panel: status, time and size; Body (pretty, raw, hex, preview, find), Headers,
-//! Cookies, Timeline; copy, save to a file, save as example. Only visible rows are laid out.
+//! Cookies, Test results, Timeline; copy, save to a file, save as example. Only visible rows are
+//! laid out.
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Ui};
@@ -8,32 +9,60 @@ use super::{Named, theme};
 use crate::app::body::TextDoc;
 use crate::app::command::Command;
 use crate::app::response::{BodyKind, BodyMode, ResponseOrigin, ResponseView};
+use crate::app::scripts::{ScriptReport, TestFilter};
 use crate::app::state::{RequestTab, ResponseSection, TabId};
+use crate::script::TestStatus;
 
 pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut Vec<Command>) {
     if let Some(in_flight) = &tab.in_flight {
         ui.vertical_centered(|ui| {
             ui.add_space(40.0);
             ui.spinner();
-            ui.label(format!("Sending… {:.1} s", in_flight.started.elapsed().as_secs_f32()));
+            ui.label(format!(
+                "{} {:.1} s",
+                in_flight.phase().label(),
+                in_flight.started.elapsed().as_secs_f32()
+            ));
             if ui.button("Cancel").clicked() {
                 out.push(Command::Cancel(tab_id));
             }
         });
         return;
     }
-    if let Some(error) = &tab.error {
+    let skipped = tab.scripts.as_ref().is_some_and(|s| s.skipped_request);
+    // Without a response, the scripts' results stand alone: tests that ran on no response, or
+    // errors the message above does not already give.
+    let results_alone = tab.response.is_none()
+        && tab
+            .scripts
+            .as_ref()
+            .is_some_and(|s| !s.tests.is_empty() || (!s.errors.is_empty() && tab.error.is_none()));
+    if skipped {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Not sent").strong());
+        ui.label("A pre-request script skipped this request (pm.execution.skipRequest()).");
+        if !results_alone {
+            return;
+        }
+        ui.separator();
+    } else if let Some(error) = &tab.error {
         ui.add_space(8.0);
         ui.label(
             RichText::new("Could not send the request").strong().color(theme::error_color(ui.visuals())),
         );
         ui.label(error);
-        if tab.response.is_none() {
+        if tab.response.is_none() && !results_alone {
             return;
         }
         ui.separator();
     }
     let Some(response) = &mut tab.response else {
+        if let Some(report) = tab.scripts.as_ref().filter(|_| results_alone) {
+            // No response, but the scripts ran (on no response): their results.
+            ui.strong(tests_title(report));
+            test_results_ui(ui, report, &mut tab.test_filter);
+            return;
+        }
         ui.vertical_centered(|ui| {
             ui.add_space(40.0);
             ui.label(RichText::new("Enter the URL and click Send to get a response").weak());
@@ -50,8 +79,20 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
                 ResponseSection::Cookies,
                 if cookies > 0 { format!("Cookies ({cookies})") } else { "Cookies".to_owned() },
             ),
+            (
+                ResponseSection::Tests,
+                tab.scripts.as_ref().map_or_else(|| "Test results".to_owned(), tests_title),
+            ),
             (ResponseSection::Timeline, "Timeline".to_owned()),
         ] {
+            let label = match (section, &tab.scripts) {
+                (ResponseSection::Tests, Some(report))
+                    if report.count(TestStatus::Failed) > 0 || !report.errors.is_empty() =>
+                {
+                    RichText::new(label).color(theme::error_color(ui.visuals()))
+                }
+                _ => RichText::new(label),
+            };
             ui.selectable_value(&mut tab.response_section, section, label);
         }
     });
@@ -60,8 +101,77 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
         ResponseSection::Body => body_ui(ui, tab_id, response, out),
         ResponseSection::Headers => headers_ui(ui, response),
         ResponseSection::Cookies => cookies_ui(ui, response),
+        ResponseSection::Tests => match &tab.scripts {
+            Some(report) => test_results_ui(ui, report, &mut tab.test_filter),
+            None => {
+                ui.label(
+                    RichText::new(
+                        "No tests ran. Write them in the request's Scripts tab (Post-response) with pm.test.",
+                    )
+                    .weak(),
+                );
+            }
+        },
         ResponseSection::Timeline => timeline_ui(ui, tab_id, response),
     }
+}
+
+/// `Test results (2/3)`: passed of all.
+fn tests_title(report: &ScriptReport) -> String {
+    format!("Test results ({}/{})", report.count(TestStatus::Passed), report.tests.len())
+}
+
+/// Each test with its status and error, the script errors with where they stopped; a filter.
+fn test_results_ui(ui: &mut Ui, report: &ScriptReport, filter: &mut TestFilter) {
+    ui.horizontal(|ui| {
+        for f in TestFilter::ALL {
+            let n = match f {
+                TestFilter::All => report.tests.len(),
+                TestFilter::Passed => report.count(TestStatus::Passed),
+                TestFilter::Failed => report.count(TestStatus::Failed),
+                TestFilter::Skipped => report.count(TestStatus::Skipped),
+            };
+            ui.selectable_value(filter, f, format!("{} ({n})", f.label()));
+        }
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().id_salt("test-results").auto_shrink([false, false]).show(ui, |ui| {
+        if report.tests.is_empty() && report.errors.is_empty() {
+            ui.label(RichText::new("The scripts ran no tests.").weak());
+        }
+        for test in report.tests.iter().filter(|t| filter.shows(t.status)) {
+            let color = theme::test_color(test.status, ui.visuals());
+            ui.horizontal_wrapped(|ui| {
+                let word = match test.status {
+                    TestStatus::Passed => "PASS",
+                    TestStatus::Failed => "FAIL",
+                    TestStatus::Skipped => "SKIP",
+                };
+                ui.label(RichText::new(word).monospace().strong().color(color));
+                ui.label(&test.name);
+                if !test.error.is_empty() {
+                    ui.label(RichText::new(format!("| {}", test.error)).color(
+                        if test.status == TestStatus::Failed { color } else { theme::muted(ui.visuals()) },
+                    ));
+                }
+            });
+        }
+        if !report.errors.is_empty() && *filter != TestFilter::Passed && *filter != TestFilter::Skipped {
+            ui.add_space(8.0);
+            ui.strong("Script errors");
+            let color = theme::error_color(ui.visuals());
+            for e in &report.errors {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new("ERROR").monospace().strong().color(color));
+                    ui.label(format!("{} {}", e.owner, e.event.label()));
+                    if let (Some(l), Some(c)) = (e.line, e.column) {
+                        ui.label(RichText::new(format!("line {l}:{c}")).monospace());
+                    }
+                    ui.label(RichText::new(&e.message).color(color));
+                });
+            }
+        }
+    });
 }
 
 pub fn format_size(bytes: u64) -> String {

@@ -151,7 +151,14 @@ fn setup_ui(
 fn counts_ui(ui: &mut Ui, t: &Tally) {
     ui.label(RichText::new(format!("Passed {}", t.passed)).color(pass_color(ui)));
     ui.label(RichText::new(format!("Failed {}", t.failed)).color(ui.visuals().error_fg_color));
-    ui.label(format!("Assertions {}/{}", t.assertions - t.assertions_failed, t.assertions));
+    let held = t.assertions - t.assertions_failed - t.assertions_skipped;
+    ui.label(format!("Assertions {held}/{}", t.assertions - t.assertions_skipped));
+    if t.assertions_skipped > 0 {
+        ui.label(
+            RichText::new(format!("Skipped {}", t.assertions_skipped))
+                .color(theme::skipped_color(ui.visuals())),
+        );
+    }
     ui.label(format!("Avg {} ms", t.total_ms.checked_div(t.requests).unwrap_or(0)));
 }
 
@@ -232,7 +239,7 @@ fn outcomes_table(ui: &mut Ui, salt: (&str, u64), rows: &[&RequestOutcome], foll
         .column(Column::exact(56.0))
         .column(Column::exact(64.0))
         .column(Column::exact(72.0))
-        .column(Column::exact(60.0))
+        .column(Column::initial(110.0).resizable(true).clip(true))
         .column(Column::remainder().clip(true))
         .header(ROW, |mut h| {
             for title in ["", "Iter", "Request", "URL", "Status", "Time", "Size", "Checks", "Failure"] {
@@ -272,18 +279,32 @@ fn outcomes_table(ui: &mut Ui, salt: (&str, u64), rows: &[&RequestOutcome], foll
                     ui.label(crate::http::size(o.size_bytes));
                 });
                 row.col(|ui| {
-                    let held = o.assertions.iter().filter(|a| a.passed).count();
-                    let label = ui.label(format!("{held}/{}", o.assertions.len()));
+                    // Skipped tests neither pass nor fail: counted apart.
+                    let skipped = o.assertions.iter().filter(|a| a.skipped).count();
+                    let held = o.assertions.iter().filter(|a| a.passed && !a.skipped).count();
+                    let counted = o.assertions.len() - skipped;
+                    let text = if skipped > 0 {
+                        format!("{held}/{counted} ({skipped} skipped)")
+                    } else {
+                        format!("{held}/{counted}")
+                    };
+                    let label = ui.label(text);
                     if !o.assertions.is_empty() {
                         label.on_hover_ui(|ui| {
                             for a in &o.assertions {
-                                let mark = if a.passed { "✔" } else { "✖" };
-                                let text = if a.passed {
-                                    format!("{mark} {}", a.name)
+                                let (text, color) = if a.skipped {
+                                    let why = if a.message.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!(": {}", a.message)
+                                    };
+                                    (format!("- skipped {}{why}", a.name), theme::skipped_color(ui.visuals()))
+                                } else if a.passed {
+                                    (format!("✔ {}", a.name), ok)
                                 } else {
-                                    format!("{mark} {}: {}", a.name, a.message)
+                                    (format!("✖ {}: {}", a.name, a.message), error)
                                 };
-                                ui.label(text);
+                                ui.label(RichText::new(text).color(color));
                             }
                         });
                     }

@@ -101,6 +101,79 @@ pub fn json_colors(visuals: &Visuals) -> JsonColors {
     }
 }
 
+/// JavaScript syntax colours of the script editor.
+pub struct CodeColors {
+    pub plain: Color32,
+    pub keyword: Color32,
+    pub string: Color32,
+    pub number: Color32,
+    pub comment: Color32,
+    /// `pm`, Postman's API object.
+    pub pm: Color32,
+    pub punct: Color32,
+}
+
+pub fn code_colors(visuals: &Visuals) -> CodeColors {
+    let json = json_colors(visuals);
+    if visuals.dark_mode {
+        CodeColors {
+            plain: visuals.text_color(),
+            keyword: Color32::from_rgb(197, 134, 192),
+            string: json.string,
+            number: json.number,
+            comment: Color32::from_rgb(106, 153, 85),
+            pm: Color32::from_rgb(255, 140, 60),
+            punct: json.punct,
+        }
+    } else {
+        CodeColors {
+            plain: visuals.text_color(),
+            keyword: Color32::from_rgb(175, 0, 219),
+            string: json.string,
+            number: json.number,
+            comment: Color32::from_rgb(0, 128, 0),
+            pm: Color32::from_rgb(200, 80, 0),
+            punct: json.punct,
+        }
+    }
+}
+
+/// The line-number gutter of the script editor.
+pub fn gutter_fill(visuals: &Visuals) -> Color32 {
+    visuals.faint_bg_color
+}
+
+/// The background of a script line that stopped on an error.
+pub fn error_line_fill(visuals: &Visuals) -> Color32 {
+    error_color(visuals).gamma_multiply(0.18)
+}
+
+/// A test that passed, failed or was skipped.
+pub fn test_color(status: crate::script::TestStatus, visuals: &Visuals) -> Color32 {
+    match status {
+        crate::script::TestStatus::Passed => ok_color(visuals),
+        crate::script::TestStatus::Failed => error_color(visuals),
+        crate::script::TestStatus::Skipped => skipped_color(visuals),
+    }
+}
+
+/// Something skipped: neither passed nor failed.
+pub fn skipped_color(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { Color32::from_rgb(150, 160, 175) } else { Color32::from_rgb(105, 112, 125) }
+}
+
+/// A console line by level.
+pub fn console_color(level: crate::app::scripts::ConsoleLevel, visuals: &Visuals) -> Color32 {
+    use crate::app::scripts::ConsoleLevel;
+    match level {
+        ConsoleLevel::Log => visuals.text_color(),
+        ConsoleLevel::Info => variable_color(visuals),
+        ConsoleLevel::Warn => visuals.warn_fg_color,
+        ConsoleLevel::Error => error_color(visuals),
+        ConsoleLevel::Request => muted(visuals),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Every non-ASCII character the UI writes has a glyph in the bundled fonts (a missing one
