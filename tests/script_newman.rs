@@ -168,15 +168,15 @@ fn corpus_collections_with_scripts_end_as_they_do_under_newman() {
         std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
 
         let newman_json = tmp.path().join(format!("{stem}.newman.json"));
-        let ran = Command::new(&newman)
-            .args(["run"])
-            .arg(&file)
-            .args(["--reporters", "json", "--reporter-json-export"])
-            .arg(&newman_json)
-            .args(["--timeout-request", "5000", "--suppress-exit-code"])
-            .output()
-            .unwrap();
-        assert!(newman_json.exists(), "newman did not run {name}: {}", String::from_utf8_lossy(&ran.stderr));
+        let ran = support::newman::run(
+            Command::new(&newman)
+                .args(["run"])
+                .arg(&file)
+                .args(["--reporters", "cli,json", "--reporter-json-export"])
+                .arg(&newman_json)
+                .args(["--timeout-request", "5000", "--suppress-exit-code"]),
+        );
+        assert!(newman_json.exists(), "newman did not run {name}: {}", ran.stderr);
         let expected =
             newman_outcomes(&serde_json::from_slice(&std::fs::read(&newman_json).unwrap()).unwrap());
 

@@ -68,7 +68,9 @@ impl Deadline {
 
     pub(super) fn set(&self, at: Option<Instant>) {
         // 0 is "none"; an instant is stored as nanoseconds after the base, plus one.
-        let n = at.map_or(0, |at| u64::try_from(at.saturating_duration_since(Self::base()).as_nanos()).unwrap_or(u64::MAX - 1) + 1);
+        let n = at.map_or(0, |at| {
+            u64::try_from(at.saturating_duration_since(Self::base()).as_nanos()).unwrap_or(u64::MAX - 1) + 1
+        });
         self.0.store(n, Ordering::SeqCst);
     }
 
@@ -111,6 +113,9 @@ impl Blank {
         let runtime = Runtime::new().map_err(|e| format!("cannot start the script engine: {e}"))?;
         runtime.set_memory_limit(limits.memory_bytes);
         runtime.set_max_stack_size(limits.stack_bytes);
+        // QuickJS collects cycles every 256 KiB allocated by default, several times while the
+        // library loads; a request's sandbox is short-lived and freed whole, so collect rarely.
+        runtime.set_gc_threshold((limits.memory_bytes / 4).max(1 << 20));
         let deadline = Deadline::default();
         let d = deadline.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || d.passed())));
@@ -135,9 +140,9 @@ impl Blank {
         let json = serde_json::to_string(input).map_err(|e| e.to_string())?;
         // Setting up has its own deadline: the library is ours, but the input is the user's.
         self.deadline.set(Some(Instant::now() + self.limits.timeout.max(Duration::from_secs(1))));
-        let setup = self
-            .context
-            .with(|ctx| call::<()>(&ctx, "setup", (json,)).map_err(|e| format!("the script sandbox failed to start: {e}")));
+        let setup = self.context.with(|ctx| {
+            call::<()>(&ctx, "setup", (json,)).map_err(|e| format!("the script sandbox failed to start: {e}"))
+        });
         self.deadline.set(None);
         setup?;
         let Blank { context, runtime, deadline, host, limits } = self;
@@ -275,7 +280,9 @@ impl Sandbox {
             if self.expired() {
                 return Err(error(self.timeout_message()));
             }
-            let sends = std::mem::take(&mut self.host.lock().unwrap_or_else(std::sync::PoisonError::into_inner).sends);
+            let sends = std::mem::take(
+                &mut self.host.lock().unwrap_or_else(std::sync::PoisonError::into_inner).sends,
+            );
             if !sends.is_empty() {
                 for (id, spec) in sends {
                     let result = outbound.send(&spec);

@@ -13,11 +13,7 @@ use super::context::Host;
 use super::{SendSpec, libs};
 
 /// Puts `__lp_native` on the context's global object (the sandbox library takes it away).
-pub(super) fn install<'js>(
-    ctx: &Ctx<'js>,
-    host: Arc<Mutex<Host>>,
-    started: Instant,
-) -> rquickjs::Result<()> {
+pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Instant) -> rquickjs::Result<()> {
     let n = Object::new(ctx.clone())?;
     n.set("now", Function::new(ctx.clone(), move || started.elapsed().as_secs_f64() * 1000.0)?)?;
     n.set("dynamic", Function::new(ctx.clone(), |name: String| crate::vars::dynamic::generate(&name))?)?;

@@ -9,15 +9,17 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
-// A blank sandbox is made on the thread ahead and used on the script thread.
+// A blank sandbox is made on the thread ahead and used on the script thread; a used one is
+// freed on the thread ahead.
 const _: fn() = || {
     fn send<T: Send>() {}
     send::<Blank>();
+    send::<Sandbox>();
 };
 
 use super::{
-    Blank, Event, EventOutput, Limits, Outbound, RequestView, ResponseView, Sandbox, SandboxInput, ScriptError,
-    ScriptSource,
+    Blank, Event, EventOutput, Limits, Outbound, RequestView, ResponseView, Sandbox, SandboxInput,
+    ScriptError, ScriptSource,
 };
 
 /// One event to run.
@@ -62,22 +64,36 @@ impl ScriptHost {
 
     fn start(limits: Limits, outbound: Box<dyn Outbound + Send>, ahead: bool) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel::<Envelope>();
-        let blanks = if ahead {
+        let (blanks, trash) = if ahead {
             let (made, blanks) = mpsc::sync_channel::<Result<Blank, String>>(AHEAD);
+            let (trash, bin) = mpsc::channel::<Sandbox>();
             let thread = std::thread::Builder::new().name("localpost-scripts-ahead".into());
             thread.stack_size(THREAD_STACK_BYTES).spawn(move || {
-                // Ends when the script thread is gone (the send fails).
-                while made.send(Blank::new(limits)).is_ok() {}
+                // Makes the next sandboxes, and frees the used ones (freeing a runtime walks all
+                // it allocated): both off the path of the run. Ends when the script thread is gone.
+                loop {
+                    while let Ok(used) = bin.try_recv() {
+                        drop(used);
+                    }
+                    if made.send(Blank::new(limits)).is_err() {
+                        break;
+                    }
+                }
             })?;
-            Some(blanks)
+            (Some(blanks), Some(trash))
         } else {
-            None
+            (None, None)
         };
         let thread = std::thread::Builder::new().name("localpost-scripts".into());
         thread.stack_size(THREAD_STACK_BYTES).spawn(move || {
             let mut sandbox: Option<Sandbox> = None;
             while let Ok(Envelope { job, reply }) = rx.recv() {
                 let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    if job.fresh.is_some()
+                        && let (Some(trash), Some(used)) = (&trash, sandbox.take())
+                    {
+                        let _ = trash.send(used);
+                    }
                     run_job(&mut sandbox, job, limits, outbound.as_ref(), blanks.as_ref())
                 }))
                 .unwrap_or_else(|panic| {
