@@ -4,7 +4,7 @@
 
 mod support;
 
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::{By, NodeT as _, Queryable as _};
 use localpost::model::*;
 use localpost::storage::Store;
 use support::app::{open, shown};
@@ -166,7 +166,7 @@ fn settings_show_what_the_policy_enforces_locked_and_who_manages_it() {
     use localpost::app::command::{Action, Command};
     use localpost::policy::{EffectivePolicy, SourceInput, SourceKind};
     let text = r#"(schema_version: 1, organization_name: "Example Corp", min_tls_version: "1.3",
-        max_response_size_bytes: 10485760, history_retention_days: 30)"#;
+        max_response_size_bytes: 10485760, history_retention_days: 30, max_script_timeout_ms: 2000)"#;
     let source =
         SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.as_bytes().to_vec()));
     let policy = EffectivePolicy::from_inputs(vec![source]);
@@ -190,6 +190,16 @@ fn settings_show_what_the_policy_enforces_locked_and_who_manages_it() {
     assert!(shown(&harness, "Managed by Example Corp: at most 10 MiB (set in /etc/localpost/policy.ron)"));
     assert!(shown(&harness, "Managed by Example Corp: at most 30 days"));
     assert!(shown(&harness, "Managed by Example Corp: TLS 1.3 at least"));
+    // The script timeout: the user's 5000 ms capped to the policy's 2000 ms.
+    let timeout = harness.query_all(By::new().predicate(|n| n.numeric_value() == Some(2000.0))).next();
+    assert!(
+        timeout.is_some_and(|n| n.accesskit_node().is_disabled()),
+        "the script timeout shows the policy's 2000 ms, locked"
+    );
+    assert!(shown(
+        &harness,
+        "Managed by Example Corp: at most 2000 ms per script (set in /etc/localpost/policy.ron)"
+    ));
 }
 
 #[test]

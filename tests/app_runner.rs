@@ -19,7 +19,10 @@ use localpost::storage::Store;
 use support::{Reply, Server};
 
 fn open(dir: &Path) -> Harness<'static, App> {
-    let options = AppOptions::new(dir.to_owned());
+    open_with(AppOptions::new(dir.to_owned()))
+}
+
+fn open_with(options: AppOptions) -> Harness<'static, App> {
     let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 860.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
         let mut app = App::new(&cc.egui_ctx, options, loader);
@@ -196,6 +199,40 @@ fn a_run_from_the_window_streams_results_keeps_them_and_exports_them() {
     }
     harness.run_steps(2);
     assert!(shown(&harness, "A: "), "the comparison is shown");
+}
+
+#[test]
+fn a_policy_with_allow_scripts_false_skips_the_scripts_of_a_window_run() {
+    use localpost::policy::{EffectivePolicy, SourceInput, SourceKind};
+    let server = server();
+    let f = fixture(&server);
+    // "login" gets a test script that would fail if it ran.
+    {
+        let mut opened = Store::open(f.dir.path()).unwrap();
+        let ws = opened.library.workspaces.values_mut().next().unwrap();
+        let login = ws.requests.values_mut().find(|r| r.name == "login").unwrap();
+        login.scripts.test = "pm.test('never', () => { throw new Error('ran'); });".into();
+        let login = login.clone();
+        opened.store.save_request(ParentId::Collection(f.collection), &login).unwrap();
+    }
+    let text = "(schema_version: 1, allow_scripts: false)";
+    let source = SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.into()));
+    let mut options = AppOptions::new(f.dir.path().to_owned());
+    options.policy = std::sync::Arc::new(EffectivePolicy::from_inputs(vec![source]));
+    let mut harness = open_with(options);
+    apply(&mut harness, Command::SelectEnvironment(Some(f.env)));
+    apply(&mut harness, Command::OpenRunner(ParentId::Collection(f.collection)));
+    run_to_the_end(&mut harness);
+
+    let live = runner(harness.state()).live.as_ref().unwrap();
+    assert_eq!(live.tally.requests, 2, "the requests are still sent");
+    assert_eq!(live.tally.assertions_skipped, 1);
+    let login = live.outcomes.iter().find(|o| o.name == "login").unwrap();
+    let skipped = login.assertions.iter().find(|a| a.skipped).unwrap();
+    assert_eq!(
+        skipped.message,
+        "scripts are turned off by the organization's policy (allow_scripts is false in /etc/localpost/policy.ron)"
+    );
 }
 
 #[test]

@@ -120,6 +120,9 @@ fn assert_most_restrictive(policy: &EffectivePolicy) {
     assert_eq!(policy.allowed_import_formats(), Some(vec![]));
     assert!(!policy.store_response_bodies_in_history());
     assert_eq!(policy.max_response_size_bytes(), Some(0));
+    assert!(!policy.allow_scripts());
+    assert!(matches!(policy.check_scripts(), Err(PolicyViolation::Lockdown { .. })));
+    assert_eq!(policy.max_script_timeout_ms(), Some(1));
     assert!(policy.proxy_locked());
     assert!(policy.entries().iter().filter(|e| e.key == "account_sign_in").all(|e| e.display == "Disabled"));
 }
@@ -236,6 +239,9 @@ fn wrong_types_are_lockdown() {
         "history_retention_days: -1,",
         "history_retention_days: 7.5,",
         "max_response_size_bytes: Some(10),",
+        "allow_scripts: \"no\",",
+        "max_script_timeout_ms: -1,",
+        "max_script_timeout_ms: \"5s\",",
         "account_sign_in: \"Disabled\",",
         "client_certificates: [(cert_file: \"/x.pem\")],",
         "proxy: Fixed(url: \"http://p:1\"),",
@@ -380,6 +386,39 @@ fn a_bad_value_takes_the_most_restrictive_value_with_an_error_entry() {
     assert!(matches!(err, PolicyViolation::SchemeNotAllowed { .. }), "{err}");
     assert!(err.to_string().contains("policy.ron"), "{err}");
     assert_eq!(policy.entries().iter().find(|e| e.key == "cloud_sync").unwrap().display, "Disabled");
+}
+
+#[test]
+fn a_wrongly_typed_script_key_is_lockdown_naming_the_key_and_the_file() {
+    for (text, message) in [
+        ("allow_scripts: \"no\",", "allow_scripts: Expected boolean"),
+        ("max_script_timeout_ms: \"5s\",", "max_script_timeout_ms: Expected integer"),
+    ] {
+        let m = Machine::new();
+        let path = m.main_file(format!("(\n    schema_version: 1,\n    {text}\n)\n"));
+        let policy = m.load();
+        assert_lockdown(&policy, &path, is_parse_at(3));
+        let banner = policy.banner().unwrap();
+        assert!(banner.contains(&format!("{}:3:", path.display())), "{banner}");
+        assert!(banner.contains(message), "{banner}");
+    }
+}
+
+#[test]
+fn a_zero_script_timeout_is_an_error_entry_naming_the_key_and_the_file() {
+    let m = Machine::new();
+    let path =
+        m.main_file(VALID.replace("schema_version: 1,", "schema_version: 1,\n    max_script_timeout_ms: 0,"));
+    let policy = m.load();
+    assert_managed(&policy);
+    let entry = policy.entries().iter().find(|e| e.key == "max_script_timeout_ms").unwrap();
+    assert_eq!((entry.status, entry.display.as_str()), (EntryStatus::Error, "1"), "{entry:?}");
+    let expected = format!("{}:3:5: max_script_timeout_ms: 0 is not a timeout", path.display());
+    assert!(entry.messages[0].starts_with(&expected), "{:?}", entry.messages);
+    // The most restrictive value: every script is stopped at once.
+    assert_eq!(policy.max_script_timeout_ms(), Some(1));
+    let user = localpost::model::Settings::default();
+    assert_eq!(policy.effective_settings(&user).script_timeout_ms, 1);
 }
 
 #[test]

@@ -3,11 +3,13 @@
 //! for the others, and conflicts are shown.
 #![allow(clippy::unwrap_used)] // Helpers of tests: a failed unwrap is a failed test.
 
+use std::time::Duration;
+
 use localpost::interop::Format;
 use localpost::model::{ProxySetting, Settings, Theme};
 use localpost::policy::{
-    EffectivePolicy, EntryStatus, PolicyEntry, PolicyState, PolicyViolation, ProxyMode, SettingControl,
-    SettingKey, SourceInput, SourceKind, TlsVersion,
+    EffectivePolicy, EntryStatus, PolicyEntry, PolicyState, PolicyViolation, ProxyMode, ScriptPermission,
+    SettingControl, SettingKey, SourceInput, SourceKind, TlsVersion,
 };
 use url::Url;
 
@@ -49,6 +51,9 @@ fn the_baseline_disables_sign_in_sync_telemetry_and_update_checks() {
     assert_eq!(p.allowed_import_formats(), None);
     assert_eq!((p.history_retention_days(), p.max_response_size_bytes()), (None, None));
     assert!(p.store_response_bodies_in_history());
+    assert!(p.allow_scripts() && p.check_scripts().is_ok());
+    assert_eq!(p.max_script_timeout_ms(), None);
+    assert_eq!(entry(&p, "max_script_timeout_ms").display, "not set: no limit beyond the user's setting");
     assert_eq!(p.min_tls_version(), TlsVersion::Tls1_2);
     assert!(p.proxy().is_none() && p.data_dir().is_none());
     assert_eq!(p.effective_settings(&Settings::default()), Settings::default());
@@ -71,6 +76,7 @@ fn the_shipped_file_is_clean_and_sets_every_security_key() {
         "allow_export",
         "allow_secrets_in_exports",
         "store_response_bodies_in_history",
+        "allow_scripts",
     ] {
         assert_eq!(entry(&p, key).sources, ["built-in policy"], "{key}");
     }
@@ -135,9 +141,11 @@ fn blocked_hosts_unite() {
 #[test]
 fn booleans_that_loosen_need_every_source_in_any_order() {
     let strict = r#"(schema_version: 1, allow_tls_verification_bypass: false, allow_import: false,
-        allow_export: false, allow_secrets_in_exports: false, store_response_bodies_in_history: false)"#;
+        allow_export: false, allow_secrets_in_exports: false, store_response_bodies_in_history: false,
+        allow_scripts: false)"#;
     let loose = r#"(schema_version: 1, allow_tls_verification_bypass: true, allow_import: true,
-        allow_export: true, allow_secrets_in_exports: true, store_response_bodies_in_history: true)"#;
+        allow_export: true, allow_secrets_in_exports: true, store_response_bodies_in_history: true,
+        allow_scripts: true)"#;
     for order in [[strict, loose], [loose, strict]] {
         let p = policy(&[(MACHINE, order[0]), ("/etc/localpost/policy.d/10.ron", order[1])]);
         assert!(!p.allows_tls_bypass());
@@ -148,6 +156,19 @@ fn booleans_that_loosen_need_every_source_in_any_order() {
         assert!(err.to_string().ends_with(&format!("in {named})")), "{err}");
         assert!(p.check_tls_bypass(true).is_ok());
         assert_eq!(entry(&p, "allow_import").status, EntryStatus::Conflict);
+        // The second source cannot turn scripts back on, and the refusal names the one that
+        // turned them off.
+        assert!(!p.allow_scripts());
+        let err = p.check_scripts().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "scripts are turned off by the organization's policy (allow_scripts is false in {named})"
+            )
+        );
+        let scripts = entry(&p, "allow_scripts");
+        assert_eq!((scripts.display.as_str(), scripts.status), ("false", EntryStatus::Conflict));
+        assert!(scripts.messages[0].contains("true in"), "{:?}", scripts.messages);
     }
 }
 
@@ -156,13 +177,24 @@ fn limits_take_the_smallest_and_tls_the_highest() {
     let p = policy(&[
         (
             MACHINE,
-            r#"(schema_version: 1, history_retention_days: 30, max_response_size_bytes: 1000, min_tls_version: "1.3")"#,
+            r#"(schema_version: 1, history_retention_days: 30, max_response_size_bytes: 1000, min_tls_version: "1.3",
+            max_script_timeout_ms: 2000)"#,
         ),
         (
             "/etc/localpost/policy.d/10.ron",
-            r#"(schema_version: 1, history_retention_days: 90, max_response_size_bytes: 10, min_tls_version: "1.2")"#,
+            r#"(schema_version: 1, history_retention_days: 90, max_response_size_bytes: 10, min_tls_version: "1.2",
+            max_script_timeout_ms: 30000)"#,
         ),
     ]);
+    assert_eq!(p.max_script_timeout_ms(), Some(2000));
+    let timeout = entry(&p, "max_script_timeout_ms");
+    assert_eq!((timeout.display.as_str(), timeout.status), ("2000", EntryStatus::Conflict));
+    assert!(
+        timeout.messages[0].contains("30000 in /etc/localpost/policy.d/10.ron"),
+        "{:?}",
+        timeout.messages
+    );
+    assert_eq!(p.decided_by("max_script_timeout_ms"), MACHINE);
     assert_eq!(p.history_retention_days(), Some(30));
     assert_eq!(p.max_response_size_bytes(), Some(10));
     assert_eq!(p.min_tls_version(), TlsVersion::Tls1_3);
@@ -326,6 +358,50 @@ fn defaults_are_where_a_user_starts_and_mandatory_values_always_apply() {
         SettingControl::Limited { limit, .. } if limit == "at most 14 days"
     ));
     assert_eq!(p.managed_by(), "Managed by ACME");
+}
+
+#[test]
+fn the_script_timeout_setting_is_capped_and_shown_as_managed() {
+    let p = policy(&[(
+        MACHINE,
+        r#"(schema_version: 1, organization_name: "ACME", max_script_timeout_ms: 2000,
+        defaults: (script_timeout_ms: 1000))"#,
+    )]);
+    assert_eq!(p.initial_settings().script_timeout_ms, 1000);
+    let greedy = Settings { script_timeout_ms: 600_000, ..Settings::default() };
+    assert_eq!(p.effective_settings(&greedy).script_timeout_ms, 2000);
+    assert_eq!(p.script_permission(&greedy), ScriptPermission::Run { timeout: Duration::from_secs(2) });
+    let modest = Settings { script_timeout_ms: 250, ..Settings::default() };
+    assert_eq!(p.effective_settings(&modest).script_timeout_ms, 250);
+    assert_eq!(p.script_permission(&modest), ScriptPermission::Run { timeout: Duration::from_millis(250) });
+    assert_eq!(
+        p.setting_control(SettingKey::ScriptTimeoutMs),
+        SettingControl::Limited { by: MACHINE.into(), limit: "at most 2000 ms per script".into() }
+    );
+    assert_eq!(
+        p.settings_lock(SettingKey::ScriptTimeoutMs).as_deref(),
+        Some("Managed by ACME: at most 2000 ms per script (set in /etc/localpost/policy.ron)")
+    );
+    // Without a cap the policy's default is only where a user starts.
+    let p = policy(&[(MACHINE, "(schema_version: 1, defaults: (script_timeout_ms: 1000))")]);
+    assert!(matches!(p.setting_control(SettingKey::ScriptTimeoutMs), SettingControl::Recommended { .. }));
+    assert_eq!(p.effective_settings(&greedy).script_timeout_ms, 600_000);
+}
+
+#[test]
+fn a_settings_file_from_before_script_timeouts_loads_with_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opened = localpost::storage::Store::open(dir.path()).unwrap();
+    opened.store.save_settings(&Settings { font_size: 15.0, ..Settings::default() }).unwrap();
+    let file = dir.path().join("settings.ron");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let old: String =
+        text.lines().filter(|l| !l.contains("script_timeout_ms")).collect::<Vec<_>>().join("\n");
+    assert_ne!(old, text.trim_end(), "the saved file has script_timeout_ms");
+    std::fs::write(&file, old).unwrap();
+    let (user, problem) = opened.store.load_settings();
+    assert!(problem.is_none(), "{problem:?}");
+    assert_eq!((user.font_size, user.script_timeout_ms), (15.0, 5000));
 }
 
 #[test]

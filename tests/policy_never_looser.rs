@@ -5,7 +5,7 @@
 
 use localpost::interop::Format;
 use localpost::model::{ClientCertificate, ProxySetting, Settings};
-use localpost::policy::{EffectivePolicy, PolicyState, SourceInput, SourceKind};
+use localpost::policy::{EffectivePolicy, PolicyState, ScriptPermission, SourceInput, SourceKind};
 use proptest::prelude::*;
 use url::Url;
 
@@ -49,6 +49,7 @@ fn loosest_user() -> Settings {
         store_response_bodies_in_history: true,
         history_retention_days: None,
         max_response_size_bytes: u64::MAX,
+        script_timeout_ms: u64::MAX,
         proxy: ProxySetting::None,
         client_certificates: vec![ClientCertificate { host: "*".into(), ..Default::default() }],
         ..Settings::default()
@@ -86,10 +87,21 @@ fn not_looser(p: &EffectivePolicy, baseline: &EffectivePolicy) -> Result<(), Str
         "history_retention_days",
     )?;
     check(!p.store_response_bodies_in_history() || baseline.store_response_bodies_in_history(), "bodies")?;
+    check(!p.allow_scripts() || baseline.allow_scripts(), "allow_scripts")?;
+    check(p.check_scripts().is_err() || baseline.check_scripts().is_ok(), "scripts")?;
+    check(at_most(p.max_script_timeout_ms(), baseline.max_script_timeout_ms()), "max_script_timeout_ms")?;
+    match (p.script_permission(&loosest_user()), baseline.script_permission(&loosest_user())) {
+        (ScriptPermission::Forbidden(_), _) => {}
+        (ScriptPermission::Run { timeout: mine }, ScriptPermission::Run { timeout: base }) => {
+            check(mine <= base, "script timeout")?;
+        }
+        (ScriptPermission::Run { .. }, ScriptPermission::Forbidden(_)) => check(false, "script permission")?,
+    }
     let (mine, base) = (p.effective_settings(&loosest_user()), baseline.effective_settings(&loosest_user()));
     check(mine.verify_tls >= base.verify_tls, "verify_tls setting")?;
     check(mine.max_response_size_bytes <= base.max_response_size_bytes, "size setting")?;
     check(!mine.store_response_bodies_in_history || base.store_response_bodies_in_history, "bodies setting")?;
+    check(mine.script_timeout_ms <= base.script_timeout_ms, "script timeout setting")?;
     for key in ["account_sign_in", "cloud_sync", "telemetry", "update_checks"] {
         let e = p.entries().iter().find(|e| e.key == key).ok_or(key)?;
         check(e.display == "Disabled", key)?;
@@ -97,6 +109,7 @@ fn not_looser(p: &EffectivePolicy, baseline: &EffectivePolicy) -> Result<(), Str
     if let PolicyState::Lockdown { reasons } = p.state() {
         check(!reasons.is_empty() && p.sending_blocked().is_some(), "lockdown without a reason")?;
         check(!p.allow_import() && !p.allow_export() && !p.allows_tls_bypass(), "lockdown not restrictive")?;
+        check(!p.allow_scripts() && p.check_scripts().is_err(), "scripts in lockdown")?;
     }
     Ok(())
 }
@@ -178,10 +191,16 @@ const KEY_VALUES: &[(&str, &[&str])] = &[
     ("history_retention_days", &["0", "7", "4294967295", "4294967296", "-1", "None", "Some(3)"]),
     ("store_response_bodies_in_history", &["true", "false"]),
     ("max_response_size_bytes", &["0", "1000", "18446744073709551615", "18446744073709551616", "1e3"]),
+    ("allow_scripts", &["true", "false", "\"false\"", "0"]),
+    (
+        "max_script_timeout_ms",
+        &["0", "1", "2000", "18446744073709551615", "18446744073709551616", "-5", "\"5s\"", "Some(5)"],
+    ),
     (
         "defaults",
         &[
             "(verify_tls: false, theme: Dark)",
+            "(script_timeout_ms: 0)",
             "(bogus: 1)",
             "(history_retention_days: Some(1))",
             "(font_size: \"x\")",
@@ -217,6 +236,8 @@ const RICH: &str = r#"(
     allowed_import_formats: [Bundle, OpenApi3],
     history_retention_days: 30,
     max_response_size_bytes: 1000000,
+    allow_scripts: false,
+    max_script_timeout_ms: 2000,
     defaults: (theme: Dark),
 )"#;
 
@@ -266,11 +287,14 @@ const WELL_TYPED: &[(&str, &[&str])] = &[
     ("history_retention_days", &["0", "7", "4294967295"]),
     ("store_response_bodies_in_history", &["true", "false"]),
     ("max_response_size_bytes", &["0", "1000", "18446744073709551615"]),
+    ("allow_scripts", &["true", "false"]),
+    ("max_script_timeout_ms", &["0", "1", "2000", "18446744073709551615"]),
     (
         "defaults",
         &[
             "(verify_tls: false, theme: Dark)",
             "(history_retention_days: Some(1), max_response_size_bytes: 5)",
+            "(script_timeout_ms: 18446744073709551615)",
         ],
     ),
 ];

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use localpost::http::Engine;
 use localpost::model::*;
+use localpost::policy::{EffectivePolicy, SourceInput, SourceKind};
 use localpost::runner::{self, RunFinished, RunSpec, ScriptRule};
 use localpost::script::{ConsoleLine, Limits};
 use support::Server;
@@ -283,6 +284,52 @@ fn forbidden_scripts_are_reported_as_skipped_and_requests_still_send() {
     assert!(console.is_empty());
     assert!(done.tally.all_passed());
     assert_eq!(done.tally.assertions_skipped, 2);
+}
+
+fn machine_policy(text: &str) -> EffectivePolicy {
+    let source = SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.into()));
+    let policy = EffectivePolicy::from_inputs(vec![source]);
+    assert!(!policy.is_lockdown(), "{}", policy.to_text());
+    policy
+}
+
+#[test]
+fn a_policy_with_allow_scripts_false_skips_every_script_naming_the_file() {
+    let server = support::echo::start();
+    let r = request(
+        "Guarded",
+        Method::Get,
+        "{{base}}/get",
+        "pm.environment.set('x', 1);",
+        "pm.test('t', () => {});",
+    );
+    let policy = machine_policy("(schema_version: 1, allow_scripts: false)");
+    let (done, outcomes, _) = run_with(workspace(&server, vec![r]), |spec| {
+        spec.scripts = policy.script_permission(&Settings::default()).into();
+    });
+    assert_eq!(server.requests().len(), 1, "the request is still sent");
+    let a = &outcomes[0].assertions;
+    assert_eq!(a.len(), 2);
+    assert!(a.iter().all(|a| a.skipped
+        && a.message
+            == "scripts are turned off by the organization's policy \
+                (allow_scripts is false in /etc/localpost/policy.ron)"));
+    assert_eq!(done.tally.assertions_skipped, 2);
+}
+
+#[test]
+fn max_script_timeout_ms_stops_a_script_the_user_gave_longer() {
+    let server = support::echo::start();
+    let looping = request("Loops", Method::Get, "{{base}}/get", "", "while (true) {}");
+    let policy = machine_policy("(schema_version: 1, max_script_timeout_ms: 200)");
+    let user = Settings { script_timeout_ms: 600_000, ..Settings::default() };
+    let rule: ScriptRule = policy.script_permission(&user).into();
+    assert_eq!(rule, ScriptRule::Run(Limits { timeout: Duration::from_millis(200), ..Limits::default() }));
+    let started = std::time::Instant::now();
+    let (_, outcomes, _) = run_with(workspace(&server, vec![looping]), |spec| spec.scripts = rule);
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    let loops = &outcomes[0].assertions[0];
+    assert!(!loops.passed && loops.message.contains("limit of 200 ms"), "{}", loops.message);
 }
 
 #[test]

@@ -231,6 +231,7 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
     spec.bail = args.bail;
     spec.results_dir = results_dir;
     spec.runtime = args.vars.clone();
+    spec.scripts = policy.script_permission(&settings).into();
     if spec.requests.is_empty() {
         return usage(format!("{} holds no requests", spec.target.name));
     }

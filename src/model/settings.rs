@@ -59,6 +59,9 @@ pub struct ClientCertificate {
     pub passphrase: String,
 }
 
+/// A script's deadline when the user has not chosen one (the script engine's own default).
+pub const DEFAULT_SCRIPT_TIMEOUT_MS: u64 = 5_000;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -86,6 +89,9 @@ pub struct Settings {
     pub max_response_size_bytes: u64,
     /// The oldest TLS version accepted (the organization policy may raise it).
     pub min_tls_version: MinTls,
+    /// Most time one pre-request or test script may run before it is stopped (at least 1 ms;
+    /// the organization policy may lower it).
+    pub script_timeout_ms: u64,
 }
 
 impl Default for Settings {
@@ -107,6 +113,7 @@ impl Default for Settings {
             history_body_cap_bytes: 1024 * 1024,
             max_response_size_bytes: 1024 * 1024 * 1024,
             min_tls_version: MinTls::Tls1_2,
+            script_timeout_ms: DEFAULT_SCRIPT_TIMEOUT_MS,
         }
     }
 }

@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::error::{PolicyViolation, SourceError, SourceProblem};
 use super::keys::{CheckedHost, HostPattern, ProxyRule, TlsVersion};
-use super::parse::{self, DISABLED_ONLY_KEYS, KEYS, ParsedSource, SCHEMA_VERSION};
+use super::parse::{self, DISABLED_ONLY_KEYS, KEYS, MIN_SCRIPT_TIMEOUT_MS, ParsedSource, SCHEMA_VERSION};
 use super::settings::{SettingKey, SettingsDefaults};
 use crate::interop::Format;
 use crate::model::ClientCertificate;
@@ -164,6 +164,8 @@ pub struct EffectivePolicy {
     history_retention_days: Option<u32>,
     store_response_bodies_in_history: bool,
     max_response_size_bytes: Option<u64>,
+    allow_scripts: bool,
+    max_script_timeout_ms: Option<u64>,
     defaults: SettingsDefaults,
     defaults_by: BTreeMap<SettingKey, String>,
     /// For each key, the sources whose value decided it (named in refusals and locked controls).
@@ -283,6 +285,8 @@ impl EffectivePolicy {
         self.allowed_import_formats = vec![AllowList { by: LOCKDOWN_LABEL.into(), items: Vec::new() }];
         self.store_response_bodies_in_history = false;
         self.max_response_size_bytes = Some(0);
+        self.allow_scripts = false;
+        self.max_script_timeout_ms = Some(MIN_SCRIPT_TIMEOUT_MS);
         // `history_retention_days` and `data_dir` stay as the readable sources say: pruning
         // deletes the user's files, and a broken policy file must not destroy anyone's data.
         // No request is sent in Lockdown, so no new history is written anyway.
@@ -301,6 +305,8 @@ impl EffectivePolicy {
             "allowed_import_formats",
             "store_response_bodies_in_history",
             "max_response_size_bytes",
+            "allow_scripts",
+            "max_script_timeout_ms",
         ] {
             self.decided_by.insert(key, lockdown());
         }
@@ -496,6 +502,18 @@ impl EffectivePolicy {
         }
     }
 
+    // ---- scripts ---------------------------------------------------------------------------------
+
+    /// Whether pre-request and test scripts may run (see [`EffectivePolicy::script_permission`]).
+    pub fn allow_scripts(&self) -> bool {
+        self.allow_scripts
+    }
+
+    /// The longest a script may run, in milliseconds; `None` means no limit from the policy.
+    pub fn max_script_timeout_ms(&self) -> Option<u64> {
+        self.max_script_timeout_ms
+    }
+
     // ---- data ------------------------------------------------------------------------------------
 
     /// The data folder the policy fixes, if any (`~/` is the user's home folder). It takes the
@@ -689,6 +707,10 @@ impl EffectivePolicy {
             "history_retention_days" => optional(self.history_retention_days.as_ref(), "not set: no limit"),
             "store_response_bodies_in_history" => rendered(&self.store_response_bodies_in_history),
             "max_response_size_bytes" => optional(self.max_response_size_bytes.as_ref(), "not set: no limit"),
+            "allow_scripts" => rendered(&self.allow_scripts),
+            "max_script_timeout_ms" => {
+                optional(self.max_script_timeout_ms.as_ref(), "not set: no limit beyond the user's setting")
+            }
             _ => (serde_json::Value::Null, String::new()),
         }
     }

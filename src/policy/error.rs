@@ -121,4 +121,6 @@ pub enum PolicyViolation {
     SecretsInExportForbidden { by: String },
     #[error("the response is larger than {limit_bytes} bytes (max_response_size_bytes in {by})")]
     ResponseTooLarge { limit_bytes: u64, by: String },
+    #[error("scripts are turned off by the organization's policy (allow_scripts is false in {by})")]
+    ScriptsForbidden { by: String },
 }

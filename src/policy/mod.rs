@@ -22,8 +22,9 @@
 //!
 //! Each enforcement point makes one call: the engine [`EffectivePolicy::check_url`] (and
 //! `allows_tls_bypass`, `max_response_size_bytes`, `sending_blocked`), import
-//! [`EffectivePolicy::check_import`], export [`EffectivePolicy::check_export`], the app
-//! [`EffectivePolicy::effective_settings`] and [`EffectivePolicy::setting_control`].
+//! [`EffectivePolicy::check_import`], export [`EffectivePolicy::check_export`], a run's scripts
+//! [`EffectivePolicy::script_permission`], the app [`EffectivePolicy::effective_settings`] and
+//! [`EffectivePolicy::setting_control`].
 
 pub mod effective;
 pub mod error;
@@ -31,6 +32,7 @@ mod guard;
 pub mod keys;
 pub mod parse;
 pub mod report;
+pub mod scripts;
 pub mod settings;
 pub mod sources;
 
@@ -40,7 +42,8 @@ pub use effective::{
 };
 pub use error::{PolicyViolation, Position, SourceError, SourceProblem};
 pub use keys::{CheckedHost, HostPattern, ProxyMode, ProxyRule, TlsVersion};
-pub use parse::{KEYS, MAX_SOURCE_BYTES, SCHEMA_VERSION, parse_source};
+pub use parse::{KEYS, MAX_SOURCE_BYTES, MIN_SCRIPT_TIMEOUT_MS, SCHEMA_VERSION, parse_source};
 pub use report::PolicyReport;
+pub use scripts::ScriptPermission;
 pub use settings::{SettingControl, SettingKey, SettingsDefaults};
 pub use sources::{LoadOptions, SourceLocations};

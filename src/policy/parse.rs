@@ -26,12 +26,15 @@ pub const MAX_SOURCE_BYTES: usize = 1024 * 1024;
 const RECURSION_LIMIT: usize = 64;
 const MAX_NAME_CHARS: usize = 100;
 const MAX_CONTACT_CHARS: usize = 300;
+/// The shortest script deadline a policy may set; also what a bad `max_script_timeout_ms` and
+/// Lockdown impose (every script stops at once).
+pub const MIN_SCRIPT_TIMEOUT_MS: u64 = 1;
 
 /// The keys that can only be `Disabled`: the promises Localpost makes.
 pub const DISABLED_ONLY_KEYS: [&str; 4] = ["account_sign_in", "cloud_sync", "telemetry", "update_checks"];
 
 /// Every top-level key, in the order the policy page and `policy show` list them.
-pub const KEYS: [&str; 25] = [
+pub const KEYS: [&str; 27] = [
     "schema_version",
     "strict",
     "organization_name",
@@ -56,6 +59,8 @@ pub const KEYS: [&str; 25] = [
     "history_retention_days",
     "store_response_bodies_in_history",
     "max_response_size_bytes",
+    "allow_scripts",
+    "max_script_timeout_ms",
     "defaults",
 ];
 
@@ -82,6 +87,8 @@ pub struct SourceValues {
     pub history_retention_days: Option<u32>,
     pub store_response_bodies_in_history: Option<bool>,
     pub max_response_size_bytes: Option<u64>,
+    pub allow_scripts: Option<bool>,
+    pub max_script_timeout_ms: Option<u64>,
     pub defaults: SettingsDefaults,
 }
 
@@ -334,6 +341,10 @@ struct RawPolicy {
     #[serde(default, deserialize_with = "given")]
     max_response_size_bytes: Option<u64>,
     #[serde(default, deserialize_with = "given")]
+    allow_scripts: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    max_script_timeout_ms: Option<u64>,
+    #[serde(default, deserialize_with = "given")]
     defaults: Option<SettingsDefaults>,
 }
 
@@ -431,6 +442,21 @@ impl Checker<'_> {
                 Vec::new()
             })
         });
+        let max_script_timeout_ms = raw.max_script_timeout_ms.map(|ms| {
+            if ms < MIN_SCRIPT_TIMEOUT_MS {
+                self.bad(
+                    "max_script_timeout_ms",
+                    format!(
+                        "{ms} is not a timeout: write at least {MIN_SCRIPT_TIMEOUT_MS} (milliseconds), or \
+                         `allow_scripts: false` to turn scripts off; every script is stopped after \
+                         {MIN_SCRIPT_TIMEOUT_MS} ms instead"
+                    ),
+                );
+                MIN_SCRIPT_TIMEOUT_MS
+            } else {
+                ms
+            }
+        });
         if let Some(proxy) = &raw.proxy {
             proxy.validate().map_err(|message| self.escalate("proxy", message))?;
         }
@@ -472,6 +498,8 @@ impl Checker<'_> {
             history_retention_days: raw.history_retention_days,
             store_response_bodies_in_history: raw.store_response_bodies_in_history,
             max_response_size_bytes: raw.max_response_size_bytes,
+            allow_scripts: raw.allow_scripts,
+            max_script_timeout_ms,
             defaults: raw.defaults.unwrap_or_default(),
         })
     }
@@ -742,6 +770,40 @@ mod tests {
         let p = key_positions(text);
         assert_eq!(p.keys().collect::<Vec<_>>(), ["defaults", "organization_name"]);
         assert_eq!(p["defaults"], Position { line: 4, column: 3 });
+    }
+
+    #[test]
+    fn script_keys_parse() {
+        let p = parse("(schema_version: 1, allow_scripts: false, max_script_timeout_ms: 2000)").unwrap();
+        assert_eq!((p.values.allow_scripts, p.values.max_script_timeout_ms), (Some(false), Some(2000)));
+        assert!(p.key_problems.is_empty() && p.sets("allow_scripts") && p.sets("max_script_timeout_ms"));
+        let p = parse("(schema_version: 1)").unwrap();
+        assert_eq!((p.values.allow_scripts, p.values.max_script_timeout_ms), (None, None));
+    }
+
+    #[test]
+    fn a_zero_script_timeout_is_a_bad_value_that_stops_every_script() {
+        let p = parse("(\n    schema_version: 1,\n    max_script_timeout_ms: 0,\n)").unwrap();
+        assert_eq!(p.values.max_script_timeout_ms, Some(MIN_SCRIPT_TIMEOUT_MS));
+        let [problem] = p.key_problems.as_slice() else { panic!("{:?}", p.key_problems) };
+        assert_eq!(problem.key, "max_script_timeout_ms");
+        assert_eq!(problem.position, Some(Position { line: 3, column: 5 }));
+        assert!(problem.message.starts_with("0 is not a timeout"), "{}", problem.message);
+        assert!(problem.message.contains("allow_scripts: false"), "{}", problem.message);
+    }
+
+    #[test]
+    fn script_keys_of_a_wrong_type_fail_the_source_naming_the_key() {
+        for (text, expected) in [
+            ("allow_scripts: \"no\"", "allow_scripts: "),
+            ("max_script_timeout_ms: -1", "max_script_timeout_ms: "),
+            ("max_script_timeout_ms: \"5s\"", "max_script_timeout_ms: "),
+            ("max_script_timeout_ms: Some(5)", "max_script_timeout_ms: "),
+        ] {
+            let err = parse(&format!("(schema_version: 1, {text})")).unwrap_err();
+            let SourceError::Parse { message, .. } = &err else { panic!("{text}: {err:?}") };
+            assert!(message.starts_with(expected), "{text}: {message}");
+        }
     }
 
     #[test]

@@ -96,6 +96,7 @@ setting_keys! {
     HistoryBodyCapBytes => history_body_cap_bytes: u64,
     MaxResponseSizeBytes => max_response_size_bytes: u64,
     MinTlsVersion => min_tls_version: crate::model::MinTls,
+    ScriptTimeoutMs => script_timeout_ms: u64,
 }
 
 /// How the policy governs one setting; the UI shows the control accordingly.
@@ -165,6 +166,7 @@ impl EffectivePolicy {
         if let Some(max) = self.max_response_size_bytes() {
             s.max_response_size_bytes = s.max_response_size_bytes.min(max);
         }
+        s.script_timeout_ms = self.script_timeout_ms(s.script_timeout_ms);
         s
     }
 
@@ -217,6 +219,13 @@ impl EffectivePolicy {
             SettingKey::MinTlsVersion if self.min_tls_version() == super::TlsVersion::Tls1_3 => {
                 SettingControl::Limited { by: by("min_tls_version"), limit: "TLS 1.3 at least".into() }
             }
+            SettingKey::ScriptTimeoutMs => match self.max_script_timeout_ms() {
+                Some(max) => SettingControl::Limited {
+                    by: by("max_script_timeout_ms"),
+                    limit: format!("at most {max} ms per script"),
+                },
+                None => recommended(),
+            },
             _ => recommended(),
         }
     }

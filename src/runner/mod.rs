@@ -88,6 +88,20 @@ impl Default for ScriptRule {
     }
 }
 
+/// The organization policy's answer ([`crate::policy::EffectivePolicy::script_permission`]) as
+/// the runner's rule: its timeout with the engine's default memory and stack limits, or the
+/// refusal's message (which names `allow_scripts` and the file that set it).
+impl From<crate::policy::ScriptPermission> for ScriptRule {
+    fn from(permission: crate::policy::ScriptPermission) -> Self {
+        match permission {
+            crate::policy::ScriptPermission::Run { timeout } => {
+                ScriptRule::Run(script::Limits { timeout, ..script::Limits::default() })
+            }
+            crate::policy::ScriptPermission::Forbidden(refusal) => ScriptRule::Forbidden(refusal.to_string()),
+        }
+    }
+}
+
 impl RunSpec {
     /// A run of everything under `parent` (a collection or a folder), once, no environment.
     pub fn for_parent(workspace: Arc<WorkspaceData>, parent: ParentId) -> Self {

@@ -40,8 +40,10 @@ use serde::{Deserialize, Serialize};
 pub use context::{Blank, Sandbox};
 pub use worker::{ScriptHost, ScriptJob};
 
-/// The default deadline of one script (a setting; a policy may lower it).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default deadline of one script: the `script_timeout_ms` setting's default (a policy's
+/// `max_script_timeout_ms` may lower it).
+pub const DEFAULT_TIMEOUT: Duration =
+    Duration::from_millis(crate::model::settings::DEFAULT_SCRIPT_TIMEOUT_MS);
 /// The default memory limit of one request's sandbox.
 pub const DEFAULT_MEMORY_BYTES: usize = 64 << 20;
 /// The stack a script may use (deep recursion stops with a `RangeError`).

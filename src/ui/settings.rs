@@ -143,6 +143,23 @@ pub fn settings_ui(
             );
         });
 
+        section(ui, "Scripts");
+        egui::Grid::new("settings-scripts").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
+            row(
+                ui,
+                "Script timeout",
+                locked("script_timeout_ms").as_deref(),
+                |ui| {
+                    let c = ui
+                        .add(egui::DragValue::new(&mut s.script_timeout_ms).range(1..=600_000).suffix(" ms"))
+                        .changed();
+                    ui.label(RichText::new("each pre-request or test script").weak());
+                    c
+                },
+                &mut changed,
+            );
+        });
+
         section(ui, "Proxy");
         let lock = locked("proxy");
         ui.add_enabled_ui(lock.is_none(), |ui| {

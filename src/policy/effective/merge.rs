@@ -132,6 +132,7 @@ pub(super) fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> 
     let allow_secrets_in_exports = loosening("allow_secrets_in_exports", |v| v.allow_secrets_in_exports);
     let store_response_bodies_in_history =
         loosening("store_response_bodies_in_history", |v| v.store_response_bodies_in_history);
+    let allow_scripts = loosening("allow_scripts", |v| v.allow_scripts);
 
     let min_tls_version =
         strictest("min_tls_version", &set_by(loaded, |v| v.min_tls_version), |a, b| a > b, meta, d)
@@ -146,6 +147,13 @@ pub(super) fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> 
     let max_response_size_bytes = strictest(
         "max_response_size_bytes",
         &set_by(loaded, |v| v.max_response_size_bytes),
+        |a, b| a < b,
+        meta,
+        d,
+    );
+    let max_script_timeout_ms = strictest(
+        "max_script_timeout_ms",
+        &set_by(loaded, |v| v.max_script_timeout_ms),
         |a, b| a < b,
         meta,
         d,
@@ -265,6 +273,8 @@ pub(super) fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> 
         history_retention_days,
         store_response_bodies_in_history,
         max_response_size_bytes,
+        allow_scripts,
+        max_script_timeout_ms,
         defaults,
         defaults_by,
         decided_by: decided,
