@@ -223,7 +223,6 @@ impl App {
             return;
         }
         let mut spec = RunSpec::for_parent(Arc::new(ws.clone()), r.target);
-        spec.scripts = self.state.policy.script_permission(&self.state.settings).into();
         spec.requests = r
             .order
             .iter()

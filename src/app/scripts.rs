@@ -257,10 +257,10 @@ impl Console {
 }
 
 impl AppState {
-    /// Whether scripts run, and under which limits.
-    // TODO(policy): `self.policy.script_rule(&self.settings)` once the policy says it.
+    /// Whether scripts run, and under which limits: the user's timeout under the policy's
+    /// `allow_scripts` and `max_script_timeout_ms`.
     pub fn script_rule(&self) -> ScriptRule {
-        ScriptRule::Run(script::Limits::default())
+        self.policy.script_permission(&self.settings).into()
     }
 
     /// The reason scripts may not run, for the editors' banner.

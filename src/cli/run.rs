@@ -210,17 +210,14 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
     if args.insecure {
         settings.verify_tls = false;
     }
+    if let Some(ms) = args.timeout_script {
+        settings.script_timeout_ms = ms;
+    }
     let saved_env = environment.and_then(|id| ws.environments.get(&id)).cloned();
     let saved_globals = ws.globals.variables.clone();
     let mut spec = RunSpec::for_parent(Arc::new(ws), parent);
     if let Some(requests) = selected {
         spec.requests = requests;
-    }
-    if let Some(ms) = args.timeout_script {
-        spec.scripts = runner::ScriptRule::Run(crate::script::Limits {
-            timeout: Duration::from_millis(ms),
-            ..crate::script::Limits::default()
-        });
     }
     spec.environment = environment;
     // As newman: a variable no scope defines is sent as written, and the console says so.
