@@ -145,8 +145,10 @@ AP.assert = function (ok, msg, negMsg, expected, actual, showDiff) {
   throw err;
 };
 
+function returnThis() { return this; }
 function chain(name, set) {
-  Object.defineProperty(AP, name, { get() { if (set) set(this.__flags); return this; }, configurable: true });
+  const get = set ? function () { set(this.__flags); return this; } : returnThis;
+  Object.defineProperty(AP, name, { get: get, configurable: true });
 }
 ['to', 'be', 'been', 'is', 'and', 'has', 'have', 'with', 'that', 'which', 'at', 'of', 'same', 'but', 'does', 'still', 'also']
   .forEach((n) => chain(n));
@@ -160,31 +162,29 @@ chain('all', (f) => { f.all = true; f.any = false; });
 chain('itself', (f) => { f.itself = true; });
 
 function method(names, fn) {
-  names.forEach((n) => { AP[n] = function () { const r = fn.apply(this, arguments); return r === undefined ? this : r; }; });
+  const wrapped = function () { const r = fn.apply(this, arguments); return r === undefined ? this : r; };
+  names.forEach((n) => { AP[n] = wrapped; });
 }
 
 // A word that is both a chain (`include.members`) and a call (`include(2)`), as chai's
 // addChainableMethod: the getter returns a function whose prototype is this assertion.
 function chainable(names, fn, onChain) {
-  names.forEach((n) => {
-    Object.defineProperty(AP, n, {
-      get() {
-        if (onChain) onChain(this.__flags);
-        const self = this;
-        const f = function () { const r = fn.apply(self, arguments); return r === undefined ? self : r; };
-        delete f.length;
-        delete f.name;
-        Object.setPrototypeOf(f, self);
-        return f;
-      },
-      configurable: true,
-    });
-  });
+  const get = function () {
+    if (onChain) onChain(this.__flags);
+    const self = this;
+    const f = function () { const r = fn.apply(self, arguments); return r === undefined ? self : r; };
+    delete f.length;
+    delete f.name;
+    Object.setPrototypeOf(f, self);
+    return f;
+  };
+  names.forEach((n) => Object.defineProperty(AP, n, { get: get, configurable: true }));
 }
 
 // Words that assert when read: `to.be.true`, `to.exist`; on a response, Postman's status words.
 function property(names, fn) {
-  names.forEach((n) => Object.defineProperty(AP, n, { get() { fn.call(this); return this; }, configurable: true }));
+  const get = function () { fn.call(this); return this; };
+  names.forEach((n) => Object.defineProperty(AP, n, { get: get, configurable: true }));
 }
 
 function isResponse(v) {

@@ -489,28 +489,43 @@ function require_(name) {
 let pmApi;
 let responseObj;
 let requestObj;
+let requestInput;
+// `pm.request` is built on first use: most scripts never read it.
+function theRequest() {
+  if (!requestObj) requestObj = new Request(requestInput);
+  return requestObj;
+}
+
+// A global computed when a script first reads it (the legacy sandbox's many globals).
+function lazy(name, make) {
+  const settle = (v) => Object.defineProperty(G, name, { value: v, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(G, name, {
+    get() { const v = make(); settle(v); return v; },
+    set(v) { settle(v); },
+    configurable: true,
+    enumerable: true,
+  });
+}
 
 function legacyGlobals(isTest) {
-  const envObj = environment.toObject();
-  const globObj = globals.toObject();
-  G.environment = envObj;
-  G.globals = globObj;
-  G.data = data.toObject();
+  lazy('environment', () => environment.toObject());
+  lazy('globals', () => globals.toObject());
+  lazy('data', () => data.toObject());
   G.iteration = input.info.iteration;
-  G.request = {
-    id: requestObj.id, name: requestObj.name, method: requestObj.method, url: requestObj.url.toString(),
-    headers: requestObj.getHeaders(), data: requestObj.body && requestObj.body.mode === 'raw' ? requestObj.body.raw : {},
-  };
+  lazy('request', () => {
+    const r = theRequest();
+    return {
+      id: r.id, name: r.name, method: r.method, url: r.url.toString(),
+      headers: r.getHeaders(), data: r.body && r.body.mode === 'raw' ? r.body.raw : {},
+    };
+  });
   G.tests = {};
-  if (isTest && responseObj) {
-    G.responseBody = responseObj.text();
-    G.responseCode = { code: responseObj.code, name: responseObj.status, detail: responseObj.status };
-    G.responseHeaders = responseObj.headers.toObject();
-    G.responseTime = responseObj.responseTime;
-    G.responseCookies = responseObj.cookies.all().map((c) => ({ name: c.key, value: c.value }));
-  } else {
-    G.responseBody = undefined; G.responseCode = undefined; G.responseHeaders = undefined; G.responseTime = undefined; G.responseCookies = undefined;
-  }
+  const response = isTest ? responseObj : undefined;
+  lazy('responseBody', () => (response ? response.text() : undefined));
+  lazy('responseCode', () => (response ? { code: response.code, name: response.status, detail: response.status } : undefined));
+  lazy('responseHeaders', () => (response ? response.headers.toObject() : undefined));
+  lazy('responseTime', () => (response ? response.responseTime : undefined));
+  lazy('responseCookies', () => (response ? response.cookies.all().map((c) => ({ name: c.key, value: c.value })) : undefined));
 }
 
 // The legacy setters: a value replacing an existing one is stored as text, a new one keeps its
@@ -544,7 +559,7 @@ function makePm(event) {
     collectionVariables: collectionVariables,
     variables: new Variables(),
     iterationData: data,
-    request: requestObj,
+    get request() { return theRequest(); },
     response: responseObj,
     cookies: responseObj ? responseObj.cookies : new PropertyList([]),
     test: test,
@@ -554,7 +569,7 @@ function makePm(event) {
     execution: {
       setNextRequest: postman.setNextRequest,
       skipRequest: () => { skipped = true; },
-      get location() { return [info.collectionName, info.requestName]; },
+      location: [info.collectionName, info.requestName],
     },
     visualizer: { set: () => {}, clear: () => {} },
   };
@@ -606,7 +621,8 @@ G.__lp = {
     collectionVariables = new VariableScope('collectionVariables', v.collection, true);
     local = new VariableScope('variables', v.local, true);
     data = new VariableScope('iterationData', v.data, false);
-    requestObj = new Request(input.request);
+    requestInput = input.request;
+    requestObj = undefined;
   },
   // Before each event: the response (tests) and the event name.
   begin(event, json, body) {
@@ -621,7 +637,10 @@ G.__lp = {
       e.response.body = body;
       responseObj = new Response(e.response);
     }
-    if (e.sentRequest) requestObj = new Request(e.sentRequest);
+    if (e.sentRequest) {
+      requestInput = e.sentRequest;
+      requestObj = undefined;
+    }
     install(event);
   },
   // Before each script of the event: which script logs and tests belong to.
@@ -676,7 +695,7 @@ G.__lp = {
       console: consoleLines,
       nextRequest: nextRequest === undefined ? { set: false } : { set: true, name: nextRequest },
       skip: skipped,
-      request: requestChanged ? requestObj.toJSONFull() : null,
+      request: requestChanged ? theRequest().toJSONFull() : null,
     });
   },
 };
