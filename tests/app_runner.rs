@@ -268,3 +268,38 @@ fn assertions_are_edited_in_the_checks_section_and_saved_with_the_request() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn variables_a_window_runs_scripts_set_are_kept_in_the_environment() {
+    let server = server();
+    let f = fixture(&server);
+    {
+        let mut opened = Store::open(f.dir.path()).unwrap();
+        let ws = opened.library.workspaces.values_mut().next().unwrap();
+        let login = ws.requests.values_mut().find(|r| r.name == "login").unwrap();
+        login.scripts.test =
+            "pm.environment.set('session', pm.response.json().token); pm.globals.set('runs', '1');".into();
+        let login = login.clone();
+        opened.store.save_request(ParentId::Collection(f.collection), &login).unwrap();
+    }
+    let mut harness = open(f.dir.path());
+    apply(&mut harness, Command::SelectEnvironment(Some(f.env)));
+    apply(&mut harness, Command::OpenRunner(ParentId::Collection(f.collection)));
+    run_to_the_end(&mut harness);
+    let value = |app: &App| {
+        let ws = app.state.library.workspaces.values().next().unwrap();
+        let env = ws.environments.get(&f.env).unwrap();
+        env.variables.iter().find(|v| v.key == "session").map(|v| v.value.clone())
+    };
+    assert_eq!(value(harness.state()).as_deref(), Some("t-1"));
+    let globals = |app: &App| app.state.library.workspaces.values().next().unwrap().globals.variables.len();
+    assert_eq!(globals(harness.state()), 1);
+    // And on disk, once the writer has saved it.
+    step_until(&mut harness, "the environment saved", |_| {
+        let opened = Store::open(f.dir.path()).unwrap();
+        let ws = opened.library.workspaces.values().next().unwrap();
+        ws.environments
+            .get(&f.env)
+            .is_some_and(|e| e.variables.iter().any(|v| v.key == "session" && v.value == "t-1"))
+    });
+}

@@ -314,7 +314,16 @@ impl App {
     /// Writes a finished run into its workspace's `runs/` (on the writer thread), then re-reads
     /// the list of past runs. Cookies the run received are saved too.
     fn keep_run(&mut self, tab: TabId, ws: WorkspaceId, done: Box<runner::RunFinished>) {
-        let runner::RunFinished { run, journal, cookies_changed, .. } = *done;
+        let runner::RunFinished { run, journal, cookies_changed, variables, .. } = *done;
+        // What the run's scripts set is kept, as Postman's runner keeps variable values.
+        let targets = super::scripts::WriteTargets {
+            environment: run.environment.as_ref().and_then(|e| e.id),
+            collection: run.target.collection,
+        };
+        let ops = run_writes(&variables);
+        if !ops.is_empty() {
+            self.apply_script_writes(ws, targets, &ops);
+        }
         let Some(journal) = journal else { return };
         let engine = self.sends.engine.clone();
         let (reply, promise) = job::reply(&self.repaint, "keeping the run");
@@ -513,4 +522,23 @@ pub fn compare<'a>(a: &'a RunResult, b: &'a RunResult) -> Vec<CompareRow<'a>> {
         }
     }
     rows
+}
+
+/// A run's variable changes as the writes that make them.
+fn run_writes(v: &runner::RunVariables) -> Vec<crate::script::VarOp> {
+    use crate::script::{VarOp, VarScope};
+    let scoped = [
+        (VarScope::Environment, &v.environment),
+        (VarScope::Globals, &v.globals),
+        (VarScope::Collection, &v.collection),
+    ];
+    scoped
+        .into_iter()
+        .flat_map(|(scope, changes)| {
+            changes.iter().map(move |(key, value)| match value {
+                Some(value) => VarOp::Set { scope, key: key.clone(), value: value.clone(), typed: None },
+                None => VarOp::Unset { scope, key: key.clone() },
+            })
+        })
+        .collect()
 }
