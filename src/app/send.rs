@@ -551,15 +551,7 @@ fn run_event(host: &ScriptHost, job: ScriptJob, cancel: &CancelSlot) -> Option<E
         match reply.try_recv() {
             Ok(out) => return Some(out),
             Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
-                let mut out = EventOutput::default();
-                out.errors.push(ScriptError {
-                    owner: "the script engine".into(),
-                    event,
-                    message: "the script thread is gone".into(),
-                    line: None,
-                    column: None,
-                });
-                return Some(out);
+                return Some(crate::script::worker::gone(event));
             }
             Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {
                 if cancel.cancelled.load(Ordering::SeqCst) {
@@ -642,14 +634,11 @@ fn run_scripted(
     let host = match ScriptHost::spawn(limits, outbound) {
         Ok(host) => host,
         Err(e) => {
-            let mut out = EventOutput::default();
-            out.errors.push(ScriptError {
-                owner: "the script engine".into(),
-                event: Event::PreRequest,
-                message: format!("cannot start the script thread: {e}"),
-                line: None,
-                column: None,
-            });
+            let out = EventOutput::failed(ScriptError::new(
+                "the script engine",
+                Event::PreRequest,
+                format!("cannot start the script thread: {e}"),
+            ));
             trail.absorb(out, Event::PreRequest, &[], &mut scopes);
             let mut outcome = SendOutcome { result: Err("The scripts could not run.".into()), ..cancelled() };
             outcome.scripts = Some(trail.finish(&[]));

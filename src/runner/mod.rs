@@ -604,11 +604,7 @@ async fn send_one(
             response: None,
             sent: None,
         };
-        let out = tokio::select! {
-            biased;
-            () = cancel.cancelled() => return None,
-            out = host.run(job) => out,
-        };
+        let out = run_scripts(host, job, cancel).await?;
         counts.pre_request = u32::try_from(out.scripts_run).unwrap_or(u32::MAX);
         counts.pre_request_failed = u32::try_from(out.errors.len()).unwrap_or(u32::MAX);
         state.absorb(&out.ops, &mut scopes);
@@ -685,11 +681,7 @@ async fn send_one(
                     response: Some(script::bridge::no_response()),
                     sent: Some(script::bridge::sent_view(&prepared, None)),
                 };
-                let out = tokio::select! {
-                    biased;
-                    () = cancel.cancelled() => return None,
-                    out = host.run(job) => out,
-                };
+                let out = run_scripts(host, job, cancel).await?;
                 state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
             }
             sent.outcome = Some(outcome);
@@ -748,11 +740,7 @@ async fn send_one(
             response: Some(response),
             sent: Some(script::bridge::sent_view(&prepared, Some(&exchange))),
         };
-        let out = tokio::select! {
-            biased;
-            () = cancel.cancelled() => return None,
-            out = host.run(job) => out,
-        };
+        let out = run_scripts(host, job, cancel).await?;
         state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
     }
     sent.outcome = Some(outcome);
@@ -776,6 +764,19 @@ impl State {
         if out.next_request.is_some() {
             sent.next.clone_from(&out.next_request);
         }
+    }
+}
+
+/// Runs one script event; `None` when the run is cancelled first.
+async fn run_scripts(
+    host: &ScriptHost,
+    job: ScriptJob,
+    cancel: &CancellationToken,
+) -> Option<script::EventOutput> {
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => None,
+        out = host.run(job) => Some(out),
     }
 }
 

@@ -16,6 +16,18 @@ fn kv(list: &[ModelKv]) -> Vec<KeyValue> {
         .collect()
 }
 
+/// Script key-value pairs as the model's (headers, form fields).
+fn to_model(list: &[KeyValue]) -> Vec<ModelKv> {
+    list.iter()
+        .map(|h| ModelKv {
+            key: h.key.clone(),
+            value: h.value.clone(),
+            enabled: !h.disabled,
+            description: String::new(),
+        })
+        .collect()
+}
+
 /// `pm.request` in a pre-request script: the request as written (templates unresolved).
 pub fn request_view(request: &Request) -> RequestView {
     let b = &request.body;
@@ -194,16 +206,7 @@ pub fn apply_change(request: &Request, changed: &ChangedRequest) -> Request {
         r.params.clear();
         r.url.clone_from(&changed.url);
     }
-    r.headers = changed
-        .headers
-        .iter()
-        .map(|h| ModelKv {
-            key: h.key.clone(),
-            value: h.value.clone(),
-            enabled: !h.disabled,
-            description: String::new(),
-        })
-        .collect();
+    r.headers = to_model(&changed.headers);
     if let Some(body) = &changed.body
         && body.mode == "raw"
     {
@@ -225,32 +228,13 @@ impl Outbound for EngineOutbound {
         request.id = RequestId::new();
         request.method = Method::parse(&spec.method);
         request.url.clone_from(&spec.url);
-        request.headers = spec
-            .header
-            .iter()
-            .map(|h| ModelKv {
-                key: h.key.clone(),
-                value: h.value.clone(),
-                enabled: !h.disabled,
-                description: String::new(),
-            })
-            .collect();
+        request.headers = to_model(&spec.header);
         request.body = match &spec.body {
             None => Body::default(),
             Some(SendBody::Raw { raw }) => Body::raw(Default::default(), raw.clone()),
-            Some(SendBody::Urlencoded { urlencoded }) => Body {
-                mode: BodyMode::UrlEncoded,
-                urlencoded: urlencoded
-                    .iter()
-                    .map(|f| ModelKv {
-                        key: f.key.clone(),
-                        value: f.value.clone(),
-                        enabled: !f.disabled,
-                        description: String::new(),
-                    })
-                    .collect(),
-                ..Body::default()
-            },
+            Some(SendBody::Urlencoded { urlencoded }) => {
+                Body { mode: BodyMode::UrlEncoded, urlencoded: to_model(urlencoded), ..Body::default() }
+            }
             Some(SendBody::Formdata { formdata }) => Body {
                 mode: BodyMode::Multipart,
                 multipart: formdata

@@ -193,13 +193,7 @@ impl Sandbox {
                 let label = format!("{} {}", script.owner, event.label());
                 self.deadline.set(Some(Instant::now() + self.limits.timeout));
                 let outcome = call(&ctx, "script", (label,))
-                    .map_err(|message| ScriptError {
-                        owner: script.owner.clone(),
-                        event,
-                        message,
-                        line: None,
-                        column: None,
-                    })
+                    .map_err(|message| ScriptError::new(script.owner.clone(), event, message))
                     .and_then(|()| self.eval_script(&ctx, script, event))
                     .and_then(|()| self.drain(&ctx, script, event, outbound, &mut out.sent));
                 // A script stopped by its deadline leaves the interrupt set: lift it so what the
@@ -211,13 +205,7 @@ impl Sandbox {
                     out.errors.push(e);
                 }
                 if let Err(message) = after {
-                    out.errors.push(ScriptError {
-                        owner: script.owner.clone(),
-                        event,
-                        message,
-                        line: None,
-                        column: None,
-                    });
+                    out.errors.push(ScriptError::new(script.owner.clone(), event, message));
                 }
             }
             self.deadline.set(Some(Instant::now() + Duration::from_secs(1)));
@@ -241,7 +229,7 @@ impl Sandbox {
         if let Err(message) = ctx_result {
             let owner =
                 scripts.first().map(|s| s.owner.clone()).unwrap_or_else(|| "the script sandbox".into());
-            out.errors.push(ScriptError { owner, event, message, line: None, column: None });
+            out.errors.push(ScriptError::new(owner, event, message));
         }
         out
     }
@@ -268,13 +256,7 @@ impl Sandbox {
         outbound: &dyn Outbound,
         sent: &mut Vec<ScriptSent>,
     ) -> Result<(), ScriptError> {
-        let error = |message: String| ScriptError {
-            owner: script.owner.clone(),
-            event,
-            message,
-            line: None,
-            column: None,
-        };
+        let error = |message: String| ScriptError::new(script.owner.clone(), event, message);
         loop {
             while ctx.execute_pending_job() {}
             if self.expired() {
@@ -340,13 +322,7 @@ impl Sandbox {
 
     fn located(&self, message: &str, script: &ScriptSource, event: Event) -> ScriptError {
         if message == "interrupted" {
-            return ScriptError {
-                owner: script.owner.clone(),
-                event,
-                message: self.timeout_message(),
-                line: None,
-                column: None,
-            };
+            return ScriptError::new(script.owner.clone(), event, self.timeout_message());
         }
         let (line, column) = location(message);
         ScriptError { owner: script.owner.clone(), event, message: strip_location(message), line, column }

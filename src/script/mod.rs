@@ -379,6 +379,11 @@ pub struct ScriptError {
 }
 
 impl ScriptError {
+    /// An error with no place in the script's text (a limit, the engine itself).
+    pub fn new(owner: impl Into<String>, event: Event, message: impl Into<String>) -> Self {
+        Self { owner: owner.into(), event, message: message.into(), line: None, column: None }
+    }
+
     /// The error without its owner: `line 3:7: ReferenceError: x is not defined`.
     pub fn detail(&self) -> String {
         match (self.line, self.column) {
@@ -430,6 +435,13 @@ pub struct EventOutput {
     pub sent: Vec<ScriptSent>,
     /// How many scripts ran.
     pub scripts_run: usize,
+}
+
+impl EventOutput {
+    /// An event that could not run at all: only this error.
+    pub fn failed(error: ScriptError) -> Self {
+        Self { errors: vec![error], ..Self::default() }
+    }
 }
 
 /// A request a script asks to send (`pm.sendRequest`).

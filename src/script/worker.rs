@@ -98,15 +98,11 @@ impl ScriptHost {
                 }))
                 .unwrap_or_else(|panic| {
                     sandbox = None;
-                    let mut out = EventOutput::default();
-                    out.errors.push(ScriptError {
-                        owner: "the script engine".into(),
-                        event: Event::PreRequest,
-                        message: format!("stopped unexpectedly: {}", panic_text(panic.as_ref())),
-                        line: None,
-                        column: None,
-                    });
-                    out
+                    EventOutput::failed(ScriptError::new(
+                        "the script engine",
+                        Event::PreRequest,
+                        format!("stopped unexpectedly: {}", panic_text(panic.as_ref())),
+                    ))
                 });
                 let _ = reply.send(out);
             }
@@ -134,16 +130,9 @@ impl ScriptHost {
     }
 }
 
-fn gone(event: Event) -> EventOutput {
-    let mut out = EventOutput::default();
-    out.errors.push(ScriptError {
-        owner: "the script engine".into(),
-        event,
-        message: "the script thread is gone".into(),
-        line: None,
-        column: None,
-    });
-    out
+/// The output of an event whose script thread is gone.
+pub fn gone(event: Event) -> EventOutput {
+    EventOutput::failed(ScriptError::new("the script engine", event, "the script thread is gone"))
 }
 
 fn run_job(
@@ -162,18 +151,14 @@ fn run_job(
         match blank.and_then(|b| b.setup(&input)) {
             Ok(s) => *sandbox = Some(s),
             Err(message) => {
-                let mut out = EventOutput::default();
-                out.errors.push(ScriptError {
-                    owner: job
-                        .scripts
+                let out = EventOutput::failed(ScriptError::new(
+                    job.scripts
                         .first()
                         .map(|s| s.owner.clone())
                         .unwrap_or_else(|| "the script engine".into()),
-                    event: job.event,
+                    job.event,
                     message,
-                    line: None,
-                    column: None,
-                });
+                ));
                 return out;
             }
         }

@@ -1,6 +1,6 @@
-//! A loopback look-alike of postman-echo.com (the endpoints and response shapes of
-//! `../shared/oracle/postman-echo.py`): GET → `{args, headers, url}`; POST, PUT, PATCH,
-//! DELETE → `{args, data, files, form, headers, json, url}`; `/status/N`, `/delay/N`,
+//! A loopback look-alike of postman-echo.com (the endpoints and response shapes of the
+//! project's shared oracle script, which stays outside the repository): GET → `{args, headers,
+//! url}`; POST, PUT, PATCH, DELETE → `{args, data, files, form, headers, json, url}`; `/status/N`, `/delay/N`,
 //! `/headers`, `/response-headers`, cookies, basic and digest auth, `/gzip`, `/deflate`,
 //! `/encoding/utf8`, `/type/html`, `/type/xml`, `/redirect-to`, `/ip`, `/stream/N`.
 
