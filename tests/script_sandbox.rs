@@ -158,6 +158,95 @@ fn the_chai_chain_reads_as_chai() {
     assert_eq!(out.tests.len(), 36);
 }
 
+// The rarer words (chai-more.js) and the SDK's objects (sandbox-sdk.js) are loaded into a sandbox
+// the first time a script reads one: each must work as the very first thing a fresh sandbox reads.
+#[test]
+fn every_word_loaded_on_first_use_works_as_the_first_one_read() {
+    let resp = response(200, r#"{"args":{"a":"1"}}"#);
+    let cases = [
+        "pm.expect(NaN).to.be.NaN",
+        "pm.expect(1).to.be.finite",
+        "pm.expect(5).to.be.within(1, 10)",
+        "pm.expect(1.5).to.be.closeTo(1, 0.5)",
+        "pm.expect(1.5).to.be.approximately(1, 0.5)",
+        "pm.expect('abc').to.have.string('b')",
+        "pm.expect(new Date()).to.be.instanceOf(Date)",
+        "pm.expect(new Date()).to.be.an.instanceof(Date)",
+        "pm.expect(2).to.be.oneOf([1, 2])",
+        "pm.expect(2).to.satisfy((n) => n > 1)",
+        "pm.expect(2).satisfies((n) => n > 1)",
+        "pm.expect({ a: 1 }).to.have.ownProperty('a')",
+        "pm.expect({ a: 1 }).to.haveOwnProperty('a')",
+        "pm.expect({ a: 1 }).to.have.keys('a')",
+        "pm.expect({ a: 1 }).to.have.key('a')",
+        "pm.expect([1, 2]).to.have.members([2, 1])",
+        "pm.expect(() => { throw new Error('x'); }).to.throw('x')",
+        "pm.expect(() => { throw new Error('x'); }).throws()",
+        "pm.expect(() => { throw new Error('x'); }).to.Throw()",
+        "pm.expect({ f() {} }).to.respondTo('f')",
+        "pm.expect({ f() {} }).respondsTo('f')",
+        "pm.response.to.be.success",
+        "pm.response.to.not.be.info",
+        "pm.response.to.not.be.redirection",
+        "pm.response.to.not.be.clientError",
+        "pm.response.to.not.be.serverError",
+        "pm.response.to.not.be.error",
+        "pm.response.to.not.be.accepted",
+        "pm.response.to.not.be.badRequest",
+        "pm.response.to.not.be.unauthorized",
+        "pm.response.to.not.be.forbidden",
+        "pm.response.to.not.be.notFound",
+        "pm.response.to.not.be.rateLimited",
+        "pm.response.to.be.withBody",
+        "pm.response.to.not.be.html",
+        "pm.response.to.not.be.xml",
+        "pm.response.to.have.statusCode(200)",
+        "pm.response.to.have.body({ args: { a: '1' } })",
+        "pm.response.to.have.jsonSchema({ type: 'object' })",
+        "pm.response.to.have.header('content-type')",
+        "pm.expect(pm.response.headers.get('Content-Type')).to.include('json')",
+        "pm.expect(pm.response.headers.toObject()).to.have.property('Content-Type')",
+        "pm.expect(pm.response.cookies.count()).to.equal(0)",
+        "pm.expect(pm.cookies.count()).to.equal(0)",
+        "pm.expect(pm.request.url.getPath()).to.equal('/post')",
+        "pm.expect(pm.request.headers.get('x-one')).to.equal('1')",
+        "pm.expect(new (require('postman-collection').Url)('http://h/p?q=1').query.get('q')).to.equal('1')",
+        "pm.expect(responseHeaders['Content-Type']).to.include('json')",
+        "pm.expect(postman.getResponseHeader('content-type')).to.include('json')",
+    ];
+    for case in cases {
+        let out = test_event(&format!("pm.test('t', () => {{ {case}; }});"), &resp);
+        assert!(out.errors.is_empty(), "{case}: {:?}", out.errors);
+        assert_eq!(out.tests.len(), 1, "{case}");
+        assert_eq!(out.tests[0].status, TestStatus::Passed, "{case}: {}", out.tests[0].error);
+    }
+    // And failing, with chai's message, as the first word read (a word that asserts when read
+    // and was not loaded would read as `undefined` and pass: these show it asserted).
+    let failing = [
+        ("pm.expect(3).to.be.within(1, 2)", "expected 3 to be within 1..2"),
+        ("pm.expect({ a: 1 }).to.have.keys('b')", "expected { a: 1 } to have key 'b'"),
+        ("pm.expect(1).to.be.NaN", "expected 1 to be NaN"),
+        ("pm.expect('x').to.be.finite", "expected 'x' to be a finite number"),
+        ("pm.response.to.be.serverError", "expected response code to be 5XX but found 200"),
+        ("pm.response.to.be.notFound", "expected response code to be 404 but found 200"),
+        ("pm.response.to.be.html", "expected response to be html but got 'application/json; charset=utf-8'"),
+        ("pm.response.to.be.error", "expected response code to be 4XX or 5XX but found 200"),
+    ];
+    for (case, message) in failing {
+        let out = test_event(&format!("pm.test('t', () => {{ {case}; }});"), &resp);
+        assert_eq!(out.tests[0].status, TestStatus::Failed, "{case}");
+        assert_eq!(out.tests[0].error, message, "{case}");
+    }
+    // A word no part defines is still nothing.
+    let out = test_event("pm.test('t', () => pm.expect(pm.expect(1).to.nosuchword).to.be.undefined);", &resp);
+    assert_eq!(out.tests[0].status, TestStatus::Passed, "{}", out.tests[0].error);
+    // Changing the request from a pre-request script loads the SDK and reports the change.
+    let out = pre("pm.request.headers.upsert({ key: 'X-Two', value: '2' });");
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let changed = out.request.expect("the request changed");
+    assert!(changed.headers.iter().any(|h| h.key == "X-Two" && h.value == "2"), "{changed:?}");
+}
+
 #[test]
 fn variable_writes_go_to_the_scope_named_in_order() {
     let out = pre(r#"

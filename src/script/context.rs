@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use rquickjs::context::EvalOptions;
+use rquickjs::context::{EvalOptions, intrinsic};
 use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Runtime, WriteOptions};
 
 use super::{
@@ -54,6 +54,21 @@ pub(super) fn load_module<'js>(ctx: &Ctx<'js>, bytecode: &'static [u8]) -> rquic
     promise.finish::<()>()?;
     module.namespace()
 }
+
+/// What a sandbox's context has: the language (`Context::full` less `performance` and QuickJS's own
+/// `atob`/`btoa`, which the sandbox library replaces; Postman's sandbox has no `performance`).
+type Intrinsics = (
+    intrinsic::Date,
+    intrinsic::Eval,
+    intrinsic::RegExpCompiler,
+    intrinsic::RegExp,
+    intrinsic::Json,
+    intrinsic::Proxy,
+    intrinsic::MapSet,
+    intrinsic::TypedArrays,
+    intrinsic::Promise,
+    intrinsic::WeakRef,
+);
 
 /// When the running script must stop, shared with the runtime's interrupt handler (which may
 /// run on whichever thread holds the sandbox).
@@ -119,7 +134,8 @@ impl Blank {
         let deadline = Deadline::default();
         let d = deadline.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || d.passed())));
-        let context = Context::full(&runtime).map_err(|e| format!("cannot start the script engine: {e}"))?;
+        let context = Context::custom::<Intrinsics>(&runtime)
+            .map_err(|e| format!("cannot start the script engine: {e}"))?;
         let host = Arc::new(Mutex::new(Host::default()));
         let started = Instant::now();
         deadline.set(Some(Instant::now() + limits.timeout.max(Duration::from_secs(1))));

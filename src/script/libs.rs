@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-/// Name, source. Each module's default export is the library.
+/// Name, source. Each module's default export is the library. The last two are parts of the
+/// sandbox library itself, loaded when a script first needs them (`require` cannot name them).
 const LIBRARIES: &[(&str, &str)] = &[
     ("uuid", include_str!("js/libs/uuid.js")),
     ("lodash", include_str!("js/libs/lodash.js")),
@@ -13,6 +14,8 @@ const LIBRARIES: &[(&str, &str)] = &[
     ("tv4", include_str!("js/libs/tv4.js")),
     ("ajv", include_str!("js/libs/ajv.js")),
     ("xml2js", include_str!("js/libs/xml2js.js")),
+    ("chai-more", include_str!("js/chai-more.js")),
+    ("sandbox-sdk", include_str!("js/sandbox-sdk.js")),
 ];
 
 /// The bytecode of library `name`.
