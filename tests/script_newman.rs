@@ -78,19 +78,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "*",
         "newman sends the cookies a response has just deleted with the redirect it follows; Localpost's jar drops them first",
     ),
-    ("// in protocol", "Request URL", "URL normalisation differs from Postman's (issue 14)"),
-    (
-        "\\\\ in path",
-        "*",
-        "URL normalisation differs from Postman's (issue 14): Localpost reads the URL as empty",
-    ),
-    ("multiple : and @ in auth", "Request URL", "user info in the URL is sent differently (issue 14)"),
-    ("newlines", "Request URL", "Localpost trims query values (issue 14)"),
-    (
-        "params with & and #",
-        "Request URL",
-        "query parameters are duplicated when names hold & or # (issue 14)",
-    ),
 ];
 
 fn known(request: &str, test: &str) -> Option<&'static str> {

@@ -247,6 +247,34 @@ fn every_word_loaded_on_first_use_works_as_the_first_one_read() {
     assert!(changed.headers.iter().any(|h| h.key == "X-Two" && h.value == "2"), "{changed:?}");
 }
 
+// Found with newman (newman-whatwg-url-unicode): scripts build Basic auth with Node's `Buffer`.
+#[test]
+fn buffer_encodes_as_nodes_does() {
+    let out = test_event(
+        r#"
+        const cases = [
+          [Buffer.from('us@r:p@ssword').toString('base64'), 'dXNAcjpwQHNzd29yZA=='],
+          [Buffer.from('dXNAcjpwQHNzd29yZA==', 'base64').toString(), 'us@r:p@ssword'],
+          [Buffer.from('é✓😀').toString('hex'), 'c3a9e29c93f09f9880'],
+          [Buffer.from('c3a9e29c93f09f9880', 'hex').toString('utf8'), 'é✓😀'],
+          [Buffer.from([104, 105]).toString(), 'hi'],
+          [Buffer.from('ÿ', 'latin1').toString('base64'), '/w=='],
+          [Buffer.from('a?b>', 'utf8').toString('base64url'), 'YT9iPg'],
+          [Buffer.concat([Buffer.from('a'), Buffer.from('b')]).toString(), 'ab'],
+          [String(Buffer.byteLength('é')), '2'],
+          [String(Buffer.isBuffer(Buffer.alloc(2))), 'true'],
+          [require('buffer').Buffer.from('x').toString('base64'), 'eA=='],
+        ];
+        cases.forEach(([got, want], i) => pm.test('case ' + i, () => pm.expect(got).to.equal(want)));
+        "#,
+        &response(200, "{}"),
+    );
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let failed: Vec<_> = outcomes(&out).into_iter().filter(|t| t.1 != TestStatus::Passed).collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert_eq!(out.tests.len(), 11);
+}
+
 #[test]
 fn variable_writes_go_to_the_scope_named_in_order() {
     let out = pre(r#"

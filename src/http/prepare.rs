@@ -264,7 +264,7 @@ fn prepare_with(
     let mut in_url = url_build::raw_query_pairs(&url_text);
     let mut extra_query: Vec<(String, String)> = Vec::new();
     for p in request.params.iter().filter(|p| p.enabled && !p.key.is_empty()) {
-        if let Some(pos) = in_url.iter().position(|(k, v)| *k == p.key && *v == p.value) {
+        if let Some(pos) = in_url.iter().position(|(k, v)| url_build::same_pair((k, v), (&p.key, &p.value))) {
             in_url.swap_remove(pos);
         } else {
             extra_query.push((res.r(&p.key), res.r(&p.value)));
@@ -296,15 +296,40 @@ fn prepare_with(
     }
     let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
         .map_err(|_| SendError::InvalidMethod { method: request.method.to_string() })?;
-    let url = url_build::build(&raw_url, &path_vars, &extra_query)?;
+    let mut url = url_build::build(&raw_url, &path_vars, &extra_query)?;
+    // User info in the URL (`http://user:pass@host`) is sent as Basic auth when nothing else set
+    // an `Authorization` header, and never in the request line (as Postman sends it).
+    if !url.username().is_empty() || url.password().is_some() {
+        use base64::Engine as _;
+        let decode = |t: &str| percent_encoding::percent_decode_str(t).decode_utf8_lossy().into_owned();
+        let credentials = format!("{}:{}", decode(url.username()), decode(url.password().unwrap_or("")));
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        if find_header(&headers, "authorization").is_none() {
+            let token = base64::engine::general_purpose::STANDARD.encode(credentials);
+            headers.push(Header::new("Authorization", format!("Basic {token}")));
+            redactions.add_header("authorization");
+        }
+    }
     for h in &headers {
         validate_header(h)?;
     }
+    // A form body's type replaces the one the user wrote (as Postman sends it: the body is
+    // encoded as its mode says, whatever the header claims); other bodies' types are defaults.
+    // (A multipart type the user chose, `multipart/mixed`, is kept: the engine adds its boundary.)
+    let user_type = find_header(&headers, "content-type").map(str::to_ascii_lowercase);
+    let replaced = match request.body.mode {
+        BodyMode::UrlEncoded => true,
+        BodyMode::Multipart => {
+            user_type.as_deref().is_some_and(|t| !t.trim_start().starts_with("multipart/"))
+        }
+        _ => false,
+    };
     if let Some(ct) = default_content_type
-        && find_header(&headers, "content-type").is_none()
+        && (user_type.is_none() || (replaced && !settings.disable_auto_headers))
         && (!settings.disable_auto_headers || matches!(body, PreparedBody::Multipart(_)))
     {
-        headers.push(Header::new("Content-Type", ct));
+        set_header(&mut headers, "Content-Type", ct);
     }
     if !settings.disable_auto_headers {
         if find_header(&headers, "user-agent").is_none() {
@@ -359,9 +384,18 @@ fn resolve_body(
     let body = &request.body;
     Ok(match body.mode {
         BodyMode::None => (PreparedBody::None, None),
+        // An empty raw body is no body, and implies no `Content-Type` (as Postman sends it).
+        BodyMode::Raw if body.raw.is_empty() => (PreparedBody::None, None),
         BodyMode::Raw => {
             let text = res.r(&body.raw);
             (PreparedBody::Bytes(Bytes::from(text)), Some(body.raw_language.content_type().to_owned()))
+        }
+        // A form with no enabled row is no body, and implies no `Content-Type` (as Postman).
+        BodyMode::UrlEncoded if !body.urlencoded.iter().any(|kv| kv.enabled && !kv.key.is_empty()) => {
+            (PreparedBody::None, None)
+        }
+        BodyMode::Multipart if !body.multipart.iter().any(|p| p.enabled && !p.key.is_empty()) => {
+            (PreparedBody::None, None)
         }
         BodyMode::UrlEncoded => {
             let mut ser = url::form_urlencoded::Serializer::new(String::new());
@@ -459,8 +493,11 @@ fn apply_auth(
         }
         Auth::Bearer { token } => {
             let token = res.secret(token);
-            set_header(headers, "Authorization", format!("Bearer {token}"));
-            redactions.add_header("authorization");
+            // No token, no header (as Postman: an empty token sends nothing, not `Bearer `).
+            if !token.is_empty() {
+                set_header(headers, "Authorization", format!("Bearer {token}"));
+                redactions.add_header("authorization");
+            }
             PendingAuth::None
         }
         Auth::ApiKey { key, value, location } => {

@@ -53,18 +53,78 @@ pub(crate) fn encode_query_value(text: &str) -> String {
     encode(text, QUERY_COMPONENT)
 }
 
-/// The raw `key=value` pairs of a URL's query string as written (nothing decoded).
+/// The byte offsets of `c` in `text` outside `{{...}}` (a variable's name may hold `&` or `#`).
+fn outside_templates(text: &str, c: u8) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'{'
+            && bytes.get(i + 1) == Some(&b'{')
+            && let Some(end) = text[i + 2..].find("}}")
+        {
+            i += end + 4;
+            continue;
+        }
+        if bytes[i] == c {
+            found.push(i);
+        }
+        i += 1;
+    }
+    found
+}
+
+/// `text` split at `c` outside `{{...}}`.
+fn split_outside_templates(text: &str, c: u8) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for at in outside_templates(text, c) {
+        parts.push(&text[last..at]);
+        last = at + 1;
+    }
+    parts.push(&text[last..]);
+    parts
+}
+
+/// A URL's text split into what comes before the query, the query, and the fragment, at the
+/// first `?` and the first `#` after it that are not inside `{{...}}`.
+fn split_query(url: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (base, rest) = match outside_templates(url, b'?').first() {
+        Some(&q) => (&url[..q], Some(&url[q + 1..])),
+        None => (url, None),
+    };
+    match rest {
+        Some(rest) => match outside_templates(rest, b'#').first() {
+            Some(&h) => (base, Some(&rest[..h]), Some(&rest[h + 1..])),
+            None => (base, Some(rest), None),
+        },
+        None => match outside_templates(base, b'#').first() {
+            Some(&h) => (&base[..h], None, Some(&base[h + 1..])),
+            None => (base, None, None),
+        },
+    }
+}
+
+/// The raw `key=value` pairs of a URL's query string as written (nothing decoded; `&`, `#` and
+/// `=` inside `{{...}}` are the variable's).
 pub(crate) fn raw_query_pairs(url: &str) -> Vec<(String, String)> {
-    let Some((_, rest)) = url.split_once('?') else { return Vec::new() };
-    let query = rest.split('#').next().unwrap_or("");
-    query
-        .split('&')
+    let (_, Some(query), _) = split_query(url) else { return Vec::new() };
+    split_outside_templates(query, b'&')
+        .into_iter()
         .filter(|p| !p.is_empty())
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) => (k.to_owned(), v.to_owned()),
+        .map(|p| match outside_templates(p, b'=').first() {
+            Some(&eq) => (p[..eq].to_owned(), p[eq + 1..].to_owned()),
             None => (p.to_owned(), String::new()),
         })
         .collect()
+}
+
+/// Whether a pair as written in a URL's query (`x%26y=a%23b`) is the params-table row `row`
+/// (`x&y` = `a#b`): the same text, or the same once both are percent-decoded.
+pub(crate) fn same_pair(written: (&str, &str), row: (&str, &str)) -> bool {
+    let decoded = |t: &str| percent_encoding::percent_decode_str(t).decode_utf8_lossy().into_owned();
+    (written.0 == row.0 && written.1 == row.1)
+        || (decoded(written.0) == decoded(row.0) && decoded(written.1) == decoded(row.1))
 }
 
 /// `url` without the query pairs in `drop` (compared as written, one occurrence each): a param
@@ -73,16 +133,15 @@ pub(crate) fn without_query_pairs(url: &str, drop: &[(String, String)]) -> Strin
     if drop.is_empty() {
         return url.to_owned();
     }
-    let Some((base, rest)) = url.split_once('?') else { return url.to_owned() };
-    let (query, fragment) = match rest.split_once('#') {
-        Some((q, f)) => (q, Some(f)),
-        None => (rest, None),
-    };
+    let (base, Some(query), fragment) = split_query(url) else { return url.to_owned() };
     let mut drop: Vec<&(String, String)> = drop.iter().collect();
-    let kept: Vec<&str> = query
-        .split('&')
+    let kept: Vec<&str> = split_outside_templates(query, b'&')
+        .into_iter()
         .filter(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let (k, v) = match outside_templates(p, b'=').first() {
+                Some(&eq) => (&p[..eq], &p[eq + 1..]),
+                None => (*p, ""),
+            };
             match drop.iter().position(|(dk, dv)| dk == k && dv == v) {
                 Some(at) => {
                     drop.swap_remove(at);
@@ -102,6 +161,19 @@ pub(crate) fn without_query_pairs(url: &str, drop: &[(String, String)]) -> Strin
         out.push_str(fragment);
     }
     out
+}
+
+/// Line breaks and tabs in a URL's query are a value's (Postman sends `%0A`); the URL parser
+/// would drop them, and trimming would cut them from the end.
+fn keep_controls_in_query(raw: &str) -> String {
+    match raw.find('?') {
+        Some(q) if raw[q..].contains(['\n', '\r', '\t']) => {
+            let (base, query) = raw.split_at(q);
+            let query = query.replace('\n', "%0A").replace('\r', "%0D").replace('\t', "%09");
+            format!("{}{query}", base.trim_start())
+        }
+        _ => raw.to_owned(),
+    }
 }
 
 /// Adds `http://` when the URL has no scheme; refuses schemes other than http and https.
@@ -154,11 +226,24 @@ pub(crate) fn build(
     path_vars: &[(String, String)],
     extra_query: &[(String, String)],
 ) -> Result<Url, SendError> {
-    let text = with_scheme(raw)?;
-    let mut text = substitute_path_variables(&text, path_vars);
+    let text = with_scheme(&keep_controls_in_query(raw))?;
+    let text = substitute_path_variables(&text, path_vars);
+    // A `#` inside a `{{variable}}` left as written is the query's, not the fragment's.
+    let mut text = match split_query(&text) {
+        // (Any `#` left in the query is inside a variable: the fragment starts at the first other.)
+        (base, Some(query), fragment) if query.contains('#') => {
+            let mut out = format!("{base}?{}", query.replace('#', "%23"));
+            if let Some(fragment) = fragment {
+                out.push('#');
+                out.push_str(fragment);
+            }
+            out
+        }
+        _ => text,
+    };
     if !extra_query.is_empty() {
         // Appended to the text (before any fragment) so the URL is parsed once.
-        let fragment = text.find('#').map(|at| text.split_off(at));
+        let fragment = split_query(&text).2.map(str::len).map(|len| text.split_off(text.len() - len - 1));
         let mut sep =
             if text.contains('?') { if text.ends_with(['?', '&']) { "" } else { "&" } } else { "?" };
         for (k, v) in extra_query {
@@ -200,6 +285,28 @@ mod tests {
         let path: Vec<_> = path.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let extra: Vec<_> = extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         build(raw, &path, &extra).map(|u| u.to_string()).unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    // Found with newman (newman-whatwg-url-unicode): `&`, `#` and `=` inside a variable's name
+    // are the variable's; a line break in a query value is sent as `%0A`, not dropped or trimmed.
+    #[test]
+    fn variables_holding_query_syntax_and_line_breaks_are_kept() {
+        assert_eq!(
+            raw_query_pairs("h/get?q=%23{{foo&bar}}%23&x%26y={{#foo#}}&b%23a%26r#frag"),
+            [
+                ("q".to_owned(), "%23{{foo&bar}}%23".to_owned()),
+                ("x%26y".to_owned(), "{{#foo#}}".to_owned()),
+                ("b%23a%26r".to_owned(), String::new())
+            ]
+        );
+        assert_eq!(
+            b("h/get?q=%23{{foo&bar}}%23&x%26y={{#foo#}}&b%23a%26r", &[], &[]),
+            "http://h/get?q=%23{{foo&bar}}%23&x%26y={{%23foo%23}}&b%23a%26r"
+        );
+        assert_eq!(b("h/get?x={{#a}}#top", &[], &[("k", "v")]), "http://h/get?x={{%23a}}&k=v#top");
+        assert_eq!(b("https://h/get?foo=\nbar\n", &[], &[]), "https://h/get?foo=%0Abar%0A");
+        let drop = vec![("x".to_owned(), "{{a&b}}".to_owned())];
+        assert_eq!(without_query_pairs("h?x={{a&b}}&y=1#f", &drop), "h?y=1#f");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The libraries scripts reach for (`require('lodash')`, `CryptoJS`, `moment`, `tv4`, `uuid`,
-//! `xml2Json`), written for Localpost over the natives; each is compiled to bytecode on first
+//! `xml2Json`, `Buffer`), written for Localpost over the natives; each is compiled to bytecode on first
 //! use in the process and evaluated in a sandbox only when a script touches it.
 
 use std::sync::OnceLock;
@@ -14,6 +14,7 @@ const LIBRARIES: &[(&str, &str)] = &[
     ("tv4", include_str!("js/libs/tv4.js")),
     ("ajv", include_str!("js/libs/ajv.js")),
     ("xml2js", include_str!("js/libs/xml2js.js")),
+    ("buffer", include_str!("js/libs/buffer.js")),
     ("chai-more", include_str!("js/chai-more.js")),
     ("sandbox-sdk", include_str!("js/sandbox-sdk.js")),
 ];

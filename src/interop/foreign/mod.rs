@@ -15,6 +15,7 @@ pub(crate) mod postman;
 pub(crate) mod query;
 pub(crate) mod tree;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use self::node::{Node, parse_json, parse_yaml};
@@ -27,7 +28,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
         return postman::dump::zip_has_archive_index(bytes).then_some(Format::PostmanDumpArchive);
     }
     let text = decode_text(bytes).ok()?;
-    match read_document(text).ok()? {
+    match read_document(&text).ok()? {
         Document::Curl => Some(Format::Curl),
         Document::Tree(node) => classify(&node).ok(),
     }
@@ -39,8 +40,8 @@ pub fn import(bytes: &[u8], source_name: &str) -> Result<Imported, ImportError> 
         return postman::dump::import_zip(bytes, source_name);
     }
     let text = decode_text(bytes)?;
-    match read_document(text)? {
-        Document::Curl => curl::import(text, source_name),
+    match read_document(&text)? {
+        Document::Curl => curl::import(&text, source_name),
         Document::Tree(node) => import_tree(&node, source_name),
     }
 }
@@ -69,25 +70,36 @@ pub(crate) fn drop_stale_multipart_type(request: &mut crate::model::Request) {
     }
 }
 
-/// Input as text: UTF-8 with its BOM dropped. Other encodings are refused by name rather than
-/// read as garbage.
-pub(crate) fn decode_text(bytes: &[u8]) -> Result<&str, ImportError> {
-    let encoding = match bytes {
-        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32 (little-endian)"),
-        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32 (big-endian)"),
-        [0xFF, 0xFE, ..] => Some("UTF-16 (little-endian)"),
-        [0xFE, 0xFF, ..] => Some("UTF-16 (big-endian)"),
-        // No BOM, but every other byte zero: UTF-16 text of ASCII characters.
-        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("UTF-16 (little-endian)"),
-        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("UTF-16 (big-endian)"),
+/// The text of a file: UTF-8 (a byte order mark dropped), or UTF-16 as Windows tools save it
+/// (with a byte order mark, or ASCII text with every other byte zero), which newman reads too.
+/// UTF-32 and text in no Unicode encoding are refused by name.
+pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, ImportError> {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => return Err(ImportError::Encoding { encoding: "UTF-32 (little-endian)" }),
+        [0, 0, 0xFE, 0xFF, ..] => return Err(ImportError::Encoding { encoding: "UTF-32 (big-endian)" }),
+        [0xFF, 0xFE, rest @ ..] => Some((rest, false)),
+        [0xFE, 0xFF, rest @ ..] => Some((rest, true)),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some((bytes, false)),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some((bytes, true)),
         _ => None,
     };
-    if let Some(encoding) = encoding {
-        return Err(ImportError::Encoding { encoding });
+    if let Some((body, big_endian)) = utf16 {
+        let encoding = if big_endian { "UTF-16 (big-endian)" } else { "UTF-16 (little-endian)" };
+        let units = body.chunks(2).map(|pair| match pair {
+            [a, b] if big_endian => Ok(u16::from_be_bytes([*a, *b])),
+            [a, b] => Ok(u16::from_le_bytes([*a, *b])),
+            _ => Err(()),
+        });
+        let units: Result<Vec<u16>, ()> = units.collect();
+        return units
+            .ok()
+            .and_then(|units| String::from_utf16(&units).ok())
+            .map(Cow::Owned)
+            .ok_or(ImportError::Encoding { encoding });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text),
+        Ok(text) => Ok(Cow::Borrowed(text)),
         Err(e) if bytes.contains(&0) || looks_binary(bytes) => Err(ImportError::UnknownFormat(format!(
             "binary data (not text: invalid UTF-8 at byte {})",
             e.valid_up_to()
@@ -211,6 +223,11 @@ pub(crate) fn classify(node: &Node) -> Result<Format, ImportError> {
     if node.get("collections").is_some_and(Node::is_array) {
         return Ok(Format::PostmanDumpLegacy);
     }
+    // A v2 collection without its `info` block (newman runs these; the file names it): `item`
+    // holding requests or folders.
+    if node.at("item").items().iter().any(|i| i.get("request").is_some() || i.get("item").is_some()) {
+        return Ok(Format::PostmanCollectionV21);
+    }
     if postman::v1::looks_like(node) {
         return Ok(Format::PostmanCollectionV1);
     }
@@ -299,16 +316,29 @@ pub(crate) fn import_tree(node: &Node, source_name: &str) -> Result<Imported, Im
 mod tests {
     use super::*;
 
+    // Found with newman: an environment saved as UTF-16 with a byte order mark (Windows tools do
+    // this) is read by newman; Localpost refused it.
     #[test]
-    fn utf16_is_refused_by_name() {
-        let utf16: Vec<u8> = "{\"a\":1}".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    fn utf16_is_read_and_utf32_refused_by_name() {
+        let text = "{\"a\":\"é ✓\"}";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in
+            [[vec![0xFF, 0xFE], le.clone()].concat(), [vec![0xFE, 0xFF], be.clone()].concat(), le, be]
+        {
+            assert_eq!(decode_text(&bytes).unwrap(), text);
+        }
+        // An odd byte or an unpaired surrogate is named, not guessed at.
         assert!(
-            matches!(decode_text(&utf16), Err(ImportError::Encoding { encoding }) if encoding.contains("UTF-16"))
+            matches!(decode_text(&[0xFF, 0xFE, b'{', 0, b'}']), Err(ImportError::Encoding { encoding }) if encoding.contains("UTF-16"))
         );
-        let mut with_bom = vec![0xFF, 0xFE];
-        with_bom.extend_from_slice(&utf16);
-        let err = import(&with_bom, "x.json").unwrap_err();
-        assert_eq!(err.to_string(), "the file is UTF-16 (little-endian); save it as UTF-8 and import again");
+        assert!(matches!(decode_text(&[0xFF, 0xFE, 0x00, 0xD8, b'x', 0]), Err(ImportError::Encoding { .. })));
+        let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain("{}".chars().flat_map(|c| (c as u32).to_le_bytes()))
+            .collect();
+        let err = import(&utf32, "x.json").unwrap_err();
+        assert_eq!(err.to_string(), "the file is UTF-32 (little-endian); save it as UTF-8 and import again");
     }
 
     #[test]

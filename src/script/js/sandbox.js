@@ -278,11 +278,12 @@ function library(name) {
 }
 const MODULES = {
   lodash: 'lodash', 'crypto-js': 'crypto-js', moment: 'moment', tv4: 'tv4', uuid: 'uuid', xml2js: 'xml2js',
-  ajv: 'ajv', chai: 'chai', atob: 'atob', btoa: 'btoa', 'postman-collection': 'postman-collection',
+  ajv: 'ajv', chai: 'chai', atob: 'atob', btoa: 'btoa', buffer: 'buffer', 'postman-collection': 'postman-collection',
 };
 function require_(name) {
   const n = String(name);
   if (n === 'chai') return { expect: expect, assert: undefined, AssertionError: AssertionError };
+  if (n === 'buffer') return { Buffer: library('buffer') };
   if (n === 'atob') return G.atob;
   if (n === 'btoa') return G.btoa;
   if (n === 'postman-collection') {
@@ -404,7 +405,7 @@ function install(event) {
   legacyGlobals(event === 'test');
 }
 
-const lazyGlobals = { _: 'lodash', CryptoJS: 'crypto-js', moment: 'moment', tv4: 'tv4', uuid: 'uuid' };
+const lazyGlobals = { _: 'lodash', CryptoJS: 'crypto-js', moment: 'moment', tv4: 'tv4', uuid: 'uuid', Buffer: 'buffer' };
 Object.keys(lazyGlobals).forEach((k) => {
   Object.defineProperty(G, k, {
     get() { const v = library(lazyGlobals[k]); Object.defineProperty(G, k, { value: v, writable: true, configurable: true }); return v; },

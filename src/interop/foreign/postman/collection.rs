@@ -41,8 +41,9 @@ pub(crate) fn read_into(
     mint: &mut IdMint,
     report: &mut Report,
 ) -> Result<CollectionId, ImportError> {
+    // Without an `info` block (newman runs such files) the file names the collection.
     let info = root.at("info");
-    if !info.is_object() {
+    if !info.is_object() && !info.is_null() {
         return Err(ImportError::Shape {
             format,
             path: format!("{json_path}.info"),

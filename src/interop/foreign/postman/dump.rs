@@ -307,6 +307,7 @@ fn parse_file(path: &str, bytes: &[u8]) -> Result<Node, ImportError> {
         message,
     };
     let text = decode_text(bytes).map_err(|e| wrap(e.to_string()))?;
+    let text = text.as_ref();
     match read_document(text) {
         Ok(Document::Tree(node)) => Ok(node),
         Ok(Document::Curl) => Err(wrap("a cURL command, not JSON".into())),

@@ -607,15 +607,17 @@ pub(crate) struct UrlParts {
     pub path_variables: Vec<KeyValue>,
 }
 
-/// Reads a URL: a string, or v2's object (`raw` plus its parts). The URL text is what Postman
-/// shows (`raw`); disabled query rows live only in `params`.
+/// Reads a URL: a string, or v2's object (`raw` plus its parts). An object's parts are what
+/// Postman and newman send (`raw` is only what the editor showed, and exports from generators
+/// often leave query rows out of it), so the URL is built from them when there are any; `raw`
+/// is read only when they are missing. Disabled query rows live only in `params`.
 pub(crate) fn url(node: &Node, location: &str, report: &mut Report) -> UrlParts {
     let (url, listed) = match node {
         Node::String(s) => (s.clone(), None),
         Node::Object(_) => {
             let url = match node.str("raw") {
-                Some(raw) => raw.to_owned(),
-                None => url_from_parts(node),
+                Some(raw) if !has_parts(node) => raw.to_owned(),
+                _ => url_from_parts(node),
             };
             (url, node.get("query").map(key_values))
         }
@@ -690,12 +692,31 @@ pub(crate) fn reconcile_params(
     rows
 }
 
-/// Builds the URL text from v2's parts when there is no `raw`.
+/// Whether a v2 URL object has the parts Postman builds a URL from (a host or a path: query rows
+/// beside `raw` alone make no URL, and are reconciled with `raw`'s own).
+fn has_parts(node: &Node) -> bool {
+    ["host", "path"].iter().any(|k| node.get(k).is_some_and(|v| !v.is_null()))
+}
+
+/// The URL text of v2's parts, as postman-collection's `Url.toString` writes it: `auth` as user
+/// info, the host's labels joined by dots, the path's segments by slashes, the enabled query rows
+/// (a row whose value is not a string is its key alone), the hash.
 fn url_from_parts(node: &Node) -> String {
     let mut url = String::new();
     if let Some(protocol) = node.str("protocol").filter(|p| !p.is_empty()) {
         url.push_str(protocol.trim_end_matches("://"));
         url.push_str("://");
+    }
+    let auth = node.at("auth");
+    let user = auth.str("user");
+    let password = auth.str("password");
+    if user.is_some() || password.is_some() {
+        url.push_str(user.unwrap_or_default());
+        if let Some(password) = password {
+            url.push(':');
+            url.push_str(password);
+        }
+        url.push('@');
     }
     match node.at("host") {
         Node::Array(parts) => url.push_str(&parts.iter().map(Node::to_text).collect::<Vec<_>>().join(".")),
@@ -706,32 +727,75 @@ fn url_from_parts(node: &Node) -> String {
         url.push(':');
         url.push_str(&port);
     }
-    let path: Vec<String> = match node.at("path") {
-        Node::Array(parts) => parts
-            .iter()
-            .map(|p| match p {
-                Node::Object(_) => p.text("value"),
-                other => other.to_text(),
-            })
-            .collect(),
-        Node::String(s) => vec![s.trim_start_matches('/').to_owned()],
-        _ => Vec::new(),
+    let path: Option<Vec<String>> = match node.at("path") {
+        Node::Array(parts) => Some(
+            parts
+                .iter()
+                .map(|p| match p {
+                    Node::Object(_) => p.text("value"),
+                    other => other.to_text(),
+                })
+                .collect(),
+        ),
+        Node::String(s) => match s.trim_start_matches('/') {
+            "" if s.is_empty() => None,
+            "" => Some(vec![String::new()]),
+            rest => Some(rest.split('/').map(str::to_owned).collect()),
+        },
+        _ => None,
     };
-    if !path.is_empty() {
+    if let Some(path) = path {
         url.push('/');
         url.push_str(&path.join("/"));
     }
-    let query = join_query(&key_values(node.at("query")));
-    if !query.is_empty() {
+    let rows: Vec<&Node> =
+        node.at("query").items().iter().filter(|r| r.is_object() && is_enabled(r)).collect();
+    if !rows.is_empty() {
         url.push('?');
-        url.push_str(&query);
+        let query: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                let mut pair =
+                    row.get("key").map(|k| normalize_param(&k.to_text(), true)).unwrap_or_default();
+                if let Some(value) = row.get("value").filter(|v| !v.is_null()) {
+                    pair.push('=');
+                    pair.push_str(&normalize_param(&value.to_text(), false));
+                }
+                pair
+            })
+            .collect();
+        url.push_str(&query.join("&"));
     }
-    let hash = node.text("hash");
-    if !hash.is_empty() {
+    if let Some(hash) = node.get("hash").filter(|h| !h.is_null()) {
         url.push('#');
-        url.push_str(&hash);
+        url.push_str(&hash.to_text());
     }
     url
+}
+
+/// A query key or value as postman-collection writes it into a URL: `&` and `#` (and `=` in a
+/// key) are percent-encoded, except inside `{{variables}}`, so they cannot split the query.
+fn normalize_param(text: &str, key: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("{{")
+            && let Some(end) = after.find("}}")
+        {
+            out.push_str(&rest[..end + 4]);
+            rest = &after[end + 2..];
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        match c {
+            '&' => out.push_str("%26"),
+            '#' => out.push_str("%23"),
+            '=' if key => out.push_str("%3D"),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The URL text of a request node (for an example's original request).
@@ -873,6 +937,31 @@ mod tests {
         assert_eq!(params.get("authKey").map(String::as_str), Some("k"));
         assert_eq!(report.warnings.len(), 1);
         assert!(report.warnings[0].message.contains("Hawk"));
+    }
+
+    // Found on fastly-api-large ("Get a billing address"): the query rows are in the parts but
+    // not in `raw`; newman sends `customer_id=`.
+    #[test]
+    fn query_rows_missing_from_raw_are_sent_as_newman_sends_them() {
+        let node = parse_json(
+            r#"{"raw":"{{base}}/billing/:id","host":["{{base}}"],"path":["billing",":id"],"query":[{"key":"customer_id","value":""},{"key":"flag","value":null},{"key":"x&y","value":"a#b"},{"key":"off","value":"3","disabled":true}],"variable":[{"key":"id","value":"7"}]}"#,
+            None,
+        )
+        .unwrap();
+        let mut report = Report::default();
+        let parts = url(&node, "r", &mut report);
+        assert_eq!(parts.url, "{{base}}/billing/:id?customer_id=&flag&x%26y=a%23b");
+        let rows: Vec<(&str, bool)> = parts.params.iter().map(|r| (r.key.as_str(), r.enabled)).collect();
+        assert_eq!(rows, [("customer_id", true), ("flag", true), ("x&y", true), ("off", false)]);
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        // A `&` inside a variable's name is the variable's, not the query's.
+        let node =
+            parse_json(r#"{"raw":"x","host":["h"],"query":[{"key":"{{a&b}}","value":"{{c#d}}"}]}"#, None)
+                .unwrap();
+        assert_eq!(url(&node, "r", &mut report).url, "h?{{a&b}}={{c#d}}");
+        // User info in the parts.
+        let node = parse_json(r#"{"raw":"x","protocol":"http","auth":{"user":"us@r","password":"p@ss"},"host":["h"],"path":[""]}"#, None).unwrap();
+        assert_eq!(url(&node, "r", &mut report).url, "http://us@r:p@ss@h/");
     }
 
     #[test]
