@@ -166,7 +166,7 @@ fn every_body_mode_reaches_the_server() {
         ..Body::default()
     };
     send(&e, &form).unwrap();
-    assert_eq!(server.last().body_text(), "a+b=c%26d%3D%C3%A9&n=1");
+    assert_eq!(server.last().body_text(), "a%20b=c%26d%3D%C3%A9&n=1");
     assert_eq!(server.last().header("content-type"), Some("application/x-www-form-urlencoded"));
 
     let mut multi = get(&server.url("/multi")).with_method(Method::Post);

@@ -189,3 +189,38 @@ fn a_collection_without_info_and_a_utf16_environment_are_read() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(server.last().target, "/get?v=%C3%A9");
 }
+
+// Found by the parity test (fastly-api-large): newman encodes a form as `encodeURIComponent`
+// does (a space is `%20`, not `+`), and a POST or PUT with no body says `Content-Length: 0`.
+#[test]
+fn forms_are_encoded_and_empty_bodies_announced_as_newman_does() {
+    let got = received(vec![
+        json!({ "name": "form", "request": { "method": "POST", "url": "{{base}}post",
+            "body": { "mode": "urlencoded", "urlencoded": [{ "key": "name", "value": "Kris Owner" }, { "key": "x", "value": "a+b!*'()~" }] } } }),
+        json!({ "name": "post", "request": { "method": "POST", "url": "{{base}}post" } }),
+        json!({ "name": "get", "request": { "method": "GET", "url": "{{base}}get" } }),
+        json!({ "name": "delete", "request": { "method": "DELETE", "url": "{{base}}delete" } }),
+    ]);
+    let case = |c: &str| &got.iter().find(|(n, _)| n == c).unwrap().1;
+    assert_eq!(case("form").body_text(), "name=Kris%20Owner&x=a%2Bb!*'()~");
+    assert_eq!(case("post").header("content-length"), Some("0"));
+    assert_eq!(case("get").header("content-length"), None);
+    assert_eq!(case("delete").header("content-length"), None);
+}
+
+// Found by the parity test (postman-echo cookies): newman's request after a redirect names the
+// page it came from in `Referer`.
+#[test]
+fn a_followed_redirect_names_the_page_it_came_from() {
+    let server = Server::start(|r| {
+        if r.path() == "/from" { Reply::new(302).header("location", "/to") } else { Reply::json("{}") }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let collection =
+        json!({ "item": [{ "name": "r", "request": { "method": "GET", "url": server.url("/from?a=1") } }] });
+    let out = run(dir.path(), &serde_json::to_vec(&collection).unwrap(), None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let to = server.last();
+    assert_eq!(to.target, "/to");
+    assert_eq!(to.header("referer"), Some(server.url("/from?a=1").as_str()));
+}

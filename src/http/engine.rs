@@ -578,6 +578,13 @@ impl Transfer<'_> {
                 && crate::model::find_header(&headers, "content-length").is_none()
             {
                 headers.push(Header::new("Content-Length", len.to_string()));
+            } else if matches!(hop.body, PreparedBody::None)
+                && !["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"].contains(&hop.method.as_str())
+                && crate::model::find_header(&headers, "content-length").is_none()
+            {
+                // A POST, PUT... with no body says so (as Postman, curl and browsers do; some
+                // servers answer 411 Length Required otherwise).
+                headers.push(Header::new("Content-Length", "0"));
             }
             let mut map = HeaderMap::with_capacity(headers.len());
             for h in &headers {
@@ -699,6 +706,15 @@ impl Transfer<'_> {
                             && !h.name.eq_ignore_ascii_case("cookie")
                             && !prepared.redactions.header_names.contains(&h.name.to_ascii_lowercase())
                     });
+                }
+                // The next request names the one redirected from, as Postman does (not from an
+                // https page to an http one, as browsers).
+                if !(hop.url.scheme() == "https" && next.scheme() == "http") {
+                    let mut referer = hop.url.clone();
+                    referer.set_fragment(None);
+                    let _ = referer.set_username("");
+                    let _ = referer.set_password(None);
+                    set_header(&mut hop.headers, "Referer", referer.to_string());
                 }
                 hop.url = next;
                 digest_tried = false;

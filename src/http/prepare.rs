@@ -364,6 +364,21 @@ fn prepare_with(
     Ok((prepared, missing))
 }
 
+/// JavaScript's `encodeURIComponent`: everything but letters, digits and `-_.!~*'()` as `%XX`.
+fn encode_uri_component(text: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    percent_encoding::utf8_percent_encode(text, KEEP).to_string()
+}
+
 fn validate_header(h: &Header) -> Result<(), SendError> {
     reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| SendError::InvalidHeader {
         name: h.name.clone(),
@@ -397,14 +412,19 @@ fn resolve_body(
         BodyMode::Multipart if !body.multipart.iter().any(|p| p.enabled && !p.key.is_empty()) => {
             (PreparedBody::None, None)
         }
+        // Encoded as Postman encodes a form (JavaScript's `encodeURIComponent`: a space is `%20`).
         BodyMode::UrlEncoded => {
-            let mut ser = url::form_urlencoded::Serializer::new(String::new());
-            for kv in body.urlencoded.iter().filter(|kv| kv.enabled && !kv.key.is_empty()) {
-                let (k, v) = (res.r(&kv.key), res.r(&kv.value));
-                ser.append_pair(&k, &v);
-            }
+            let pairs: Vec<String> = body
+                .urlencoded
+                .iter()
+                .filter(|kv| kv.enabled && !kv.key.is_empty())
+                .map(|kv| {
+                    let (k, v) = (res.r(&kv.key), res.r(&kv.value));
+                    format!("{}={}", encode_uri_component(&k), encode_uri_component(&v))
+                })
+                .collect();
             (
-                PreparedBody::Bytes(Bytes::from(ser.finish())),
+                PreparedBody::Bytes(Bytes::from(pairs.join("&"))),
                 Some("application/x-www-form-urlencoded".to_owned()),
             )
         }
