@@ -224,3 +224,22 @@ fn a_followed_redirect_names_the_page_it_came_from() {
     assert_eq!(to.target, "/to");
     assert_eq!(to.header("referer"), Some(server.url("/from?a=1").as_str()));
 }
+
+// Found by the parity test (postman-api-scripts-all-levels, "Import exported data"): a file part
+// with no file chosen is sent by newman as an empty part with an empty file name; Localpost
+// refused to send the request.
+#[test]
+fn a_file_part_with_no_file_is_sent_empty() {
+    let r = one(
+        vec![json!({ "name": "nofile", "request": { "method": "POST", "url": "{{base}}post",
+            "body": { "mode": "formdata", "formdata": [{ "key": "type", "value": "json", "type": "text" },
+                { "key": "input", "type": "file", "src": "" }] } } })],
+        "nofile",
+    );
+    let body = r.body_text();
+    assert!(
+        body.contains("Content-Disposition: form-data; name=\"input\"; filename=\"\"\r\n\r\n\r\n--"),
+        "{body}"
+    );
+    assert!(body.contains("name=\"type\"\r\n\r\njson\r\n"), "{body}");
+}

@@ -71,6 +71,7 @@ pub(crate) async fn wire_body(body: &PreparedBody) -> Result<WireBody, SendError
             for part in parts {
                 let mut p = match &part.value {
                     PartValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
+                    PartValue::NoFile => reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
                     PartValue::File(path) => {
                         let (file, len) = open(path, &format!("form part `{}`", part.name)).await?;
                         let stream = ReaderStream::with_capacity(file, 64 * 1024);

@@ -76,6 +76,8 @@ pub struct PreparedPart {
 pub enum PartValue {
     Text(String),
     File(PathBuf),
+    /// A file part with no file chosen: sent empty, with an empty file name (as Postman).
+    NoFile,
 }
 
 /// Auth applied when sending.
@@ -437,6 +439,7 @@ fn resolve_body(
                     name: res.r(&p.key),
                     value: match &p.kind {
                         FormPartKind::Text(v) => PartValue::Text(res.r(v)),
+                        FormPartKind::File(path) if path.trim().is_empty() => PartValue::NoFile,
                         FormPartKind::File(path) => PartValue::File(PathBuf::from(res.r(path))),
                     },
                     content_type: (!p.content_type.is_empty()).then(|| res.r(&p.content_type)),
@@ -661,6 +664,7 @@ pub(crate) fn sent_request(
                         path.file_name()
                             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
                     ),
+                    PartValue::NoFile => Some("(no file)".to_owned()),
                     PartValue::Text(_) => None,
                 })
                 .collect();
