@@ -57,9 +57,7 @@ fn fixture(server: &support::Server, requests: &[Request]) -> Fixture {
 }
 
 fn request(name: &str, method: Method, url: &str, pre: &str, test: &str) -> Request {
-    let mut r = Request::new(name).with_method(method).with_url(url);
-    r.scripts = Scripts { pre_request: pre.into(), test: test.into() };
-    r
+    Request::new(name).with_method(method).with_url(url).with_scripts(pre, test)
 }
 
 /// The app on the fixture, "Dev" active, the `i`th request open.
@@ -80,19 +78,14 @@ fn report<'a>(harness: &'a Harness<'static, App>) -> &'a ScriptReport {
 
 /// The text of every file under `dir` whose name ends with `suffix`.
 fn files_ending(dir: &Path, suffix: &str) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.to_string_lossy().ends_with(suffix) {
-                out.push((path.clone(), std::fs::read_to_string(&path).unwrap_or_default()));
-            }
-        }
-    }
-    out
+    support::files_under(dir)
+        .into_iter()
+        .filter(|path| path.to_string_lossy().ends_with(suffix))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            (path, text)
+        })
+        .collect()
 }
 
 #[test]

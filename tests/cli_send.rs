@@ -56,15 +56,7 @@ fn fixture(server: &Server) -> Fixture {
 }
 
 fn localpost(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_localpost"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY")
-        .output()
-        .unwrap()
+    support::localpost(dir).args(args).output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {

@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use support::{Received, Reply, Server};
@@ -18,14 +18,14 @@ fn recorder() -> Server {
 fn run(dir: &Path, collection: &[u8], env: Option<&[u8]>) -> Output {
     let file = dir.join("collection.json");
     std::fs::write(&file, collection).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_localpost"));
-    cmd.arg("--data-dir").arg(dir.join("data")).args(["run", "--import"]).arg(&file);
+    let mut cmd = support::localpost(&dir.join("data"));
+    cmd.args(["run", "--import"]).arg(&file);
     if let Some(env) = env {
         let path = dir.join("env.json");
         std::fs::write(&path, env).unwrap();
         cmd.arg("--env-file").arg(path);
     }
-    cmd.env_remove("HTTP_PROXY").env_remove("http_proxy").env_remove("ALL_PROXY").output().unwrap()
+    cmd.output().unwrap()
 }
 
 /// Runs a collection of `items` (v2.1) and returns what the server received, by `X-Case`.

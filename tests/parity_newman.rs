@@ -248,9 +248,7 @@ fn corpus_collections_send_what_newman_sends() {
                 .env_remove("no_proxy"),
         );
         let theirs = new_requests(&server, &mut seen);
-        let ours_out = Command::new(env!("CARGO_BIN_EXE_localpost"))
-            .arg("--data-dir")
-            .arg(tmp.path().join("data"))
+        let ours_out = support::localpost(&tmp.path().join("data"))
             .args(["run", "--import"])
             .arg(&file)
             .args(["--timeout-request", "5000"])

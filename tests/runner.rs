@@ -5,7 +5,7 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -333,15 +333,7 @@ fn junit_and_json_reports_have_the_shape_ci_reads() {
 // ---- the command line ------------------------------------------------------------------------
 
 fn localpost(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_localpost"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY")
-        .output()
-        .unwrap()
+    support::localpost(dir).args(args).output().unwrap()
 }
 
 fn text(o: &Output) -> String {

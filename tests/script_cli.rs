@@ -7,20 +7,12 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
 fn localpost(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_localpost"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY")
-        .output()
-        .unwrap()
+    support::localpost(&dir.join("data")).args(args).output().unwrap()
 }
 
 fn item(name: &str, method: &str, url: &str, pre: &[&str], test: &[&str]) -> Value {

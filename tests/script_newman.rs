@@ -168,17 +168,12 @@ fn corpus_collections_with_scripts_end_as_they_do_under_newman() {
             newman_outcomes(&serde_json::from_slice(&std::fs::read(&newman_json).unwrap()).unwrap());
 
         let out_dir = tmp.path().join(format!("{stem}.localpost"));
-        let ran = Command::new(env!("CARGO_BIN_EXE_localpost"))
-            .arg("--data-dir")
-            .arg(tmp.path().join("data"))
+        let ran = support::localpost(&tmp.path().join("data"))
             .args(["run", "--import"])
             .arg(&file)
             .args(["--reporter", "json", "--out"])
             .arg(&out_dir)
             .args(["--timeout-request", "5000"])
-            .env_remove("HTTP_PROXY")
-            .env_remove("http_proxy")
-            .env_remove("ALL_PROXY")
             .output()
             .unwrap();
         let ours_path = out_dir.join("localpost-run.json");

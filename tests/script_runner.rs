@@ -23,9 +23,7 @@ struct Ws {
 }
 
 fn request(name: &str, method: Method, url: &str, pre: &str, test: &str) -> Request {
-    let mut r = Request::new(name).with_method(method).with_url(url);
-    r.scripts = Scripts { pre_request: pre.into(), test: test.into() };
-    r
+    Request::new(name).with_method(method).with_url(url).with_scripts(pre, test)
 }
 
 fn workspace(server: &Server, requests: Vec<Request>) -> Ws {

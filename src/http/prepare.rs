@@ -302,14 +302,12 @@ fn prepare_with(
     // User info in the URL (`http://user:pass@host`) is sent as Basic auth when nothing else set
     // an `Authorization` header, and never in the request line (as Postman sends it).
     if !url.username().is_empty() || url.password().is_some() {
-        use base64::Engine as _;
         let decode = |t: &str| percent_encoding::percent_decode_str(t).decode_utf8_lossy().into_owned();
-        let credentials = format!("{}:{}", decode(url.username()), decode(url.password().unwrap_or("")));
+        let value = basic(&decode(url.username()), &decode(url.password().unwrap_or("")));
         let _ = url.set_username("");
         let _ = url.set_password(None);
         if find_header(&headers, "authorization").is_none() {
-            let token = base64::engine::general_purpose::STANDARD.encode(credentials);
-            headers.push(Header::new("Authorization", format!("Basic {token}")));
+            headers.push(Header::new("Authorization", value));
             redactions.add_header("authorization");
         }
     }
@@ -366,19 +364,10 @@ fn prepare_with(
     Ok((prepared, missing))
 }
 
-/// JavaScript's `encodeURIComponent`: everything but letters, digits and `-_.!~*'()` as `%XX`.
-fn encode_uri_component(text: &str) -> String {
-    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'!')
-        .remove(b'~')
-        .remove(b'*')
-        .remove(b'\'')
-        .remove(b'(')
-        .remove(b')');
-    percent_encoding::utf8_percent_encode(text, KEEP).to_string()
+/// The `Authorization` value of Basic auth.
+fn basic(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
 }
 
 fn validate_header(h: &Header) -> Result<(), SendError> {
@@ -422,7 +411,7 @@ fn resolve_body(
                 .filter(|kv| kv.enabled && !kv.key.is_empty())
                 .map(|kv| {
                     let (k, v) = (res.r(&kv.key), res.r(&kv.value));
-                    format!("{}={}", encode_uri_component(&k), encode_uri_component(&v))
+                    format!("{}={}", url_build::encode_uri_component(&k), url_build::encode_uri_component(&v))
                 })
                 .collect();
             (
@@ -503,14 +492,12 @@ fn apply_auth(
     query: &mut Vec<(String, String)>,
     redactions: &mut Redactions,
 ) -> Result<PendingAuth, SendError> {
-    use base64::Engine as _;
     Ok(match auth {
         Auth::Inherit | Auth::None => PendingAuth::None,
         Auth::Basic { username, password } => {
             let user = res.r(username);
             let pass = res.secret(password);
-            let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-            set_header(headers, "Authorization", format!("Basic {token}"));
+            set_header(headers, "Authorization", basic(&user, &pass));
             redactions.add_header("authorization");
             PendingAuth::None
         }

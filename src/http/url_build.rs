@@ -5,6 +5,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use url::Url;
 
 use super::error::SendError;
+use crate::vars::offsets_outside_references;
 
 /// Characters encoded in a query key or value taken from the params table. `%` is handled
 /// separately: kept when it starts a valid escape.
@@ -53,32 +54,11 @@ pub(crate) fn encode_query_value(text: &str) -> String {
     encode(text, QUERY_COMPONENT)
 }
 
-/// The byte offsets of `c` in `text` outside `{{...}}` (a variable's name may hold `&` or `#`).
-fn outside_templates(text: &str, c: u8) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'{'
-            && bytes.get(i + 1) == Some(&b'{')
-            && let Some(end) = text[i + 2..].find("}}")
-        {
-            i += end + 4;
-            continue;
-        }
-        if bytes[i] == c {
-            found.push(i);
-        }
-        i += 1;
-    }
-    found
-}
-
 /// `text` split at `c` outside `{{...}}`.
-fn split_outside_templates(text: &str, c: u8) -> Vec<&str> {
+fn split_outside_references(text: &str, c: u8) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut last = 0;
-    for at in outside_templates(text, c) {
+    for at in offsets_outside_references(text, c) {
         parts.push(&text[last..at]);
         last = at + 1;
     }
@@ -89,30 +69,45 @@ fn split_outside_templates(text: &str, c: u8) -> Vec<&str> {
 /// A URL's text split into what comes before the query, the query, and the fragment, at the
 /// first `?` and the first `#` after it that are not inside `{{...}}`.
 fn split_query(url: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (base, rest) = match outside_templates(url, b'?').first() {
+    let (base, rest) = match offsets_outside_references(url, b'?').first() {
         Some(&q) => (&url[..q], Some(&url[q + 1..])),
         None => (url, None),
     };
     match rest {
-        Some(rest) => match outside_templates(rest, b'#').first() {
+        Some(rest) => match offsets_outside_references(rest, b'#').first() {
             Some(&h) => (base, Some(&rest[..h]), Some(&rest[h + 1..])),
             None => (base, Some(rest), None),
         },
-        None => match outside_templates(base, b'#').first() {
+        None => match offsets_outside_references(base, b'#').first() {
             Some(&h) => (&base[..h], None, Some(&base[h + 1..])),
             None => (base, None, None),
         },
     }
 }
 
+/// JavaScript's `encodeURIComponent`: everything but letters, digits and `-_.!~*'()` as `%XX`.
+pub(crate) fn encode_uri_component(text: &str) -> String {
+    const KEEP: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    utf8_percent_encode(text, KEEP).to_string()
+}
+
 /// The raw `key=value` pairs of a URL's query string as written (nothing decoded; `&`, `#` and
 /// `=` inside `{{...}}` are the variable's).
 pub(crate) fn raw_query_pairs(url: &str) -> Vec<(String, String)> {
     let (_, Some(query), _) = split_query(url) else { return Vec::new() };
-    split_outside_templates(query, b'&')
+    split_outside_references(query, b'&')
         .into_iter()
         .filter(|p| !p.is_empty())
-        .map(|p| match outside_templates(p, b'=').first() {
+        .map(|p| match offsets_outside_references(p, b'=').first() {
             Some(&eq) => (p[..eq].to_owned(), p[eq + 1..].to_owned()),
             None => (p.to_owned(), String::new()),
         })
@@ -135,10 +130,10 @@ pub(crate) fn without_query_pairs(url: &str, drop: &[(String, String)]) -> Strin
     }
     let (base, Some(query), fragment) = split_query(url) else { return url.to_owned() };
     let mut drop: Vec<&(String, String)> = drop.iter().collect();
-    let kept: Vec<&str> = split_outside_templates(query, b'&')
+    let kept: Vec<&str> = split_outside_references(query, b'&')
         .into_iter()
         .filter(|p| {
-            let (k, v) = match outside_templates(p, b'=').first() {
+            let (k, v) = match offsets_outside_references(p, b'=').first() {
                 Some(&eq) => (&p[..eq], &p[eq + 1..]),
                 None => (*p, ""),
             };

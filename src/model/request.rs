@@ -361,4 +361,9 @@ impl Request {
         self.url = url.into();
         self
     }
+
+    pub fn with_scripts(mut self, pre_request: impl Into<String>, test: impl Into<String>) -> Self {
+        self.scripts = Scripts { pre_request: pre_request.into(), test: test.into() };
+        self
+    }
 }

@@ -43,7 +43,7 @@ mod scopes;
 mod template;
 
 pub use scopes::{Lookup, Resolved, Scope, ScopeKind, Scopes};
-pub use template::{Reference, find_references};
+pub use template::{Reference, find_references, offsets_outside_references};
 
 /// How deep values may nest references before resolution stops and reports a cycle.
 pub const MAX_DEPTH: usize = 16;

@@ -19,6 +19,18 @@ pub fn find_references(text: &str) -> Vec<Reference> {
     out
 }
 
+/// The byte offsets of `c` in `text` outside every `{{name}}` reference (a `&`, `#` or `=`
+/// there is the text's own, not part of a variable's name).
+pub fn offsets_outside_references(text: &str, c: u8) -> Vec<usize> {
+    let mut spans = Vec::new();
+    scan(text, |_, range| spans.push(range));
+    text.bytes()
+        .enumerate()
+        .filter(|(i, b)| *b == c && !spans.iter().any(|r| r.contains(i)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Calls `found(name, range)` for each reference in `text`.
 pub(crate) fn scan(text: &str, mut found: impl FnMut(&str, Range<usize>)) {
     let bytes = text.as_bytes();

@@ -106,17 +106,8 @@ pub fn send_and_wait(harness: &mut Harness<'_, App>) {
 
 /// Every file under `dir`, read as text and joined (to look for what must not be there).
 pub fn all_text_under(dir: &Path) -> String {
-    let mut out = String::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()));
-            }
-        }
-    }
-    out
+    super::files_under(dir)
+        .iter()
+        .map(|path| String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned())
+        .collect()
 }

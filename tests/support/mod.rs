@@ -428,6 +428,35 @@ fn rustls_pemfile_der(pem: &str) -> rustls::pki_types::CertificateDer<'static> {
 }
 
 /// Writes `text` into `dir/name` and returns the path as a string.
+/// Every file under `dir`, folders walked.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The `localpost` binary on data folder `data_dir`, with no proxy from the environment (a
+/// test that wants one sets it after).
+pub fn localpost(data_dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_localpost"));
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY");
+    cmd
+}
+
 pub fn write_file(dir: &std::path::Path, name: &str, text: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();

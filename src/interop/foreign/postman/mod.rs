@@ -776,24 +776,17 @@ fn url_from_parts(node: &Node) -> String {
 /// A query key or value as postman-collection writes it into a URL: `&` and `#` (and `=` in a
 /// key) are percent-encoded, except inside `{{variables}}`, so they cannot split the query.
 fn normalize_param(text: &str, key: bool) -> String {
+    let reserved: Vec<usize> = [b'&', b'#']
+        .into_iter()
+        .chain(key.then_some(b'='))
+        .flat_map(|c| crate::vars::offsets_outside_references(text, c))
+        .collect();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("{{")
-            && let Some(end) = after.find("}}")
-        {
-            out.push_str(&rest[..end + 4]);
-            rest = &after[end + 2..];
-            continue;
-        }
-        let c = rest.chars().next().unwrap_or_default();
+    for (i, c) in text.char_indices() {
         match c {
-            '&' => out.push_str("%26"),
-            '#' => out.push_str("%23"),
-            '=' if key => out.push_str("%3D"),
+            '&' | '#' | '=' if reserved.contains(&i) => out.push_str(&format!("%{:02X}", c as u32)),
             c => out.push(c),
         }
-        rest = &rest[c.len_utf8()..];
     }
     out
 }
