@@ -213,6 +213,17 @@ fn every_word_loaded_on_first_use_works_as_the_first_one_read() {
         "pm.expect(new (require('postman-collection').Url)('http://h/p?q=1').query.get('q')).to.equal('1')",
         "pm.expect(responseHeaders['Content-Type']).to.include('json')",
         "pm.expect(postman.getResponseHeader('content-type')).to.include('json')",
+        "pm.response.to.have.jsonBody('args.a', '1')",
+        "pm.expect(JSON.parse(responseBody).args.a).to.equal('1')",
+        "pm.expect(responseCode.code).to.equal(200)",
+        "pm.expect(responseTime).to.be.a('number')",
+        "pm.expect(responseCookies).to.eql([])",
+        "pm.expect(environment).to.eql({ base: 'http://127.0.0.1:9', token: 'abc' })",
+        "pm.expect(globals).to.be.an('object')",
+        "pm.expect(data).to.be.an('object')",
+        "pm.expect(request.method).to.equal('POST')",
+        "pm.expect(postman.getEnvironmentVariable('token')).to.equal('abc')",
+        "pm.expect(postman.getResponseCookie('none')).to.be.undefined",
     ];
     for case in cases {
         let out = test_event(&format!("pm.test('t', () => {{ {case}; }});"), &resp);
@@ -231,6 +242,10 @@ fn every_word_loaded_on_first_use_works_as_the_first_one_read() {
         ("pm.response.to.be.notFound", "expected response code to be 404 but found 200"),
         ("pm.response.to.be.html", "expected response to be html but got 'application/json; charset=utf-8'"),
         ("pm.response.to.be.error", "expected response code to be 4XX or 5XX but found 200"),
+        (
+            "pm.response.to.have.jsonBody('args.b')",
+            "expected { args: { a: '1' } } in response to contain property 'args.b'",
+        ),
     ];
     for (case, message) in failing {
         let out = test_event(&format!("pm.test('t', () => {{ {case}; }});"), &resp);

@@ -57,6 +57,7 @@ pub(super) fn load_module<'js>(ctx: &Ctx<'js>, bytecode: &'static [u8]) -> rquic
 
 /// What a sandbox's context has: the language (`Context::full` less `performance` and QuickJS's own
 /// `atob`/`btoa`, which the sandbox library replaces; Postman's sandbox has no `performance`).
+/// The typed arrays are added when a script first names one (`natives::TYPED_ARRAY_GLOBALS`).
 type Intrinsics = (
     intrinsic::Date,
     intrinsic::Eval,
@@ -65,7 +66,6 @@ type Intrinsics = (
     intrinsic::Json,
     intrinsic::Proxy,
     intrinsic::MapSet,
-    intrinsic::TypedArrays,
     intrinsic::Promise,
     intrinsic::WeakRef,
 );
@@ -459,5 +459,60 @@ mod tests {
         assert_eq!(location("    at <anonymous> (script:2:7)\n    at call (native)"), (Some(2), Some(7)));
         assert_eq!(location("    at script:1:20\n"), (Some(1), Some(8)));
         assert_eq!(location("    at f (native)"), (None, None));
+    }
+
+    fn global_names(context: &Context) -> Vec<String> {
+        context.with(|ctx| ctx.eval("Object.getOwnPropertyNames(globalThis)").unwrap_or_default())
+    }
+
+    // The context is made without the typed arrays (and `performance`); the library defines
+    // each global the language would have, and the typed arrays appear on first use.
+    #[test]
+    fn a_sandbox_has_every_global_of_the_language() {
+        let rt = Runtime::new().expect("runtime");
+        let full = global_names(&Context::full(&rt).expect("context"));
+        let bare = global_names(&Context::custom::<Intrinsics>(&rt).expect("context"));
+        let blank = Blank::new(Limits::default()).expect("sandbox");
+        let names = global_names(&blank.context);
+        // Neither is among the globals Postman's sandbox gives a script.
+        let left_out = ["performance", "DOMException"];
+        let missing: Vec<_> =
+            full.iter().filter(|n| !left_out.contains(&n.as_str()) && !names.contains(n)).collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        let typed: Vec<_> =
+            full.iter().filter(|n| !bare.contains(n) && !left_out.contains(&n.as_str())).collect();
+        assert!(typed.iter().any(|n| *n == "Uint8Array") && typed.len() > 10, "{typed:?}");
+        for name in typed {
+            // Each, read first in a fresh sandbox, is the real one.
+            let blank = Blank::new(Limits::default()).expect("sandbox");
+            let kind: String = blank.context.with(|ctx| {
+                ctx.eval(format!(
+                    "const t = typeof {name}; \
+                     const d = Object.getOwnPropertyDescriptor(globalThis, '{name}'); \
+                     t + ' ' + ('value' in d) + ' ' + (typeof Uint8Array)"
+                ))
+                .unwrap_or_default()
+            });
+            assert!(kind == "function true function" || kind == "object true function", "{name}: {kind}");
+        }
+        let blank = Blank::new(Limits::default()).expect("sandbox");
+        let bytes: String = blank.context.with(|ctx| {
+            ctx.eval("Uint8Array = 1; [typeof Uint8Array, new Int16Array([1, 2]).length].join()")
+                .unwrap_or_default()
+        });
+        assert_eq!(bytes, "number,2");
+        // A script that makes one undeletable before they are added gets an error, not an abort.
+        let blank = Blank::new(Limits::default()).expect("sandbox");
+        let error: String = blank.context.with(|ctx| {
+            ctx.eval(
+                "Object.defineProperty(globalThis, 'Atomics', { value: 1, configurable: false }); \
+                 try { new Uint8Array(1); 'no error' } catch (e) { String(e) }",
+            )
+            .unwrap_or_default()
+        });
+        assert_eq!(
+            error,
+            "TypeError: the typed arrays cannot be added: a script made the global Atomics undeletable"
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-/// Name, source. Each module's default export is the library. The last two are parts of the
+/// Name, source. Each module's default export is the library. The last three are parts of the
 /// sandbox library itself, loaded when a script first needs them (`require` cannot name them).
 const LIBRARIES: &[(&str, &str)] = &[
     ("uuid", include_str!("js/libs/uuid.js")),
@@ -17,6 +17,7 @@ const LIBRARIES: &[(&str, &str)] = &[
     ("buffer", include_str!("js/libs/buffer.js")),
     ("chai-more", include_str!("js/chai-more.js")),
     ("sandbox-sdk", include_str!("js/sandbox-sdk.js")),
+    ("sandbox-legacy", include_str!("js/sandbox-legacy.js")),
 ];
 
 /// The bytecode of library `name`.

@@ -127,6 +127,17 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
             ns.get("default")
         })?,
     )?;
+    let added = std::sync::atomic::AtomicBool::new(false);
+    n.set(
+        "typedArrays",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
+            if added.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return Ok(());
+            }
+            add_typed_arrays(&ctx)
+        })?,
+    )?;
+    n.set("typedArrayNames", TYPED_ARRAY_GLOBALS.to_vec())?;
     n.set(
         "xml",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, text: String| -> rquickjs::Result<String> {
@@ -134,6 +145,50 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
         })?,
     )?;
     ctx.globals().set("__lp_native", n)
+}
+
+/// The globals QuickJS's typed-array intrinsic defines. A sandbox's context is made without them
+/// (most scripts never use them); the sandbox library puts a stand-in at each of these names that
+/// adds them all when a script first reads or assigns one.
+pub(super) const TYPED_ARRAY_GLOBALS: [&str; 16] = [
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Atomics",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "Float16Array",
+    "Float32Array",
+    "Float64Array",
+];
+
+/// Adds the typed arrays to a context made without them (see [`TYPED_ARRAY_GLOBALS`]), once.
+#[allow(unsafe_code)]
+fn add_typed_arrays(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
+    // QuickJS requires that none of the names exists yet (it aborts the process otherwise): the
+    // stand-ins go, and a script that made one of them undeletable gets an error instead.
+    let globals = ctx.globals();
+    for name in TYPED_ARRAY_GLOBALS {
+        let _ = globals.remove(name);
+        if globals.contains_key(name)? {
+            return Err(Exception::throw_type(
+                ctx,
+                &format!("the typed arrays cannot be added: a script made the global {name} undeletable"),
+            ));
+        }
+    }
+    // SAFETY: `ctx` is a live context, borrowed for this call on the thread that holds its
+    // runtime; none of the names the function defines exists on its global object (checked
+    // above), and the caller runs it at most once per context.
+    let status = unsafe { rquickjs::qjs::JS_AddIntrinsicTypedArrays(ctx.as_raw().as_ptr()) };
+    if status < 0 { Err(rquickjs::Error::Exception) } else { Ok(()) }
 }
 
 fn btoa<'js>(ctx: &Ctx<'js>, s: &str) -> rquickjs::Result<String> {

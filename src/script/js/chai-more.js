@@ -4,7 +4,7 @@
 // pass never pays for them. Returns `inspect`, `display` and `quote`.
 
 export default function (k) {
-  const { AP, AssertionError, typeOf, deepEqual, hasOwn, method, property, isResponse, statusIs, lengthOf } = k;
+  const { AP, AssertionError, typeOf, deepEqual, hasOwn, method, property, isResponse, statusIs, lengthOf, nestedPath } = k;
 
   function quote(s) {
     return "'" + String(s).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n') + "'";
@@ -222,6 +222,28 @@ export default function (k) {
     const subject = isResponse(o) ? (() => { try { return JSON.parse(o.text()); } catch (e) { return undefined; } })() : o;
     const errors = globalThis.__lpValidateSchema(schema, subject);
     this.assert(errors.length === 0, 'expected data to satisfy schema but found following errors: \n' + errors.join(', '), 'expected data to not satisfy schema', schema, subject);
+  });
+
+  method(['jsonBody'], function (path, value) {
+    const o = this.__flags.object;
+    if (!isResponse(o)) throw new TypeError('jsonBody() checks a response');
+    let json, error = null;
+    try { json = JSON.parse(o.text()); } catch (e) { error = e; }
+    if (arguments.length === 0 || error) {
+      this.assert(!error, 'expected response body to be a valid json but got error ' + (error && error.message), 'expected response body not to be a valid json');
+      return;
+    }
+    if (typeof path !== 'string') {
+      this.assert(deepEqual(json, path), 'expected response body json to equal #{exp} but got #{act}', 'expected response body json to not equal #{exp}', path, json);
+      return;
+    }
+    const p = nestedPath(json, path);
+    if (arguments.length === 1) {
+      this.assert(p.exists, 'expected #{act} in response to contain property ' + inspect(path), 'expected #{act} in response to not contain property ' + inspect(path), path, json);
+    } else {
+      this.assert(p.exists && deepEqual(p.value, value), 'expected response body json at ' + inspect(path) + ' to contain #{exp} but got #{act}',
+        'expected response body json at ' + inspect(path) + ' to not contain #{exp}', value, p.value);
+    }
   });
 
   return { inspect: inspect, display: display, quote: quote };

@@ -321,48 +321,34 @@ function lazy(name, make) {
   });
 }
 
-function legacyGlobals(isTest) {
-  lazy('environment', () => environment.toObject());
-  lazy('globals', () => globals.toObject());
-  lazy('data', () => data.toObject());
-  G.iteration = input.info.iteration;
-  lazy('request', () => {
-    const r = theRequest();
-    return {
-      id: r.id, name: r.name, method: r.method, url: r.url.toString(),
-      headers: r.getHeaders(), data: r.body && r.body.mode === 'raw' ? r.body.raw : {},
-    };
-  });
-  G.tests = {};
-  const response = isTest ? responseObj : undefined;
-  lazy('responseBody', () => (response ? response.text() : undefined));
-  lazy('responseCode', () => (response ? { code: response.code, name: response.status, detail: response.status } : undefined));
-  lazy('responseHeaders', () => (response ? response.headers.toObject() : undefined));
-  lazy('responseTime', () => (response ? response.responseTime : undefined));
-  lazy('responseCookies', () => (response ? response.cookies.all().map((c) => ({ name: c.key, value: c.value })) : undefined));
+// Postman's legacy globals (sandbox-legacy.js), each loaded when a script first reads it.
+const LEGACY = ['postman', 'environment', 'globals', 'data', 'request', 'responseBody', 'responseCode',
+  'responseHeaders', 'responseTime', 'responseCookies'];
+let legacyPart;
+function legacy() {
+  if (!legacyPart) {
+    legacyPart = part('sandbox-legacy')({
+      stringify: stringify,
+      lookup: lookup,
+      scope: (name) => (name === 'environment' ? environment : name === 'globals' ? globals : data),
+      setNextRequest: setNextRequest,
+      response: () => responseObj,
+      request: theRequest,
+    });
+  }
+  return legacyPart;
 }
 
-// The legacy setters: a value replacing an existing one is stored as text, a new one keeps its
-// type (newman does exactly this).
-const legacySet = (scope, k, v) => scope.set(k, scope.has(k) ? stringify(v) : v);
-const postman = {
-  setEnvironmentVariable: (k, v) => legacySet(environment, k, v),
-  getEnvironmentVariable: (k) => environment.get(k),
-  clearEnvironmentVariable: (k) => environment.unset(k),
-  clearEnvironmentVariables: () => environment.clear(),
-  setGlobalVariable: (k, v) => legacySet(globals, k, v),
-  getGlobalVariable: (k) => globals.get(k),
-  clearGlobalVariable: (k) => globals.unset(k),
-  clearGlobalVariables: () => globals.clear(),
-  getVariable: (k) => lookup(String(k)).value,
-  setNextRequest: (name) => { nextRequest = name === null || name === undefined ? null : String(name); },
-  getResponseHeader: (k) => (responseObj ? responseObj.headers.get(k) : undefined),
-  getResponseCookie: (name) => {
-    if (!responseObj) return undefined;
-    const v = responseObj.cookies.get(name);
-    return v === undefined ? undefined : { name: name, value: v };
-  },
-};
+function legacyGlobals(isTest) {
+  const response = isTest ? responseObj : undefined;
+  LEGACY.forEach((name) => lazy(name, () => legacy().value(name, response)));
+  G.iteration = input.info.iteration;
+  G.tests = {};
+}
+
+function setNextRequest(name) {
+  nextRequest = name === null || name === undefined ? null : String(name);
+}
 
 function makePm(event) {
   const info = input.info;
@@ -381,7 +367,7 @@ function makePm(event) {
     sendRequest: sendRequest,
     require: require_,
     execution: {
-      setNextRequest: postman.setNextRequest,
+      setNextRequest: setNextRequest,
       skipRequest: () => { skipped = true; },
       location: [info.collectionName, info.requestName],
     },
@@ -395,7 +381,6 @@ function install(event) {
   pmApi = makePm(event);
   G.pm = pmApi;
   G.insomnia = pmApi;
-  G.postman = postman;
   G.console = consoleApi;
   G.setTimeout = setTimeout_;
   G.clearTimeout = clearTimeout_;
@@ -410,6 +395,20 @@ Object.keys(lazyGlobals).forEach((k) => {
   Object.defineProperty(G, k, {
     get() { const v = library(lazyGlobals[k]); Object.defineProperty(G, k, { value: v, writable: true, configurable: true }); return v; },
     set(v) { Object.defineProperty(G, k, { value: v, writable: true, configurable: true }); },
+    configurable: true,
+  });
+});
+// The typed arrays are not made with the context (most scripts never use them): reading or
+// assigning any of these globals first adds them all (src/script/natives.rs, `typedArrays`).
+native.typedArrayNames.forEach((name) => {
+  const real = () => {
+    native.typedArrays();
+    const d = Object.getOwnPropertyDescriptor(G, name);
+    return d && 'value' in d ? d.value : undefined;
+  };
+  Object.defineProperty(G, name, {
+    get: real,
+    set(v) { real(); Object.defineProperty(G, name, { value: v, writable: true, configurable: true }); },
     configurable: true,
   });
 });
