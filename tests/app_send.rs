@@ -133,6 +133,23 @@ fn a_missing_variable_is_named_and_nothing_is_sent() {
     assert!(shown(&harness, "Could not send the request"));
     std::thread::sleep(Duration::from_millis(100));
     assert!(server.requests().is_empty(), "nothing reached the server");
+
+    // The setting sends it as written (as Postman), and the console names the variable.
+    let tab = harness.state().state.active_tab.unwrap();
+    apply(&mut harness, Command::Action(localpost::app::command::Action::OpenSettings));
+    harness.get_by_label("Send as written, as Postman does").click();
+    harness.run_steps(2);
+    assert!(harness.state().state.settings.send_unresolved_variables);
+    apply(&mut harness, Command::SelectTab(tab));
+    harness.get_by_label("Send").click();
+    wait_for_response(&mut harness);
+    assert_eq!(response(&harness).0, 204);
+    assert_eq!(server.requests()[0].target, "/%7B%7Btenant%7D%7D/users", "as newman sends it");
+    let console = &harness.state().state.console.entries;
+    assert!(
+        console.iter().any(|e| e.text(false) == "{{tenant}} is not defined in any scope: sent as written"),
+        "the console says so"
+    );
 }
 
 #[test]

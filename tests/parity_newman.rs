@@ -22,19 +22,19 @@ use support::{Received, Server};
 const COLLECTIONS: &[(&str, usize)] = &[
     ("postman-v2.0/edge-newman-bom-in-collection-file.postman_collection.json", 3),
     ("postman-v2.0/insomnia-fixture-complex-v2.0-body-modes.postman_collection.json", 0),
-    ("postman-v2.0/newman-echo-v2.0-auth-examples.postman_collection.json", 22),
+    ("postman-v2.0/newman-echo-v2.0-auth-examples.postman_collection.json", 23),
     ("postman-v2.0/newman-multi-level-folders-v2.0.postman_collection.json", 6),
     ("postman-v2.1/bruno-binary-file-body-mode.postman_collection.json", 0),
     ("postman-v2.1/bruno-export-awsv4-auth.postman_collection.json", 2),
     ("postman-v2.1/bruno-export-basic-auth-folder-inheritance.postman_collection.json", 8),
     ("postman-v2.1/bruno-export-ntlm-auth.postman_collection.json", 0),
-    ("postman-v2.1/bruno-export-oauth1-signature-methods.postman_collection.json", 0),
-    ("postman-v2.1/bruno-export-oauth2-all-grants.postman_collection.json", 0),
+    ("postman-v2.1/bruno-export-oauth1-signature-methods.postman_collection.json", 4),
+    ("postman-v2.1/bruno-export-oauth2-all-grants.postman_collection.json", 8),
     ("postman-v2.1/fastly-api-large.postman_collection.json", 406),
     ("postman-v2.1/newman-protocol-profile-behavior.postman_collection.json", 8),
     ("postman-v2.1/newman-whatwg-url-unicode.postman_collection.json", 22),
     ("postman-v2.1/postman-api-scripts-all-levels.postman_collection.json", 46),
-    ("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json", 38),
+    ("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json", 39),
     ("postman-v2.1/yaak-params-pathvars-disabled.postman_collection.json", 0),
 ];
 
@@ -249,7 +249,7 @@ fn corpus_collections_send_what_newman_sends() {
         );
         let theirs = new_requests(&server, &mut seen);
         let ours_out = support::localpost(&tmp.path().join("data"))
-            .args(["run", "--import"])
+            .args(["run", "--send-unresolved", "--import"])
             .arg(&file)
             .args(["--timeout-request", "5000"])
             .env("HTTP_PROXY", &proxy)

@@ -74,6 +74,7 @@ fn newman_style_flags_run_scripts_and_export_what_they_changed() {
         dir,
         &[
             "run",
+            "--send-unresolved",
             "--import",
             &collection,
             "-e",
@@ -138,7 +139,17 @@ fn newman_style_flags_run_scripts_and_export_what_they_changed() {
 
     let suppressed = localpost(
         dir,
-        &["run", "--import", &collection, "-e", &env_out, "--folder", "Data", "--suppress-exit-code"],
+        &[
+            "run",
+            "--send-unresolved",
+            "--import",
+            &collection,
+            "-e",
+            &env_out,
+            "--folder",
+            "Data",
+            "--suppress-exit-code",
+        ],
     );
     assert_eq!(suppressed.status.code(), Some(0), "{}", String::from_utf8_lossy(&suppressed.stdout));
 }
@@ -154,7 +165,8 @@ fn a_script_timeout_from_the_command_line_stops_a_looping_script() {
     });
     let file = write(tmp.path(), "loop.json", &collection);
     let started = std::time::Instant::now();
-    let out = localpost(tmp.path(), &["run", "--import", &file, "--timeout-script", "300"]);
+    let out =
+        localpost(tmp.path(), &["run", "--send-unresolved", "--import", &file, "--timeout-script", "300"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(1));
@@ -173,4 +185,47 @@ fn an_unknown_folder_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no folder or request named Nope"));
     assert!(server.requests().is_empty());
+}
+
+// A variable no scope defines stops its request by default, with a hint; `--send-unresolved`
+// sends the text as written (as newman), and the run names each request sent so.
+#[test]
+fn undefined_variables_stop_a_request_unless_the_run_sends_them_as_written() {
+    let server = support::echo::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let collection = json!({
+        "info": { "name": "Vars", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [ { "name": "Needs token", "request": { "method": "GET", "url": server.url("/get?t={{token}}") } },
+                  { "name": "Plain", "request": { "method": "GET", "url": server.url("/get?plain") } } ]
+    });
+    let file = write(tmp.path(), "vars.json", &collection);
+    let out = localpost(tmp.path(), &["run", "--import", &file]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("not sent: these variables are not defined in any scope: {{token}}"), "{stdout}");
+    assert!(
+        stderr.contains("1 request was not sent: a variable no scope defines (--send-unresolved"),
+        "{stdout}{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1, "only the request without the variable went");
+
+    let reports = tmp.path().display().to_string();
+    let out = localpost(
+        tmp.path(),
+        &["run", "--send-unresolved", "--import", &file, "-r", "cli,json", "--out", &reports],
+    );
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("{{token}} is not defined in any scope: sent as written"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "1 request went out with variables no scope defines, sent as written:\n  Needs token: {{token}}"
+        ),
+        "{stderr}"
+    );
+    let sent = server.requests();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(sent[1].target, "/get?t={{token}}", "as newman sends it");
+    let report = std::fs::read_to_string(tmp.path().join("localpost-run.json")).unwrap();
+    assert!(report.contains("\"unresolved\""), "{report}");
 }

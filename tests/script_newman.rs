@@ -169,7 +169,7 @@ fn corpus_collections_with_scripts_end_as_they_do_under_newman() {
 
         let out_dir = tmp.path().join(format!("{stem}.localpost"));
         let ran = support::localpost(&tmp.path().join("data"))
-            .args(["run", "--import"])
+            .args(["run", "--send-unresolved", "--import"])
             .arg(&file)
             .args(["--reporter", "json", "--out"])
             .arg(&out_dir)

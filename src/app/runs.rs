@@ -216,6 +216,7 @@ impl App {
             }
         };
         let rule = self.state.script_rule();
+        let send_unresolved = self.state.effective_settings().send_unresolved_variables;
         let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == tab_id) else { return };
         let Some(ws) = self.state.library.workspaces.get(&tab.workspace) else { return };
         let TabKind::Runner(r) = &mut tab.kind else { return };
@@ -232,6 +233,7 @@ impl App {
         spec.environment = r.environment.filter(|id| ws.environments.contains_key(id));
         spec.delay = Duration::from_millis(r.delay_ms);
         spec.bail = r.bail;
+        spec.missing_as_written = send_unresolved;
         let data = r.data_path.trim();
         spec.data_path = (!data.is_empty()).then(|| PathBuf::from(data));
         // With a data file, one iteration per row unless the user asked for more than one.

@@ -25,7 +25,7 @@ use super::job::{self, Job};
 use time::OffsetDateTime;
 
 use super::response::{BodyView, ResponseOrigin, ResponseView, body_kind};
-use super::scripts::{ConsoleEntry, ScriptMark, ScriptReport, WriteTargets, console_entries};
+use super::scripts::{ConsoleEntry, ConsoleLevel, ScriptMark, ScriptReport, WriteTargets, console_entries};
 use super::state::{Tab, TabId};
 use super::writer::WriteJob;
 use crate::http::{
@@ -131,6 +131,8 @@ pub struct SendOutcome {
     workspace: Option<WorkspaceId>,
     /// What the scripts did (`None`: the request had none).
     scripts: Option<ScriptsDone>,
+    /// Variables no scope defined, sent as written (the setting `send_unresolved_variables`).
+    unresolved: Vec<String>,
 }
 
 /// A send's scripts, done.
@@ -177,6 +179,7 @@ pub struct Sends {
 impl super::App {
     pub(super) fn send(&mut self, ctx: &egui::Context, tab_id: TabId) {
         let rule = self.state.script_rule();
+        let send_unresolved = self.state.effective_settings().send_unresolved_variables;
         let Some(tab) = self.state.tab(tab_id) else { return };
         let Some(r) = tab.request() else { return };
         if r.in_flight.is_some() {
@@ -263,11 +266,12 @@ impl super::App {
                 post,
                 limits,
                 targets: WriteTargets { environment, collection },
+                send_unresolved,
             })))
         } else {
-            http::prepare_in(draft, Some(ws), &chain, &scopes)
+            prepare(draft, ws, &chain, &scopes, send_unresolved)
                 .map_err(|e| e.to_string())
-                .map(SendWork::Prepared)
+                .map(|(p, unresolved)| SendWork::Prepared(p, unresolved))
         };
 
         let engine = match self.engine() {
@@ -286,9 +290,10 @@ impl super::App {
         let spawned = std::thread::Builder::new().name("send".into()).spawn(move || {
             latch.wait(COOKIE_WAIT);
             let outcome = match work {
-                SendWork::Prepared(prepared) => {
+                SendWork::Prepared(prepared, unresolved) => {
                     let mut outcome = run_send(&engine, prepared, &slot, ws_id);
                     outcome.scripts = forbidden;
+                    outcome.unresolved = unresolved;
                     outcome
                 }
                 SendWork::Scripted(scripted) => run_scripted(&engine, *scripted, &slot, &at, ws_id),
@@ -373,7 +378,18 @@ impl super::App {
     }
 
     fn finish_send(&mut self, tab: TabId, outcome: SendOutcome) {
-        let SendOutcome { result, history, record, cookies_changed, workspace, scripts } = outcome;
+        let SendOutcome { result, history, record, cookies_changed, workspace, scripts, unresolved } =
+            outcome;
+        if !unresolved.is_empty() {
+            let name =
+                self.state.tab(tab).and_then(Tab::request).map(|r| r.draft.name.clone()).unwrap_or_default();
+            self.state.console.extend([ConsoleEntry::new(
+                ConsoleLevel::Warn,
+                unresolved_text(&unresolved),
+                format!("request \"{name}\""),
+                &Redactions::default(),
+            )]);
+        }
         let (report, scripts) = match scripts {
             Some(done) => (Some(done.report.clone()), Some(done)),
             None => (None, None),
@@ -456,8 +472,9 @@ fn with_parent_chain(scopes: Scopes, ws: &crate::model::WorkspaceData, parent: P
 
 /// What the `send` thread is handed.
 enum SendWork {
-    /// No scripts to run: the request as prepared on the UI thread.
-    Prepared(PreparedRequest),
+    /// No scripts to run: the request as prepared on the UI thread, and the variables no scope
+    /// defined that it sends as written.
+    Prepared(PreparedRequest, Vec<String>),
     Scripted(Box<Scripted>),
 }
 
@@ -473,6 +490,34 @@ struct Scripted {
     limits: script::Limits,
     input: script::SandboxInput,
     targets: WriteTargets,
+    /// Send variables no scope defines as written (the setting).
+    send_unresolved: bool,
+}
+
+/// A request prepared to send: with `send_unresolved`, a variable no scope defines is sent as
+/// written and named in the result; otherwise it stops the send.
+fn prepare(
+    request: &Request,
+    ws: &WorkspaceData,
+    chain: &[ParentId],
+    scopes: &Scopes,
+    send_unresolved: bool,
+) -> Result<(PreparedRequest, Vec<String>), SendError> {
+    if send_unresolved {
+        http::prepare_as_written(request, Some(ws), chain, scopes)
+    } else {
+        http::prepare_in(request, Some(ws), chain, scopes).map(|p| (p, Vec::new()))
+    }
+}
+
+/// What the console says of a request sent with variables no scope defined.
+fn unresolved_text(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+    if names.len() == 1 {
+        format!("{} is not defined in any scope: sent as written", names[0])
+    } else {
+        format!("{} are not defined in any scope: sent as written", names.join(", "))
+    }
 }
 
 /// A copy of what preparing a request reads of its workspace: the workspace's id, the request's
@@ -536,7 +581,15 @@ fn outcome_of(
     };
     let cookies_changed = result.as_ref().is_ok_and(|e| e.cookies_changed);
     let record = history.is_some().then_some((prepared, result, started_at));
-    SendOutcome { result: view, history, record, cookies_changed, workspace: Some(ws), scripts: None }
+    SendOutcome {
+        result: view,
+        history,
+        record,
+        cookies_changed,
+        workspace: Some(ws),
+        scripts: None,
+        unresolved: Vec::new(),
+    }
 }
 
 /// How often a send waiting for a script looks at its Cancel.
@@ -615,7 +668,18 @@ fn run_scripted(
     phase: &AtomicU8,
     ws: WorkspaceId,
 ) -> SendOutcome {
-    let Scripted { containers, chain, request, mut scopes, pre, post, limits, input, targets } = s;
+    let Scripted {
+        containers,
+        chain,
+        request,
+        mut scopes,
+        pre,
+        post,
+        limits,
+        input,
+        targets,
+        send_unresolved,
+    } = s;
     let mut trail = ScriptTrail {
         done: ScriptsDone { targets, ..ScriptsDone::default() },
         outputs: Vec::new(),
@@ -629,6 +693,7 @@ fn run_scripted(
         cookies_changed: false,
         workspace: Some(ws),
         scripts: None,
+        unresolved: Vec::new(),
     };
     let outbound = Box::new(script::bridge::EngineOutbound { engine: engine.clone() });
     let host = match ScriptHost::spawn(limits, outbound) {
@@ -675,7 +740,7 @@ fn run_scripted(
             return outcome;
         }
     }
-    let prepared = match http::prepare_in(&request, Some(&containers), &chain, &scopes) {
+    let (prepared, unresolved) = match prepare(&request, &containers, &chain, &scopes, send_unresolved) {
         Ok(p) => p,
         Err(e) => {
             let mut outcome = SendOutcome { result: Err(e.to_string()), ..cancelled() };
@@ -710,6 +775,7 @@ fn run_scripted(
     let secrets = prepared.redactions.secret_values.clone();
     let mut outcome = outcome_of(engine, prepared, result, started_at, ws);
     outcome.scripts = Some(trail.finish(&secrets));
+    outcome.unresolved = unresolved;
     outcome
 }
 

@@ -102,6 +102,11 @@ pub struct RunArgs {
     /// Do not keep the result in the workspace's runs.
     #[arg(long)]
     no_save: bool,
+    /// Send a `{{variable}}` no scope defines as the text written, as newman does, instead of
+    /// stopping that request (also a setting: Settings → Requests). The run lists each request
+    /// sent so.
+    #[arg(long)]
+    send_unresolved: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -220,8 +225,11 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
         spec.requests = requests;
     }
     spec.environment = environment;
-    // As newman: a variable no scope defines is sent as written, and the console says so.
-    spec.missing_as_written = true;
+    // A variable no scope defines stops its request unless the user chose newman's way (the
+    // flag, or the setting): then it is sent as written, and the run says which requests.
+    let send_unresolved =
+        args.send_unresolved || policy.effective_settings(&settings).send_unresolved_variables;
+    spec.missing_as_written = send_unresolved;
     spec.iterations = args.iterations;
     spec.data = data;
     spec.delay = Duration::from_millis(args.delay_ms);
@@ -255,6 +263,7 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
     if cli {
         summary(&done, color);
     }
+    progress.unresolved_report(send_unresolved);
     write_reports(&done, args)?;
     export_variables(&done, args, saved_env, &saved_globals, policy)?;
     Ok(
@@ -356,6 +365,10 @@ struct Progress {
     started: std::time::Instant,
     last_draw: Option<std::time::Instant>,
     out: std::io::BufWriter<std::io::Stdout>,
+    /// Requests sent with variables no scope defined: (request, the variables).
+    unresolved: Vec<(String, Vec<String>)>,
+    /// Requests stopped because a variable no scope defined.
+    stopped_unresolved: u64,
 }
 
 impl Progress {
@@ -370,6 +383,35 @@ impl Progress {
             started: std::time::Instant::now(),
             last_draw: None,
             out: std::io::BufWriter::new(std::io::stdout()),
+            unresolved: Vec::new(),
+            stopped_unresolved: 0,
+        }
+    }
+
+    /// Which requests went out with variables no scope defined, and a hint when some were
+    /// stopped for it; on stderr, whatever the reporters.
+    fn unresolved_report(&self, allowed: bool) {
+        if !self.unresolved.is_empty() {
+            let n = self.unresolved.len();
+            errln!(
+                "localpost: {n} request{} went out with variables no scope defines, sent as written:",
+                if n == 1 { "" } else { "s" }
+            );
+            for (name, vars) in self.unresolved.iter().take(20) {
+                let vars: Vec<String> = vars.iter().map(|v| format!("{{{{{v}}}}}")).collect();
+                errln!("  {name}: {}", vars.join(", "));
+            }
+            if n > 20 {
+                errln!("  ...and {} more (each is in the report's `unresolved`)", n - 20);
+            }
+        }
+        if self.stopped_unresolved > 0 && !allowed {
+            let n = self.stopped_unresolved;
+            errln!(
+                "localpost: {n} request{} not sent: a variable no scope defines (--send-unresolved sends such \
+                 text as written, as newman does)",
+                if n == 1 { " was" } else { "s were" }
+            );
         }
     }
 
@@ -379,6 +421,12 @@ impl Progress {
 
     fn outcome(&mut self, _index: u64, o: &RequestOutcome, console: &[ConsoleLine]) {
         self.done += 1;
+        if !o.unresolved.is_empty() {
+            self.unresolved.push((o.name.clone(), o.unresolved.clone()));
+        }
+        if o.error.as_deref().is_some_and(|e| e.starts_with(crate::http::MISSING_VARIABLES_PREFIX)) {
+            self.stopped_unresolved += 1;
+        }
         if !self.enabled {
             return;
         }

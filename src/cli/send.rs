@@ -174,7 +174,25 @@ pub fn run(
             args.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         );
     }
-    let prepared = match http::prepare(request, Some(ws), &scopes) {
+    let (settings, problem) = opened.store.load_settings();
+    if let Some(problem) = problem {
+        errln!("localpost: warning: {problem}");
+    }
+    // A variable no scope defines stops the send unless the setting says to send it as written.
+    let prepared = if policy.effective_settings(&settings).send_unresolved_variables {
+        let chain = ws.ancestors(crate::model::ItemId::Request(request.id));
+        http::prepare_as_written(request, Some(ws), &chain, &scopes)
+            .inspect(|(_, missing)| {
+                if !missing.is_empty() {
+                    let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+                    errln!("localpost: not defined in any scope, sent as written: {}", names.join(", "));
+                }
+            })
+            .map(|(p, _)| p)
+    } else {
+        http::prepare(request, Some(ws), &scopes)
+    };
+    let prepared = match prepared {
         Ok(p) => p,
         Err(e) => {
             errln!("localpost: {e}");
@@ -182,10 +200,6 @@ pub fn run(
         }
     };
     let ws_id = ws.id();
-    let (settings, problem) = opened.store.load_settings();
-    if let Some(problem) = problem {
-        errln!("localpost: warning: {problem}");
-    }
     // What the policy fixes (TLS verification, CA files, proxy...) wins over the user's file,
     // and every connection asks the policy first.
     let engine = Engine::new(policy.effective_settings(&settings))?;

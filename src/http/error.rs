@@ -45,9 +45,13 @@ impl TlsFailure {
     }
 }
 
+/// How [`SendError::MissingVariables`]'s message starts (a run's report recognises it).
+pub const MISSING_VARIABLES_PREFIX: &str = "not sent: these variables are not defined in any scope";
+
 /// Everything that can stop a send. Messages put the user's data (host, URL, path) last.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
+    /// Starts with [`MISSING_VARIABLES_PREFIX`].
     #[error("not sent: these variables are not defined in any scope: {}", braces(.names))]
     MissingVariables { names: Vec<String> },
     #[error("not sent: variables refer to each other in a loop: {}", .cycle.join(" → "))]
@@ -360,6 +364,7 @@ mod tests {
             e.to_string(),
             "not sent: these variables are not defined in any scope: {{host}}, {{token}}"
         );
+        assert!(e.to_string().starts_with(MISSING_VARIABLES_PREFIX));
         let e = SendError::BodyTooLarge {
             host: "api.test:443".into(),
             limit_bytes: 1024 * 1024 * 1024,

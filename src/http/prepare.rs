@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use bytes::Bytes;
 use url::Url;
 
+use super::auth::oauth1;
 use super::error::SendError;
 use super::redact::Redactions;
 use super::url_build;
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EnvironmentId, FormPartKind, Header, ItemId,
-    OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId, RequestSettings, SentRequest, StoredBody,
-    WorkspaceData, WorkspaceId, find_header,
+    OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId, RequestSettings,
+    SentRequest, StoredBody, WorkspaceData, WorkspaceId, find_header,
 };
 use crate::vars::Scopes;
 
@@ -92,6 +93,8 @@ pub enum PendingAuth {
     OAuth2(OAuth2Auth),
     /// Signs the final request (AWS Signature Version 4).
     AwsSigV4(AwsSigV4Auth),
+    /// Signed once the URL and body are built, before the request leaves `prepare`.
+    OAuth1(OAuth1Auth),
 }
 
 impl std::fmt::Debug for PendingAuth {
@@ -101,6 +104,7 @@ impl std::fmt::Debug for PendingAuth {
             PendingAuth::Digest(_) => "Digest(..)",
             PendingAuth::OAuth2(_) => "OAuth2(..)",
             PendingAuth::AwsSigV4(_) => "AwsSigV4(..)",
+            PendingAuth::OAuth1(_) => "OAuth1(..)",
         })
     }
 }
@@ -283,6 +287,13 @@ fn prepare_with(
     let (auth, _) = auth_from_chain(request, ws, chain);
     let mut redactions = Redactions::default();
     let pending = apply_auth(auth, &mut res, &mut headers, &mut extra_query, &mut redactions)?;
+    // An OAuth 2.0 token sent in the query replaces any `access_token` written there (as newman).
+    let raw_url = match auth {
+        Auth::OAuth2(o) if o.token_in_query && extra_query.iter().any(|(k, _)| k == "access_token") => {
+            url_build::without_query_key(&raw_url, "access_token")
+        }
+        _ => raw_url,
+    };
 
     let missing = std::mem::take(&mut res.missing);
     if !missing.is_empty() && !missing_as_written {
@@ -311,6 +322,13 @@ fn prepare_with(
             redactions.add_header("authorization");
         }
     }
+    let (pending, body) = match pending {
+        PendingAuth::OAuth1(cfg) => {
+            let body = sign_oauth1(&cfg, request, &method, &mut url, body, &mut headers, &mut redactions)?;
+            (PendingAuth::None, body)
+        }
+        other => (other, body),
+    };
     for h in &headers {
         validate_header(h)?;
     }
@@ -362,6 +380,71 @@ fn prepare_with(
         source: std::sync::Arc::new(request.clone()),
     };
     Ok((prepared, missing))
+}
+
+/// Signs the request with OAuth 1.0a as Postman does (see [`oauth1::sign`]) and puts the
+/// parameters where the auth says; returns the body (a form body may gain them). Nothing changes
+/// when the consumer key or secret is missing (Postman sends such a request unsigned).
+fn sign_oauth1(
+    cfg: &OAuth1Auth,
+    request: &Request,
+    method: &reqwest::Method,
+    url: &mut reqwest::Url,
+    body: PreparedBody,
+    headers: &mut Vec<Header>,
+    redactions: &mut Redactions,
+) -> Result<PreparedBody, SendError> {
+    let form: Option<Vec<(String, String)>> = match (&body, request.body.mode) {
+        (PreparedBody::Bytes(b), BodyMode::UrlEncoded) => {
+            Some(url::form_urlencoded::parse(b).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        }
+        _ => None,
+    };
+    let bytes = match (&body, request.body.mode) {
+        (PreparedBody::Bytes(b), BodyMode::Raw | BodyMode::GraphQl) => Some(b.as_ref()),
+        _ => None,
+    };
+    let message = oauth1::Message {
+        method: method.as_str(),
+        url,
+        form: form.as_deref(),
+        body: bytes,
+        unhashable_body: matches!(body, PreparedBody::Multipart(_) | PreparedBody::File(_)),
+    };
+    let signed = oauth1::sign(cfg, &message, &oauth1::timestamp(), &oauth1::nonce())
+        .map_err(|reason| SendError::InvalidField { field: "OAuth 1.0 auth".into(), reason })?;
+    let Some(signed) = signed else { return Ok(body) };
+    headers.retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
+    if cfg.signature_method == OAuth1Method::Plaintext {
+        redactions.secret_values.push(signed.signature.clone());
+    }
+    url.set_query(signed.query.as_deref());
+    Ok(match signed.placement {
+        oauth1::Placement::Header(value) => {
+            headers.push(Header::new("Authorization", value));
+            redactions.add_header("authorization");
+            body
+        }
+        oauth1::Placement::Query(pairs) => {
+            let added: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let query = match url.query() {
+                Some(q) if !q.is_empty() => format!("{q}&{}", added.join("&")),
+                _ => added.join("&"),
+            };
+            url.set_query(Some(&query));
+            body
+        }
+        oauth1::Placement::Body(pairs) => {
+            let fields =
+                form.unwrap_or_default().into_iter().filter(|(k, _)| !k.starts_with("oauth_")).chain(pairs);
+            let encoded: Vec<String> = fields
+                .map(|(k, v)| {
+                    format!("{}={}", url_build::encode_uri_component(&k), url_build::encode_uri_component(&v))
+                })
+                .collect();
+            PreparedBody::Bytes(Bytes::from(encoded.join("&")))
+        }
+    })
 }
 
 /// The `Authorization` value of Basic auth.
@@ -560,23 +643,26 @@ fn apply_auth(
                 client_auth: o.client_auth,
                 header_prefix: res.r(&o.header_prefix),
                 access_token: res.secret(&o.access_token),
+                token_in_query: o.token_in_query,
+                fetch_automatically: o.fetch_automatically,
             };
-            let prefix =
-                if resolved.header_prefix.is_empty() { "Bearer" } else { resolved.header_prefix.as_str() };
             if !resolved.access_token.is_empty() {
-                set_header(headers, "Authorization", format!("{prefix} {}", resolved.access_token));
+                // As newman: the saved token in the header (or the query), replacing any there.
+                if resolved.token_in_query {
+                    query.retain(|(k, _)| k != "access_token");
+                    query.push(("access_token".into(), resolved.access_token.clone()));
+                } else {
+                    let prefix = resolved.header_prefix.trim();
+                    let prefix = if prefix.is_empty() { "Bearer" } else { prefix };
+                    set_header(headers, "Authorization", format!("{prefix} {}", resolved.access_token));
+                }
                 return Ok(PendingAuth::None);
             }
-            match resolved.grant {
-                OAuth2Grant::ClientCredentials | OAuth2Grant::Password => {}
-                other => {
-                    return Err(SendError::UnsupportedAuth {
-                        kind: format!(
-                            "OAuth 2.0 with the {} grant without a token (paste an access token in the auth tab)",
-                            other.label()
-                        ),
-                    });
-                }
+            // No saved token: newman sends the request without one; Localpost fetches one only
+            // where the user asked it to.
+            let fetchable = matches!(resolved.grant, OAuth2Grant::ClientCredentials | OAuth2Grant::Password);
+            if !(resolved.fetch_automatically && fetchable) {
+                return Ok(PendingAuth::None);
             }
             if resolved.access_token_url.trim().is_empty() {
                 return Err(SendError::InvalidField {
@@ -586,6 +672,21 @@ fn apply_auth(
             }
             PendingAuth::OAuth2(resolved)
         }
+        Auth::OAuth1(o) => PendingAuth::OAuth1(OAuth1Auth {
+            signature_method: o.signature_method,
+            consumer_key: res.r(&o.consumer_key),
+            consumer_secret: res.secret(&o.consumer_secret),
+            token: res.secret(&o.token),
+            token_secret: res.secret(&o.token_secret),
+            private_key: res.secret(&o.private_key),
+            callback: res.r(&o.callback),
+            verifier: res.r(&o.verifier),
+            timestamp: res.r(&o.timestamp),
+            nonce: res.r(&o.nonce),
+            version: res.r(&o.version),
+            realm: res.r(&o.realm),
+            ..o.clone()
+        }),
         Auth::AwsSigV4(a) => {
             redactions.add_header("authorization");
             redactions.add_header("x-amz-security-token");

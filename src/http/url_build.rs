@@ -128,8 +128,24 @@ pub(crate) fn without_query_pairs(url: &str, drop: &[(String, String)]) -> Strin
     if drop.is_empty() {
         return url.to_owned();
     }
-    let (base, Some(query), fragment) = split_query(url) else { return url.to_owned() };
     let mut drop: Vec<&(String, String)> = drop.iter().collect();
+    without_query_params(url, |k, v| match drop.iter().position(|(dk, dv)| dk == k && dv == v) {
+        Some(at) => {
+            drop.swap_remove(at);
+            false
+        }
+        None => true,
+    })
+}
+
+/// `url` without the query params named `key` (the rest kept as written).
+pub(crate) fn without_query_key(url: &str, key: &str) -> String {
+    without_query_params(url, |k, _| k != key)
+}
+
+/// `url` with only the query params `keep(key, value)` accepts, each kept as written.
+fn without_query_params(url: &str, mut keep: impl FnMut(&str, &str) -> bool) -> String {
+    let (base, Some(query), fragment) = split_query(url) else { return url.to_owned() };
     let kept: Vec<&str> = split_outside_references(query, b'&')
         .into_iter()
         .filter(|p| {
@@ -137,13 +153,7 @@ pub(crate) fn without_query_pairs(url: &str, drop: &[(String, String)]) -> Strin
                 Some(&eq) => (&p[..eq], &p[eq + 1..]),
                 None => (*p, ""),
             };
-            match drop.iter().position(|(dk, dv)| dk == k && dv == v) {
-                Some(at) => {
-                    drop.swap_remove(at);
-                    false
-                }
-                None => true,
-            }
+            keep(k, v)
         })
         .collect();
     let mut out = base.to_owned();

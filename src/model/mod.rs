@@ -20,7 +20,10 @@ pub mod settings;
 pub mod variables;
 pub mod workspace;
 
-pub use auth::{ApiKeyLocation, Auth, AwsSigV4Auth, DigestAuth, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant};
+pub use auth::{
+    ApiKeyLocation, Auth, AwsSigV4Auth, DigestAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth,
+    OAuth2Grant,
+};
 pub use checks::{Assertion, Capture, CaptureScope, CaptureSource, Check};
 pub use collection::{Collection, Folder};
 pub use cookie::{Cookie, CookieJar};

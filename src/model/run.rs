@@ -74,6 +74,9 @@ pub struct RequestOutcome {
     /// The scripts that ran for it, and how many stopped on an error.
     #[serde(default, skip_serializing_if = "ScriptCounts::is_empty")]
     pub scripts: ScriptCounts,
+    /// Variables no scope defined, sent as written (`{{token}}`) because the run allowed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<String>,
 }
 
 /// Pre-request and test scripts run for one request (newman's summary counts them).

@@ -92,6 +92,10 @@ pub struct Settings {
     /// Most time one pre-request or test script may run before it is stopped (at least 1 ms;
     /// the organization policy may lower it).
     pub script_timeout_ms: u64,
+    /// Send a request whose `{{variable}}` no scope defines with the text as written, as
+    /// Postman and newman do, instead of stopping it with the names (the default: nothing goes
+    /// out that the user did not mean to send). Either way, each such send is reported.
+    pub send_unresolved_variables: bool,
 }
 
 impl Default for Settings {
@@ -114,6 +118,7 @@ impl Default for Settings {
             max_response_size_bytes: 1024 * 1024 * 1024,
             min_tls_version: MinTls::Tls1_2,
             script_timeout_ms: DEFAULT_SCRIPT_TIMEOUT_MS,
+            send_unresolved_variables: false,
         }
     }
 }

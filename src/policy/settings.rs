@@ -97,6 +97,7 @@ setting_keys! {
     MaxResponseSizeBytes => max_response_size_bytes: u64,
     MinTlsVersion => min_tls_version: crate::model::MinTls,
     ScriptTimeoutMs => script_timeout_ms: u64,
+    SendUnresolvedVariables => send_unresolved_variables: bool,
 }
 
 /// How the policy governs one setting; the UI shows the control accordingly.

@@ -338,6 +338,7 @@ fn failed(iteration: u32, id: RequestId, ws: &WorkspaceData, error: String) -> R
         assertions: Vec::new(),
         error: Some(error),
         scripts: ScriptCounts::default(),
+        unresolved: Vec::new(),
     }
 }
 
@@ -618,8 +619,10 @@ async fn send_one(
             return Some(sent);
         }
     }
+    let mut unresolved = Vec::new();
     let prepared = if spec.missing_as_written {
         http::prepare_as_written(&request, Some(ws), &chain, &scopes).map(|(p, missing)| {
+            unresolved.clone_from(&missing);
             if !missing.is_empty() {
                 let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
                 sent.console.push(ConsoleLine {
@@ -665,6 +668,7 @@ async fn send_one(
         assertions,
         error: None,
         scripts: counts,
+        unresolved,
     };
     let exchange = match result {
         Ok(x) => x,

@@ -398,8 +398,14 @@ fn auth_header_preview(auth: &Auth, inherited: Option<&(String, Auth)>) -> Optio
         Auth::Basic { .. } => ("Authorization".into(), "Basic <from the Auth tab>".into()),
         Auth::Bearer { .. } => ("Authorization".into(), "Bearer <from the Auth tab>".into()),
         Auth::Digest(_) => ("Authorization".into(), "Digest <after the server's challenge>".into()),
-        Auth::OAuth2(_) => ("Authorization".into(), "Bearer <token fetched by OAuth 2.0>".into()),
+        Auth::OAuth2(o) if o.token_in_query => return None,
+        Auth::OAuth2(o) if o.access_token.is_empty() && !o.fetch_automatically => return None,
+        Auth::OAuth2(o) if o.access_token.is_empty() => {
+            ("Authorization".into(), "Bearer <token fetched by OAuth 2.0>".into())
+        }
+        Auth::OAuth2(_) => ("Authorization".into(), "Bearer <the access token>".into()),
         Auth::AwsSigV4(_) => ("Authorization".into(), "AWS4-HMAC-SHA256 <signed when sent>".into()),
+        Auth::OAuth1(o) if o.in_header => ("Authorization".into(), "OAuth <signed when sent>".into()),
         Auth::ApiKey { key, location: ApiKeyLocation::Header, .. } => {
             (key.clone(), "<from the Auth tab>".into())
         }
@@ -599,6 +605,7 @@ pub fn auth_ui(
             Auth::ApiKey { key: String::new(), value: String::new(), location: ApiKeyLocation::Header },
         )),
         Some(("Digest auth", Auth::Digest(DigestAuth::default()))),
+        Some(("OAuth 1.0", Auth::OAuth1(OAuth1Auth::default()))),
         Some(("OAuth 2.0", Auth::OAuth2(OAuth2Auth::default()))),
         Some(("AWS Signature v4", Auth::AwsSigV4(AwsSigV4Auth::default()))),
     ]
@@ -697,8 +704,77 @@ pub fn auth_ui(
                     ui.radio_value(&mut o.client_auth, OAuth2ClientAuth::Body, "In the body").changed();
             });
             ui.end_row();
-            changed |= field(ui, "Header prefix", &mut o.header_prefix);
-            changed |= field(ui, "Access token (optional, used as is)", &mut o.access_token);
+            ui.label("Add token to");
+            ui.horizontal(|ui| {
+                changed |= ui.radio_value(&mut o.token_in_query, false, "Header").changed();
+                changed |= ui.radio_value(&mut o.token_in_query, true, "Query (access_token)").changed();
+            });
+            ui.end_row();
+            if !o.token_in_query {
+                changed |= field(ui, "Header prefix", &mut o.header_prefix);
+            }
+            changed |= field(ui, "Access token", &mut o.access_token);
+            if matches!(o.grant, OAuth2Grant::ClientCredentials | OAuth2Grant::Password) {
+                ui.label("");
+                changed |= ui
+                    .checkbox(&mut o.fetch_automatically, "Fetch a token when none is saved")
+                    .on_hover_text(
+                        "Off: with no access token the request goes without one, as in Postman and newman. \
+                         On: Localpost asks the token URL for one before sending, and keeps it until it expires.",
+                    )
+                    .changed();
+                ui.end_row();
+            }
+        }
+        Auth::OAuth1(o) => {
+            ui.label("Signature method");
+            ComboBox::from_id_salt("oauth1-method")
+                .selected_text(o.signature_method.name())
+                .show_ui(ui, |ui| {
+                    for m in OAuth1Method::ALL {
+                        changed |= ui.selectable_value(&mut o.signature_method, m, m.name()).changed();
+                    }
+                })
+                .named("Signature method");
+            ui.end_row();
+            changed |= field(ui, "Consumer key", &mut o.consumer_key);
+            if o.signature_method.is_rsa() {
+                ui.label("Private key (PEM)");
+                changed |= ui
+                    .add(egui::TextEdit::multiline(&mut o.private_key).desired_width(320.0).desired_rows(3))
+                    .named("Private key (PEM)")
+                    .changed();
+                ui.end_row();
+            } else {
+                changed |= field(ui, "Consumer secret", &mut o.consumer_secret);
+            }
+            changed |= field(ui, "Access token", &mut o.token);
+            if !o.signature_method.is_rsa() {
+                changed |= field(ui, "Token secret", &mut o.token_secret);
+            }
+            changed |= field(ui, "Callback URL (optional)", &mut o.callback);
+            changed |= field(ui, "Verifier (optional)", &mut o.verifier);
+            changed |= field(ui, "Timestamp (empty: now)", &mut o.timestamp);
+            changed |= field(ui, "Nonce (empty: random)", &mut o.nonce);
+            changed |= field(ui, "Version", &mut o.version);
+            changed |= field(ui, "Realm (optional)", &mut o.realm);
+            ui.label("Add to");
+            ui.horizontal(|ui| {
+                changed |= ui.radio_value(&mut o.in_header, true, "Header").changed();
+                changed |= ui.radio_value(&mut o.in_header, false, "Body or query").changed();
+            });
+            ui.end_row();
+            ui.label("");
+            ui.vertical(|ui| {
+                changed |= ui.checkbox(&mut o.include_body_hash, "Include a body hash").changed();
+                changed |= ui.checkbox(&mut o.add_empty_params_to_sign, "Sign empty parameters").changed();
+                if o.in_header {
+                    changed |= ui
+                        .checkbox(&mut o.disable_header_encoding, "Do not encode the header's values")
+                        .changed();
+                }
+            });
+            ui.end_row();
         }
         Auth::AwsSigV4(a) => {
             changed |= field(ui, "Access key", &mut a.access_key);

@@ -110,6 +110,21 @@ pub fn settings_ui(
             );
             row(
                 ui,
+                "Undefined variables",
+                locked("send_unresolved_variables").as_deref(),
+                |ui| {
+                    ui.checkbox(&mut s.send_unresolved_variables, "Send as written, as Postman does")
+                        .on_hover_text(
+                            "Off: a request with a {{variable}} no scope defines is not sent, and the \
+                             message names the variable. On: it is sent with the text as written, and \
+                             the console says so.",
+                        )
+                        .changed()
+                },
+                &mut changed,
+            );
+            row(
+                ui,
                 "Verify TLS certificates",
                 locked("verify_tls").as_deref(),
                 |ui| ui.checkbox(&mut s.verify_tls, "Turning this off is insecure").changed(),

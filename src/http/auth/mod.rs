@@ -1,8 +1,10 @@
 //! Auth schemes that need more than a header computed from the request: digest (a challenge and
 //! a retry), OAuth 2.0 (a token fetched and cached), AWS Signature Version 4 (a signature over the
-//! final request). Basic, bearer and API key are applied in [`super::prepare`].
+//! final request), OAuth 1.0a (a signature over the prepared request, made in [`super::prepare`]).
+//! Basic, bearer and API key are applied in [`super::prepare`].
 
 pub mod digest;
+pub mod oauth1;
 pub mod oauth2;
 pub mod sigv4;
 

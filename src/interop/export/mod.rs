@@ -183,6 +183,12 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
                 p.headers.push(("X-Amz-Security-Token".into(), a.session_token));
             }
         }
+        // A signature is made for one send (a timestamp and nonce): a snippet cannot carry it.
+        Auth::OAuth1(_) => report.warn(
+            &request.name,
+            "OAuth 1.0 signs each send with a fresh timestamp and nonce; the snippet goes without \
+             the signature",
+        ),
         Auth::Unsupported { kind, .. } => {
             report.warn(
                 &request.name,

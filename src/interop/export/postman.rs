@@ -390,7 +390,7 @@ impl Exporter<'_> {
                     ("client_authentication", json!(client_auth)),
                     ("headerPrefix", json!(o.header_prefix)),
                     ("accessToken", json!(o.access_token)),
-                    ("addTokenTo", json!("header")),
+                    ("addTokenTo", json!(if o.token_in_query { "queryParams" } else { "header" })),
                 ];
                 if !o.audience.is_empty() {
                     pairs.push((
@@ -400,6 +400,27 @@ impl Exporter<'_> {
                 }
                 ("oauth2", params(&pairs))
             }
+            Auth::OAuth1(o) => (
+                "oauth1",
+                params(&[
+                    ("signatureMethod", json!(o.signature_method.name())),
+                    ("consumerKey", json!(o.consumer_key)),
+                    ("consumerSecret", json!(o.consumer_secret)),
+                    ("token", json!(o.token)),
+                    ("tokenSecret", json!(o.token_secret)),
+                    ("privateKey", json!(o.private_key)),
+                    ("callback", json!(o.callback)),
+                    ("verifier", json!(o.verifier)),
+                    ("timestamp", json!(o.timestamp)),
+                    ("nonce", json!(o.nonce)),
+                    ("version", json!(o.version)),
+                    ("realm", json!(o.realm)),
+                    ("addParamsToHeader", json!(o.in_header)),
+                    ("includeBodyHash", json!(o.include_body_hash)),
+                    ("addEmptyParamsToSign", json!(o.add_empty_params_to_sign)),
+                    ("disableHeaderEncoding", json!(o.disable_header_encoding)),
+                ]),
+            ),
             Auth::AwsSigV4(a) => (
                 "awsv4",
                 params(&[

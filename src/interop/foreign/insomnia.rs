@@ -711,7 +711,8 @@ fn oauth2(node: &Node, location: &str, report: &mut Report, templates: &mut Temp
             OAuth2ClientAuth::BasicHeader
         },
         header_prefix: get("tokenPrefix"),
-        access_token: String::new(),
+        // Insomnia fetches a token on send; an import does not (the user turns it on).
+        ..OAuth2Auth::default()
     };
     let mut dropped = Vec::new();
     // The response type only matters to the implicit grant (the code flow always asks for a code).

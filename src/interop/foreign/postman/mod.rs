@@ -17,8 +17,9 @@ use super::query::{join_query, parse_query, percent_decode, split_url};
 use crate::interop::Report;
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, ExampleId, FormPart, FormPartKind,
-    GraphQlBody, Header, KeyValue, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request,
-    RequestSettings, ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
+    GraphQlBody, Header, KeyValue, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
+    RawLanguage, Request, RequestSettings, ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody,
+    Variable, VariableId,
 };
 
 /// A description: a string, or `{content, type}` in v2.1.
@@ -251,6 +252,70 @@ pub(crate) fn auth_from_params(
             })
         }
         "oauth2" => Auth::OAuth2(oauth2(params, location, report)),
+        "oauth1" => {
+            note_unused(
+                &[
+                    "signatureMethod",
+                    "consumerKey",
+                    "consumerSecret",
+                    "token",
+                    "tokenSecret",
+                    "privateKey",
+                    "callback",
+                    "verifier",
+                    "timestamp",
+                    "nonce",
+                    "version",
+                    "realm",
+                    "addParamsToHeader",
+                    "includeBodyHash",
+                    "addEmptyParamsToSign",
+                    "disableHeaderEncoding",
+                ],
+                &["id", "saveHelperData"],
+            );
+            // Postman reads a flag that is absent as off.
+            let flag = |name: &str| {
+                params.iter().find(|(k, _)| *k == name).is_some_and(|(_, v)| match v {
+                    Node::Bool(b) => *b,
+                    other => other.to_text().trim().eq_ignore_ascii_case("true"),
+                })
+            };
+            let method = get("signatureMethod");
+            let signature_method = match OAuth1Method::parse(&method) {
+                Some(m) => m,
+                None => {
+                    if !method.trim().is_empty() {
+                        report.warn(
+                            location,
+                            format!(
+                                "OAuth 1.0 signature method `{}` is unknown; read as HMAC-SHA1",
+                                short(&method)
+                            ),
+                        );
+                    }
+                    OAuth1Method::HmacSha1
+                }
+            };
+            Auth::OAuth1(OAuth1Auth {
+                signature_method,
+                consumer_key: get("consumerKey"),
+                consumer_secret: get("consumerSecret"),
+                token: get("token"),
+                token_secret: get("tokenSecret"),
+                private_key: get("privateKey"),
+                callback: get("callback"),
+                verifier: get("verifier"),
+                timestamp: get("timestamp"),
+                nonce: get("nonce"),
+                version: get("version"),
+                realm: get("realm"),
+                in_header: flag("addParamsToHeader"),
+                include_body_hash: flag("includeBodyHash"),
+                add_empty_params_to_sign: flag("addEmptyParamsToSign"),
+                disable_header_encoding: flag("disableHeaderEncoding"),
+            })
+        }
         other => {
             let mut kept = IndexMap::new();
             for (k, v) in params {
@@ -320,12 +385,7 @@ fn oauth2(params: &[(&str, &Node)], location: &str, report: &mut Report) -> OAut
                 auth.client_auth =
                     if text == "body" { OAuth2ClientAuth::Body } else { OAuth2ClientAuth::BasicHeader };
             }
-            "addTokenTo" => {
-                if text == "queryParams" {
-                    dropped
-                        .push("addTokenTo = queryParams (Localpost sends the token in a header)".to_owned());
-                }
-            }
+            "addTokenTo" => auth.token_in_query = text == "queryParams",
             // Labels and UI state of Postman's token helper; nothing that changes a request.
             "tokenName" | "useBrowser" | "tokenType" | "id" | "saveHelperData" => {}
             _ if is_blank(value) => {}
