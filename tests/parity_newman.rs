@@ -34,7 +34,7 @@ const COLLECTIONS: &[(&str, usize)] = &[
     ("postman-v2.1/newman-protocol-profile-behavior.postman_collection.json", 8),
     ("postman-v2.1/newman-whatwg-url-unicode.postman_collection.json", 22),
     ("postman-v2.1/postman-api-scripts-all-levels.postman_collection.json", 46),
-    ("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json", 39),
+    ("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json", 41),
     ("postman-v2.1/yaak-params-pathvars-disabled.postman_collection.json", 0),
 ];
 

@@ -8,13 +8,13 @@ use std::path::PathBuf;
 use bytes::Bytes;
 use url::Url;
 
-use super::auth::oauth1;
+use super::auth::{hawk, oauth1};
 use super::error::SendError;
 use super::redact::Redactions;
 use super::url_build;
 use crate::model::{
-    ApiKeyLocation, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EnvironmentId, FormPartKind, Header, ItemId,
-    OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId, RequestSettings,
+    ApiKeyLocation, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EnvironmentId, FormPartKind, HawkAuth, Header,
+    ItemId, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId, RequestSettings,
     SentRequest, StoredBody, WorkspaceData, WorkspaceId, find_header,
 };
 use crate::vars::Scopes;
@@ -95,6 +95,8 @@ pub enum PendingAuth {
     AwsSigV4(AwsSigV4Auth),
     /// Signed once the URL and body are built, before the request leaves `prepare`.
     OAuth1(OAuth1Auth),
+    /// Signed once the URL and body are built, before the request leaves `prepare`.
+    Hawk(HawkAuth),
 }
 
 impl std::fmt::Debug for PendingAuth {
@@ -105,6 +107,7 @@ impl std::fmt::Debug for PendingAuth {
             PendingAuth::OAuth2(_) => "OAuth2(..)",
             PendingAuth::AwsSigV4(_) => "AwsSigV4(..)",
             PendingAuth::OAuth1(_) => "OAuth1(..)",
+            PendingAuth::Hawk(_) => "Hawk(..)",
         })
     }
 }
@@ -325,6 +328,22 @@ fn prepare_with(
     let (pending, body) = match pending {
         PendingAuth::OAuth1(cfg) => {
             let body = sign_oauth1(&cfg, request, &method, &mut url, body, &mut headers, &mut redactions)?;
+            (PendingAuth::None, body)
+        }
+        PendingAuth::Hawk(cfg) => {
+            // Signed over the body and the `Content-Type` the user set (Postman adds its own
+            // after signing).
+            let payload = match (&body, request.body.mode) {
+                (PreparedBody::Bytes(b), BodyMode::Raw | BodyMode::GraphQl | BodyMode::UrlEncoded) => {
+                    Some((b.as_ref(), find_header(&headers, "content-type")))
+                }
+                _ => None,
+            };
+            let signed =
+                hawk::header(&cfg, method.as_str(), &url, payload, &oauth1::timestamp(), &hawk::nonce());
+            if let Some(value) = signed {
+                set_header(&mut headers, "Authorization", value);
+            }
             (PendingAuth::None, body)
         }
         other => (other, body),
@@ -687,6 +706,20 @@ fn apply_auth(
             realm: res.r(&o.realm),
             ..o.clone()
         }),
+        Auth::Hawk(h) => {
+            redactions.add_header("authorization");
+            PendingAuth::Hawk(HawkAuth {
+                auth_id: res.r(&h.auth_id),
+                auth_key: res.secret(&h.auth_key),
+                user: res.r(&h.user),
+                nonce: res.r(&h.nonce),
+                timestamp: res.r(&h.timestamp),
+                ext: res.r(&h.ext),
+                app: res.r(&h.app),
+                delegation: res.r(&h.delegation),
+                ..h.clone()
+            })
+        }
         Auth::AwsSigV4(a) => {
             redactions.add_header("authorization");
             redactions.add_header("x-amz-security-token");

@@ -27,6 +27,7 @@ pub enum Auth {
     Digest(DigestAuth),
     OAuth2(OAuth2Auth),
     OAuth1(OAuth1Auth),
+    Hawk(HawkAuth),
     AwsSigV4(AwsSigV4Auth),
     /// A scheme Localpost does not send (NTLM, Hawk, OAuth 1.0...), kept verbatim from an import
     /// so that nothing is lost and an export can write it back.
@@ -56,6 +57,7 @@ impl std::fmt::Debug for Auth {
             Auth::Digest(d) => f.debug_tuple("Digest").field(d).finish(),
             Auth::OAuth2(o) => f.debug_tuple("OAuth2").field(o).finish(),
             Auth::OAuth1(o) => f.debug_tuple("OAuth1").field(o).finish(),
+            Auth::Hawk(h) => f.debug_tuple("Hawk").field(h).finish(),
             Auth::AwsSigV4(a) => f.debug_tuple("AwsSigV4").field(a).finish(),
             // An unknown scheme's parameters may all be secrets (keys, tokens): names only.
             Auth::Unsupported { kind, params } => f
@@ -79,6 +81,7 @@ impl Auth {
             Auth::Digest(_) => "Digest auth",
             Auth::OAuth2(_) => "OAuth 2.0",
             Auth::OAuth1(_) => "OAuth 1.0",
+            Auth::Hawk(_) => "Hawk",
             Auth::AwsSigV4(_) => "AWS Signature v4",
             Auth::Unsupported { kind, .. } => kind,
         }
@@ -260,6 +263,61 @@ impl Default for OAuth1Auth {
             add_empty_params_to_sign: false,
             disable_header_encoding: false,
         }
+    }
+}
+
+/// Hawk (hapijs/hawk), signed as Postman signs it: a MAC over the request in `Authorization`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HawkAuth {
+    pub auth_id: String,
+    pub auth_key: String,
+    pub algorithm: HawkAlgorithm,
+    /// Kept for Postman's exports; Hawk's header has no user.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub user: String,
+    /// Empty: a new random one for every send.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub nonce: String,
+    /// Empty: the time of sending.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub timestamp: String,
+    /// Hawk's `ext`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ext: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub app: String,
+    /// Hawk's `dlg` (with `app`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub delegation: String,
+    /// Sign a hash of the body (and its `Content-Type`) too.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub include_payload_hash: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HawkAlgorithm {
+    #[default]
+    Sha256,
+    Sha1,
+}
+
+impl HawkAlgorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            HawkAlgorithm::Sha256 => "sha256",
+            HawkAlgorithm::Sha1 => "sha1",
+        }
+    }
+}
+
+impl std::fmt::Debug for HawkAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HawkAuth")
+            .field("auth_id", &self.auth_id)
+            .field("auth_key", &Masked(&self.auth_key))
+            .field("algorithm", &self.algorithm)
+            .finish_non_exhaustive()
     }
 }
 

@@ -406,6 +406,7 @@ fn auth_header_preview(auth: &Auth, inherited: Option<&(String, Auth)>) -> Optio
         Auth::OAuth2(_) => ("Authorization".into(), "Bearer <the access token>".into()),
         Auth::AwsSigV4(_) => ("Authorization".into(), "AWS4-HMAC-SHA256 <signed when sent>".into()),
         Auth::OAuth1(o) if o.in_header => ("Authorization".into(), "OAuth <signed when sent>".into()),
+        Auth::Hawk(_) => ("Authorization".into(), "Hawk <signed when sent>".into()),
         Auth::ApiKey { key, location: ApiKeyLocation::Header, .. } => {
             (key.clone(), "<from the Auth tab>".into())
         }
@@ -606,6 +607,7 @@ pub fn auth_ui(
         )),
         Some(("Digest auth", Auth::Digest(DigestAuth::default()))),
         Some(("OAuth 1.0", Auth::OAuth1(OAuth1Auth::default()))),
+        Some(("Hawk", Auth::Hawk(HawkAuth::default()))),
         Some(("OAuth 2.0", Auth::OAuth2(OAuth2Auth::default()))),
         Some(("AWS Signature v4", Auth::AwsSigV4(AwsSigV4Auth::default()))),
     ]
@@ -774,6 +776,26 @@ pub fn auth_ui(
                         .changed();
                 }
             });
+            ui.end_row();
+        }
+        Auth::Hawk(h) => {
+            changed |= field(ui, "Hawk Auth ID", &mut h.auth_id);
+            changed |= field(ui, "Hawk Auth Key", &mut h.auth_key);
+            ui.label("Algorithm");
+            ui.horizontal(|ui| {
+                for a in [HawkAlgorithm::Sha256, HawkAlgorithm::Sha1] {
+                    changed |= ui.radio_value(&mut h.algorithm, a, a.name()).changed();
+                }
+            });
+            ui.end_row();
+            changed |= field(ui, "User (optional)", &mut h.user);
+            changed |= field(ui, "Nonce (empty: random)", &mut h.nonce);
+            changed |= field(ui, "Timestamp (empty: now)", &mut h.timestamp);
+            changed |= field(ui, "ext (optional)", &mut h.ext);
+            changed |= field(ui, "app (optional)", &mut h.app);
+            changed |= field(ui, "dlg (optional)", &mut h.delegation);
+            ui.label("");
+            changed |= ui.checkbox(&mut h.include_payload_hash, "Include a payload hash").changed();
             ui.end_row();
         }
         Auth::AwsSigV4(a) => {

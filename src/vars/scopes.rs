@@ -5,6 +5,9 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use super::{MAX_DEPTH, dynamic, template};
+
+/// How many times a text is resolved again while references are left in it (Postman's limit).
+const MAX_PASSES: usize = 19;
 use crate::model::{
     Environment, EnvironmentId, Globals, ItemId, ParentId, RequestId, Variable, WorkspaceData,
 };
@@ -302,10 +305,30 @@ impl Scopes {
             out.text = text.to_owned();
             return out;
         }
-        let mut stack = Vec::new();
-        let mut buf = String::with_capacity(text.len());
-        self.resolve_into(text, &mut buf, &mut stack, &mut out);
-        out.text = buf;
+        // As Postman: the text is resolved again while a pass changes it and references are
+        // left, so a reference built by another (`{{host_{{region}}}}`) resolves too. What is
+        // missing is what the last pass left.
+        let mut current = text.to_owned();
+        for _ in 0..MAX_PASSES {
+            let mut pass = Resolved::default();
+            let mut buf = String::with_capacity(current.len());
+            self.resolve_into(&current, &mut buf, &mut Vec::new(), &mut pass);
+            out.secrets.extend(pass.secrets);
+            // A loop between variables is reported, not unrolled pass after pass.
+            let looped = !pass.cycles.is_empty();
+            for cycle in pass.cycles {
+                if !out.cycles.contains(&cycle) {
+                    out.cycles.push(cycle);
+                }
+            }
+            out.missing = pass.missing;
+            let again = !looped && buf != current && buf.contains("{{");
+            current = buf;
+            if !again {
+                break;
+            }
+        }
+        out.text = current;
         out
     }
 
@@ -406,6 +429,30 @@ mod tests {
         let r = s.resolve("GET {{url}}/x");
         assert_eq!(r.text, "GET https://example.com/v1/x");
         assert!(r.is_complete());
+    }
+
+    // Found with newman (postman-echo-hawk-digest-oauth1): a reference whose name is built by
+    // another resolves, as in Postman; an inner one that is missing leaves the text as written.
+    #[test]
+    fn a_reference_built_by_another_resolves() {
+        let s = Scopes::new().with_values(
+            ScopeKind::Environment,
+            "Dev",
+            [("var", "variable_value"), ("hello_variable_value", "hello"), ("deep", "{{hello_{{var}}}}")],
+        );
+        let r = s.resolve("/get/{{hello_{{var}}}} {{deep}}");
+        assert_eq!(r.text, "/get/hello hello");
+        assert!(r.is_complete(), "{r:?}");
+        let r = s.resolve("{{a_{{missing}}}}");
+        assert_eq!(
+            (r.text.as_str(), r.missing.as_slice()),
+            ("{{a_{{missing}}}}", ["missing".to_owned()].as_slice())
+        );
+        let r = s.resolve("{{x_{{var}}}}");
+        assert_eq!(
+            (r.text.as_str(), r.missing.as_slice()),
+            ("{{x_variable_value}}", ["x_variable_value".to_owned()].as_slice())
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Basic, bearer and API key are applied in [`super::prepare`].
 
 pub mod digest;
+pub mod hawk;
 pub mod oauth1;
 pub mod oauth2;
 pub mod sigv4;

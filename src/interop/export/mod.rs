@@ -184,10 +184,12 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
             }
         }
         // A signature is made for one send (a timestamp and nonce): a snippet cannot carry it.
-        Auth::OAuth1(_) => report.warn(
+        Auth::OAuth1(_) | Auth::Hawk(_) => report.warn(
             &request.name,
-            "OAuth 1.0 signs each send with a fresh timestamp and nonce; the snippet goes without \
-             the signature",
+            format!(
+                "{} signs each send with a fresh timestamp and nonce; the snippet goes without the signature",
+                auth.kind_label()
+            ),
         ),
         Auth::Unsupported { kind, .. } => {
             report.warn(

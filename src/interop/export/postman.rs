@@ -421,6 +421,21 @@ impl Exporter<'_> {
                     ("disableHeaderEncoding", json!(o.disable_header_encoding)),
                 ]),
             ),
+            Auth::Hawk(h) => (
+                "hawk",
+                params(&[
+                    ("authId", json!(h.auth_id)),
+                    ("authKey", json!(h.auth_key)),
+                    ("algorithm", json!(h.algorithm.name())),
+                    ("user", json!(h.user)),
+                    ("nonce", json!(h.nonce)),
+                    ("timestamp", json!(h.timestamp)),
+                    ("extraData", json!(h.ext)),
+                    ("app", json!(h.app)),
+                    ("delegation", json!(h.delegation)),
+                    ("includePayloadHash", json!(h.include_payload_hash)),
+                ]),
+            ),
             Auth::AwsSigV4(a) => (
                 "awsv4",
                 params(&[

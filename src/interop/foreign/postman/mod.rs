@@ -17,9 +17,9 @@ use super::query::{join_query, parse_query, percent_decode, split_url};
 use crate::interop::Report;
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, ExampleId, FormPart, FormPartKind,
-    GraphQlBody, Header, KeyValue, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
-    RawLanguage, Request, RequestSettings, ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody,
-    Variable, VariableId,
+    GraphQlBody, HawkAlgorithm, HawkAuth, Header, KeyValue, OAuth1Auth, OAuth1Method, OAuth2Auth,
+    OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request, RequestSettings, ResponseRecord, SavedResponse,
+    Scripts, SentRequest, StoredBody, Variable, VariableId,
 };
 
 /// A description: a string, or `{content, type}` in v2.1.
@@ -252,6 +252,49 @@ pub(crate) fn auth_from_params(
             })
         }
         "oauth2" => Auth::OAuth2(oauth2(params, location, report)),
+        "hawk" => {
+            note_unused(
+                &[
+                    "authId",
+                    "authKey",
+                    "algorithm",
+                    "user",
+                    "nonce",
+                    "timestamp",
+                    "extraData",
+                    "app",
+                    "delegation",
+                    "includePayloadHash",
+                ],
+                &["id", "saveHelperData"],
+            );
+            let algorithm = match get("algorithm").trim().to_ascii_lowercase().as_str() {
+                "sha1" => HawkAlgorithm::Sha1,
+                "sha256" | "" => HawkAlgorithm::Sha256,
+                other => {
+                    report.warn(
+                        location,
+                        format!("Hawk algorithm `{}` is unknown; read as sha256", short(other)),
+                    );
+                    HawkAlgorithm::Sha256
+                }
+            };
+            Auth::Hawk(HawkAuth {
+                auth_id: get("authId"),
+                auth_key: get("authKey"),
+                algorithm,
+                user: get("user"),
+                nonce: get("nonce"),
+                timestamp: get("timestamp"),
+                ext: get("extraData"),
+                app: get("app"),
+                delegation: get("delegation"),
+                include_payload_hash: params.iter().any(|(k, v)| {
+                    *k == "includePayloadHash"
+                        && matches!(v, Node::Bool(true) | Node::String(_) if v.to_text().trim() == "true")
+                }),
+            })
+        }
         "oauth1" => {
             note_unused(
                 &[
