@@ -1024,15 +1024,22 @@ mod tests {
 
     #[test]
     fn unsupported_auth_keeps_params_and_is_reported() {
-        let node =
-            parse_json(r#"{"type":"hawk","hawk":{"authId":"id","authKey":"k","algorithm":"sha256"}}"#, None)
-                .unwrap();
+        let node = parse_json(r#"{"type":"ntlm","ntlm":{"username":"u","password":"k","domain":"d"}}"#, None)
+            .unwrap();
         let mut report = Report::default();
         let Some(Auth::Unsupported { kind, params }) = auth(&node, "r", &mut report) else { panic!() };
-        assert_eq!(kind, "hawk");
-        assert_eq!(params.get("authKey").map(String::as_str), Some("k"));
+        assert_eq!(kind, "ntlm");
+        assert_eq!(params.get("password").map(String::as_str), Some("k"));
         assert_eq!(report.warnings.len(), 1);
-        assert!(report.warnings[0].message.contains("Hawk"));
+        assert!(report.warnings[0].message.contains("NTLM"), "{}", report.warnings[0].message);
+        // Hawk is sent now: imported as itself, without a warning.
+        let node =
+            parse_json(r#"{"type":"hawk","hawk":{"authId":"id","authKey":"k","algorithm":"sha1"}}"#, None)
+                .unwrap();
+        let mut report = Report::default();
+        let Some(Auth::Hawk(h)) = auth(&node, "r", &mut report) else { panic!() };
+        assert_eq!((h.auth_id.as_str(), h.algorithm), ("id", HawkAlgorithm::Sha1));
+        assert!(report.warnings.is_empty());
     }
 
     // Found on fastly-api-large ("Get a billing address"): the query rows are in the parts but
