@@ -4,6 +4,8 @@
 
 use time::OffsetDateTime;
 
+use super::words::*;
+
 /// Every dynamic variable, with what it produces.
 pub const NAMES: &[(&str, &str)] = &[
     ("$guid", "A v4 UUID"),
@@ -65,171 +67,66 @@ pub const NAMES: &[(&str, &str)] = &[
     ("$randomFileExtension", "A file extension"),
     ("$randomMimeType", "A MIME type"),
     ("$randomImageUrl", "An image URL"),
-];
-
-const FIRST: &[&str] = &[
-    "Ava", "Liam", "Olivia", "Noah", "Emma", "Mateo", "Sofia", "Lucas", "Mia", "Elijah", "Amara", "Kenji",
-    "Priya", "Omar", "Ingrid", "Chen", "Fatima", "Diego", "Hana", "Tomás",
-];
-const LAST: &[&str] = &[
-    "Smith",
-    "Garcia",
-    "Müller",
-    "Kowalski",
-    "Nguyen",
-    "Okafor",
-    "Rossi",
-    "Tanaka",
-    "Johansson",
-    "Patel",
-    "Silva",
-    "Dubois",
-    "Novak",
-    "Kim",
-    "Hughes",
-    "Moreau",
-    "Larsen",
-    "Costa",
-    "Ivanova",
-    "Brown",
-];
-const PREFIX: &[&str] = &["Mr.", "Mrs.", "Ms.", "Miss", "Dr."];
-const SUFFIX: &[&str] = &["Jr.", "Sr.", "I", "II", "III", "IV", "V", "MD", "DDS", "PhD"];
-const JOB: &[&str] = &[
-    "Product Engineer",
-    "Senior Data Analyst",
-    "Lead Designer",
-    "Support Specialist",
-    "Account Manager",
-    "Security Architect",
-    "Research Scientist",
-    "Operations Coordinator",
-    "Marketing Director",
-];
-const CITY: &[&str] = &[
-    "Lisbon",
-    "Osaka",
-    "Toronto",
-    "Nairobi",
-    "Oslo",
-    "Lyon",
-    "Austin",
-    "Krakow",
-    "Porto Alegre",
-    "Melbourne",
-];
-const STREET: &[&str] = &[
-    "Maple Street",
-    "Harbor Road",
-    "Elm Avenue",
-    "Station Lane",
-    "Hillcrest Drive",
-    "Mill Way",
-    "Park Place",
-];
-const COUNTRY: &[(&str, &str)] = &[
-    ("Portugal", "PT"),
-    ("Japan", "JP"),
-    ("Canada", "CA"),
-    ("Kenya", "KE"),
-    ("Norway", "NO"),
-    ("France", "FR"),
-    ("United States", "US"),
-    ("Poland", "PL"),
-    ("Brazil", "BR"),
-    ("Australia", "AU"),
-];
-const COLOR: &[&str] = &[
-    "red", "green", "blue", "teal", "orange", "purple", "olive", "maroon", "navy", "silver", "gold", "indigo",
-];
-const ABBR: &[&str] =
-    &["SQL", "HTTP", "JSON", "TCP", "XML", "SMTP", "RAM", "SSL", "PCI", "AGP", "SAS", "CSS"];
-const LOCALE: &[&str] = &["en", "fr", "de", "es", "pt", "ja", "zh", "it", "nl", "pl", "sv", "ko"];
-const DOMAIN_SUFFIX: &[&str] = &["com", "net", "org", "io", "info", "biz", "name"];
-const WORD: &[&str] = &[
-    "bandwidth",
-    "protocol",
-    "matrix",
-    "pixel",
-    "circuit",
-    "array",
-    "monitor",
-    "firewall",
-    "harbor",
-    "meadow",
-    "lantern",
-    "quartz",
-    "orbit",
-    "cascade",
-    "ember",
-    "summit",
-    "velvet",
-    "compass",
-    "thunder",
-    "willow",
-];
-const LOREM: &[&str] = &[
-    "lorem",
-    "ipsum",
-    "dolor",
-    "sit",
-    "amet",
-    "consectetur",
-    "adipiscing",
-    "elit",
-    "sed",
-    "do",
-    "eiusmod",
-    "tempor",
-    "incididunt",
-    "ut",
-    "labore",
-    "et",
-    "dolore",
-    "magna",
-    "aliqua",
-    "enim",
-    "minim",
-    "veniam",
-];
-const COMPANY_SUFFIX: &[&str] = &["Inc", "LLC", "Group", "and Sons", "Labs", "Partners"];
-const DEPARTMENT: &[&str] =
-    &["Books", "Electronics", "Garden", "Grocery", "Health", "Home", "Music", "Outdoors", "Sports", "Toys"];
-const PRODUCT_ADJ: &[&str] =
-    &["Ergonomic", "Rustic", "Sleek", "Handmade", "Refined", "Gorgeous", "Practical"];
-const PRODUCT_NOUN: &[&str] = &["Chair", "Keyboard", "Table", "Lamp", "Shoes", "Bottle", "Backpack", "Clock"];
-const CURRENCY: &[&str] = &["EUR", "USD", "JPY", "GBP", "CHF", "CAD", "AUD", "BRL", "INR", "SEK"];
-const MONTH: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const WEEKDAY: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const FILE_EXT: &[(&str, &str)] = &[
-    ("pdf", "application/pdf"),
-    ("json", "application/json"),
-    ("png", "image/png"),
-    ("jpg", "image/jpeg"),
-    ("csv", "text/csv"),
-    ("txt", "text/plain"),
-    ("mp3", "audio/mpeg"),
-    ("zip", "application/zip"),
-    ("html", "text/html"),
-    ("xml", "application/xml"),
-];
-const USER_AGENT: &[&str] = &[
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
-    "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+    ("$randomAdjective", "A hacker adjective like auxiliary"),
+    ("$randomNoun", "A hacker noun like bandwidth"),
+    ("$randomVerb", "A hacker verb like connect"),
+    ("$randomIngverb", "A verb ending in -ing like compressing"),
+    ("$randomPhrase", "A hacker phrase"),
+    ("$randomJobArea", "A job area like Branding"),
+    ("$randomJobDescriptor", "A job descriptor like Senior"),
+    ("$randomJobType", "A job type like Coordinator"),
+    ("$randomPhoneNumberExt", "A phone number with an extension, like 27-555-123-4567"),
+    ("$randomBankAccount", "An 8-digit bank account number"),
+    ("$randomBankAccountName", "A bank account name like Savings Account"),
+    ("$randomBankAccountBic", "A BIC like DEUTDEFF500"),
+    ("$randomBankAccountIban", "An IBAN"),
+    ("$randomCreditCardMask", "A masked credit card number: its last 4 digits"),
+    ("$randomTransactionType", "A transaction type like invoice"),
+    ("$randomCurrencyName", "A currency name like Euro"),
+    ("$randomCurrencySymbol", "A currency symbol like €"),
+    ("$randomBitcoin", "A bitcoin address"),
+    ("$randomCompanySuffix", "A company suffix like LLC"),
+    ("$randomBs", "Business speak like synergize scalable portals"),
+    ("$randomBsAdjective", "A business-speak adjective like viral"),
+    ("$randomBsBuzz", "A business-speak verb like leverage"),
+    ("$randomBsNoun", "A business-speak noun like paradigms"),
+    ("$randomCatchPhrase", "A catchphrase like Future-proofed heuristic archive"),
+    ("$randomCatchPhraseAdjective", "A catchphrase adjective like Self-enabling"),
+    ("$randomCatchPhraseDescriptor", "A catchphrase descriptor like bandwidth-monitored"),
+    ("$randomCatchPhraseNoun", "A catchphrase noun like framework"),
+    ("$randomDatabaseColumn", "A database column name like updatedAt"),
+    ("$randomDatabaseType", "A database type like varchar"),
+    ("$randomDatabaseCollation", "A database collation like utf8_unicode_ci"),
+    ("$randomDatabaseEngine", "A database engine like InnoDB"),
+    ("$randomProduct", "A product like Chair"),
+    ("$randomProductAdjective", "A product adjective like Handcrafted"),
+    ("$randomProductMaterial", "A product material like Steel"),
+    ("$randomFileExt", "A file extension"),
+    ("$randomFileType", "A file type like image"),
+    ("$randomCommonFileName", "A common file name like report.pdf"),
+    ("$randomCommonFileType", "A common file type like video"),
+    ("$randomCommonFileExt", "A common file extension like pdf"),
+    ("$randomFilePath", "A file path"),
+    ("$randomDirectoryPath", "A directory path"),
+    ("$randomAvatarImage", "An avatar image URL"),
+    ("$randomImageDataUri", "An image as a data URI"),
+    ("$randomAbstractImage", "An abstract image URL"),
+    ("$randomAnimalsImage", "An animal image URL"),
+    ("$randomBusinessImage", "A business image URL"),
+    ("$randomCatsImage", "A cat image URL"),
+    ("$randomCityImage", "A city image URL"),
+    ("$randomFoodImage", "A food image URL"),
+    ("$randomNightlifeImage", "A nightlife image URL"),
+    ("$randomFashionImage", "A fashion image URL"),
+    ("$randomPeopleImage", "A people image URL"),
+    ("$randomNatureImage", "A nature image URL"),
+    ("$randomSportsImage", "A sports image URL"),
+    ("$randomTransportImage", "A transport image URL"),
+    ("$randomLoremSentences", "2 to 6 lorem ipsum sentences"),
+    ("$randomLoremParagraphs", "3 lorem ipsum paragraphs"),
+    ("$randomLoremText", "Some lorem ipsum text"),
+    ("$randomLoremSlug", "A lorem ipsum URL slug like lorem-ipsum-dolor"),
+    ("$randomLoremLines", "1 to 5 lines of lorem ipsum"),
 ];
 
 fn pick<T: Copy>(list: &[T]) -> T {
@@ -351,11 +248,134 @@ pub fn generate(name: &str) -> Option<String> {
         "$randomMonth" => pick(MONTH).to_owned(),
         "$randomWeekday" => pick(WEEKDAY).to_owned(),
         "$randomFileName" => format!("{}.{}", pick(WORD), pick(FILE_EXT).0),
-        "$randomFileExtension" => pick(FILE_EXT).0.to_owned(),
         "$randomMimeType" => pick(FILE_EXT).1.to_owned(),
         "$randomImageUrl" => format!("https://picsum.photos/{}/{}", 320 + fastrand::u32(0..4) * 160, 240),
+        "$randomAdjective" => pick(HACKER_ADJ).to_owned(),
+        "$randomNoun" => pick(HACKER_NOUN).to_owned(),
+        "$randomVerb" => pick(HACKER_VERB).to_owned(),
+        "$randomIngverb" => pick(HACKER_ING).to_owned(),
+        "$randomPhrase" => format!(
+            "If we {} the {}, we can get to the {} {} through the {} {}!",
+            pick(HACKER_VERB),
+            pick(HACKER_NOUN),
+            pick(HACKER_ADJ),
+            pick(HACKER_NOUN),
+            pick(HACKER_ADJ),
+            pick(HACKER_NOUN)
+        ),
+        "$randomJobArea" => pick(JOB_AREA).to_owned(),
+        "$randomJobDescriptor" => pick(JOB_DESCRIPTOR).to_owned(),
+        "$randomJobType" => pick(JOB_TYPE).to_owned(),
+        "$randomPhoneNumberExt" => format!(
+            "{}-{}-{}-{:04}",
+            fastrand::u8(1..100),
+            fastrand::u16(200..1000),
+            fastrand::u16(200..1000),
+            fastrand::u16(0..10_000)
+        ),
+        "$randomBankAccount" => digits(8),
+        "$randomBankAccountName" => pick(ACCOUNT_NAME).to_owned(),
+        "$randomBankAccountBic" => {
+            let letters =
+                |n: usize| (0..n).map(|_| char::from(fastrand::u8(b'A'..=b'Z'))).collect::<String>();
+            format!(
+                "{}{}{}{}",
+                letters(4),
+                pick(COUNTRY).1,
+                letters(2),
+                if fastrand::bool() { digits(3) } else { String::new() }
+            )
+        }
+        "$randomBankAccountIban" => iban(),
+        "$randomCreditCardMask" => digits(4),
+        "$randomTransactionType" => pick(TRANSACTION).to_owned(),
+        "$randomCurrencyName" => pick(CURRENCY_NAME).0.to_owned(),
+        "$randomCurrencySymbol" => pick(CURRENCY_NAME).1.to_owned(),
+        "$randomBitcoin" => {
+            const BASE58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+            let first = if fastrand::bool() { '1' } else { '3' };
+            let rest: String = (0..fastrand::usize(25..34))
+                .map(|_| char::from(BASE58[fastrand::usize(..BASE58.len())]))
+                .collect();
+            format!("{first}{rest}")
+        }
+        "$randomCompanySuffix" => pick(COMPANY_SUFFIX).to_owned(),
+        "$randomBs" => format!("{} {} {}", pick(BS_BUZZ), pick(BS_ADJ), pick(BS_NOUN)),
+        "$randomBsAdjective" => pick(BS_ADJ).to_owned(),
+        "$randomBsBuzz" => pick(BS_BUZZ).to_owned(),
+        "$randomBsNoun" => pick(BS_NOUN).to_owned(),
+        "$randomCatchPhrase" => {
+            format!("{} {} {}", pick(CATCH_ADJ), pick(CATCH_DESCRIPTOR), pick(CATCH_NOUN))
+        }
+        "$randomCatchPhraseAdjective" => pick(CATCH_ADJ).to_owned(),
+        "$randomCatchPhraseDescriptor" => pick(CATCH_DESCRIPTOR).to_owned(),
+        "$randomCatchPhraseNoun" => pick(CATCH_NOUN).to_owned(),
+        "$randomDatabaseColumn" => pick(DB_COLUMN).to_owned(),
+        "$randomDatabaseType" => pick(DB_TYPE).to_owned(),
+        "$randomDatabaseCollation" => pick(DB_COLLATION).to_owned(),
+        "$randomDatabaseEngine" => pick(DB_ENGINE).to_owned(),
+        "$randomProduct" => pick(PRODUCT_NOUN).to_owned(),
+        "$randomProductAdjective" => pick(PRODUCT_ADJ).to_owned(),
+        "$randomProductMaterial" => pick(PRODUCT_MATERIAL).to_owned(),
+        "$randomFileExt" | "$randomCommonFileExt" | "$randomFileExtension" => pick(FILE_EXT).0.to_owned(),
+        "$randomFileType" => pick(FILE_TYPE).to_owned(),
+        "$randomCommonFileType" => pick(COMMON_FILE_TYPE).to_owned(),
+        "$randomCommonFileName" => format!("{}_{}.{}", pick(WORD), pick(WORD), pick(FILE_EXT).0),
+        "$randomFilePath" => format!("{}/{}.{}", pick(DIRECTORY), pick(WORD), pick(FILE_EXT).0),
+        "$randomDirectoryPath" => pick(DIRECTORY).to_owned(),
+        "$randomAvatarImage" => format!("https://i.pravatar.cc/150?img={}", fastrand::u8(1..=70)),
+        "$randomImageDataUri" => {
+            let svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" baseProfile=\"full\" width=\"640\" height=\"480\"><rect width=\"100%\" height=\"100%\" fill=\"{}\"/></svg>",
+                pick(COLOR)
+            );
+            format!(
+                "data:image/svg+xml;charset=UTF-8,{}",
+                percent_encoding::utf8_percent_encode(&svg, percent_encoding::NON_ALPHANUMERIC)
+            )
+        }
+        image if IMAGE_CATEGORY.iter().any(|(n, _)| *n == image) => {
+            let category = IMAGE_CATEGORY.iter().find(|(n, _)| *n == image).map_or("abstract", |(_, c)| c);
+            format!("http://placeimg.com/640/480/{category}")
+        }
+        "$randomLoremSentences" => {
+            (0..fastrand::usize(2..=6)).map(|_| sentence()).collect::<Vec<_>>().join(" ")
+        }
+        "$randomLoremParagraphs" => (0..3)
+            .map(|_| (0..3).map(|_| sentence()).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n \r"),
+        "$randomLoremText" => (0..fastrand::usize(1..=4)).map(|_| sentence()).collect::<Vec<_>>().join(" "),
+        "$randomLoremSlug" => words(LOREM, 3).replace(' ', "-"),
+        "$randomLoremLines" => (0..fastrand::usize(1..=5)).map(|_| sentence()).collect::<Vec<_>>().join("\n"),
         _ => return None,
     })
+}
+
+/// `n` random decimal digits.
+fn digits(n: usize) -> String {
+    (0..n).map(|_| char::from(b'0' + fastrand::u8(0..10))).collect()
+}
+
+/// A valid IBAN (its check digits computed, ISO 13616) for a country of [`COUNTRY`].
+fn iban() -> String {
+    let country = pick(&["DE", "FR", "PT", "NO", "PL", "GB"]);
+    let bban = digits(match country {
+        "NO" => 11,
+        "DE" => 18,
+        "PL" => 24,
+        "PT" => 21,
+        _ => 20,
+    });
+    // Check digits: BBAN + country (letters as 10..35) + "00", mod 97, subtracted from 98.
+    let numeric: String = format!("{bban}{country}00")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() { c.to_string() } else { (u32::from(c) - u32::from('A') + 10).to_string() }
+        })
+        .collect();
+    let rem = numeric.bytes().fold(0u32, |acc, b| (acc * 10 + u32::from(b - b'0')) % 97);
+    format!("{country}{:02}{bban}", 98 - rem)
 }
 
 #[cfg(test)]
@@ -370,6 +390,69 @@ mod tests {
         }
         assert!(NAMES.iter().filter(|(n, _)| n.starts_with("$random")).count() >= 20);
         assert_eq!(generate("$notAThing"), None);
+    }
+
+    /// Every dynamic variable Postman has (postman-collection's `dynamic-variables.js`).
+    const POSTMAN: &str = "$guid $isoTimestamp $randomAbbreviation $randomAbstractImage $randomAdjective \
+        $randomAlphaNumeric $randomAnimalsImage $randomAvatarImage $randomBankAccount $randomBankAccountBic \
+        $randomBankAccountIban $randomBankAccountName $randomBitcoin $randomBoolean $randomBs $randomBsAdjective \
+        $randomBsBuzz $randomBsNoun $randomBusinessImage $randomCatchPhrase $randomCatchPhraseAdjective \
+        $randomCatchPhraseDescriptor $randomCatchPhraseNoun $randomCatsImage $randomCity $randomCityImage \
+        $randomColor $randomCommonFileExt $randomCommonFileName $randomCommonFileType $randomCompanyName \
+        $randomCompanySuffix $randomCountry $randomCountryCode $randomCreditCardMask $randomCurrencyCode \
+        $randomCurrencyName $randomCurrencySymbol $randomDatabaseCollation $randomDatabaseColumn \
+        $randomDatabaseEngine $randomDatabaseType $randomDateFuture $randomDatePast $randomDateRecent \
+        $randomDepartment $randomDirectoryPath $randomDomainName $randomDomainSuffix $randomDomainWord \
+        $randomEmail $randomExampleEmail $randomFashionImage $randomFileExt $randomFileName $randomFilePath \
+        $randomFileType $randomFirstName $randomFoodImage $randomFullName $randomHexColor $randomIP $randomIPV6 \
+        $randomImageDataUri $randomImageUrl $randomIngverb $randomInt $randomJobArea $randomJobDescriptor \
+        $randomJobTitle $randomJobType $randomLastName $randomLatitude $randomLocale $randomLongitude \
+        $randomLoremLines $randomLoremParagraph $randomLoremParagraphs $randomLoremSentence \
+        $randomLoremSentences $randomLoremSlug $randomLoremText $randomLoremWord $randomLoremWords \
+        $randomMACAddress $randomMimeType $randomMonth $randomNamePrefix $randomNameSuffix $randomNatureImage \
+        $randomNightlifeImage $randomNoun $randomPassword $randomPeopleImage $randomPhoneNumber \
+        $randomPhoneNumberExt $randomPhrase $randomPrice $randomProduct $randomProductAdjective \
+        $randomProductMaterial $randomProductName $randomProtocol $randomSemver $randomSportsImage \
+        $randomStreetAddress $randomStreetName $randomTransactionType $randomTransportImage $randomUUID \
+        $randomUrl $randomUserAgent $randomUserName $randomVerb $randomWeekday $randomWord $randomWords \
+        $timestamp";
+
+    #[test]
+    fn every_postman_dynamic_variable_is_here() {
+        let names: Vec<&str> = POSTMAN.split_whitespace().collect();
+        assert_eq!(names.len(), 118);
+        for name in names {
+            assert!(is_dynamic(name), "{name} is not listed");
+            assert!(generate(name).is_some_and(|v| !v.is_empty()), "{name} generates nothing");
+        }
+    }
+
+    #[test]
+    fn finance_values_have_their_shape() {
+        for _ in 0..50 {
+            let iban = generate("$randomBankAccountIban").unwrap();
+            // ISO 13616: moving the first four characters to the end gives a number ≡ 1 (mod 97).
+            let moved = format!("{}{}", &iban[4..], &iban[..4]);
+            let numeric: String = moved
+                .chars()
+                .map(|c| if c.is_ascii_digit() { c.to_string() } else { (u32::from(c) - 55).to_string() })
+                .collect();
+            let rem = numeric.bytes().fold(0u32, |acc, b| (acc * 10 + u32::from(b - b'0')) % 97);
+            assert_eq!(rem, 1, "{iban}");
+            let account = generate("$randomBankAccount").unwrap();
+            assert!(account.len() == 8 && account.bytes().all(|b| b.is_ascii_digit()), "{account}");
+            let bic = generate("$randomBankAccountBic").unwrap();
+            assert!(bic.len() == 8 || bic.len() == 11, "{bic}");
+            let btc = generate("$randomBitcoin").unwrap();
+            assert!(
+                (26..=35).contains(&btc.len()) && (btc.starts_with('1') || btc.starts_with('3')),
+                "{btc}"
+            );
+        }
+        assert!(
+            generate("$randomImageDataUri").unwrap().starts_with("data:image/svg+xml;charset=UTF-8,%3Csvg")
+        );
+        assert_eq!(generate("$randomCatsImage").unwrap(), "http://placeimg.com/640/480/cats");
     }
 
     #[test]

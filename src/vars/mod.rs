@@ -41,6 +41,8 @@
 pub mod dynamic;
 mod scopes;
 mod template;
+#[rustfmt::skip]
+mod words;
 
 pub use scopes::{Lookup, Resolved, Scope, ScopeKind, Scopes};
 pub use template::{Reference, find_references, offsets_outside_references};
