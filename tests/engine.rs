@@ -458,6 +458,7 @@ fn aws_sigv4_signs_what_is_sent() {
     let server = ok_server();
     let mut req = get(&server.url("/bucket/my%20key.txt?list-type=2&prefix=a b")).with_method(Method::Put);
     req.body = Body::raw(RawLanguage::Text, "hello");
+    req.headers = vec![KeyValue::new("X-Custom", "1")];
     req.auth = Auth::AwsSigV4(AwsSigV4Auth {
         access_key: "AKID".into(),
         secret_key: "SECRET".into(),
@@ -476,14 +477,22 @@ fn aws_sigv4_signs_what_is_sent() {
         )),
         "{auth}"
     );
-    assert!(auth.contains("x-amz-content-sha256;x-amz-date;x-amz-security-token"), "{auth}");
+    // As Postman signs: the headers the user wrote, host and X-Amz-*; not the Accept and the
+    // Content-Type Localpost adds (Postman adds its own after signing).
+    assert!(
+        auth.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-custom,"),
+        "{auth}"
+    );
     assert_eq!(r.header("x-amz-security-token"), Some("sess"));
     let body_hash = localpost::http::auth::sigv4::payload_hash(b"hello");
     assert_eq!(r.header("x-amz-content-sha256"), Some(body_hash.as_str()));
-    // Recompute the signature from what the server received.
+    // Recompute the signature from what the server received, over the headers it names (as
+    // AWS checks it).
     let url = url::Url::parse(&format!("http://127.0.0.1:{}{}", server.addr.port(), r.target)).unwrap();
+    let signed: Vec<&str> =
+        auth.split("SignedHeaders=").nth(1).unwrap().split(',').next().unwrap().split(';').collect();
     let headers: Vec<(String, String)> =
-        r.headers.iter().filter(|(k, _)| k != "authorization").cloned().collect();
+        r.headers.iter().filter(|(k, _)| k != "host" && signed.contains(&k.as_str())).cloned().collect();
     let creds = localpost::http::auth::sigv4::Credentials {
         access_key: "AKID",
         secret_key: "SECRET",

@@ -549,7 +549,7 @@ impl Transfer<'_> {
                     set_header(&mut headers, "Authorization", value.clone());
                 }
                 if let PendingAuth::AwsSigV4(aws) = &prepared.auth {
-                    self.sign_aws(aws, &hop, &mut headers).await?;
+                    self.sign_aws(aws, &hop, &mut headers, &prepared.source.headers).await?;
                 }
             }
 
@@ -797,11 +797,15 @@ impl Transfer<'_> {
             .map_err(|reason| SendError::InvalidField { field: "digest auth".into(), reason })
     }
 
+    /// Signs with AWS Signature v4 as Postman does: the headers the user wrote, `host` and the
+    /// `X-Amz-*` ones; not those Localpost adds (`Accept`, a default `Content-Type`...), which
+    /// Postman adds after signing.
     async fn sign_aws(
         &self,
         aws: &crate::model::AwsSigV4Auth,
         hop: &Hop,
         headers: &mut Vec<Header>,
+        written: &[crate::model::KeyValue],
     ) -> Result<(), SendError> {
         let payload = match super::body::body_sha256(&hop.body).await? {
             Some(hash) => hash,
@@ -812,11 +816,18 @@ impl Transfer<'_> {
         if !aws.session_token.is_empty() {
             set_header(headers, "X-Amz-Security-Token", aws.session_token.clone());
         }
-        if aws.service.eq_ignore_ascii_case("s3") {
+        // The body's hash goes in a header when there is a body (as Postman), and always for S3.
+        let has_body = !matches!(hop.body, PreparedBody::None);
+        if has_body || aws.service.eq_ignore_ascii_case("s3") {
             set_header(headers, "X-Amz-Content-Sha256", payload.clone());
         }
-        let pairs: Vec<(String, String)> =
-            headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
+        let by_user =
+            |name: &str| written.iter().any(|kv| kv.enabled && kv.key.trim().eq_ignore_ascii_case(name));
+        let pairs: Vec<(String, String)> = headers
+            .iter()
+            .filter(|h| h.name.to_ascii_lowercase().starts_with("x-amz-") || by_user(&h.name))
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect();
         let creds = sigv4::Credentials {
             access_key: &aws.access_key,
             secret_key: &aws.secret_key,
