@@ -8,14 +8,14 @@ use std::path::PathBuf;
 use bytes::Bytes;
 use url::Url;
 
-use super::auth::{hawk, oauth1};
+use super::auth::{hawk, jwt, oauth1};
 use super::error::SendError;
 use super::redact::Redactions;
 use super::url_build;
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EnvironmentId, FormPartKind, HawkAuth, Header,
-    ItemId, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId, RequestSettings,
-    SentRequest, StoredBody, WorkspaceData, WorkspaceId, find_header,
+    ItemId, JwtAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId,
+    RequestSettings, SentRequest, StoredBody, WorkspaceData, WorkspaceId, find_header,
 };
 use crate::vars::Scopes;
 
@@ -706,6 +706,32 @@ fn apply_auth(
             realm: res.r(&o.realm),
             ..o.clone()
         }),
+        Auth::Jwt(j) => {
+            let cfg = JwtAuth {
+                secret: res.secret(&j.secret),
+                private_key: res.secret(&j.private_key),
+                payload: res.r(&j.payload),
+                header: res.r(&j.header),
+                header_prefix: res.r(&j.header_prefix),
+                query_param_key: res.r(&j.query_param_key),
+                ..j.clone()
+            };
+            let token = jwt::token(&cfg)
+                .map_err(|reason| SendError::InvalidField { field: "JWT auth".into(), reason })?;
+            redactions.secret_values.push(token.clone());
+            if cfg.in_query {
+                let key =
+                    if cfg.query_param_key.is_empty() { "token".to_owned() } else { cfg.query_param_key };
+                query.retain(|(k, _)| *k != key);
+                query.push((key, token));
+            } else {
+                redactions.add_header("authorization");
+                let prefix = cfg.header_prefix.trim();
+                let value = if prefix.is_empty() { token } else { format!("{prefix} {token}") };
+                set_header(headers, "Authorization", value);
+            }
+            PendingAuth::None
+        }
         Auth::Hawk(h) => {
             redactions.add_header("authorization");
             PendingAuth::Hawk(HawkAuth {

@@ -28,6 +28,7 @@ pub enum Auth {
     OAuth2(OAuth2Auth),
     OAuth1(OAuth1Auth),
     Hawk(HawkAuth),
+    Jwt(JwtAuth),
     AwsSigV4(AwsSigV4Auth),
     /// A scheme Localpost does not send (NTLM, Hawk, OAuth 1.0...), kept verbatim from an import
     /// so that nothing is lost and an export can write it back.
@@ -58,6 +59,7 @@ impl std::fmt::Debug for Auth {
             Auth::OAuth2(o) => f.debug_tuple("OAuth2").field(o).finish(),
             Auth::OAuth1(o) => f.debug_tuple("OAuth1").field(o).finish(),
             Auth::Hawk(h) => f.debug_tuple("Hawk").field(h).finish(),
+            Auth::Jwt(j) => f.debug_tuple("Jwt").field(j).finish(),
             Auth::AwsSigV4(a) => f.debug_tuple("AwsSigV4").field(a).finish(),
             // An unknown scheme's parameters may all be secrets (keys, tokens): names only.
             Auth::Unsupported { kind, params } => f
@@ -82,6 +84,7 @@ impl Auth {
             Auth::OAuth2(_) => "OAuth 2.0",
             Auth::OAuth1(_) => "OAuth 1.0",
             Auth::Hawk(_) => "Hawk",
+            Auth::Jwt(_) => "JWT Bearer",
             Auth::AwsSigV4(_) => "AWS Signature v4",
             Auth::Unsupported { kind, .. } => kind,
         }
@@ -318,6 +321,120 @@ impl std::fmt::Debug for HawkAuth {
             .field("auth_key", &Masked(&self.auth_key))
             .field("algorithm", &self.algorithm)
             .finish_non_exhaustive()
+    }
+}
+
+/// JWT Bearer: a token Localpost makes and signs for every send, as Postman does.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JwtAuth {
+    pub algorithm: JwtAlgorithm,
+    /// The HMAC secret (HS algorithms).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub secret: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret_base64: bool,
+    /// The PKCS #8 PEM key (RS, PS and ES algorithms).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub private_key: String,
+    /// The payload, a JSON object.
+    pub payload: String,
+    /// More header fields, a JSON object (`alg` is set from the algorithm).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub header: String,
+    /// The token goes in the query instead of `Authorization`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_query: bool,
+    /// The word before the token in `Authorization` (empty: none).
+    pub header_prefix: String,
+    /// The query parameter's name.
+    pub query_param_key: String,
+}
+
+impl Default for JwtAuth {
+    fn default() -> Self {
+        Self {
+            algorithm: JwtAlgorithm::Hs256,
+            secret: String::new(),
+            secret_base64: false,
+            private_key: String::new(),
+            payload: String::new(),
+            header: String::new(),
+            in_query: false,
+            header_prefix: "Bearer".into(),
+            query_param_key: "token".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for JwtAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtAuth")
+            .field("algorithm", &self.algorithm)
+            .field("secret", &Masked(&self.secret))
+            .field("private_key", &Masked(&self.private_key))
+            .field("in_query", &self.in_query)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum JwtAlgorithm {
+    #[default]
+    Hs256,
+    Hs384,
+    Hs512,
+    Rs256,
+    Rs384,
+    Rs512,
+    Ps256,
+    Ps384,
+    Ps512,
+    Es256,
+    Es384,
+    Es512,
+}
+
+impl JwtAlgorithm {
+    pub const ALL: [JwtAlgorithm; 12] = [
+        JwtAlgorithm::Hs256,
+        JwtAlgorithm::Hs384,
+        JwtAlgorithm::Hs512,
+        JwtAlgorithm::Rs256,
+        JwtAlgorithm::Rs384,
+        JwtAlgorithm::Rs512,
+        JwtAlgorithm::Ps256,
+        JwtAlgorithm::Ps384,
+        JwtAlgorithm::Ps512,
+        JwtAlgorithm::Es256,
+        JwtAlgorithm::Es384,
+        JwtAlgorithm::Es512,
+    ];
+
+    /// The name in the token's `alg` and in Postman's exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            JwtAlgorithm::Hs256 => "HS256",
+            JwtAlgorithm::Hs384 => "HS384",
+            JwtAlgorithm::Hs512 => "HS512",
+            JwtAlgorithm::Rs256 => "RS256",
+            JwtAlgorithm::Rs384 => "RS384",
+            JwtAlgorithm::Rs512 => "RS512",
+            JwtAlgorithm::Ps256 => "PS256",
+            JwtAlgorithm::Ps384 => "PS384",
+            JwtAlgorithm::Ps512 => "PS512",
+            JwtAlgorithm::Es256 => "ES256",
+            JwtAlgorithm::Es384 => "ES384",
+            JwtAlgorithm::Es512 => "ES512",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name.trim())
+    }
+
+    pub fn is_hmac(self) -> bool {
+        matches!(self, JwtAlgorithm::Hs256 | JwtAlgorithm::Hs384 | JwtAlgorithm::Hs512)
     }
 }
 

@@ -407,6 +407,9 @@ fn auth_header_preview(auth: &Auth, inherited: Option<&(String, Auth)>) -> Optio
         Auth::AwsSigV4(_) => ("Authorization".into(), "AWS4-HMAC-SHA256 <signed when sent>".into()),
         Auth::OAuth1(o) if o.in_header => ("Authorization".into(), "OAuth <signed when sent>".into()),
         Auth::Hawk(_) => ("Authorization".into(), "Hawk <signed when sent>".into()),
+        Auth::Jwt(j) if !j.in_query => {
+            ("Authorization".into(), format!("{} <JWT signed when sent>", j.header_prefix.trim()))
+        }
         Auth::ApiKey { key, location: ApiKeyLocation::Header, .. } => {
             (key.clone(), "<from the Auth tab>".into())
         }
@@ -608,6 +611,7 @@ pub fn auth_ui(
         Some(("Digest auth", Auth::Digest(DigestAuth::default()))),
         Some(("OAuth 1.0", Auth::OAuth1(OAuth1Auth::default()))),
         Some(("Hawk", Auth::Hawk(HawkAuth::default()))),
+        Some(("JWT Bearer", Auth::Jwt(JwtAuth::default()))),
         Some(("OAuth 2.0", Auth::OAuth2(OAuth2Auth::default()))),
         Some(("AWS Signature v4", Auth::AwsSigV4(AwsSigV4Auth::default()))),
     ]
@@ -777,6 +781,54 @@ pub fn auth_ui(
                 }
             });
             ui.end_row();
+        }
+        Auth::Jwt(j) => {
+            ui.label("Algorithm");
+            ComboBox::from_id_salt("jwt-alg")
+                .selected_text(j.algorithm.name())
+                .show_ui(ui, |ui| {
+                    for a in JwtAlgorithm::ALL {
+                        changed |= ui.selectable_value(&mut j.algorithm, a, a.name()).changed();
+                    }
+                })
+                .named("JWT algorithm");
+            ui.end_row();
+            if j.algorithm.is_hmac() {
+                changed |= field(ui, "Secret", &mut j.secret);
+                ui.label("");
+                changed |= ui.checkbox(&mut j.secret_base64, "The secret is base64").changed();
+                ui.end_row();
+            } else {
+                ui.label("Private key (PKCS #8 PEM)");
+                changed |= ui
+                    .add(egui::TextEdit::multiline(&mut j.private_key).desired_width(320.0).desired_rows(3))
+                    .named("Private key (PKCS #8 PEM)")
+                    .changed();
+                ui.end_row();
+            }
+            ui.label("Payload (JSON)");
+            changed |= ui
+                .add(egui::TextEdit::multiline(&mut j.payload).code_editor().desired_width(320.0).desired_rows(3))
+                .named("JWT payload")
+                .changed();
+            ui.end_row();
+            ui.label("Header fields (JSON)");
+            changed |= ui
+                .add(egui::TextEdit::multiline(&mut j.header).code_editor().desired_width(320.0).desired_rows(2))
+                .named("JWT header")
+                .changed();
+            ui.end_row();
+            ui.label("Add token to");
+            ui.horizontal(|ui| {
+                changed |= ui.radio_value(&mut j.in_query, false, "Header").changed();
+                changed |= ui.radio_value(&mut j.in_query, true, "Query param").changed();
+            });
+            ui.end_row();
+            if j.in_query {
+                changed |= field(ui, "Query param name", &mut j.query_param_key);
+            } else {
+                changed |= field(ui, "Header prefix", &mut j.header_prefix);
+            }
         }
         Auth::Hawk(h) => {
             changed |= field(ui, "Hawk Auth ID", &mut h.auth_id);

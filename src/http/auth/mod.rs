@@ -5,6 +5,7 @@
 
 pub mod digest;
 pub mod hawk;
+pub mod jwt;
 pub mod oauth1;
 pub mod oauth2;
 pub mod sigv4;

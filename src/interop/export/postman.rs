@@ -421,6 +421,20 @@ impl Exporter<'_> {
                     ("disableHeaderEncoding", json!(o.disable_header_encoding)),
                 ]),
             ),
+            Auth::Jwt(j) => (
+                "jwt",
+                params(&[
+                    ("algorithm", json!(j.algorithm.name())),
+                    ("secret", json!(j.secret)),
+                    ("isSecretBase64Encoded", json!(j.secret_base64)),
+                    ("privateKey", json!(j.private_key)),
+                    ("payload", json!(j.payload)),
+                    ("header", json!(if j.header.is_empty() { "{}" } else { j.header.as_str() })),
+                    ("addTokenTo", json!(if j.in_query { "queryParam" } else { "header" })),
+                    ("headerPrefix", json!(j.header_prefix)),
+                    ("queryParamKey", json!(j.query_param_key)),
+                ]),
+            ),
             Auth::Hawk(h) => (
                 "hawk",
                 params(&[

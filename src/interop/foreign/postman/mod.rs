@@ -17,9 +17,9 @@ use super::query::{join_query, parse_query, percent_decode, split_url};
 use crate::interop::Report;
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, ExampleId, FormPart, FormPartKind,
-    GraphQlBody, HawkAlgorithm, HawkAuth, Header, KeyValue, OAuth1Auth, OAuth1Method, OAuth2Auth,
-    OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request, RequestSettings, ResponseRecord, SavedResponse,
-    Scripts, SentRequest, StoredBody, Variable, VariableId,
+    GraphQlBody, HawkAlgorithm, HawkAuth, Header, JwtAlgorithm, JwtAuth, KeyValue, OAuth1Auth, OAuth1Method,
+    OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request, RequestSettings, ResponseRecord,
+    SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
 };
 
 /// A description: a string, or `{content, type}` in v2.1.
@@ -252,6 +252,44 @@ pub(crate) fn auth_from_params(
             })
         }
         "oauth2" => Auth::OAuth2(oauth2(params, location, report)),
+        "jwt" => {
+            note_unused(
+                &[
+                    "algorithm",
+                    "secret",
+                    "isSecretBase64Encoded",
+                    "privateKey",
+                    "payload",
+                    "header",
+                    "addTokenTo",
+                    "headerPrefix",
+                    "queryParamKey",
+                ],
+                &["id", "saveHelperData"],
+            );
+            let has = |name: &str| params.iter().any(|(k, _)| *k == name);
+            let text = get("algorithm");
+            let algorithm = JwtAlgorithm::parse(&text).unwrap_or_else(|| {
+                report.warn(location, format!("JWT algorithm `{}` is unknown; read as HS256", short(&text)));
+                JwtAlgorithm::Hs256
+            });
+            Auth::Jwt(JwtAuth {
+                algorithm,
+                secret: get("secret"),
+                secret_base64: get("isSecretBase64Encoded").trim() == "true",
+                private_key: get("privateKey"),
+                payload: get("payload"),
+                header: get("header"),
+                in_query: get("addTokenTo") == "queryParam",
+                // Postman reads an absent prefix as `Bearer`, an empty one as none.
+                header_prefix: if has("headerPrefix") { get("headerPrefix") } else { "Bearer".into() },
+                query_param_key: if get("queryParamKey").is_empty() {
+                    "token".into()
+                } else {
+                    get("queryParamKey")
+                },
+            })
+        }
         "hawk" => {
             note_unused(
                 &[
