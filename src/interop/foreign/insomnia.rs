@@ -25,9 +25,9 @@ use super::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
 use crate::model::{
     ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, Cookie, DigestAuth,
-    Environment, EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, KeyValue, Method, OAuth2Auth,
-    OAuth2ClientAuth, OAuth2Grant, ParentId, RawLanguage, Request, RequestId, RequestSettings, Scripts,
-    Variable, VariableId, WorkspaceData,
+    Environment, EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, HawkAlgorithm, HawkAuth, KeyValue,
+    Method, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, ParentId, RawLanguage,
+    Request, RequestId, RequestSettings, Scripts, Variable, VariableId, WorkspaceData,
 };
 
 type Imported = (Vec<WorkspaceData>, Vec<Cookie>);
@@ -646,6 +646,49 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
             session_token: get("sessionToken"),
         }),
         "oauth2" => Auth::OAuth2(oauth2(node, location, report, templates)),
+        // Insomnia puts OAuth 1.0 in the header and Hawk's payload check under `validatePayload`.
+        "oauth1" => {
+            let method = node.text("signatureMethod");
+            let signature_method = OAuth1Method::parse(&method).unwrap_or_else(|| {
+                if !method.is_empty() {
+                    report.warn(
+                        location,
+                        format!("OAuth 1.0 signature method `{method}` is unknown; read as HMAC-SHA1"),
+                    );
+                }
+                OAuth1Method::HmacSha1
+            });
+            let version = get("version");
+            Auth::OAuth1(OAuth1Auth {
+                signature_method,
+                consumer_key: get("consumerKey"),
+                consumer_secret: get("consumerSecret"),
+                token: get("tokenKey"),
+                token_secret: get("tokenSecret"),
+                private_key: get("privateKey"),
+                callback: get("callback"),
+                verifier: get("verifier"),
+                timestamp: get("timestamp"),
+                nonce: get("nonce"),
+                version: if version.is_empty() { "1.0".into() } else { version },
+                realm: get("realm"),
+                in_header: true,
+                include_body_hash: node.bool("includeBodyHash") == Some(true),
+                ..OAuth1Auth::default()
+            })
+        }
+        "hawk" => Auth::Hawk(HawkAuth {
+            auth_id: get("id"),
+            auth_key: get("key"),
+            algorithm: if node.text("algorithm").eq_ignore_ascii_case("sha1") {
+                HawkAlgorithm::Sha1
+            } else {
+                HawkAlgorithm::Sha256
+            },
+            ext: get("ext"),
+            include_payload_hash: node.bool("validatePayload") == Some(true),
+            ..HawkAuth::default()
+        }),
         other => {
             let mut params = IndexMap::new();
             for (key, value) in node.entries() {
@@ -655,8 +698,6 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
             }
             let label = match other {
                 "ntlm" => "NTLM",
-                "hawk" => "Hawk",
-                "oauth1" => "OAuth 1.0",
                 "asap" => "ASAP (Atlassian)",
                 "netrc" => "netrc",
                 _ => other,
@@ -1068,6 +1109,36 @@ mod tests {
         );
         assert_eq!(t.tags, ["response"]);
         assert_eq!(t.expressions, ["name | upper"]);
+    }
+
+    #[test]
+    fn oauth1_and_hawk_are_read_as_what_localpost_sends() {
+        let node = super::super::node::parse_json(
+            r#"{"type":"oauth1","consumerKey":"ck","consumerSecret":"{{ _.cs }}","tokenKey":"t","tokenSecret":"ts","signatureMethod":"HMAC-SHA256","version":"","includeBodyHash":true}"#,
+            None,
+        )
+        .unwrap();
+        let mut report = Report::default();
+        let Auth::OAuth1(o) = auth(&node, "r", &mut report, &mut Templates::default()) else { panic!() };
+        assert_eq!(
+            (
+                o.signature_method,
+                o.consumer_secret.as_str(),
+                o.token.as_str(),
+                o.version.as_str(),
+                o.in_header
+            ),
+            (OAuth1Method::HmacSha256, "{{cs}}", "t", "1.0", true)
+        );
+        assert!(o.include_body_hash && report.warnings.is_empty());
+        let node = super::super::node::parse_json(
+            r#"{"type":"hawk","id":"i","key":"k","algorithm":"sha1","ext":"e","validatePayload":true}"#,
+            None,
+        )
+        .unwrap();
+        let Auth::Hawk(h) = auth(&node, "r", &mut report, &mut Templates::default()) else { panic!() };
+        assert_eq!((h.auth_id.as_str(), h.algorithm, h.ext.as_str()), ("i", HawkAlgorithm::Sha1, "e"));
+        assert!(h.include_payload_hash);
     }
 
     #[test]
