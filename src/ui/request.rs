@@ -389,6 +389,27 @@ fn headers_ui(
     changed
 }
 
+/// A grid row with a multi-line field of a fixed height that scrolls (a PEM key, a JSON
+/// payload), so a long value does not push the rest of the form away.
+fn text_area(ui: &mut Ui, label: &str, text: &mut String, rows: usize, code: bool) -> bool {
+    ui.label(label);
+    let row = ui.text_style_height(&egui::TextStyle::Monospace);
+    let changed = egui::ScrollArea::vertical()
+        .id_salt(label)
+        .max_height(row * rows as f32 + 10.0)
+        .min_scrolled_height(row * rows as f32 + 10.0)
+        .show(ui, |ui| {
+            let mut edit = TextEdit::multiline(text).desired_width(320.0).desired_rows(rows);
+            if code {
+                edit = edit.code_editor();
+            }
+            ui.add(edit).named(label).changed()
+        })
+        .inner;
+    ui.end_row();
+    changed
+}
+
 fn auth_header_preview(auth: &Auth, inherited: Option<&(String, Auth)>) -> Option<(String, String)> {
     let auth = match auth {
         Auth::Inherit => &inherited?.1,
@@ -745,12 +766,7 @@ pub fn auth_ui(
             ui.end_row();
             changed |= field(ui, "Consumer key", &mut o.consumer_key);
             if o.signature_method.is_rsa() {
-                ui.label("Private key (PEM)");
-                changed |= ui
-                    .add(egui::TextEdit::multiline(&mut o.private_key).desired_width(320.0).desired_rows(3))
-                    .named("Private key (PEM)")
-                    .changed();
-                ui.end_row();
+                changed |= text_area(ui, "Private key (PEM)", &mut o.private_key, 4, false);
             } else {
                 changed |= field(ui, "Consumer secret", &mut o.consumer_secret);
             }
@@ -799,25 +815,10 @@ pub fn auth_ui(
                 changed |= ui.checkbox(&mut j.secret_base64, "The secret is base64").changed();
                 ui.end_row();
             } else {
-                ui.label("Private key (PKCS #8 PEM)");
-                changed |= ui
-                    .add(egui::TextEdit::multiline(&mut j.private_key).desired_width(320.0).desired_rows(3))
-                    .named("Private key (PKCS #8 PEM)")
-                    .changed();
-                ui.end_row();
+                changed |= text_area(ui, "Private key (PKCS #8 PEM)", &mut j.private_key, 4, false);
             }
-            ui.label("Payload (JSON)");
-            changed |= ui
-                .add(egui::TextEdit::multiline(&mut j.payload).code_editor().desired_width(320.0).desired_rows(3))
-                .named("JWT payload")
-                .changed();
-            ui.end_row();
-            ui.label("Header fields (JSON)");
-            changed |= ui
-                .add(egui::TextEdit::multiline(&mut j.header).code_editor().desired_width(320.0).desired_rows(2))
-                .named("JWT header")
-                .changed();
-            ui.end_row();
+            changed |= text_area(ui, "Payload (JSON)", &mut j.payload, 4, true);
+            changed |= text_area(ui, "Header fields (JSON)", &mut j.header, 2, true);
             ui.label("Add token to");
             ui.horizontal(|ui| {
                 changed |= ui.radio_value(&mut j.in_query, false, "Header").changed();
