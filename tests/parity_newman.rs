@@ -32,7 +32,7 @@ const COLLECTIONS: &[(&str, usize)] = &[
     ("postman-v2.1/bruno-export-oauth2-all-grants.postman_collection.json", 8),
     ("postman-v2.1/fastly-api-large.postman_collection.json", 406),
     ("postman-v2.1/newman-protocol-profile-behavior.postman_collection.json", 8),
-    ("postman-v2.1/newman-whatwg-url-unicode.postman_collection.json", 22),
+    ("postman-v2.1/newman-whatwg-url-unicode.postman_collection.json", 23),
     ("postman-v2.1/postman-api-scripts-all-levels.postman_collection.json", 46),
     ("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json", 41),
     ("postman-v2.1/yaak-params-pathvars-disabled.postman_collection.json", 0),
