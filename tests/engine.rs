@@ -412,6 +412,16 @@ fn oauth2_sends_the_saved_token_and_fetches_only_when_asked() {
     let ex = send(&e, &req).unwrap();
     let seen = text(&ex);
     assert_eq!(seen, "/q?a=1&access_token=tok-q no authorization");
+    // A token Localpost would fetch is not put in a URL (it would be kept in history).
+    let Auth::OAuth2(o) = &mut req.auth else { unreachable!() };
+    o.access_token = String::new();
+    o.grant = OAuth2Grant::ClientCredentials;
+    o.fetch_automatically = true;
+    let err = send(&e, &req).unwrap_err().to_string();
+    assert!(
+        err.starts_with("invalid OAuth 2.0 auth: a token Localpost fetches goes in the Authorization header"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -683,6 +683,15 @@ fn apply_auth(
             if !(resolved.fetch_automatically && fetchable) {
                 return Ok(PendingAuth::None);
             }
+            // A fetched token is sent in the header only (in a URL it would be kept in history).
+            if resolved.token_in_query {
+                return Err(SendError::InvalidField {
+                    field: "OAuth 2.0 auth".into(),
+                    reason: "a token Localpost fetches goes in the Authorization header: choose \"Header\", \
+                             or paste the token to send it in the query"
+                        .into(),
+                });
+            }
             if resolved.access_token_url.trim().is_empty() {
                 return Err(SendError::InvalidField {
                     field: "OAuth 2.0 access token URL".into(),

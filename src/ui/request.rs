@@ -741,7 +741,7 @@ pub fn auth_ui(
                 changed |= field(ui, "Header prefix", &mut o.header_prefix);
             }
             changed |= field(ui, "Access token", &mut o.access_token);
-            if matches!(o.grant, OAuth2Grant::ClientCredentials | OAuth2Grant::Password) {
+            if matches!(o.grant, OAuth2Grant::ClientCredentials | OAuth2Grant::Password) && !o.token_in_query {
                 ui.label("");
                 changed |= ui
                     .checkbox(&mut o.fetch_automatically, "Fetch a token when none is saved")
