@@ -385,7 +385,7 @@ impl super::App {
                 self.state.tab(tab).and_then(Tab::request).map(|r| r.draft.name.clone()).unwrap_or_default();
             self.state.console.extend([ConsoleEntry::new(
                 ConsoleLevel::Warn,
-                unresolved_text(&unresolved),
+                http::sent_as_written(&unresolved),
                 format!("request \"{name}\""),
                 &Redactions::default(),
             )]);
@@ -507,16 +507,6 @@ fn prepare(
         http::prepare_as_written(request, Some(ws), chain, scopes)
     } else {
         http::prepare_in(request, Some(ws), chain, scopes).map(|p| (p, Vec::new()))
-    }
-}
-
-/// What the console says of a request sent with variables no scope defined.
-fn unresolved_text(names: &[String]) -> String {
-    let names: Vec<String> = names.iter().map(|n| format!("{{{{{n}}}}}")).collect();
-    if names.len() == 1 {
-        format!("{} is not defined in any scope: sent as written", names[0])
-    } else {
-        format!("{} are not defined in any scope: sent as written", names.join(", "))
     }
 }
 

@@ -184,8 +184,7 @@ pub fn run(
         http::prepare_as_written(request, Some(ws), &chain, &scopes)
             .inspect(|(_, missing)| {
                 if !missing.is_empty() {
-                    let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
-                    errln!("localpost: not defined in any scope, sent as written: {}", names.join(", "));
+                    errln!("localpost: {}", http::sent_as_written(missing));
                 }
             })
             .map(|(p, _)| p)

@@ -138,6 +138,12 @@ impl SendError {
     }
 }
 
+/// What is said of a request sent with variables no scope defines, written as is.
+pub fn sent_as_written(names: &[String]) -> String {
+    let verb = if names.len() == 1 { "is" } else { "are" };
+    format!("{} {verb} not defined in any scope: sent as written", braces(names))
+}
+
 fn braces(names: &[String]) -> String {
     names.iter().map(|n| format!("{{{{{n}}}}}")).collect::<Vec<_>>().join(", ")
 }

@@ -64,7 +64,7 @@ mod response;
 mod url_build;
 
 pub use engine::{CancelHandle, Engine, EngineOptions, SendHandle, SendOptions, redacted_request};
-pub use error::{MISSING_VARIABLES_PREFIX, SendError, TimeoutPhase, TlsFailure, size};
+pub use error::{MISSING_VARIABLES_PREFIX, SendError, TimeoutPhase, TlsFailure, sent_as_written, size};
 pub use guard::{AllowAll, SendGuard};
 pub use history::HistoryTicket;
 pub use prepare::{

@@ -27,6 +27,16 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
 
 /// Percent-encodes `text` with `set`, and `%` unless it starts a valid `%XX` escape (so a value
 /// the user already encoded is not encoded twice).
+/// RFC 3986's unreserved characters are all that stays as is (OAuth 1.0 and AWS Signature v4
+/// encode everything else).
+const NOT_UNRESERVED: &AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// `text` with everything but RFC 3986's unreserved characters percent-encoded, as UTF-8.
+pub(crate) fn encode_rfc3986(text: &str) -> String {
+    utf8_percent_encode(text, NOT_UNRESERVED).to_string()
+}
+
 pub(crate) fn encode(text: &str, set: &'static AsciiSet) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());

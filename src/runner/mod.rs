@@ -624,14 +624,9 @@ async fn send_one(
         http::prepare_as_written(&request, Some(ws), &chain, &scopes).map(|(p, missing)| {
             unresolved.clone_from(&missing);
             if !missing.is_empty() {
-                let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
                 sent.console.push(ConsoleLine {
                     level: "warn".into(),
-                    text: if names.len() == 1 {
-                        format!("{} is not defined in any scope: sent as written", names[0])
-                    } else {
-                        format!("{} are not defined in any scope: sent as written", names.join(", "))
-                    },
+                    text: http::sent_as_written(&missing),
                     script: None,
                 });
             }

@@ -237,18 +237,9 @@ fn base_url(url: &Url) -> String {
     format!("{}://{host}{path}", url.scheme().to_ascii_lowercase())
 }
 
-/// RFC 3986 percent-encoding: everything but letters, digits and `-._~`, as UTF-8.
+/// RFC 3986 percent-encoding, as OAuth wants it (the same as AWS's).
 pub fn percent_encode(text: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    crate::http::url_build::encode_rfc3986(text)
 }
 
 /// A query or form as Postman's OAuth code reads it: `+` is a space, a name without `=` has no

@@ -2,7 +2,7 @@
 //! `Authorization` header (header-based signing).
 
 use hmac::{Hmac, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 use url::Url;
@@ -13,9 +13,6 @@ use super::hex;
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// The payload hash used when a body cannot be hashed up front (streamed multipart).
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
-
-/// Everything but the unreserved characters `A-Z a-z 0-9 - _ . ~` is encoded.
-const AWS_ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Headers never signed: they may change on the way (or are the signature).
 const UNSIGNED_HEADERS: &[&str] = &[
@@ -70,7 +67,7 @@ fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
 }
 
 fn encode(s: &str) -> String {
-    utf8_percent_encode(s, AWS_ENCODE).to_string()
+    crate::http::url_build::encode_rfc3986(s)
 }
 
 /// The canonical URI: each segment decoded then encoded (twice for services other than S3).
