@@ -122,6 +122,27 @@ pub(crate) async fn body_sha256(body: &PreparedBody) -> Result<Option<String>, S
     })
 }
 
+/// The first `max` bytes of a body that has bytes (raw, URL-encoded, GraphQL, a file); `None`
+/// for no body and for a multipart one.
+pub(crate) async fn body_head(body: &PreparedBody, max: usize) -> Result<Option<Vec<u8>>, SendError> {
+    Ok(match body {
+        PreparedBody::None | PreparedBody::Multipart(_) => None,
+        PreparedBody::Bytes(b) => Some(b[..b.len().min(max)].to_vec()),
+        PreparedBody::File(path) => {
+            let (file, _) = open(path, "the binary body").await?;
+            let mut head = Vec::new();
+            file.take(u64::try_from(max).unwrap_or(u64::MAX)).read_to_end(&mut head).await.map_err(|e| {
+                SendError::FileUnreadable {
+                    role: "the binary body".into(),
+                    path: path.display().to_string(),
+                    reason: io_reason(&e),
+                }
+            })?;
+            Some(head)
+        }
+    })
+}
+
 /// Limits and places for reading a response body.
 pub(crate) struct ReadLimits<'a> {
     /// Decoded (and wire) bytes allowed; `None` for no limit.

@@ -446,6 +446,43 @@ fn headers_of(map: &HeaderMap) -> Vec<Header> {
     map.iter().map(|(k, v)| Header::new(k.as_str(), String::from_utf8_lossy(v.as_bytes()))).collect()
 }
 
+/// Signs one attempt with Akamai EdgeGrid: the hop's URL, its headers as the user wrote them (no
+/// cookies from the jar) and, for a POST, the start of its body, as Postman signs.
+async fn sign_edgegrid(
+    eg: &crate::model::EdgeGridAuth,
+    hop: &Hop,
+    headers: &mut Vec<Header>,
+) -> Result<(), SendError> {
+    use super::auth::edgegrid;
+    let max = eg.max_body_size.trim().parse::<usize>().ok().filter(|n| *n > 0).unwrap_or(131_072);
+    let body = if hop.method == reqwest::Method::POST {
+        super::body::body_head(&hop.body, max).await?
+    } else {
+        None
+    };
+    let pairs: Vec<(String, String)> =
+        hop.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
+    let nonce = if eg.nonce.is_empty() { uuid::Uuid::new_v4().to_string() } else { eg.nonce.clone() };
+    let timestamp = if eg.timestamp.is_empty() {
+        edgegrid::timestamp(std::time::SystemTime::now())
+    } else {
+        eg.timestamp.clone()
+    };
+    let signed = edgegrid::Signed {
+        method: hop.method.as_str(),
+        url: &hop.url,
+        headers: &pairs,
+        body: body.as_deref(),
+        timestamp: &timestamp,
+        nonce: &nonce,
+    };
+    headers.retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
+    if let Some(value) = edgegrid::authorization(eg, &signed) {
+        headers.push(Header::new("Authorization", value));
+    }
+    Ok(())
+}
+
 fn set_header(headers: &mut Vec<Header>, name: &str, value: String) {
     headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
     headers.push(Header::new(name, value));
@@ -550,6 +587,9 @@ impl Transfer<'_> {
                 }
                 if let PendingAuth::AwsSigV4(aws) = &prepared.auth {
                     self.sign_aws(aws, &hop, &mut headers, &prepared.source.headers).await?;
+                }
+                if let PendingAuth::EdgeGrid(eg) = &prepared.auth {
+                    sign_edgegrid(eg, &hop, &mut headers).await?;
                 }
             }
 

@@ -13,9 +13,10 @@ use super::error::SendError;
 use super::redact::Redactions;
 use super::url_build;
 use crate::model::{
-    ApiKeyLocation, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EnvironmentId, FormPartKind, HawkAuth, Header,
-    ItemId, JwtAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant, ParentId, Request, RequestId,
-    RequestSettings, SentRequest, StoredBody, WorkspaceData, WorkspaceId, find_header,
+    ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EdgeGridAuth, EnvironmentId,
+    FormPartKind, HawkAuth, Header, ItemId, JwtAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant,
+    ParentId, Request, RequestId, RequestSettings, SentRequest, StoredBody, WorkspaceData, WorkspaceId,
+    find_header,
 };
 use crate::vars::Scopes;
 
@@ -97,6 +98,8 @@ pub enum PendingAuth {
     OAuth1(OAuth1Auth),
     /// Signed once the URL and body are built, before the request leaves `prepare`.
     Hawk(HawkAuth),
+    /// Signs each attempt (Akamai EdgeGrid), as AWS Signature v4.
+    EdgeGrid(EdgeGridAuth),
 }
 
 impl std::fmt::Debug for PendingAuth {
@@ -108,6 +111,7 @@ impl std::fmt::Debug for PendingAuth {
             PendingAuth::AwsSigV4(_) => "AwsSigV4(..)",
             PendingAuth::OAuth1(_) => "OAuth1(..)",
             PendingAuth::Hawk(_) => "Hawk(..)",
+            PendingAuth::EdgeGrid(_) => "EdgeGrid(..)",
         })
     }
 }
@@ -740,6 +744,39 @@ fn apply_auth(
                 set_header(headers, "Authorization", value);
             }
             PendingAuth::None
+        }
+        Auth::Asap(a) => {
+            let cfg = AsapAuth {
+                issuer: res.r(&a.issuer),
+                audience: res.r(&a.audience),
+                subject: res.r(&a.subject),
+                key_id: res.r(&a.key_id),
+                private_key: res.secret(&a.private_key),
+                claims: res.r(&a.claims),
+                expiry_seconds: res.r(&a.expiry_seconds),
+                ..a.clone()
+            };
+            let now =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let token = jwt::asap_token(&cfg, now, &uuid::Uuid::new_v4().to_string())
+                .map_err(|reason| SendError::InvalidField { field: "ASAP auth".into(), reason })?;
+            redactions.secret_values.push(token.clone());
+            redactions.add_header("authorization");
+            set_header(headers, "Authorization", format!("Bearer {token}"));
+            PendingAuth::None
+        }
+        Auth::EdgeGrid(e) => {
+            redactions.add_header("authorization");
+            PendingAuth::EdgeGrid(EdgeGridAuth {
+                access_token: res.secret(&e.access_token),
+                client_token: res.secret(&e.client_token),
+                client_secret: res.secret(&e.client_secret),
+                base_url: res.r(&e.base_url),
+                nonce: res.r(&e.nonce),
+                timestamp: res.r(&e.timestamp),
+                headers_to_sign: res.r(&e.headers_to_sign),
+                max_body_size: res.r(&e.max_body_size),
+            })
         }
         Auth::Hawk(h) => {
             redactions.add_header("authorization");

@@ -29,6 +29,8 @@ pub enum Auth {
     OAuth1(OAuth1Auth),
     Hawk(HawkAuth),
     Jwt(JwtAuth),
+    Asap(AsapAuth),
+    EdgeGrid(EdgeGridAuth),
     AwsSigV4(AwsSigV4Auth),
     /// A scheme Localpost does not send (NTLM, Hawk, OAuth 1.0...), kept verbatim from an import
     /// so that nothing is lost and an export can write it back.
@@ -60,6 +62,8 @@ impl std::fmt::Debug for Auth {
             Auth::OAuth1(o) => f.debug_tuple("OAuth1").field(o).finish(),
             Auth::Hawk(h) => f.debug_tuple("Hawk").field(h).finish(),
             Auth::Jwt(j) => f.debug_tuple("Jwt").field(j).finish(),
+            Auth::Asap(a) => f.debug_tuple("Asap").field(a).finish(),
+            Auth::EdgeGrid(e) => f.debug_tuple("EdgeGrid").field(e).finish(),
             Auth::AwsSigV4(a) => f.debug_tuple("AwsSigV4").field(a).finish(),
             // An unknown scheme's parameters may all be secrets (keys, tokens): names only.
             Auth::Unsupported { kind, params } => f
@@ -85,6 +89,8 @@ impl Auth {
             Auth::OAuth1(_) => "OAuth 1.0",
             Auth::Hawk(_) => "Hawk",
             Auth::Jwt(_) => "JWT Bearer",
+            Auth::Asap(_) => "ASAP (Atlassian)",
+            Auth::EdgeGrid(_) => "Akamai EdgeGrid",
             Auth::AwsSigV4(_) => "AWS Signature v4",
             Auth::Unsupported { kind, .. } => kind,
         }
@@ -435,6 +441,90 @@ impl JwtAlgorithm {
 
     pub fn is_hmac(self) -> bool {
         matches!(self, JwtAlgorithm::Hs256 | JwtAlgorithm::Hs384 | JwtAlgorithm::Hs512)
+    }
+}
+
+/// ASAP (Atlassian's service-to-service auth): a JWT Localpost signs for every send with the
+/// issuer, audience and key id given, sent as `Authorization: Bearer`, as Postman makes it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AsapAuth {
+    /// RS, PS or ES (ASAP has no HMAC algorithms).
+    pub algorithm: JwtAlgorithm,
+    pub issuer: String,
+    pub audience: String,
+    /// Empty: the issuer.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    pub key_id: String,
+    /// The PKCS #8 PEM key, or a `data:application/pkcs8;kid=...;base64,...` URI.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub private_key: String,
+    /// More claims, a JSON object (its `iss`, `sub`, `aud`, `jti`, `iat`, `exp` and `kid` win).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub claims: String,
+    /// Seconds the token is valid (empty: 3600).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub expiry_seconds: String,
+}
+
+impl Default for AsapAuth {
+    fn default() -> Self {
+        Self {
+            algorithm: JwtAlgorithm::Rs256,
+            issuer: String::new(),
+            audience: String::new(),
+            subject: String::new(),
+            key_id: String::new(),
+            private_key: String::new(),
+            claims: String::new(),
+            expiry_seconds: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for AsapAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsapAuth")
+            .field("algorithm", &self.algorithm)
+            .field("issuer", &self.issuer)
+            .field("key_id", &self.key_id)
+            .field("private_key", &Masked(&self.private_key))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Akamai EdgeGrid (EG1-HMAC-SHA256), signed as Postman signs it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EdgeGridAuth {
+    pub access_token: String,
+    pub client_token: String,
+    pub client_secret: String,
+    /// The API host (`https://akab-....luna.akamaiapis.net`); empty: the request's host.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub base_url: String,
+    /// Empty: a new random one for every send.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub nonce: String,
+    /// Empty: the time of sending (`20260101T12:00:00+0000`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub timestamp: String,
+    /// Header names to sign, separated by commas.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub headers_to_sign: String,
+    /// The most body bytes hashed (empty: 131072).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub max_body_size: String,
+}
+
+impl std::fmt::Debug for EdgeGridAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EdgeGridAuth")
+            .field("client_token", &self.client_token)
+            .field("access_token", &Masked(&self.access_token))
+            .field("client_secret", &Masked(&self.client_secret))
+            .finish_non_exhaustive()
     }
 }
 

@@ -21,8 +21,8 @@ pub mod variables;
 pub mod workspace;
 
 pub use auth::{
-    ApiKeyLocation, Auth, AwsSigV4Auth, DigestAuth, HawkAlgorithm, HawkAuth, JwtAlgorithm, JwtAuth,
-    OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
+    ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, DigestAuth, EdgeGridAuth, HawkAlgorithm, HawkAuth,
+    JwtAlgorithm, JwtAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
 };
 pub use checks::{Assertion, Capture, CaptureScope, CaptureSource, Check};
 pub use collection::{Collection, Folder};

@@ -428,6 +428,8 @@ fn auth_header_preview(auth: &Auth, inherited: Option<&(String, Auth)>) -> Optio
         Auth::AwsSigV4(_) => ("Authorization".into(), "AWS4-HMAC-SHA256 <signed when sent>".into()),
         Auth::OAuth1(o) if o.in_header => ("Authorization".into(), "OAuth <signed when sent>".into()),
         Auth::Hawk(_) => ("Authorization".into(), "Hawk <signed when sent>".into()),
+        Auth::Asap(_) => ("Authorization".into(), "Bearer <ASAP token signed when sent>".into()),
+        Auth::EdgeGrid(_) => ("Authorization".into(), "EG1-HMAC-SHA256 <signed when sent>".into()),
         Auth::Jwt(j) if !j.in_query => {
             ("Authorization".into(), format!("{} <JWT signed when sent>", j.header_prefix.trim()))
         }
@@ -633,6 +635,8 @@ pub fn auth_ui(
         Some(("OAuth 1.0", Auth::OAuth1(OAuth1Auth::default()))),
         Some(("Hawk", Auth::Hawk(HawkAuth::default()))),
         Some(("JWT Bearer", Auth::Jwt(JwtAuth::default()))),
+        Some(("ASAP (Atlassian)", Auth::Asap(AsapAuth::default()))),
+        Some(("Akamai EdgeGrid", Auth::EdgeGrid(EdgeGridAuth::default()))),
         Some(("OAuth 2.0", Auth::OAuth2(OAuth2Auth::default()))),
         Some(("AWS Signature v4", Auth::AwsSigV4(AwsSigV4Auth::default()))),
     ]
@@ -850,6 +854,35 @@ pub fn auth_ui(
             ui.label("");
             changed |= ui.checkbox(&mut h.include_payload_hash, "Include a payload hash").changed();
             ui.end_row();
+        }
+        Auth::Asap(a) => {
+            ui.label("Algorithm");
+            ComboBox::from_id_salt("asap-alg")
+                .selected_text(a.algorithm.name())
+                .show_ui(ui, |ui| {
+                    for alg in JwtAlgorithm::ALL.into_iter().filter(|alg| !alg.is_hmac()) {
+                        changed |= ui.selectable_value(&mut a.algorithm, alg, alg.name()).changed();
+                    }
+                })
+                .named("ASAP algorithm");
+            ui.end_row();
+            changed |= field(ui, "Issuer", &mut a.issuer);
+            changed |= field(ui, "Audience", &mut a.audience);
+            changed |= field(ui, "Key ID", &mut a.key_id);
+            changed |= text_area(ui, "Private key (PKCS #8 PEM or data URI)", &mut a.private_key, 4, false);
+            changed |= field(ui, "Subject (empty: the issuer)", &mut a.subject);
+            changed |= field(ui, "Expiry in seconds (empty: 3600)", &mut a.expiry_seconds);
+            changed |= text_area(ui, "More claims (JSON)", &mut a.claims, 3, true);
+        }
+        Auth::EdgeGrid(e) => {
+            changed |= field(ui, "Access token", &mut e.access_token);
+            changed |= field(ui, "Client token", &mut e.client_token);
+            changed |= field(ui, "Client secret", &mut e.client_secret);
+            changed |= field(ui, "Base URL (empty: the request's host)", &mut e.base_url);
+            changed |= field(ui, "Headers to sign (comma-separated)", &mut e.headers_to_sign);
+            changed |= field(ui, "Max body size (empty: 131072)", &mut e.max_body_size);
+            changed |= field(ui, "Nonce (empty: random)", &mut e.nonce);
+            changed |= field(ui, "Timestamp (empty: now)", &mut e.timestamp);
         }
         Auth::AwsSigV4(a) => {
             changed |= field(ui, "Access key", &mut a.access_key);

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use hmac::{Hmac, Mac};
 use indexmap::IndexMap;
 
-use crate::model::{JwtAlgorithm, JwtAuth};
+use crate::model::{AsapAuth, JwtAlgorithm, JwtAuth};
 
 /// The signed token. Errors are what the user must fix, worded to follow "JWT auth: ".
 pub fn token(cfg: &JwtAuth) -> Result<String, String> {
@@ -42,9 +42,107 @@ pub fn token(cfg: &JwtAuth) -> Result<String, String> {
             }
             .map_err(|_| "its secret cannot be used as an HMAC key".to_owned())?
         }
-        _ => sign_with_key(alg, &cfg.private_key, input.as_bytes())?,
+        _ => sign_with_key(alg, &pkcs8(&cfg.private_key)?, input.as_bytes())?,
     };
     Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+}
+
+/// An ASAP token as Postman makes it (postman-runtime's asap authorizer): header `{alg, kid}`;
+/// the payload is the user's claims, then `iat`, `iss`, `sub` (the issuer when empty), `jti`,
+/// `aud` and `exp` (now plus the expiry), a claim the user wrote winning over the field.
+/// `now` is seconds since the epoch; `jti` is used when the claims have none.
+pub fn asap_token(cfg: &AsapAuth, now: u64, jti: &str) -> Result<String, String> {
+    let alg = cfg.algorithm;
+    if alg.is_hmac() {
+        return Err(format!("{} is not an ASAP algorithm (RS, PS or ES only)", alg.name()));
+    }
+    let mut claims = json_object(&cfg.claims, "its claims")?;
+    let claim = |claims: &IndexMap<String, serde_json::Value>, key: &str| -> Option<serde_json::Value> {
+        claims.get(key).filter(|v| truthy(v)).cloned()
+    };
+    let text = |v: &str| Some(serde_json::Value::String(v.to_owned())).filter(truthy);
+    let issuer = claim(&claims, "iss").or_else(|| text(&cfg.issuer));
+    let subject = claim(&claims, "sub").or_else(|| text(&cfg.subject));
+    let audience = claim(&claims, "aud").or_else(|| text(&cfg.audience));
+    let kid = claim(&claims, "kid").or_else(|| text(&cfg.key_id));
+    let (Some(issuer), Some(audience), Some(kid)) = (issuer, audience, kid) else {
+        return Err("its issuer, audience and key ID are required".into());
+    };
+    let subject = subject.unwrap_or_else(|| issuer.clone());
+    if cfg.private_key.trim().is_empty() {
+        return Err("its private key is empty".into());
+    }
+    let jti = claim(&claims, "jti").unwrap_or_else(|| serde_json::Value::String(jti.to_owned()));
+    let iat = claim(&claims, "iat").unwrap_or_else(|| now.into());
+    let expiry = leading_int(&cfg.expiry_seconds).filter(|n| *n != 0).unwrap_or(3600);
+    let exp = claim(&claims, "exp")
+        .and_then(|v| leading_int(&v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .filter(|n| *n != 0)
+        .map_or_else(
+            || serde_json::Value::from(i64::try_from(now).unwrap_or(i64::MAX).saturating_add(expiry)),
+            serde_json::Value::from,
+        );
+    let kid_text = kid.as_str().map_or_else(|| kid.to_string(), str::to_owned);
+    let der = asap_key(&cfg.private_key, &kid_text)?;
+    claims.insert("iat".into(), iat);
+    claims.insert("iss".into(), issuer);
+    claims.insert("sub".into(), subject);
+    claims.insert("jti".into(), jti);
+    claims.insert("aud".into(), audience);
+    claims.insert("exp".into(), exp);
+    let header = serde_json::json!({ "alg": alg.name(), "kid": kid });
+    let header = URL_SAFE_NO_PAD.encode(header.to_string());
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_string(&claims).unwrap_or_else(|_| "{}".into()));
+    let input = format!("{header}.{payload}");
+    let signature = sign_with_key(alg, &der, input.as_bytes())?;
+    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+}
+
+/// JavaScript's truthiness for a claim: absent, `null`, `false`, `0` and `""` fall back.
+fn truthy(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        serde_json::Value::String(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+/// JavaScript's `parseInt(text, 10)`: the leading integer, if any.
+fn leading_int(text: &str) -> Option<i64> {
+    let t = text.trim_start();
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    digits[..end].parse::<i64>().ok().map(|n| sign * n)
+}
+
+/// The key of an ASAP auth, as Postman reads it: quotes around it and new lines dropped,
+/// URI-decoded, and either PKCS #8 PEM or `data:application/pkcs8;kid=<kid>;base64,<DER>`
+/// (whose kid must be the key ID).
+fn asap_key(text: &str, kid: &str) -> Result<Vec<u8>, String> {
+    let text = text.replace('\n', "");
+    let text = text.trim();
+    let text = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+    let Some(uri) = decoded.strip_prefix("data:") else {
+        // Insomnia's keys may be PKCS #1 (`BEGIN RSA PRIVATE KEY`).
+        if let Some(der) = pem_body(&decoded, "RSA PRIVATE KEY") {
+            return der;
+        }
+        return pkcs8(&decoded);
+    };
+    let malformed =
+        || "its private key is a malformed data URI (data:application/pkcs8;kid=...;base64,...)".to_owned();
+    let rest = uri.strip_prefix("application/pkcs8;kid=").ok_or_else(malformed)?;
+    let (key_id, data) = rest.split_once(";base64,").ok_or_else(malformed)?;
+    if key_id != kid {
+        return Err("the key ID in its private key's data URI is not its key ID".into());
+    }
+    STANDARD.decode(data.trim()).map_err(|e| format!("its private key is not valid base64 ({e})"))
 }
 
 /// A JSON object written by the user (empty: `{}`), its keys in the order written.
@@ -55,20 +153,21 @@ fn json_object(text: &str, what: &str) -> Result<IndexMap<String, serde_json::Va
     serde_json::from_str(text).map_err(|e| format!("{what} is not a JSON object ({e})"))
 }
 
-fn sign_with_key(alg: JwtAlgorithm, pem: &str, input: &[u8]) -> Result<Vec<u8>, String> {
+/// Signs with a DER key: PKCS #8, or PKCS #1 for an RSA key.
+fn sign_with_key(alg: JwtAlgorithm, der: &[u8], input: &[u8]) -> Result<Vec<u8>, String> {
     use aws_lc_rs::rand::SystemRandom;
     use aws_lc_rs::signature::{self, EcdsaKeyPair, KeyPair as _, RsaKeyPair};
-    let der = pkcs8(pem)?;
     let rng = SystemRandom::new();
     let rsa = |encoding: &'static dyn aws_lc_rs::signature::RsaEncoding| -> Result<Vec<u8>, String> {
-        let key =
-            RsaKeyPair::from_pkcs8(&der).map_err(|e| format!("its private key is not an RSA key ({e})"))?;
+        let key = RsaKeyPair::from_pkcs8(der)
+            .or_else(|e| RsaKeyPair::from_der(der).map_err(|_| e))
+            .map_err(|e| format!("its private key is not an RSA key ({e})"))?;
         let mut sig = vec![0; key.public_modulus_len()];
         key.sign(encoding, &rng, input, &mut sig).map_err(|_| "its private key could not sign".to_owned())?;
         Ok(sig)
     };
     let ec = |algorithm: &'static signature::EcdsaSigningAlgorithm| -> Result<Vec<u8>, String> {
-        let key = EcdsaKeyPair::from_pkcs8(algorithm, &der)
+        let key = EcdsaKeyPair::from_pkcs8(algorithm, der)
             .map_err(|e| format!("its private key is not an EC key of {}'s curve ({e})", alg.name()))?;
         let _ = key.public_key();
         key.sign(&rng, input)
@@ -89,6 +188,18 @@ fn sign_with_key(alg: JwtAlgorithm, pem: &str, input: &[u8]) -> Result<Vec<u8>, 
             Err("an HMAC algorithm has no key".into())
         }
     }
+}
+
+/// The DER between `-----BEGIN <label>-----` and its END line, if the text has that BEGIN line.
+fn pem_body(pem: &str, label: &str) -> Option<Result<Vec<u8>, String>> {
+    let begin = format!("-----BEGIN {label}-----");
+    let start = pem.find(&begin)? + begin.len();
+    let body = &pem[start..];
+    let Some(end) = body.find(&format!("-----END {label}-----")) else {
+        return Some(Err("its private key has no END line".into()));
+    };
+    let text: String = body[..end].chars().filter(|c| !c.is_whitespace()).collect();
+    Some(STANDARD.decode(text).map_err(|e| format!("its private key is not valid base64 ({e})")))
 }
 
 /// The DER of a PKCS #8 PEM key (`-----BEGIN PRIVATE KEY-----`), as Postman requires.
@@ -197,5 +308,59 @@ mod tests {
         assert!(e.starts_with("its private key is not an EC key of ES256's curve"), "{e}");
         let e = token(&JwtAuth { private_key: "-----BEGIN RSA PRIVATE KEY-----".into(), ..rs }).unwrap_err();
         assert!(e.contains("PKCS #8"), "{e}");
+    }
+
+    // postman-runtime's asap authorizer, run by node on the same key and claims, made these tokens
+    // (RS256 is deterministic): the claims' order, the fields after them, a data-URI key.
+    #[test]
+    fn asap_tokens_are_postmans() {
+        let pem = include_str!("../../../tests/fixtures/oauth1/test-key-pkcs8.pem");
+        let asap = AsapAuth {
+            key_id: "svc/key1".into(),
+            issuer: "svc".into(),
+            audience: "api".into(),
+            private_key: pem.into(),
+            claims: r#"{"jti":"fixed-jti","iat":1700000000,"exp":1700003600,"scope":"read"}"#.into(),
+            ..AsapAuth::default()
+        };
+        assert_eq!(
+            asap_token(&asap, 1, "unused").unwrap(),
+            "eyJhbGciOiJSUzI1NiIsImtpZCI6InN2Yy9rZXkxIn0.eyJqdGkiOiJmaXhlZC1qdGkiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMzYwMCwic2NvcGUiOiJyZWFkIiwiaXNzIjoic3ZjIiwic3ViIjoic3ZjIiwiYXVkIjoiYXBpIn0.\
+             iVREbTtJbp7YSqQEcXQA9mmggd1kzDe_INpO_rm__03jHWBBoUPcAGUcL9Zs4n_dLRLwytkev9wxjCuYTE-1E1ESKmbzUk4L4RrQ7YutMyFWOOu_i_4wPgRGwuYWTmlhbAqHtsRFD4tXaa8NT1qHok0Qio7_pbJ5o4ekq5IgVJV_drlAKBUORDbttvVkSj7UkLQcqTvvFZ_LbzOZhBR9oQqTRgR3fOmtvnvjkTwMsIVjnAcDKzh3I9zDPn5KhpmEV87ogMXOirfhCqltus-mAv1xd5nUB6t6ThXULXQYUUXr_4Fqi_rRZS0xORUUG_8-TiUYBJIcHOyy3TOhBqnPJQ"
+        );
+        let der: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let uri = AsapAuth {
+            subject: "me".into(),
+            expiry_seconds: "60".into(),
+            private_key: format!("data:application/pkcs8;kid=svc/key1;base64,{der}"),
+            claims: r#"{"jti":"j2","iat":1700000000}"#.into(),
+            ..asap.clone()
+        };
+        assert_eq!(
+            asap_token(&uri, 1_796_515_743, "unused").unwrap(),
+            "eyJhbGciOiJSUzI1NiIsImtpZCI6InN2Yy9rZXkxIn0.eyJqdGkiOiJqMiIsImlhdCI6MTcwMDAwMDAwMCwiaXNzIjoic3ZjIiwic3ViIjoibWUiLCJhdWQiOiJhcGkiLCJleHAiOjE3OTY1MTU4MDN9.\
+             lxy9Bg2DumTRTwcjEi3Ob41tdashOQ-jRvijv9u2KJiXukKprR0S0UKEu2h6MkP5SIed_IEPzizSHzxGe8_Raj_HBgBqbWV2ZxuUCTPwkEDU-2EVR1pYwP-Y5Qbhq3ZCkJTC1R64UxJlmMVUXzc-KumGpYpepBFyvL-yALP562oZsfjZlni-4FcE7G1TiEGHbADh258uUpe64ciTh7vQNRkwNOdiU9xbesWS18xTSE5PLHbnJGwMJ9SZji0bfOQik0bIjiIlMaYEqIrOQksAiQ5vSXn08FiZypOWVqDjEY3gxrQQ0g-7e7aqWi2GvHWmqAsuhuUCh5dUmKD1CTZW5A"
+        );
+        // Without claims: a fresh jti, iat now, exp now + 3600, sub the issuer.
+        let plain = AsapAuth { claims: String::new(), ..asap.clone() };
+        let t = asap_token(&plain, 1000, "the-jti").unwrap();
+        let payload = URL_SAFE_NO_PAD.decode(t.split('.').nth(1).unwrap()).unwrap();
+        assert_eq!(
+            String::from_utf8(payload).unwrap(),
+            r#"{"iat":1000,"iss":"svc","sub":"svc","jti":"the-jti","aud":"api","exp":4600}"#
+        );
+        // What the user must fix.
+        let e = asap_token(&AsapAuth { audience: String::new(), ..plain.clone() }, 1, "j").unwrap_err();
+        assert_eq!(e, "its issuer, audience and key ID are required");
+        let e = asap_token(&AsapAuth { key_id: "other".into(), ..uri }, 1, "j").unwrap_err();
+        assert!(e.contains("key ID in its private key's data URI"), "{e}");
+        let e =
+            asap_token(&AsapAuth { algorithm: JwtAlgorithm::Hs256, ..plain.clone() }, 1, "j").unwrap_err();
+        assert!(e.contains("not an ASAP algorithm"), "{e}");
+        // Insomnia's PKCS #1 keys are read too.
+        let pkcs1 = include_str!("../../../tests/fixtures/oauth1/test-key-pkcs1.pem");
+        let a =
+            asap_token(&AsapAuth { private_key: pkcs1.into(), ..plain.clone() }, 1000, "the-jti").unwrap();
+        assert_eq!(a, asap_token(&plain, 1000, "the-jti").unwrap());
     }
 }

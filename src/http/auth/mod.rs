@@ -1,9 +1,10 @@
 //! Auth schemes that need more than a header computed from the request: digest (a challenge and
 //! a retry), OAuth 2.0 (a token fetched and cached), AWS Signature Version 4 (a signature over the
-//! final request), OAuth 1.0a (a signature over the prepared request, made in [`super::prepare`]).
+//! final request; Akamai EdgeGrid likewise), OAuth 1.0a (a signature over the prepared request, made in [`super::prepare`]).
 //! Basic, bearer and API key are applied in [`super::prepare`].
 
 pub mod digest;
+pub mod edgegrid;
 pub mod hawk;
 pub mod jwt;
 pub mod oauth1;

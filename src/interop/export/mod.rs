@@ -184,7 +184,7 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
             }
         }
         // A signature is made for one send (a timestamp and nonce): a snippet cannot carry it.
-        Auth::OAuth1(_) | Auth::Hawk(_) | Auth::Jwt(_) => report.warn(
+        Auth::OAuth1(_) | Auth::Hawk(_) | Auth::Jwt(_) | Auth::Asap(_) | Auth::EdgeGrid(_) => report.warn(
             &request.name,
             format!(
                 "{} signs each send with a fresh timestamp and nonce; the snippet goes without the signature",

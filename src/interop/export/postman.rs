@@ -450,6 +450,32 @@ impl Exporter<'_> {
                     ("includePayloadHash", json!(h.include_payload_hash)),
                 ]),
             ),
+            Auth::Asap(a) => (
+                "asap",
+                params(&[
+                    ("alg", json!(a.algorithm.name())),
+                    ("kid", json!(a.key_id)),
+                    ("iss", json!(a.issuer)),
+                    ("aud", json!(a.audience)),
+                    ("sub", json!(a.subject)),
+                    ("privateKey", json!(a.private_key)),
+                    ("claims", json!(a.claims)),
+                    ("exp", json!(a.expiry_seconds)),
+                ]),
+            ),
+            Auth::EdgeGrid(e) => (
+                "edgegrid",
+                params(&[
+                    ("accessToken", json!(e.access_token)),
+                    ("clientToken", json!(e.client_token)),
+                    ("clientSecret", json!(e.client_secret)),
+                    ("baseURL", json!(e.base_url)),
+                    ("nonce", json!(e.nonce)),
+                    ("timestamp", json!(e.timestamp)),
+                    ("headersToSign", json!(e.headers_to_sign)),
+                    ("maxBodySize", json!(e.max_body_size)),
+                ]),
+            ),
             Auth::AwsSigV4(a) => (
                 "awsv4",
                 params(&[

@@ -24,10 +24,10 @@ use super::query::{join_query, parse_query, split_url};
 use super::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
 use crate::model::{
-    ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, Cookie, DigestAuth,
-    Environment, EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, HawkAlgorithm, HawkAuth, KeyValue,
-    Method, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, ParentId, RawLanguage,
-    Request, RequestId, RequestSettings, Scripts, Variable, VariableId, WorkspaceData,
+    ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, Cookie,
+    DigestAuth, Environment, EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, HawkAlgorithm, HawkAuth,
+    KeyValue, Method, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, ParentId,
+    RawLanguage, Request, RequestId, RequestSettings, Scripts, Variable, VariableId, WorkspaceData,
 };
 
 type Imported = (Vec<WorkspaceData>, Vec<Cookie>);
@@ -689,6 +689,16 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
             include_payload_hash: node.bool("validatePayload") == Some(true),
             ..HawkAuth::default()
         }),
+        // Insomnia signs ASAP with RS256; `additionalClaims` is a JSON object.
+        "asap" => Auth::Asap(AsapAuth {
+            issuer: get("issuer"),
+            subject: get("subject"),
+            audience: get("audience"),
+            key_id: get("keyId"),
+            private_key: get("privateKey"),
+            claims: get("additionalClaims"),
+            ..AsapAuth::default()
+        }),
         other => {
             let mut params = IndexMap::new();
             for (key, value) in node.entries() {
@@ -698,7 +708,6 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
             }
             let label = match other {
                 "ntlm" => "NTLM",
-                "asap" => "ASAP (Atlassian)",
                 "netrc" => "netrc",
                 _ => other,
             };
@@ -1139,6 +1148,17 @@ mod tests {
         let Auth::Hawk(h) = auth(&node, "r", &mut report, &mut Templates::default()) else { panic!() };
         assert_eq!((h.auth_id.as_str(), h.algorithm, h.ext.as_str()), ("i", HawkAlgorithm::Sha1, "e"));
         assert!(h.include_payload_hash);
+        let node = super::super::node::parse_json(
+            r#"{"type":"asap","issuer":"svc","subject":"","audience":"api","keyId":"svc/1","privateKey":"k","additionalClaims":"{\"a\":1}"}"#,
+            None,
+        )
+        .unwrap();
+        let Auth::Asap(a) = auth(&node, "r", &mut report, &mut Templates::default()) else { panic!() };
+        assert_eq!(
+            (a.issuer.as_str(), a.audience.as_str(), a.key_id.as_str(), a.claims.as_str(), a.algorithm),
+            ("svc", "api", "svc/1", r#"{"a":1}"#, crate::model::JwtAlgorithm::Rs256)
+        );
+        assert!(report.warnings.is_empty());
     }
 
     #[test]

@@ -16,10 +16,10 @@ use super::node::Node;
 use super::query::{join_query, parse_query, percent_decode, split_url};
 use crate::interop::Report;
 use crate::model::{
-    ApiKeyLocation, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, ExampleId, FormPart, FormPartKind,
-    GraphQlBody, HawkAlgorithm, HawkAuth, Header, JwtAlgorithm, JwtAuth, KeyValue, OAuth1Auth, OAuth1Method,
-    OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request, RequestSettings, ResponseRecord,
-    SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
+    ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, EdgeGridAuth, ExampleId,
+    FormPart, FormPartKind, GraphQlBody, HawkAlgorithm, HawkAuth, Header, JwtAlgorithm, JwtAuth, KeyValue,
+    OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request,
+    RequestSettings, ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
 };
 
 /// A description: a string, or `{content, type}` in v2.1.
@@ -288,6 +288,59 @@ pub(crate) fn auth_from_params(
                 } else {
                     get("queryParamKey")
                 },
+            })
+        }
+        "asap" => {
+            note_unused(
+                &["alg", "kid", "iss", "aud", "sub", "privateKey", "claims", "exp"],
+                &["id", "saveHelperData"],
+            );
+            let text = get("alg");
+            let algorithm = match JwtAlgorithm::parse(&text) {
+                Some(a) if !a.is_hmac() => a,
+                None if text.trim().is_empty() => JwtAlgorithm::Rs256,
+                _ => {
+                    report.warn(
+                        location,
+                        format!("ASAP algorithm `{}` is unknown; read as RS256", short(&text)),
+                    );
+                    JwtAlgorithm::Rs256
+                }
+            };
+            Auth::Asap(AsapAuth {
+                algorithm,
+                issuer: get("iss"),
+                audience: get("aud"),
+                subject: get("sub"),
+                key_id: get("kid"),
+                private_key: get("privateKey"),
+                claims: get("claims"),
+                expiry_seconds: get("exp"),
+            })
+        }
+        "edgegrid" => {
+            note_unused(
+                &[
+                    "accessToken",
+                    "clientToken",
+                    "clientSecret",
+                    "baseURL",
+                    "nonce",
+                    "timestamp",
+                    "headersToSign",
+                    "maxBodySize",
+                ],
+                &["id", "saveHelperData"],
+            );
+            Auth::EdgeGrid(EdgeGridAuth {
+                access_token: get("accessToken"),
+                client_token: get("clientToken"),
+                client_secret: get("clientSecret"),
+                base_url: get("baseURL"),
+                nonce: get("nonce"),
+                timestamp: get("timestamp"),
+                headers_to_sign: get("headersToSign"),
+                max_body_size: get("maxBodySize"),
             })
         }
         "hawk" => {
