@@ -9,6 +9,7 @@ pub mod hawk;
 pub mod jwt;
 pub mod oauth1;
 pub mod oauth2;
+mod rsa_sha1;
 pub mod sigv4;
 
 /// Lowercase hex of `bytes`.
