@@ -251,7 +251,7 @@ fn basic_bearer_and_api_key_auth() {
     req.auth = Auth::ApiKey { key: "api key".into(), value: "k 2".into(), location: ApiKeyLocation::Query };
     send(&e, &req).unwrap();
     assert_eq!(server.last().target, "/?api%20key=k%202");
-    req.auth = Auth::Unsupported { kind: "NTLM".into(), params: Default::default() };
+    req.auth = Auth::Unsupported { kind: "WSSE".into(), params: Default::default() };
     assert!(matches!(send(&e, &req), Err(SendError::UnsupportedAuth { .. })));
 }
 
@@ -1166,4 +1166,127 @@ fn oauth1_signs_what_is_sent_as_a_server_checks_it() {
     let Auth::OAuth1(o) = &mut wrong.auth else { unreachable!() };
     o.consumer_secret = "other".into();
     assert_eq!(send(&e, &wrong).unwrap().response.status, 401);
+}
+
+/// A server that speaks NTLM as IIS does: 401 offering NTLM, a challenge (with target information)
+/// for the negotiate message, and 200 only for an NTLMv2 answer that verifies with the password
+/// `Password`, on the connection that got the challenge.
+fn ntlm_server() -> Server {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use hmac::{Hmac, Mac};
+    const SERVER_CHALLENGE: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+    let challenged = std::sync::Mutex::new(None::<u64>);
+    Server::start(move |r| {
+        let auth = r.header("authorization").unwrap_or("");
+        let Some(b64) = auth.strip_prefix("NTLM ") else {
+            return Reply::text(401, "sign in")
+                .header("WWW-Authenticate", "Negotiate")
+                .header("WWW-Authenticate", "NTLM");
+        };
+        let msg = STANDARD.decode(b64).unwrap();
+        assert_eq!(&msg[..8], b"NTLMSSP\0");
+        let u16_at = |at: usize| usize::from(u16::from_le_bytes([msg[at], msg[at + 1]]));
+        let u32_at = |at: usize| u32::from_le_bytes(msg[at..at + 4].try_into().unwrap()) as usize;
+        let field = |at: usize| &msg[u32_at(at + 4)..u32_at(at + 4) + u16_at(at)];
+        match msg[8] {
+            1 => {
+                *challenged.lock().unwrap() = Some(r.connection);
+                let info: Vec<u8> = [2u8, 0, 6, 0]
+                    .into_iter()
+                    .chain("DOM".encode_utf16().flat_map(u16::to_le_bytes))
+                    .chain([0, 0, 0, 0])
+                    .collect();
+                let mut t2 = b"NTLMSSP\0".to_vec();
+                t2.extend_from_slice(&2u32.to_le_bytes());
+                t2.extend_from_slice(&[0, 0, 0, 0, 48, 0, 0, 0]);
+                t2.extend_from_slice(&(0x0088_0201u32).to_le_bytes()); // unicode, NTLM, extended security, target info
+                t2.extend_from_slice(&SERVER_CHALLENGE);
+                t2.extend_from_slice(&[0; 8]);
+                t2.extend_from_slice(&(info.len() as u16).to_le_bytes());
+                t2.extend_from_slice(&(info.len() as u16).to_le_bytes());
+                t2.extend_from_slice(&48u32.to_le_bytes());
+                t2.extend_from_slice(&info);
+                Reply::text(401, "challenge")
+                    .header("WWW-Authenticate", &format!("NTLM {}", STANDARD.encode(&t2)))
+            }
+            3 => {
+                if *challenged.lock().unwrap() != Some(r.connection) {
+                    return Reply::text(401, "the answer came on another connection");
+                }
+                let (nt, domain, user) = (field(20), field(28), field(36));
+                let text = |b: &[u8]| {
+                    String::from_utf16(
+                        &b.chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+                    )
+                    .unwrap()
+                };
+                let nt_hash = <md4::Md4 as md4::Digest>::digest(
+                    "Password".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>(),
+                );
+                let identity: Vec<u8> = format!("{}{}", text(user).to_uppercase(), text(domain))
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect();
+                let key = <Hmac<md5::Md5> as Mac>::new_from_slice(&nt_hash)
+                    .unwrap()
+                    .chain_update(&identity)
+                    .finalize()
+                    .into_bytes();
+                let proof = <Hmac<md5::Md5> as Mac>::new_from_slice(&key)
+                    .unwrap()
+                    .chain_update(SERVER_CHALLENGE)
+                    .chain_update(&nt[16..])
+                    .finalize()
+                    .into_bytes();
+                if proof.as_slice() == &nt[..16] {
+                    Reply::text(200, &format!("welcome {}\\{}", text(domain), text(user)))
+                } else {
+                    Reply::text(401, "wrong password")
+                }
+            }
+            _ => Reply::text(400, "not an NTLM message"),
+        }
+    })
+}
+
+#[test]
+fn ntlm_answers_the_servers_challenge_on_one_connection() {
+    let server = ntlm_server();
+    let e = engine();
+    let mut req = get(&server.url("/secure"));
+    req.headers.push(KeyValue::new("Authorization", "Basic dropped"));
+    req.auth = Auth::Ntlm(NtlmAuth {
+        username: "CORP\\alice".into(),
+        password: "{{pw}}".into(),
+        ..NtlmAuth::default()
+    });
+    let scopes = Scopes::new().with_values(ScopeKind::Environment, "E", [("pw", "Password")]);
+    let ex = send_with(&e, &req, None, &scopes).unwrap();
+    assert_eq!((ex.response.status, text(&ex).as_str()), (200, "welcome CORP\\alice"));
+    let seen = server.requests();
+    assert_eq!(seen.len(), 3);
+    // First without credentials (the user's own Authorization header too), then the two messages.
+    assert_eq!(seen[0].header("authorization"), None);
+    assert!(seen[1].header("authorization").unwrap().starts_with("NTLM TlRMTVNTUAAB"));
+    assert!(seen[2].header("authorization").unwrap().starts_with("NTLM TlRMTVNTUAAD"));
+    assert_eq!(seen[1].connection, seen[2].connection);
+
+    // A wrong password: the server's refusal is the response.
+    let scopes = Scopes::new().with_values(ScopeKind::Environment, "E", [("pw", "nope")]);
+    let ex = send_with(&e, &req, None, &scopes).unwrap();
+    assert_eq!((ex.response.status, text(&ex).as_str()), (401, "wrong password"));
+
+    // "Send once": no handshake.
+    req.auth = Auth::Ntlm(NtlmAuth { username: "alice".into(), disable_retry: true, ..NtlmAuth::default() });
+    let before = server.requests().len();
+    assert_eq!(send(&e, &req).unwrap().response.status, 401);
+    assert_eq!(server.requests().len(), before + 1);
+
+    // A server that does not ask for NTLM gets one plain request.
+    let plain = ok_server();
+    let mut req = get(&plain.url("/"));
+    req.auth = Auth::Ntlm(NtlmAuth { username: "alice".into(), ..NtlmAuth::default() });
+    send(&e, &req).unwrap();
+    assert_eq!((plain.requests().len(), plain.last().header("authorization")), (1, None));
 }

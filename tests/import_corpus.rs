@@ -396,12 +396,11 @@ fn postman_auth_inheritance_is_kept() {
 }
 
 #[test]
-fn unsupported_auth_keeps_its_parameters_and_is_reported() {
+fn ntlm_auth_is_read_with_its_domain() {
     let imported = ok("postman-v2.1/bruno-export-ntlm-auth.postman_collection.json");
-    let Auth::Unsupported { kind, params } = &collection(&imported.workspaces[0]).auth else { panic!() };
-    assert_eq!(kind, "ntlm");
-    assert_eq!(params.get("domain").map(String::as_str), Some("example.com"));
-    assert!(imported.report.warnings.iter().any(|w| w.message.contains("NTLM")));
+    let Auth::Ntlm(n) = &collection(&imported.workspaces[0]).auth else { panic!() };
+    assert_eq!(n.domain, "example.com");
+    assert!(!imported.report.warnings.iter().any(|w| w.message.contains("NTLM")));
 }
 
 #[test]

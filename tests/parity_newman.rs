@@ -27,7 +27,7 @@ const COLLECTIONS: &[(&str, usize)] = &[
     ("postman-v2.1/bruno-binary-file-body-mode.postman_collection.json", 0),
     ("postman-v2.1/bruno-export-awsv4-auth.postman_collection.json", 2),
     ("postman-v2.1/bruno-export-basic-auth-folder-inheritance.postman_collection.json", 8),
-    ("postman-v2.1/bruno-export-ntlm-auth.postman_collection.json", 0),
+    ("postman-v2.1/bruno-export-ntlm-auth.postman_collection.json", 2),
     ("postman-v2.1/bruno-export-oauth1-signature-methods.postman_collection.json", 4),
     ("postman-v2.1/bruno-export-oauth2-all-grants.postman_collection.json", 8),
     ("postman-v2.1/fastly-api-large.postman_collection.json", 406),

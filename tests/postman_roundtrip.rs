@@ -52,9 +52,12 @@ fn sample() -> (WorkspaceData, CollectionId) {
     form.body.urlencoded = vec![KeyValue::new("a", "1"), KeyValue::new("b", "2").disabled()];
     form.auth = Auth::None;
     let mut ntlm = Request::new("NTLM").with_url("{{base}}/ntlm");
-    let params =
-        [("username", "u"), ("password", "p"), ("domain", "D")].map(|(k, v)| (k.to_owned(), v.to_owned()));
-    ntlm.auth = Auth::Unsupported { kind: "ntlm".into(), params: params.into_iter().collect() };
+    ntlm.auth = Auth::Ntlm(NtlmAuth {
+        username: "u".into(),
+        password: "p".into(),
+        domain: "D".into(),
+        ..NtlmAuth::default()
+    });
     folder.children = vec![ItemId::Request(get.id), ItemId::Request(post.id)];
     c.children = vec![ItemId::Folder(folder.id), ItemId::Request(form.id), ItemId::Request(ntlm.id)];
     for r in [get, post, form, ntlm] {

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::auth::oauth2::{self, TokenCache};
-use super::auth::{digest, sigv4};
+use super::auth::{digest, ntlm, sigv4};
 use super::body::{ReadLimits, read_body, wire_body};
 use super::client::{ClientCache, ClientKey, ProxyRoute, certificate_for};
 use super::cookies::CookieJars;
@@ -446,6 +446,29 @@ fn headers_of(map: &HeaderMap) -> Vec<Header> {
     map.iter().map(|(k, v)| Header::new(k.as_str(), String::from_utf8_lossy(v.as_bytes()))).collect()
 }
 
+/// Where an NTLM handshake is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NtlmStep {
+    /// The request went without credentials.
+    Plain,
+    /// The negotiate message (type 1) went.
+    Negotiated,
+    /// The authenticate message (type 3) went: the next response is the answer.
+    Authenticated,
+}
+
+/// Reads and drops a refused response's body (up to 1 MiB), so that its connection goes back to
+/// the pool for the next message of a handshake; a longer body closes the connection instead.
+async fn drain(mut resp: reqwest::Response) {
+    let mut read = 0usize;
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        read += chunk.len();
+        if read > 1 << 20 {
+            break;
+        }
+    }
+}
+
 /// Signs one attempt with Akamai EdgeGrid: the hop's URL, its headers as the user wrote them (no
 /// cookies from the jar) and, for a POST, the start of its body, as Postman signs.
 async fn sign_edgegrid(
@@ -551,6 +574,7 @@ impl Transfer<'_> {
         }
         let mut auth_active = true;
         let mut digest_tried = false;
+        let mut ntlm_step = NtlmStep::Plain;
         let mut oauth_retried = false;
         let mut cookies_changed = false;
         let mut redirects: Vec<RedirectHop> = Vec::new();
@@ -682,6 +706,52 @@ impl Transfer<'_> {
                     continue;
                 }
             }
+            // NTLM: a server that asks is answered on the same connection, negotiate then
+            // authenticate (the refused response's body is read so the connection is kept).
+            if matches!(status, 401 | 403)
+                && auth_active
+                && let PendingAuth::Ntlm(cfg) = &prepared.auth
+                && !cfg.disable_retry
+            {
+                let values: Vec<String> = resp
+                    .headers()
+                    .get_all(reqwest::header::WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok().map(str::to_owned))
+                    .collect();
+                let id = ntlm::Identity::of(cfg);
+                let next = match ntlm_step {
+                    NtlmStep::Plain
+                        if ntlm::offers_ntlm(&values.iter().map(String::as_str).collect::<Vec<_>>()) =>
+                    {
+                        Some((ntlm::negotiate(&id), NtlmStep::Negotiated))
+                    }
+                    NtlmStep::Negotiated => {
+                        let challenge = values.iter().find(|v| v.starts_with("NTLM ")).ok_or_else(|| {
+                            SendError::InvalidField {
+                                field: "NTLM auth".into(),
+                                reason: format!("{} answered the negotiate message without an NTLM challenge (HTTP {status})", hop.url.host_str().unwrap_or("the server")),
+                            }
+                        })?;
+                        let challenge = ntlm::parse_challenge(challenge).map_err(|reason| {
+                            SendError::InvalidField { field: "NTLM auth".into(), reason }
+                        })?;
+                        let mut client = [0u8; 8];
+                        client.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
+                        let now_ms = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+                        Some((ntlm::authenticate(&id, &challenge, client, now_ms), NtlmStep::Authenticated))
+                    }
+                    _ => None,
+                };
+                if let Some((header, step)) = next {
+                    auth_header = Some(header);
+                    ntlm_step = step;
+                    drain(resp).await;
+                    continue;
+                }
+            }
             // OAuth 2.0: a cached token the server refuses is fetched anew, once.
             if status == 401
                 && auth_active
@@ -758,6 +828,10 @@ impl Transfer<'_> {
                 }
                 hop.url = next;
                 digest_tried = false;
+                if matches!(prepared.auth, PendingAuth::Ntlm(_)) {
+                    ntlm_step = NtlmStep::Plain;
+                    auth_header = None;
+                }
                 continue;
             }
 

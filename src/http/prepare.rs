@@ -14,9 +14,9 @@ use super::redact::Redactions;
 use super::url_build;
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EdgeGridAuth, EnvironmentId,
-    FormPartKind, HawkAuth, Header, ItemId, JwtAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2Grant,
-    ParentId, Request, RequestId, RequestSettings, SentRequest, StoredBody, WorkspaceData, WorkspaceId,
-    find_header,
+    FormPartKind, HawkAuth, Header, ItemId, JwtAuth, NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth,
+    OAuth2Grant, ParentId, Request, RequestId, RequestSettings, SentRequest, StoredBody, WorkspaceData,
+    WorkspaceId, find_header,
 };
 use crate::vars::Scopes;
 
@@ -100,6 +100,8 @@ pub enum PendingAuth {
     Hawk(HawkAuth),
     /// Signs each attempt (Akamai EdgeGrid), as AWS Signature v4.
     EdgeGrid(EdgeGridAuth),
+    /// Answers the server's NTLM challenge: negotiate, then authenticate, on one connection.
+    Ntlm(NtlmAuth),
 }
 
 impl std::fmt::Debug for PendingAuth {
@@ -112,6 +114,7 @@ impl std::fmt::Debug for PendingAuth {
             PendingAuth::OAuth1(_) => "OAuth1(..)",
             PendingAuth::Hawk(_) => "Hawk(..)",
             PendingAuth::EdgeGrid(_) => "EdgeGrid(..)",
+            PendingAuth::Ntlm(_) => "Ntlm(..)",
         })
     }
 }
@@ -764,6 +767,18 @@ fn apply_auth(
             redactions.add_header("authorization");
             set_header(headers, "Authorization", format!("Bearer {token}"));
             PendingAuth::None
+        }
+        Auth::Ntlm(n) => {
+            // The first attempt goes without credentials (as Postman's), whatever a header says.
+            headers.retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
+            redactions.add_header("authorization");
+            PendingAuth::Ntlm(NtlmAuth {
+                username: res.r(&n.username),
+                password: res.secret(&n.password),
+                domain: res.r(&n.domain),
+                workstation: res.r(&n.workstation),
+                disable_retry: n.disable_retry,
+            })
         }
         Auth::EdgeGrid(e) => {
             redactions.add_header("authorization");

@@ -31,6 +31,7 @@ pub enum Auth {
     Jwt(JwtAuth),
     Asap(AsapAuth),
     EdgeGrid(EdgeGridAuth),
+    Ntlm(NtlmAuth),
     AwsSigV4(AwsSigV4Auth),
     /// A scheme Localpost does not send (NTLM, Hawk, OAuth 1.0...), kept verbatim from an import
     /// so that nothing is lost and an export can write it back.
@@ -64,6 +65,7 @@ impl std::fmt::Debug for Auth {
             Auth::Jwt(j) => f.debug_tuple("Jwt").field(j).finish(),
             Auth::Asap(a) => f.debug_tuple("Asap").field(a).finish(),
             Auth::EdgeGrid(e) => f.debug_tuple("EdgeGrid").field(e).finish(),
+            Auth::Ntlm(n) => f.debug_tuple("Ntlm").field(n).finish(),
             Auth::AwsSigV4(a) => f.debug_tuple("AwsSigV4").field(a).finish(),
             // An unknown scheme's parameters may all be secrets (keys, tokens): names only.
             Auth::Unsupported { kind, params } => f
@@ -91,6 +93,7 @@ impl Auth {
             Auth::Jwt(_) => "JWT Bearer",
             Auth::Asap(_) => "ASAP (Atlassian)",
             Auth::EdgeGrid(_) => "Akamai EdgeGrid",
+            Auth::Ntlm(_) => "NTLM",
             Auth::AwsSigV4(_) => "AWS Signature v4",
             Auth::Unsupported { kind, .. } => kind,
         }
@@ -524,6 +527,33 @@ impl std::fmt::Debug for EdgeGridAuth {
             .field("client_token", &self.client_token)
             .field("access_token", &Masked(&self.access_token))
             .field("client_secret", &Masked(&self.client_secret))
+            .finish_non_exhaustive()
+    }
+}
+
+/// NTLM: the request, then a negotiate and an authenticate message on the same connection when
+/// the server asks, as Postman does.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NtlmAuth {
+    /// `user`, `DOMAIN\user` or `user@domain`.
+    pub username: String,
+    pub password: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub domain: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub workstation: String,
+    /// Send the request once, without answering the server's challenge.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub disable_retry: bool,
+}
+
+impl std::fmt::Debug for NtlmAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NtlmAuth")
+            .field("username", &self.username)
+            .field("password", &Masked(&self.password))
+            .field("domain", &self.domain)
             .finish_non_exhaustive()
     }
 }

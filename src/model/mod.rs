@@ -22,7 +22,7 @@ pub mod workspace;
 
 pub use auth::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, DigestAuth, EdgeGridAuth, HawkAlgorithm, HawkAuth,
-    JwtAlgorithm, JwtAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
+    JwtAlgorithm, JwtAuth, NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
 };
 pub use checks::{Assertion, Capture, CaptureScope, CaptureSource, Check};
 pub use collection::{Collection, Folder};

@@ -430,6 +430,7 @@ fn auth_header_preview(auth: &Auth, inherited: Option<&(String, Auth)>) -> Optio
         Auth::Hawk(_) => ("Authorization".into(), "Hawk <signed when sent>".into()),
         Auth::Asap(_) => ("Authorization".into(), "Bearer <ASAP token signed when sent>".into()),
         Auth::EdgeGrid(_) => ("Authorization".into(), "EG1-HMAC-SHA256 <signed when sent>".into()),
+        Auth::Ntlm(_) => ("Authorization".into(), "NTLM <when the server asks>".into()),
         Auth::Jwt(j) if !j.in_query => {
             ("Authorization".into(), format!("{} <JWT signed when sent>", j.header_prefix.trim()))
         }
@@ -637,6 +638,7 @@ pub fn auth_ui(
         Some(("JWT Bearer", Auth::Jwt(JwtAuth::default()))),
         Some(("ASAP (Atlassian)", Auth::Asap(AsapAuth::default()))),
         Some(("Akamai EdgeGrid", Auth::EdgeGrid(EdgeGridAuth::default()))),
+        Some(("NTLM", Auth::Ntlm(NtlmAuth::default()))),
         Some(("OAuth 2.0", Auth::OAuth2(OAuth2Auth::default()))),
         Some(("AWS Signature v4", Auth::AwsSigV4(AwsSigV4Auth::default()))),
     ]
@@ -873,6 +875,17 @@ pub fn auth_ui(
             changed |= field(ui, "Subject (empty: the issuer)", &mut a.subject);
             changed |= field(ui, "Expiry in seconds (empty: 3600)", &mut a.expiry_seconds);
             changed |= text_area(ui, "More claims (JSON)", &mut a.claims, 3, true);
+        }
+        Auth::Ntlm(n) => {
+            changed |= field(ui, "Username (or DOMAIN\\user)", &mut n.username);
+            changed |= field(ui, "Password", &mut n.password);
+            changed |= field(ui, "Domain (optional)", &mut n.domain);
+            changed |= field(ui, "Workstation (optional)", &mut n.workstation);
+            ui.label("");
+            changed |= ui
+                .checkbox(&mut n.disable_retry, "Send once, without answering the server's challenge")
+                .changed();
+            ui.end_row();
         }
         Auth::EdgeGrid(e) => {
             changed |= field(ui, "Access token", &mut e.access_token);

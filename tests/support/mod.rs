@@ -30,6 +30,8 @@ pub struct Received {
     pub body: Vec<u8>,
     /// Whether the client presented a certificate (TLS servers).
     pub client_cert: bool,
+    /// Which connection it came on (numbered from 1 as the server accepts them).
+    pub connection: u64,
 }
 
 impl Received {
@@ -158,8 +160,11 @@ impl Server {
         let rec = received.clone();
         runtime.spawn(async move {
             let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+            let mut connections = 0u64;
             loop {
                 let Ok((stream, _)) = listener.accept().await else { continue };
+                connections += 1;
+                let connection = connections;
                 let handler = handler.clone();
                 let rec = rec.clone();
                 let acceptor = acceptor.clone();
@@ -169,9 +174,9 @@ impl Server {
                             let Ok(tls) = acceptor.accept(stream).await else { return };
                             let client_cert =
                                 tls.get_ref().1.peer_certificates().is_some_and(|c| !c.is_empty());
-                            serve(TokioIo::new(tls), handler, rec, client_cert).await;
+                            serve(TokioIo::new(tls), handler, rec, client_cert, connection).await;
                         }
-                        None => serve(TokioIo::new(stream), handler, rec, false).await,
+                        None => serve(TokioIo::new(stream), handler, rec, false, connection).await,
                     }
                 });
             }
@@ -180,7 +185,7 @@ impl Server {
     }
 }
 
-async fn serve<I>(io: I, handler: Handler, rec: Arc<Mutex<Vec<Received>>>, client_cert: bool)
+async fn serve<I>(io: I, handler: Handler, rec: Arc<Mutex<Vec<Received>>>, client_cert: bool, connection: u64)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
@@ -197,7 +202,7 @@ where
                 .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect();
             let body = req.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
-            let received = Received { method, target, version, headers, body, client_cert };
+            let received = Received { method, target, version, headers, body, client_cert, connection };
             rec.lock().unwrap().push(received.clone());
             let reply = handler(&received);
             if !reply.delay.is_zero() {

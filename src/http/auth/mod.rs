@@ -7,6 +7,7 @@ pub mod digest;
 pub mod edgegrid;
 pub mod hawk;
 pub mod jwt;
+pub mod ntlm;
 pub mod oauth1;
 pub mod oauth2;
 mod rsa_sha1;

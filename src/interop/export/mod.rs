@@ -191,6 +191,10 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
                 auth.kind_label()
             ),
         ),
+        Auth::Ntlm(_) => report.warn(
+            &request.name,
+            "NTLM answers the server's challenge on one connection; the snippet goes without it",
+        ),
         Auth::Unsupported { kind, .. } => {
             report.warn(
                 &request.name,

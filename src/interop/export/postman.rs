@@ -463,6 +463,16 @@ impl Exporter<'_> {
                     ("exp", json!(a.expiry_seconds)),
                 ]),
             ),
+            Auth::Ntlm(n) => (
+                "ntlm",
+                params(&[
+                    ("username", json!(n.username)),
+                    ("password", json!(n.password)),
+                    ("domain", json!(n.domain)),
+                    ("workstation", json!(n.workstation)),
+                    ("disableRetryRequest", json!(n.disable_retry)),
+                ]),
+            ),
             Auth::EdgeGrid(e) => (
                 "edgegrid",
                 params(&[

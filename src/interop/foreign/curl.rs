@@ -13,7 +13,7 @@ use super::tree::Tree;
 use crate::interop::{Format, ImportError, Imported, Report};
 use crate::model::{
     Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, DigestAuth, FormPart, KeyValue, Method,
-    ParentId, RawLanguage, Request,
+    NtlmAuth, ParentId, RawLanguage, Request,
 };
 
 /// Reads one cURL command (the first, when the text holds several) into a request.
@@ -1109,7 +1109,8 @@ fn auth(
     }
     match kind {
         Some("digest") => Auth::Digest(DigestAuth { username, password, ..DigestAuth::default() }),
-        Some(other @ ("ntlm" | "negotiate")) => {
+        Some("ntlm") => Auth::Ntlm(NtlmAuth { username, password, ..NtlmAuth::default() }),
+        Some(other @ "negotiate") => {
             report.warn(
                 location,
                 format!("{other} auth is kept with its settings but Localpost cannot send it"),

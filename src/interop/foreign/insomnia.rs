@@ -26,8 +26,8 @@ use crate::interop::{Format, ImportError, Report};
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, Cookie,
     DigestAuth, Environment, EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, HawkAlgorithm, HawkAuth,
-    KeyValue, Method, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, ParentId,
-    RawLanguage, Request, RequestId, RequestSettings, Scripts, Variable, VariableId, WorkspaceData,
+    KeyValue, Method, NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
+    ParentId, RawLanguage, Request, RequestId, RequestSettings, Scripts, Variable, VariableId, WorkspaceData,
 };
 
 type Imported = (Vec<WorkspaceData>, Vec<Cookie>);
@@ -689,6 +689,11 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
             include_payload_hash: node.bool("validatePayload") == Some(true),
             ..HawkAuth::default()
         }),
+        "ntlm" => Auth::Ntlm(NtlmAuth {
+            username: get("username"),
+            password: get("password"),
+            ..NtlmAuth::default()
+        }),
         // Insomnia signs ASAP with RS256; `additionalClaims` is a JSON object.
         "asap" => Auth::Asap(AsapAuth {
             issuer: get("issuer"),
@@ -706,11 +711,7 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
                     params.insert(key.clone(), templates.convert(&value.to_text()));
                 }
             }
-            let label = match other {
-                "ntlm" => "NTLM",
-                "netrc" => "netrc",
-                _ => other,
-            };
+            let label = other;
             report.warn(
                 location,
                 format!("{label} auth is kept with its settings but Localpost cannot send it"),

@@ -18,7 +18,7 @@ use crate::interop::Report;
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, EdgeGridAuth, ExampleId,
     FormPart, FormPartKind, GraphQlBody, HawkAlgorithm, HawkAuth, Header, JwtAlgorithm, JwtAuth, KeyValue,
-    OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request,
+    NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant, RawLanguage, Request,
     RequestSettings, ResponseRecord, SavedResponse, Scripts, SentRequest, StoredBody, Variable, VariableId,
 };
 
@@ -316,6 +316,19 @@ pub(crate) fn auth_from_params(
                 private_key: get("privateKey"),
                 claims: get("claims"),
                 expiry_seconds: get("exp"),
+            })
+        }
+        "ntlm" => {
+            note_unused(
+                &["username", "password", "domain", "workstation", "disableRetryRequest"],
+                &["id", "saveHelperData", "state", "ntlmHeader"],
+            );
+            Auth::Ntlm(NtlmAuth {
+                username: get("username"),
+                password: get("password"),
+                domain: get("domain"),
+                workstation: get("workstation"),
+                disable_retry: get("disableRetryRequest").trim() == "true",
             })
         }
         "edgegrid" => {
@@ -1115,14 +1128,23 @@ mod tests {
 
     #[test]
     fn unsupported_auth_keeps_params_and_is_reported() {
-        let node = parse_json(r#"{"type":"ntlm","ntlm":{"username":"u","password":"k","domain":"d"}}"#, None)
-            .unwrap();
+        let node = parse_json(r#"{"type":"wsse","wsse":{"username":"u","password":"k"}}"#, None).unwrap();
         let mut report = Report::default();
         let Some(Auth::Unsupported { kind, params }) = auth(&node, "r", &mut report) else { panic!() };
-        assert_eq!(kind, "ntlm");
+        assert_eq!(kind, "wsse");
         assert_eq!(params.get("password").map(String::as_str), Some("k"));
         assert_eq!(report.warnings.len(), 1);
-        assert!(report.warnings[0].message.contains("NTLM"), "{}", report.warnings[0].message);
+        assert!(report.warnings[0].message.contains("wsse"), "{}", report.warnings[0].message);
+        // NTLM is sent now.
+        let node = parse_json(
+            r#"{"type":"ntlm","ntlm":[{"key":"username","value":"CORP\\u"},{"key":"password","value":"k"},{"key":"disableRetryRequest","value":true}]}"#,
+            None,
+        )
+        .unwrap();
+        let mut report = Report::default();
+        let Some(Auth::Ntlm(n)) = auth(&node, "r", &mut report) else { panic!() };
+        assert_eq!((n.username.as_str(), n.password.as_str(), n.disable_retry), ("CORP\\u", "k", true));
+        assert!(report.warnings.is_empty());
         // Hawk is sent now: imported as itself, without a warning.
         let node =
             parse_json(r#"{"type":"hawk","hawk":{"authId":"id","authKey":"k","algorithm":"sha1"}}"#, None)
