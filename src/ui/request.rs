@@ -650,6 +650,8 @@ pub fn auth_ui(
         ComboBox::from_id_salt("auth-kind")
             .selected_text(auth.kind_label().to_owned())
             .width(200.0)
+            // Every kind in view at once (the popup may reach past the editor pane).
+            .height(460.0)
             .show_ui(ui, |ui| {
                 for (label, fresh) in kinds {
                     let same = std::mem::discriminant(auth) == std::mem::discriminant(&fresh);
