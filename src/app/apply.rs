@@ -1182,7 +1182,7 @@ fn sent_as_request(sent: &SentRequest, name: String) -> (Request, bool) {
     let mut request = Request::new(name);
     request.method = Method::parse(&sent.method);
     request.url = sent.url.replace(crate::http::SECRET, "");
-    request.params = crate::ui::url::query_params(&request.url);
+    request.params = crate::model::url_text::query_params(&request.url);
     let redacted = |v: &str| v.contains(crate::http::REDACTED) || v.contains(crate::http::SECRET);
     request.headers = sent
         .headers

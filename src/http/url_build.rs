@@ -5,7 +5,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use url::Url;
 
 use super::error::SendError;
-use crate::vars::offsets_outside_references;
+use crate::model::url_text::{UrlText, query_segments};
 
 /// Characters encoded in a query key or value taken from the params table. `%` is handled
 /// separately: kept when it starts a valid escape.
@@ -64,35 +64,11 @@ pub(crate) fn encode_query_value(text: &str) -> String {
     encode(text, QUERY_COMPONENT)
 }
 
-/// `text` split at `c` outside `{{...}}`.
-fn split_outside_references(text: &str, c: u8) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut last = 0;
-    for at in offsets_outside_references(text, c) {
-        parts.push(&text[last..at]);
-        last = at + 1;
-    }
-    parts.push(&text[last..]);
-    parts
-}
-
-/// A URL's text split into what comes before the query, the query, and the fragment, at the
-/// first `?` and the first `#` after it that are not inside `{{...}}`.
+/// A URL's text split into what comes before the query, the query, and the fragment
+/// (`model::url_text`: the marks inside `{{...}}` are the variables').
 fn split_query(url: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (base, rest) = match offsets_outside_references(url, b'?').first() {
-        Some(&q) => (&url[..q], Some(&url[q + 1..])),
-        None => (url, None),
-    };
-    match rest {
-        Some(rest) => match offsets_outside_references(rest, b'#').first() {
-            Some(&h) => (base, Some(&rest[..h]), Some(&rest[h + 1..])),
-            None => (base, Some(rest), None),
-        },
-        None => match offsets_outside_references(base, b'#').first() {
-            Some(&h) => (&base[..h], None, Some(&base[h + 1..])),
-            None => (base, None, None),
-        },
-    }
+    let u = UrlText::parse(url);
+    (u.base, u.query, u.fragment)
 }
 
 /// JavaScript's `encodeURIComponent`: everything but letters, digits and `-_.!~*'()` as `%XX`.
@@ -113,15 +89,7 @@ pub(crate) fn encode_uri_component(text: &str) -> String {
 /// The raw `key=value` pairs of a URL's query string as written (nothing decoded; `&`, `#` and
 /// `=` inside `{{...}}` are the variable's).
 pub(crate) fn raw_query_pairs(url: &str) -> Vec<(String, String)> {
-    let (_, Some(query), _) = split_query(url) else { return Vec::new() };
-    split_outside_references(query, b'&')
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .map(|p| match offsets_outside_references(p, b'=').first() {
-            Some(&eq) => (p[..eq].to_owned(), p[eq + 1..].to_owned()),
-            None => (p.to_owned(), String::new()),
-        })
-        .collect()
+    UrlText::parse(url).pairs().into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
 }
 
 /// Whether a pair as written in a URL's query (`x%26y=a%23b`) is the params-table row `row`
@@ -155,37 +123,27 @@ pub(crate) fn without_query_key(url: &str, key: &str) -> String {
 
 /// `url` with only the query params `keep(key, value)` accepts, each kept as written.
 fn without_query_params(url: &str, mut keep: impl FnMut(&str, &str) -> bool) -> String {
-    let (base, Some(query), fragment) = split_query(url) else { return url.to_owned() };
-    let kept: Vec<&str> = split_outside_references(query, b'&')
+    let u = UrlText::parse(url);
+    let Some(query) = u.query else { return url.to_owned() };
+    let kept: Vec<String> = query_segments(query)
         .into_iter()
-        .filter(|p| {
-            let (k, v) = match offsets_outside_references(p, b'=').first() {
-                Some(&eq) => (&p[..eq], &p[eq + 1..]),
-                None => (*p, ""),
-            };
-            keep(k, v)
+        .filter(|(k, v)| keep(k, v.unwrap_or("")))
+        .map(|(k, v)| match v {
+            Some(v) => format!("{k}={v}"),
+            None => k.to_owned(),
         })
         .collect();
-    let mut out = base.to_owned();
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
-    }
-    if let Some(fragment) = fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
+    u.with_query(&kept.join("&"))
 }
 
 /// Line breaks and tabs in a URL's query are a value's (Postman sends `%0A`); the URL parser
 /// would drop them, and trimming would cut them from the end.
 fn keep_controls_in_query(raw: &str) -> String {
-    match raw.find('?') {
-        Some(q) if raw[q..].contains(['\n', '\r', '\t']) => {
-            let (base, query) = raw.split_at(q);
+    let u = UrlText::parse(raw);
+    match u.query {
+        Some(query) if query.contains(['\n', '\r', '\t']) => {
             let query = query.replace('\n', "%0A").replace('\r', "%0D").replace('\t', "%09");
-            format!("{}{query}", base.trim_start())
+            UrlText { base: u.base.trim_start(), ..u }.with_query(&query)
         }
         _ => raw.to_owned(),
     }
@@ -215,12 +173,11 @@ fn substitute_path_variables(url: &str, path_vars: &[(String, String)]) -> Strin
     if path_vars.is_empty() {
         return url.to_owned();
     }
-    let after_scheme = url.find("://").map_or(0, |p| p + 3);
-    let path_start = url[after_scheme..].find(['/', '?', '#']).map_or(url.len(), |p| p + after_scheme);
-    if !url[path_start..].starts_with('/') {
+    let path_end = UrlText::parse(url).base.len();
+    let after_scheme = url[..path_end].find("://").map_or(0, |p| p + 3);
+    let Some(path_start) = url[after_scheme..path_end].find('/').map(|p| p + after_scheme) else {
         return url.to_owned();
-    }
-    let path_end = url[path_start..].find(['?', '#']).map_or(url.len(), |p| p + path_start);
+    };
     let path = &url[path_start..path_end];
     let replaced: Vec<String> = path
         .split('/')

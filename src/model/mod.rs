@@ -17,6 +17,8 @@ pub mod response;
 pub mod run;
 pub mod scripts;
 pub mod settings;
+pub mod template;
+pub mod url_text;
 pub mod variables;
 pub mod workspace;
 

@@ -5,11 +5,11 @@ use egui::{ComboBox, RichText, TextEdit, Ui};
 
 use super::cell;
 use super::kv::{KvOptions, kv_table_ui, to_bulk};
-use super::url;
 use super::vars::{VarIndex, var_text_edit};
 use super::{Named, theme};
 use crate::app::command::{Action, Command, FileField};
 use crate::app::state::{DiskState, EditorSection, KvTable, RequestTab, TabId};
+use crate::model::url_text as url;
 use crate::model::*;
 
 /// What the editor needs besides the tab.
@@ -373,7 +373,7 @@ fn headers_ui(
         |ui| {
             egui::Grid::new("auto-headers").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
                 let weak = theme::muted(ui.visuals());
-                for (name, value) in url::auto_headers(&tab.draft) {
+                for (name, value) in super::url::auto_headers(&tab.draft) {
                     ui.label(RichText::new(name).color(weak));
                     ui.label(RichText::new(value).color(weak));
                     ui.end_row();

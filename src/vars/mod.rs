@@ -40,12 +40,11 @@
 
 pub mod dynamic;
 mod scopes;
-mod template;
 #[rustfmt::skip]
 mod words;
 
+pub use crate::model::template::{Reference, find_references, offsets_outside_references};
 pub use scopes::{Lookup, Resolved, Scope, ScopeKind, Scopes};
-pub use template::{Reference, find_references, offsets_outside_references};
 
 /// How deep values may nest references before resolution stops and reports a cycle.
 pub const MAX_DEPTH: usize = 16;

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::{MAX_DEPTH, dynamic, template};
+use super::{MAX_DEPTH, dynamic};
+use crate::model::template;
 
 /// How many times a text is resolved again while references are left in it (Postman's limit).
 const MAX_PASSES: usize = 19;

@@ -69,16 +69,10 @@ pub fn full_url(request: &Request) -> String {
     url
 }
 
-/// `(before ?, query, fragment)` of a URL as written (it may hold `{{variables}}`).
+/// `(before ?, query, fragment)` of a URL as written, empty where absent (`model::url_text`).
 pub fn split_url(url: &str) -> (&str, &str, &str) {
-    let (rest, hash) = match url.find('#') {
-        Some(i) if !url[i..].starts_with("#}") => (&url[..i], &url[i + 1..]),
-        _ => (url, ""),
-    };
-    match rest.find('?') {
-        Some(i) => (&rest[..i], &rest[i + 1..], hash),
-        None => (rest, "", hash),
-    }
+    let u = crate::model::url_text::UrlText::parse(url);
+    (u.base, u.query.unwrap_or(""), u.fragment.unwrap_or(""))
 }
 
 fn fill_path_variables(base: &str, vars: &[KeyValue]) -> String {

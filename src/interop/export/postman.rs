@@ -667,13 +667,9 @@ fn events(scripts: &Scripts) -> Option<Value> {
 fn url_object(url: &str, params: &[KeyValue], path_variables: &[KeyValue]) -> Value {
     let (base, query_text, hash) = split_url(url);
     let query: Vec<Value> = if params.is_empty() {
-        query_text
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').map_or((p, None), |(k, v)| (k, Some(v)));
-                json!({ "key": k, "value": v })
-            })
+        crate::model::url_text::query_segments(query_text)
+            .into_iter()
+            .map(|(k, v)| json!({ "key": k, "value": v }))
             .collect()
     } else {
         params

@@ -8,9 +8,10 @@
 use indexmap::IndexMap;
 
 use super::postman::language_of_content_type;
-use super::query::{parse_query, percent_decode, percent_encode, request_name, split_url};
+use super::query::{percent_decode, percent_encode, query_params, request_name};
 use super::tree::Tree;
 use crate::interop::{Format, ImportError, Imported, Report};
+use crate::model::url_text::UrlText;
 use crate::model::{
     Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, DigestAuth, FormPart, KeyValue, Method,
     NtlmAuth, ParentId, RawLanguage, Request,
@@ -890,7 +891,7 @@ fn build_request(
 
     let mut request = Request::new(request_name(&method, &url));
     request.method = Method::parse(&method);
-    request.params = split_url(&url).1.map(parse_query).unwrap_or_default();
+    request.params = query_params(&url);
     request.url = url;
     request.headers = headers;
     request.body = body;
@@ -909,17 +910,12 @@ fn append_query(url: &mut String, query: &str) {
     if query.is_empty() {
         return;
     }
-    let (before_fragment, fragment) = match url.find('#') {
-        Some(i) => (url[..i].to_owned(), Some(url[i..].to_owned())),
-        None => (url.clone(), None),
+    let u = UrlText::parse(url);
+    let joined = match u.query {
+        Some(own) if !own.is_empty() => format!("{own}&{query}"),
+        _ => query.to_owned(),
     };
-    let mut out = before_fragment;
-    out.push(if out.contains('?') { '&' } else { '?' });
-    out.push_str(query);
-    if let Some(fragment) = fragment {
-        out.push_str(&fragment);
-    }
-    *url = out;
+    *url = u.with_query(&joined);
 }
 
 /// `--url-query`: `name=content` encodes content; `+name=content` is sent as is.

@@ -12,9 +12,10 @@ use time::format_description::well_known::Rfc3339;
 
 use super::node::Node;
 use super::postman::language_of_content_type;
-use super::query::{parse_query, percent_decode, request_name, split_url};
+use super::query::{percent_decode, query_params, request_name};
 use super::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
+use crate::model::url_text::UrlText;
 use crate::model::{
     Auth, Body, BodyMode, Collection, ExampleId, FormPart, Header, KeyValue, Method, ParentId, Request,
     ResponseRecord, SavedResponse, SentRequest, StoredBody, WorkspaceData,
@@ -99,7 +100,7 @@ fn entry_request(entry: &Node, location: &str, notes: &mut Notes, report: &mut R
     let url = recorded.text("url");
     let mut request = Request::new(request_name(method, &url));
     request.method = Method::parse(method);
-    request.params = split_url(&url).1.map(parse_query).unwrap_or_default();
+    request.params = query_params(&url);
     request.auth = Auth::Inherit;
 
     let mut had_pseudo = false;
@@ -163,7 +164,7 @@ fn requests(n: usize) -> String {
 
 /// `host[:port]` of a URL.
 fn authority(url: &str) -> &str {
-    let (base, _, _) = split_url(url);
+    let base = UrlText::parse(url).base;
     let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
     let authority = after_scheme.split('/').next().unwrap_or_default();
     authority.rsplit_once('@').map_or(authority, |(_, host)| host)
@@ -179,7 +180,7 @@ fn check_pseudo_header(key: &str, value: &str, method: &str, url: &str, location
         ":path" => {
             let path_and_query = url.split_once("://").map_or(url, |(_, rest)| rest);
             let path = path_and_query.find('/').map_or("/", |i| &path_and_query[i..]);
-            path.split('#').next() == Some(value)
+            UrlText { fragment: None, ..UrlText::parse(path) }.to_string() == value
         }
         _ => true,
     };

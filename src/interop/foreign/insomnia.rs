@@ -20,9 +20,10 @@ use time::format_description::well_known::Rfc3339;
 use super::ids::IdMint;
 use super::node::Node;
 use super::postman::language_of_content_type;
-use super::query::{join_query, parse_query, split_url};
+use super::query::{join_query, query_params};
 use super::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
+use crate::model::url_text::UrlText;
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, Body, BodyMode, Collection, CollectionId, Cookie,
     DigestAuth, Environment, EnvironmentId, Folder, FolderId, FormPart, GraphQlBody, HawkAlgorithm, HawkAuth,
@@ -381,7 +382,7 @@ fn request(
 
     // Insomnia keeps query parameters apart from the URL; Localpost's URL carries the enabled ones.
     let url = tpl(&node.text("url"));
-    let mut params = split_url(&url).1.map(parse_query).unwrap_or_default();
+    let mut params = query_params(&url);
     let extra: Vec<KeyValue> = node
         .at("parameters")
         .items()
@@ -398,7 +399,7 @@ fn request(
     request.url = if query.is_empty() {
         url
     } else {
-        let (base, own, fragment) = split_url(&url);
+        let UrlText { base, query: own, fragment } = UrlText::parse(&url);
         let mut joined = base.to_owned();
         joined.push('?');
         if let Some(own) = own.filter(|o| !o.is_empty()) {

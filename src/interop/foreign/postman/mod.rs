@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 
 use super::ids::IdMint;
 use super::node::Node;
-use super::query::{join_query, parse_query, percent_decode, split_url};
+use super::query::{join_query, percent_decode, query_params};
 use crate::interop::Report;
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, EdgeGridAuth, ExampleId,
@@ -855,7 +855,7 @@ pub(crate) fn reconcile_params(
     location: &str,
     report: &mut Report,
 ) -> Vec<KeyValue> {
-    let in_url = split_url(url).1.map(parse_query).unwrap_or_default();
+    let in_url = query_params(url);
     let Some(listed) = listed else { return in_url };
     // Compared decoded: a list may hold `b#a` where the URL says `b%23a`.
     let same = |a: &KeyValue, b: &KeyValue| {

@@ -1,4 +1,5 @@
-//! Finding `{{name}}` references in a text.
+//! Finding `{{name}}` references in a text: the syntax every field the user writes shares (the
+//! variable layer resolves them; URLs are split around them).
 
 use std::ops::Range;
 
