@@ -8,6 +8,9 @@ use clap::Parser as _;
 use localpost::app::{App, AppOptions, Loader};
 use localpost::cli::{self, Cli};
 
+/// The application icon at 256 px (assets/render-icons.sh makes it from the SVG).
+const WINDOW_ICON: &[u8] = include_bytes!("../assets/icons/hicolor/256x256/apps/localpost.png");
+
 fn main() -> ExitCode {
     let started = Instant::now();
     let cli = Cli::parse();
@@ -25,15 +28,18 @@ fn main() -> ExitCode {
         exit_after_first_frame: cli.exit_after_first_frame,
         exit_after_full_load: cli.exit_after_full_load,
         started,
+        open_files: cli.files.clone(),
     };
-    let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Localpost")
-            .with_app_id("localpost")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([720.0, 480.0]),
-        ..eframe::NativeOptions::default()
-    };
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Localpost")
+        .with_app_id("localpost")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([720.0, 480.0]);
+    // The window's icon (taskbars, title bars, Alt-Tab); the desktop entry names the installed one.
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(WINDOW_ICON) {
+        viewport = viewport.with_icon(icon);
+    }
+    let native = eframe::NativeOptions { viewport, ..eframe::NativeOptions::default() };
     let result = eframe::run_native(
         "Localpost",
         native,

@@ -18,7 +18,10 @@ use localpost::app::{App, AppOptions};
 use localpost::model::*;
 
 fn open(dir: &Path) -> Harness<'static, App> {
-    let options = AppOptions::new(dir.to_owned());
+    open_with(AppOptions::new(dir.to_owned()))
+}
+
+fn open_with(options: AppOptions) -> Harness<'static, App> {
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 900.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
         let mut app = App::new(&cc.egui_ctx, options, loader);
@@ -92,6 +95,20 @@ fn a_postman_collection_is_previewed_then_imported() {
     let ws = on_disk.library.workspaces.values().next().unwrap();
     assert_eq!(ws.collections.len(), 1);
     assert!(ws.requests.len() > 10, "{} requests", ws.requests.len());
+}
+
+// `localpost FILE` (the desktop entry's "Open with Localpost"): the window opens on the file's
+// import preview, and nothing is written before the user says Import.
+#[test]
+fn a_file_the_app_is_opened_with_is_previewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = AppOptions::new(dir.path().to_owned());
+    options.open_files =
+        vec![support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json")];
+    let mut harness = open_with(options);
+    step_until(&mut harness, "the preview", previewing);
+    assert!(shown(&harness, "Postman"), "the format is named");
+    assert!(harness.state().state.ws().unwrap().collections.is_empty(), "nothing is written before Import");
 }
 
 #[test]

@@ -42,6 +42,9 @@ pub struct AppOptions {
     /// Same, but after the frame that shows everything read.
     pub exit_after_full_load: bool,
     pub started: Instant,
+    /// Files named on the command line (`localpost FILE`, the desktop's "Open with"): the import
+    /// preview opens on the first once the data folder is read.
+    pub open_files: Vec<PathBuf>,
 }
 
 /// What the UI shows besides the state.
@@ -165,6 +168,7 @@ impl AppOptions {
             exit_after_first_frame: false,
             exit_after_full_load: false,
             started: Instant::now(),
+            open_files: Vec::new(),
         }
     }
 }
@@ -280,6 +284,12 @@ impl App {
                 .collect()
         });
         if let Some(path) = dropped.into_iter().next() {
+            self.open_import(ctx, Some(path));
+        }
+        // A file the app was opened with, once everything is read (an import merges into it).
+        if self.loading.is_none() && self.writer.is_some() && !self.options.open_files.is_empty() {
+            let path = self.options.open_files.remove(0);
+            self.options.open_files.clear();
             self.open_import(ctx, Some(path));
         }
         self.poll_dialogs();

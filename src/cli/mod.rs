@@ -18,10 +18,20 @@ use clap::{Parser, Subcommand};
 use self::out::{errln, outln};
 use crate::storage;
 
+/// `localpost --version`: the version, the git commit it was built from and the build date.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LOCALPOST_COMMIT"),
+    ", built ",
+    env!("LOCALPOST_BUILD_DATE"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "localpost",
-    version,
+    version = VERSION,
     about = "A local-only API client. No account, no sync: your work stays in plain files on this computer."
 )]
 pub struct Cli {
@@ -38,6 +48,11 @@ pub struct Cli {
     /// the fully read workspace (every folder and request).
     #[arg(long, hide = true)]
     pub exit_after_full_load: bool,
+
+    /// A file to import (a Postman, Insomnia, HAR, OpenAPI or cURL file, or a Localpost
+    /// bundle): the window opens on its import preview.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -61,6 +76,14 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Export a backup bundle, or a Postman collection or environment.
     Export(export::ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `localpost man | man -l -`.
+    #[command(hide = true)]
+    Man,
     /// Developer tools (benchmarks and tests).
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -125,6 +148,15 @@ pub fn run(cli: &Cli) -> Option<ExitCode> {
         Command::Run(args) => run::run(&data_dir, args, &policy),
         Command::Import(args) => import::run(&data_dir, args, &policy),
         Command::Export(args) => export::run(&data_dir, args, &policy),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "localpost", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut std::io::stdout())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(anyhow::Error::from),
         Command::Dev(DevCommand::Sample { collections, folders, requests, name }) => {
             let spec = storage::sample::SampleSpec {
                 collections: *collections,
