@@ -83,3 +83,23 @@ fn the_icon_desktop_entry_and_metainfo_are_complete() {
         assert!(metainfo.contains(part), "{part}");
     }
 }
+
+// The administrator's guide's policy example is one `localpost policy check` accepts.
+#[test]
+fn the_deployment_guides_policy_example_checks() {
+    let guide =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploying.md"))
+            .unwrap();
+    let start = guide.find("```ron\n").unwrap() + "```ron\n".len();
+    let example = &guide[start..start + guide[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("10-acme.ron");
+    std::fs::write(&file, example).unwrap();
+    let out = support::localpost(dir.path()).args(["policy", "check"]).arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
