@@ -4,9 +4,9 @@
 
 use egui::{RichText, TextEdit, Ui};
 
+use super::auth::auth_ui;
 use super::cell;
 use super::kv::{KvOptions, kv_table_ui};
-use super::request::auth_ui;
 use super::vars::VarIndex;
 use crate::model::*;
 

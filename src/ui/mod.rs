@@ -1,6 +1,7 @@
 //! Drawing: egui only. Reads the state, edits drafts in place, and returns everything else the
 //! user asked for as [`Command`]s. Never touches the file system, the network or file dialogs.
 
+pub mod auth;
 pub mod checks;
 pub mod code;
 pub mod console;
