@@ -477,7 +477,7 @@ async fn sign_edgegrid(
     headers: &mut Vec<Header>,
 ) -> Result<(), SendError> {
     use super::auth::edgegrid;
-    let max = eg.max_body_size.trim().parse::<usize>().ok().filter(|n| *n > 0).unwrap_or(131_072);
+    let max = edgegrid::max_body(eg);
     let body = if hop.method == reqwest::Method::POST {
         super::body::body_head(&hop.body, max).await?
     } else {

@@ -70,6 +70,11 @@ pub fn authorization(cfg: &EdgeGridAuth, r: &Signed<'_>) -> Option<String> {
     Some(head)
 }
 
+/// The most body bytes hashed: the auth's `max_body_size`, or 128 KiB when empty or not a number.
+pub fn max_body(cfg: &EdgeGridAuth) -> usize {
+    cfg.max_body_size.trim().parse::<usize>().ok().filter(|n| *n > 0).unwrap_or(DEFAULT_MAX_BODY)
+}
+
 /// Host and port as Node's URL gives them (the port only when not the scheme's default).
 fn host_of(url: &url::Url) -> String {
     let host = url.host_str().unwrap_or_default();

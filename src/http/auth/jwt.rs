@@ -130,8 +130,10 @@ fn asap_key(text: &str, kid: &str) -> Result<Vec<u8>, String> {
     let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
     let Some(uri) = decoded.strip_prefix("data:") else {
         // Insomnia's keys may be PKCS #1 (`BEGIN RSA PRIVATE KEY`).
-        if let Some(der) = pem_body(&decoded, "RSA PRIVATE KEY") {
-            return der;
+        if let Some(("RSA PRIVATE KEY", der)) =
+            super::oauth1::pem_body(&decoded).as_ref().map(|(label, der)| (label.as_str(), der))
+        {
+            return Ok(der.clone());
         }
         return pkcs8(&decoded);
     };
@@ -188,18 +190,6 @@ fn sign_with_key(alg: JwtAlgorithm, der: &[u8], input: &[u8]) -> Result<Vec<u8>,
             Err("an HMAC algorithm has no key".into())
         }
     }
-}
-
-/// The DER between `-----BEGIN <label>-----` and its END line, if the text has that BEGIN line.
-fn pem_body(pem: &str, label: &str) -> Option<Result<Vec<u8>, String>> {
-    let begin = format!("-----BEGIN {label}-----");
-    let start = pem.find(&begin)? + begin.len();
-    let body = &pem[start..];
-    let Some(end) = body.find(&format!("-----END {label}-----")) else {
-        return Some(Err("its private key has no END line".into()));
-    };
-    let text: String = body[..end].chars().filter(|c| !c.is_whitespace()).collect();
-    Some(STANDARD.decode(text).map_err(|e| format!("its private key is not valid base64 ({e})")))
 }
 
 /// The DER of a PKCS #8 PEM key (`-----BEGIN PRIVATE KEY-----`), as Postman requires.

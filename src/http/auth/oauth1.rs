@@ -295,7 +295,7 @@ fn rsa_sign(method: OAuth1Method, pem: &str, text: &str) -> Result<String, Strin
 
 /// The label and the decoded bytes of the first PEM block holding a private key (a file may
 /// hold a certificate before it).
-fn pem_body(pem: &str) -> Option<(String, Vec<u8>)> {
+pub(super) fn pem_body(pem: &str) -> Option<(String, Vec<u8>)> {
     let mut rest = pem;
     while let Some(start) = rest.find("-----BEGIN ") {
         let after = &rest[start + "-----BEGIN ".len()..];

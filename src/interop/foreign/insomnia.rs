@@ -712,10 +712,9 @@ fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templa
                     params.insert(key.clone(), templates.convert(&value.to_text()));
                 }
             }
-            let label = other;
             report.warn(
                 location,
-                format!("{label} auth is kept with its settings but Localpost cannot send it"),
+                format!("{other} auth is kept with its settings but Localpost cannot send it"),
             );
             Auth::Unsupported { kind: other.to_owned(), params }
         }
