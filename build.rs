@@ -25,13 +25,27 @@ fn main() {
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     // A new commit (or a branch switched) changes the facts; nothing else does.
     let git = Path::new(".git");
+    // Only paths that exist: cargo counts a missing one as changed and would rebuild every time
+    // (a clone may have no packed-refs; a branch's ref may live only in packed-refs).
+    let watch = |file: &str| {
+        let exists = git.join(file).exists();
+        if exists {
+            println!("cargo:rerun-if-changed=.git/{file}");
+        }
+        exists
+    };
     if git.is_dir() {
-        println!("cargo:rerun-if-changed=.git/HEAD");
-        println!("cargo:rerun-if-changed=.git/packed-refs");
+        watch("HEAD");
+        watch("packed-refs");
         if let Ok(head) = std::fs::read_to_string(git.join("HEAD"))
             && let Some(reference) = head.trim().strip_prefix("ref: ")
         {
-            println!("cargo:rerun-if-changed=.git/{reference}");
+            // A ref packed away reappears as a loose file at the next commit: watch its folder.
+            if !watch(reference)
+                && let Some((folder, _)) = reference.rsplit_once('/')
+            {
+                watch(folder);
+            }
         }
     }
 }

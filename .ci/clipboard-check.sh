@@ -5,6 +5,7 @@
 # text where xclip reads it. Fails if either way does not work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/x11.sh
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need Xvfb || ! need xdotool || ! need xclip || ! need xwininfo; then
   apt-get update -qq && apt-get install -y -qq xvfb xdotool xclip x11-utils >/dev/null
@@ -15,19 +16,10 @@ data=$(mktemp -d)
 trap 'kill ${app:-} ${xvfb:-} 2>/dev/null || true; rm -rf "$data"' EXIT
 "$bin" --data-dir "$data" dev sample --name "Sample" --collections 1 --folders 1 --requests 3 >/dev/null
 
-display=":$((150 + RANDOM % 50))"
-Xvfb "$display" -screen 0 1600x1000x24 >/dev/null 2>&1 &
-xvfb=$!
-export DISPLAY=$display
-for _ in $(seq 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+start_xvfb 1600x1000x24
 "$bin" --data-dir "$data" >/dev/null 2>&1 &
 app=$!
-window=""
-for _ in $(seq 150); do
-  window=$(xdotool search --name '^Localpost$' 2>/dev/null | head -1 || true)
-  [ -n "$window" ] && break
-  sleep 0.2
-done
+window=$(wait_for_window "$app")
 [ -n "$window" ] || { echo "clipboard check: the window did not appear" >&2; exit 1; }
 sleep 2
 xdotool windowfocus --sync "$window"

@@ -4,6 +4,7 @@
 # used by the start-up benchmark exits cleanly. Fails if the window does not appear.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/x11.sh
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need Xvfb || ! need xwininfo || ! need import; then
   apt-get update -qq && apt-get install -y -qq xvfb x11-utils imagemagick >/dev/null
@@ -16,21 +17,11 @@ data=$(mktemp -d)
 trap 'kill ${app:-} ${xvfb:-} 2>/dev/null || true; rm -rf "$data"' EXIT
 "$bin" --data-dir "$data" dev sample --name "Sample" --collections 5 --folders 25 --requests 200 >/dev/null
 
-display=":$((100 + RANDOM % 50))"
-Xvfb "$display" -screen 0 1600x1000x24 >/dev/null 2>&1 &
-xvfb=$!
-export DISPLAY=$display
-for _ in $(seq 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+start_xvfb 1600x1000x24
 
 "$bin" --data-dir "$data" >"$out/app.log" 2>&1 &
 app=$!
-found=""
-for _ in $(seq 150); do
-  if xwininfo -root -tree 2>/dev/null | grep -q '"Localpost"'; then found=yes; break; fi
-  if ! kill -0 "$app" 2>/dev/null; then break; fi
-  sleep 0.2
-done
-if [ -z "$found" ]; then
+if [ -z "$(wait_for_window "$app")" ]; then
   echo "real-window check: the Localpost window did not appear" >&2
   cat "$out/app.log" >&2
   exit 1

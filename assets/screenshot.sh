@@ -6,6 +6,7 @@
 # Usage: assets/screenshot.sh [path/to/localpost]   (default: builds target/release/localpost)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/x11.sh
 for tool in Xvfb xdotool xwininfo import; do
   command -v "$tool" >/dev/null || { echo "screenshot: $tool is needed (apt-get install xvfb xdotool x11-utils imagemagick)" >&2; exit 1; }
 done
@@ -19,19 +20,10 @@ trap 'kill ${app:-} ${xvfb:-} 2>/dev/null || true; rm -rf "$data"' EXIT
 "$bin" --data-dir "$data" import \
   tests/fixtures/corpus/postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json >/dev/null
 
-display=":$((150 + RANDOM % 50))"
-Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
-xvfb=$!
-export DISPLAY=$display
-for _ in $(seq 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+start_xvfb 1280x800x24
 "$bin" --data-dir "$data" >/dev/null 2>&1 &
 app=$!
-window=""
-for _ in $(seq 150); do
-  window=$(xdotool search --name '^Localpost$' 2>/dev/null | head -1 || true)
-  [ -n "$window" ] && break
-  sleep 0.1
-done
+window=$(wait_for_window "$app")
 [ -n "$window" ] || { echo "screenshot: the window did not appear" >&2; exit 1; }
 xdotool windowmove "$window" 0 0 windowsize "$window" 1280 800
 sleep 1.5
