@@ -113,15 +113,8 @@ fn hmac_base64(key: &[u8], data: &[u8]) -> String {
 /// The time of sending as EdgeGrid writes it: `20140321T19:34:21+0000`.
 pub fn timestamp(now: std::time::SystemTime) -> String {
     let at = time::OffsetDateTime::from(now).to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}{:02}{:02}T{:02}:{:02}:{:02}+0000",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    let format = time::macros::format_description!("[year][month][day]T[hour]:[minute]:[second]+0000");
+    at.format(format).unwrap_or_default()
 }
 
 #[cfg(test)]

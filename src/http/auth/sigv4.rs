@@ -38,16 +38,8 @@ pub struct Credentials<'a> {
 
 /// `YYYYMMDD'T'HHMMSS'Z'` in UTC.
 pub fn amz_date(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    at.to_offset(time::UtcOffset::UTC).format(format).unwrap_or_default()
 }
 
 fn sha256_hex(data: &[u8]) -> String {
