@@ -10,7 +10,7 @@
 //! 5. frames of quick open (Ctrl+K) searching the 10,000 requests;
 //! 6. the floor: the same frame loop drawing a blank egui panel.
 //!
-//! A "frame" is what the window does on the CPU each frame: `App::frame` inside
+//! A "frame" is what the window does on the CPU each frame: `AppWindow::frame` inside
 //! `Context::run_ui`, then tessellation. Painting the triangles is the GPU's part and is not in
 //! it. Targets (issue 8): first lines <= 1.5 s after the last byte, scrolling frames median
 //! <= 8 ms and worst <= 33 ms, search <= 1 s.
@@ -23,8 +23,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use localpost::app::command::{Action, Command};
-use localpost::app::{App, AppOptions, Loader};
+use localpost::app::{AppOptions, Loader};
 use localpost::model::ParentId;
+use localpost::shell::Window as AppWindow;
 use support::{Reply, Server};
 
 const SIZE: usize = 200 * 1024 * 1024;
@@ -98,9 +99,9 @@ fn median(frames: &[Duration]) -> f64 {
     f[f.len() / 2].as_secs_f64() * 1000.0
 }
 
-fn open_app(window: &mut Window, data_dir: &std::path::Path) -> App {
+fn open_app(window: &mut Window, data_dir: &std::path::Path) -> AppWindow {
     let mut app =
-        App::new(&window.ctx, AppOptions::new(data_dir.to_owned()), Loader::start(data_dir.to_owned()));
+        AppWindow::new(&window.ctx, AppOptions::new(data_dir.to_owned()), Loader::start(data_dir.to_owned()));
     app.block_until_loaded(&window.ctx);
     for _ in 0..3 {
         window.frame(Vec::new(), |ui| app.frame(ui));
@@ -109,7 +110,7 @@ fn open_app(window: &mut Window, data_dir: &std::path::Path) -> App {
 }
 
 /// Sends `url` from a new tab; returns (first lines after the last byte, response time).
-fn send_big(window: &mut Window, app: &mut App, url: &str) -> (Duration, Duration) {
+fn send_big(window: &mut Window, app: &mut AppWindow, url: &str) -> (Duration, Duration) {
     app.apply(&window.ctx, Command::Action(Action::NewRequest));
     let tab = app.state.active().unwrap().id;
     app.state.tab_mut(tab).unwrap().request_mut().unwrap().draft.url = url.to_owned();
@@ -137,7 +138,7 @@ fn send_big(window: &mut Window, app: &mut App, url: &str) -> (Duration, Duratio
     }
 }
 
-fn scroll_body(window: &mut Window, app: &mut App) -> Vec<Duration> {
+fn scroll_body(window: &mut Window, app: &mut AppWindow) -> Vec<Duration> {
     let ctx = window.ctx.clone();
     let tab = app.state.active().unwrap().id;
     // Scrolling starts once the formatted text is in.
@@ -161,7 +162,7 @@ fn scroll_body(window: &mut Window, app: &mut App) -> Vec<Duration> {
     frames
 }
 
-fn find_in_body(window: &mut Window, app: &mut App, needle: &str) -> Duration {
+fn find_in_body(window: &mut Window, app: &mut AppWindow, needle: &str) -> Duration {
     let ctx = window.ctx.clone();
     let tab = app.state.active().unwrap().id;
     let started = Instant::now();

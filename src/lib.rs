@@ -12,6 +12,7 @@ pub mod model;
 pub mod policy;
 pub mod runner;
 pub mod script;
+pub mod shell;
 pub mod storage;
 pub mod ui;
 pub mod vars;

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser as _;
-use localpost::app::{App, AppOptions, Loader};
+use localpost::app::{AppOptions, Loader};
 use localpost::cli::{self, Cli};
+use localpost::shell::Window;
 
 /// The application icon at 256 px (assets/render-icons.sh makes it from the SVG).
 const WINDOW_ICON: &[u8] = include_bytes!("../assets/icons/hicolor/256x256/apps/localpost.png");
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         "Localpost",
         native,
-        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options, loader)))),
+        Box::new(move |cc| Ok(Box::new(Window::new(&cc.egui_ctx, options, loader)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -42,7 +42,7 @@ fn a_custom_method_with_non_ascii_letters_draws_without_panicking() {
 }
 
 /// A workspace environment named "Local" with `base` and a secret `token`, selected.
-fn local_env(harness: &mut egui_kittest::Harness<'_, localpost::app::App>, base: &str, token: &str) {
+fn local_env(harness: &mut egui_kittest::Harness<'_, localpost::shell::Window>, base: &str, token: &str) {
     let mut env = Environment::new("Local");
     env.variables = vec![Variable::new("base", base), Variable::new("token", token).secret()];
     let id = env.id;
@@ -50,14 +50,14 @@ fn local_env(harness: &mut egui_kittest::Harness<'_, localpost::app::App>, base:
     support::app::apply(harness, localpost::app::command::Command::SelectEnvironment(Some(id)));
 }
 
-fn set_auth(harness: &mut egui_kittest::Harness<'_, localpost::app::App>, auth: Auth) {
+fn set_auth(harness: &mut egui_kittest::Harness<'_, localpost::shell::Window>, auth: Auth) {
     let state = &mut harness.state_mut().state;
     let id = state.active_tab.unwrap();
     state.tab_mut(id).and_then(|t| t.request_mut()).unwrap().draft.auth = auth;
     harness.run_steps(1);
 }
 
-fn reopen_last_history_entry(harness: &mut egui_kittest::Harness<'_, localpost::app::App>) {
+fn reopen_last_history_entry(harness: &mut egui_kittest::Harness<'_, localpost::shell::Window>) {
     let id = harness.state().state.history.first().expect("the send is in History").id;
     support::app::apply(harness, localpost::app::command::Command::OpenHistory(id));
 }

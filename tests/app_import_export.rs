@@ -10,21 +10,22 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
+use localpost::app::AppOptions;
 use localpost::app::command::{Action, Command};
 use localpost::app::interop::{ExportFormat, ExportWhat, ImportStage};
 use localpost::app::state::Modal;
 use localpost::app::writer::SaveState;
-use localpost::app::{App, AppOptions};
 use localpost::model::*;
+use localpost::shell::Window;
 
-fn open(dir: &Path) -> Harness<'static, App> {
+fn open(dir: &Path) -> Harness<'static, Window> {
     open_with(AppOptions::new(dir.to_owned()))
 }
 
-fn open_with(options: AppOptions) -> Harness<'static, App> {
+fn open_with(options: AppOptions) -> Harness<'static, Window> {
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 900.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = App::new(&cc.egui_ctx, options, loader);
+        let mut app = Window::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });
@@ -32,12 +33,12 @@ fn open_with(options: AppOptions) -> Harness<'static, App> {
     harness
 }
 
-fn apply(harness: &mut Harness<'_, App>, command: Command) {
+fn apply(harness: &mut Harness<'_, Window>, command: Command) {
     harness.state_mut().apply(&egui::Context::default(), command);
     harness.run_steps(2);
 }
 
-fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
+fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Window) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !done(harness.state()) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
@@ -47,11 +48,11 @@ fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) ->
     harness.run_steps(2);
 }
 
-fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
+fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
     harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next().is_some()
 }
 
-fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+fn type_into(harness: &mut Harness<'_, Window>, label: &str, text: &str) {
     let node = harness.get_by_label(label);
     node.focus();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -59,15 +60,15 @@ fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
     harness.run_steps(2);
 }
 
-fn previewing(app: &App) -> bool {
+fn previewing(app: &Window) -> bool {
     matches!(&app.state.modal, Some(Modal::Import(d)) if matches!(d.stage, ImportStage::Preview(_)))
 }
 
-fn saved(app: &App) -> bool {
+fn saved(app: &Window) -> bool {
     app.state.modal.is_none() && app.save_state() == SaveState::Saved
 }
 
-fn import_through_the_dialog(harness: &mut Harness<'_, App>, file: &Path) {
+fn import_through_the_dialog(harness: &mut Harness<'_, Window>, file: &Path) {
     apply(harness, Command::Action(Action::Import));
     type_into(harness, "Import file", &file.display().to_string());
     harness.get_by_label("Preview").click();

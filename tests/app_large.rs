@@ -8,8 +8,9 @@ use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 use localpost::app::response::{BodyMode, ResponseOrigin, ResponseView};
-use localpost::app::{App, AppOptions, Loader};
+use localpost::app::{AppOptions, Loader};
 use localpost::model::*;
+use localpost::shell::Window;
 
 fn big_json(target: usize) -> String {
     let mut s = String::with_capacity(target + 100);
@@ -26,11 +27,11 @@ fn big_json(target: usize) -> String {
     s
 }
 
-fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
+fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
     harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next().is_some()
 }
 
-fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness<'_, App>) -> bool) {
+fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Harness<'_, Window>) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !done(harness) {
         assert!(Instant::now() < deadline, "timed out waiting for: {what}");
@@ -45,7 +46,7 @@ fn a_50_mb_response_opens_searches_and_scrolls_to_the_end() {
     let options = AppOptions::new(dir.path().to_owned());
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let loader = Loader::start(options.data_dir.clone());
-        let mut app = App::new(&cc.egui_ctx, options, loader);
+        let mut app = Window::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });

@@ -11,15 +11,16 @@ use egui_kittest::kittest::Queryable;
 use localpost::app::command::Command;
 use localpost::app::state::DiskState;
 use localpost::app::writer::SaveState;
-use localpost::app::{App, AppOptions, Loader};
+use localpost::app::{AppOptions, Loader};
 use localpost::model::*;
+use localpost::shell::Window;
 use localpost::storage::{Place, Store};
 
-fn open(dir: &Path) -> Harness<'static, App> {
+fn open(dir: &Path) -> Harness<'static, Window> {
     let options = AppOptions::new(dir.to_owned());
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let loader = Loader::start(options.data_dir.clone());
-        let mut app = App::new(&cc.egui_ctx, options, loader);
+        let mut app = Window::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });
@@ -28,7 +29,7 @@ fn open(dir: &Path) -> Harness<'static, App> {
 }
 
 /// Steps (with real time passing, for the watcher) until `done` holds; fails after 10 s.
-fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
+fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Window) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !done(harness.state()) {
         assert!(Instant::now() < deadline, "timed out waiting for: {what}");
@@ -37,7 +38,7 @@ fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) ->
     }
 }
 
-fn settled(app: &App) -> bool {
+fn settled(app: &Window) -> bool {
     app.save_state() == SaveState::Saved
 }
 
@@ -73,16 +74,16 @@ fn url_on_disk(dir: &Path, id: RequestId) -> Option<String> {
     opened.library.workspaces.values().find_map(|w| w.requests.get(&id)).map(|r| r.url.clone())
 }
 
-fn open_request(harness: &mut Harness<'_, App>, id: RequestId) {
+fn open_request(harness: &mut Harness<'_, Window>, id: RequestId) {
     harness.state_mut().apply(&egui::Context::default(), Command::OpenRequest(id));
     harness.run_steps(2);
 }
 
-fn tab(app: &App) -> &localpost::app::state::RequestTab {
+fn tab(app: &Window) -> &localpost::app::state::RequestTab {
     app.state.active().and_then(|t| t.request()).expect("a request tab")
 }
 
-fn type_into_url(harness: &mut Harness<'_, App>, text: &str) {
+fn type_into_url(harness: &mut Harness<'_, Window>, text: &str) {
     let url = harness.get_by_label("URL");
     url.focus();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);

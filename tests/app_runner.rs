@@ -10,22 +10,23 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
+use localpost::app::AppOptions;
 use localpost::app::command::Command;
 use localpost::app::runs::{ReportFormat, RunnerPage};
 use localpost::app::state::TabKind;
-use localpost::app::{App, AppOptions};
 use localpost::model::*;
+use localpost::shell::Window;
 use localpost::storage::Store;
 use support::{Reply, Server};
 
-fn open(dir: &Path) -> Harness<'static, App> {
+fn open(dir: &Path) -> Harness<'static, Window> {
     open_with(AppOptions::new(dir.to_owned()))
 }
 
-fn open_with(options: AppOptions) -> Harness<'static, App> {
+fn open_with(options: AppOptions) -> Harness<'static, Window> {
     let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 860.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = App::new(&cc.egui_ctx, options, loader);
+        let mut app = Window::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });
@@ -33,12 +34,12 @@ fn open_with(options: AppOptions) -> Harness<'static, App> {
     harness
 }
 
-fn apply(harness: &mut Harness<'_, App>, command: Command) {
+fn apply(harness: &mut Harness<'_, Window>, command: Command) {
     harness.state_mut().apply(&egui::Context::default(), command);
     harness.run_steps(2);
 }
 
-fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
+fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
     harness
         .query_all(By::new().predicate(|n| {
             n.value().is_some_and(|v| v.contains(text)) || n.label().is_some_and(|v| v.contains(text))
@@ -48,7 +49,7 @@ fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
 }
 
 /// Steps the app until `done` holds (bounded).
-fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
+fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Window) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while !done(harness.state()) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
@@ -58,14 +59,14 @@ fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) ->
     harness.run_steps(2);
 }
 
-fn runner(app: &App) -> &localpost::app::runs::RunnerTab {
+fn runner(app: &Window) -> &localpost::app::runs::RunnerTab {
     match &app.state.active().unwrap().kind {
         TabKind::Runner(r) => r,
         _ => panic!("the runner tab is not the active one"),
     }
 }
 
-fn runner_mut(app: &mut App) -> &mut localpost::app::runs::RunnerTab {
+fn runner_mut(app: &mut Window) -> &mut localpost::app::runs::RunnerTab {
     let id = app.state.active_tab.unwrap();
     match &mut app.state.tab_mut(id).unwrap().kind {
         TabKind::Runner(r) => r,
@@ -123,7 +124,7 @@ fn server() -> Server {
     })
 }
 
-fn run_to_the_end(harness: &mut Harness<'_, App>) {
+fn run_to_the_end(harness: &mut Harness<'_, Window>) {
     harness.get_by_label("▶ Run API").click();
     harness.run_steps(1);
     step_until(harness, "the run to finish and be kept", |app| {
@@ -286,13 +287,14 @@ fn variables_a_window_runs_scripts_set_are_kept_in_the_environment() {
     apply(&mut harness, Command::SelectEnvironment(Some(f.env)));
     apply(&mut harness, Command::OpenRunner(ParentId::Collection(f.collection)));
     run_to_the_end(&mut harness);
-    let value = |app: &App| {
+    let value = |app: &Window| {
         let ws = app.state.library.workspaces.values().next().unwrap();
         let env = ws.environments.get(&f.env).unwrap();
         env.variables.iter().find(|v| v.key == "session").map(|v| v.value.clone())
     };
     assert_eq!(value(harness.state()).as_deref(), Some("t-1"));
-    let globals = |app: &App| app.state.library.workspaces.values().next().unwrap().globals.variables.len();
+    let globals =
+        |app: &Window| app.state.library.workspaces.values().next().unwrap().globals.variables.len();
     assert_eq!(globals(harness.state()), 1);
     // And on disk, once the writer has saved it.
     step_until(&mut harness, "the environment saved", |_| {

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use localpost::app::App;
 use localpost::app::command::Command;
 use localpost::app::scripts::ScriptReport;
 use localpost::app::state::{RequestTab, ResponseSection};
 use localpost::model::*;
 use localpost::script::{Event, ScriptOwner, TestStatus};
+use localpost::shell::Window;
 use localpost::storage::Store;
 use support::app::{apply, open, send_and_wait, settle, shown, step_until};
 
@@ -61,18 +61,18 @@ fn request(name: &str, method: Method, url: &str, pre: &str, test: &str) -> Requ
 }
 
 /// The app on the fixture, "Dev" active, the `i`th request open.
-fn open_request(f: &Fixture, i: usize) -> Harness<'static, App> {
+fn open_request(f: &Fixture, i: usize) -> Harness<'static, Window> {
     let mut harness = open(f.dir.path());
     apply(&mut harness, Command::SelectEnvironment(Some(f.env)));
     apply(&mut harness, Command::OpenRequest(f.requests[i]));
     harness
 }
 
-fn tab<'a>(harness: &'a Harness<'static, App>) -> &'a RequestTab {
+fn tab<'a>(harness: &'a Harness<'static, Window>) -> &'a RequestTab {
     harness.state().state.active().and_then(|t| t.request()).expect("a request tab is active")
 }
 
-fn report<'a>(harness: &'a Harness<'static, App>) -> &'a ScriptReport {
+fn report<'a>(harness: &'a Harness<'static, Window>) -> &'a ScriptReport {
     tab(harness).scripts.as_ref().expect("the send's scripts reported")
 }
 

@@ -10,17 +10,18 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
+use localpost::app::AppOptions;
 use localpost::app::command::Command;
 use localpost::app::writer::SaveState;
-use localpost::app::{App, AppOptions};
 use localpost::model::*;
+use localpost::shell::Window;
 use support::{Reply, Server};
 
-fn open(dir: &Path) -> Harness<'static, App> {
+fn open(dir: &Path) -> Harness<'static, Window> {
     let options = AppOptions::new(dir.to_owned());
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = App::new(&cc.egui_ctx, options, loader);
+        let mut app = Window::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });
@@ -28,21 +29,21 @@ fn open(dir: &Path) -> Harness<'static, App> {
     harness
 }
 
-fn apply(harness: &mut Harness<'_, App>, command: Command) {
+fn apply(harness: &mut Harness<'_, Window>, command: Command) {
     harness.state_mut().apply(&egui::Context::default(), command);
     harness.run_steps(2);
 }
 
-fn shown(harness: &Harness<'_, App>, text: &str) -> bool {
+fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
     harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next().is_some()
 }
 
-fn in_flight(harness: &Harness<'_, App>) -> bool {
+fn in_flight(harness: &Harness<'_, Window>) -> bool {
     harness.state().state.active().and_then(|t| t.request()).is_some_and(|r| r.in_flight.is_some())
 }
 
 /// Steps until the active tab's send finished (bounded).
-fn wait_for_response(harness: &mut Harness<'_, App>) {
+fn wait_for_response(harness: &mut Harness<'_, Window>) {
     let deadline = Instant::now() + Duration::from_secs(15);
     harness.step();
     while in_flight(harness) && Instant::now() < deadline {
@@ -61,7 +62,7 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn type_url(harness: &mut Harness<'_, App>, text: &str) {
+fn type_url(harness: &mut Harness<'_, Window>, text: &str) {
     let url = harness.get_by_label("URL");
     url.focus();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -69,12 +70,12 @@ fn type_url(harness: &mut Harness<'_, App>, text: &str) {
     harness.run_steps(2);
 }
 
-fn new_tab(harness: &mut Harness<'_, App>) {
+fn new_tab(harness: &mut Harness<'_, Window>) {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
     harness.run_steps(2);
 }
 
-fn add_environment(harness: &mut Harness<'_, App>, name: &str, vars: &[(&str, &str)]) -> EnvironmentId {
+fn add_environment(harness: &mut Harness<'_, Window>, name: &str, vars: &[(&str, &str)]) -> EnvironmentId {
     let mut env = Environment::new(name);
     env.variables = vars.iter().map(|(k, v)| Variable::new(*k, *v)).collect();
     let id = env.id;
@@ -82,7 +83,7 @@ fn add_environment(harness: &mut Harness<'_, App>, name: &str, vars: &[(&str, &s
     id
 }
 
-fn response(harness: &Harness<'_, App>) -> (u16, String) {
+fn response(harness: &Harness<'_, Window>) -> (u16, String) {
     let tab = harness.state().state.active().and_then(|t| t.request()).unwrap();
     assert_eq!(tab.error, None, "the send failed");
     let r = tab.response.as_ref().expect("a response is shown");

@@ -9,15 +9,16 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
+use localpost::app::AppOptions;
 use localpost::app::writer::SaveState;
-use localpost::app::{App, AppOptions};
 use localpost::model::*;
+use localpost::shell::Window;
 
-fn open(dir: &Path) -> Harness<'static, App> {
+fn open(dir: &Path) -> Harness<'static, Window> {
     let options = AppOptions::new(dir.to_owned());
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = App::new(&cc.egui_ctx, options, loader);
+        let mut app = Window::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });
@@ -26,7 +27,7 @@ fn open(dir: &Path) -> Harness<'static, App> {
 }
 
 /// Steps until every write reached the disk (bounded).
-fn settle(harness: &mut Harness<'_, App>) {
+fn settle(harness: &mut Harness<'_, Window>) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         harness.step();
@@ -39,27 +40,27 @@ fn settle(harness: &mut Harness<'_, App>) {
 }
 
 /// Lets the session (open tabs, drafts) be written: it is saved a moment after the last change.
-fn settle_session(harness: &mut Harness<'_, App>) {
+fn settle_session(harness: &mut Harness<'_, Window>) {
     std::thread::sleep(Duration::from_millis(450));
     harness.run_steps(2);
     settle(harness);
 }
 
 /// A label (or any node) whose text contains `text` is on screen.
-fn shown(harness: &Harness<'_, App>, text: &str) {
+fn shown(harness: &Harness<'_, Window>, text: &str) {
     let found =
         harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next();
     assert!(found.is_some(), "{text:?} is not shown");
 }
 
-fn select_all_and_type(harness: &Harness<'_, App>, node_label: &str, text: &str) {
+fn select_all_and_type(harness: &Harness<'_, Window>, node_label: &str, text: &str) {
     let node = harness.get_by_label(node_label);
     node.focus();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
     node.type_text(text);
 }
 
-fn active_request(harness: &Harness<'_, App>) -> Request {
+fn active_request(harness: &Harness<'_, Window>) -> Request {
     let state = &harness.state().state;
     state.active().and_then(|t| t.request()).expect("a request tab is active").draft.clone()
 }
@@ -198,7 +199,7 @@ fn settings_the_policy_fixes_cannot_be_changed() {
     options.policy = std::sync::Arc::new(policy);
     let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 900.0)).build_eframe(move |cc| {
         let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = App::new(&cc.egui_ctx, options, loader);
+        let mut app = Window::new(&cc.egui_ctx, options, loader);
         app.block_until_loaded(&cc.egui_ctx);
         app
     });

@@ -179,16 +179,20 @@ fn a_format_the_policy_does_not_allow_is_refused_before_parsing() {
         support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json"),
     )
     .unwrap();
-    let err = localpost::interop::import_allowed(&postman, "echo.json", &p).unwrap_err();
+    let allowed = |bytes: &[u8], p: &localpost::policy::EffectivePolicy| {
+        p.check_import_of(localpost::interop::detect(bytes))
+    };
+    let err = allowed(&postman, &p).unwrap_err();
     let message = err.to_string();
     assert!(message.contains("allowed_import_formats") && message.contains("Postman"), "{message}");
     // Import switched off altogether: even an unknown file is refused for that reason.
     let off = policy("(schema_version: 1, allow_import: false)");
-    let err = localpost::interop::import_allowed(b"whatever", "x.txt", &off).unwrap_err();
+    let err = allowed(b"whatever", &off).unwrap_err();
     assert!(err.to_string().contains("allow_import"), "{err}");
     // Allowed: it imports.
     let any = policy("(schema_version: 1)");
-    assert!(localpost::interop::import_allowed(&postman, "echo.json", &any).is_ok());
+    assert!(allowed(&postman, &any).is_ok());
+    assert!(localpost::interop::import(&postman, "echo.json").is_ok());
 }
 
 #[test]

@@ -1187,7 +1187,7 @@ fn sent_as_request(sent: &SentRequest, name: String) -> (Request, bool) {
     request.headers = sent
         .headers
         .iter()
-        .filter(|h| !crate::ui::url::is_auto_header(&h.name) && !redacted(&h.value))
+        .filter(|h| !crate::http::is_added_by_engine(&h.name) && !redacted(&h.value))
         .map(|h| KeyValue::new(&h.name, &h.value))
         .collect();
     let mut incomplete = sent.headers.iter().any(|h| redacted(&h.value)) || redacted(&sent.url);

@@ -1,7 +1,7 @@
 //! Import and export from the window. Reading, detecting, parsing and planning an import run on
 //! a background thread; the write is the library's staged, all-or-nothing apply on the writer
 //! thread, followed by a re-read of the folder. Exports are written on the writer thread too.
-//! Every import goes through the organization policy ([`crate::interop::import_allowed`]) and
+//! Every import goes through the organization policy ([`crate::policy::EffectivePolicy::check_import_of`]) and
 //! every export through [`crate::policy::EffectivePolicy::check_export`].
 
 use super::job::{self, Job};
@@ -161,8 +161,9 @@ impl App {
                     let name = file.file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
                     (bytes, name)
                 };
-                let imported = crate::interop::import_allowed(&bytes, &name, &policy)
-                    .map_err(|e| format!("{name}: {e}"))?;
+                // Checked against the policy before anything is parsed.
+                policy.check_import_of(crate::interop::detect(&bytes)).map_err(|e| format!("{name}: {e}"))?;
+                let imported = crate::interop::import(&bytes, &name).map_err(|e| format!("{name}: {e}"))?;
                 let target = match (into, current) {
                     (ImportInto::NewWorkspace, _) if !new_name.is_empty() => Target::NewWorkspace(new_name),
                     (ImportInto::Current, Some(ws)) => Target::Workspace(ws),

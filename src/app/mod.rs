@@ -1,6 +1,7 @@
 //! The application: owns the state, the background writer, the engine and the tasks in flight.
-//! `impl eframe::App` is a thin forwarder: poll background work, draw ([`crate::ui`]), then apply
-//! the commands the UI returned ([`apply`]), the one place where state changes.
+//! A frame is [`App::begin_frame`] (poll background work), the UI drawing the state and
+//! returning commands, then [`App::end_frame`] (apply the commands, [`apply`]: the one place
+//! where state changes). The window ([`crate::shell`]) composes the two; the app never draws.
 
 mod apply;
 pub mod body;
@@ -177,7 +178,6 @@ impl App {
     /// The window shows the outline as soon as it is read and the rest when it is in.
     pub fn new(ctx: &egui::Context, options: AppOptions, loader: Loader) -> Self {
         egui_extras::install_image_loaders(ctx);
-        crate::ui::theme::install(ctx);
         let _ = loader.repaint.set(ctx.clone());
         Self {
             repaint: ctx.clone(),
@@ -455,25 +455,14 @@ impl App {
     }
 }
 
-impl eframe::App for App {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.frame(ui);
-    }
-
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.shutdown();
-    }
-}
-
 impl App {
-    /// One frame: poll background work, draw, apply what the UI asked for. eframe calls it
-    /// through [`eframe::App::ui`]; benchmarks drive it with a bare [`egui::Context`].
-    pub fn frame(&mut self, ui: &mut egui::Ui) {
-        let ctx = ui.ctx().clone();
-        self.poll(&ctx);
+    /// A frame's start: polls background work and takes the keyboard shortcuts. Returns what
+    /// the UI shows beside the state, and the output the UI adds its commands to.
+    pub fn begin_frame(&mut self, ctx: &egui::Context) -> (UiStatus, UiOutput) {
+        self.poll(ctx);
         let mut output = UiOutput::default();
         if self.state.modal.is_none() {
-            self.shortcuts(&ctx, &mut output.commands);
+            self.shortcuts(ctx, &mut output.commands);
         }
         let status = UiStatus {
             save: self.save_state(),
@@ -481,13 +470,18 @@ impl App {
             outline_only: self.outline_only,
             load_error: self.load_error.clone(),
         };
-        crate::ui::app_ui(ui, &mut self.state, &status, &mut output);
+        (status, output)
+    }
+
+    /// A frame's end: applies what the UI asked for, and what follows a frame (the session's
+    /// save, repaints while work is in flight, the first-frame probe).
+    pub fn end_frame(&mut self, ctx: &egui::Context, mut output: UiOutput) {
         for command in std::mem::take(&mut output.commands) {
             if self.outline_only {
                 // Changes wait until everything is read, so nothing is written over a half view.
                 self.deferred.push(command);
             } else {
-                self.apply(&ctx, command);
+                self.apply(ctx, command);
             }
         }
         if let Some(loader) = &mut self.loading
@@ -495,7 +489,7 @@ impl App {
         {
             let _ = painted.send(());
         }
-        self.persist_session_if_due(&ctx);
+        self.persist_session_if_due(ctx);
         if self.any_in_flight() || self.any_run_live() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }

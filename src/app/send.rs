@@ -33,6 +33,7 @@ use crate::http::{
 };
 use crate::model::{HistoryEntry, ItemId, ParentId, Request, Settings, WorkspaceData, WorkspaceId};
 use crate::runner::ScriptRule;
+use crate::runner::script_bridge;
 use crate::script::{
     self, Event, EventOutput, ScriptError, ScriptHost, ScriptJob, ScriptOwner, ScriptSource, VarOp,
 };
@@ -241,12 +242,12 @@ impl super::App {
             });
             Ok(SendWork::Scripted(Box::new(Scripted {
                 input: script::SandboxInput {
-                    variables: script::bridge::vars_of(&scopes),
+                    variables: script_bridge::vars_of(&scopes),
                     typed: script::TypedValues::default(),
                     environment_name: environment
                         .and_then(|id| ws.environments.get(&id))
                         .map(|e| e.name.clone()),
-                    request: script::bridge::request_view(draft),
+                    request: script_bridge::request_view(draft),
                     info: script::InfoView {
                         iteration: 0,
                         iteration_count: 1,
@@ -629,7 +630,7 @@ impl ScriptTrail {
             {
                 self.secrets.secret_values.push(value.clone());
             }
-            script::bridge::apply_to_scopes(op, scopes);
+            script_bridge::apply_to_scopes(op, scopes);
         }
         self.done.ops.extend(out.ops.iter().filter(|op| op.scope() != script::VarScope::Local).cloned());
         self.done.report.absorb(&out);
@@ -685,7 +686,7 @@ fn run_scripted(
         scripts: None,
         unresolved: Vec::new(),
     };
-    let outbound = Box::new(script::bridge::EngineOutbound { engine: engine.clone() });
+    let outbound = Box::new(script_bridge::EngineOutbound { engine: engine.clone() });
     let host = match ScriptHost::spawn(limits, outbound) {
         Ok(host) => host,
         Err(e) => {
@@ -713,7 +714,7 @@ fn run_scripted(
         };
         let Some(out) = run_event(&host, job, cancel) else { return cancelled() };
         if let Some(changed) = &out.request {
-            request = std::borrow::Cow::Owned(script::bridge::apply_change(&request, changed));
+            request = std::borrow::Cow::Owned(script_bridge::apply_change(&request, changed));
         }
         let skip = out.skip_request;
         // As in Postman's window (unlike a run), a pre-request script that fails stops the send.
@@ -747,10 +748,10 @@ fn run_scripted(
         phase.store(SendPhase::TestScripts.code(), Ordering::Relaxed);
         let (response, sent) = match &result {
             Ok(exchange) => (
-                script::bridge::response_view_with_jar(exchange, engine, Some(ws)),
-                script::bridge::sent_view(&prepared, Some(exchange)),
+                script_bridge::response_view_with_jar(exchange, engine, Some(ws)),
+                script_bridge::sent_view(&prepared, Some(exchange)),
             ),
-            Err(_) => (script::bridge::no_response(), script::bridge::sent_view(&prepared, None)),
+            Err(_) => (script_bridge::no_response(), script_bridge::sent_view(&prepared, None)),
         };
         let job = ScriptJob {
             fresh,

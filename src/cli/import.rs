@@ -59,7 +59,7 @@ pub fn run(
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
         let name =
             file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let imported = interop::import_allowed(&bytes, &name, policy)
+        let imported = import_checked(&bytes, &name, policy)
             .with_context(|| format!("{}: not imported", file.display()))?;
         inputs.push((file.clone(), imported));
     }
@@ -168,4 +168,25 @@ fn describe(file: &Path, plan: &ImportPlan) -> String {
         let _ = writeln!(out, "  warning: {w}");
     }
     out
+}
+
+/// Why a file a user named was not imported.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum NotImported {
+    /// The organization policy refuses it; the message names the rule and the file that set it.
+    #[error(transparent)]
+    Forbidden(#[from] crate::policy::PolicyViolation),
+    #[error(transparent)]
+    Import(#[from] interop::ImportError),
+}
+
+/// Imports `bytes` under the organization policy: the format is told apart and checked (import
+/// allowed, the format in `allowed_import_formats`, no lockdown) before anything is parsed.
+pub(super) fn import_checked(
+    bytes: &[u8],
+    source_name: &str,
+    policy: &crate::policy::EffectivePolicy,
+) -> Result<Imported, NotImported> {
+    policy.check_import_of(interop::detect(bytes))?;
+    Ok(interop::import(bytes, source_name)?)
 }

@@ -281,7 +281,7 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
 fn imported_collection(file: &Path, policy: &EffectivePolicy) -> Result<(WorkspaceData, ParentId), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let imported = crate::interop::import_allowed(&bytes, &name, policy)
+    let imported = super::import::import_checked(&bytes, &name, policy)
         .map_err(|e| format!("{}: {e}", file.display()))?;
     let Some(ws) = imported.workspaces.into_iter().find(|w| !w.collections.is_empty()) else {
         return Err(format!("{} holds no collection ({})", file.display(), imported.format));
@@ -305,7 +305,7 @@ fn imported_environment(file: &Path, policy: &EffectivePolicy) -> Result<crate::
     let bytes = std::fs::read(file)
         .map_err(|e| format!("cannot read the environment file {}: {e}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let imported = crate::interop::import_allowed(&bytes, &name, policy)
+    let imported = super::import::import_checked(&bytes, &name, policy)
         .map_err(|e| format!("the environment file {}: {e}", file.display()))?;
     imported.workspaces.into_iter().find_map(|w| w.environments.into_values().next()).ok_or_else(|| {
         format!("the environment file {} holds no environment ({})", file.display(), imported.format)
@@ -605,7 +605,7 @@ fn imported_globals(file: &Path, policy: &EffectivePolicy) -> Result<Vec<crate::
     let bytes =
         std::fs::read(file).map_err(|e| format!("cannot read the globals file {}: {e}", file.display()))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let imported = crate::interop::import_allowed(&bytes, &name, policy)
+    let imported = super::import::import_checked(&bytes, &name, policy)
         .map_err(|e| format!("the globals file {}: {e}", file.display()))?;
     imported
         .workspaces

@@ -1006,7 +1006,7 @@ impl Transfer<'_> {
             .post(url.clone())
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::USER_AGENT, super::prepare::USER_AGENT)
+            .header(reqwest::header::USER_AGENT, super::added::USER_AGENT)
             .body(body);
         if let Some(basic) = basic {
             req = req.header(reqwest::header::AUTHORIZATION, basic);

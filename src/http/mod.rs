@@ -49,6 +49,7 @@
 //! One [`SendError`] enum; each message names the host, file or field. Nothing panics on user
 //! input and no promise is left pending.
 
+mod added;
 pub mod auth;
 mod body;
 mod client;
@@ -63,13 +64,14 @@ mod resolve;
 mod response;
 mod url_build;
 
+pub use added::{ACCEPT_ENCODING, USER_AGENT, added_headers, is_added_by_engine};
 pub use engine::{CancelHandle, Engine, EngineOptions, SendHandle, SendOptions, redacted_request};
 pub use error::{MISSING_VARIABLES_PREFIX, SendError, TimeoutPhase, TlsFailure, sent_as_written, size};
 pub use guard::{AllowAll, SendGuard};
 pub use history::HistoryTicket;
 pub use prepare::{
-    ACCEPT_ENCODING, PartValue, PendingAuth, PreparedBody, PreparedPart, PreparedRequest, USER_AGENT,
-    effective_auth, effective_settings, prepare, prepare_as_written, prepare_in,
+    PartValue, PendingAuth, PreparedBody, PreparedPart, PreparedRequest, effective_auth, effective_settings,
+    inherited_settings, prepare, prepare_as_written, prepare_in,
 };
 pub use redact::{REDACTED, Redactions, SECRET};
 pub use response::{

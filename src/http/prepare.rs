@@ -20,10 +20,7 @@ use crate::model::{
 };
 use crate::vars::Scopes;
 
-/// The `User-Agent` sent unless the user set one.
-pub const USER_AGENT: &str = concat!("localpost/", env!("CARGO_PKG_VERSION"));
-/// The `Accept-Encoding` sent unless the user set one; the engine decodes all of these.
-pub const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
+use super::added::{self, ACCEPT, ACCEPT_ENCODING, USER_AGENT};
 
 /// A request ready to send: what [`crate::http::Engine`] takes. Its `Debug` output hides
 /// auth headers and secret values.
@@ -154,11 +151,27 @@ fn auth_from_chain<'a>(
 /// The request's settings with unset fields taken from the nearest folder, then the collection.
 pub fn effective_settings(request: &Request, ws: Option<&WorkspaceData>) -> RequestSettings {
     let chain = ws.map(|ws| ws.ancestors(ItemId::Request(request.id))).unwrap_or_default();
-    settings_from_chain(request, ws, &chain)
+    settings_from_chain(&request.settings, ws, &chain)
 }
 
-fn settings_from_chain(request: &Request, ws: Option<&WorkspaceData>, chain: &[ParentId]) -> RequestSettings {
-    let mut out = request.settings.clone();
+/// What the folders and collection above `parent` give a request's settings (nearest first):
+/// a request (perhaps not saved yet) under `parent` sends with its own settings
+/// [`RequestSettings::inherit`]ing these.
+pub fn inherited_settings(ws: &WorkspaceData, parent: Option<ParentId>) -> RequestSettings {
+    let mut chain: Vec<ParentId> = parent.into_iter().collect();
+    if let Some(ParentId::Folder(f)) = parent {
+        chain.extend(ws.ancestors(ItemId::Folder(f)));
+    }
+    settings_from_chain(&RequestSettings::default(), Some(ws), &chain)
+}
+
+/// `own` settings inheriting, for what they leave unset, from each of `chain` (nearest first).
+fn settings_from_chain(
+    own: &RequestSettings,
+    ws: Option<&WorkspaceData>,
+    chain: &[ParentId],
+) -> RequestSettings {
+    let mut out = own.clone();
     let Some(ws) = ws else { return out };
     for &parent in chain {
         let inherited = match parent {
@@ -166,12 +179,7 @@ fn settings_from_chain(request: &Request, ws: Option<&WorkspaceData>, chain: &[P
             ParentId::Collection(id) => ws.collections.get(&id).map(|c| &c.settings),
         };
         if let Some(s) = inherited {
-            out.follow_redirects = out.follow_redirects.or(s.follow_redirects);
-            out.max_redirects = out.max_redirects.or(s.max_redirects);
-            out.follow_original_method = out.follow_original_method.or(s.follow_original_method);
-            out.timeout_ms = out.timeout_ms.or(s.timeout_ms);
-            out.verify_tls = out.verify_tls.or(s.verify_tls);
-            out.disable_auto_headers |= s.disable_auto_headers;
+            out.inherit(s);
         }
     }
     out
@@ -257,7 +265,7 @@ fn prepare_with(
     missing_as_written: bool,
 ) -> Result<(PreparedRequest, Vec<String>), SendError> {
     let mut res = Resolver { scopes, missing: Vec::new(), cycles: Vec::new(), secrets: Vec::new() };
-    let settings = settings_from_chain(request, ws, chain);
+    let settings = settings_from_chain(&request.settings, ws, chain);
 
     // 1. Resolve every field that is sent, before validating anything. A disabled param still
     // written in the URL is not sent (unless an enabled one says the same).
@@ -358,20 +366,10 @@ fn prepare_with(
     for h in &headers {
         validate_header(h)?;
     }
-    // A form body's type replaces the one the user wrote (as Postman sends it: the body is
-    // encoded as its mode says, whatever the header claims); other bodies' types are defaults.
-    // (A multipart type the user chose, `multipart/mixed`, is kept: the engine adds its boundary.)
-    let user_type = find_header(&headers, "content-type").map(str::to_ascii_lowercase);
-    let replaced = match request.body.mode {
-        BodyMode::UrlEncoded => true,
-        BodyMode::Multipart => {
-            user_type.as_deref().is_some_and(|t| !t.trim_start().starts_with("multipart/"))
-        }
-        _ => false,
-    };
+    // The headers Localpost adds, by the rules the editor shows them with (`added`).
+    let user_type = find_header(&headers, "content-type");
     if let Some(ct) = default_content_type
-        && (user_type.is_none() || (replaced && !settings.disable_auto_headers))
-        && (!settings.disable_auto_headers || matches!(body, PreparedBody::Multipart(_)))
+        && added::sets_content_type(request.body.mode, user_type, settings.disable_auto_headers)
     {
         set_header(&mut headers, "Content-Type", ct);
     }
@@ -385,7 +383,7 @@ fn prepare_with(
     }
     // reqwest sends `Accept: */*` when there is none; show it as sent.
     if find_header(&headers, "accept").is_none() {
-        headers.push(Header::new("Accept", "*/*"));
+        headers.push(Header::new("Accept", ACCEPT));
     }
     redactions.secret_values.extend(res.secrets);
     redactions.secret_values.sort();
@@ -497,20 +495,17 @@ fn resolve_body(
     res: &mut Resolver<'_>,
 ) -> Result<(PreparedBody, Option<String>), SendError> {
     let body = &request.body;
+    // An empty raw body, or a form with no enabled row, is no body and implies no
+    // `Content-Type` (as Postman sends it); the type each body implies is `added`'s.
+    if !added::sends_body(body) {
+        return Ok((PreparedBody::None, None));
+    }
+    let implied = |path: &str| added::implied_content_type(body, path);
     Ok(match body.mode {
         BodyMode::None => (PreparedBody::None, None),
-        // An empty raw body is no body, and implies no `Content-Type` (as Postman sends it).
-        BodyMode::Raw if body.raw.is_empty() => (PreparedBody::None, None),
         BodyMode::Raw => {
             let text = res.r(&body.raw);
-            (PreparedBody::Bytes(Bytes::from(text)), Some(body.raw_language.content_type().to_owned()))
-        }
-        // A form with no enabled row is no body, and implies no `Content-Type` (as Postman).
-        BodyMode::UrlEncoded if !body.urlencoded.iter().any(|kv| kv.enabled && !kv.key.is_empty()) => {
-            (PreparedBody::None, None)
-        }
-        BodyMode::Multipart if !body.multipart.iter().any(|p| p.enabled && !p.key.is_empty()) => {
-            (PreparedBody::None, None)
+            (PreparedBody::Bytes(Bytes::from(text)), implied(""))
         }
         // Encoded as Postman encodes a form (JavaScript's `encodeURIComponent`: a space is `%20`).
         BodyMode::UrlEncoded => {
@@ -523,10 +518,7 @@ fn resolve_body(
                     format!("{}={}", url_build::encode_uri_component(&k), url_build::encode_uri_component(&v))
                 })
                 .collect();
-            (
-                PreparedBody::Bytes(Bytes::from(pairs.join("&"))),
-                Some("application/x-www-form-urlencoded".to_owned()),
-            )
+            (PreparedBody::Bytes(Bytes::from(pairs.join("&"))), implied(""))
         }
         BodyMode::Multipart => {
             let parts = body
@@ -543,7 +535,7 @@ fn resolve_body(
                     content_type: (!p.content_type.is_empty()).then(|| res.r(&p.content_type)),
                 })
                 .collect();
-            (PreparedBody::Multipart(parts), Some("multipart/form-data".to_owned()))
+            (PreparedBody::Multipart(parts), implied(""))
         }
         BodyMode::Binary => {
             let path = res.r(&body.binary_path);
@@ -553,8 +545,8 @@ fn resolve_body(
                     reason: "no file is selected".into(),
                 });
             }
-            let mime = mime_guess::from_path(&path).first_or_octet_stream().to_string();
-            (PreparedBody::File(PathBuf::from(path)), Some(mime))
+            let mime = implied(&path);
+            (PreparedBody::File(PathBuf::from(path)), mime)
         }
         BodyMode::GraphQl => {
             let g = &body.graphql;
@@ -583,7 +575,7 @@ fn resolve_body(
                 json.push_str(&serde_json::Value::String(operation).to_string());
             }
             json.push('}');
-            (PreparedBody::Bytes(Bytes::from(json)), Some("application/json".to_owned()))
+            (PreparedBody::Bytes(Bytes::from(json)), implied(""))
         }
     })
 }

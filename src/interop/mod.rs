@@ -6,55 +6,7 @@ use std::fmt;
 
 use crate::model::{Cookie, WorkspaceData};
 
-/// Every format Localpost reads or writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Format {
-    /// Localpost's own backup bundle (RON).
-    Bundle,
-    PostmanCollectionV20,
-    PostmanCollectionV21,
-    PostmanEnvironment,
-    PostmanGlobals,
-    /// `Backup.postman_dump` (single JSON file, v1 collections inside).
-    PostmanDumpLegacy,
-    /// The newer data export: a folder or ZIP with `archive.json` and one file per entity.
-    PostmanDumpArchive,
-    InsomniaV4,
-    InsomniaV5,
-    Har,
-    OpenApi3,
-    Swagger2,
-    Curl,
-    /// A standalone Postman Collection v1 (the shape inside old data dumps).
-    PostmanCollectionV1,
-}
-
-impl Format {
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::Bundle => "Localpost bundle",
-            Format::PostmanCollectionV20 => "Postman Collection v2.0",
-            Format::PostmanCollectionV21 => "Postman Collection v2.1",
-            Format::PostmanEnvironment => "Postman environment",
-            Format::PostmanGlobals => "Postman globals",
-            Format::PostmanDumpLegacy => "Postman data dump (Backup.postman_dump)",
-            Format::PostmanDumpArchive => "Postman data export (archive.json)",
-            Format::InsomniaV4 => "Insomnia export v4",
-            Format::InsomniaV5 => "Insomnia export v5",
-            Format::Har => "HAR 1.2",
-            Format::OpenApi3 => "OpenAPI 3",
-            Format::Swagger2 => "Swagger 2.0",
-            Format::Curl => "cURL command",
-            Format::PostmanCollectionV1 => "Postman Collection v1",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
+pub use crate::model::Format;
 
 /// Something an import or export could not carry over exactly. The import still succeeds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,9 +59,6 @@ pub enum ImportError {
     Syntax { format: Format, line: usize, column: usize, message: String },
     #[error("read as {format}: {path}: {message}")]
     Shape { format: Format, path: String, message: String },
-    /// The organization policy refuses it; the message names the rule and the file that set it.
-    #[error("{0}")]
-    Forbidden(crate::policy::PolicyViolation),
     #[error("cannot read {}: {error}", path.display())]
     Read { path: std::path::PathBuf, error: std::io::Error },
 }
@@ -119,21 +68,11 @@ pub mod bundle;
 pub mod export;
 pub mod foreign;
 
-/// Like [`import`], under the organization policy: the format is told apart first and checked
-/// (import allowed, the format in `allowed_import_formats`, no lockdown) before anything is
-/// parsed. Every import a user starts goes through here.
-pub fn import_allowed(
-    bytes: &[u8],
-    source_name: &str,
-    policy: &crate::policy::EffectivePolicy,
-) -> Result<Imported, ImportError> {
-    let format = if bundle::detect(bytes) { Some(Format::Bundle) } else { foreign::detect(bytes) };
-    match format {
-        Some(format) => policy.check_import(format).map_err(ImportError::Forbidden)?,
-        // Not a known format: the parser says why, unless importing is off altogether.
-        None => policy.check_import_any().map_err(ImportError::Forbidden)?,
-    }
-    import(bytes, source_name)
+/// Which format `bytes` are in, told apart by content as [`import`] does; `None` when none.
+/// A caller checks it against the organization policy before importing (every import a user
+/// starts does: `EffectivePolicy::check_import_of`).
+pub fn detect(bytes: &[u8]) -> Option<Format> {
+    if bundle::detect(bytes) { Some(Format::Bundle) } else { foreign::detect(bytes) }
 }
 
 /// Reads any supported input: a Localpost bundle or another tool's file, told apart by content.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod checks;
 pub mod collection;
 pub mod cookie;
+pub mod format;
 pub mod history;
 pub mod ids;
 pub mod kv;
@@ -29,6 +30,7 @@ pub use auth::{
 pub use checks::{Assertion, Capture, CaptureScope, CaptureSource, Check};
 pub use collection::{Collection, Folder};
 pub use cookie::{Cookie, CookieJar};
+pub use format::Format;
 pub use history::HistoryEntry;
 pub use ids::{
     CollectionId, EnvironmentId, ExampleId, FolderId, GlobalsId, HistoryId, ItemId, ParentId, PresetId,

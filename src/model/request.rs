@@ -290,6 +290,19 @@ pub struct RequestSettings {
     pub disable_auto_headers: bool,
 }
 
+impl RequestSettings {
+    /// Takes what this does not set from `outer` (a folder's or collection's settings, nearest
+    /// first): what "inherit" means for a request's settings.
+    pub fn inherit(&mut self, outer: &RequestSettings) {
+        self.follow_redirects = self.follow_redirects.or(outer.follow_redirects);
+        self.max_redirects = self.max_redirects.or(outer.max_redirects);
+        self.follow_original_method = self.follow_original_method.or(outer.follow_original_method);
+        self.timeout_ms = self.timeout_ms.or(outer.timeout_ms);
+        self.verify_tls = self.verify_tls.or(outer.verify_tls);
+        self.disable_auto_headers |= outer.disable_auto_headers;
+    }
+}
+
 /// A request the user wrote and saved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {

@@ -11,8 +11,8 @@ use super::error::{PolicyViolation, SourceError, SourceProblem};
 use super::keys::{CheckedHost, HostPattern, ProxyRule, TlsVersion};
 use super::parse::{self, DISABLED_ONLY_KEYS, KEYS, MIN_SCRIPT_TIMEOUT_MS, ParsedSource, SCHEMA_VERSION};
 use super::settings::{SettingKey, SettingsDefaults};
-use crate::interop::Format;
 use crate::model::ClientCertificate;
+use crate::model::Format;
 
 mod merge;
 
@@ -555,6 +555,16 @@ impl EffectivePolicy {
         match self.allowed_import_formats.iter().find(|l| !l.items.contains(&format)) {
             Some(list) => Err(PolicyViolation::ImportFormatForbidden { format, by: list.by.clone() }),
             None => Ok(()),
+        }
+    }
+
+    /// Whether an input in `detected` format (as `interop::detect` tells it; `None`: not a
+    /// format Localpost knows) may be imported: checked before anything is parsed. For an
+    /// unknown input only whether importing is possible at all; the parser then says why not.
+    pub fn check_import_of(&self, detected: Option<Format>) -> Result<(), PolicyViolation> {
+        match detected {
+            Some(format) => self.check_import(format),
+            None => self.check_import_any(),
         }
     }
 

@@ -28,7 +28,6 @@
 
 pub mod effective;
 pub mod error;
-mod guard;
 pub mod keys;
 pub mod parse;
 pub mod report;

@@ -15,8 +15,8 @@ use serde::de::IntoDeserializer as _;
 use super::error::{Position, SourceError};
 use super::keys::{self, HostPattern, ProxyRule, TlsVersion};
 use super::settings::SettingsDefaults;
-use crate::interop::Format;
 use crate::model::ClientCertificate;
+use crate::model::Format;
 
 /// The policy schema this version reads.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -15,7 +15,9 @@
 pub mod checks;
 pub mod data;
 pub mod journal;
+mod policy_guard;
 pub mod report;
+pub mod script_bridge;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -572,10 +574,10 @@ async fn send_one(
         let collection_name =
             chain.last().and_then(|p| ws.parent_name(*p)).map(str::to_owned).unwrap_or_default();
         fresh = Some(Box::new(script::SandboxInput {
-            variables: script::bridge::vars_of(&scopes),
+            variables: script_bridge::vars_of(&scopes),
             typed: state.typed.clone(),
             environment_name: spec.environment.and_then(|e| ws.environments.get(&e)).map(|e| e.name.clone()),
-            request: script::bridge::request_view(written),
+            request: script_bridge::request_view(written),
             info: script::InfoView {
                 iteration,
                 iteration_count: iterations,
@@ -585,7 +587,7 @@ async fn send_one(
             },
         }));
         if state.scripts.is_none() {
-            let outbound = Box::new(script::bridge::EngineOutbound { engine: engine.clone() });
+            let outbound = Box::new(script_bridge::EngineOutbound { engine: engine.clone() });
             match ScriptHost::spawn_for_run(limits, outbound) {
                 Ok(host) => state.scripts = Some(host),
                 Err(e) => assertions.push(AssertionOutcome {
@@ -610,7 +612,7 @@ async fn send_one(
         counts.pre_request_failed = u32::try_from(out.errors.len()).unwrap_or(u32::MAX);
         state.absorb(&out.ops, &mut scopes);
         if let Some(changed) = &out.request {
-            request = std::borrow::Cow::Owned(script::bridge::apply_change(written, changed));
+            request = std::borrow::Cow::Owned(script_bridge::apply_change(written, changed));
         }
         assertions.extend(script_assertions(&out));
         sent.console.extend(out.console);
@@ -677,8 +679,8 @@ async fn send_one(
                     fresh,
                     event: Event::Test,
                     scripts: post,
-                    response: Some(script::bridge::no_response()),
-                    sent: Some(script::bridge::sent_view(&prepared, None)),
+                    response: Some(script_bridge::no_response()),
+                    sent: Some(script_bridge::sent_view(&prepared, None)),
                 };
                 let out = run_scripts(host, job, cancel).await?;
                 state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
@@ -726,10 +728,10 @@ async fn send_one(
     if let (Some(host), false) = (&state.scripts, post.is_empty() || limits.is_none()) {
         // A body kept on disk is read on a blocking-friendly thread.
         let response = if exchange.response.body.bytes().is_some() {
-            script::bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
+            script_bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
         } else {
             tokio::task::block_in_place(|| {
-                script::bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
+                script_bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
             })
         };
         let job = ScriptJob {
@@ -737,7 +739,7 @@ async fn send_one(
             event: Event::Test,
             scripts: post,
             response: Some(response),
-            sent: Some(script::bridge::sent_view(&prepared, Some(&exchange))),
+            sent: Some(script_bridge::sent_view(&prepared, Some(&exchange))),
         };
         let out = run_scripts(host, job, cancel).await?;
         state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
@@ -818,13 +820,13 @@ impl State {
                 VarOp::Clear { scope } => {
                     let kinds: &[ScopeKind] = match scope {
                         VarScope::Collection => &[ScopeKind::Folder, ScopeKind::Collection],
-                        other => &[script::bridge::scope_kind(*other)],
+                        other => &[script_bridge::scope_kind(*other)],
                     };
                     scopes.values_of(kinds).into_keys().collect()
                 }
                 _ => Vec::new(),
             };
-            script::bridge::apply_to_scopes(op, scopes);
+            script_bridge::apply_to_scopes(op, scopes);
             let map = match op.scope() {
                 VarScope::Local => {
                     op.apply_to(&mut self.runtime);

@@ -26,7 +26,6 @@
 //! no process environment and no sockets: the only way out is `pm.sendRequest`, which goes
 //! through the caller's [`Outbound`] (the engine, under the policy's guard).
 
-pub mod bridge;
 mod context;
 mod libs;
 mod natives;

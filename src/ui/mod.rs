@@ -14,7 +14,6 @@ pub mod runner;
 pub mod settings;
 pub mod sidebar;
 pub mod theme;
-pub mod url;
 pub mod vars;
 
 use egui::{RichText, Ui};
@@ -573,6 +572,7 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 tls_bypass_allowed: policy.allows_tls_bypass(),
                 script_marks,
                 scripts_forbidden: scripts_forbidden.clone(),
+                inherited_settings: crate::http::inherited_settings(ws, r.parent),
             };
             let available = ui.available_height();
             let mut changed = false;

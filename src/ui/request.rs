@@ -27,6 +27,17 @@ pub struct EditorContext<'a> {
     pub script_marks: &'a crate::app::scripts::ScriptMarks,
     /// Why scripts do not run (the organization's policy), if they do not.
     pub scripts_forbidden: Option<String>,
+    /// The settings the request's folders and collection give it (what "inherit" means).
+    pub inherited_settings: RequestSettings,
+}
+
+impl EditorContext<'_> {
+    /// The settings a send of `draft` would use: its own, inheriting the rest.
+    fn sent_settings(&self, draft: &Request) -> RequestSettings {
+        let mut s = draft.settings.clone();
+        s.inherit(&self.inherited_settings);
+        s
+    }
 }
 
 /// Draws the top part of a request tab; returns whether the draft changed.
@@ -374,7 +385,7 @@ fn headers_ui(
         |ui| {
             egui::Grid::new("auto-headers").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
                 let weak = theme::muted(ui.visuals());
-                for (name, value) in super::url::auto_headers(&tab.draft) {
+                for (name, value) in crate::http::added_headers(&tab.draft, &cx.sent_settings(&tab.draft)) {
                     ui.label(RichText::new(name).color(weak));
                     ui.label(RichText::new(value).color(weak));
                     ui.end_row();
@@ -661,7 +672,7 @@ pub fn settings_ui(ui: &mut Ui, s: &mut RequestSettings, tls_bypass_allowed: boo
         ui.end_row();
         ui.label("Automatic headers");
         let mut auto = !s.disable_auto_headers;
-        if ui.checkbox(&mut auto, "Add User-Agent, Accept and Content-Type when not set").changed() {
+        if ui.checkbox(&mut auto, "Add User-Agent, Accept-Encoding and Content-Type when not set").changed() {
             s.disable_auto_headers = !auto;
             changed = true;
         }

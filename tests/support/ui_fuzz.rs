@@ -16,11 +16,12 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
+use localpost::app::AppOptions;
 use localpost::app::command::{Action, Command};
-use localpost::app::{App, AppOptions};
 use localpost::interop::apply::{self, Choices, Resolution, Target};
 use localpost::model::*;
 use localpost::policy::{EffectivePolicy, SourceInput, SourceKind};
+use localpost::shell::Window;
 use localpost::storage::Store;
 
 use super::{Reply, Server};
@@ -117,7 +118,7 @@ fn loopback_policy() -> Arc<EffectivePolicy> {
     Arc::new(EffectivePolicy::from_inputs(vec![source]))
 }
 
-fn open(dir: &Path) -> Harness<'static, App> {
+fn open(dir: &Path) -> Harness<'static, Window> {
     let mut options = AppOptions::new(dir.to_owned());
     options.policy = loopback_policy();
     super::app::open_as_shipped(options)
@@ -232,7 +233,7 @@ fn interactive(role: Role) -> bool {
 }
 
 /// Rectangles and roles of what is on screen now (taken before anything changes the tree).
-fn targets(harness: &Harness<'_, App>) -> Vec<(egui::Rect, Role, Option<String>)> {
+fn targets(harness: &Harness<'_, Window>) -> Vec<(egui::Rect, Role, Option<String>)> {
     harness
         .query_all(By::new().predicate(|n| interactive(n.role())))
         .map(|n| (n.rect(), n.accesskit_node().role(), n.accesskit_node().label()))
@@ -247,7 +248,7 @@ fn out_of_bounds(label: Option<&str>) -> bool {
 }
 
 /// One random action; returns its kind and a description for a panic report.
-fn act(harness: &mut Harness<'static, App>, rng: &mut fastrand::Rng) -> (&'static str, String) {
+fn act(harness: &mut Harness<'static, Window>, rng: &mut fastrand::Rng) -> (&'static str, String) {
     match rng.u8(0..100) {
         0..8 => {
             let action = *rng.choice(Action::ALL.iter()).unwrap_or(&Action::NewRequest);

@@ -1,9 +1,10 @@
 //! The policy as the engine's [`SendGuard`]: every connection the engine opens (the request,
 //! each redirect hop, digest retries, OAuth 2.0 token fetches) asks the effective policy first.
+//! Here, where the two meet (the runner, the app and the CLI all send under the policy): `http`
+//! and `policy` sit side by side and know nothing of each other.
 
 use crate::http::guard::SendGuard;
-
-use super::EffectivePolicy;
+use crate::policy::EffectivePolicy;
 
 impl SendGuard for EffectivePolicy {
     fn check_url(&self, url: &url::Url) -> Result<(), String> {

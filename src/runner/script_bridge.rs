@@ -5,7 +5,7 @@ use crate::http::{self, Engine, Exchange, PreparedRequest};
 use crate::model::{Body, BodyMode, FormPart, FormPartKind, KeyValue as ModelKv, Method, Request, RequestId};
 use crate::vars::{ScopeKind, Scopes};
 
-use super::{
+use crate::script::{
     BodyView, ChangedRequest, CookieView, KeyValue, Outbound, RequestView, ResponseView, ScriptVars,
     SendBody, SendSpec, VarOp, VarScope,
 };
