@@ -3,16 +3,16 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failure is a failed test
 
-mod common;
+mod support;
 
 use std::fs;
 
-use common::{assert_same_files, populate, snapshot};
 use localpost::interop::apply::{self, Choices, ItemKey, ItemKind, Resolution, Target};
 use localpost::interop::bundle::{self, ExportOptions, Scope, Secrets};
 use localpost::interop::{self, ImportError};
 use localpost::model::*;
 use localpost::storage::Store;
+use support::data::{assert_same_files, populate, snapshot};
 
 fn full_backup(root: &std::path::Path, secrets: Secrets) -> String {
     let opened = Store::open_existing(root).unwrap();
@@ -27,7 +27,7 @@ fn import_into(root: &std::path::Path, text: &str, target: &Target, choices: &Ch
     let mut plan = apply::plan(&imported, &opened.library, target).unwrap();
     let (settings, _) = opened.store.load_settings();
     plan.check_settings(Some(&settings));
-    apply::apply(&plan, choices, &mut opened.store, &mut opened.library).unwrap()
+    support::data::write_import(&plan, choices, &mut opened.store, &mut opened.library).unwrap()
 }
 
 #[test]
@@ -61,9 +61,13 @@ fn importing_the_same_backup_again_changes_nothing() {
     let plan = apply::plan(&imported, &opened.library, &Target::Auto).unwrap();
     assert!(!plan.conflicts.is_empty());
     assert_eq!(plan.changed_conflicts().count(), 0, "{:#?}", plan.conflicts);
-    let applied =
-        apply::apply(&plan, &Choices::all(Resolution::Overwrite), &mut opened.store, &mut opened.library)
-            .unwrap();
+    let applied = support::data::write_import(
+        &plan,
+        &Choices::all(Resolution::Overwrite),
+        &mut opened.store,
+        &mut opened.library,
+    )
+    .unwrap();
     assert_eq!(applied.written.files, 0, "{applied:?}");
     assert_eq!(snapshot(src.path()), before);
 }
@@ -126,7 +130,7 @@ fn conflicts_overwrite_keep_both_and_skip() {
     let k2 = ItemKey { kind: ItemKind::Request, id: fx.get_user.0 };
     let choices =
         Choices::all(Resolution::Skip).with(k1, Resolution::Overwrite).with(k2, Resolution::KeepBoth);
-    apply::apply(&plan, &choices, &mut opened.store, &mut opened.library).unwrap();
+    support::data::write_import(&plan, &choices, &mut opened.store, &mut opened.library).unwrap();
 
     let reloaded = Store::open_existing(src.path()).unwrap();
     assert!(reloaded.report.is_clean(), "{:?}", reloaded.report);
@@ -161,7 +165,7 @@ fn keep_both_on_a_folder_copies_its_subtree_with_fresh_ids() {
     assert_eq!(plan.targets[0].workspace, fx.team);
     let key = ItemKey { kind: ItemKind::Folder, id: fx.admin.0 };
     let choices = Choices::all(Resolution::Skip).with(key, Resolution::KeepBoth);
-    apply::apply(&plan, &choices, &mut opened.store, &mut opened.library).unwrap();
+    support::data::write_import(&plan, &choices, &mut opened.store, &mut opened.library).unwrap();
     let reloaded = Store::open_existing(src.path()).unwrap();
     assert!(reloaded.report.is_clean(), "{:?}", reloaded.report);
     let ws = &reloaded.library.workspaces[&fx.team];
@@ -194,7 +198,13 @@ fn a_collection_bundle_goes_into_another_workspace_with_new_ids() {
     let plan = apply::plan(&imported, &opened.library, &Target::Workspace(first)).unwrap();
     assert!(plan.conflicts.is_empty());
     assert_eq!(plan.reidentified, 1 + 2 + 5);
-    apply::apply(&plan, &Choices::all(Resolution::Skip), &mut opened.store, &mut opened.library).unwrap();
+    support::data::write_import(
+        &plan,
+        &Choices::all(Resolution::Skip),
+        &mut opened.store,
+        &mut opened.library,
+    )
+    .unwrap();
     let reloaded = Store::open_existing(src.path()).unwrap();
     assert!(reloaded.report.is_clean(), "{:?}", reloaded.report);
     assert_eq!(reloaded.library.workspaces[&first].requests.len(), 5);

@@ -2,13 +2,13 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failure is a failed test
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{assert_same_files, populate, snapshot};
+use support::data::{assert_same_files, populate, snapshot};
 
 fn localpost(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_localpost"))

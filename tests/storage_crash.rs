@@ -2,7 +2,7 @@
 //! times; afterwards every file parses and holds either an old or a new version, never a mix.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::Path;
@@ -132,7 +132,7 @@ fn an_overwrite_import_killed_midway_is_wholly_new_on_the_next_start() {
     localpost::storage::sample::generate(&old, "S", spec).unwrap();
     // The same workspace with every request changed, exported as the bundle to import.
     let new = work.path().join("new");
-    for (rel, bytes) in common::snapshot(&old) {
+    for (rel, bytes) in support::data::snapshot(&old) {
         let path = new.join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
@@ -171,7 +171,7 @@ fn an_overwrite_import_killed_midway_is_wholly_new_on_the_next_start() {
     assert!(ok, "{out}");
     assert!(out.contains("completed") && out.contains("holds it whole"), "the next start says so: {out}");
     assert!(out.contains("1000 requests"), "{out}");
-    let texts: Vec<String> = common::snapshot(&old)
+    let texts: Vec<String> = support::data::snapshot(&old)
         .into_iter()
         .filter(|(p, _)| p.to_string_lossy().ends_with(".request.ron"))
         .map(|(_, b)| String::from_utf8(b).unwrap())
@@ -245,7 +245,7 @@ fn temp_files_a_crash_left_are_removed_on_the_next_open() {
     assert!(!stage.exists() && !torn_down.exists());
     live.commit().unwrap();
     assert!(dir.path().join("settings.ron").exists());
-    let left: Vec<_> = common::snapshot(dir.path())
+    let left: Vec<_> = support::data::snapshot(dir.path())
         .into_keys()
         .filter(|p| p.to_string_lossy().contains(".lp-tmp"))
         .collect();

@@ -1,6 +1,8 @@
 //! Every entity kind survives a trip through the data folder unchanged (property-based).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+mod support;
+
 use localpost::model::*;
 use localpost::storage::{Store, history, runs};
 use proptest::prelude::*;
@@ -574,8 +576,13 @@ fn saving_after_an_import_is_not_refused_as_changed_on_disk() {
     };
     let ws = *opened.library.workspaces.keys().next().unwrap();
     let plan = apply::plan(&imported, &opened.library, &Target::Workspace(ws)).unwrap();
-    apply::apply(&plan, &Choices::all(Resolution::Overwrite), &mut opened.store, &mut opened.library)
-        .unwrap();
+    support::data::write_import(
+        &plan,
+        &Choices::all(Resolution::Overwrite),
+        &mut opened.store,
+        &mut opened.library,
+    )
+    .unwrap();
     let mut w = opened.library.workspaces[&ws].workspace.clone();
     w.description = "edited after the import".into();
     opened.store.save_workspace(&w).unwrap();

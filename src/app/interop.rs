@@ -188,7 +188,11 @@ impl App {
         self.submit(WriteJob::Task {
             what: "importing".into(),
             run: Box::new(move |store| {
-                let result = apply::apply(&plan, &choices, store, &mut library)
+                let local = store.local_files(plan.existing_targets());
+                let result = apply::merge(&plan, &choices, &library, &local)
+                    .and_then(|m| {
+                        m.commit(&mut library, |now, next, extras| store.write_library(now, next, extras))
+                    })
                     .map(|a| format!("Imported {}: {}.", plan.contains, a.summary()))
                     .map_err(|e| format!("Nothing was imported: {e}"));
                 reply.send_result(result);

@@ -107,7 +107,12 @@ pub fn run(
             outln!("  dry run: nothing written\n");
             continue;
         }
-        let applied = apply::apply(&plan, &Choices::all(choice), &mut opened.store, &mut opened.library)
+        let local = opened.store.local_files(plan.existing_targets());
+        let store = &mut opened.store;
+        let applied = apply::merge(&plan, &Choices::all(choice), &opened.library, &local)
+            .and_then(|m| {
+                m.commit(&mut opened.library, |now, next, extras| store.write_library(now, next, extras))
+            })
             .with_context(|| format!("{}: nothing was written", file.display()))?;
         for w in applied.report.warnings.iter().skip(plan.report.warnings.len()) {
             outln!("  warning: {w}");

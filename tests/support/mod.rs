@@ -7,6 +7,9 @@
 /// Readable renderings of imported data, compared with reviewed files (import tests).
 pub mod render;
 
+/// A realistic data folder, snapshots, imports written as the app writes them.
+pub mod data;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

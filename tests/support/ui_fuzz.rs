@@ -53,8 +53,13 @@ pub fn data_folder(dir: &Path, server: &Server) {
         let bytes = std::fs::read(corpus.join(file)).unwrap();
         let imported = localpost::interop::import(&bytes, file).unwrap();
         let plan = apply::plan(&imported, &opened.library, &Target::Auto).unwrap();
-        apply::apply(&plan, &Choices::all(Resolution::KeepBoth), &mut opened.store, &mut opened.library)
-            .unwrap();
+        super::data::write_import(
+            &plan,
+            &Choices::all(Resolution::KeepBoth),
+            &mut opened.store,
+            &mut opened.library,
+        )
+        .unwrap();
     }
     let ws_id = *opened.library.workspaces.keys().next().unwrap();
     let mut ws = opened.library.workspaces[&ws_id].workspace.clone();

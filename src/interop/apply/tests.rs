@@ -1,5 +1,19 @@
 //! All or nothing: writes that fail or are killed at every step, and the order merge.
+use super::merge::merge_ids;
 use super::*;
+use crate::storage::Store;
+
+/// The import written as the app and the CLI write it: the merge, then one all-or-nothing write.
+fn apply(
+    plan: &ImportPlan,
+    choices: &Choices,
+    store: &mut Store,
+    library: &mut Library,
+) -> Result<Applied, ApplyError> {
+    let local = store.local_files(plan.existing_targets());
+    merge(plan, choices, library, &local)?
+        .commit(library, |current, next, extras| store.write_library(current, next, extras))
+}
 
 #[test]
 fn merged_order_keeps_local_entries_next_to_their_neighbours() {

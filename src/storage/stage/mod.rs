@@ -42,6 +42,15 @@ pub struct Extras {
     pub globals_files: HashSet<WorkspaceId>,
 }
 
+/// What a merge into the library must respect that lives outside it: the cookie jars of the
+/// workspaces it writes into and the settings file, each with the problem reading it, if any.
+#[derive(Clone, Debug, Default)]
+pub struct LocalFiles {
+    pub cookies: HashMap<WorkspaceId, (CookieJar, Option<super::Problem>)>,
+    /// `None` when the data folder has no settings file.
+    pub settings: Option<(Settings, Option<super::Problem>)>,
+}
+
 /// What a write did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Written {
@@ -52,6 +61,14 @@ pub struct Written {
 }
 
 impl Store {
+    /// Reads what a merge into `workspaces` must respect besides the library (see
+    /// [`LocalFiles`]).
+    pub fn local_files(&mut self, workspaces: impl IntoIterator<Item = WorkspaceId>) -> LocalFiles {
+        let cookies = workspaces.into_iter().map(|ws| (ws, self.load_cookies(ws))).collect();
+        let settings = self.root().join(SETTINGS_FILE).exists().then(|| self.load_settings());
+        LocalFiles { cookies, settings }
+    }
+
     /// Makes the data folder hold `next`, given that it holds `current` now, plus `extras`, all
     /// or nothing (see the module doc). Entities only in `current` are left alone: this adds
     /// and replaces, it never deletes. On success the store's index follows the new files.

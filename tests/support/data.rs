@@ -1,10 +1,9 @@
-//! Shared helpers of the integration tests: a realistic data folder and file-by-file snapshots.
-#![allow(dead_code)]
-#![allow(clippy::unwrap_used)] // test helpers: a failure is a failed test
+//! A realistic data folder, file-by-file snapshots, and imports written as the app writes them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use localpost::interop::apply::{self, Applied, ApplyError, Choices, ImportPlan};
 use localpost::model::*;
 use localpost::storage::Store;
 use time::macros::datetime;
@@ -192,4 +191,16 @@ pub fn populate(root: &Path) -> Fixture {
         get_user_2: get_user_2.id,
         local_env: local.id,
     }
+}
+
+/// An import written as the app and the CLI write it: the merge, then one all-or-nothing write.
+pub fn write_import(
+    plan: &ImportPlan,
+    choices: &Choices,
+    store: &mut Store,
+    library: &mut Library,
+) -> Result<Applied, ApplyError> {
+    let local = store.local_files(plan.existing_targets());
+    apply::merge(plan, choices, library, &local)?
+        .commit(library, |now, next, extras| store.write_library(now, next, extras))
 }

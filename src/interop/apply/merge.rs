@@ -1,0 +1,533 @@
+//! The merge: the user's choices applied to the plan, the resulting library built in memory.
+
+use super::{
+    Applied, ApplyError, Choices, Conflict, ImportPlan, ItemKey, ItemKind, LocalFiles, Merged, PlannedTarget,
+    Resolution, entity_ids, keep_settings_secrets, remap, remap_records, same_settings, settings_key,
+    variable_lists_mut,
+};
+use crate::model::*;
+use crate::storage::stage::Extras;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Builds the library an import leaves, as planned and chosen. Pure: what the data folder holds
+/// outside the library (cookie jars, the settings file) comes in `local`, read by the caller
+/// ([`Store::local_files`]); what to write comes back in [`Merged`], for
+/// [`Store::write_library`] to write all or nothing.
+pub fn merge(
+    plan: &ImportPlan,
+    choices: &Choices,
+    library: &Library,
+    local: &LocalFiles,
+) -> Result<Merged, ApplyError> {
+    let mut applied = Applied { report: plan.report.clone(), ..Applied::default() };
+    let mut next = library.clone();
+    let mut extras = Extras::default();
+    let conflicts: HashMap<ItemKey, &Conflict> = plan.conflicts.iter().map(|c| (c.key, c)).collect();
+    // Whether an item here differs from the imported one (an item not here is new).
+    let changed = |key: ItemKey| conflicts.get(&key).is_none_or(|c| c.changed);
+    let secrets_left_out = plan.secrets_left_out();
+    let bundle = plan.imported.bundle.as_deref();
+
+    for (index, (data, t)) in plan.imported.workspaces.iter().zip(&plan.targets).enumerate() {
+        let mut data = data.clone();
+        let mut target = t.clone();
+        if !t.is_new && !next.workspaces.contains_key(&t.workspace) {
+            return Err(ApplyError::Stale(format!("workspace \"{}\" is gone", t.name)));
+        }
+        let ws_extras = bundle.and_then(|b| b.workspaces.get(&data.id())).cloned().unwrap_or_default();
+        let mut history = ws_extras.history.clone();
+        let mut runs = ws_extras.runs.clone();
+
+        // Keep both at the workspace level: the whole fragment becomes a new workspace.
+        let ws_key = ItemKey { kind: ItemKind::Workspace, id: data.id().0 };
+        let ws_choice = conflicts.get(&ws_key).map(|c| choices.for_conflict(c));
+        if ws_choice == Some(Resolution::KeepBoth) {
+            let map = fresh_map(entity_ids(&data).into_iter().map(|(id, _)| id));
+            remap(&mut data, &map);
+            remap_records(&mut history, &mut runs, &map);
+            fresh_variables_all(&mut data);
+            target = PlannedTarget {
+                workspace: WorkspaceId::new(),
+                name: format!("{} (imported)", data.workspace.name),
+                is_new: true,
+            };
+            applied.copied += 1;
+        }
+
+        // Keep both for containers, environments, presets, requests: fresh ids, renamed.
+        let mut copy_map = HashMap::new();
+        let mut in_copied = HashSet::new();
+        for (key, conflict) in &conflicts {
+            if choices.for_conflict(conflict) != Resolution::KeepBoth
+                || ws_choice == Some(Resolution::KeepBoth)
+            {
+                continue;
+            }
+            match key.kind {
+                ItemKind::Collection => {
+                    let id = CollectionId(key.id);
+                    if data.collections.contains_key(&id) {
+                        copy_map.insert(key.id, Uuid::new_v4());
+                        for r in data.requests_under(ParentId::Collection(id)) {
+                            in_copied.insert(r.0);
+                        }
+                        collect_folders(&data, ParentId::Collection(id), &mut in_copied);
+                    }
+                }
+                ItemKind::Folder => {
+                    let id = FolderId(key.id);
+                    if data.folders.contains_key(&id) {
+                        copy_map.insert(key.id, Uuid::new_v4());
+                        for r in data.requests_under(ParentId::Folder(id)) {
+                            in_copied.insert(r.0);
+                        }
+                        collect_folders(&data, ParentId::Folder(id), &mut in_copied);
+                    }
+                }
+                ItemKind::Request if data.requests.contains_key(&RequestId(key.id)) => {
+                    copy_map.insert(key.id, Uuid::new_v4());
+                }
+                ItemKind::Environment if data.environments.contains_key(&EnvironmentId(key.id)) => {
+                    copy_map.insert(key.id, Uuid::new_v4());
+                }
+                ItemKind::HeaderPreset if data.header_presets.contains_key(&PresetId(key.id)) => {
+                    copy_map.insert(key.id, Uuid::new_v4());
+                }
+                _ => {}
+            }
+        }
+        let renamed: HashSet<Uuid> = copy_map.values().copied().collect();
+        for id in in_copied {
+            copy_map.entry(id).or_insert_with(Uuid::new_v4);
+        }
+        applied.copied += renamed.len();
+        remap(&mut data, &copy_map);
+        remap_records(&mut history, &mut runs, &copy_map);
+        let copied_ids: HashSet<Uuid> = copy_map.values().copied().collect();
+        for c in data.collections.values_mut().filter(|c| copied_ids.contains(&c.id.0)) {
+            fresh_variables(&mut c.variables);
+            if renamed.contains(&c.id.0) {
+                c.name.push_str(" (imported)");
+            }
+        }
+        for f in data.folders.values_mut().filter(|f| copied_ids.contains(&f.id.0)) {
+            fresh_variables(&mut f.variables);
+            if renamed.contains(&f.id.0) {
+                f.name.push_str(" (imported)");
+            }
+        }
+        for r in data.requests.values_mut().filter(|r| renamed.contains(&r.id.0)) {
+            r.name.push_str(" (imported)");
+        }
+        for e in data.environments.values_mut().filter(|e| copied_ids.contains(&e.id.0)) {
+            fresh_variables(&mut e.variables);
+            e.name.push_str(" (imported)");
+        }
+        for p in data.header_presets.values_mut().filter(|p| copied_ids.contains(&p.id.0)) {
+            p.name.push_str(" (imported)");
+        }
+
+        // The target workspace, created when new.
+        if target.is_new && !next.workspaces.contains_key(&target.workspace) {
+            let mut ws = data.workspace.clone();
+            ws.id = target.workspace;
+            ws.name.clone_from(&target.name);
+            ws.collections.clear();
+            ws.environments.clear();
+            ws.header_presets.clear();
+            let mut fresh = WorkspaceData::new(ws);
+            fresh.globals.id = data.globals.id;
+            next.workspaces.insert(target.workspace, fresh);
+            if ws_extras.has_globals_file {
+                extras.globals_files.insert(target.workspace);
+            }
+            applied.added += 1;
+        }
+        let Some(dest) = next.workspaces.get_mut(&target.workspace) else { continue };
+        let resolve = |key: ItemKey| -> Option<Resolution> {
+            // `None`: not here, so new.
+            conflicts.get(&key).map(|c| choices.for_conflict(c))
+        };
+        let whole_here = data.id() == dest.id()
+            && bundle.is_some_and(|b| b.header.contains.is_whole_workspaces())
+            && !target.is_new;
+        let merge_ws_orders = whole_here && resolve(ws_key) == Some(Resolution::Overwrite);
+        if merge_ws_orders {
+            dest.workspace.name.clone_from(&data.workspace.name);
+            dest.workspace.description.clone_from(&data.workspace.description);
+            applied.replaced(changed(ws_key));
+        } else if whole_here {
+            applied.skipped += 1;
+        }
+        if target.is_new && data.id() == dest.id() {
+            dest.workspace.description.clone_from(&data.workspace.description);
+        }
+
+        let globals_choice = resolve(ItemKey { kind: ItemKind::Globals, id: dest.id().0 });
+        merge_globals(dest, &data, globals_choice, &mut applied);
+
+        // Environments and presets.
+        let mut env_order = Vec::new();
+        for env in data.environments.values() {
+            let key = ItemKey { kind: ItemKind::Environment, id: env.id.0 };
+            match resolve(key) {
+                None => {
+                    dest.environments.insert(env.id, env.clone());
+                    env_order.push(env.id);
+                    applied.added += 1;
+                }
+                Some(Resolution::Overwrite) => {
+                    let mut env = env.clone();
+                    if let Some(l) = dest.environments.get(&env.id) {
+                        keep_local_secrets(&mut env.variables, &l.variables);
+                    }
+                    dest.environments.insert(env.id, env.clone());
+                    env_order.push(env.id);
+                    applied.replaced(changed(key));
+                }
+                Some(_) => {
+                    env_order.push(env.id);
+                    applied.skipped += 1;
+                }
+            }
+        }
+        let env_order_set: HashSet<EnvironmentId> = env_order.iter().copied().collect();
+        let imported_env_order: Vec<EnvironmentId> = data
+            .workspace
+            .environments
+            .iter()
+            .copied()
+            .filter(|id| env_order_set.contains(id))
+            .chain(env_order.iter().copied())
+            .collect();
+        dest.workspace.environments =
+            merge_ids(&imported_env_order, &dest.workspace.environments, merge_ws_orders);
+        let mut preset_order = Vec::new();
+        for p in data.header_presets.values() {
+            let key = ItemKey { kind: ItemKind::HeaderPreset, id: p.id.0 };
+            match resolve(key) {
+                None => {
+                    dest.header_presets.insert(p.id, p.clone());
+                    applied.added += 1;
+                }
+                Some(Resolution::Overwrite) => {
+                    dest.header_presets.insert(p.id, p.clone());
+                    applied.replaced(changed(key));
+                }
+                Some(_) => applied.skipped += 1,
+            }
+            preset_order.push(p.id);
+        }
+        let preset_order_set: HashSet<PresetId> = preset_order.iter().copied().collect();
+        let imported_preset_order: Vec<PresetId> = data
+            .workspace
+            .header_presets
+            .iter()
+            .copied()
+            .filter(|id| preset_order_set.contains(id))
+            .chain(preset_order.iter().copied())
+            .collect();
+        dest.workspace.header_presets =
+            merge_ids(&imported_preset_order, &dest.workspace.header_presets, merge_ws_orders);
+
+        // Collections, folders, requests.
+        merge_tree(dest, &data, &resolve, &changed, &mut applied);
+        let col_ids: Vec<CollectionId> = data.collections.keys().copied().collect();
+        let col_ids_set: HashSet<CollectionId> = col_ids.iter().copied().collect();
+        let imported_col_order: Vec<CollectionId> = data
+            .workspace
+            .collections
+            .iter()
+            .copied()
+            .filter(|id| col_ids_set.contains(id))
+            .chain(col_ids.iter().copied())
+            .collect();
+        dest.workspace.collections =
+            merge_ids(&imported_col_order, &dest.workspace.collections, merge_ws_orders);
+
+        // Records and names that only a bundle has.
+        let dest_id = dest.id();
+        extras.history.extend(history.into_iter().map(|h| (dest_id, h)));
+        extras.runs.extend(runs.into_iter().map(|r| (dest_id, r)));
+        for (id, name) in &ws_extras.file_names {
+            extras.names.insert(*id, name.clone());
+        }
+        let foreign: Vec<Cookie> = if index == 0 { plan.imported.cookies.clone() } else { Vec::new() };
+        if ws_extras.cookies.is_some() || !foreign.is_empty() {
+            let bundled = ws_extras.cookies.clone().unwrap_or_default();
+            if target.is_new {
+                extras.cookies.push((dest_id, merge_cookies(bundled, foreign, true)));
+            } else {
+                let (here, problem) = local.cookies.get(&dest_id).cloned().unwrap_or_default();
+                if let Some(p) = problem {
+                    applied
+                        .report
+                        .warn(p.path.display().to_string(), format!("cookies not imported: {}", p.kind));
+                } else {
+                    let wins = choices.default == Resolution::Overwrite;
+                    let merged = merge_cookies(
+                        here.clone(),
+                        bundled.cookies.into_iter().chain(foreign).collect(),
+                        wins,
+                    );
+                    if merged != here {
+                        extras.cookies.push((dest_id, merged));
+                    }
+                }
+            }
+        }
+    }
+
+    // Settings: only a full backup carries them.
+    if let Some(settings) = bundle.and_then(|b| b.settings.as_ref()) {
+        if let Some((here, problem)) = &local.settings {
+            if let Some(p) = problem {
+                applied
+                    .report
+                    .warn(p.path.display().to_string(), format!("settings not imported: {}", p.kind));
+            } else if !same_settings(settings, here, secrets_left_out) {
+                let choice =
+                    conflicts.get(&settings_key()).map_or(choices.default, |c| choices.for_conflict(c));
+                if choice == Resolution::Overwrite {
+                    let mut s = settings.clone();
+                    keep_settings_secrets(&mut s, here);
+                    extras.settings = Some(s);
+                    applied.overwritten += 1;
+                } else {
+                    applied.skipped += 1;
+                }
+            }
+        } else {
+            extras.settings = Some(settings.clone());
+            applied.added += 1;
+        }
+    }
+
+    Ok(Merged { library: next, extras, applied })
+}
+
+pub(super) fn collect_folders(data: &WorkspaceData, parent: ParentId, out: &mut HashSet<Uuid>) {
+    let Some(children) = data.children(parent) else { return };
+    for child in children {
+        if let ItemId::Folder(f) = child
+            && out.insert(f.0)
+        {
+            collect_folders(data, ParentId::Folder(*f), out);
+        }
+    }
+}
+
+pub(super) fn fresh_map(ids: impl Iterator<Item = Uuid>) -> HashMap<Uuid, Uuid> {
+    ids.map(|id| (id, Uuid::new_v4())).collect()
+}
+
+pub(super) fn fresh_variables(vars: &mut [Variable]) {
+    for v in vars {
+        v.id = VariableId::new();
+    }
+}
+
+pub(super) fn fresh_variables_all(data: &mut WorkspaceData) {
+    let ws = data.id();
+    for (_, vars) in variable_lists_mut(data, ws) {
+        fresh_variables(vars);
+    }
+}
+
+/// An empty imported secret keeps the value that is here (matched by id, then by key).
+pub(super) fn keep_local_secrets(imported: &mut [Variable], local: &[Variable]) {
+    for v in imported.iter_mut().filter(|v| v.secret && v.value.is_empty()) {
+        if let Some(l) =
+            local.iter().find(|l| l.id == v.id).or_else(|| local.iter().find(|l| l.key == v.key && l.secret))
+        {
+            v.value.clone_from(&l.value);
+        }
+    }
+}
+
+pub(super) fn merge_globals(
+    dest: &mut WorkspaceData,
+    data: &WorkspaceData,
+    choice: Option<Resolution>,
+    applied: &mut Applied,
+) {
+    if data.globals.variables.is_empty() {
+        return;
+    }
+    if dest.globals.variables.is_empty() {
+        dest.globals.variables.clone_from(&data.globals.variables);
+        applied.added += 1;
+        return;
+    }
+    let overwrite = choice == Some(Resolution::Overwrite);
+    let mut vars = dest.globals.variables.clone();
+    for v in &data.globals.variables {
+        match vars.iter_mut().find(|l| l.key == v.key) {
+            Some(l) if overwrite => {
+                let mut v = v.clone();
+                if v.secret && v.value.is_empty() {
+                    v.value.clone_from(&l.value);
+                }
+                v.id = l.id;
+                *l = v;
+            }
+            Some(_) => {}
+            None => vars.push(v.clone()),
+        }
+    }
+    if vars != dest.globals.variables {
+        if overwrite {
+            applied.overwritten += 1;
+        } else {
+            applied.added += 1;
+        }
+    } else {
+        applied.skipped += 1;
+    }
+    dest.globals.variables = vars;
+}
+
+/// `imported` order with local-only entries kept right after the entry they follow here; or,
+/// when `imported_first` is false, the local order with new entries appended. Linear: a
+/// collection of 100,000 requests merges as fast as its size allows.
+pub(super) fn merge_ids<T: Copy + Eq + std::hash::Hash>(
+    imported: &[T],
+    local: &[T],
+    imported_first: bool,
+) -> Vec<T> {
+    let mut in_import: HashSet<T> = HashSet::with_capacity(imported.len());
+    let unique: Vec<T> = imported.iter().copied().filter(|id| in_import.insert(*id)).collect();
+    if !imported_first {
+        let here: HashSet<T> = local.iter().copied().collect();
+        let mut out = local.to_vec();
+        out.extend(unique.into_iter().filter(|id| !here.contains(id)));
+        return out;
+    }
+    // Each local-only run of entries stays attached to the shared entry before it (or the top).
+    let mut attached: HashMap<Option<T>, Vec<T>> = HashMap::new();
+    let mut after: Option<T> = None;
+    for id in local {
+        if in_import.contains(id) {
+            after = Some(*id);
+        } else {
+            attached.entry(after).or_default().push(*id);
+        }
+    }
+    let mut out = Vec::with_capacity(unique.len() + local.len());
+    out.extend(attached.remove(&None).unwrap_or_default());
+    for id in unique {
+        out.push(id);
+        out.extend(attached.remove(&Some(id)).unwrap_or_default());
+    }
+    out
+}
+
+/// Merges the imported collections, folders and requests into `dest`.
+pub(super) fn merge_tree(
+    dest: &mut WorkspaceData,
+    data: &WorkspaceData,
+    resolve: &dyn Fn(ItemKey) -> Option<Resolution>,
+    changed: &dyn Fn(ItemKey) -> bool,
+    applied: &mut Applied,
+) {
+    let key_of = |item: ItemId| match item {
+        ItemId::Folder(f) => ItemKey { kind: ItemKind::Folder, id: f.0 },
+        ItemId::Request(r) => ItemKey { kind: ItemKind::Request, id: r.0 },
+    };
+    // Which imported items land where they are in the import (new or overwritten).
+    let landing =
+        |item: ItemId| !matches!(resolve(key_of(item)), Some(Resolution::Skip | Resolution::KeepBoth));
+    let local_parents = dest.parent_index();
+    // Overwritten items that move away from their local parent leave it.
+    let imported_parents = data.parent_index();
+    let mut leaving: HashMap<ParentId, HashSet<ItemId>> = HashMap::new();
+    for (item, new_parent) in &imported_parents {
+        if landing(*item)
+            && let Some(old) = local_parents.get(item)
+            && old != new_parent
+        {
+            leaving.entry(*old).or_default().insert(*item);
+        }
+    }
+    for (parent, items) in &leaving {
+        if let Some(children) = dest.children_mut(*parent) {
+            children.retain(|c| !items.contains(c));
+        }
+    }
+
+    let landing_children =
+        |children: &[ItemId]| -> Vec<ItemId> { children.iter().copied().filter(|c| landing(*c)).collect() };
+    for c in data.collections.values() {
+        let key = ItemKey { kind: ItemKind::Collection, id: c.id.0 };
+        let incoming = landing_children(&c.children);
+        match (resolve(key), dest.collections.get_mut(&c.id)) {
+            (Some(Resolution::Overwrite), Some(local)) => {
+                let mut merged = c.clone();
+                keep_local_secrets(&mut merged.variables, &local.variables);
+                merged.children = merge_ids(&incoming, &local.children, true);
+                *local = merged;
+                applied.replaced(changed(key));
+            }
+            (Some(_), Some(local)) => {
+                local.children = merge_ids(&incoming, &local.children, false);
+                applied.skipped += 1;
+            }
+            _ => {
+                let mut merged = c.clone();
+                merged.children = incoming;
+                dest.collections.insert(c.id, merged);
+                applied.added += 1;
+            }
+        }
+    }
+    for f in data.folders.values() {
+        let key = ItemKey { kind: ItemKind::Folder, id: f.id.0 };
+        let incoming = landing_children(&f.children);
+        match (resolve(key), dest.folders.get_mut(&f.id)) {
+            (Some(Resolution::Overwrite), Some(local)) => {
+                let mut merged = f.clone();
+                keep_local_secrets(&mut merged.variables, &local.variables);
+                merged.children = merge_ids(&incoming, &local.children, true);
+                *local = merged;
+                applied.replaced(changed(key));
+            }
+            (Some(_), Some(local)) => {
+                local.children = merge_ids(&incoming, &local.children, false);
+                applied.skipped += 1;
+            }
+            _ => {
+                let mut merged = f.clone();
+                merged.children = incoming;
+                dest.folders.insert(f.id, merged);
+                applied.added += 1;
+            }
+        }
+    }
+    for r in data.requests.values() {
+        let key = ItemKey { kind: ItemKind::Request, id: r.id.0 };
+        match resolve(key) {
+            None => {
+                dest.requests.insert(r.id, r.clone());
+                applied.added += 1;
+            }
+            Some(Resolution::Overwrite) => {
+                dest.requests.insert(r.id, r.clone());
+                applied.replaced(changed(key));
+            }
+            Some(_) => applied.skipped += 1,
+        }
+    }
+}
+
+/// Cookies by (name, domain, path); `imported_wins` decides a clash.
+pub(super) fn merge_cookies(mut jar: CookieJar, incoming: Vec<Cookie>, imported_wins: bool) -> CookieJar {
+    for c in incoming {
+        match jar.cookies.iter_mut().find(|l| l.name == c.name && l.domain == c.domain && l.path == c.path) {
+            Some(l) if imported_wins => *l = c,
+            Some(_) => {}
+            None => jar.cookies.push(c),
+        }
+    }
+    jar
+}
