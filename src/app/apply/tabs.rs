@@ -1,0 +1,151 @@
+//! Tabs: opening, closing, saving, and saving a request elsewhere.
+
+use crate::model::*;
+
+use crate::app::App;
+use crate::app::state::{DiskState, Modal, RequestTab, Tab, TabId, TabKind, Target};
+use crate::app::writer::WriteJob;
+
+impl App {
+    pub(super) fn open_tab(&mut self, workspace: WorkspaceId, kind: TabKind) -> TabId {
+        let existing = self.state.tabs.iter().find(|t| {
+            t.workspace == workspace
+                && match (&t.kind, &kind) {
+                    (TabKind::Environment(a), TabKind::Environment(b)) => a == b,
+                    (TabKind::Preset(a), TabKind::Preset(b)) => a == b,
+                    (TabKind::Container(a), TabKind::Container(b)) => a == b,
+                    (TabKind::Globals, TabKind::Globals)
+                    | (TabKind::Settings, TabKind::Settings)
+                    | (TabKind::Policy, TabKind::Policy) => true,
+                    _ => false,
+                }
+        });
+        if let Some(t) = existing {
+            let id = t.id;
+            self.state.active_tab = Some(id);
+            return id;
+        }
+        let id = self.state.new_tab_id();
+        // Open next to the active tab, as browsers do.
+        let at = self
+            .state
+            .active_tab
+            .and_then(|a| self.state.tabs.iter().position(|t| t.id == a))
+            .map_or(self.state.tabs.len(), |i| i + 1);
+        self.state.tabs.insert(at, Tab { id, workspace, kind });
+        self.state.active_tab = Some(id);
+        self.state.refresh_dirty(id);
+        id
+    }
+
+    pub(super) fn open_request(&mut self, id: RequestId) {
+        let Some(ws) = self.state.ws() else { return };
+        let ws_id = ws.id();
+        if let Some(t) = self.state.tabs.iter().find(|t| t.request().is_some_and(|r| r.draft.id == id)) {
+            self.state.active_tab = Some(t.id);
+            return;
+        }
+        let Some(request) = ws.requests.get(&id).cloned() else { return };
+        let parent = ws.parent_of(ItemId::Request(id));
+        self.open_tab(ws_id, TabKind::Request(Box::new(RequestTab::new(request, parent))));
+    }
+
+    pub(super) fn open_target(&mut self, target: Target) {
+        let Some(ws) = self.state.workspace else { return };
+        match target {
+            Target::Request(id) => self.open_request(id),
+            Target::Environment(id) => {
+                self.open_tab(ws, TabKind::Environment(id));
+            }
+            Target::Preset(id) => {
+                self.open_tab(ws, TabKind::Preset(id));
+            }
+            Target::Collection(id) => {
+                self.open_tab(ws, TabKind::Container(ParentId::Collection(id)));
+            }
+            Target::Folder(id) => {
+                self.open_tab(ws, TabKind::Container(ParentId::Folder(id)));
+            }
+            Target::Workspace(id) => {
+                self.state.workspace = Some(id);
+            }
+        }
+    }
+
+    pub(super) fn close_tab(&mut self, id: TabId) {
+        let Some(pos) = self.state.tabs.iter().position(|t| t.id == id) else { return };
+        let mut tab = self.state.tabs.remove(pos);
+        if let Some(r) = tab.request_mut()
+            && let Some(f) = &mut r.in_flight
+        {
+            f.cancel();
+        }
+        if self.state.active_tab == Some(id) {
+            let ws = self.state.workspace;
+            let same_ws: Vec<TabId> =
+                self.state.tabs.iter().filter(|t| Some(t.workspace) == ws).map(|t| t.id).collect();
+            let next = self.state.tabs[..pos.min(self.state.tabs.len())]
+                .iter()
+                .rev()
+                .chain(self.state.tabs[pos.min(self.state.tabs.len())..].iter())
+                .find(|t| same_ws.contains(&t.id))
+                .map(|t| t.id);
+            self.state.active_tab = next;
+        }
+    }
+
+    /// Saves a request tab; returns false when it first needs a place (Save As is shown).
+    pub(in crate::app) fn save_tab(&mut self, id: TabId) -> bool {
+        let Some(tab) = self.state.tab(id) else { return false };
+        let ws = tab.workspace;
+        let Some(r) = tab.request() else { return true };
+        if r.disk == DiskState::Changed {
+            self.state.active_tab = Some(id);
+            self.state.modal = Some(Modal::Conflict(id));
+            return false;
+        }
+        let parent_exists = r
+            .parent
+            .is_some_and(|p| self.state.library.workspaces.get(&ws).and_then(|w| w.children(p)).is_some());
+        let Some(parent) = r.parent.filter(|_| parent_exists) else {
+            let name = r.draft.name.clone();
+            self.state.modal = Some(Modal::SaveAs { tab: id, name, parent: None });
+            return false;
+        };
+        let request = r.draft.clone();
+        let Some(data) = self.state.library.workspaces.get_mut(&ws) else { return false };
+        let is_new = !data.requests.contains_key(&request.id);
+        data.requests.insert(request.id, request.clone());
+        self.submit(WriteJob::Request { parent, request: request.clone() });
+        if is_new {
+            self.add_child(ws, parent, ItemId::Request(request.id), usize::MAX);
+        }
+        self.state.refresh_dirty(id);
+        true
+    }
+
+    pub(in crate::app) fn save_as(&mut self, id: TabId, parent: ParentId, name: &str) {
+        let Some(tab) = self.state.tab(id) else { return };
+        let ws = tab.workspace;
+        let Some(r) = tab.request() else { return };
+        let mut request = r.draft.clone();
+        let already_saved =
+            self.state.library.workspaces.get(&ws).is_some_and(|w| w.requests.contains_key(&request.id));
+        if already_saved {
+            // Save As makes a new request; the original stays as it was saved.
+            request.id = RequestId::new();
+        }
+        request.name = if name.trim().is_empty() { request.name } else { name.trim().to_owned() };
+        if let Some(data) = self.state.library.workspaces.get_mut(&ws) {
+            data.requests.insert(request.id, request.clone());
+        }
+        self.submit(WriteJob::Request { parent, request: request.clone() });
+        self.add_child(ws, parent, ItemId::Request(request.id), usize::MAX);
+        if let Some(r) = self.state.tab_mut(id).and_then(Tab::request_mut) {
+            r.draft = request;
+            r.parent = Some(parent);
+        }
+        self.state.sidebar.expanded.insert(parent);
+        self.state.refresh_dirty(id);
+    }
+}
