@@ -8,7 +8,7 @@ use crate::model::*;
 
 use super::App;
 use super::command::{Action, Command};
-use super::state::{DiskState, Modal, RequestTab, SidebarSection, Tab, TabKind};
+use super::state::{Modal, RequestTab, SidebarSection, Tab, TabKind};
 use super::writer::WriteJob;
 
 impl App {
@@ -17,98 +17,29 @@ impl App {
         match command {
             Command::Action(action) => self.action(ctx, action),
 
-            Command::SwitchWorkspace(id) => {
-                if self.state.library.workspaces.contains_key(&id) {
-                    self.state.workspace = Some(id);
-                    self.state.active_tab =
-                        self.state.tabs.iter().rev().find(|t| t.workspace == id).map(|t| t.id);
-                    self.state.history.clear();
-                    self.reload_history(ctx);
-                }
-            }
-            Command::CreateWorkspace(name) => {
-                let ws = Workspace::new(name.trim());
-                let id = ws.id;
-                self.submit(WriteJob::Workspace(ws.clone()));
-                self.state.library.workspaces.insert(id, WorkspaceData::new(ws));
-                self.save_workspace_order();
-                self.apply(ctx, Command::SwitchWorkspace(id));
-            }
-            Command::RenameWorkspace(id, name) => {
-                if let Some(ws) = self.state.library.workspaces.get_mut(&id) {
-                    ws.workspace.name = name;
-                    let ws = ws.workspace.clone();
-                    self.submit(WriteJob::Workspace(ws));
-                }
-            }
+            Command::SwitchWorkspace(id) => self.switch_workspace(ctx, id),
+            Command::CreateWorkspace(name) => self.create_workspace(ctx, name),
+            Command::RenameWorkspace(id, name) => self.rename_workspace(id, name),
             Command::DeleteWorkspace(id) => self.workspace_delete_prompt(id),
-            Command::DeleteWorkspaceConfirmed(id) => {
-                self.state.modal = None;
-                if self.state.library.workspaces.shift_remove(&id).is_none() {
-                    return;
-                }
-                self.state.tabs.retain(|t| t.workspace != id);
-                self.submit(WriteJob::DeleteWorkspace(id));
-                if self.state.library.workspaces.is_empty() {
-                    self.apply(ctx, Command::CreateWorkspace(crate::storage::FIRST_WORKSPACE.into()));
-                } else {
-                    self.save_workspace_order();
-                    if self.state.workspace == Some(id)
-                        && let Some(next) = self.state.library.workspaces.keys().next().copied()
-                    {
-                        self.apply(ctx, Command::SwitchWorkspace(next));
-                    }
-                }
-            }
+            Command::DeleteWorkspaceConfirmed(id) => self.delete_workspace(ctx, id),
 
             Command::NewFolder(parent) => self.new_folder(parent),
             Command::NewRequestIn(parent) => self.new_request_in(parent),
             Command::Rename(target, name) => self.rename(target, &name),
             Command::Duplicate(target) => self.duplicate(target),
             Command::Delete(target) => self.confirm_delete(target),
-            Command::DeleteConfirmed(target) => {
-                self.state.modal = None;
-                self.delete(target);
-            }
+            Command::DeleteConfirmed(target) => self.delete_confirmed(target),
             Command::Move { item, to, index } => self.move_item(item, to, index),
-            Command::StartRename(target) => {
-                let name = self.target_name(target).unwrap_or_default();
-                self.state.sidebar.renaming = Some((target, name));
-            }
-            Command::RenameTyping(text) => {
-                if let Some((_, t)) = &mut self.state.sidebar.renaming {
-                    *t = text;
-                }
-            }
+            Command::StartRename(target) => self.start_rename(target),
+            Command::RenameTyping(text) => self.rename_typing(text),
             Command::CancelRename => self.state.sidebar.renaming = None,
             Command::NewPreset => self.new_preset(),
-            Command::ToggleExpanded(parent) => {
-                if !self.state.sidebar.expanded.remove(&parent) {
-                    self.state.sidebar.expanded.insert(parent);
-                }
-            }
+            Command::ToggleExpanded(parent) => self.toggle_expanded(parent),
 
             Command::OpenRequest(id) => self.open_request(id),
             Command::OpenTarget(target) => self.open_target(target),
-            Command::SelectTab(id) => {
-                if let Some(tab) = self.state.tab(id) {
-                    let ws = tab.workspace;
-                    self.state.active_tab = Some(id);
-                    if self.state.workspace != Some(ws) {
-                        self.apply(ctx, Command::SwitchWorkspace(ws));
-                        self.state.active_tab = Some(id);
-                    }
-                }
-            }
-            Command::CloseTab(id) => {
-                let dirty = self.state.tab(id).and_then(Tab::request).is_some_and(|r| r.dirty);
-                if dirty {
-                    self.state.active_tab = Some(id);
-                    self.state.modal = Some(Modal::UnsavedTab(id));
-                } else {
-                    self.close_tab(id);
-                }
-            }
+            Command::SelectTab(id) => self.select_tab(ctx, id),
+            Command::CloseTab(id) => self.ask_close_tab(id),
             Command::CloseTabDiscard(id) => {
                 self.state.modal = None;
                 self.close_tab(id);
@@ -116,90 +47,24 @@ impl App {
             Command::SaveTab(id) => {
                 self.save_tab(id);
             }
-            Command::SaveTabThenClose(id) => {
-                self.state.modal = None;
-                if self.save_tab(id) {
-                    self.close_tab(id);
-                }
-            }
+            Command::SaveTabThenClose(id) => self.save_then_close(id),
             Command::SaveAs { tab, parent, name } => {
                 self.state.modal = None;
                 self.save_as(tab, parent, &name);
             }
             Command::Send(tab) => self.send(ctx, tab),
-            Command::Cancel(tab) => {
-                if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut)
-                    && let Some(in_flight) = &mut r.in_flight
-                {
-                    in_flight.cancel();
-                }
-            }
+            Command::Cancel(tab) => self.cancel_send(tab),
             Command::PasteCurl { tab, text } => self.paste_curl(tab, &text),
 
-            Command::SelectEnvironment(env) => {
-                let Some(ws) = self.state.workspace else { return };
-                match env {
-                    Some(env) => self.state.active_environment.insert(ws, env),
-                    None => self.state.active_environment.shift_remove(&ws),
-                };
-            }
-            Command::EnvironmentEdited(id) => {
-                if let Some(ws) = self.state.ws()
-                    && let Some(env) = ws.environments.get(&id)
-                {
-                    let job = WriteJob::Environment { ws: ws.id(), environment: env.clone() };
-                    self.submit(job);
-                }
-            }
-            Command::GlobalsEdited => {
-                if let Some(ws) = self.state.ws() {
-                    let job = WriteJob::Globals { ws: ws.id(), globals: ws.globals.clone() };
-                    self.submit(job);
-                }
-            }
-            Command::PresetEdited(id) => {
-                if let Some(ws) = self.state.ws()
-                    && let Some(preset) = ws.header_presets.get(&id)
-                {
-                    let job = WriteJob::Preset { ws: ws.id(), preset: preset.clone() };
-                    self.submit(job);
-                }
-            }
-            Command::InsertPreset { tab, preset } => {
-                let Some(headers) =
-                    self.state.ws().and_then(|w| w.header_presets.get(&preset)).map(|p| p.headers.clone())
-                else {
-                    return;
-                };
-                if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
-                    for h in headers {
-                        if !r
-                            .draft
-                            .headers
-                            .iter()
-                            .any(|x| x.key.eq_ignore_ascii_case(&h.key) && x.value == h.value)
-                        {
-                            r.draft.headers.push(h);
-                        }
-                    }
-                }
-                self.state.refresh_dirty(tab);
-            }
+            Command::SelectEnvironment(env) => self.select_environment(env),
+            Command::EnvironmentEdited(id) => self.environment_edited(id),
+            Command::GlobalsEdited => self.globals_edited(),
+            Command::PresetEdited(id) => self.preset_edited(id),
+            Command::InsertPreset { tab, preset } => self.insert_preset_headers(tab, preset),
 
             Command::OpenHistory(id) => self.open_history(id),
-            Command::ClearHistory => {
-                self.state.modal = Some(Modal::Confirm {
-                    title: "Clear history".into(),
-                    message: "Delete every history entry of this workspace? Saved requests are not affected."
-                        .into(),
-                    confirm_label: "Clear history".into(),
-                    on_confirm: Command::ClearHistoryConfirmed,
-                });
-            }
-            Command::ClearHistoryConfirmed => {
-                self.state.modal = None;
-                self.clear_history();
-            }
+            Command::ClearHistory => self.ask_clear_history(),
+            Command::ClearHistoryConfirmed => self.clear_history_confirmed(),
             Command::ReloadHistory => self.reload_history(ctx),
 
             Command::SaveResponseAsExample(tab) => self.save_example(tab),
@@ -208,26 +73,14 @@ impl App {
             Command::OpenRunner(target) => self.open_runner(target),
             Command::StartRun(tab) => self.start_run(ctx, tab),
             Command::CancelRun(tab) => self.cancel_run(tab),
-            Command::RefreshPastRuns => {
-                if let Some(ws) = self.state.workspace {
-                    self.load_past_runs(ws);
-                }
-            }
-            Command::DeletePastRun(id) => {
-                if let Some(ws) = self.state.workspace {
-                    self.delete_past_run(ws, id);
-                }
-            }
+            Command::RefreshPastRuns => self.refresh_past_runs(),
+            Command::DeletePastRun(id) => self.delete_past_run_here(id),
             Command::ExportRun { tab, run } => self.export_run(ctx, tab, run),
             Command::BrowseRunner { tab, what } => self.browse_runner(ctx, tab, what),
             Command::BrowseSavePath => self.browse_save_path(ctx),
             Command::WriteResponseBody { tab, path } => self.write_body(ctx, tab, path),
             Command::DraftEdited(tab) => self.state.refresh_dirty(tab),
-            Command::ContainerEdited(container) => {
-                if let Some(ws) = self.state.workspace {
-                    self.save_container(ws, container);
-                }
-            }
+            Command::ContainerEdited(container) => self.container_edited(container),
             Command::SettingsEdited => self.submit(WriteJob::Settings(self.state.settings.clone())),
             Command::OpenDataFolder => self.open_data_folder(),
             Command::ReloadPolicy => self.reload_policy(ctx),
@@ -236,49 +89,23 @@ impl App {
             Command::BrowseImportPath => self.browse_import_path(ctx),
             Command::ReadImport => self.read_import(ctx),
             Command::ConfirmImport => self.confirm_import(ctx),
-            Command::ImportBack => {
-                if let Some(Modal::Import(d)) = &mut self.state.modal {
-                    d.stage = super::interop::ImportStage::Input;
-                }
-            }
+            Command::ImportBack => self.import_back(),
             Command::Export(what) => self.open_export(what),
             Command::ExportFormatChanged => self.export_format_changed(),
             Command::WriteExport => self.write_export(ctx),
             Command::CopyAsCurl(request) => self.copy_as_curl(ctx, request),
             Command::BrowseResetBackupPath => self.browse_reset_backup_path(ctx),
             Command::ResetConfirmed => self.reset_local_data(),
-            Command::SetTheme(theme) => {
-                self.state.settings.theme = theme;
-                self.submit(WriteJob::Settings(self.state.settings.clone()));
-            }
+            Command::SetTheme(theme) => self.set_theme(theme),
             Command::CopyToClipboard(text) => ctx.copy_text(text),
             Command::ClearConsole => self.state.console.clear(),
             Command::DismissNotice => self.state.notice = None,
-            Command::DismissSaveError => {
-                if let Some(w) = &mut self.writer {
-                    w.dismiss_errors();
-                }
-            }
+            Command::DismissSaveError => self.dismiss_save_error(),
             Command::CloseModal => self.state.modal = None,
             Command::OverwriteOnDisk(tab) => self.overwrite_on_disk(tab),
             Command::SaveMineAsNew(tab) => self.save_mine_as_new(tab),
             Command::KeepDeleted(tab) => self.keep_deleted(tab),
-            Command::DiscardDraft(tab) => {
-                let Some(t) = self.state.tab(tab) else { return };
-                let saved = t.request().and_then(|r| {
-                    self.state
-                        .library
-                        .workspaces
-                        .get(&t.workspace)
-                        .and_then(|w| w.requests.get(&r.draft.id))
-                        .cloned()
-                });
-                if let (Some(saved), Some(r)) = (saved, self.state.tab_mut(tab).and_then(Tab::request_mut)) {
-                    r.draft = saved;
-                    r.disk = DiskState::InSync;
-                }
-                self.state.refresh_dirty(tab);
-            }
+            Command::DiscardDraft(tab) => self.discard_draft(tab),
         }
     }
 

@@ -3,11 +3,105 @@
 use crate::model::*;
 
 use crate::app::App;
+use crate::app::command::Command;
 use crate::app::response::{ResponseOrigin, ResponseView};
-use crate::app::state::{RequestTab, SidebarSection, Tab, TabId, TabKind, Target};
+use crate::app::state::{Modal, RequestTab, SidebarSection, Tab, TabId, TabKind, Target};
 use crate::app::writer::WriteJob;
 
 impl App {
+    pub(super) fn select_environment(&mut self, env: Option<EnvironmentId>) {
+        let Some(ws) = self.state.workspace else { return };
+        match env {
+            Some(env) => self.state.active_environment.insert(ws, env),
+            None => self.state.active_environment.shift_remove(&ws),
+        };
+    }
+
+    pub(super) fn environment_edited(&mut self, id: EnvironmentId) {
+        if let Some(ws) = self.state.ws()
+            && let Some(env) = ws.environments.get(&id)
+        {
+            let job = WriteJob::Environment { ws: ws.id(), environment: env.clone() };
+            self.submit(job);
+        }
+    }
+
+    pub(super) fn globals_edited(&mut self) {
+        if let Some(ws) = self.state.ws() {
+            let job = WriteJob::Globals { ws: ws.id(), globals: ws.globals.clone() };
+            self.submit(job);
+        }
+    }
+
+    pub(super) fn preset_edited(&mut self, id: PresetId) {
+        if let Some(ws) = self.state.ws()
+            && let Some(preset) = ws.header_presets.get(&id)
+        {
+            let job = WriteJob::Preset { ws: ws.id(), preset: preset.clone() };
+            self.submit(job);
+        }
+    }
+
+    /// Adds a preset's headers to a request (each one it does not have already).
+    pub(super) fn insert_preset_headers(&mut self, tab: TabId, preset: PresetId) {
+        let Some(headers) =
+            self.state.ws().and_then(|w| w.header_presets.get(&preset)).map(|p| p.headers.clone())
+        else {
+            return;
+        };
+        if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
+            for h in headers {
+                if !r.draft.headers.iter().any(|x| x.key.eq_ignore_ascii_case(&h.key) && x.value == h.value) {
+                    r.draft.headers.push(h);
+                }
+            }
+        }
+        self.state.refresh_dirty(tab);
+    }
+
+    pub(super) fn ask_clear_history(&mut self) {
+        self.state.modal = Some(Modal::Confirm {
+            title: "Clear history".into(),
+            message: "Delete every history entry of this workspace? Saved requests are not affected.".into(),
+            confirm_label: "Clear history".into(),
+            on_confirm: Command::ClearHistoryConfirmed,
+        });
+    }
+
+    pub(super) fn clear_history_confirmed(&mut self) {
+        self.state.modal = None;
+        self.clear_history();
+    }
+
+    pub(super) fn refresh_past_runs(&mut self) {
+        if let Some(ws) = self.state.workspace {
+            self.load_past_runs(ws);
+        }
+    }
+
+    pub(super) fn delete_past_run_here(&mut self, id: RunId) {
+        if let Some(ws) = self.state.workspace {
+            self.delete_past_run(ws, id);
+        }
+    }
+
+    pub(super) fn import_back(&mut self) {
+        if let Some(Modal::Import(d)) = &mut self.state.modal {
+            d.stage = crate::app::interop::ImportStage::Input;
+        }
+    }
+
+    pub(super) fn set_theme(&mut self, theme: Theme) {
+        self.state.settings.theme = theme;
+        self.submit(WriteJob::Settings(self.state.settings.clone()));
+    }
+
+    pub(super) fn dismiss_save_error(&mut self) {
+        if let Some(w) = &mut self.writer {
+            w.dismiss_errors();
+        }
+    }
+
     pub(super) fn new_environment(&mut self) {
         let Some(ws) = self.state.workspace else { return };
         let env = Environment::new("New Environment");

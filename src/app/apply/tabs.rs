@@ -3,10 +3,61 @@
 use crate::model::*;
 
 use crate::app::App;
+use crate::app::command::Command;
 use crate::app::state::{DiskState, Modal, RequestTab, Tab, TabId, TabKind, Target};
 use crate::app::writer::WriteJob;
 
 impl App {
+    pub(super) fn select_tab(&mut self, ctx: &egui::Context, id: TabId) {
+        if let Some(tab) = self.state.tab(id) {
+            let ws = tab.workspace;
+            self.state.active_tab = Some(id);
+            if self.state.workspace != Some(ws) {
+                self.apply(ctx, Command::SwitchWorkspace(ws));
+                self.state.active_tab = Some(id);
+            }
+        }
+    }
+
+    /// Closes a tab, asking first when it has unsaved changes.
+    pub(super) fn ask_close_tab(&mut self, id: TabId) {
+        let dirty = self.state.tab(id).and_then(Tab::request).is_some_and(|r| r.dirty);
+        if dirty {
+            self.state.active_tab = Some(id);
+            self.state.modal = Some(Modal::UnsavedTab(id));
+        } else {
+            self.close_tab(id);
+        }
+    }
+
+    pub(super) fn save_then_close(&mut self, id: TabId) {
+        self.state.modal = None;
+        if self.save_tab(id) {
+            self.close_tab(id);
+        }
+    }
+
+    pub(super) fn cancel_send(&mut self, tab: TabId) {
+        if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut)
+            && let Some(in_flight) = &mut r.in_flight
+        {
+            in_flight.cancel();
+        }
+    }
+
+    /// Puts the saved request back in the tab.
+    pub(super) fn discard_draft(&mut self, tab: TabId) {
+        let Some(t) = self.state.tab(tab) else { return };
+        let saved = t.request().and_then(|r| {
+            self.state.library.workspaces.get(&t.workspace).and_then(|w| w.requests.get(&r.draft.id)).cloned()
+        });
+        if let (Some(saved), Some(r)) = (saved, self.state.tab_mut(tab).and_then(Tab::request_mut)) {
+            r.draft = saved;
+            r.disk = DiskState::InSync;
+        }
+        self.state.refresh_dirty(tab);
+    }
+
     pub(super) fn open_tab(&mut self, workspace: WorkspaceId, kind: TabKind) -> TabId {
         let existing = self.state.tabs.iter().find(|t| {
             t.workspace == workspace

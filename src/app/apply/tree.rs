@@ -8,6 +8,82 @@ use crate::app::state::{Modal, SidebarSection, TabId, TabKind, Target};
 use crate::app::writer::WriteJob;
 
 impl App {
+    /// Makes `id` the workspace shown, with its last tab and its history.
+    pub(super) fn switch_workspace(&mut self, ctx: &egui::Context, id: WorkspaceId) {
+        if self.state.library.workspaces.contains_key(&id) {
+            self.state.workspace = Some(id);
+            self.state.active_tab = self.state.tabs.iter().rev().find(|t| t.workspace == id).map(|t| t.id);
+            self.state.history.clear();
+            self.reload_history(ctx);
+        }
+    }
+
+    /// A new workspace, shown.
+    pub(super) fn create_workspace(&mut self, ctx: &egui::Context, name: String) {
+        let ws = Workspace::new(name.trim());
+        let id = ws.id;
+        self.submit(WriteJob::Workspace(ws.clone()));
+        self.state.library.workspaces.insert(id, WorkspaceData::new(ws));
+        self.save_workspace_order();
+        self.apply(ctx, Command::SwitchWorkspace(id));
+    }
+
+    pub(super) fn rename_workspace(&mut self, id: WorkspaceId, name: String) {
+        if let Some(ws) = self.state.library.workspaces.get_mut(&id) {
+            ws.workspace.name = name;
+            let ws = ws.workspace.clone();
+            self.submit(WriteJob::Workspace(ws));
+        }
+    }
+
+    /// Deletes a workspace (confirmed): its tabs close; the last one gone, a first one is made.
+    pub(super) fn delete_workspace(&mut self, ctx: &egui::Context, id: WorkspaceId) {
+        self.state.modal = None;
+        if self.state.library.workspaces.shift_remove(&id).is_none() {
+            return;
+        }
+        self.state.tabs.retain(|t| t.workspace != id);
+        self.submit(WriteJob::DeleteWorkspace(id));
+        if self.state.library.workspaces.is_empty() {
+            self.apply(ctx, Command::CreateWorkspace(crate::storage::FIRST_WORKSPACE.into()));
+        } else {
+            self.save_workspace_order();
+            if self.state.workspace == Some(id)
+                && let Some(next) = self.state.library.workspaces.keys().next().copied()
+            {
+                self.apply(ctx, Command::SwitchWorkspace(next));
+            }
+        }
+    }
+
+    pub(super) fn delete_confirmed(&mut self, target: Target) {
+        self.state.modal = None;
+        self.delete(target);
+    }
+
+    pub(super) fn start_rename(&mut self, target: Target) {
+        let name = self.target_name(target).unwrap_or_default();
+        self.state.sidebar.renaming = Some((target, name));
+    }
+
+    pub(super) fn rename_typing(&mut self, text: String) {
+        if let Some((_, t)) = &mut self.state.sidebar.renaming {
+            *t = text;
+        }
+    }
+
+    pub(super) fn toggle_expanded(&mut self, parent: ParentId) {
+        if !self.state.sidebar.expanded.remove(&parent) {
+            self.state.sidebar.expanded.insert(parent);
+        }
+    }
+
+    pub(super) fn container_edited(&mut self, container: ParentId) {
+        if let Some(ws) = self.state.workspace {
+            self.save_container(ws, container);
+        }
+    }
+
     pub(super) fn new_collection(&mut self) {
         let Some(ws) = self.state.workspace else { return };
         let collection = Collection::new("New Collection");
