@@ -114,7 +114,11 @@ fn main() {
         read_ms.push(t.elapsed());
         let mut opened = Store::open_existing(&dst).unwrap();
         let plan = apply::plan(&imported, &opened.library, &Target::Auto).unwrap();
-        apply::apply(&plan, &Choices::all(Resolution::Overwrite), &mut opened.store, &mut opened.library)
+        let local = opened.store.local_files(plan.existing_targets());
+        let store = &mut opened.store;
+        apply::merge(&plan, &Choices::all(Resolution::Overwrite), &opened.library, &local)
+            .unwrap()
+            .commit(&mut opened.library, |now, next, extras| store.write_library(now, next, extras))
             .unwrap();
         import_ms.push(t.elapsed());
         let copy = tmp.path().join(format!("copy-{n}"));

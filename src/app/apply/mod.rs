@@ -18,7 +18,7 @@ impl App {
             Command::Action(action) => self.action(ctx, action),
 
             Command::SwitchWorkspace(id) => self.switch_workspace(ctx, id),
-            Command::CreateWorkspace(name) => self.create_workspace(ctx, name),
+            Command::CreateWorkspace(name) => self.create_workspace(ctx, &name),
             Command::RenameWorkspace(id, name) => self.rename_workspace(id, name),
             Command::DeleteWorkspace(id) => self.workspace_delete_prompt(id),
             Command::DeleteWorkspaceConfirmed(id) => self.delete_workspace(ctx, id),

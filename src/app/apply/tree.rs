@@ -19,7 +19,7 @@ impl App {
     }
 
     /// A new workspace, shown.
-    pub(super) fn create_workspace(&mut self, ctx: &egui::Context, name: String) {
+    pub(super) fn create_workspace(&mut self, ctx: &egui::Context, name: &str) {
         let ws = Workspace::new(name.trim());
         let id = ws.id;
         self.submit(WriteJob::Workspace(ws.clone()));

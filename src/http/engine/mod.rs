@@ -421,8 +421,6 @@ impl Engine {
     }
 }
 
-/// Whose response size limit applies when it is the user's own.
-
 /// The request of an exchange as it will be stored in history (redacted), for callers that
 /// keep their own records (the runner).
 pub fn redacted_request(exchange: &Exchange) -> SentRequest {

@@ -18,7 +18,8 @@ use crate::http::prepare::{PendingAuth, PreparedBody, PreparedRequest, sent_requ
 use crate::http::response::{Exchange, RedirectHop, Response, ResponseBody, Timing};
 use crate::model::{Header, SentRequest, Settings};
 
-pub(super) const OWN_LIMIT: &str = "Settings → Largest response kept";
+/// Whose response size limit applies when it is the user's own.
+const OWN_LIMIT: &str = "Settings → Largest response kept";
 
 pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
