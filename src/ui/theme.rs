@@ -185,9 +185,14 @@ mod tests {
         output.textures_delta.clear();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut missing = Vec::new();
-        for dir in ["ui", "app"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+        let mut dirs = vec![root.join("ui"), root.join("app")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
                 let text = std::fs::read_to_string(&path).unwrap();
                 for c in text.chars().filter(|c| !c.is_ascii()) {
                     let font = egui::FontId::proportional(13.0);
