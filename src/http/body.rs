@@ -163,6 +163,10 @@ struct Sink {
 }
 
 impl Sink {
+    fn new(threshold: u64) -> Self {
+        Sink { mem: BytesMut::new(), file: None, head: Bytes::new(), size: 0, threshold }
+    }
+
     async fn write(&mut self, data: &[u8], spill_dir: Option<&Path>) -> Result<(), SendError> {
         self.size += data.len() as u64;
         if self.file.is_none() && (self.mem.len() + data.len()) as u64 <= self.threshold {
@@ -291,13 +295,7 @@ pub(crate) async fn read_body(
     };
     // Peek so an empty body with a Content-Encoding (HEAD, 204, 304) is not "corrupt".
     let first = raw.fill_buf().await.map_err(|e| map_read_err(e, None))?.to_vec();
-    let mut sink = Sink {
-        mem: BytesMut::new(),
-        file: None,
-        head: Bytes::new(),
-        size: 0,
-        threshold: limits.spill_threshold_bytes,
-    };
+    let mut sink = Sink::new(limits.spill_threshold_bytes);
     if first.is_empty() {
         return Ok((sink.finish().await?, 0, None));
     }
@@ -340,13 +338,7 @@ async fn read_plain(
     limits: &ReadLimits<'_>,
     site: &ErrorSite<'_>,
 ) -> Result<(ResponseBody, u64), SendError> {
-    let mut sink = Sink {
-        mem: BytesMut::new(),
-        file: None,
-        head: Bytes::new(),
-        size: 0,
-        threshold: limits.spill_threshold_bytes,
-    };
+    let mut sink = Sink::new(limits.spill_threshold_bytes);
     let mut single: Option<Bytes> = None;
     while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e, site))? {
         if let Some(max) = limits.max_bytes

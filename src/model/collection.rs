@@ -4,22 +4,27 @@
 use serde::{Deserialize, Serialize};
 
 use super::auth::Auth;
-use super::ids::{CollectionId, FolderId, ItemId};
+use super::ids::{CollectionId, FolderId, ItemId, ParentId};
 use super::request::RequestSettings;
 use super::scripts::Scripts;
 use super::variables::Variable;
 
+/// A collection or a folder: one shape, told apart by the kind of its id ([`Collection`] is
+/// `Container<CollectionId>`, [`Folder`] is `Container<FolderId>`), so that code working on
+/// either (merging, copying, inheriting) is written once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Collection {
-    pub id: CollectionId,
+#[serde(bound(deserialize = "Id: ContainerId + Deserialize<'de>"))]
+pub struct Container<Id: ContainerId> {
+    pub id: Id,
     pub name: String,
     /// Markdown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<Variable>,
-    /// The auth requests inherit; a collection's `Inherit` means none.
-    #[serde(default = "no_auth")]
+    /// The auth requests inherit. A collection's `Inherit` means none; a folder's takes its
+    /// parent's.
+    #[serde(default = "Id::default_auth")]
     pub auth: Auth,
     #[serde(default, skip_serializing_if = "Scripts::is_empty")]
     pub scripts: Scripts,
@@ -31,26 +36,42 @@ pub struct Collection {
     pub children: Vec<ItemId>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Folder {
-    pub id: FolderId,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub description: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub variables: Vec<Variable>,
-    #[serde(default)]
-    pub auth: Auth,
-    #[serde(default, skip_serializing_if = "Scripts::is_empty")]
-    pub scripts: Scripts,
-    #[serde(default, skip_serializing_if = "is_default_settings")]
-    pub settings: RequestSettings,
-    #[serde(default)]
-    pub children: Vec<ItemId>,
+/// A collection: the top of a tree of folders and requests.
+pub type Collection = Container<CollectionId>;
+/// A folder, inside a collection or another folder.
+pub type Folder = Container<FolderId>;
+
+/// The ids a [`Container`] can have, and what differs between the two kinds.
+pub trait ContainerId: Copy + Eq + std::hash::Hash + std::fmt::Debug {
+    /// What a file without an `auth` field means.
+    fn default_auth() -> Auth;
+    /// The id as a parent of other items.
+    fn parent(self) -> ParentId;
+    fn uuid(self) -> uuid::Uuid;
 }
 
-fn no_auth() -> Auth {
-    Auth::None
+impl ContainerId for CollectionId {
+    fn default_auth() -> Auth {
+        Auth::None
+    }
+    fn parent(self) -> ParentId {
+        ParentId::Collection(self)
+    }
+    fn uuid(self) -> uuid::Uuid {
+        self.0
+    }
+}
+
+impl ContainerId for FolderId {
+    fn default_auth() -> Auth {
+        Auth::Inherit
+    }
+    fn parent(self) -> ParentId {
+        ParentId::Folder(self)
+    }
+    fn uuid(self) -> uuid::Uuid {
+        self.0
+    }
 }
 
 fn is_default_settings(s: &RequestSettings) -> bool {

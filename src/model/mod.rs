@@ -28,7 +28,7 @@ pub use auth::{
     JwtAlgorithm, JwtAuth, NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
 };
 pub use checks::{Assertion, Capture, CaptureScope, CaptureSource, Check};
-pub use collection::{Collection, Folder};
+pub use collection::{Collection, Container, ContainerId, Folder};
 pub use cookie::{Cookie, CookieJar};
 pub use format::Format;
 pub use history::HistoryEntry;

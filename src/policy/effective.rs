@@ -290,24 +290,11 @@ impl EffectivePolicy {
         // `history_retention_days` and `data_dir` stay as the readable sources say: pruning
         // deletes the user's files, and a broken policy file must not destroy anyone's data.
         // No request is sent in Lockdown, so no new history is written anyway.
-        for key in [
-            "allowed_hosts",
-            "blocked_hosts",
-            "allowed_schemes",
-            "allow_tls_verification_bypass",
-            "extra_ca_files",
-            "min_tls_version",
-            "client_certificates",
-            "proxy",
-            "allow_import",
-            "allow_export",
-            "allow_secrets_in_exports",
-            "allowed_import_formats",
-            "store_response_bodies_in_history",
-            "max_response_size_bytes",
-            "allow_scripts",
-            "max_script_timeout_ms",
-        ] {
+        // Every rule from `allowed_hosts` on decides, but those two and the user's `defaults`.
+        let kept = ["data_dir", "history_retention_days", "defaults"];
+        for key in
+            super::parse::KEYS.into_iter().skip_while(|k| *k != "allowed_hosts").filter(|k| !kept.contains(k))
+        {
             self.decided_by.insert(key, lockdown());
         }
     }

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::model::*;
 use crate::storage::stage::Extras;
+use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -65,25 +66,13 @@ pub fn merge(
                 continue;
             }
             match key.kind {
-                ItemKind::Collection => {
-                    let id = CollectionId(key.id);
-                    if data.collections.contains_key(&id) {
-                        copy_map.insert(key.id, Uuid::new_v4());
-                        for r in data.requests_under(ParentId::Collection(id)) {
-                            in_copied.insert(r.0);
-                        }
-                        collect_folders(&data, ParentId::Collection(id), &mut in_copied);
-                    }
+                ItemKind::Collection if data.collections.contains_key(&CollectionId(key.id)) => {
+                    copy_map.insert(key.id, Uuid::new_v4());
+                    copied_subtree(&data, ParentId::Collection(CollectionId(key.id)), &mut in_copied);
                 }
-                ItemKind::Folder => {
-                    let id = FolderId(key.id);
-                    if data.folders.contains_key(&id) {
-                        copy_map.insert(key.id, Uuid::new_v4());
-                        for r in data.requests_under(ParentId::Folder(id)) {
-                            in_copied.insert(r.0);
-                        }
-                        collect_folders(&data, ParentId::Folder(id), &mut in_copied);
-                    }
+                ItemKind::Folder if data.folders.contains_key(&FolderId(key.id)) => {
+                    copy_map.insert(key.id, Uuid::new_v4());
+                    copied_subtree(&data, ParentId::Folder(FolderId(key.id)), &mut in_copied);
                 }
                 ItemKind::Request if data.requests.contains_key(&RequestId(key.id)) => {
                     copy_map.insert(key.id, Uuid::new_v4());
@@ -307,6 +296,12 @@ pub fn merge(
     Ok(Merged { library: next, extras, applied })
 }
 
+/// Every request and folder under `parent`, which a copy gives fresh ids.
+fn copied_subtree(data: &WorkspaceData, parent: ParentId, out: &mut HashSet<Uuid>) {
+    out.extend(data.requests_under(parent).into_iter().map(|r| r.0));
+    collect_folders(data, parent, out);
+}
+
 pub(super) fn collect_folders(data: &WorkspaceData, parent: ParentId, out: &mut HashSet<Uuid>) {
     let Some(children) = data.children(parent) else { return };
     for child in children {
@@ -458,52 +453,9 @@ pub(super) fn merge_tree(
 
     let landing_children =
         |children: &[ItemId]| -> Vec<ItemId> { children.iter().copied().filter(|c| landing(*c)).collect() };
-    for c in data.collections.values() {
-        let key = ItemKey { kind: ItemKind::Collection, id: c.id.0 };
-        let incoming = landing_children(&c.children);
-        match (resolve(key), dest.collections.get_mut(&c.id)) {
-            (Some(Resolution::Overwrite), Some(local)) => {
-                let mut merged = c.clone();
-                keep_local_secrets(&mut merged.variables, &local.variables);
-                merged.children = merge_ids(&incoming, &local.children, true);
-                *local = merged;
-                applied.replaced(changed(key));
-            }
-            (Some(_), Some(local)) => {
-                local.children = merge_ids(&incoming, &local.children, false);
-                applied.skipped += 1;
-            }
-            _ => {
-                let mut merged = c.clone();
-                merged.children = incoming;
-                dest.collections.insert(c.id, merged);
-                applied.added += 1;
-            }
-        }
-    }
-    for f in data.folders.values() {
-        let key = ItemKey { kind: ItemKind::Folder, id: f.id.0 };
-        let incoming = landing_children(&f.children);
-        match (resolve(key), dest.folders.get_mut(&f.id)) {
-            (Some(Resolution::Overwrite), Some(local)) => {
-                let mut merged = f.clone();
-                keep_local_secrets(&mut merged.variables, &local.variables);
-                merged.children = merge_ids(&incoming, &local.children, true);
-                *local = merged;
-                applied.replaced(changed(key));
-            }
-            (Some(_), Some(local)) => {
-                local.children = merge_ids(&incoming, &local.children, false);
-                applied.skipped += 1;
-            }
-            _ => {
-                let mut merged = f.clone();
-                merged.children = incoming;
-                dest.folders.insert(f.id, merged);
-                applied.added += 1;
-            }
-        }
-    }
+    let mut merge = Containers { resolve, changed, landing_children: &landing_children, applied };
+    merge.merge(&data.collections, &mut dest.collections, ItemKind::Collection);
+    merge.merge(&data.folders, &mut dest.folders, ItemKind::Folder);
     for r in data.requests.values() {
         let key = ItemKey { kind: ItemKind::Request, id: r.id.0 };
         match resolve(key) {
@@ -530,4 +482,48 @@ pub(super) fn merge_cookies(mut jar: CookieJar, incoming: Vec<Cookie>, imported_
         }
     }
     jar
+}
+
+/// Merges imported containers of one kind (collections or folders) into the workspace's.
+struct Containers<'a> {
+    resolve: &'a dyn Fn(ItemKey) -> Option<Resolution>,
+    changed: &'a dyn Fn(ItemKey) -> bool,
+    /// The children of an imported container that land with it.
+    landing_children: &'a dyn Fn(&[ItemId]) -> Vec<ItemId>,
+    applied: &'a mut Applied,
+}
+
+impl Containers<'_> {
+    /// An overwritten container keeps its local secret values and local-only children; a
+    /// skipped one still receives the imported children that land; a new one comes with them.
+    fn merge<Id: ContainerId>(
+        &mut self,
+        imported: &IndexMap<Id, Container<Id>>,
+        here: &mut IndexMap<Id, Container<Id>>,
+        kind: ItemKind,
+    ) {
+        for c in imported.values() {
+            let key = ItemKey { kind, id: c.id.uuid() };
+            let incoming = (self.landing_children)(&c.children);
+            match ((self.resolve)(key), here.get_mut(&c.id)) {
+                (Some(Resolution::Overwrite), Some(local)) => {
+                    let mut merged = c.clone();
+                    keep_local_secrets(&mut merged.variables, &local.variables);
+                    merged.children = merge_ids(&incoming, &local.children, true);
+                    *local = merged;
+                    self.applied.replaced((self.changed)(key));
+                }
+                (Some(_), Some(local)) => {
+                    local.children = merge_ids(&incoming, &local.children, false);
+                    self.applied.skipped += 1;
+                }
+                _ => {
+                    let mut merged = c.clone();
+                    merged.children = incoming;
+                    here.insert(c.id, merged);
+                    self.applied.added += 1;
+                }
+            }
+        }
+    }
 }

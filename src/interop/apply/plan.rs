@@ -338,7 +338,7 @@ pub(super) fn conflicts_in(
                 key: ItemKey { kind: ItemKind::Collection, id: c.id.0 },
                 name: c.name.clone(),
                 local_path: path_of(None, &l.name),
-                changed: !same_collection(c, l, secrets_left_out),
+                changed: !same_container(c, l, secrets_left_out),
             });
         }
     }
@@ -351,7 +351,7 @@ pub(super) fn conflicts_in(
                     key: ItemKey { kind: ItemKind::Folder, id: id.0 },
                     name: f.name.clone(),
                     local_path: path_of(Some(item), &l.name),
-                    changed: !same_folder(f, l, secrets_left_out),
+                    changed: !same_container(f, l, secrets_left_out),
                 });
             }
             ItemId::Request(id) => {
@@ -402,16 +402,16 @@ pub(super) fn same_variables(imported: &[Variable], local: &[Variable], secrets_
         })
 }
 
-pub(super) fn same_collection(a: &Collection, b: &Collection, secrets_left_out: bool) -> bool {
+/// Whether two collections (or two folders) are the same, children aside (they merge on their
+/// own) and secret values aside when the import left them out.
+pub(super) fn same_container<Id: ContainerId>(
+    a: &Container<Id>,
+    b: &Container<Id>,
+    secrets_left_out: bool,
+) -> bool {
     same_variables(&a.variables, &b.variables, secrets_left_out)
-        && Collection { children: Vec::new(), variables: Vec::new(), ..a.clone() }
-            == Collection { children: Vec::new(), variables: Vec::new(), ..b.clone() }
-}
-
-pub(super) fn same_folder(a: &Folder, b: &Folder, secrets_left_out: bool) -> bool {
-    same_variables(&a.variables, &b.variables, secrets_left_out)
-        && Folder { children: Vec::new(), variables: Vec::new(), ..a.clone() }
-            == Folder { children: Vec::new(), variables: Vec::new(), ..b.clone() }
+        && Container { children: Vec::new(), variables: Vec::new(), ..a.clone() }
+            == Container { children: Vec::new(), variables: Vec::new(), ..b.clone() }
 }
 
 pub(super) fn same_settings(imported: &Settings, local: &Settings, secrets_left_out: bool) -> bool {

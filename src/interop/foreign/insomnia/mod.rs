@@ -39,6 +39,21 @@ pub(crate) use v5::import_v5;
 
 type Imported = (Vec<WorkspaceData>, Vec<Cookie>);
 
+/// Insomnia's `{name, value, disabled, description}` rows (query parameters, headers), templates
+/// converted; rows with neither name nor value are left out.
+fn rows(list: &Node, tpl: &mut impl FnMut(&str) -> String) -> Vec<KeyValue> {
+    list.items()
+        .iter()
+        .map(|row| KeyValue {
+            key: tpl(&row.text("name")),
+            value: tpl(&row.text("value")),
+            enabled: row.bool("disabled") != Some(true),
+            description: row.text("description"),
+        })
+        .filter(|row| !(row.key.is_empty() && row.value.is_empty()))
+        .collect()
+}
+
 /// A resource kind Localpost has no counterpart for.
 fn unsupported(kind: &str, location: &str, report: &mut Report) {
     if kind == "client_certificate" || kind == "ca_certificate" {
@@ -190,18 +205,7 @@ fn request(
     // Insomnia keeps query parameters apart from the URL; Localpost's URL carries the enabled ones.
     let url = tpl(&node.text("url"));
     let mut params = query_params(&url);
-    let extra: Vec<KeyValue> = node
-        .at("parameters")
-        .items()
-        .iter()
-        .map(|p| KeyValue {
-            key: tpl(&p.text("name")),
-            value: tpl(&p.text("value")),
-            enabled: p.bool("disabled") != Some(true),
-            description: p.text("description"),
-        })
-        .filter(|p| !(p.key.is_empty() && p.value.is_empty()))
-        .collect();
+    let extra = rows(node.at("parameters"), &mut tpl);
     let query = join_query(&extra);
     request.url = if query.is_empty() {
         url
@@ -234,18 +238,7 @@ fn request(
         })
         .filter(|p| !p.key.is_empty())
         .collect();
-    request.headers = node
-        .at("headers")
-        .items()
-        .iter()
-        .map(|h| KeyValue {
-            key: tpl(&h.text("name")),
-            value: tpl(&h.text("value")),
-            enabled: h.bool("disabled") != Some(true),
-            description: h.text("description"),
-        })
-        .filter(|h| !(h.key.is_empty() && h.value.is_empty()))
-        .collect();
+    request.headers = rows(node.at("headers"), &mut tpl);
     request.body = body(node.at("body"), &mut request.headers, templates, location, report);
     request.auth = auth(node.at("authentication"), location, report, templates);
     crate::interop::foreign::drop_stale_multipart_type(&mut request);
