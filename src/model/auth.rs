@@ -78,6 +78,105 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
+    /// Every text field of the settings that `{{variables}}` may fill, each with whether it
+    /// holds a secret (resolved as one, kept out of what is shown). Fixed choices (algorithms,
+    /// grant types, a PKCE method) and switches are not listed.
+    pub fn text_fields_mut(&mut self) -> Vec<(&mut String, bool)> {
+        const S: bool = true;
+        const T: bool = false;
+        match self {
+            Auth::Inherit | Auth::None | Auth::Unsupported { .. } => Vec::new(),
+            Auth::Basic { username, password } => vec![(username, T), (password, S)],
+            Auth::Bearer { token } => vec![(token, S)],
+            Auth::ApiKey { key, value, .. } => vec![(key, T), (value, S)],
+            Auth::Digest(d) => vec![
+                (&mut d.username, T),
+                (&mut d.password, S),
+                (&mut d.algorithm, T),
+                (&mut d.realm, T),
+                (&mut d.nonce, T),
+                (&mut d.qop, T),
+                (&mut d.opaque, T),
+                (&mut d.client_nonce, T),
+                (&mut d.nonce_count, T),
+            ],
+            Auth::OAuth2(o) => vec![
+                (&mut o.access_token_url, T),
+                (&mut o.auth_url, T),
+                (&mut o.redirect_uri, T),
+                (&mut o.client_id, T),
+                (&mut o.client_secret, S),
+                (&mut o.username, T),
+                (&mut o.password, S),
+                (&mut o.scope, T),
+                (&mut o.audience, T),
+                (&mut o.state, T),
+                (&mut o.header_prefix, T),
+                (&mut o.access_token, S),
+            ],
+            Auth::OAuth1(o) => vec![
+                (&mut o.consumer_key, T),
+                (&mut o.consumer_secret, S),
+                (&mut o.token, S),
+                (&mut o.token_secret, S),
+                (&mut o.private_key, S),
+                (&mut o.callback, T),
+                (&mut o.verifier, T),
+                (&mut o.timestamp, T),
+                (&mut o.nonce, T),
+                (&mut o.version, T),
+                (&mut o.realm, T),
+            ],
+            Auth::Hawk(h) => vec![
+                (&mut h.auth_id, T),
+                (&mut h.auth_key, S),
+                (&mut h.user, T),
+                (&mut h.nonce, T),
+                (&mut h.timestamp, T),
+                (&mut h.ext, T),
+                (&mut h.app, T),
+                (&mut h.delegation, T),
+            ],
+            Auth::Jwt(j) => vec![
+                (&mut j.secret, S),
+                (&mut j.private_key, S),
+                (&mut j.payload, T),
+                (&mut j.header, T),
+                (&mut j.header_prefix, T),
+                (&mut j.query_param_key, T),
+            ],
+            Auth::Asap(a) => vec![
+                (&mut a.issuer, T),
+                (&mut a.audience, T),
+                (&mut a.subject, T),
+                (&mut a.key_id, T),
+                (&mut a.private_key, S),
+                (&mut a.claims, T),
+                (&mut a.expiry_seconds, T),
+            ],
+            Auth::EdgeGrid(e) => vec![
+                (&mut e.access_token, S),
+                (&mut e.client_token, S),
+                (&mut e.client_secret, S),
+                (&mut e.base_url, T),
+                (&mut e.nonce, T),
+                (&mut e.timestamp, T),
+                (&mut e.headers_to_sign, T),
+                (&mut e.max_body_size, T),
+            ],
+            Auth::Ntlm(n) => {
+                vec![(&mut n.username, T), (&mut n.password, S), (&mut n.domain, T), (&mut n.workstation, T)]
+            }
+            Auth::AwsSigV4(a) => vec![
+                (&mut a.access_key, T),
+                (&mut a.secret_key, S),
+                (&mut a.region, T),
+                (&mut a.service, T),
+                (&mut a.session_token, S),
+            ],
+        }
+    }
+
     /// The names shown in the auth picker, one per variant a user can choose.
     pub fn kind_label(&self) -> &str {
         match self {

@@ -57,6 +57,12 @@ pub fn find_header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
     headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.as_str())
 }
 
+/// Sets header `name` to `value`, replacing every header of that name (case-insensitive).
+pub fn set_header(headers: &mut Vec<Header>, name: &str, value: String) {
+    headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
+    headers.push(Header::new(name, value));
+}
+
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 pub(crate) fn is_true(b: &bool) -> bool {
     *b

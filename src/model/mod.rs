@@ -36,7 +36,7 @@ pub use ids::{
     CollectionId, EnvironmentId, ExampleId, FolderId, GlobalsId, HistoryId, ItemId, ParentId, PresetId,
     RequestId, RunId, VariableId, WorkspaceId,
 };
-pub use kv::{Header, KeyValue, find_header};
+pub use kv::{Header, KeyValue, find_header, set_header};
 pub use request::{
     Body, BodyMode, FormPart, FormPartKind, GraphQlBody, Method, RawLanguage, Request, RequestSettings,
 };

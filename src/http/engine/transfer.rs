@@ -16,7 +16,7 @@ use crate::http::error::{ErrorSite, SendError, classify};
 use crate::http::guard::SendGuard;
 use crate::http::prepare::{PendingAuth, PreparedBody, PreparedRequest, sent_request};
 use crate::http::response::{Exchange, RedirectHop, Response, ResponseBody, Timing};
-use crate::model::{Header, SentRequest, Settings};
+use crate::model::{Header, SentRequest, Settings, set_header};
 
 /// Whose response size limit applies when it is the user's own.
 const OWN_LIMIT: &str = "Settings → Largest response kept";
@@ -101,11 +101,6 @@ pub(super) async fn sign_edgegrid(
         headers.push(Header::new("Authorization", value));
     }
     Ok(())
-}
-
-pub(super) fn set_header(headers: &mut Vec<Header>, name: &str, value: String) {
-    headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
-    headers.push(Header::new(name, value));
 }
 
 /// One send in progress.

@@ -3,22 +3,24 @@
 //! without the network, the body built. Nothing is sent and no file is touched, so the UI may
 //! call it on its own thread to preview the request or list missing variables.
 
+mod auth;
+
 use std::path::PathBuf;
 
 use bytes::Bytes;
 use url::Url;
 
-use super::auth::{hawk, jwt, oauth1};
+use super::auth::{hawk, oauth1};
 use super::error::SendError;
 use super::redact::Redactions;
 use super::url_build;
 use crate::model::{
-    ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, BodyMode, DigestAuth, EdgeGridAuth, EnvironmentId,
-    FormPartKind, HawkAuth, Header, ItemId, JwtAuth, NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth,
-    OAuth2Grant, ParentId, Request, RequestId, RequestSettings, SentRequest, StoredBody, WorkspaceData,
-    WorkspaceId, find_header,
+    Auth, AwsSigV4Auth, BodyMode, DigestAuth, EdgeGridAuth, EnvironmentId, FormPartKind, HawkAuth, Header,
+    ItemId, NtlmAuth, OAuth1Auth, OAuth2Auth, ParentId, Request, RequestId, RequestSettings, SentRequest,
+    StoredBody, WorkspaceData, WorkspaceId, find_header, set_header,
 };
 use crate::vars::Scopes;
+use auth::{apply_auth, basic, sign_oauth1};
 
 use super::added::{self, ACCEPT, ACCEPT_ENCODING, USER_AGENT};
 
@@ -406,77 +408,6 @@ fn prepare_with(
     Ok((prepared, missing))
 }
 
-/// Signs the request with OAuth 1.0a as Postman does (see [`oauth1::sign`]) and puts the
-/// parameters where the auth says; returns the body (a form body may gain them). Nothing changes
-/// when the consumer key or secret is missing (Postman sends such a request unsigned).
-fn sign_oauth1(
-    cfg: &OAuth1Auth,
-    request: &Request,
-    method: &reqwest::Method,
-    url: &mut reqwest::Url,
-    body: PreparedBody,
-    headers: &mut Vec<Header>,
-    redactions: &mut Redactions,
-) -> Result<PreparedBody, SendError> {
-    let form: Option<Vec<(String, String)>> = match (&body, request.body.mode) {
-        (PreparedBody::Bytes(b), BodyMode::UrlEncoded) => {
-            Some(url::form_urlencoded::parse(b).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
-        }
-        _ => None,
-    };
-    let bytes = match (&body, request.body.mode) {
-        (PreparedBody::Bytes(b), BodyMode::Raw | BodyMode::GraphQl) => Some(b.as_ref()),
-        _ => None,
-    };
-    let message = oauth1::Message {
-        method: method.as_str(),
-        url,
-        form: form.as_deref(),
-        body: bytes,
-        unhashable_body: matches!(body, PreparedBody::Multipart(_) | PreparedBody::File(_)),
-    };
-    let signed = oauth1::sign(cfg, &message, &oauth1::timestamp(), &oauth1::nonce())
-        .map_err(|reason| SendError::InvalidField { field: "OAuth 1.0 auth".into(), reason })?;
-    let Some(signed) = signed else { return Ok(body) };
-    headers.retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
-    if cfg.signature_method == OAuth1Method::Plaintext {
-        redactions.secret_values.push(signed.signature.clone());
-    }
-    url.set_query(signed.query.as_deref());
-    Ok(match signed.placement {
-        oauth1::Placement::Header(value) => {
-            headers.push(Header::new("Authorization", value));
-            redactions.add_header("authorization");
-            body
-        }
-        oauth1::Placement::Query(pairs) => {
-            let added: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let query = match url.query() {
-                Some(q) if !q.is_empty() => format!("{q}&{}", added.join("&")),
-                _ => added.join("&"),
-            };
-            url.set_query(Some(&query));
-            body
-        }
-        oauth1::Placement::Body(pairs) => {
-            let fields =
-                form.unwrap_or_default().into_iter().filter(|(k, _)| !k.starts_with("oauth_")).chain(pairs);
-            let encoded: Vec<String> = fields
-                .map(|(k, v)| {
-                    format!("{}={}", url_build::encode_uri_component(&k), url_build::encode_uri_component(&v))
-                })
-                .collect();
-            PreparedBody::Bytes(Bytes::from(encoded.join("&")))
-        }
-    })
-}
-
-/// The `Authorization` value of Basic auth.
-fn basic(user: &str, password: &str) -> String {
-    use base64::Engine as _;
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
-}
-
 fn validate_header(h: &Header) -> Result<(), SendError> {
     reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| SendError::InvalidHeader {
         name: h.name.clone(),
@@ -581,241 +512,6 @@ fn resolve_body(
 }
 
 /// Replaces any header named `name` with one of `value`.
-fn set_header(headers: &mut Vec<Header>, name: &str, value: String) {
-    headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
-    headers.push(Header::new(name, value));
-}
-
-fn apply_auth(
-    auth: &Auth,
-    res: &mut Resolver<'_>,
-    headers: &mut Vec<Header>,
-    query: &mut Vec<(String, String)>,
-    redactions: &mut Redactions,
-) -> Result<PendingAuth, SendError> {
-    Ok(match auth {
-        Auth::Inherit | Auth::None => PendingAuth::None,
-        Auth::Basic { username, password } => {
-            let user = res.r(username);
-            let pass = res.secret(password);
-            set_header(headers, "Authorization", basic(&user, &pass));
-            redactions.add_header("authorization");
-            PendingAuth::None
-        }
-        Auth::Bearer { token } => {
-            let token = res.secret(token);
-            // No token, no header (as Postman: an empty token sends nothing, not `Bearer `).
-            if !token.is_empty() {
-                set_header(headers, "Authorization", format!("Bearer {token}"));
-                redactions.add_header("authorization");
-            }
-            PendingAuth::None
-        }
-        Auth::ApiKey { key, value, location } => {
-            let key = res.r(key);
-            let value = res.secret(value);
-            if key.is_empty() {
-                return Err(SendError::InvalidField {
-                    field: "API key auth".into(),
-                    reason: "the key name is empty".into(),
-                });
-            }
-            match location {
-                ApiKeyLocation::Header => {
-                    redactions.add_header(&key);
-                    set_header(headers, &key, value);
-                }
-                ApiKeyLocation::Query => query.push((key, value)),
-            }
-            PendingAuth::None
-        }
-        Auth::Digest(d) => {
-            redactions.add_header("authorization");
-            PendingAuth::Digest(DigestAuth {
-                username: res.r(&d.username),
-                password: res.secret(&d.password),
-                algorithm: res.r(&d.algorithm),
-                realm: res.r(&d.realm),
-                nonce: res.r(&d.nonce),
-                qop: res.r(&d.qop),
-                opaque: res.r(&d.opaque),
-                client_nonce: res.r(&d.client_nonce),
-                nonce_count: res.r(&d.nonce_count),
-            })
-        }
-        Auth::OAuth2(o) => {
-            redactions.add_header("authorization");
-            let resolved = OAuth2Auth {
-                grant: o.grant,
-                access_token_url: res.r(&o.access_token_url),
-                auth_url: res.r(&o.auth_url),
-                redirect_uri: res.r(&o.redirect_uri),
-                client_id: res.r(&o.client_id),
-                client_secret: res.secret(&o.client_secret),
-                username: res.r(&o.username),
-                password: res.secret(&o.password),
-                scope: res.r(&o.scope),
-                audience: res.r(&o.audience),
-                state: res.r(&o.state),
-                code_challenge_method: o.code_challenge_method.clone(),
-                client_auth: o.client_auth,
-                header_prefix: res.r(&o.header_prefix),
-                access_token: res.secret(&o.access_token),
-                token_in_query: o.token_in_query,
-                fetch_automatically: o.fetch_automatically,
-            };
-            if !resolved.access_token.is_empty() {
-                // As newman: the saved token in the header (or the query), replacing any there.
-                if resolved.token_in_query {
-                    query.retain(|(k, _)| k != "access_token");
-                    query.push(("access_token".into(), resolved.access_token.clone()));
-                } else {
-                    let prefix = resolved.header_prefix.trim();
-                    let prefix = if prefix.is_empty() { "Bearer" } else { prefix };
-                    set_header(headers, "Authorization", format!("{prefix} {}", resolved.access_token));
-                }
-                return Ok(PendingAuth::None);
-            }
-            // No saved token: newman sends the request without one; Localpost fetches one only
-            // where the user asked it to.
-            let fetchable = matches!(resolved.grant, OAuth2Grant::ClientCredentials | OAuth2Grant::Password);
-            if !(resolved.fetch_automatically && fetchable) {
-                return Ok(PendingAuth::None);
-            }
-            // A fetched token is sent in the header only (in a URL it would be kept in history).
-            if resolved.token_in_query {
-                return Err(SendError::InvalidField {
-                    field: "OAuth 2.0 auth".into(),
-                    reason: "a token Localpost fetches goes in the Authorization header: choose \"Header\", \
-                             or paste the token to send it in the query"
-                        .into(),
-                });
-            }
-            if resolved.access_token_url.trim().is_empty() {
-                return Err(SendError::InvalidField {
-                    field: "OAuth 2.0 access token URL".into(),
-                    reason: "it is empty".into(),
-                });
-            }
-            PendingAuth::OAuth2(resolved)
-        }
-        Auth::OAuth1(o) => PendingAuth::OAuth1(OAuth1Auth {
-            signature_method: o.signature_method,
-            consumer_key: res.r(&o.consumer_key),
-            consumer_secret: res.secret(&o.consumer_secret),
-            token: res.secret(&o.token),
-            token_secret: res.secret(&o.token_secret),
-            private_key: res.secret(&o.private_key),
-            callback: res.r(&o.callback),
-            verifier: res.r(&o.verifier),
-            timestamp: res.r(&o.timestamp),
-            nonce: res.r(&o.nonce),
-            version: res.r(&o.version),
-            realm: res.r(&o.realm),
-            ..o.clone()
-        }),
-        Auth::Jwt(j) => {
-            let cfg = JwtAuth {
-                secret: res.secret(&j.secret),
-                private_key: res.secret(&j.private_key),
-                payload: res.r(&j.payload),
-                header: res.r(&j.header),
-                header_prefix: res.r(&j.header_prefix),
-                query_param_key: res.r(&j.query_param_key),
-                ..j.clone()
-            };
-            let token = jwt::token(&cfg)
-                .map_err(|reason| SendError::InvalidField { field: "JWT auth".into(), reason })?;
-            redactions.secret_values.push(token.clone());
-            if cfg.in_query {
-                let key =
-                    if cfg.query_param_key.is_empty() { "token".to_owned() } else { cfg.query_param_key };
-                query.retain(|(k, _)| *k != key);
-                query.push((key, token));
-            } else {
-                redactions.add_header("authorization");
-                let prefix = cfg.header_prefix.trim();
-                let value = if prefix.is_empty() { token } else { format!("{prefix} {token}") };
-                set_header(headers, "Authorization", value);
-            }
-            PendingAuth::None
-        }
-        Auth::Asap(a) => {
-            let cfg = AsapAuth {
-                issuer: res.r(&a.issuer),
-                audience: res.r(&a.audience),
-                subject: res.r(&a.subject),
-                key_id: res.r(&a.key_id),
-                private_key: res.secret(&a.private_key),
-                claims: res.r(&a.claims),
-                expiry_seconds: res.r(&a.expiry_seconds),
-                ..a.clone()
-            };
-            let now =
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-            let token = jwt::asap_token(&cfg, now, &uuid::Uuid::new_v4().to_string())
-                .map_err(|reason| SendError::InvalidField { field: "ASAP auth".into(), reason })?;
-            redactions.secret_values.push(token.clone());
-            redactions.add_header("authorization");
-            set_header(headers, "Authorization", format!("Bearer {token}"));
-            PendingAuth::None
-        }
-        Auth::Ntlm(n) => {
-            // The first attempt goes without credentials (as Postman's), whatever a header says.
-            headers.retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
-            redactions.add_header("authorization");
-            PendingAuth::Ntlm(NtlmAuth {
-                username: res.r(&n.username),
-                password: res.secret(&n.password),
-                domain: res.r(&n.domain),
-                workstation: res.r(&n.workstation),
-                disable_retry: n.disable_retry,
-            })
-        }
-        Auth::EdgeGrid(e) => {
-            redactions.add_header("authorization");
-            PendingAuth::EdgeGrid(EdgeGridAuth {
-                access_token: res.secret(&e.access_token),
-                client_token: res.secret(&e.client_token),
-                client_secret: res.secret(&e.client_secret),
-                base_url: res.r(&e.base_url),
-                nonce: res.r(&e.nonce),
-                timestamp: res.r(&e.timestamp),
-                headers_to_sign: res.r(&e.headers_to_sign),
-                max_body_size: res.r(&e.max_body_size),
-            })
-        }
-        Auth::Hawk(h) => {
-            redactions.add_header("authorization");
-            PendingAuth::Hawk(HawkAuth {
-                auth_id: res.r(&h.auth_id),
-                auth_key: res.secret(&h.auth_key),
-                user: res.r(&h.user),
-                nonce: res.r(&h.nonce),
-                timestamp: res.r(&h.timestamp),
-                ext: res.r(&h.ext),
-                app: res.r(&h.app),
-                delegation: res.r(&h.delegation),
-                ..h.clone()
-            })
-        }
-        Auth::AwsSigV4(a) => {
-            redactions.add_header("authorization");
-            redactions.add_header("x-amz-security-token");
-            PendingAuth::AwsSigV4(AwsSigV4Auth {
-                access_key: res.r(&a.access_key),
-                secret_key: res.secret(&a.secret_key),
-                region: res.r(&a.region),
-                service: res.r(&a.service),
-                session_token: res.secret(&a.session_token),
-            })
-        }
-        Auth::Unsupported { kind, .. } => {
-            return Err(SendError::UnsupportedAuth { kind: format!("{kind} auth") });
-        }
-    })
-}
-
 impl std::fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let safe = self.redactions.apply(&self.to_sent_request());
