@@ -1,12 +1,11 @@
 //! Environments, header presets, history and examples.
 
-use crate::model::*;
-
 use crate::app::App;
 use crate::app::command::Command;
 use crate::app::response::{ResponseOrigin, ResponseView};
 use crate::app::state::{Modal, RequestTab, SidebarSection, Tab, TabId, TabKind, Target};
 use crate::app::writer::WriteJob;
+use crate::model::*;
 
 impl App {
     pub(super) fn select_environment(&mut self, env: Option<EnvironmentId>) {

@@ -1,11 +1,10 @@
 //! Tabs: opening, closing, saving, and saving a request elsewhere.
 
-use crate::model::*;
-
 use crate::app::App;
 use crate::app::command::Command;
 use crate::app::state::{DiskState, Modal, RequestTab, Tab, TabId, TabKind, Target};
 use crate::app::writer::WriteJob;
+use crate::model::*;
 
 impl App {
     pub(super) fn select_tab(&mut self, ctx: &egui::Context, id: TabId) {

@@ -1,11 +1,10 @@
 //! The tree: new collections, folders and requests; rename, duplicate, copy, delete, move.
 
-use crate::model::*;
-
 use crate::app::App;
 use crate::app::command::Command;
 use crate::app::state::{Modal, SidebarSection, TabId, TabKind, Target};
 use crate::app::writer::WriteJob;
+use crate::model::*;
 
 impl App {
     /// Makes `id` the workspace shown, with its last tab and its history.

@@ -1,5 +1,10 @@
 //! The merge: the user's choices applied to the plan, the resulting library built in memory.
 
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+use uuid::Uuid;
+
 use super::{
     Applied, ApplyError, Choices, Conflict, ImportPlan, ItemKey, ItemKind, LocalFiles, Merged, PlannedTarget,
     Resolution, entity_ids, keep_settings_secrets, remap, remap_records, same_settings, settings_key,
@@ -7,9 +12,6 @@ use super::{
 };
 use crate::model::*;
 use crate::storage::stage::Extras;
-use indexmap::IndexMap;
-use std::collections::{HashMap, HashSet};
-use uuid::Uuid;
 
 /// Builds the library an import leaves, as planned and chosen. Pure: what the data folder holds
 /// outside the library (cookie jars, the settings file) comes in `local`, read by the caller

@@ -1,11 +1,13 @@
 //! The plan: where each imported workspace goes, fresh ids where they clash, and the conflicts.
 
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
 use super::{ApplyError, Conflict, ImportPlan, ItemKey, ItemKind, PlannedTarget, Target};
 use crate::interop::Imported;
 use crate::interop::bundle::Counts;
 use crate::model::*;
-use std::collections::{HashMap, HashSet};
-use uuid::Uuid;
 
 // ---- plan ----------------------------------------------------------------------------------------
 

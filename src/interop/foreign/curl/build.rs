@@ -1,5 +1,7 @@
 //! A request from curl's options read: URL, method, body, headers and auth as curl would send them.
 
+use indexmap::IndexMap;
+
 use super::{DataPart, Parsed};
 use crate::interop::foreign::postman::language_of_content_type;
 use crate::interop::foreign::query::{percent_decode, percent_encode, query_params, request_name};
@@ -8,7 +10,6 @@ use crate::model::url_text::UrlText;
 use crate::model::{
     Auth, AwsSigV4Auth, Body, BodyMode, DigestAuth, KeyValue, Method, NtlmAuth, RawLanguage, Request,
 };
-use indexmap::IndexMap;
 
 pub(super) fn build_request(
     parsed: Parsed,

@@ -1,5 +1,7 @@
 //! A request's authentication, Insomnia's kinds as Localpost's.
 
+use indexmap::IndexMap;
+
 use super::Templates;
 use crate::interop::Report;
 use crate::interop::foreign::node::Node;
@@ -7,7 +9,6 @@ use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, DigestAuth, HawkAlgorithm, HawkAuth, NtlmAuth, OAuth1Auth,
     OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
 };
-use indexmap::IndexMap;
 
 pub(super) fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templates) -> Auth {
     if !node.is_object() || node.entries().is_empty() {

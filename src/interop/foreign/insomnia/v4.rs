@@ -1,5 +1,7 @@
 //! Insomnia v4: the JSON export of resources, parents named by id.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{
     Imported, Shape, Templates, cookie_jar, env_variables, environment, folder, non_empty, request,
     sort_by_key, unsupported,
@@ -9,7 +11,6 @@ use crate::interop::foreign::node::Node;
 use crate::interop::foreign::tree::Tree;
 use crate::interop::{Format, ImportError, Report};
 use crate::model::{Collection, CollectionId, Cookie, ParentId, WorkspaceData};
-use std::collections::{HashMap, HashSet};
 
 /// Insomnia v4: `{"_type": "export", "__export_format": 4, "resources": [...]}`.
 pub(crate) fn import_v4(

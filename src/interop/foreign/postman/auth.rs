@@ -1,12 +1,13 @@
 //! Authentication: Postman's auth types and their parameters as Localpost's.
 
+use indexmap::IndexMap;
+
 use crate::interop::Report;
 use crate::interop::foreign::node::Node;
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, DigestAuth, EdgeGridAuth, HawkAlgorithm, HawkAuth,
     JwtAlgorithm, JwtAuth, NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
 };
-use indexmap::IndexMap;
 
 /// Postman's name for an auth type, for messages.
 pub(super) fn auth_label(kind: &str) -> &str {
