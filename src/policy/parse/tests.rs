@@ -31,16 +31,16 @@ fn parse_errors_carry_line_and_column() {
 fn bad_values_take_their_most_restrictive_value() {
     let p = parse(
         r#"(
-            schema_version: 1,
-            account_sign_in: Enabled,
-            allowed_hosts: ["api.example.com", "https://x.example.com"],
-            blocked_hosts: ["a:1"],
-            allowed_schemes: ["https", "ht tp"],
-            min_tls_version: "1.1",
-            allowed_import_formats: [Har, Word],
-            extra_ca_files: ["relative.pem"],
-            organization_name: "",
-        )"#,
+                schema_version: 1,
+                account_sign_in: Enabled,
+                allowed_hosts: ["api.example.com", "https://x.example.com"],
+                blocked_hosts: ["a:1"],
+                allowed_schemes: ["https", "ht tp"],
+                min_tls_version: "1.1",
+                allowed_import_formats: [Har, Word],
+                extra_ca_files: ["relative.pem"],
+                organization_name: "",
+            )"#,
     )
     .unwrap();
     let v = &p.values;
@@ -99,7 +99,7 @@ fn schema_versions() {
 #[test]
 fn key_positions_skip_strings_and_comments() {
     let text = "(\n  // allow_import: false,\n  organization_name: \"x: y\", /* data_dir: \"\" */\n  \
-                defaults: (theme: Dark),\n  r#\"raw: \"#\n)";
+                    defaults: (theme: Dark),\n  r#\"raw: \"#\n)";
     let p = key_positions(text);
     assert_eq!(p.keys().collect::<Vec<_>>(), ["defaults", "organization_name"]);
     assert_eq!(p["defaults"], Position { line: 4, column: 3 });
