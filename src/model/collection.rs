@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::auth::Auth;
-use super::ids::{CollectionId, FolderId, ItemId, ParentId};
+use super::ids::{CollectionId, FolderId, ItemId};
 use super::request::RequestSettings;
 use super::scripts::Scripts;
 use super::variables::Variable;
@@ -45,17 +45,12 @@ pub type Folder = Container<FolderId>;
 pub trait ContainerId: Copy + Eq + std::hash::Hash + std::fmt::Debug {
     /// What a file without an `auth` field means.
     fn default_auth() -> Auth;
-    /// The id as a parent of other items.
-    fn parent(self) -> ParentId;
     fn uuid(self) -> uuid::Uuid;
 }
 
 impl ContainerId for CollectionId {
     fn default_auth() -> Auth {
         Auth::None
-    }
-    fn parent(self) -> ParentId {
-        ParentId::Collection(self)
     }
     fn uuid(self) -> uuid::Uuid {
         self.0
@@ -65,9 +60,6 @@ impl ContainerId for CollectionId {
 impl ContainerId for FolderId {
     fn default_auth() -> Auth {
         Auth::Inherit
-    }
-    fn parent(self) -> ParentId {
-        ParentId::Folder(self)
     }
     fn uuid(self) -> uuid::Uuid {
         self.0
