@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use localpost::interop::apply::{self, Choices, Resolution, Target};
 use localpost::interop::bundle::{self, ExportOptions, Scope};
 use localpost::interop::export::postman::{self, PostmanOptions};
-use localpost::model::ParentId;
+use localpost::model::{Library, ParentId, WorkspaceId};
 use localpost::storage::Store;
 use localpost::storage::sample::{SampleSpec, generate};
 
@@ -79,8 +79,7 @@ fn main() {
     );
 
     let options = ExportOptions::default();
-    let bundle_ms =
-        time(runs, || bundle::export(store, library, &Scope::Workspace(ws), options).unwrap().text.len());
+    let bundle_ms = time(runs, || export_bundle(store, library, ws, options).text.len());
     let floor = time(runs, || ron::to_string(&data.requests.values().collect::<Vec<_>>()).unwrap().len());
     row("export bundle", bundle_ms, floor);
 
@@ -99,7 +98,7 @@ fn main() {
         time(runs, || serde_json::to_string(&data.requests.values().collect::<Vec<_>>()).unwrap().len());
     row("export Postman v2.1", postman_ms, floor);
 
-    let text = bundle::export(store, library, &Scope::Workspace(ws), options).unwrap().text;
+    let text = export_bundle(store, library, ws, options).text;
     println!("bundle: {:.1} MiB", text.len() as f64 / 1024.0 / 1024.0);
     let mut n = 0;
     let mut read_ms = Vec::new();
@@ -130,4 +129,16 @@ fn main() {
     }
     row("import bundle: read+verify", median(read_ms), median(copy_ms.clone()));
     row("import bundle: all, to disk", median(import_ms), median(copy_ms));
+}
+
+/// A workspace's bundle as the app makes it: the data folder's records, then the bundle.
+fn export_bundle(
+    store: &Store,
+    library: &Library,
+    ws: WorkspaceId,
+    options: ExportOptions,
+) -> bundle::Exported {
+    let scope = Scope::Workspace(ws);
+    let records = store.records(bundle::workspaces_of(library, &scope), options.records());
+    bundle::export(&records, library, &scope, options).unwrap()
 }

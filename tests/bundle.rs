@@ -14,10 +14,21 @@ use localpost::model::*;
 use localpost::storage::Store;
 use support::data::{assert_same_files, populate, snapshot};
 
+/// Exports as the app and the command line do: the data folder's records, then the bundle.
+fn export(
+    store: &Store,
+    library: &Library,
+    scope: &Scope,
+    options: ExportOptions,
+) -> Result<bundle::Exported, bundle::BundleError> {
+    let records = store.records(bundle::workspaces_of(library, scope), options.records());
+    bundle::export(&records, library, scope, options)
+}
+
 fn full_backup(root: &std::path::Path, secrets: Secrets) -> String {
     let opened = Store::open_existing(root).unwrap();
     let options = ExportOptions { secrets, include_history: true, include_runs: true };
-    bundle::export(&opened.store, &opened.library, &Scope::Everything, options).unwrap().text
+    export(&opened.store, &opened.library, &Scope::Everything, options).unwrap().text
 }
 
 fn import_into(root: &std::path::Path, text: &str, target: &Target, choices: &Choices) -> apply::Applied {
@@ -153,10 +164,9 @@ fn keep_both_on_a_folder_copies_its_subtree_with_fresh_ids() {
     let src = tempfile::tempdir().unwrap();
     let fx = populate(src.path());
     let opened = Store::open_existing(src.path()).unwrap();
-    let text =
-        bundle::export(&opened.store, &opened.library, &Scope::Folder(fx.admin), ExportOptions::default())
-            .unwrap()
-            .text;
+    let text = export(&opened.store, &opened.library, &Scope::Folder(fx.admin), ExportOptions::default())
+        .unwrap()
+        .text;
     drop(opened);
     let mut opened = Store::open_existing(src.path()).unwrap();
     let before_requests = opened.library.workspaces[&fx.team].requests.len();
@@ -183,13 +193,9 @@ fn a_collection_bundle_goes_into_another_workspace_with_new_ids() {
     let src = tempfile::tempdir().unwrap();
     let fx = populate(src.path());
     let opened = Store::open_existing(src.path()).unwrap();
-    let exported = bundle::export(
-        &opened.store,
-        &opened.library,
-        &Scope::Collection(fx.users),
-        ExportOptions::default(),
-    )
-    .unwrap();
+    let exported =
+        export(&opened.store, &opened.library, &Scope::Collection(fx.users), ExportOptions::default())
+            .unwrap();
     assert_eq!(exported.header.counts.requests, 5);
     let first = *opened.library.workspaces.keys().nth(1).unwrap();
     drop(opened);

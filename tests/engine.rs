@@ -668,7 +668,6 @@ fn a_send_can_be_cancelled_and_always_resolves() {
     let handle = e.send(
         prepared,
         SendOptions {
-            history_dir: None,
             on_finished: Some(Box::new(move || {
                 f.fetch_add(1, Ordering::SeqCst);
             })),
@@ -1025,19 +1024,16 @@ fn history_is_recorded_with_secrets_redacted_and_bodies_capped() {
     req.headers = vec![KeyValue::new("X-Key", "{{key}}")];
     req.body = Body::raw(RawLanguage::Text, format!("{}{{{{key}}}}", "b".repeat(3000)));
     let prepared = prepare(&req, None, &scopes).unwrap();
-    let handle =
-        e.send(prepared, SendOptions { history_dir: Some(dir.path().to_owned()), on_finished: None });
-    let ex = handle.promise.block_until_ready().as_ref().unwrap().clone();
+    let started_at = time::OffsetDateTime::now_utc();
+    let handle = e.send(prepared.clone(), SendOptions::default());
+    let result = handle.promise.block_until_ready().clone();
+    let ex = result.as_ref().unwrap().clone();
     assert!(server.last().target.contains("top-secret-value"), "the server gets the real value");
     assert!(!format!("{ex:?}").contains("top-secret-value") && !format!("{ex:?}").contains("bearer-token"));
-    let mut entries = Vec::new();
-    for _ in 0..100 {
-        entries = localpost::storage::history::load(dir.path(), 10).0;
-        if !entries.is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    assert!(localpost::storage::history::files(dir.path()).is_empty(), "the engine writes no history");
+    let entry = e.history_entry(&prepared, &result, started_at).unwrap();
+    localpost::storage::history::Keeper::default().record(dir.path(), &entry, &e.settings()).unwrap();
+    let entries = localpost::storage::history::load(dir.path(), 10).0;
     assert_eq!(entries.len(), 1);
     let entry = &entries[0];
     let text = ron::to_string(entry).unwrap();

@@ -160,10 +160,8 @@ fn history_keeps_no_bodies_and_nothing_older_than_the_policy_allows() {
     let request = Request::new("now").with_url(server.url("/now"));
     let prepared = prepare(&request, None, &Scopes::new()).unwrap();
     let result = engine.send_blocking(&prepared);
-    let ticket = engine
-        .record_history(ws_dir.path().to_owned(), &prepared, &result, time::OffsetDateTime::now_utc())
-        .unwrap();
-    ticket.wait_blocking().unwrap();
+    let entry = engine.history_entry(&prepared, &result, time::OffsetDateTime::now_utc()).unwrap();
+    localpost::storage::history::Keeper::default().record(ws_dir.path(), &entry, &engine.settings()).unwrap();
     let kept = localpost::storage::history::load(ws_dir.path(), 10).0;
     assert_eq!(kept.len(), 1, "the ten-day-old entry is pruned: {kept:?}");
     assert_eq!(kept[0].request.url, server.url("/now"));

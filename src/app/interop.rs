@@ -278,7 +278,9 @@ impl App {
                         };
                         let options =
                             ExportOptions { secrets, include_history, include_runs: include_history };
-                        bundle::export(store, &library, &scope, options)
+                        let records =
+                            store.records(bundle::workspaces_of(&library, &scope), options.records());
+                        bundle::export(&records, &library, &scope, options)
                             .map(|e| e.text)
                             .map_err(|e| e.to_string())
                     }

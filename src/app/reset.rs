@@ -89,7 +89,8 @@ impl App {
         self.submit(WriteJob::Task {
             what: format!("writing the backup {}", path.display()),
             run: Box::new(move |store| {
-                let result = bundle::export(store, &library, &Scope::Everything, options)
+                let records = store.records(library.workspaces.keys().copied(), options.records());
+                let result = bundle::export(&records, &library, &Scope::Everything, options)
                     .map_err(|e| e.to_string())
                     .and_then(|exported| {
                         let private = matches!(options.secrets, Secrets::Include);

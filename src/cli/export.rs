@@ -76,7 +76,8 @@ pub fn run(
                 include_history: args.include_history,
                 include_runs: args.include_runs,
             };
-            let exported = bundle::export(&opened.store, library, &scope, options)?;
+            let records = opened.store.records(bundle::workspaces_of(library, &scope), options.records());
+            let exported = bundle::export(&records, library, &scope, options)?;
             let what = format!(
                 "{}: {} ({})",
                 Format::Bundle,

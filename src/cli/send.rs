@@ -211,9 +211,8 @@ pub fn run(
     let started_at = time::OffsetDateTime::now_utc();
     let result = engine.send_blocking(&prepared);
     if !args.no_history
-        && let Ok(dir) = opened.store.workspace_dir(ws_id)
-        && let Some(task) = engine.record_history(dir.to_owned(), &prepared, &result, started_at)
-        && let Err(e) = task.wait_blocking()
+        && let Some(entry) = engine.history_entry(&prepared, &result, started_at)
+        && let Err(e) = opened.store.record_history(ws_id, &entry, &engine.settings())
     {
         errln!("localpost: warning: history not recorded: {e}");
     }

@@ -32,10 +32,10 @@
 //! 4. **Response.** Bodies stream: counted on the wire, decoded (gzip, deflate, br, zstd),
 //!    stopped at the size limit ([`SendError::BodyTooLarge`]), spilled to a temporary file past
 //!    [`EngineOptions::spill_threshold_bytes`]. [`ResponseBody`] is cheap to clone.
-//! 5. **Record.** [`Exchange::to_history_entry`] redacts auth headers and secret variable
-//!    values and caps bodies; [`Engine::record_history`] (or `SendOptions::history_dir`) appends
-//!    it with [`crate::storage::history::append`] on the engine's history thread (in order,
-//!    never on the caller's thread) and prunes to the settings' count and age limits.
+//! 5. **Record.** [`Engine::history_entry`] makes a send's history entry:
+//!    [`Exchange::to_history_entry`] redacts auth headers and secret variable values and caps
+//!    bodies. The engine writes nothing: its callers (the app's writer thread, the command
+//!    line) store the entry with `Store::record_history`.
 //!
 //! # Cookies
 //!
@@ -57,7 +57,6 @@ pub mod cookies;
 mod engine;
 mod error;
 pub mod guard;
-mod history;
 mod prepare;
 mod redact;
 mod resolve;
@@ -68,7 +67,6 @@ pub use added::{ACCEPT_ENCODING, USER_AGENT, added_headers, is_added_by_engine};
 pub use engine::{CancelHandle, Engine, EngineOptions, SendHandle, SendOptions, redacted_request};
 pub use error::{MISSING_VARIABLES_PREFIX, SendError, TimeoutPhase, TlsFailure, sent_as_written, size};
 pub use guard::{AllowAll, SendGuard};
-pub use history::HistoryTicket;
 pub use prepare::{
     PartValue, PendingAuth, PreparedBody, PreparedPart, PreparedRequest, effective_auth, effective_settings,
     inherited_settings, prepare, prepare_as_written, prepare_in,

@@ -1,6 +1,7 @@
 //! History files: one file per send under `history/<date>/`, so appending never rewrites
 //! earlier entries and retention deletes whole files.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,10 @@ use super::document;
 use super::error::{Problem, StoreError};
 use super::layout::HISTORY_DIR;
 use super::load::read_document;
-use crate::model::HistoryEntry;
+use crate::model::{HistoryEntry, Settings};
+
+/// Entries between two prunes of one workspace's history (a prune lists the whole folder).
+const PRUNE_EVERY: u64 = 100;
 
 /// The file of a history entry: `history/<date>/<time>-<id>.ron`.
 pub fn entry_path(ws_dir: &Path, entry: &HistoryEntry) -> PathBuf {
@@ -38,6 +42,38 @@ pub fn append(ws_dir: &Path, entry: &HistoryEntry) -> Result<PathBuf, StoreError
         .map_err(|e| StoreError::Encode { what: path.display().to_string(), message: e.to_string() })?;
     write_atomic(&path, text.as_bytes(), false).map_err(|e| StoreError::write(&path, e))?;
     Ok(path)
+}
+
+/// Records sends: appends each entry and now and then prunes the workspace's history to the
+/// settings' count and age limits (every [`PRUNE_EVERY`] entries, starting with the first).
+#[derive(Debug, Default)]
+pub struct Keeper {
+    appended: HashMap<PathBuf, u64>,
+}
+
+impl Keeper {
+    /// Appends `entry` to the history in `ws_dir`; returns its file. A failed prune is
+    /// reported after the entry is written.
+    pub fn record(
+        &mut self,
+        ws_dir: &Path,
+        entry: &HistoryEntry,
+        settings: &Settings,
+    ) -> Result<PathBuf, StoreError> {
+        let path = append(ws_dir, entry)?;
+        let count = self.appended.entry(ws_dir.to_owned()).or_insert(0);
+        let due = count.is_multiple_of(PRUNE_EVERY);
+        *count += 1;
+        if due {
+            prune(
+                ws_dir,
+                Some(settings.history_max_entries),
+                settings.history_retention_days,
+                OffsetDateTime::now_utc(),
+            )?;
+        }
+        Ok(path)
+    }
 }
 
 /// Every history file of a workspace, newest first.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod history;
 pub mod layout;
 pub mod load;
+pub mod records;
 pub mod repair;
 pub mod reset;
 pub mod runs;
@@ -89,6 +90,7 @@ pub enum WriteMode {
 pub struct Store {
     root: PathBuf,
     index: StoreIndex,
+    history: history::Keeper,
 }
 
 /// A freshly opened data folder: the store, what it holds, and what was wrong.
@@ -135,7 +137,7 @@ impl Store {
         report.problems = problems;
         report.repairs = repairs;
         Ok(Opened {
-            store: Store { root: root.to_owned(), index: loaded.index },
+            store: Store { root: root.to_owned(), index: loaded.index, history: history::Keeper::default() },
             library: loaded.library,
             report,
         })
@@ -405,8 +407,21 @@ impl Store {
 
     // ---- history and runs --------------------------------------------------------------------
 
+    /// Appends an entry to the workspace's history as it is (no pruning).
     pub fn append_history(&self, ws: WorkspaceId, entry: &HistoryEntry) -> Result<PathBuf, StoreError> {
         history::append(self.workspace_dir(ws)?, entry)
+    }
+
+    /// Appends a send to the workspace's history, pruning it to `settings`' limits now and
+    /// then (see [`history::Keeper`]).
+    pub fn record_history(
+        &mut self,
+        ws: WorkspaceId,
+        entry: &HistoryEntry,
+        settings: &Settings,
+    ) -> Result<PathBuf, StoreError> {
+        let dir = self.path_of(Place::Workspace(ws)).ok_or_else(|| unknown("workspace", ws))?.to_owned();
+        self.history.record(&dir, entry, settings)
     }
 
     pub fn save_run(&self, ws: WorkspaceId, run: &RunResult) -> Result<PathBuf, StoreError> {

@@ -432,15 +432,18 @@ impl super::App {
         self.submit(WriteJob::Task {
             what: "recording the send in history".into(),
             run: Box::new(move |store| {
-                if let Some((prepared, result, started_at)) = record
-                    && let Ok(dir) = store.workspace_dir(ws)
+                // The entry is redacted and capped here, off the UI thread (a capped body may
+                // be read back from its spill file).
+                let recorded = match record
+                    .and_then(|(prepared, result, at)| engine.history_entry(&prepared, &result, at))
                 {
-                    let _ = engine.record_history(dir.to_owned(), &prepared, &result, started_at);
-                }
+                    Some(entry) => store.record_history(ws, &entry, &engine.settings()).map(drop),
+                    None => Ok(()),
+                };
                 if cookies_changed {
                     store.save_cookies(ws, &engine.cookie_jar(Some(ws)))?;
                 }
-                Ok(())
+                recorded
             }),
         });
     }

@@ -19,7 +19,6 @@ use super::client::{ClientCache, ClientKey, ProxyRoute, certificate_for};
 use super::cookies::CookieJars;
 use super::error::{SendError, TimeoutPhase, host_port};
 use super::guard::{AllowAll, SendGuard};
-use super::history::{HistoryTicket, HistoryWriter, Job};
 use super::prepare::PreparedRequest;
 use super::response::{Exchange, failed_history_entry};
 use crate::model::{Cookie, CookieJar, HistoryEntry, SentRequest, Settings, WorkspaceId};
@@ -45,9 +44,6 @@ impl Default for EngineOptions {
 /// Options of one [`Engine::send`].
 #[derive(Default)]
 pub struct SendOptions {
-    /// The workspace folder whose history records this send (see
-    /// [`crate::storage::Store::workspace_dir`]); `None` records nothing.
-    pub history_dir: Option<PathBuf>,
     /// Called once the promise is ready (success, failure or cancellation), from the engine's
     /// thread: the UI passes a closure calling `ctx.request_repaint()`.
     pub on_finished: Option<Box<dyn FnOnce() + Send>>,
@@ -122,7 +118,6 @@ struct Inner {
     cookies: CookieJars,
     tokens: TokenCache,
     options: EngineOptions,
-    history: HistoryWriter,
 }
 
 impl Drop for Inner {
@@ -180,7 +175,6 @@ impl Engine {
                 cookies: CookieJars::default(),
                 tokens: TokenCache::default(),
                 options,
-                history: HistoryWriter::new(),
             }),
         })
     }
@@ -280,26 +274,21 @@ impl Engine {
     // ---- sending -------------------------------------------------------------------------------
 
     /// Sends on the engine's runtime. The promise always resolves; `options.on_finished` runs
-    /// right after. When `options.history_dir` is set the send is appended to that history,
-    /// off the caller's thread.
+    /// right after. Nothing is recorded: the caller makes the history entry
+    /// ([`Self::history_entry`]) and stores it.
     pub fn send(&self, prepared: PreparedRequest, options: SendOptions) -> SendHandle {
         let (sender, promise) = Promise::new();
         let mut slot = ResultSlot { sender: Some(sender), on_finished: options.on_finished };
         let token = CancellationToken::new();
         let cancel = token.clone();
         let engine = self.clone();
-        let history_dir = options.history_dir;
         self.inner.handle.spawn(async move {
-            let started_at = OffsetDateTime::now_utc();
             let run = AssertUnwindSafe(engine.execute(&prepared)).catch_unwind();
             let result = tokio::select! {
                 biased;
                 () = token.cancelled() => Err(SendError::Cancelled),
                 outcome = run => outcome.unwrap_or_else(|_| Err(SendError::Internal("the send panicked".into()))),
             };
-            if let Some(dir) = history_dir {
-                let _ = engine.record_history(dir, &prepared, &result, started_at);
-            }
             slot.send(result);
         });
         SendHandle { promise, cancel: CancelHandle(cancel) }
@@ -319,21 +308,12 @@ impl Engine {
         result: &Result<Exchange, SendError>,
         started_at: OffsetDateTime,
     ) -> Option<HistoryEntry> {
-        self.entry_with(prepared, result, started_at, &self.settings())
-    }
-
-    fn entry_with(
-        &self,
-        prepared: &PreparedRequest,
-        result: &Result<Exchange, SendError>,
-        started_at: OffsetDateTime,
-        settings: &Settings,
-    ) -> Option<HistoryEntry> {
+        let settings = self.settings();
         let mut entry = match result {
-            Ok(exchange) => exchange.to_history_entry(settings),
+            Ok(exchange) => exchange.to_history_entry(&settings),
             Err(SendError::Cancelled) => return None,
             Err(e) if e.is_before_sending() => return None,
-            Err(e) => failed_history_entry(prepared, e, started_at, settings),
+            Err(e) => failed_history_entry(prepared, e, started_at, &settings),
         };
         // What reopening the entry sends again: templates, never a secret nor a redaction mark.
         if let Some((written, incomplete)) = prepared.redactions.strip_request(&prepared.source) {
@@ -343,33 +323,8 @@ impl Engine {
         Some(entry)
     }
 
-    /// Appends a send to the history in `ws_dir` (see
-    /// [`crate::storage::Store::workspace_dir`]) on the engine's history thread, which also
-    /// prunes it to the settings' limits now and then. The entry is redacted and capped here
-    /// (no disk access unless the history cap exceeds the spill threshold); the write happens
-    /// on the history thread. Returns at once; the ticket may be waited on or dropped. `None` when there is nothing to record (cancelled, refused before
-    /// sending). A failure is also kept for [`Self::last_history_error`].
-    pub fn record_history(
-        &self,
-        ws_dir: PathBuf,
-        prepared: &PreparedRequest,
-        result: &Result<Exchange, SendError>,
-        started_at: OffsetDateTime,
-    ) -> Option<HistoryTicket> {
-        let settings = self.settings();
-        let entry = self.entry_with(prepared, result, started_at, &settings)?;
-        let (done, ticket) = tokio::sync::oneshot::channel();
-        self.inner.history.submit(Job { ws_dir, entry, settings, done: Some(done) });
-        Some(HistoryTicket(ticket))
-    }
-
-    /// The last failure to write history, if any (taken: asking again returns `None`).
-    pub fn last_history_error(&self) -> Option<String> {
-        self.inner.history.last_error.lock().ok().and_then(|mut e| e.take())
-    }
-
     /// Sends `prepared` and reads the whole response. Await it on [`Self::runtime`] (the
-    /// runner's entry point); it records no history (see [`Self::record_history`]).
+    /// runner's entry point); it records no history (see [`Self::history_entry`]).
     pub async fn execute(&self, prepared: &PreparedRequest) -> Result<Exchange, SendError> {
         let Snapshot { settings, route, guard } = self.snapshot();
         if let Some(reason) = guard.sending_blocked() {

@@ -1,5 +1,6 @@
-//! What goes into a bundle, gathered from the library and the data folder: names of files, history,
-//! run results, cookies and settings, with secrets blanked unless asked for.
+//! What goes into a bundle, gathered from the library and what the data folder holds besides it
+//! ([`Records`], read by the caller): names of files, history, run results, cookies and
+//! settings, with secrets blanked unless asked for. Nothing here reads a file.
 
 use std::collections::BTreeMap;
 
@@ -11,26 +12,37 @@ use super::{
 };
 use crate::interop::Report;
 use crate::model::*;
-use crate::storage::layout::{COOKIES_FILE, GLOBALS_FILE, SETTINGS_FILE};
-use crate::storage::load::read_document;
-use crate::storage::{Place, Store, history, runs};
+use crate::storage::records::{Records, WorkspaceRecords};
 
-/// Exports `scope` of the data folder into a bundle's text.
+/// Exports `scope` of the library into a bundle's text; `records` are the data folder's (see
+/// [`workspaces_of`]).
 pub fn export(
-    store: &Store,
+    records: &Records,
     library: &Library,
     scope: &Scope,
     options: ExportOptions,
 ) -> Result<Exported, BundleError> {
     let mut report = Report::default();
-    let (contents, content) = gather(store, library, scope, options, &mut report)?;
+    let (contents, content) = gather(records, library, scope, options, &mut report)?;
     let (text, header) = write(&content, contents, options, OffsetDateTime::now_utc())?;
     Ok(Exported { text, header, report })
 }
 
-/// Collects what `scope` covers from the library and the data folder.
+/// The workspaces `scope` takes something from: the records to read for its export.
+pub fn workspaces_of(library: &Library, scope: &Scope) -> Vec<WorkspaceId> {
+    let holds = |data: &WorkspaceData| match scope {
+        Scope::Everything => true,
+        Scope::Workspace(id) => data.id() == *id,
+        Scope::Collection(id) => data.collections.contains_key(id),
+        Scope::Folder(id) => data.folders.contains_key(id),
+        Scope::Environment(id) => data.environments.contains_key(id),
+    };
+    library.workspaces.values().filter(|d| holds(d)).map(WorkspaceData::id).collect()
+}
+
+/// Collects what `scope` covers from the library and the data folder's records.
 pub fn gather(
-    store: &Store,
+    records: &Records,
     library: &Library,
     scope: &Scope,
     options: ExportOptions,
@@ -39,22 +51,20 @@ pub fn gather(
     let mut content = BundleContent::default();
     let contents = match scope {
         Scope::Everything => {
-            let settings_path = store.root().join(SETTINGS_FILE);
-            if settings_path.exists() {
-                match read_document::<Settings>(&settings_path) {
-                    Ok(parsed) => content.settings = Some(parsed.entity),
-                    Err(e) => report.warn(settings_path.display().to_string(), format!("left out: {e}")),
-                }
+            match &records.settings {
+                Some(Ok(settings)) => content.settings = Some(settings.clone()),
+                Some(Err(p)) => report.warn(p.path.display().to_string(), format!("left out: {}", p.kind)),
+                None => {}
             }
             for data in library.workspaces.values() {
-                content.workspaces.push(whole_workspace(store, data, options, report));
+                content.workspaces.push(whole_workspace(records, data, options, report));
             }
             Contents::Everything
         }
         Scope::Workspace(id) => {
             let data =
                 library.workspaces.get(id).ok_or_else(|| BundleError::NotFound(format!("workspace {id}")))?;
-            content.workspaces.push(whole_workspace(store, data, options, report));
+            content.workspaces.push(whole_workspace(records, data, options, report));
             Contents::Workspace { id: *id, name: data.workspace.name.clone() }
         }
         Scope::Collection(id) => {
@@ -67,8 +77,8 @@ pub fn gather(
             bw.workspace.collections = vec![*id];
             let c = &data.collections[id];
             bw.collections.push(c.clone());
-            name_of(store, Place::Collection(*id), &mut bw.file_names);
-            add_subtree(store, data, ParentId::Collection(*id), &mut bw);
+            name_of(records, id.0, &mut bw.file_names);
+            add_subtree(records, data, ParentId::Collection(*id), &mut bw);
             content.workspaces.push(bw);
             Contents::Collection { id: *id, name: c.name.clone() }
         }
@@ -88,13 +98,13 @@ pub fn gather(
                         collection.children = vec![below];
                         bw.workspace.collections = vec![c];
                         bw.collections.push(collection);
-                        name_of(store, Place::Collection(c), &mut bw.file_names);
+                        name_of(records, c.0, &mut bw.file_names);
                     }
                     ParentId::Folder(f) => {
                         let mut folder = data.folders[&f].clone();
                         folder.children = vec![below];
                         bw.folders.push(folder);
-                        name_of(store, Place::Folder(f), &mut bw.file_names);
+                        name_of(records, f.0, &mut bw.file_names);
                         below = ItemId::Folder(f);
                     }
                 }
@@ -102,8 +112,8 @@ pub fn gather(
             bw.folders.reverse();
             let folder = &data.folders[id];
             bw.folders.push(folder.clone());
-            name_of(store, Place::Folder(*id), &mut bw.file_names);
-            add_subtree(store, data, ParentId::Folder(*id), &mut bw);
+            name_of(records, id.0, &mut bw.file_names);
+            add_subtree(records, data, ParentId::Folder(*id), &mut bw);
             content.workspaces.push(bw);
             Contents::Folder { id: *id, name: folder.name.clone() }
         }
@@ -117,7 +127,7 @@ pub fn gather(
             bw.workspace.environments = vec![*id];
             let env = &data.environments[id];
             bw.environments.push(env.clone());
-            name_of(store, Place::Environment(*id), &mut bw.file_names);
+            name_of(records, id.0, &mut bw.file_names);
             content.workspaces.push(bw);
             Contents::Environment { id: *id, name: env.name.clone() }
         }
@@ -138,21 +148,18 @@ pub fn gather(
         }
     }
     // Files that did not load are not in the library, so not in the bundle: say so.
-    let roots: Vec<std::path::PathBuf> = content
-        .workspaces
-        .iter()
-        .filter_map(|bw| store.path_of(Place::Workspace(bw.workspace.id)).map(std::path::Path::to_owned))
-        .collect();
-    let mut broken: Vec<_> =
-        store.broken_files().filter(|(p, _)| roots.iter().any(|r| p.starts_with(r))).collect();
-    broken.sort();
-    for (path, reason) in broken {
-        report
-            .warn(path.display().to_string(), format!("did not load, so it is not in the bundle: {reason}"));
+    for bw in &content.workspaces {
+        let Some(of_workspace) = records.workspaces.get(&bw.workspace.id) else { continue };
+        for (path, reason) in &of_workspace.broken {
+            report.warn(
+                path.display().to_string(),
+                format!("did not load, so it is not in the bundle: {reason}"),
+            );
+        }
     }
     if !contents.is_whole_workspaces() {
         for bw in &mut content.workspaces {
-            add_related_records(store, &contents, bw, options, report);
+            add_related_records(records, &contents, bw, options, report);
         }
     }
     Ok((contents, content))
@@ -179,7 +186,7 @@ pub(super) fn empty_workspace(data: &WorkspaceData) -> BundleWorkspace {
 }
 
 pub(super) fn whole_workspace(
-    store: &Store,
+    records: &Records,
     data: &WorkspaceData,
     options: ExportOptions,
     report: &mut Report,
@@ -187,91 +194,98 @@ pub(super) fn whole_workspace(
     let ws = data.id();
     let mut bw = empty_workspace(data);
     bw.workspace = data.workspace.clone();
-    let dir = store.path_of(Place::Workspace(ws)).map(std::path::Path::to_owned);
-    if dir.as_ref().is_some_and(|d| d.join(GLOBALS_FILE).exists()) || !data.globals.variables.is_empty() {
+    let kept = records.workspaces.get(&ws);
+    if kept.is_some_and(|k| k.has_globals_file) || !data.globals.variables.is_empty() {
         bw.globals = Some(data.globals.clone());
     }
-    name_of(store, Place::Workspace(ws), &mut bw.file_names);
+    name_of(records, ws.0, &mut bw.file_names);
     for env in data.environments.values() {
         bw.environments.push(env.clone());
-        name_of(store, Place::Environment(env.id), &mut bw.file_names);
+        name_of(records, env.id.0, &mut bw.file_names);
     }
     for preset in data.header_presets.values() {
         bw.header_presets.push(preset.clone());
-        name_of(store, Place::Preset(preset.id), &mut bw.file_names);
+        name_of(records, preset.id.0, &mut bw.file_names);
     }
     for c in data.collections.values() {
         bw.collections.push(c.clone());
-        name_of(store, Place::Collection(c.id), &mut bw.file_names);
-        add_subtree(store, data, ParentId::Collection(c.id), &mut bw);
+        name_of(records, c.id.0, &mut bw.file_names);
+        add_subtree(records, data, ParentId::Collection(c.id), &mut bw);
     }
-    if let Some(dir) = &dir {
-        let cookies = dir.join(COOKIES_FILE);
-        if cookies.exists() {
-            match read_document::<CookieJar>(&cookies) {
-                Ok(parsed) => bw.cookies = Some(parsed.entity),
-                Err(e) => report.warn(cookies.display().to_string(), format!("left out: {e}")),
-            }
+    if let Some(kept) = kept {
+        match &kept.cookies {
+            Some(Ok(jar)) => bw.cookies = Some(jar.clone()),
+            Some(Err(p)) => report.warn(p.path.display().to_string(), format!("left out: {}", p.kind)),
+            None => {}
         }
         if options.include_history {
-            let (mut entries, problems) = history::load(dir, usize::MAX);
-            entries.reverse(); // oldest first
-            bw.history = entries;
-            for p in problems {
-                report.warn(p.path.display().to_string(), format!("history entry left out: {}", p.kind));
-            }
+            bw.history.clone_from(&kept.history);
+            warn_history(kept, report);
         }
         if options.include_runs {
-            let (mut list, problems) = runs::load(dir);
-            list.reverse();
-            bw.runs = list;
-            for p in problems {
-                report.warn(p.path.display().to_string(), format!("run result left out: {}", p.kind));
-            }
+            bw.runs.clone_from(&kept.runs);
+            warn_runs(kept, report);
         }
     }
     bw
 }
 
+fn warn_history(kept: &WorkspaceRecords, report: &mut Report) {
+    for p in &kept.history_problems {
+        report.warn(p.path.display().to_string(), format!("history entry left out: {}", p.kind));
+    }
+}
+
+fn warn_runs(kept: &WorkspaceRecords, report: &mut Report) {
+    for p in &kept.run_problems {
+        report.warn(p.path.display().to_string(), format!("run result left out: {}", p.kind));
+    }
+}
+
 /// For a collection, folder or environment: the history of its requests and the runs of it.
 pub(super) fn add_related_records(
-    store: &Store,
+    records: &Records,
     contents: &Contents,
     bw: &mut BundleWorkspace,
     options: ExportOptions,
     report: &mut Report,
 ) {
-    let Some(dir) = store.path_of(Place::Workspace(bw.workspace.id)) else { return };
+    let Some(kept) = records.workspaces.get(&bw.workspace.id) else { return };
     if options.include_history && !bw.requests.is_empty() {
         let ids: std::collections::HashSet<RequestId> = bw.requests.iter().map(|r| r.id).collect();
-        let (mut entries, problems) = history::load(dir, usize::MAX);
-        entries.retain(|e| e.request_id.is_some_and(|id| ids.contains(&id)));
-        entries.reverse();
-        bw.history = entries;
-        for p in problems {
-            report.warn(p.path.display().to_string(), format!("history entry left out: {}", p.kind));
-        }
+        bw.history = kept
+            .history
+            .iter()
+            .filter(|e| e.request_id.is_some_and(|id| ids.contains(&id)))
+            .cloned()
+            .collect();
+        warn_history(kept, report);
     }
     if options.include_runs {
-        let (mut list, problems) = runs::load(dir);
-        list.retain(|run| match contents {
-            Contents::Collection { id, .. } => run.target.collection == Some(*id),
-            // The folder and those below it (its parents are in the bundle only as context).
-            Contents::Folder { id, .. } => run.target.folder.is_some_and(|f| {
-                f == *id || bw.folders.iter().skip_while(|x| x.id != *id).any(|x| x.id == f)
-            }),
-            _ => false,
-        });
-        list.reverse();
-        bw.runs = list;
-        for p in problems {
-            report.warn(p.path.display().to_string(), format!("run result left out: {}", p.kind));
-        }
+        bw.runs = kept
+            .runs
+            .iter()
+            .filter(|run| match contents {
+                Contents::Collection { id, .. } => run.target.collection == Some(*id),
+                // The folder and those below it (its parents are in the bundle only as context).
+                Contents::Folder { id, .. } => run.target.folder.is_some_and(|f| {
+                    f == *id || bw.folders.iter().skip_while(|x| x.id != *id).any(|x| x.id == f)
+                }),
+                _ => false,
+            })
+            .cloned()
+            .collect();
+        warn_runs(kept, report);
     }
 }
 
 /// Adds every folder and request below `parent`, parents before children.
-pub(super) fn add_subtree(store: &Store, data: &WorkspaceData, parent: ParentId, bw: &mut BundleWorkspace) {
+pub(super) fn add_subtree(
+    records: &Records,
+    data: &WorkspaceData,
+    parent: ParentId,
+    bw: &mut BundleWorkspace,
+) {
     let mut stack = vec![parent];
     let mut seen = std::collections::HashSet::new();
     while let Some(p) = stack.pop() {
@@ -284,14 +298,14 @@ pub(super) fn add_subtree(store: &Store, data: &WorkspaceData, parent: ParentId,
                 ItemId::Folder(f) => {
                     if let Some(folder) = data.folders.get(&f) {
                         bw.folders.push(folder.clone());
-                        name_of(store, Place::Folder(f), &mut bw.file_names);
+                        name_of(records, f.0, &mut bw.file_names);
                         stack.push(ParentId::Folder(f));
                     }
                 }
                 ItemId::Request(r) => {
                     if let Some(request) = data.requests.get(&r) {
                         bw.requests.push(request.clone());
-                        name_of(store, Place::Request(r), &mut bw.file_names);
+                        name_of(records, r.0, &mut bw.file_names);
                     }
                 }
             }
@@ -299,17 +313,9 @@ pub(super) fn add_subtree(store: &Store, data: &WorkspaceData, parent: ParentId,
     }
 }
 
-pub(super) fn name_of(store: &Store, place: Place, names: &mut BTreeMap<Uuid, String>) {
-    let id = match place {
-        Place::Workspace(id) | Place::Globals(id) => id.0,
-        Place::Collection(id) => id.0,
-        Place::Folder(id) => id.0,
-        Place::Request(id) => id.0,
-        Place::Environment(id) => id.0,
-        Place::Preset(id) => id.0,
-    };
-    if let Some(name) = store.path_of(place).and_then(|p| p.file_name()).and_then(|n| n.to_str()) {
-        names.insert(id, name.to_owned());
+pub(super) fn name_of(records: &Records, id: Uuid, names: &mut BTreeMap<Uuid, String>) {
+    if let Some(name) = records.file_names.get(&id) {
+        names.insert(id, name.clone());
     }
 }
 

@@ -32,7 +32,7 @@ use crate::model::*;
 use gather::secret_variables;
 
 pub use self::format::{detect, import, read, write};
-pub use self::gather::{export, gather};
+pub use self::gather::{export, gather, workspaces_of};
 
 /// The bundle format this version writes and reads.
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -72,6 +72,13 @@ pub struct ExportOptions {
     pub secrets: Secrets,
     pub include_history: bool,
     pub include_runs: bool,
+}
+
+impl ExportOptions {
+    /// The records to read from the data folder for this export.
+    pub fn records(self) -> crate::storage::records::Include {
+        crate::storage::records::Include { history: self.include_history, runs: self.include_runs }
+    }
 }
 
 /// What a bundle holds, as its header says.
