@@ -64,10 +64,6 @@ pub enum WriteJob {
     DeletePreset(PresetId),
     Settings(Settings),
     Session(Box<super::session::Session>),
-    History {
-        ws: WorkspaceId,
-        entry: Box<HistoryEntry>,
-    },
     /// Anything else that needs the store (reads included); runs in queue order.
     Task {
         what: String,
@@ -104,6 +100,19 @@ pub enum JobKey {
 }
 
 impl WriteJob {
+    /// The write a tree edit in workspace `ws` asks for.
+    pub fn tree(ws: WorkspaceId, write: TreeWrite) -> Self {
+        match write {
+            TreeWrite::Workspace(w) => WriteJob::Workspace(w),
+            TreeWrite::Collection(collection) => WriteJob::Collection { ws, collection },
+            TreeWrite::Folder { parent, folder } => WriteJob::Folder { parent, folder },
+            TreeWrite::Request { parent, request } => WriteJob::Request { parent, request },
+            TreeWrite::Move { item, to } => WriteJob::MoveItem { item, to },
+            TreeWrite::DeleteCollection(id) => WriteJob::DeleteCollection(id),
+            TreeWrite::DeleteItem(item) => WriteJob::DeleteItem(item),
+        }
+    }
+
     fn key(&self) -> Option<JobKey> {
         Some(match self {
             WriteJob::Workspace(w) => JobKey::Workspace(w.id),
@@ -143,7 +152,6 @@ impl WriteJob {
             WriteJob::DeletePreset(_) => "deleting a header preset".into(),
             WriteJob::Settings(_) => "settings".into(),
             WriteJob::Session(_) => "open tabs".into(),
-            WriteJob::History { .. } => "history".into(),
             WriteJob::Task { what, .. } => what.clone(),
             WriteJob::Reload { .. } | WriteJob::CheckExternal { .. } => "reading the data folder".into(),
             WriteJob::Reset { .. } => "deleting all local data".into(),
@@ -156,7 +164,6 @@ impl WriteJob {
             self,
             WriteJob::Settings(_)
                 | WriteJob::Session(_)
-                | WriteJob::History { .. }
                 | WriteJob::Task { .. }
                 | WriteJob::Reload { .. }
                 | WriteJob::Reset { .. }
@@ -185,7 +192,6 @@ impl WriteJob {
             WriteJob::DeletePreset(id) => store.delete_preset(id),
             WriteJob::Settings(settings) => store.save_settings(&settings),
             WriteJob::Session(session) => store.save_app_file(super::session::SESSION_FILE, session.as_ref()),
-            WriteJob::History { ws, entry } => store.append_history(ws, &entry).map(|_| ()),
             WriteJob::Task { run, .. } => run(store),
             WriteJob::Reload { reply } => reload(store, id, &reply),
             WriteJob::Reset { reply } => {

@@ -19,6 +19,7 @@ pub mod run;
 pub mod scripts;
 pub mod settings;
 pub mod template;
+pub mod tree;
 pub mod url_text;
 pub mod variables;
 pub mod workspace;
@@ -44,5 +45,6 @@ pub use response::{ResponseRecord, SavedResponse, SentRequest, StoredBody, cappe
 pub use run::{AssertionOutcome, RequestOutcome, RunEnvironment, RunResult, RunTarget, ScriptCounts};
 pub use scripts::Scripts;
 pub use settings::{ClientCertificate, MinTls, ProxySetting, Settings, Theme};
+pub use tree::{Edit, TreeError, TreeWrite};
 pub use variables::{Environment, Globals, Variable};
 pub use workspace::{HeaderPreset, Library, Workspace, WorkspaceData};

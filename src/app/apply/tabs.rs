@@ -164,11 +164,11 @@ impl App {
         };
         let request = r.draft.clone();
         let Some(data) = self.state.library.workspaces.get_mut(&ws) else { return false };
-        let is_new = !data.requests.contains_key(&request.id);
-        data.requests.insert(request.id, request.clone());
-        self.submit(WriteJob::Request { parent, request: request.clone() });
-        if is_new {
-            self.add_child(ws, parent, ItemId::Request(request.id), usize::MAX);
+        if data.requests.contains_key(&request.id) {
+            data.requests.insert(request.id, request.clone());
+            self.submit(WriteJob::Request { parent, request });
+        } else {
+            self.edit_tree(ws, |data| Some(data.add_request(parent, request)));
         }
         self.state.refresh_dirty(id);
         true
@@ -186,11 +186,7 @@ impl App {
             request.id = RequestId::new();
         }
         request.name = if name.trim().is_empty() { request.name } else { name.trim().to_owned() };
-        if let Some(data) = self.state.library.workspaces.get_mut(&ws) {
-            data.requests.insert(request.id, request.clone());
-        }
-        self.submit(WriteJob::Request { parent, request: request.clone() });
-        self.add_child(ws, parent, ItemId::Request(request.id), usize::MAX);
+        self.edit_tree(ws, |data| Some(data.add_request(parent, request.clone())));
         if let Some(r) = self.state.tab_mut(id).and_then(Tab::request_mut) {
             r.draft = request;
             r.parent = Some(parent);

@@ -87,13 +87,7 @@ impl App {
         let Some(ws) = self.state.workspace else { return };
         let collection = Collection::new("New Collection");
         let id = collection.id;
-        self.submit(WriteJob::Collection { ws, collection: collection.clone() });
-        if let Some(data) = self.state.library.workspaces.get_mut(&ws) {
-            data.collections.insert(id, collection);
-            data.workspace.collections.push(id);
-            let w = data.workspace.clone();
-            self.submit(WriteJob::Workspace(w));
-        }
+        self.edit_tree(ws, |data| Some(data.add_collection(collection)));
         self.state.sidebar.section = SidebarSection::Collections;
         self.state.sidebar.expanded.insert(ParentId::Collection(id));
         self.state.sidebar.renaming = Some((Target::Collection(id), "New Collection".into()));
@@ -103,11 +97,7 @@ impl App {
         let Some(ws) = self.state.workspace else { return };
         let folder = Folder::new("New Folder");
         let id = folder.id;
-        self.submit(WriteJob::Folder { parent, folder: folder.clone() });
-        if let Some(data) = self.state.library.workspaces.get_mut(&ws) {
-            data.folders.insert(id, folder);
-        }
-        self.add_child(ws, parent, ItemId::Folder(id), usize::MAX);
+        self.edit_tree(ws, |data| Some(data.add_folder(parent, folder)));
         self.state.sidebar.expanded.insert(parent);
         self.state.sidebar.expanded.insert(ParentId::Folder(id));
         self.state.sidebar.renaming = Some((Target::Folder(id), "New Folder".into()));
@@ -117,42 +107,35 @@ impl App {
         let Some(ws) = self.state.workspace else { return };
         let request = Request::new("New Request");
         let id = request.id;
-        self.submit(WriteJob::Request { parent, request: request.clone() });
-        if let Some(data) = self.state.library.workspaces.get_mut(&ws) {
-            data.requests.insert(id, request);
-        }
-        self.add_child(ws, parent, ItemId::Request(id), usize::MAX);
+        self.edit_tree(ws, |data| Some(data.add_request(parent, request)));
         self.state.sidebar.expanded.insert(parent);
         self.open_request(id);
         self.state.focus_url = true;
     }
 
-    /// Inserts `item` into `parent`'s order at `index` (clamped) and saves the parent.
-    pub(super) fn add_child(&mut self, ws: WorkspaceId, parent: ParentId, item: ItemId, index: usize) {
-        let Some(data) = self.state.library.workspaces.get_mut(&ws) else { return };
-        if let Some(children) = data.children_mut(parent) {
-            children.retain(|c| *c != item);
-            let at = index.min(children.len());
-            children.insert(at, item);
+    /// Runs a tree edit on workspace `ws`'s data and queues its writes; the tabs of requests
+    /// it removed become drafts.
+    pub(in crate::app) fn edit_tree(
+        &mut self,
+        ws: WorkspaceId,
+        edit: impl FnOnce(&mut WorkspaceData) -> Option<Edit>,
+    ) {
+        let Some(edit) = self.state.library.workspaces.get_mut(&ws).and_then(edit) else { return };
+        for write in edit.writes {
+            self.submit(WriteJob::tree(ws, write));
         }
-        self.save_container(ws, parent);
+        if !edit.removed_requests.is_empty() {
+            self.close_tabs_of(&edit.removed_requests);
+        }
     }
 
     /// Queues a write of a collection's or folder's own file.
     pub(in crate::app) fn save_container(&mut self, ws: WorkspaceId, container: ParentId) {
-        let Some(data) = self.state.library.workspaces.get(&ws) else { return };
-        let job = match container {
-            ParentId::Collection(id) => {
-                let Some(c) = data.collections.get(&id) else { return };
-                WriteJob::Collection { ws, collection: c.clone() }
-            }
-            ParentId::Folder(id) => {
-                let Some(f) = data.folders.get(&id) else { return };
-                let Some(parent) = data.parent_of(ItemId::Folder(id)) else { return };
-                WriteJob::Folder { parent, folder: f.clone() }
-            }
+        let Some(write) = self.state.library.workspaces.get(&ws).and_then(|d| d.container_write(container))
+        else {
+            return;
         };
-        self.submit(job);
+        self.submit(WriteJob::tree(ws, write));
     }
 
     pub(super) fn save_workspace_order(&mut self) {
@@ -243,50 +226,10 @@ impl App {
         let Some(ws) = self.state.workspace else { return };
         let Some(data) = self.state.library.workspaces.get(&ws) else { return };
         match target {
-            Target::Request(id) => {
-                let Some(original) = data.requests.get(&id) else { return };
-                let Some(parent) = data.parent_of(ItemId::Request(id)) else { return };
-                let mut copy = original.clone();
-                copy.id = RequestId::new();
-                copy.name = format!("{} Copy", original.name);
-                let at = data.children(parent).and_then(|c| c.iter().position(|x| *x == ItemId::Request(id)));
-                let copy_id = copy.id;
-                self.insert_request(ws, parent, copy);
-                self.add_child(ws, parent, ItemId::Request(copy_id), at.map_or(usize::MAX, |i| i + 1));
-            }
-            Target::Folder(id) => {
-                let Some(parent) = data.parent_of(ItemId::Folder(id)) else { return };
-                let at = data.children(parent).and_then(|c| c.iter().position(|x| *x == ItemId::Folder(id)));
-                if let Some(copy) = self.copy_folder(ws, id, parent, true) {
-                    self.add_child(ws, parent, ItemId::Folder(copy), at.map_or(usize::MAX, |i| i + 1));
-                }
-            }
+            Target::Request(id) => self.edit_tree(ws, |d| d.duplicate_request(id).map(|(_, edit)| edit)),
+            Target::Folder(id) => self.edit_tree(ws, |d| d.duplicate_folder(id).map(|(_, edit)| edit)),
             Target::Collection(id) => {
-                let Some(original) = data.collections.get(&id).cloned() else { return };
-                let mut copy = original.clone();
-                copy.id = CollectionId::new();
-                copy.name = format!("{} Copy", original.name);
-                copy.children.clear();
-                for v in &mut copy.variables {
-                    v.id = VariableId::new();
-                }
-                let copy_id = copy.id;
-                self.submit(WriteJob::Collection { ws, collection: copy.clone() });
-                if let Some(data) = self.state.library.workspaces.get_mut(&ws) {
-                    data.collections.insert(copy_id, copy);
-                    let at = data.workspace.collections.iter().position(|c| *c == id).map_or(0, |i| i + 1);
-                    data.workspace.collections.insert(at, copy_id);
-                    // Keep the map in the sidebar's order.
-                    let order = data.workspace.collections.clone();
-                    data.collections.sort_by_key(|k, _| order.iter().position(|o| o == k));
-                    let w = data.workspace.clone();
-                    self.submit(WriteJob::Workspace(w));
-                }
-                let parent = ParentId::Collection(copy_id);
-                for child in original.children {
-                    self.copy_child(ws, child, parent);
-                }
-                self.save_container(ws, parent);
+                self.edit_tree(ws, |d| d.duplicate_collection(id).map(|(_, edit)| edit));
             }
             Target::Environment(id) => {
                 let Some(original) = data.environments.get(&id) else { return };
@@ -307,74 +250,6 @@ impl App {
             }
             Target::Workspace(_) => {}
         }
-    }
-
-    pub(super) fn insert_request(&mut self, ws: WorkspaceId, parent: ParentId, request: Request) {
-        self.submit(WriteJob::Request { parent, request: request.clone() });
-        if let Some(data) = self.state.library.workspaces.get_mut(&ws) {
-            data.requests.insert(request.id, request);
-        }
-    }
-
-    pub(super) fn copy_child(&mut self, ws: WorkspaceId, child: ItemId, into: ParentId) {
-        let Some(data) = self.state.library.workspaces.get(&ws) else { return };
-        match child {
-            ItemId::Request(r) => {
-                let Some(mut copy) = data.requests.get(&r).cloned() else { return };
-                copy.id = RequestId::new();
-                let id = copy.id;
-                self.insert_request(ws, into, copy);
-                if let Some(children) =
-                    self.state.library.workspaces.get_mut(&ws).and_then(|d| d.children_mut(into))
-                {
-                    children.push(ItemId::Request(id));
-                }
-            }
-            ItemId::Folder(f) => {
-                if let Some(id) = self.copy_folder(ws, f, into, false)
-                    && let Some(children) =
-                        self.state.library.workspaces.get_mut(&ws).and_then(|d| d.children_mut(into))
-                {
-                    children.push(ItemId::Folder(id));
-                }
-            }
-        }
-    }
-
-    /// Copies a folder and everything in it under `into`; returns the copy's id.
-    pub(super) fn copy_folder(
-        &mut self,
-        ws: WorkspaceId,
-        id: FolderId,
-        into: ParentId,
-        rename: bool,
-    ) -> Option<FolderId> {
-        let original = self.state.library.workspaces.get(&ws)?.folders.get(&id)?.clone();
-        let mut copy = original.clone();
-        copy.id = FolderId::new();
-        if rename {
-            copy.name = format!("{} Copy", original.name);
-        }
-        copy.children.clear();
-        for v in &mut copy.variables {
-            v.id = VariableId::new();
-        }
-        let copy_id = copy.id;
-        self.submit(WriteJob::Folder { parent: into, folder: copy.clone() });
-        self.state.library.workspaces.get_mut(&ws)?.folders.insert(copy_id, copy);
-        // The folder's own file is written again once its children are listed.
-        self.state.library.workspaces.get_mut(&ws)?.children_mut(into)?.push(ItemId::Folder(copy_id));
-        for child in original.children {
-            self.copy_child(ws, child, ParentId::Folder(copy_id));
-        }
-        self.state
-            .library
-            .workspaces
-            .get_mut(&ws)?
-            .children_mut(into)?
-            .retain(|c| *c != ItemId::Folder(copy_id));
-        self.save_container(ws, ParentId::Folder(copy_id));
-        Some(copy_id)
     }
 
     pub(super) fn confirm_delete(&mut self, target: Target) {
@@ -436,52 +311,9 @@ impl App {
         let Some(ws) = self.state.workspace else { return };
         let Some(data) = self.state.library.workspaces.get_mut(&ws) else { return };
         match target {
-            Target::Collection(id) => {
-                let (folders, requests) = data.descendants(ParentId::Collection(id));
-                data.collections.shift_remove(&id);
-                data.workspace.collections.retain(|c| *c != id);
-                for f in folders {
-                    data.folders.shift_remove(&f);
-                }
-                for r in &requests {
-                    data.requests.shift_remove(r);
-                }
-                let w = data.workspace.clone();
-                self.submit(WriteJob::DeleteCollection(id));
-                self.submit(WriteJob::Workspace(w));
-                self.close_tabs_of(&requests);
-            }
-            Target::Folder(id) => {
-                let parent = data.parent_of(ItemId::Folder(id));
-                let (folders, requests) = data.descendants(ParentId::Folder(id));
-                data.folders.shift_remove(&id);
-                for f in folders {
-                    data.folders.shift_remove(&f);
-                }
-                for r in &requests {
-                    data.requests.shift_remove(r);
-                }
-                if let Some(parent) = parent {
-                    if let Some(children) = data.children_mut(parent) {
-                        children.retain(|c| *c != ItemId::Folder(id));
-                    }
-                    self.submit(WriteJob::DeleteItem(ItemId::Folder(id)));
-                    self.save_container(ws, parent);
-                }
-                self.close_tabs_of(&requests);
-            }
-            Target::Request(id) => {
-                let parent = data.parent_of(ItemId::Request(id));
-                data.requests.shift_remove(&id);
-                if let Some(parent) = parent {
-                    if let Some(children) = data.children_mut(parent) {
-                        children.retain(|c| *c != ItemId::Request(id));
-                    }
-                    self.submit(WriteJob::DeleteItem(ItemId::Request(id)));
-                    self.save_container(ws, parent);
-                }
-                self.close_tabs_of(&[id]);
-            }
+            Target::Collection(id) => self.edit_tree(ws, |d| Some(d.delete_collection(id))),
+            Target::Folder(id) => self.edit_tree(ws, |d| Some(d.delete_item(ItemId::Folder(id)))),
+            Target::Request(id) => self.edit_tree(ws, |d| Some(d.delete_item(ItemId::Request(id)))),
             Target::Environment(id) => {
                 data.environments.shift_remove(&id);
                 data.workspace.environments.retain(|e| *e != id);
@@ -539,48 +371,26 @@ impl App {
     pub(super) fn move_item(&mut self, item: ItemId, to: ParentId, index: usize) {
         let Some(ws) = self.state.workspace else { return };
         let Some(data) = self.state.library.workspaces.get_mut(&ws) else { return };
-        let Some(from) = data.parent_of(item) else { return };
-        if let ItemId::Folder(f) = item {
-            // Not into itself or below itself.
-            let target_chain = match to {
-                ParentId::Folder(t) => {
-                    let mut chain = data.ancestors(ItemId::Folder(t));
-                    chain.push(ParentId::Folder(t));
-                    chain
-                }
-                ParentId::Collection(_) => Vec::new(),
-            };
-            if target_chain.contains(&ParentId::Folder(f)) {
-                self.state.error("A folder cannot be moved into itself.");
+        let moving = data.parent_of(item).is_some_and(|from| from != to);
+        match data.move_item(item, to, index) {
+            Ok(edit) => self.edit_tree(ws, |_| Some(edit)),
+            Err(e) => {
+                self.state.error(e.to_string());
                 return;
             }
         }
-        if from == to {
-            let Some(children) = data.children_mut(to) else { return };
-            let Some(old) = children.iter().position(|c| *c == item) else { return };
-            children.remove(old);
-            let at = if index > old { index - 1 } else { index }.min(children.len());
-            children.insert(at, item);
-            self.save_container(ws, to);
+        if !moving {
             return;
         }
-        if let Some(children) = data.children_mut(from) {
-            children.retain(|c| *c != item);
-        }
-        self.submit(WriteJob::MoveItem { item, to });
-        self.save_container(ws, from);
-        self.add_child(ws, to, item, index);
         self.state.sidebar.expanded.insert(to);
         // Open tabs of moved requests now save to the new place.
-        let moved: Vec<RequestId> = match item {
-            ItemId::Request(r) => vec![r],
-            ItemId::Folder(_) => Vec::new(),
-        };
-        for t in &mut self.state.tabs {
-            if let Some(r) = t.request_mut()
-                && moved.contains(&r.draft.id)
-            {
-                r.parent = Some(to);
+        if let ItemId::Request(moved) = item {
+            for t in &mut self.state.tabs {
+                if let Some(r) = t.request_mut()
+                    && r.draft.id == moved
+                {
+                    r.parent = Some(to);
+                }
             }
         }
     }
