@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use localpost::http::{
-    Engine, EngineOptions, Exchange, SendError, SendGuard, SendOptions, TimeoutPhase, TlsFailure, prepare,
+    Engine, EngineOptions, Exchange, Refusal, SendError, SendGuard, SendOptions, TimeoutPhase, TlsFailure,
+    prepare,
 };
 use localpost::model::*;
 use localpost::vars::{ScopeKind, Scopes};
@@ -948,9 +949,11 @@ struct Policy {
 }
 
 impl SendGuard for Policy {
-    fn check_url(&self, url: &url::Url) -> Result<(), String> {
+    fn check_url(&self, url: &url::Url) -> Result<(), Refusal> {
         if url.port() == Some(self.blocked_port) {
-            Err(format!("hosts on port {} are not allowed (rule: deny-port)", self.blocked_port))
+            Err(Refusal {
+                rule: format!("hosts on port {} are not allowed (rule: deny-port)", self.blocked_port),
+            })
         } else {
             Ok(())
         }

@@ -221,8 +221,8 @@ pub(crate) fn classify(err: &(dyn StdError + 'static), site: &ErrorSite<'_>) -> 
     let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = cur {
         // The policy's resolver refused an address: a refusal, not a network failure.
-        if let Some(blocked) = e.downcast_ref::<super::resolve::AddressBlocked>() {
-            return SendError::Policy { rule: blocked.rule.clone() };
+        if let Some(refusal) = e.downcast_ref::<super::guard::Refusal>() {
+            return refusal.clone().into();
         }
         if let Some(re) = e.downcast_ref::<reqwest::Error>() {
             is_connect |= re.is_connect();

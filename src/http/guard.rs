@@ -5,15 +5,29 @@
 //! and every OAuth 2.0 token fetch. A refusal ends the send with
 //! [`crate::http::SendError::Policy`] before anything touches the network.
 
+/// A connection the guard refuses: the rule that refuses it, in words. It ends the send as
+/// [`crate::http::SendError::Policy`]; the resolver carries it through reqwest's error chain.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{rule}")]
+pub struct Refusal {
+    pub rule: String,
+}
+
+impl From<Refusal> for crate::http::SendError {
+    fn from(refusal: Refusal) -> Self {
+        crate::http::SendError::Policy { rule: refusal.rule }
+    }
+}
+
 /// Answers the organization policy's questions. Implementations must be cheap: they run on
 /// every hop of every request.
 pub trait SendGuard: Send + Sync {
-    /// `Err(message naming the rule)` refuses a connection to `url`.
-    fn check_url(&self, url: &url::Url) -> Result<(), String>;
+    /// Refuses, or allows, a connection to `url`.
+    fn check_url(&self, url: &url::Url) -> Result<(), Refusal>;
 
-    /// `Err(message naming the rule)` refuses a connection to `ip`, an address `host` resolved
-    /// to (see [`crate::http::resolve`]).
-    fn check_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), String> {
+    /// Refuses, or allows, a connection to `ip`, an address `host` resolved to (see
+    /// [`crate::http::resolve`]).
+    fn check_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), Refusal> {
         let _ = (host, ip);
         Ok(())
     }
@@ -49,7 +63,7 @@ pub trait SendGuard: Send + Sync {
 pub struct AllowAll;
 
 impl SendGuard for AllowAll {
-    fn check_url(&self, _url: &url::Url) -> Result<(), String> {
+    fn check_url(&self, _url: &url::Url) -> Result<(), Refusal> {
         Ok(())
     }
 

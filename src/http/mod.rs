@@ -66,7 +66,7 @@ mod url_build;
 pub use added::{ACCEPT_ENCODING, USER_AGENT, added_headers, is_added_by_engine};
 pub use engine::{CancelHandle, Engine, EngineOptions, SendHandle, SendOptions, redacted_request};
 pub use error::{MISSING_VARIABLES_PREFIX, SendError, TimeoutPhase, TlsFailure, sent_as_written, size};
-pub use guard::{AllowAll, SendGuard};
+pub use guard::{AllowAll, Refusal, SendGuard};
 pub use prepare::{
     PartValue, PendingAuth, PreparedBody, PreparedPart, PreparedRequest, effective_auth, effective_settings,
     inherited_settings, prepare, prepare_as_written, prepare_in,

@@ -13,15 +13,7 @@ use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-use super::guard::SendGuard;
-
-/// A connection refused by an address rule; carried through reqwest's error chain so the
-/// engine reports it as a policy refusal.
-#[derive(Debug, thiserror::Error)]
-#[error("{rule}")]
-pub(crate) struct AddressBlocked {
-    pub rule: String,
-}
+use super::guard::{Refusal, SendGuard};
 
 /// Resolves as the system does, then asks the guard about every address.
 pub(crate) struct GuardedResolver {
@@ -50,9 +42,9 @@ async fn lookup(host: &str) -> std::io::Result<Vec<SocketAddr>> {
     Ok(tokio::net::lookup_host((host, 0)).await?.collect())
 }
 
-fn check_all(guard: &dyn SendGuard, host: &str, addrs: &[SocketAddr]) -> Result<(), AddressBlocked> {
+fn check_all(guard: &dyn SendGuard, host: &str, addrs: &[SocketAddr]) -> Result<(), Refusal> {
     for addr in addrs {
-        guard.check_address(host, addr.ip()).map_err(|rule| AddressBlocked { rule })?;
+        guard.check_address(host, addr.ip())?;
     }
     Ok(())
 }
@@ -60,14 +52,14 @@ fn check_all(guard: &dyn SendGuard, host: &str, addrs: &[SocketAddr]) -> Result<
 /// For a request that goes through a proxy: resolves `host` here and refuses it when an address
 /// is blocked (see the module doc). A host that is an address, or has no address rule to meet,
 /// is not looked up.
-pub(crate) async fn check_name(guard: &dyn SendGuard, host: &str) -> Result<(), String> {
+pub(crate) async fn check_name(guard: &dyn SendGuard, host: &str) -> Result<(), Refusal> {
     if !guard.has_address_rules()
         || host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok()
     {
         return Ok(());
     }
     match lookup(host).await {
-        Ok(addrs) => check_all(guard, host, &addrs).map_err(|blocked| blocked.rule),
+        Ok(addrs) => check_all(guard, host, &addrs),
         Err(_) => Ok(()),
     }
 }

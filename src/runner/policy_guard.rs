@@ -3,16 +3,17 @@
 //! Here, where the two meet (the runner, the app and the CLI all send under the policy): `http`
 //! and `policy` sit side by side and know nothing of each other.
 
-use crate::http::guard::SendGuard;
+use crate::http::guard::{Refusal, SendGuard};
 use crate::policy::EffectivePolicy;
 
 impl SendGuard for EffectivePolicy {
-    fn check_url(&self, url: &url::Url) -> Result<(), String> {
-        EffectivePolicy::check_url(self, url).map_err(|violation| violation.to_string())
+    fn check_url(&self, url: &url::Url) -> Result<(), Refusal> {
+        EffectivePolicy::check_url(self, url).map_err(|violation| Refusal { rule: violation.to_string() })
     }
 
-    fn check_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), String> {
-        self.check_resolved_ip(ip).map_err(|violation| format!("{host} resolves to {ip}: {violation}"))
+    fn check_address(&self, host: &str, ip: std::net::IpAddr) -> Result<(), Refusal> {
+        self.check_resolved_ip(ip)
+            .map_err(|violation| Refusal { rule: format!("{host} resolves to {ip}: {violation}") })
     }
 
     fn has_address_rules(&self) -> bool {
@@ -62,7 +63,7 @@ mod tests {
         let guard: Arc<dyn SendGuard> =
             Arc::new(policy("(schema_version: 1, blocked_hosts: [\"*.internal\"])"));
         let url = url::Url::parse("https://db.internal/x").unwrap();
-        let message = guard.check_url(&url).unwrap_err();
+        let message = guard.check_url(&url).unwrap_err().rule;
         assert!(message.contains("db.internal") && message.contains("*.internal"), "{message}");
         assert!(guard.check_url(&url::Url::parse("http://127.0.0.1:1/").unwrap()).is_ok());
     }

@@ -135,13 +135,11 @@ impl Transfer<'_> {
     /// Asks the guard before a connection to `url`: its rules on the URL, and, when a proxy
     /// will resolve the name, on the addresses it resolves to here (see [`crate::http::resolve`]).
     async fn check(&self, url: &Url) -> Result<(), SendError> {
-        self.guard.check_url(url).map_err(|rule| SendError::Policy { rule })?;
+        self.guard.check_url(url)?;
         if self.route.proxy_for(url).is_some()
             && let Some(host) = url.host_str()
         {
-            crate::http::resolve::check_name(self.guard, host)
-                .await
-                .map_err(|rule| SendError::Policy { rule })?;
+            crate::http::resolve::check_name(self.guard, host).await?;
         }
         Ok(())
     }
