@@ -19,7 +19,7 @@ use anyhow::Context as _;
 use super::out::errln;
 use super::send::{find_environment, parse_var, strip_name};
 use crate::http::Engine;
-use crate::model::{ItemId, ParentId, RequestOutcome, Settings, WorkspaceData};
+use crate::model::{EnvironmentId, ItemId, ParentId, RequestOutcome, Settings, WorkspaceData};
 use crate::policy::EffectivePolicy;
 use crate::runner::{self, RunFinished, RunSpec, data, report};
 use crate::script::ConsoleLine;
@@ -130,74 +130,21 @@ fn usage(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> anyhow::Result<ExitCode> {
-    let mut settings = Settings::default();
-    let (mut ws, parent, results_dir) = if let Some(file) = &args.import {
-        match imported_collection(file, policy) {
-            Ok((ws, parent)) => (ws, parent, None),
+    let Target { mut ws, parent, results_dir, mut settings } = match (&args.import, args.path.as_deref()) {
+        (Some(file), _) => match imported_collection(file, policy) {
+            Ok((ws, parent)) => Target { ws, parent, results_dir: None, settings: Settings::default() },
             Err(message) => return usage(message),
-        }
-    } else {
-        let Some(path) = args.path.as_deref() else {
-            return usage("give a collection path or --import FILE");
-        };
-        let mut opened = super::open_store(data_dir)?;
-        let (loaded, problem) = opened.store.load_settings();
-        if let Some(problem) = problem {
-            errln!("localpost: warning: {problem}");
-        }
-        settings = loaded;
-        let found = find_parents(opened.library.workspaces.values(), path);
-        let (ws_id, parent) = match found.as_slice() {
-            [one] => *one,
-            [] => {
-                errln!("localpost: no collection or folder at {path} in {}", data_dir.display());
-                return usage("(run `localpost ls` to see the tree)");
-            }
-            many => {
-                errln!("localpost: {path} is ambiguous; it matches {} collections or folders", many.len());
-                return Ok(ExitCode::from(2));
-            }
-        };
-        let dir =
-            (!args.no_save).then(|| opened.store.workspace_dir(ws_id).map(Path::to_owned).ok()).flatten();
-        let Some(ws) = opened.library.workspaces.shift_remove(&ws_id) else { return Ok(ExitCode::from(2)) };
-        (ws, parent, dir)
+        },
+        (None, Some(path)) => match saved_target(data_dir, path, args.no_save)? {
+            Ok(target) => target,
+            Err(code) => return Ok(code),
+        },
+        (None, None) => return usage("give a collection path or --import FILE"),
     };
-
-    let mut environment = None;
-    if let Some(name) = &args.env {
-        match find_environment(&ws, name) {
-            Ok(id) => environment = Some(id),
-            Err(message) => return usage(message),
-        }
-    }
-    if let Some(file) = &args.env_file {
-        match imported_environment(file, policy) {
-            Ok(env) => {
-                environment = Some(env.id);
-                ws.environments.insert(env.id, env);
-            }
-            Err(message) => return usage(message),
-        }
-    }
-    if !args.env_vars.is_empty() {
-        let id = *environment.get_or_insert_with(|| {
-            let env = crate::model::Environment::new("Environment");
-            let id = env.id;
-            ws.environments.insert(id, env);
-            id
-        });
-        if let Some(env) = ws.environments.get_mut(&id) {
-            upsert(&mut env.variables, &args.env_vars);
-        }
-    }
-    if let Some(file) = &args.globals {
-        match imported_globals(file, policy) {
-            Ok(vars) => ws.globals.variables = vars,
-            Err(message) => return usage(message),
-        }
-    }
-    upsert(&mut ws.globals.variables, &args.global_vars);
+    let environment = match load_variables(&mut ws, args, policy) {
+        Ok(environment) => environment,
+        Err(message) => return usage(message),
+    };
     let data = match &args.data {
         None => None,
         Some(file) => match data::read(file) {
@@ -274,6 +221,76 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
             ExitCode::FAILURE
         },
     )
+}
+
+/// What a run runs: the collection or folder `parent` of `ws`, where its result is kept (none
+/// for an import), and the settings it is sent with.
+struct Target {
+    ws: WorkspaceData,
+    parent: ParentId,
+    results_dir: Option<PathBuf>,
+    settings: Settings,
+}
+
+/// The saved collection or folder at `path` in the data folder, with the data folder's
+/// settings; `Ok(Err(code))` when there is not exactly one (said on stderr).
+fn saved_target(data_dir: &Path, path: &str, no_save: bool) -> anyhow::Result<Result<Target, ExitCode>> {
+    let mut opened = super::open_store(data_dir)?;
+    let (settings, problem) = opened.store.load_settings();
+    if let Some(problem) = problem {
+        errln!("localpost: warning: {problem}");
+    }
+    let found = find_parents(opened.library.workspaces.values(), path);
+    let (ws_id, parent) = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            errln!("localpost: no collection or folder at {path} in {}", data_dir.display());
+            return usage("(run `localpost ls` to see the tree)").map(Err);
+        }
+        many => {
+            errln!("localpost: {path} is ambiguous; it matches {} collections or folders", many.len());
+            return Ok(Err(ExitCode::from(2)));
+        }
+    };
+    let results_dir =
+        (!no_save).then(|| opened.store.workspace_dir(ws_id).map(Path::to_owned).ok()).flatten();
+    let Some(ws) = opened.library.workspaces.shift_remove(&ws_id) else { return Ok(Err(ExitCode::from(2))) };
+    Ok(Ok(Target { ws, parent, results_dir, settings }))
+}
+
+/// Puts the run's environment and globals in `ws`, from `--env`, `--env-file`, `--env-var`,
+/// `--globals` and `--global-var`, and gives the environment's id; `Err` says which name or
+/// file is unusable.
+fn load_variables(
+    ws: &mut WorkspaceData,
+    args: &RunArgs,
+    policy: &EffectivePolicy,
+) -> Result<Option<EnvironmentId>, String> {
+    let mut environment = None;
+    if let Some(name) = &args.env {
+        environment = Some(find_environment(ws, name)?);
+    }
+    if let Some(file) = &args.env_file {
+        let env = imported_environment(file, policy)?;
+        environment = Some(env.id);
+        ws.environments.insert(env.id, env);
+    }
+    if !args.env_vars.is_empty() {
+        let id = *environment.get_or_insert_with(|| {
+            let env = crate::model::Environment::new("Environment");
+            let id = env.id;
+            ws.environments.insert(id, env);
+            id
+        });
+        if let Some(env) = ws.environments.get_mut(&id) {
+            upsert(&mut env.variables, &args.env_vars);
+        }
+    }
+    if let Some(file) = &args.globals {
+        ws.globals.variables = imported_globals(file, policy)?;
+    }
+    upsert(&mut ws.globals.variables, &args.global_vars);
+    Ok(environment)
 }
 
 /// The collection of an import: its first workspace, every collection of it in order (one

@@ -22,7 +22,7 @@ pub mod script_bridge;
 mod scripts;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -232,6 +232,23 @@ impl RunVariables {
     }
 }
 
+impl RunFinished {
+    /// The end of a run that has done nothing yet: the run fills it in as it goes.
+    fn nothing_yet(run: RunResult) -> Self {
+        Self {
+            run,
+            tally: Tally::default(),
+            elapsed: Duration::ZERO,
+            journal: None,
+            saved: None,
+            failures: Vec::new(),
+            problem: None,
+            cookies_changed: false,
+            variables: RunVariables::default(),
+        }
+    }
+}
+
 impl std::fmt::Debug for RunFinished {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RunFinished")
@@ -314,6 +331,21 @@ struct State {
 }
 
 impl State {
+    /// The state a run of `spec` starts from: its `--var` values, nothing else set yet.
+    fn new(spec: &RunSpec) -> Self {
+        Self {
+            compiled: checks::Compiled::default(),
+            runtime: spec.runtime.iter().cloned().collect(),
+            environment: IndexMap::new(),
+            collection: IndexMap::new(),
+            globals: IndexMap::new(),
+            typed: script::TypedValues::new(),
+            scripts: None,
+            bases: HashMap::new(),
+            parents: spec.workspace.parent_index(),
+        }
+    }
+
     fn scopes(&mut self, ws: &WorkspaceData, id: RequestId, env: Option<EnvironmentId>) -> Scopes {
         match self.parents.get(&ItemId::Request(id)).copied() {
             Some(parent) => {
@@ -346,6 +378,7 @@ fn failed(iteration: u32, id: RequestId, ws: &WorkspaceData, error: String) -> R
     }
 }
 
+/// Runs `spec` to its end (or its cancellation), streaming each outcome to `tx`.
 async fn run(
     engine: &Engine,
     mut spec: RunSpec,
@@ -354,69 +387,27 @@ async fn run(
     notify: Option<&(dyn Fn() + Send + Sync)>,
 ) -> RunFinished {
     let started = Instant::now();
-    let mut data_problem = None;
-    if spec.data.is_none()
-        && let Some(path) = spec.data_path.clone()
-    {
-        match tokio::task::spawn_blocking(move || data::read(&path)).await {
-            Ok(Ok(data)) => spec.data = Some(data),
-            Ok(Err(e)) => data_problem = Some(e.to_string()),
-            Err(e) => data_problem = Some(format!("reading the data file failed: {e}")),
-        }
-    }
+    let data_problem = read_data_file(&mut spec).await;
     let ws = &*spec.workspace;
     let iterations = spec.iteration_count();
-    let mut result = RunResult {
-        id: RunId::new(),
-        started_at: OffsetDateTime::now_utc(),
-        finished_at: None,
-        target: spec.target.clone(),
-        environment: spec
-            .environment
-            .and_then(|id| ws.environments.get(&id))
-            .map(|e| RunEnvironment { id: Some(e.id), name: e.name.clone() }),
-        iterations,
-        data_file: spec.data.as_ref().map(|d| d.name.clone()),
-        cancelled: false,
-        results: Vec::new(),
-    };
-    let mut finished = RunFinished {
-        run: result.clone(),
-        tally: Tally::default(),
-        elapsed: Duration::ZERO,
-        journal: None,
-        saved: None,
-        failures: Vec::new(),
-        problem: None,
-        cookies_changed: false,
-        variables: RunVariables::default(),
-    };
+    let mut result = new_result(&spec, iterations);
+    let mut finished = RunFinished::nothing_yet(result.clone());
     if let Some(problem) = data_problem {
         finished.problem = Some(problem);
         return finished;
     }
     // In the temporary folder, not the data folder: an interrupted run leaves nothing there.
-    let mut journal = match Journal::create(None) {
+    let journal = match Journal::create(None) {
         Ok(j) => j,
         Err(e) => {
             finished.problem = Some(format!("cannot write the run's results to the temporary folder: {e}"));
             return finished;
         }
     };
-    let mut state = State {
-        compiled: checks::Compiled::default(),
-        runtime: spec.runtime.iter().cloned().collect(),
-        environment: IndexMap::new(),
-        collection: IndexMap::new(),
-        globals: IndexMap::new(),
-        typed: script::TypedValues::new(),
-        scripts: None,
-        bases: HashMap::new(),
-        parents: ws.parent_index(),
-    };
+    let mut state = State::new(&spec);
     let _ = tx.send(RunEvent::Started { total: u64::from(iterations) * spec.requests.len() as u64 }).await;
-    let mut tally = Tally::default();
-    let mut index = 0u64;
+    let mut recorder =
+        Recorder { journal, tally: Tally::default(), failures: Vec::new(), index: 0, tx, notify };
     'run: for iteration in 0..iterations {
         let row = spec.data.as_ref().and_then(|d| d.row(iteration));
         let mut i = 0;
@@ -451,37 +442,14 @@ async fn run(
                     }
                 }
             };
-            let mut passed = true;
-            if let Some(outcome) = outcome {
-                journal.append(&outcome);
-                tally.add(&outcome);
-                passed = outcome.passed();
-                if !passed && finished.failures.len() < FAILURES_KEPT {
-                    finished.failures.push(outcome.clone());
-                }
-                if tx.send(RunEvent::Outcome { index, outcome: Box::new(outcome), console }).await.is_err() {
-                    // Nobody listens any more: the run goes on and is kept.
-                }
-                if let Some(n) = notify {
-                    n();
-                }
-                index += 1;
-            }
+            let passed = match outcome {
+                Some(outcome) => recorder.record(outcome, console).await,
+                None => true,
+            };
             if spec.bail && !passed {
                 break 'run;
             }
-            // `setNextRequest`: by name or id among the run's requests; `null` ends the iteration.
-            i = match next {
-                None => i + 1,
-                Some(NextRequest::Stop) => spec.requests.len(),
-                Some(NextRequest::Named(name)) => spec
-                    .requests
-                    .iter()
-                    .position(|r| {
-                        ws.requests.get(r).is_some_and(|q| q.name == name || q.id.0.to_string() == name)
-                    })
-                    .unwrap_or(spec.requests.len()),
-            };
+            i = next_index(&spec, i, next);
             let last = iteration + 1 == iterations && i >= spec.requests.len();
             if !spec.delay.is_zero() && !last {
                 tokio::select! {
@@ -498,14 +466,104 @@ async fn run(
         globals: std::mem::take(&mut state.globals),
     };
     finished.run = result;
-    finished.tally = tally;
     finished.elapsed = started.elapsed();
-    if let Err(e) = journal.finish() {
-        finished.problem = Some(format!("the run's results could not be written in full: {e}"));
-    }
-    if let Some(dir) = &spec.results_dir {
-        finished.saved = Some(journal.save_run(dir, &finished.run).map_err(|e| e.to_string()));
-    }
-    finished.journal = Some(journal);
+    recorder.finish(&mut finished, spec.results_dir.as_deref());
     finished
+}
+
+/// Reads the data file the spec names, when it gives no data; the reason when it cannot.
+async fn read_data_file(spec: &mut RunSpec) -> Option<String> {
+    if spec.data.is_some() {
+        return None;
+    }
+    let path = spec.data_path.clone()?;
+    match tokio::task::spawn_blocking(move || data::read(&path)).await {
+        Ok(Ok(data)) => {
+            spec.data = Some(data);
+            None
+        }
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(e) => Some(format!("reading the data file failed: {e}")),
+    }
+}
+
+/// The run's result as it begins: what runs, where, and how many times; no outcome yet.
+fn new_result(spec: &RunSpec, iterations: u32) -> RunResult {
+    RunResult {
+        id: RunId::new(),
+        started_at: OffsetDateTime::now_utc(),
+        finished_at: None,
+        target: spec.target.clone(),
+        environment: spec
+            .environment
+            .and_then(|id| spec.workspace.environments.get(&id))
+            .map(|e| RunEnvironment { id: Some(e.id), name: e.name.clone() }),
+        iterations,
+        data_file: spec.data.as_ref().map(|d| d.name.clone()),
+        cancelled: false,
+        results: Vec::new(),
+    }
+}
+
+/// The index in the run's requests of the next one to send: the following one, or the one a
+/// script named with `setNextRequest` (by name or id; `null`, or a name not in the run, ends
+/// the iteration).
+fn next_index(spec: &RunSpec, i: usize, next: Option<NextRequest>) -> usize {
+    let ws = &spec.workspace;
+    match next {
+        None => i + 1,
+        Some(NextRequest::Stop) => spec.requests.len(),
+        Some(NextRequest::Named(name)) => spec
+            .requests
+            .iter()
+            .position(|r| ws.requests.get(r).is_some_and(|q| q.name == name || q.id.0.to_string() == name))
+            .unwrap_or(spec.requests.len()),
+    }
+}
+
+/// Where a run's outcomes go as they come: its journal, its tally, the failures kept in
+/// memory, and whoever listens to the run.
+struct Recorder<'a> {
+    journal: Journal,
+    tally: Tally,
+    failures: Vec<RequestOutcome>,
+    /// The next outcome's index, counting from 0 across iterations.
+    index: u64,
+    tx: &'a mpsc::Sender<RunEvent>,
+    notify: Option<&'a (dyn Fn() + Send + Sync)>,
+}
+
+impl Recorder<'_> {
+    /// Keeps one outcome and tells the listeners; whether it passed.
+    async fn record(&mut self, outcome: RequestOutcome, console: Vec<ConsoleLine>) -> bool {
+        self.journal.append(&outcome);
+        self.tally.add(&outcome);
+        let passed = outcome.passed();
+        if !passed && self.failures.len() < FAILURES_KEPT {
+            self.failures.push(outcome.clone());
+        }
+        let index = self.index;
+        if self.tx.send(RunEvent::Outcome { index, outcome: Box::new(outcome), console }).await.is_err() {
+            // Nobody listens any more: the run goes on and is kept.
+        }
+        if let Some(n) = self.notify {
+            n();
+        }
+        self.index += 1;
+        passed
+    }
+
+    /// Hands the outcomes to the run's end: the tally and failures, the journal finished, and
+    /// the run's file written in `results_dir` when there is one.
+    fn finish(mut self, finished: &mut RunFinished, results_dir: Option<&Path>) {
+        finished.tally = self.tally;
+        finished.failures = self.failures;
+        if let Err(e) = self.journal.finish() {
+            finished.problem = Some(format!("the run's results could not be written in full: {e}"));
+        }
+        if let Some(dir) = results_dir {
+            finished.saved = Some(self.journal.save_run(dir, &finished.run).map_err(|e| e.to_string()));
+        }
+        finished.journal = Some(self.journal);
+    }
 }

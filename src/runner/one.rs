@@ -1,16 +1,22 @@
 //! One request of a run: scripts before, the send under the policy's guard, tests after.
 
+use std::borrow::Cow;
+
 use tokio_util::sync::CancellationToken;
 
 use super::{
     RunSpec, ScriptRule, State, checks, failed, overlay, run_scripts, script_assertions, script_bridge,
 };
-use crate::http::{self, Engine, SendError};
+use crate::http::{self, Engine, Exchange, PreparedRequest, SendError};
 use crate::model::{
-    AssertionOutcome, CaptureScope, ItemId, RequestId, RequestOutcome, ScriptCounts, WorkspaceData,
+    AssertionOutcome, CaptureScope, ItemId, ParentId, Request, RequestId, RequestOutcome, ScriptCounts,
+    WorkspaceData,
 };
-use crate::script::{self, ConsoleLine, Event, NextRequest, ScriptHost, ScriptJob, VarScope};
-use crate::vars::ScopeKind;
+use crate::script::{
+    self, ConsoleLine, Event, NextRequest, RequestView, ResponseView, ScriptHost, ScriptJob, ScriptSource,
+    VarScope,
+};
+use crate::vars::{ScopeKind, Scopes};
 
 /// What sending one request gave.
 pub(super) struct Sent {
@@ -39,84 +45,27 @@ pub(super) async fn send_one(
         sent.outcome = Some(failed(iteration, id, ws, "the request no longer exists".into()));
         return Some(sent);
     };
-    let mut scopes = state.scopes(ws, id, spec.environment);
-    if let Some(row) = row {
-        scopes = scopes.with_data_row(row.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    }
-    overlay(&mut scopes, ScopeKind::Environment, &state.environment);
-    overlay(&mut scopes, ScopeKind::Collection, &state.collection);
-    overlay(&mut scopes, ScopeKind::Globals, &state.globals);
-    for (k, v) in &state.runtime {
-        scopes.set(ScopeKind::Runtime, k, v);
-    }
+    let mut scopes = request_scopes(state, ws, spec, id, row);
     let chain = WorkspaceData::ancestors_in(&state.parents, ItemId::Request(id));
-    let pre = script::chain_scripts(ws, &chain, written, Event::PreRequest);
-    let post = script::chain_scripts(ws, &chain, written, Event::Test);
-    let mut assertions: Vec<AssertionOutcome> = Vec::new();
+    let (mut scripts, mut assertions) = RequestScripts::of(ws, &chain, written, &spec.scripts);
     let mut counts = ScriptCounts::default();
-    let mut request = std::borrow::Cow::Borrowed(written);
-    let mut fresh = None;
-    let limits = match &spec.scripts {
-        ScriptRule::Run(limits) => Some(*limits),
-        ScriptRule::Forbidden(reason) => {
-            let labelled =
-                pre.iter().map(|s| (s, Event::PreRequest)).chain(post.iter().map(|s| (s, Event::Test)));
-            for (s, event) in labelled {
-                assertions.push(AssertionOutcome {
-                    name: format!("{} {}", s.owner, event.label()),
-                    passed: true,
-                    message: reason.clone(),
-                    skipped: true,
-                });
-            }
-            None
-        }
-    };
-    if let Some(limits) = limits
-        && !(pre.is_empty() && post.is_empty())
+    let mut request = Cow::Borrowed(written);
+    if let ScriptRule::Run(limits) = &spec.scripts
+        && !(scripts.pre.is_empty() && scripts.post.is_empty())
     {
-        let collection_name =
-            chain.last().and_then(|p| ws.parent_name(*p)).map(str::to_owned).unwrap_or_default();
-        fresh = Some(Box::new(script::SandboxInput {
-            variables: script_bridge::vars_of(&scopes),
-            typed: state.typed.clone(),
-            environment_name: spec.environment.and_then(|e| ws.environments.get(&e)).map(|e| e.name.clone()),
-            request: script_bridge::request_view(written),
-            info: script::InfoView {
-                iteration,
-                iteration_count: iterations,
-                request_name: written.name.clone(),
-                request_id: written.id.0.to_string(),
-                collection_name,
-            },
-        }));
-        if state.scripts.is_none() {
-            let outbound = Box::new(script_bridge::EngineOutbound { engine: engine.clone() });
-            match ScriptHost::spawn_for_run(limits, outbound) {
-                Ok(host) => state.scripts = Some(host),
-                Err(e) => assertions.push(AssertionOutcome {
-                    name: "scripts".into(),
-                    passed: false,
-                    message: format!("cannot start the script thread: {e}"),
-                    skipped: false,
-                }),
-            }
-        }
+        let at = (iteration, iterations);
+        scripts.fresh = Some(sandbox_input(ws, spec, state, &scopes, written, &chain, at));
+        assertions.extend(start_script_thread(state, engine, *limits));
     }
-    if let (Some(host), false) = (&state.scripts, pre.is_empty() || limits.is_none()) {
-        let job = ScriptJob {
-            fresh: fresh.take(),
-            event: Event::PreRequest,
-            scripts: pre,
-            response: None,
-            sent: None,
-        };
+    if let Some(host) = &state.scripts
+        && let Some(job) = scripts.take_job(Event::PreRequest)
+    {
         let out = run_scripts(host, job, cancel).await?;
         counts.pre_request = u32::try_from(out.scripts_run).unwrap_or(u32::MAX);
         counts.pre_request_failed = u32::try_from(out.errors.len()).unwrap_or(u32::MAX);
         state.absorb(&out.ops, &mut scopes);
         if let Some(changed) = &out.request {
-            request = std::borrow::Cow::Owned(script_bridge::apply_change(written, changed));
+            request = Cow::Owned(script_bridge::apply_change(written, changed));
         }
         assertions.extend(script_assertions(&out));
         sent.console.extend(out.console);
@@ -125,23 +74,7 @@ pub(super) async fn send_one(
             return Some(sent);
         }
     }
-    let mut unresolved = Vec::new();
-    let prepared = if spec.missing_as_written {
-        http::prepare_as_written(&request, Some(ws), &chain, &scopes).map(|(p, missing)| {
-            unresolved.clone_from(&missing);
-            if !missing.is_empty() {
-                sent.console.push(ConsoleLine {
-                    level: "warn".into(),
-                    text: http::sent_as_written(&missing),
-                    script: None,
-                });
-            }
-            p
-        })
-    } else {
-        http::prepare_in(&request, Some(ws), &chain, &scopes)
-    };
-    let prepared = match prepared {
+    let (prepared, unresolved) = match prepare(spec, &request, ws, &chain, &scopes, &mut sent.console) {
         Ok(p) => p,
         Err(e) => {
             let mut o = failed(iteration, id, ws, e.to_string());
@@ -178,22 +111,190 @@ pub(super) async fn send_one(
             outcome.error = Some(e.to_string());
             // Test scripts still run, on no response (as newman): their tests fail, and what
             // they set still counts.
-            if let (Some(host), false) = (&state.scripts, post.is_empty() || limits.is_none()) {
-                let job = ScriptJob {
-                    fresh,
-                    event: Event::Test,
-                    scripts: post,
-                    response: Some(script_bridge::no_response()),
-                    sent: Some(script_bridge::sent_view(&prepared, None)),
-                };
-                let out = run_scripts(host, job, cancel).await?;
-                state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
-            }
+            let views = || (script_bridge::no_response(), script_bridge::sent_view(&prepared, None));
+            run_tests(state, &mut scripts, views, &mut outcome, &mut sent, &mut scopes, cancel).await?;
             sent.outcome = Some(outcome);
             return Some(sent);
         }
     };
     sent.cookies_changed = exchange.cookies_changed;
+    check_response(state, written, &exchange, &scopes, &mut outcome);
+    let views = || {
+        // A body kept on disk is read on a blocking-friendly thread.
+        let response = if exchange.response.body.bytes().is_some() {
+            script_bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
+        } else {
+            tokio::task::block_in_place(|| {
+                script_bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
+            })
+        };
+        (response, script_bridge::sent_view(&prepared, Some(&exchange)))
+    };
+    run_tests(state, &mut scripts, views, &mut outcome, &mut sent, &mut scopes, cancel).await?;
+    sent.outcome = Some(outcome);
+    Some(sent)
+}
+
+/// The request's scopes for this run: its base scopes, the data row, then what the run has set
+/// so far in each scope.
+fn request_scopes(
+    state: &mut State,
+    ws: &WorkspaceData,
+    spec: &RunSpec,
+    id: RequestId,
+    row: Option<&Vec<(String, String)>>,
+) -> Scopes {
+    let mut scopes = state.scopes(ws, id, spec.environment);
+    if let Some(row) = row {
+        scopes = scopes.with_data_row(row.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    overlay(&mut scopes, ScopeKind::Environment, &state.environment);
+    overlay(&mut scopes, ScopeKind::Collection, &state.collection);
+    overlay(&mut scopes, ScopeKind::Globals, &state.globals);
+    for (k, v) in &state.runtime {
+        scopes.set(ScopeKind::Runtime, k, v);
+    }
+    scopes
+}
+
+/// The scripts of one request that are still to run, and the sandbox input the first of them
+/// starts from.
+struct RequestScripts {
+    pre: Vec<ScriptSource>,
+    post: Vec<ScriptSource>,
+    fresh: Option<Box<script::SandboxInput>>,
+}
+
+impl RequestScripts {
+    /// The scripts of the request and its containers. When the rule forbids scripts, none is
+    /// to run and each is reported as a skipped assertion with the rule's reason.
+    fn of(
+        ws: &WorkspaceData,
+        chain: &[ParentId],
+        written: &Request,
+        rule: &ScriptRule,
+    ) -> (Self, Vec<AssertionOutcome>) {
+        let pre = script::chain_scripts(ws, chain, written, Event::PreRequest);
+        let post = script::chain_scripts(ws, chain, written, Event::Test);
+        match rule {
+            ScriptRule::Run(_) => (Self { pre, post, fresh: None }, Vec::new()),
+            ScriptRule::Forbidden(reason) => {
+                let labelled =
+                    pre.iter().map(|s| (s, Event::PreRequest)).chain(post.iter().map(|s| (s, Event::Test)));
+                let skipped = labelled
+                    .map(|(s, event)| AssertionOutcome {
+                        name: format!("{} {}", s.owner, event.label()),
+                        passed: true,
+                        message: reason.clone(),
+                        skipped: true,
+                    })
+                    .collect();
+                (Self { pre: Vec::new(), post: Vec::new(), fresh: None }, skipped)
+            }
+        }
+    }
+
+    /// The job that runs `event`'s scripts, when there are any; the first job takes the fresh
+    /// sandbox input.
+    fn take_job(&mut self, event: Event) -> Option<ScriptJob> {
+        let scripts = match event {
+            Event::PreRequest => &mut self.pre,
+            Event::Test => &mut self.post,
+        };
+        if scripts.is_empty() {
+            return None;
+        }
+        let scripts = std::mem::take(scripts);
+        Some(ScriptJob { fresh: self.fresh.take(), event, scripts, response: None, sent: None })
+    }
+}
+
+/// What a new sandbox starts from for this request: its variables, the typed values scripts
+/// set so far, the request as written, and where the run is.
+fn sandbox_input(
+    ws: &WorkspaceData,
+    spec: &RunSpec,
+    state: &State,
+    scopes: &Scopes,
+    written: &Request,
+    chain: &[ParentId],
+    (iteration, iterations): (u32, u32),
+) -> Box<script::SandboxInput> {
+    let collection_name =
+        chain.last().and_then(|p| ws.parent_name(*p)).map(str::to_owned).unwrap_or_default();
+    Box::new(script::SandboxInput {
+        variables: script_bridge::vars_of(scopes),
+        typed: state.typed.clone(),
+        environment_name: spec.environment.and_then(|e| ws.environments.get(&e)).map(|e| e.name.clone()),
+        request: script_bridge::request_view(written),
+        info: script::InfoView {
+            iteration,
+            iteration_count: iterations,
+            request_name: written.name.clone(),
+            request_id: written.id.0.to_string(),
+            collection_name,
+        },
+    })
+}
+
+/// Starts the run's script thread if it is not running yet; a failed assertion when it cannot
+/// start.
+fn start_script_thread(
+    state: &mut State,
+    engine: &Engine,
+    limits: script::Limits,
+) -> Option<AssertionOutcome> {
+    if state.scripts.is_some() {
+        return None;
+    }
+    let outbound = Box::new(script_bridge::EngineOutbound { engine: engine.clone() });
+    match ScriptHost::spawn_for_run(limits, outbound) {
+        Ok(host) => {
+            state.scripts = Some(host);
+            None
+        }
+        Err(e) => Some(AssertionOutcome {
+            name: "scripts".into(),
+            passed: false,
+            message: format!("cannot start the script thread: {e}"),
+            skipped: false,
+        }),
+    }
+}
+
+/// The request prepared for sending, with the variables sent as written (when the run sends
+/// them so, which the console then says).
+fn prepare(
+    spec: &RunSpec,
+    request: &Request,
+    ws: &WorkspaceData,
+    chain: &[ParentId],
+    scopes: &Scopes,
+    console: &mut Vec<ConsoleLine>,
+) -> Result<(PreparedRequest, Vec<String>), SendError> {
+    if !spec.missing_as_written {
+        return http::prepare_in(request, Some(ws), chain, scopes).map(|p| (p, Vec::new()));
+    }
+    let (prepared, missing) = http::prepare_as_written(request, Some(ws), chain, scopes)?;
+    if !missing.is_empty() {
+        console.push(ConsoleLine {
+            level: "warn".into(),
+            text: http::sent_as_written(&missing),
+            script: None,
+        });
+    }
+    Ok((prepared, missing))
+}
+
+/// The request's assertions on the response, and its captures into the run's variables (a
+/// capture that fails is a failed assertion).
+fn check_response(
+    state: &mut State,
+    written: &Request,
+    exchange: &Exchange,
+    scopes: &Scopes,
+    outcome: &mut RequestOutcome,
+) {
     let time_ms = u64::try_from(exchange.timing.total.as_millis()).unwrap_or(u64::MAX);
     outcome.status = Some(exchange.response.status);
     outcome.time_ms = time_ms;
@@ -203,7 +304,7 @@ pub(super) async fn send_one(
         &written.assertions,
         &subject,
         &mut state.compiled,
-        &scopes,
+        scopes,
     ));
     for c in written.captures.iter().filter(|c| c.enabled && !c.variable.trim().is_empty()) {
         match checks::capture(c, &subject, &mut state.compiled) {
@@ -229,25 +330,28 @@ pub(super) async fn send_one(
             }),
         }
     }
-    if let (Some(host), false) = (&state.scripts, post.is_empty() || limits.is_none()) {
-        // A body kept on disk is read on a blocking-friendly thread.
-        let response = if exchange.response.body.bytes().is_some() {
-            script_bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
-        } else {
-            tokio::task::block_in_place(|| {
-                script_bridge::response_view_with_jar(&exchange, engine, prepared.workspace)
-            })
-        };
-        let job = ScriptJob {
-            fresh,
-            event: Event::Test,
-            scripts: post,
-            response: Some(response),
-            sent: Some(script_bridge::sent_view(&prepared, Some(&exchange))),
-        };
+}
+
+/// Runs the request's test scripts, when it has some and the script thread runs, on what
+/// `views` gives (the response, and the request as sent), and takes in what they did; `None`
+/// when the run was cancelled meanwhile.
+async fn run_tests(
+    state: &mut State,
+    scripts: &mut RequestScripts,
+    views: impl FnOnce() -> (ResponseView, RequestView),
+    outcome: &mut RequestOutcome,
+    sent: &mut Sent,
+    scopes: &mut Scopes,
+    cancel: &CancellationToken,
+) -> Option<()> {
+    if let Some(host) = &state.scripts
+        && let Some(mut job) = scripts.take_job(Event::Test)
+    {
+        let (response, request) = views();
+        job.response = Some(response);
+        job.sent = Some(request);
         let out = run_scripts(host, job, cancel).await?;
-        state.after_tests(&out, &mut outcome, &mut sent, &mut scopes);
+        state.after_tests(&out, outcome, sent, scopes);
     }
-    sent.outcome = Some(outcome);
-    Some(sent)
+    Some(())
 }

@@ -29,6 +29,43 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
             Ok(id)
         })?,
     )?;
+    install_encodings(ctx, &n)?;
+    install_crypto(ctx, &n)?;
+    n.set(
+        "validateSchema",
+        Function::new(ctx.clone(), |schema: String, value: String| validate_schema(&schema, &value))?,
+    )?;
+    n.set(
+        "lib",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| -> rquickjs::Result<Value<'js>> {
+            let code = libs::bytecode(&name).map_err(|e| Exception::throw_message(&ctx, &e))?;
+            let ns = super::context::load_module(&ctx, code)?;
+            ns.get("default")
+        })?,
+    )?;
+    let added = std::sync::atomic::AtomicBool::new(false);
+    n.set(
+        "typedArrays",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
+            if added.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return Ok(());
+            }
+            add_typed_arrays(&ctx)
+        })?,
+    )?;
+    n.set("typedArrayNames", TYPED_ARRAY_GLOBALS.to_vec())?;
+    n.set(
+        "xml",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, text: String| -> rquickjs::Result<String> {
+            libs::xml_to_json(&text).map_err(|e| Exception::throw_message(&ctx, &e))
+        })?,
+    )?;
+    ctx.globals().set("__lp_native", n)
+}
+
+/// The encodings: base64 as the browser's `btoa` and `atob`, and hex to and from UTF-8,
+/// Latin-1 and base64 (CryptoJS's encoders work on hex).
+fn install_encodings<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()> {
     n.set("btoa", Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| btoa(&ctx, &s))?)?;
     n.set("atob", Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| atob(&ctx, &s))?)?;
     n.set("utf8Hex", Function::new(ctx.clone(), |s: String| hex(s.as_bytes()))?)?;
@@ -67,6 +104,11 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
             Ok(hex(&bytes))
         })?,
     )?;
+    Ok(())
+}
+
+/// Hashing, HMAC and AES over hex data (CryptoJS), random bytes and UUIDs.
+fn install_crypto<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()> {
     n.set(
         "digest",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, alg: String, h: String| -> rquickjs::Result<String> {
@@ -97,10 +139,6 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
     )?;
     n.set("uuid", Function::new(ctx.clone(), || uuid::Uuid::new_v4().to_string())?)?;
     n.set(
-        "validateSchema",
-        Function::new(ctx.clone(), |schema: String, value: String| validate_schema(&schema, &value))?,
-    )?;
-    n.set(
         "aes",
         Function::new(
             ctx.clone(),
@@ -119,32 +157,7 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
             },
         )?,
     )?;
-    n.set(
-        "lib",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| -> rquickjs::Result<Value<'js>> {
-            let code = libs::bytecode(&name).map_err(|e| Exception::throw_message(&ctx, &e))?;
-            let ns = super::context::load_module(&ctx, code)?;
-            ns.get("default")
-        })?,
-    )?;
-    let added = std::sync::atomic::AtomicBool::new(false);
-    n.set(
-        "typedArrays",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
-            if added.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                return Ok(());
-            }
-            add_typed_arrays(&ctx)
-        })?,
-    )?;
-    n.set("typedArrayNames", TYPED_ARRAY_GLOBALS.to_vec())?;
-    n.set(
-        "xml",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, text: String| -> rquickjs::Result<String> {
-            libs::xml_to_json(&text).map_err(|e| Exception::throw_message(&ctx, &e))
-        })?,
-    )?;
-    ctx.globals().set("__lp_native", n)
+    Ok(())
 }
 
 /// The globals QuickJS's typed-array intrinsic defines. A sandbox's context is made without them

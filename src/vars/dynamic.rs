@@ -171,8 +171,59 @@ pub fn is_dynamic(name: &str) -> bool {
     NAMES.iter().any(|(n, _)| *n == name)
 }
 
+/// The dynamic variables that are one word (or phrase) picked from a list.
+const PICKED: &[(&str, &[&str])] = &[
+    ("$randomColor", COLOR),
+    ("$randomAbbreviation", ABBR),
+    ("$randomLocale", LOCALE),
+    ("$randomUserAgent", USER_AGENT),
+    ("$randomFirstName", FIRST),
+    ("$randomLastName", LAST),
+    ("$randomNamePrefix", PREFIX),
+    ("$randomNameSuffix", SUFFIX),
+    ("$randomJobTitle", JOB),
+    ("$randomCity", CITY),
+    ("$randomStreetName", STREET),
+    ("$randomDomainSuffix", DOMAIN_SUFFIX),
+    ("$randomWord", WORD),
+    ("$randomLoremWord", LOREM),
+    ("$randomDepartment", DEPARTMENT),
+    ("$randomCurrencyCode", CURRENCY),
+    ("$randomMonth", MONTH),
+    ("$randomWeekday", WEEKDAY),
+    ("$randomAdjective", HACKER_ADJ),
+    ("$randomNoun", HACKER_NOUN),
+    ("$randomVerb", HACKER_VERB),
+    ("$randomIngverb", HACKER_ING),
+    ("$randomJobArea", JOB_AREA),
+    ("$randomJobDescriptor", JOB_DESCRIPTOR),
+    ("$randomJobType", JOB_TYPE),
+    ("$randomBankAccountName", ACCOUNT_NAME),
+    ("$randomTransactionType", TRANSACTION),
+    ("$randomCompanySuffix", COMPANY_SUFFIX),
+    ("$randomBsAdjective", BS_ADJ),
+    ("$randomBsBuzz", BS_BUZZ),
+    ("$randomBsNoun", BS_NOUN),
+    ("$randomCatchPhraseAdjective", CATCH_ADJ),
+    ("$randomCatchPhraseDescriptor", CATCH_DESCRIPTOR),
+    ("$randomCatchPhraseNoun", CATCH_NOUN),
+    ("$randomDatabaseColumn", DB_COLUMN),
+    ("$randomDatabaseType", DB_TYPE),
+    ("$randomDatabaseCollation", DB_COLLATION),
+    ("$randomDatabaseEngine", DB_ENGINE),
+    ("$randomProduct", PRODUCT_NOUN),
+    ("$randomProductAdjective", PRODUCT_ADJ),
+    ("$randomProductMaterial", PRODUCT_MATERIAL),
+    ("$randomFileType", FILE_TYPE),
+    ("$randomCommonFileType", COMMON_FILE_TYPE),
+    ("$randomDirectoryPath", DIRECTORY),
+];
+
 /// A fresh value for dynamic variable `name`, or `None` if there is no such variable.
 pub fn generate(name: &str) -> Option<String> {
+    if let Some((_, list)) = PICKED.iter().find(|(n, _)| *n == name) {
+        return Some(pick(list).to_owned());
+    }
     let now = OffsetDateTime::now_utc();
     let day = time::Duration::days(1);
     Some(match name {
@@ -182,9 +233,7 @@ pub fn generate(name: &str) -> Option<String> {
         "$randomInt" => fastrand::u32(0..=1000).to_string(),
         "$randomAlphaNumeric" => fastrand::alphanumeric().to_ascii_lowercase().to_string(),
         "$randomBoolean" => fastrand::bool().to_string(),
-        "$randomColor" => pick(COLOR).to_owned(),
         "$randomHexColor" => format!("#{:06x}", fastrand::u32(0..0x0100_0000)),
-        "$randomAbbreviation" => pick(ABBR).to_owned(),
         "$randomIP" => {
             format!(
                 "{}.{}.{}.{}",
@@ -199,16 +248,9 @@ pub fn generate(name: &str) -> Option<String> {
             (0..6).map(|_| format!("{:02x}", fastrand::u8(..))).collect::<Vec<_>>().join(":")
         }
         "$randomPassword" => alnum(15),
-        "$randomLocale" => pick(LOCALE).to_owned(),
-        "$randomUserAgent" => pick(USER_AGENT).to_owned(),
         "$randomProtocol" => if fastrand::bool() { "https" } else { "http" }.to_owned(),
         "$randomSemver" => format!("{}.{}.{}", fastrand::u8(0..10), fastrand::u8(0..20), fastrand::u8(0..50)),
-        "$randomFirstName" => pick(FIRST).to_owned(),
-        "$randomLastName" => pick(LAST).to_owned(),
         "$randomFullName" => format!("{} {}", pick(FIRST), pick(LAST)),
-        "$randomNamePrefix" => pick(PREFIX).to_owned(),
-        "$randomNameSuffix" => pick(SUFFIX).to_owned(),
-        "$randomJobTitle" => pick(JOB).to_owned(),
         "$randomPhoneNumber" => {
             format!(
                 "{}-{}-{:04}",
@@ -217,8 +259,6 @@ pub fn generate(name: &str) -> Option<String> {
                 fastrand::u16(0..10_000)
             )
         }
-        "$randomCity" => pick(CITY).to_owned(),
-        "$randomStreetName" => pick(STREET).to_owned(),
         "$randomStreetAddress" => format!("{} {}", fastrand::u16(1..9999), pick(STREET)),
         "$randomCountry" => pick(COUNTRY).0.to_owned(),
         "$randomCountryCode" => pick(COUNTRY).1.to_owned(),
@@ -226,46 +266,24 @@ pub fn generate(name: &str) -> Option<String> {
         "$randomLongitude" => format!("{:.4}", fastrand::f64() * 360.0 - 180.0),
         "$randomDomainName" => format!("{}-{}.{}", domain_word(), domain_word(), pick(DOMAIN_SUFFIX)),
         "$randomDomainWord" => domain_word(),
-        "$randomDomainSuffix" => pick(DOMAIN_SUFFIX).to_owned(),
         "$randomEmail" => format!("{}@{}.{}", user_name(), domain_word(), pick(DOMAIN_SUFFIX)),
         "$randomExampleEmail" => format!("{}@example.{}", user_name(), pick(&["com", "net", "org"])),
         "$randomUserName" => user_name(),
         "$randomUrl" => format!("https://{}.{}", domain_word(), pick(DOMAIN_SUFFIX)),
-        "$randomWord" => pick(WORD).to_owned(),
-        "$randomLoremWord" => pick(LOREM).to_owned(),
         "$randomWords" => words(WORD, fastrand::usize(2..5)),
         "$randomLoremWords" => words(LOREM, 3),
         "$randomLoremSentence" => sentence(),
-        "$randomLoremParagraph" => (0..3).map(|_| sentence()).collect::<Vec<_>>().join(" "),
+        "$randomLoremParagraph" => sentences(3, " "),
         "$randomCompanyName" => format!("{} {}", pick(LAST), pick(COMPANY_SUFFIX)),
-        "$randomDepartment" => pick(DEPARTMENT).to_owned(),
         "$randomProductName" => format!("{} {}", pick(PRODUCT_ADJ), pick(PRODUCT_NOUN)),
         "$randomPrice" => format!("{}.{:02}", fastrand::u32(1..1000), fastrand::u8(0..100)),
-        "$randomCurrencyCode" => pick(CURRENCY).to_owned(),
         "$randomDatePast" => iso(now - day * fastrand::i32(1..365)),
         "$randomDateFuture" => iso(now + day * fastrand::i32(1..365)),
         "$randomDateRecent" => iso(now - time::Duration::hours(fastrand::i64(1..72))),
-        "$randomMonth" => pick(MONTH).to_owned(),
-        "$randomWeekday" => pick(WEEKDAY).to_owned(),
         "$randomFileName" => format!("{}.{}", pick(WORD), pick(FILE_EXT).0),
         "$randomMimeType" => pick(FILE_EXT).1.to_owned(),
         "$randomImageUrl" => format!("https://picsum.photos/{}/{}", 320 + fastrand::u32(0..4) * 160, 240),
-        "$randomAdjective" => pick(HACKER_ADJ).to_owned(),
-        "$randomNoun" => pick(HACKER_NOUN).to_owned(),
-        "$randomVerb" => pick(HACKER_VERB).to_owned(),
-        "$randomIngverb" => pick(HACKER_ING).to_owned(),
-        "$randomPhrase" => format!(
-            "If we {} the {}, we can get to the {} {} through the {} {}!",
-            pick(HACKER_VERB),
-            pick(HACKER_NOUN),
-            pick(HACKER_ADJ),
-            pick(HACKER_NOUN),
-            pick(HACKER_ADJ),
-            pick(HACKER_NOUN)
-        ),
-        "$randomJobArea" => pick(JOB_AREA).to_owned(),
-        "$randomJobDescriptor" => pick(JOB_DESCRIPTOR).to_owned(),
-        "$randomJobType" => pick(JOB_TYPE).to_owned(),
+        "$randomPhrase" => phrase(),
         "$randomPhoneNumberExt" => format!(
             "{}-{}-{}-{:04}",
             fastrand::u8(1..100),
@@ -274,82 +292,84 @@ pub fn generate(name: &str) -> Option<String> {
             fastrand::u16(0..10_000)
         ),
         "$randomBankAccount" => digits(8),
-        "$randomBankAccountName" => pick(ACCOUNT_NAME).to_owned(),
-        "$randomBankAccountBic" => {
-            let letters =
-                |n: usize| (0..n).map(|_| char::from(fastrand::u8(b'A'..=b'Z'))).collect::<String>();
-            format!(
-                "{}{}{}{}",
-                letters(4),
-                pick(COUNTRY).1,
-                letters(2),
-                if fastrand::bool() { digits(3) } else { String::new() }
-            )
-        }
+        "$randomBankAccountBic" => bic(),
         "$randomBankAccountIban" => iban(),
         "$randomCreditCardMask" => digits(4),
-        "$randomTransactionType" => pick(TRANSACTION).to_owned(),
         "$randomCurrencyName" => pick(CURRENCY_NAME).0.to_owned(),
         "$randomCurrencySymbol" => pick(CURRENCY_NAME).1.to_owned(),
-        "$randomBitcoin" => {
-            const BASE58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-            let first = if fastrand::bool() { '1' } else { '3' };
-            let rest: String = (0..fastrand::usize(25..34))
-                .map(|_| char::from(BASE58[fastrand::usize(..BASE58.len())]))
-                .collect();
-            format!("{first}{rest}")
-        }
-        "$randomCompanySuffix" => pick(COMPANY_SUFFIX).to_owned(),
+        "$randomBitcoin" => bitcoin_address(),
         "$randomBs" => format!("{} {} {}", pick(BS_BUZZ), pick(BS_ADJ), pick(BS_NOUN)),
-        "$randomBsAdjective" => pick(BS_ADJ).to_owned(),
-        "$randomBsBuzz" => pick(BS_BUZZ).to_owned(),
-        "$randomBsNoun" => pick(BS_NOUN).to_owned(),
         "$randomCatchPhrase" => {
             format!("{} {} {}", pick(CATCH_ADJ), pick(CATCH_DESCRIPTOR), pick(CATCH_NOUN))
         }
-        "$randomCatchPhraseAdjective" => pick(CATCH_ADJ).to_owned(),
-        "$randomCatchPhraseDescriptor" => pick(CATCH_DESCRIPTOR).to_owned(),
-        "$randomCatchPhraseNoun" => pick(CATCH_NOUN).to_owned(),
-        "$randomDatabaseColumn" => pick(DB_COLUMN).to_owned(),
-        "$randomDatabaseType" => pick(DB_TYPE).to_owned(),
-        "$randomDatabaseCollation" => pick(DB_COLLATION).to_owned(),
-        "$randomDatabaseEngine" => pick(DB_ENGINE).to_owned(),
-        "$randomProduct" => pick(PRODUCT_NOUN).to_owned(),
-        "$randomProductAdjective" => pick(PRODUCT_ADJ).to_owned(),
-        "$randomProductMaterial" => pick(PRODUCT_MATERIAL).to_owned(),
         "$randomFileExt" | "$randomCommonFileExt" | "$randomFileExtension" => pick(FILE_EXT).0.to_owned(),
-        "$randomFileType" => pick(FILE_TYPE).to_owned(),
-        "$randomCommonFileType" => pick(COMMON_FILE_TYPE).to_owned(),
         "$randomCommonFileName" => format!("{}_{}.{}", pick(WORD), pick(WORD), pick(FILE_EXT).0),
         "$randomFilePath" => format!("{}/{}.{}", pick(DIRECTORY), pick(WORD), pick(FILE_EXT).0),
-        "$randomDirectoryPath" => pick(DIRECTORY).to_owned(),
         "$randomAvatarImage" => format!("https://i.pravatar.cc/150?img={}", fastrand::u8(1..=70)),
-        "$randomImageDataUri" => {
-            let svg = format!(
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" baseProfile=\"full\" width=\"640\" height=\"480\"><rect width=\"100%\" height=\"100%\" fill=\"{}\"/></svg>",
-                pick(COLOR)
-            );
-            format!(
-                "data:image/svg+xml;charset=UTF-8,{}",
-                percent_encoding::utf8_percent_encode(&svg, percent_encoding::NON_ALPHANUMERIC)
-            )
-        }
+        "$randomImageDataUri" => image_data_uri(),
         image if IMAGE_CATEGORY.iter().any(|(n, _)| *n == image) => {
             let category = IMAGE_CATEGORY.iter().find(|(n, _)| *n == image).map_or("abstract", |(_, c)| c);
             format!("http://placeimg.com/640/480/{category}")
         }
-        "$randomLoremSentences" => {
-            (0..fastrand::usize(2..=6)).map(|_| sentence()).collect::<Vec<_>>().join(" ")
-        }
-        "$randomLoremParagraphs" => (0..3)
-            .map(|_| (0..3).map(|_| sentence()).collect::<Vec<_>>().join(" "))
-            .collect::<Vec<_>>()
-            .join("\n \r"),
-        "$randomLoremText" => (0..fastrand::usize(1..=4)).map(|_| sentence()).collect::<Vec<_>>().join(" "),
+        "$randomLoremSentences" => sentences(fastrand::usize(2..=6), " "),
+        "$randomLoremParagraphs" => (0..3).map(|_| sentences(3, " ")).collect::<Vec<_>>().join("\n \r"),
+        "$randomLoremText" => sentences(fastrand::usize(1..=4), " "),
         "$randomLoremSlug" => words(LOREM, 3).replace(' ', "-"),
-        "$randomLoremLines" => (0..fastrand::usize(1..=5)).map(|_| sentence()).collect::<Vec<_>>().join("\n"),
+        "$randomLoremLines" => sentences(fastrand::usize(1..=5), "\n"),
         _ => return None,
     })
+}
+
+/// `n` lorem ipsum sentences joined by `separator`.
+fn sentences(n: usize, separator: &str) -> String {
+    (0..n).map(|_| sentence()).collect::<Vec<_>>().join(separator)
+}
+
+/// A hacker phrase, as faker's `hacker.phrase`.
+fn phrase() -> String {
+    format!(
+        "If we {} the {}, we can get to the {} {} through the {} {}!",
+        pick(HACKER_VERB),
+        pick(HACKER_NOUN),
+        pick(HACKER_ADJ),
+        pick(HACKER_NOUN),
+        pick(HACKER_ADJ),
+        pick(HACKER_NOUN)
+    )
+}
+
+/// A BIC: bank and location letters around a country code of [`COUNTRY`], with or without a
+/// branch code.
+fn bic() -> String {
+    let letters = |n: usize| (0..n).map(|_| char::from(fastrand::u8(b'A'..=b'Z'))).collect::<String>();
+    format!(
+        "{}{}{}{}",
+        letters(4),
+        pick(COUNTRY).1,
+        letters(2),
+        if fastrand::bool() { digits(3) } else { String::new() }
+    )
+}
+
+/// A bitcoin address's shape: `1` or `3`, then 25 to 33 base58 characters.
+fn bitcoin_address() -> String {
+    const BASE58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let first = if fastrand::bool() { '1' } else { '3' };
+    let rest: String =
+        (0..fastrand::usize(25..34)).map(|_| char::from(BASE58[fastrand::usize(..BASE58.len())])).collect();
+    format!("{first}{rest}")
+}
+
+/// A 640 by 480 SVG of one colour, as a data URI.
+fn image_data_uri() -> String {
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" baseProfile=\"full\" width=\"640\" height=\"480\"><rect width=\"100%\" height=\"100%\" fill=\"{}\"/></svg>",
+        pick(COLOR)
+    );
+    format!(
+        "data:image/svg+xml;charset=UTF-8,{}",
+        percent_encoding::utf8_percent_encode(&svg, percent_encoding::NON_ALPHANUMERIC)
+    )
 }
 
 /// `n` random decimal digits.

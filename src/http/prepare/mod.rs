@@ -330,18 +330,7 @@ fn prepare_with(
     let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
         .map_err(|_| SendError::InvalidMethod { method: request.method.to_string() })?;
     let mut url = url_build::build(&raw_url, &path_vars, &extra_query)?;
-    // User info in the URL (`http://user:pass@host`) is sent as Basic auth when nothing else set
-    // an `Authorization` header, and never in the request line (as Postman sends it).
-    if !url.username().is_empty() || url.password().is_some() {
-        let decode = |t: &str| percent_encoding::percent_decode_str(t).decode_utf8_lossy().into_owned();
-        let value = basic(&decode(url.username()), &decode(url.password().unwrap_or("")));
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
-        if find_header(&headers, "authorization").is_none() {
-            headers.push(Header::new("Authorization", value));
-            redactions.add_header("authorization");
-        }
-    }
+    user_info_as_basic(&mut url, &mut headers, &mut redactions);
     let (pending, body) = match pending {
         PendingAuth::OAuth1(cfg) => {
             let body = sign_oauth1(&cfg, request, &method, &mut url, body, &mut headers, &mut redactions)?;
@@ -368,25 +357,7 @@ fn prepare_with(
     for h in &headers {
         validate_header(h)?;
     }
-    // The headers Localpost adds, by the rules the editor shows them with (`added`).
-    let user_type = find_header(&headers, "content-type");
-    if let Some(ct) = default_content_type
-        && added::sets_content_type(request.body.mode, user_type, settings.disable_auto_headers)
-    {
-        set_header(&mut headers, "Content-Type", ct);
-    }
-    if !settings.disable_auto_headers {
-        if find_header(&headers, "user-agent").is_none() {
-            headers.push(Header::new("User-Agent", USER_AGENT));
-        }
-        if find_header(&headers, "accept-encoding").is_none() {
-            headers.push(Header::new("Accept-Encoding", ACCEPT_ENCODING));
-        }
-    }
-    // reqwest sends `Accept: */*` when there is none; show it as sent.
-    if find_header(&headers, "accept").is_none() {
-        headers.push(Header::new("Accept", ACCEPT));
-    }
+    add_engine_headers(&mut headers, request.body.mode, &settings, default_content_type);
     redactions.secret_values.extend(res.secrets);
     redactions.secret_values.sort();
     redactions.secret_values.dedup();
@@ -406,6 +377,50 @@ fn prepare_with(
         source: std::sync::Arc::new(request.clone()),
     };
     Ok((prepared, missing))
+}
+
+/// User info in the URL (`http://user:pass@host`) is sent as Basic auth when nothing else set
+/// an `Authorization` header, and never in the request line (as Postman sends it).
+fn user_info_as_basic(url: &mut Url, headers: &mut Vec<Header>, redactions: &mut Redactions) {
+    if url.username().is_empty() && url.password().is_none() {
+        return;
+    }
+    let decode = |t: &str| percent_encoding::percent_decode_str(t).decode_utf8_lossy().into_owned();
+    let value = basic(&decode(url.username()), &decode(url.password().unwrap_or("")));
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    if find_header(headers, "authorization").is_none() {
+        headers.push(Header::new("Authorization", value));
+        redactions.add_header("authorization");
+    }
+}
+
+/// The headers Localpost adds, by the rules the editor shows them with (`added`): the body's
+/// `Content-Type`, then `User-Agent` and `Accept-Encoding` unless the request turns automatic
+/// headers off, and the `Accept: */*` reqwest sends when there is none (so it shows as sent).
+fn add_engine_headers(
+    headers: &mut Vec<Header>,
+    mode: BodyMode,
+    settings: &RequestSettings,
+    default_content_type: Option<String>,
+) {
+    let user_type = find_header(headers, "content-type");
+    if let Some(ct) = default_content_type
+        && added::sets_content_type(mode, user_type, settings.disable_auto_headers)
+    {
+        set_header(headers, "Content-Type", ct);
+    }
+    if !settings.disable_auto_headers {
+        if find_header(headers, "user-agent").is_none() {
+            headers.push(Header::new("User-Agent", USER_AGENT));
+        }
+        if find_header(headers, "accept-encoding").is_none() {
+            headers.push(Header::new("Accept-Encoding", ACCEPT_ENCODING));
+        }
+    }
+    if find_header(headers, "accept").is_none() {
+        headers.push(Header::new("Accept", ACCEPT));
+    }
 }
 
 fn validate_header(h: &Header) -> Result<(), SendError> {

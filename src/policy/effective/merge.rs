@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{AllowList, EffectivePolicy, KeyMeta, Loaded, PolicyState, SourceKind, rendered};
 use crate::model::ClientCertificate;
-use crate::policy::keys::{ProxyRule, TlsVersion};
+use crate::policy::keys::{HostPattern, ProxyRule, TlsVersion};
 use crate::policy::parse::{DISABLED_ONLY_KEYS, SourceValues};
 use crate::policy::settings::{SettingKey, SettingsDefaults};
 
@@ -118,6 +118,8 @@ fn allow_lists<T: Clone + PartialEq + Serialize>(
     set.into_iter().map(|(by, _, items)| AllowList { by: by.to_owned(), items }).collect()
 }
 
+/// The effective policy of the sources that loaded, with each key's sources, conflicts and
+/// deciding sources recorded in `meta` and its `decided_by`.
 pub(super) fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> EffectivePolicy {
     let mut decided = BTreeMap::new();
     let d = &mut decided;
@@ -137,115 +139,28 @@ pub(super) fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> 
     let min_tls_version =
         strictest("min_tls_version", &set_by(loaded, |v| v.min_tls_version), |a, b| a > b, meta, d)
             .unwrap_or(TlsVersion::Tls1_2);
-    let history_retention_days = strictest(
-        "history_retention_days",
-        &set_by(loaded, |v| v.history_retention_days),
-        |a, b| a < b,
-        meta,
-        d,
-    );
-    let max_response_size_bytes = strictest(
-        "max_response_size_bytes",
-        &set_by(loaded, |v| v.max_response_size_bytes),
-        |a, b| a < b,
-        meta,
-        d,
-    );
-    let max_script_timeout_ms = strictest(
-        "max_script_timeout_ms",
-        &set_by(loaded, |v| v.max_script_timeout_ms),
-        |a, b| a < b,
-        meta,
-        d,
-    );
+    let history_retention_days =
+        smallest("history_retention_days", loaded, |v| v.history_retention_days, meta, d);
+    let max_response_size_bytes =
+        smallest("max_response_size_bytes", loaded, |v| v.max_response_size_bytes, meta, d);
+    let max_script_timeout_ms =
+        smallest("max_script_timeout_ms", loaded, |v| v.max_script_timeout_ms, meta, d);
 
     let allowed_hosts = allow_lists("allowed_hosts", set_by(loaded, |v| v.allowed_hosts.clone()), meta, d);
     let allowed_schemes =
         allow_lists("allowed_schemes", set_by(loaded, |v| v.allowed_schemes.clone()), meta, d);
     let allowed_import_formats =
         allow_lists("allowed_import_formats", set_by(loaded, |v| v.allowed_import_formats.clone()), meta, d);
-
-    // Block-lists and trust anchors unite.
-    let mut blocked_hosts = Vec::new();
-    let mut extra_ca_files: Vec<PathBuf> = Vec::new();
-    let mut client_certificates: Vec<(ClientCertificate, &str)> = Vec::new();
-    for l in loaded {
-        let v = &l.parsed.values;
-        for p in v.blocked_hosts.iter().flatten() {
-            blocked_hosts.push((p.clone(), l.label.clone()));
-        }
-        for ca in v.extra_ca_files.iter().flatten() {
-            if !extra_ca_files.contains(ca) {
-                extra_ca_files.push(ca.clone());
-            }
-        }
-        for cert in v.client_certificates.iter().flatten() {
-            if let Some(i) = client_certificates.iter().position(|(c, _)| c.host == cert.host) {
-                let (earlier, by) = client_certificates.remove(i);
-                if earlier != *cert {
-                    let m = meta.entry("client_certificates".into()).or_default();
-                    m.conflict = true;
-                    m.messages.push(format!(
-                        "{} and {} both set a certificate for {}; the later one applies",
-                        by, l.label, cert.host
-                    ));
-                }
-            }
-            client_certificates.push((cert.clone(), &l.label));
-        }
-    }
-    for (key, union_sources) in [
-        ("blocked_hosts", set_by(loaded, |v| v.blocked_hosts.as_ref().map(|_| ()))),
-        ("extra_ca_files", set_by(loaded, |v| v.extra_ca_files.as_ref().map(|_| ()))),
-        ("client_certificates", set_by(loaded, |v| v.client_certificates.as_ref().map(|_| ()))),
-    ] {
-        let labels: Vec<String> = union_sources.iter().map(|(l, _, _)| (*l).to_owned()).collect();
-        meta.entry(key.into()).or_default().sources = labels.clone();
-        d.insert(key, labels);
-    }
+    let united = United::of(loaded, meta, d);
 
     let organization_name =
         last_wins("organization_name", &set_by(loaded, |v| v.organization_name.clone()), meta, d);
     let support_contact =
         last_wins("support_contact", &set_by(loaded, |v| v.support_contact.clone()), meta, d);
     let data_dir = last_wins("data_dir", &set_by(loaded, |v| v.data_dir.clone()), meta, d);
-    // The proxy: the last source that locks it, else the last that sets it.
-    let proxies = set_by(loaded, |v| v.proxy.clone());
-    let locked: SetBy<'_, ProxyRule> = proxies.iter().filter(|(_, _, p)| p.locked).cloned().collect();
-    let proxy = if locked.is_empty() {
-        last_wins("proxy", &proxies, meta, d)
-    } else {
-        let rule = last_wins("proxy", &locked, meta, d);
-        meta.entry("proxy".into()).or_default().sources =
-            proxies.iter().map(|(l, _, _)| (*l).to_owned()).collect();
-        rule
-    };
-
-    for key in DISABLED_ONLY_KEYS {
-        let labels: Vec<String> = loaded
-            .iter()
-            .filter(|l| l.parsed.values.disabled.contains(&key))
-            .map(|l| l.label.clone())
-            .collect();
-        meta.entry(key.into()).or_default().sources = labels.clone();
-        d.insert(key, labels);
-    }
-    let all: Vec<String> = loaded.iter().map(|l| l.label.clone()).collect();
-    meta.entry("schema_version".into()).or_default().sources = all;
-    let strict_by: Vec<String> =
-        loaded.iter().filter(|l| l.parsed.sets("strict")).map(|l| l.label.clone()).collect();
-    meta.entry("strict".into()).or_default().sources = strict_by;
-
-    let mut defaults = SettingsDefaults::default();
-    let mut defaults_by = BTreeMap::new();
-    for l in loaded {
-        defaults.merge_from(&l.parsed.values.defaults);
-        for name in l.parsed.values.defaults.set_names() {
-            if let Some(key) = SettingKey::from_name(name) {
-                defaults_by.insert(key, l.label.clone());
-            }
-        }
-    }
+    let proxy = proxy(loaded, meta, d);
+    record_other_sources(loaded, meta, d);
+    let (defaults, defaults_by) = merged_defaults(loaded);
 
     EffectivePolicy {
         state: PolicyState::Baseline,
@@ -258,12 +173,12 @@ pub(super) fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> 
         support_contact,
         strict: false,
         allowed_hosts,
-        blocked_hosts,
+        blocked_hosts: united.blocked_hosts,
         allowed_schemes,
         allow_tls_bypass,
-        extra_ca_files,
+        extra_ca_files: united.extra_ca_files,
         min_tls_version,
-        client_certificates: client_certificates.into_iter().map(|(c, _)| c).collect(),
+        client_certificates: united.client_certificates,
         proxy,
         data_dir,
         allow_import,
@@ -279,4 +194,129 @@ pub(super) fn merge(loaded: &[Loaded], meta: &mut BTreeMap<String, KeyMeta>) -> 
         defaults_by,
         decided_by: decided,
     }
+}
+
+/// A limit: the smallest value a source sets (see [`strictest`]).
+fn smallest<T: Clone + PartialOrd + Serialize>(
+    key: &'static str,
+    loaded: &[Loaded],
+    get: impl Fn(&SourceValues) -> Option<T>,
+    meta: &mut BTreeMap<String, KeyMeta>,
+    decided: &mut BTreeMap<&'static str, Vec<String>>,
+) -> Option<T> {
+    strictest(key, &set_by(loaded, get), |a, b| a < b, meta, decided)
+}
+
+/// The keys whose values unite across sources: block-lists and trust anchors.
+struct United {
+    /// Each pattern with the label of the source that blocks it.
+    blocked_hosts: Vec<(HostPattern, String)>,
+    /// Each file once.
+    extra_ca_files: Vec<PathBuf>,
+    /// One per host: the last source's, a conflict when an earlier one set another.
+    client_certificates: Vec<ClientCertificate>,
+}
+
+impl United {
+    fn of(
+        loaded: &[Loaded],
+        meta: &mut BTreeMap<String, KeyMeta>,
+        decided: &mut BTreeMap<&'static str, Vec<String>>,
+    ) -> Self {
+        let mut blocked_hosts = Vec::new();
+        let mut extra_ca_files: Vec<PathBuf> = Vec::new();
+        let mut client_certificates: Vec<(ClientCertificate, &str)> = Vec::new();
+        for l in loaded {
+            let v = &l.parsed.values;
+            for p in v.blocked_hosts.iter().flatten() {
+                blocked_hosts.push((p.clone(), l.label.clone()));
+            }
+            for ca in v.extra_ca_files.iter().flatten() {
+                if !extra_ca_files.contains(ca) {
+                    extra_ca_files.push(ca.clone());
+                }
+            }
+            for cert in v.client_certificates.iter().flatten() {
+                if let Some(i) = client_certificates.iter().position(|(c, _)| c.host == cert.host) {
+                    let (earlier, by) = client_certificates.remove(i);
+                    if earlier != *cert {
+                        let m = meta.entry("client_certificates".into()).or_default();
+                        m.conflict = true;
+                        m.messages.push(format!(
+                            "{} and {} both set a certificate for {}; the later one applies",
+                            by, l.label, cert.host
+                        ));
+                    }
+                }
+                client_certificates.push((cert.clone(), &l.label));
+            }
+        }
+        for (key, union_sources) in [
+            ("blocked_hosts", set_by(loaded, |v| v.blocked_hosts.as_ref().map(|_| ()))),
+            ("extra_ca_files", set_by(loaded, |v| v.extra_ca_files.as_ref().map(|_| ()))),
+            ("client_certificates", set_by(loaded, |v| v.client_certificates.as_ref().map(|_| ()))),
+        ] {
+            let labels: Vec<String> = union_sources.iter().map(|(l, _, _)| (*l).to_owned()).collect();
+            meta.entry(key.into()).or_default().sources = labels.clone();
+            decided.insert(key, labels);
+        }
+        let client_certificates = client_certificates.into_iter().map(|(c, _)| c).collect();
+        Self { blocked_hosts, extra_ca_files, client_certificates }
+    }
+}
+
+/// The proxy: the last source that locks it, else the last that sets it.
+fn proxy(
+    loaded: &[Loaded],
+    meta: &mut BTreeMap<String, KeyMeta>,
+    decided: &mut BTreeMap<&'static str, Vec<String>>,
+) -> Option<ProxyRule> {
+    let proxies = set_by(loaded, |v| v.proxy.clone());
+    let locked: SetBy<'_, ProxyRule> = proxies.iter().filter(|(_, _, p)| p.locked).cloned().collect();
+    if locked.is_empty() {
+        return last_wins("proxy", &proxies, meta, decided);
+    }
+    let rule = last_wins("proxy", &locked, meta, decided);
+    meta.entry("proxy".into()).or_default().sources =
+        proxies.iter().map(|(l, _, _)| (*l).to_owned()).collect();
+    rule
+}
+
+/// The sources of the keys no merge rule above decides: the keys that can only be disabled,
+/// `schema_version` (every source) and `strict`.
+fn record_other_sources(
+    loaded: &[Loaded],
+    meta: &mut BTreeMap<String, KeyMeta>,
+    decided: &mut BTreeMap<&'static str, Vec<String>>,
+) {
+    for key in DISABLED_ONLY_KEYS {
+        let labels: Vec<String> = loaded
+            .iter()
+            .filter(|l| l.parsed.values.disabled.contains(&key))
+            .map(|l| l.label.clone())
+            .collect();
+        meta.entry(key.into()).or_default().sources = labels.clone();
+        decided.insert(key, labels);
+    }
+    let all: Vec<String> = loaded.iter().map(|l| l.label.clone()).collect();
+    meta.entry("schema_version".into()).or_default().sources = all;
+    let strict_by: Vec<String> =
+        loaded.iter().filter(|l| l.parsed.sets("strict")).map(|l| l.label.clone()).collect();
+    meta.entry("strict".into()).or_default().sources = strict_by;
+}
+
+/// The settings defaults, each from the last source that sets it, and the label of that source
+/// per setting.
+fn merged_defaults(loaded: &[Loaded]) -> (SettingsDefaults, BTreeMap<SettingKey, String>) {
+    let mut defaults = SettingsDefaults::default();
+    let mut defaults_by = BTreeMap::new();
+    for l in loaded {
+        defaults.merge_from(&l.parsed.values.defaults);
+        for name in l.parsed.values.defaults.set_names() {
+            if let Some(key) = SettingKey::from_name(name) {
+                defaults_by.insert(key, l.label.clone());
+            }
+        }
+    }
+    (defaults, defaults_by)
 }

@@ -146,9 +146,7 @@ fn assigned_container_ids(
 }
 
 /// Builds one container (collection or folder) and everything below it. A damaged or missing
-/// own file gives a placeholder named after the folder, marked damaged and never written, with
-/// the id read from the damaged file, else `assigned` (from the parent's order), else a stable
-/// one made from its path.
+/// own file gives a placeholder (see [`add_placeholder`]).
 fn assemble(
     ctx: &mut Ctx,
     tree: DirTree,
@@ -157,7 +155,6 @@ fn assemble(
     parsed: &mut [Option<RawEntity>],
     data: &mut WorkspaceData,
 ) -> Option<ItemId> {
-    let is_collection = parent.is_none();
     let entity = tree.own.and_then(|i| parsed[i].take());
     let (me, children_order, placeholder) = match entity {
         Some(RawEntity::Collection(p)) => {
@@ -184,74 +181,11 @@ fn assemble(
         }
         Some(RawEntity::Request(_)) => return None,
         failed @ (Some(RawEntity::Failed(_)) | None) => {
-            let own = if is_collection { COLLECTION_FILE } else { FOLDER_FILE };
-            if tree.own.is_none() {
-                if tree.count_entries() == 0 && !is_collection {
-                    ctx.problem(&tree.dir, ProblemKind::Unexpected, parent);
-                    return None;
-                }
-                let kind = ProblemKind::MissingFolderFile { file: own };
-                ctx.broken(&tree.dir, kind.clone(), parent);
-                // Never written while the folder has no file of its own.
-                ctx.index.broken.insert(tree.own_file.clone(), kind.to_string());
-            } else if let Some(RawEntity::Failed(kind)) = failed {
-                ctx.broken(&tree.own_file, kind, parent);
-            }
-            let id = salvage_id(&tree.own_file)
-                .or(assigned)
-                .unwrap_or_else(|| placeholder_id(&ctx.root, &tree.dir));
-            ctx.broken_id(id, &tree.own_file);
-            let place =
-                if is_collection { Place::Collection(CollectionId(id)) } else { Place::Folder(FolderId(id)) };
-            if !ctx.claim(id, place, &tree.own_file, parent) {
-                return None;
-            }
-            let name = file_name(&tree.dir);
-            data.damaged.insert(id);
-            if is_collection {
-                let mut c = Collection::new(name);
-                c.id = CollectionId(id);
-                ctx.index.places.insert(Place::Collection(c.id), tree.dir.clone());
-                data.collections.insert(c.id, c);
-                (ParentId::Collection(CollectionId(id)), Vec::new(), true)
-            } else {
-                let mut f = Folder::new(name);
-                f.id = FolderId(id);
-                ctx.index.places.insert(Place::Folder(f.id), tree.dir.clone());
-                data.folders.insert(f.id, f);
-                (ParentId::Folder(FolderId(id)), Vec::new(), true)
-            }
+            (add_placeholder(ctx, &tree, parent, assigned, failed, data)?, Vec::new(), true)
         }
     };
 
-    let mut present: Vec<ItemId> = Vec::new();
-    let mut broken_requests: Vec<PathBuf> = Vec::new();
-    let mut salvaged: HashSet<uuid::Uuid> = HashSet::new();
-    for (path, i) in tree.requests {
-        match parsed[i].take() {
-            Some(RawEntity::Request(p)) => {
-                let Some(request) = ctx.accept(&path, Ok(*p), Some(me)) else { continue };
-                if !ctx.claim(request.id.0, Place::Request(request.id), &path, Some(me)) {
-                    continue;
-                }
-                let id = request.id;
-                ctx.index.places.insert(Place::Request(id), path);
-                data.requests.insert(id, request);
-                present.push(ItemId::Request(id));
-            }
-            Some(RawEntity::Failed(kind)) => {
-                match salvage_id(&path) {
-                    Some(id) => {
-                        ctx.broken_id(id, &path);
-                        salvaged.insert(id);
-                    }
-                    None => broken_requests.push(path.clone()),
-                }
-                ctx.broken(&path, kind, Some(me));
-            }
-            _ => {}
-        }
-    }
+    let mut contents = load_requests(ctx, tree.requests, me, parsed, data);
     let listed_folders: Vec<uuid::Uuid> = children_order
         .iter()
         .filter_map(|c| match c {
@@ -262,16 +196,133 @@ fn assemble(
     let assigned = assigned_container_ids(&tree.subdirs, parsed, &listed_folders);
     for (sub, assigned) in tree.subdirs.into_iter().zip(assigned) {
         if let Some(item) = assemble(ctx, sub, Some(me), assigned, parsed, data) {
-            present.push(item);
+            contents.present.push(item);
         }
     }
-    // Reconcile the stored order with what is really here: each child here, whether its
-    // parent's order has named it yet.
+    let order = reconcile_order(ctx, me, parent, children_order, contents, placeholder);
+    match me {
+        ParentId::Collection(id) => data.collections[&id].children = order,
+        ParentId::Folder(id) => data.folders[&id].children = order,
+    }
+    match me {
+        ParentId::Collection(_) => None,
+        ParentId::Folder(id) => Some(ItemId::Folder(id)),
+    }
+}
+
+/// Adds the placeholder of a container whose own file is damaged or missing: named after
+/// the folder, marked damaged and never written, with the id read from the damaged file, else
+/// `assigned` (from the parent's order), else a stable one made from its path. `None` when
+/// there is nothing to hold (an empty folder that is not a collection) or the id is taken.
+fn add_placeholder(
+    ctx: &mut Ctx,
+    tree: &DirTree,
+    parent: Option<ParentId>,
+    assigned: Option<uuid::Uuid>,
+    failed: Option<RawEntity>,
+    data: &mut WorkspaceData,
+) -> Option<ParentId> {
+    let is_collection = parent.is_none();
+    let own = if is_collection { COLLECTION_FILE } else { FOLDER_FILE };
+    if tree.own.is_none() {
+        if tree.count_entries() == 0 && !is_collection {
+            ctx.problem(&tree.dir, ProblemKind::Unexpected, parent);
+            return None;
+        }
+        let kind = ProblemKind::MissingFolderFile { file: own };
+        ctx.broken(&tree.dir, kind.clone(), parent);
+        // Never written while the folder has no file of its own.
+        ctx.index.broken.insert(tree.own_file.clone(), kind.to_string());
+    } else if let Some(RawEntity::Failed(kind)) = failed {
+        ctx.broken(&tree.own_file, kind, parent);
+    }
+    let id = salvage_id(&tree.own_file).or(assigned).unwrap_or_else(|| placeholder_id(&ctx.root, &tree.dir));
+    ctx.broken_id(id, &tree.own_file);
+    let place = if is_collection { Place::Collection(CollectionId(id)) } else { Place::Folder(FolderId(id)) };
+    if !ctx.claim(id, place, &tree.own_file, parent) {
+        return None;
+    }
+    let name = file_name(&tree.dir);
+    data.damaged.insert(id);
+    if is_collection {
+        let mut c = Collection::new(name);
+        c.id = CollectionId(id);
+        ctx.index.places.insert(Place::Collection(c.id), tree.dir.clone());
+        data.collections.insert(c.id, c);
+        Some(ParentId::Collection(CollectionId(id)))
+    } else {
+        let mut f = Folder::new(name);
+        f.id = FolderId(id);
+        ctx.index.places.insert(Place::Folder(f.id), tree.dir.clone());
+        data.folders.insert(f.id, f);
+        Some(ParentId::Folder(FolderId(id)))
+    }
+}
+
+/// What a container's folder holds once loaded: the children that loaded, and the request
+/// files that did not (by id when it could be read from the file, else by path).
+struct Contents {
+    present: Vec<ItemId>,
+    broken_requests: Vec<PathBuf>,
+    salvaged: HashSet<uuid::Uuid>,
+}
+
+/// Loads the request files of container `me`; the subfolders are not in the result yet.
+fn load_requests(
+    ctx: &mut Ctx,
+    requests: Vec<(PathBuf, usize)>,
+    me: ParentId,
+    parsed: &mut [Option<RawEntity>],
+    data: &mut WorkspaceData,
+) -> Contents {
+    let mut contents =
+        Contents { present: Vec::new(), broken_requests: Vec::new(), salvaged: HashSet::new() };
+    for (path, i) in requests {
+        match parsed[i].take() {
+            Some(RawEntity::Request(p)) => {
+                let Some(request) = ctx.accept(&path, Ok(*p), Some(me)) else { continue };
+                if !ctx.claim(request.id.0, Place::Request(request.id), &path, Some(me)) {
+                    continue;
+                }
+                let id = request.id;
+                ctx.index.places.insert(Place::Request(id), path);
+                data.requests.insert(id, request);
+                contents.present.push(ItemId::Request(id));
+            }
+            Some(RawEntity::Failed(kind)) => {
+                match salvage_id(&path) {
+                    Some(id) => {
+                        ctx.broken_id(id, &path);
+                        contents.salvaged.insert(id);
+                    }
+                    None => contents.broken_requests.push(path.clone()),
+                }
+                ctx.broken(&path, kind, Some(me));
+            }
+            _ => {}
+        }
+    }
+    contents
+}
+
+/// Reconciles container `me`'s stored order with what is really in its folder: an entry named
+/// twice is dropped, an entry not here is kept for [`settle_unfound`] to settle, and a child
+/// no entry names is added at the end (reported, unless `me` is a placeholder).
+fn reconcile_order(
+    ctx: &mut Ctx,
+    me: ParentId,
+    parent: Option<ParentId>,
+    stored: Vec<ItemId>,
+    contents: Contents,
+    placeholder: bool,
+) -> Vec<ItemId> {
+    // Each child here, whether its parent's order has named it yet.
     let own_path = file_path_of(ctx, me);
-    let mut here: foldhash::HashMap<ItemId, bool> = present.iter().map(|item| (*item, false)).collect();
-    let mut order = Vec::with_capacity(children_order.len().max(present.len()));
+    let mut here: foldhash::HashMap<ItemId, bool> =
+        contents.present.iter().map(|item| (*item, false)).collect();
+    let mut order = Vec::with_capacity(stored.len().max(contents.present.len()));
     let mut unfound_here: HashSet<ItemId> = HashSet::new();
-    for id in children_order {
+    for id in stored {
         match here.get_mut(&id) {
             Some(listed) if *listed => {
                 ctx.problem(&own_path, ProblemKind::ListedTwice { id: item_uuid(id) }, parent);
@@ -284,8 +335,8 @@ fn assemble(
                     continue;
                 }
                 // Not here: elsewhere in the workspace, or nowhere (settled once all is read).
-                let candidate = broken_requests.first().filter(|_| match id {
-                    ItemId::Request(r) => !salvaged.contains(&r.0),
+                let candidate = contents.broken_requests.first().filter(|_| match id {
+                    ItemId::Request(r) => !contents.salvaged.contains(&r.0),
                     ItemId::Folder(_) => false,
                 });
                 ctx.unfound.push(Unfound {
@@ -299,7 +350,7 @@ fn assemble(
         }
         order.push(id);
     }
-    for id in present {
+    for id in contents.present {
         if !here.get(&id).copied().unwrap_or(false) {
             // A placeholder has no order of its own: everything inside is "unlisted" by nature.
             if !placeholder {
@@ -308,14 +359,7 @@ fn assemble(
             order.push(id);
         }
     }
-    match me {
-        ParentId::Collection(id) => data.collections[&id].children = order,
-        ParentId::Folder(id) => data.folders[&id].children = order,
-    }
-    match me {
-        ParentId::Collection(_) => None,
-        ParentId::Folder(id) => Some(ItemId::Folder(id)),
-    }
+    order
 }
 
 fn file_path_of(ctx: &Ctx, container: ParentId) -> PathBuf {
