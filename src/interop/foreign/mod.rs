@@ -70,6 +70,27 @@ pub(crate) fn drop_stale_multipart_type(request: &mut crate::model::Request) {
     }
 }
 
+/// OAuth 1.0's text settings, read through `get` by the names Postman and Insomnia both use
+/// (but for the token's, `token_name`); the other settings as by default.
+pub(crate) fn oauth1_texts(
+    token_name: &str,
+    mut get: impl FnMut(&str) -> String,
+) -> crate::model::OAuth1Auth {
+    crate::model::OAuth1Auth {
+        consumer_key: get("consumerKey"),
+        consumer_secret: get("consumerSecret"),
+        token: get(token_name),
+        token_secret: get("tokenSecret"),
+        private_key: get("privateKey"),
+        callback: get("callback"),
+        verifier: get("verifier"),
+        timestamp: get("timestamp"),
+        nonce: get("nonce"),
+        realm: get("realm"),
+        ..crate::model::OAuth1Auth::default()
+    }
+}
+
 /// The text of a file: UTF-8 (a byte order mark dropped), or UTF-16 as Windows tools save it
 /// (with a byte order mark, or ASCII text with every other byte zero), which newman reads too.
 /// UTF-32 and text in no Unicode encoding are refused by name.

@@ -23,165 +23,190 @@ pub(super) fn syntax(line: usize, column: usize, message: &str) -> ImportError {
 /// at `;`, `&&`, `||`, `|` and `&`.
 pub(super) fn split_commands(text: &str) -> Result<Vec<Command>, ImportError> {
     let text = normalize_continuations(text);
-    let chars: Vec<char> = text.chars().collect();
-    let mut commands = Vec::new();
-    let mut words: Vec<Word> = Vec::new();
-    let mut current = String::new();
-    let mut in_word = false;
-    let mut word_line = 1;
-    let (mut line, mut column) = (1usize, 0usize);
-    let mut i = 0;
-    let finish_word = |words: &mut Vec<Word>, current: &mut String, in_word: &mut bool, word_line: usize| {
-        if *in_word {
-            words.push(Word { text: std::mem::take(current), line: word_line });
-            *in_word = false;
-        }
-    };
-    let finish_command = |commands: &mut Vec<Command>, words: &mut Vec<Word>| {
-        // A shell prompt pasted along with the command.
-        if words.first().is_some_and(|w| w.text == "$" || w.text == "%" || w.text == ">") {
-            words.remove(0);
-        }
-        if !words.is_empty() {
-            let line = words[0].line;
-            commands.push(Command { words: std::mem::take(words), line });
-        }
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        column += 1;
+    let mut s = Splitter::new(&text);
+    while let Some(&c) = s.chars.get(s.i) {
+        s.column += 1;
         match c {
             '\n' => {
-                finish_word(&mut words, &mut current, &mut in_word, word_line);
-                finish_command(&mut commands, &mut words);
-                line += 1;
-                column = 0;
-                i += 1;
+                s.finish_command();
+                s.new_line();
+                s.i += 1;
             }
             ' ' | '\t' | '\r' => {
-                finish_word(&mut words, &mut current, &mut in_word, word_line);
-                i += 1;
+                s.finish_word();
+                s.i += 1;
             }
-            '#' if !in_word => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
+            '#' if !s.in_word => s.skip_comment(),
             ';' | '|' | '&' => {
-                finish_word(&mut words, &mut current, &mut in_word, word_line);
-                finish_command(&mut commands, &mut words);
-                i += 1;
+                s.finish_command();
+                s.i += 1;
             }
-            '\\' => {
-                match chars.get(i + 1) {
-                    Some('\n') => {
-                        line += 1;
-                        column = 0;
-                    }
-                    Some(next) => {
-                        if !in_word {
-                            in_word = true;
-                            word_line = line;
-                        }
-                        current.push(*next);
-                    }
-                    None => {}
-                }
-                i += 2;
-            }
-            '\'' => {
-                if !in_word {
-                    in_word = true;
-                    word_line = line;
-                }
-                let (start_line, start_column) = (line, column);
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(syntax(start_line, start_column, "unterminated single quote")),
-                        Some('\'') => break,
-                        Some(ch) => {
-                            if *ch == '\n' {
-                                line += 1;
-                                column = 0;
-                            }
-                            current.push(*ch);
-                        }
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            '"' => {
-                if !in_word {
-                    in_word = true;
-                    word_line = line;
-                }
-                let (start_line, start_column) = (line, column);
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(syntax(start_line, start_column, "unterminated double quote")),
-                        Some('"') => break,
-                        Some('\\') => match chars.get(i + 1) {
-                            Some(next @ ('"' | '\\' | '$' | '`')) => {
-                                current.push(*next);
-                                i += 1;
-                            }
-                            Some('\n') => {
-                                line += 1;
-                                column = 0;
-                                i += 1;
-                            }
-                            _ => current.push('\\'),
-                        },
-                        Some(ch) => {
-                            if *ch == '\n' {
-                                line += 1;
-                                column = 0;
-                            }
-                            current.push(*ch);
-                        }
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            '$' if chars.get(i + 1) == Some(&'\'') => {
-                if !in_word {
-                    in_word = true;
-                    word_line = line;
-                }
-                let (start_line, start_column) = (line, column);
-                i += 2;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(syntax(start_line, start_column, "unterminated $'...' quote")),
-                        Some('\'') => break,
-                        Some('\\') => {
-                            i += 1;
-                            i += ansi_escape(&chars, i, &mut current);
-                            continue;
-                        }
-                        Some(ch) => current.push(*ch),
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
+            '\\' => s.escaped(),
+            '\'' => s.quoted(Quote::Single)?,
+            '"' => s.quoted(Quote::Double)?,
+            '$' if s.chars.get(s.i + 1) == Some(&'\'') => s.quoted(Quote::Ansi)?,
             other => {
-                if !in_word {
-                    in_word = true;
-                    word_line = line;
-                }
-                current.push(other);
-                i += 1;
+                s.start_word();
+                s.current.push(other);
+                s.i += 1;
             }
         }
     }
-    finish_word(&mut words, &mut current, &mut in_word, word_line);
-    finish_command(&mut commands, &mut words);
-    Ok(commands)
+    s.finish_command();
+    Ok(s.commands)
+}
+
+/// The shell's three quotes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// `'...'`: every character as it is.
+    Single,
+    /// `"..."`: a backslash escapes `"`, `\`, `$`, `` ` `` and a line break, and is kept before
+    /// anything else.
+    Double,
+    /// `$'...'`: C-style escapes (see [`ansi_escape`]).
+    Ansi,
+}
+
+/// Where [`split_commands`] is in the text, and what it has read so far.
+struct Splitter {
+    chars: Vec<char>,
+    /// The next character to read.
+    i: usize,
+    line: usize,
+    column: usize,
+    commands: Vec<Command>,
+    /// The words of the command being read.
+    words: Vec<Word>,
+    /// The word being read, when `in_word`; it started on `word_line`.
+    current: String,
+    in_word: bool,
+    word_line: usize,
+}
+
+impl Splitter {
+    fn new(text: &str) -> Self {
+        Splitter {
+            chars: text.chars().collect(),
+            i: 0,
+            line: 1,
+            column: 0,
+            commands: Vec::new(),
+            words: Vec::new(),
+            current: String::new(),
+            in_word: false,
+            word_line: 1,
+        }
+    }
+
+    fn new_line(&mut self) {
+        self.line += 1;
+        self.column = 0;
+    }
+
+    /// A character that belongs to a word: starts one unless it is already started.
+    fn start_word(&mut self) {
+        if !self.in_word {
+            self.in_word = true;
+            self.word_line = self.line;
+        }
+    }
+
+    fn finish_word(&mut self) {
+        if self.in_word {
+            self.words.push(Word { text: std::mem::take(&mut self.current), line: self.word_line });
+            self.in_word = false;
+        }
+    }
+
+    /// Ends the word and the command being read; a command without words is none.
+    fn finish_command(&mut self) {
+        self.finish_word();
+        // A shell prompt pasted along with the command.
+        if self.words.first().is_some_and(|w| w.text == "$" || w.text == "%" || w.text == ">") {
+            self.words.remove(0);
+        }
+        if !self.words.is_empty() {
+            let line = self.words[0].line;
+            self.commands.push(Command { words: std::mem::take(&mut self.words), line });
+        }
+    }
+
+    /// A `#` comment: skipped up to the end of its line.
+    fn skip_comment(&mut self) {
+        while self.chars.get(self.i).is_some_and(|c| *c != '\n') {
+            self.i += 1;
+        }
+    }
+
+    /// A backslash outside quotes: a line continuation, or the character after it as it is.
+    fn escaped(&mut self) {
+        match self.chars.get(self.i + 1) {
+            Some('\n') => self.new_line(),
+            Some(&next) => {
+                self.start_word();
+                self.current.push(next);
+            }
+            None => {}
+        }
+        self.i += 2;
+    }
+
+    /// A quoted part of a word, from its opening quote through its closing one.
+    fn quoted(&mut self, quote: Quote) -> Result<(), ImportError> {
+        self.start_word();
+        let (start_line, start_column) = (self.line, self.column);
+        let (open_len, close, unterminated) = match quote {
+            Quote::Single => (1, '\'', "unterminated single quote"),
+            Quote::Double => (1, '"', "unterminated double quote"),
+            Quote::Ansi => (2, '\'', "unterminated $'...' quote"),
+        };
+        self.i += open_len;
+        loop {
+            let Some(&c) = self.chars.get(self.i) else {
+                return Err(syntax(start_line, start_column, unterminated));
+            };
+            if c == close {
+                break;
+            }
+            self.i += match (quote, c) {
+                (Quote::Double, '\\') => self.double_quoted_escape(),
+                (Quote::Ansi, '\\') => 1 + ansi_escape(&self.chars, self.i + 1, &mut self.current),
+                // Lines in `$'...'` are not counted.
+                (Quote::Ansi, _) => {
+                    self.current.push(c);
+                    1
+                }
+                _ => {
+                    if c == '\n' {
+                        self.new_line();
+                    }
+                    self.current.push(c);
+                    1
+                }
+            };
+        }
+        self.i += 1;
+        Ok(())
+    }
+
+    /// A backslash inside double quotes; returns how many characters it used.
+    fn double_quoted_escape(&mut self) -> usize {
+        match self.chars.get(self.i + 1) {
+            Some(&next @ ('"' | '\\' | '$' | '`')) => {
+                self.current.push(next);
+                2
+            }
+            Some('\n') => {
+                self.new_line();
+                2
+            }
+            _ => {
+                self.current.push('\\');
+                1
+            }
+        }
+    }
 }
 
 /// One escape of a `$'...'` string starting at `chars[i]` (after the backslash); returns how

@@ -5,11 +5,13 @@ use indexmap::IndexMap;
 use super::Templates;
 use crate::interop::Report;
 use crate::interop::foreign::node::Node;
+use crate::interop::foreign::oauth1_texts;
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, DigestAuth, HawkAlgorithm, HawkAuth, NtlmAuth, OAuth1Auth,
     OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
 };
 
+/// Reads a request's or a folder's `authentication`; none there means inherit.
 pub(super) fn auth(node: &Node, location: &str, report: &mut Report, templates: &mut Templates) -> Auth {
     if !node.is_object() || node.entries().is_empty() {
         return Auth::Inherit;
@@ -78,37 +80,8 @@ pub(super) fn auth(node: &Node, location: &str, report: &mut Report, templates: 
             session_token: get("sessionToken"),
         }),
         "oauth2" => Auth::OAuth2(oauth2(node, location, report, templates)),
-        // Insomnia puts OAuth 1.0 in the header and Hawk's payload check under `validatePayload`.
-        "oauth1" => {
-            let method = node.text("signatureMethod");
-            let signature_method = OAuth1Method::parse(&method).unwrap_or_else(|| {
-                if !method.is_empty() {
-                    report.warn(
-                        location,
-                        format!("OAuth 1.0 signature method `{method}` is unknown; read as HMAC-SHA1"),
-                    );
-                }
-                OAuth1Method::HmacSha1
-            });
-            let version = get("version");
-            Auth::OAuth1(OAuth1Auth {
-                signature_method,
-                consumer_key: get("consumerKey"),
-                consumer_secret: get("consumerSecret"),
-                token: get("tokenKey"),
-                token_secret: get("tokenSecret"),
-                private_key: get("privateKey"),
-                callback: get("callback"),
-                verifier: get("verifier"),
-                timestamp: get("timestamp"),
-                nonce: get("nonce"),
-                version: if version.is_empty() { "1.0".into() } else { version },
-                realm: get("realm"),
-                in_header: true,
-                include_body_hash: node.bool("includeBodyHash") == Some(true),
-                ..OAuth1Auth::default()
-            })
-        }
+        "oauth1" => Auth::OAuth1(oauth1(node, location, report, templates)),
+        // Insomnia checks Hawk's payload under `validatePayload`.
         "hawk" => Auth::Hawk(HawkAuth {
             auth_id: get("id"),
             auth_key: get("key"),
@@ -136,19 +109,48 @@ pub(super) fn auth(node: &Node, location: &str, report: &mut Report, templates: 
             claims: get("additionalClaims"),
             ..AsapAuth::default()
         }),
-        other => {
-            let mut params = IndexMap::new();
-            for (key, value) in node.entries() {
-                if key != "type" && key != "disabled" {
-                    params.insert(key.clone(), templates.convert(&value.to_text()));
-                }
-            }
+        other => unsupported(other, node, location, report, templates),
+    }
+}
+
+/// An auth kind Localpost cannot send: kept with its settings as text, and reported.
+fn unsupported(
+    kind: &str,
+    node: &Node,
+    location: &str,
+    report: &mut Report,
+    templates: &mut Templates,
+) -> Auth {
+    let mut params = IndexMap::new();
+    for (key, value) in node.entries() {
+        if key != "type" && key != "disabled" {
+            params.insert(key.clone(), templates.convert(&value.to_text()));
+        }
+    }
+    report.warn(location, format!("{kind} auth is kept with its settings but Localpost cannot send it"));
+    Auth::Unsupported { kind: kind.to_owned(), params }
+}
+
+/// Insomnia's OAuth 1.0, which always goes in the header.
+fn oauth1(node: &Node, location: &str, report: &mut Report, templates: &mut Templates) -> OAuth1Auth {
+    let mut get = |key: &str| templates.convert(&node.text(key));
+    let method = node.text("signatureMethod");
+    let signature_method = OAuth1Method::parse(&method).unwrap_or_else(|| {
+        if !method.is_empty() {
             report.warn(
                 location,
-                format!("{other} auth is kept with its settings but Localpost cannot send it"),
+                format!("OAuth 1.0 signature method `{method}` is unknown; read as HMAC-SHA1"),
             );
-            Auth::Unsupported { kind: other.to_owned(), params }
         }
+        OAuth1Method::HmacSha1
+    });
+    let version = get("version");
+    OAuth1Auth {
+        signature_method,
+        version: if version.is_empty() { "1.0".into() } else { version },
+        in_header: true,
+        include_body_hash: node.bool("includeBodyHash") == Some(true),
+        ..oauth1_texts("tokenKey", get)
     }
 }
 

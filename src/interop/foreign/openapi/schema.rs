@@ -38,75 +38,33 @@ impl<'a> Spec<'a> {
         if depth > MAX_DEPTH || !seen.insert(std::ptr::from_ref(schema)) {
             return Node::Null;
         }
-        let result = self.example_inner(schema, depth, seen, location);
+        let result = if let Some(given) = given_example(schema) {
+            given.clone()
+        } else if let Some(first) =
+            ["oneOf", "anyOf"].into_iter().find_map(|key| schema.at(key).items().first())
+        {
+            self.example(first, depth + 1, seen, location)
+        } else {
+            match schema_type(schema).as_str() {
+                "object" => {
+                    let mut entries = Vec::new();
+                    for (name, prop) in self.properties(schema, location) {
+                        if prop.bool("readOnly") == Some(true) {
+                            continue;
+                        }
+                        entries.push((name, self.example(prop, depth + 1, seen, location)));
+                    }
+                    Node::Object(entries)
+                }
+                "array" => {
+                    let item = self.example(schema.at("items"), depth + 1, seen, location);
+                    if item.is_null() { Node::Array(Vec::new()) } else { Node::Array(vec![item]) }
+                }
+                scalar => scalar_example(scalar, schema),
+            }
+        };
         seen.remove(&std::ptr::from_ref(schema));
         result
-    }
-
-    pub(super) fn example_inner(
-        &mut self,
-        schema: &'a Node,
-        depth: usize,
-        seen: &mut HashSet<*const Node>,
-        location: &str,
-    ) -> Node {
-        if let Some(example) = schema.get("example").or_else(|| schema.at("examples").items().first()) {
-            return example.clone();
-        }
-        if let Some(default) = schema.get("default") {
-            return default.clone();
-        }
-        if let Some(first) = schema.at("enum").items().first() {
-            return first.clone();
-        }
-        if let Some(value) = schema.get("const") {
-            return value.clone();
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(first) = schema.at(key).items().first() {
-                return self.example(first, depth + 1, seen, location);
-            }
-        }
-        let kind = match schema.get("type") {
-            Some(Node::String(t)) => t.clone(),
-            // 3.1 allows a list of types; the first that is not "null".
-            Some(Node::Array(types)) => {
-                types.iter().map(Node::to_text).find(|t| t != "null").unwrap_or_default()
-            }
-            _ if schema.get("properties").is_some() || schema.get("allOf").is_some() => "object".into(),
-            _ if schema.get("items").is_some() => "array".into(),
-            _ => String::new(),
-        };
-        match kind.as_str() {
-            "object" => {
-                let mut entries = Vec::new();
-                for (name, prop) in self.properties(schema, location) {
-                    if prop.bool("readOnly") == Some(true) {
-                        continue;
-                    }
-                    entries.push((name, self.example(prop, depth + 1, seen, location)));
-                }
-                Node::Object(entries)
-            }
-            "array" => {
-                let item = self.example(schema.at("items"), depth + 1, seen, location);
-                if item.is_null() { Node::Array(Vec::new()) } else { Node::Array(vec![item]) }
-            }
-            "integer" | "number" => Node::Number("0".into()),
-            "boolean" => Node::Bool(false),
-            "string" => Node::String(
-                match schema.str("format") {
-                    Some("date-time") => "1970-01-01T00:00:00Z",
-                    Some("date") => "1970-01-01",
-                    Some("email") => "user@example.com",
-                    Some("uuid") => "00000000-0000-0000-0000-000000000000",
-                    Some("uri" | "url") => "https://example.com",
-                    _ => "string",
-                }
-                .into(),
-            ),
-            _ => Node::Null,
-        }
     }
 
     /// Saved examples from responses that carry an explicit example.
@@ -171,5 +129,48 @@ impl<'a> Spec<'a> {
             }
         }
         out
+    }
+}
+
+/// The value a schema gives itself: its example (or first of its examples), default, first
+/// enum value or const.
+fn given_example(schema: &Node) -> Option<&Node> {
+    schema
+        .get("example")
+        .or_else(|| schema.at("examples").items().first())
+        .or_else(|| schema.get("default"))
+        .or_else(|| schema.at("enum").items().first())
+        .or_else(|| schema.get("const"))
+}
+
+/// A schema's type: its own, or the one its keywords imply; empty when neither says.
+fn schema_type(schema: &Node) -> String {
+    match schema.get("type") {
+        Some(Node::String(t)) => t.clone(),
+        // 3.1 allows a list of types; the first that is not "null".
+        Some(Node::Array(types)) => types.iter().map(Node::to_text).find(|t| t != "null").unwrap_or_default(),
+        _ if schema.get("properties").is_some() || schema.get("allOf").is_some() => "object".into(),
+        _ if schema.get("items").is_some() => "array".into(),
+        _ => String::new(),
+    }
+}
+
+/// An example of a scalar type (`null` for a type that is none).
+fn scalar_example(kind: &str, schema: &Node) -> Node {
+    match kind {
+        "integer" | "number" => Node::Number("0".into()),
+        "boolean" => Node::Bool(false),
+        "string" => Node::String(
+            match schema.str("format") {
+                Some("date-time") => "1970-01-01T00:00:00Z",
+                Some("date") => "1970-01-01",
+                Some("email") => "user@example.com",
+                Some("uuid") => "00000000-0000-0000-0000-000000000000",
+                Some("uri" | "url") => "https://example.com",
+                _ => "string",
+            }
+            .into(),
+        ),
+        _ => Node::Null,
     }
 }

@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 
 use crate::interop::Report;
 use crate::interop::foreign::node::Node;
+use crate::interop::foreign::oauth1_texts;
 use crate::model::{
     ApiKeyLocation, AsapAuth, Auth, AwsSigV4Auth, DigestAuth, EdgeGridAuth, HawkAlgorithm, HawkAuth,
     JwtAlgorithm, JwtAuth, NtlmAuth, OAuth1Auth, OAuth1Method, OAuth2Auth, OAuth2ClientAuth, OAuth2Grant,
@@ -54,6 +55,104 @@ pub(crate) fn auth(node: &Node, location: &str, report: &mut Report) -> Option<A
     auth_from_params(kind, &params, location, report)
 }
 
+/// The parameters Localpost reads for each auth kind it maps field by field, and those it
+/// drops without a word (Postman's helper state); any other parameter that is set is reported
+/// as not carried over.
+const READ_PARAMS: [(&str, &[&str], &[&str]); 11] = [
+    ("basic", &["username", "password"], &["showPassword", "saveHelperData", "id"]),
+    ("bearer", &["token"], &[]),
+    ("apikey", &["key", "value", "in"], &[]),
+    (
+        "digest",
+        &[
+            "username",
+            "password",
+            "realm",
+            "nonce",
+            "algorithm",
+            "qop",
+            "nonceCount",
+            "clientNonce",
+            "opaque",
+        ],
+        &["showPassword", "saveHelperData", "id", "disableRetryRequest"],
+    ),
+    ("awsv4", &["accessKey", "secretKey", "region", "service", "sessionToken"], &["saveHelperData", "id"]),
+    (
+        "jwt",
+        &[
+            "algorithm",
+            "secret",
+            "isSecretBase64Encoded",
+            "privateKey",
+            "payload",
+            "header",
+            "addTokenTo",
+            "headerPrefix",
+            "queryParamKey",
+        ],
+        &["id", "saveHelperData"],
+    ),
+    ("asap", &["alg", "kid", "iss", "aud", "sub", "privateKey", "claims", "exp"], &["id", "saveHelperData"]),
+    (
+        "ntlm",
+        &["username", "password", "domain", "workstation", "disableRetryRequest"],
+        &["id", "saveHelperData", "state", "ntlmHeader"],
+    ),
+    (
+        "edgegrid",
+        &[
+            "accessToken",
+            "clientToken",
+            "clientSecret",
+            "baseURL",
+            "nonce",
+            "timestamp",
+            "headersToSign",
+            "maxBodySize",
+        ],
+        &["id", "saveHelperData"],
+    ),
+    (
+        "hawk",
+        &[
+            "authId",
+            "authKey",
+            "algorithm",
+            "user",
+            "nonce",
+            "timestamp",
+            "extraData",
+            "app",
+            "delegation",
+            "includePayloadHash",
+        ],
+        &["id", "saveHelperData"],
+    ),
+    (
+        "oauth1",
+        &[
+            "signatureMethod",
+            "consumerKey",
+            "consumerSecret",
+            "token",
+            "tokenSecret",
+            "privateKey",
+            "callback",
+            "verifier",
+            "timestamp",
+            "nonce",
+            "version",
+            "realm",
+            "addParamsToHeader",
+            "includeBodyHash",
+            "addEmptyParamsToSign",
+            "disableHeaderEncoding",
+        ],
+        &["id", "saveHelperData"],
+    ),
+];
+
 /// Maps Postman's auth `kind` with its parameters; shared with v1's helper attributes.
 pub(crate) fn auth_from_params(
     kind: &str,
@@ -61,312 +160,223 @@ pub(crate) fn auth_from_params(
     location: &str,
     report: &mut Report,
 ) -> Option<Auth> {
-    let get =
-        |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_text()).unwrap_or_default();
-    let mut unused: Vec<String> = Vec::new();
-    let mut note_unused = |known: &[&str], ignorable: &[&str]| {
-        for (k, v) in params {
-            if !known.contains(k) && !ignorable.contains(k) && !is_blank(v) {
-                unused.push((*k).to_owned());
-            }
-        }
-    };
+    let p = Params(params);
     let auth = match kind {
         "" => return None,
         "noauth" => Auth::None,
         "inherit" => Auth::Inherit,
-        "basic" => {
-            note_unused(&["username", "password"], &["showPassword", "saveHelperData", "id"]);
-            Auth::Basic { username: get("username"), password: get("password") }
-        }
-        "bearer" => {
-            note_unused(&["token"], &[]);
-            Auth::Bearer { token: get("token") }
-        }
+        "basic" => Auth::Basic { username: p.text("username"), password: p.text("password") },
+        "bearer" => Auth::Bearer { token: p.text("token") },
         "apikey" => {
-            note_unused(&["key", "value", "in"], &[]);
-            let location = if get("in") == "query" { ApiKeyLocation::Query } else { ApiKeyLocation::Header };
-            Auth::ApiKey { key: get("key"), value: get("value"), location }
+            let key_location =
+                if p.text("in") == "query" { ApiKeyLocation::Query } else { ApiKeyLocation::Header };
+            Auth::ApiKey { key: p.text("key"), value: p.text("value"), location: key_location }
         }
-        "digest" => {
-            note_unused(
-                &[
-                    "username",
-                    "password",
-                    "realm",
-                    "nonce",
-                    "algorithm",
-                    "qop",
-                    "nonceCount",
-                    "clientNonce",
-                    "opaque",
-                ],
-                &["showPassword", "saveHelperData", "id", "disableRetryRequest"],
-            );
-            if params.iter().any(|(k, v)| *k == "disableRetryRequest" && matches!(v, Node::Bool(true))) {
-                report.warn(
-                    location,
-                    "digest auth: Postman was set not to retry after the server's challenge; Localpost \
-                     always answers the challenge",
-                );
-            }
-            Auth::Digest(DigestAuth {
-                username: get("username"),
-                password: get("password"),
-                algorithm: get("algorithm"),
-                realm: get("realm"),
-                nonce: get("nonce"),
-                qop: get("qop"),
-                opaque: get("opaque"),
-                client_nonce: get("clientNonce"),
-                nonce_count: get("nonceCount"),
-            })
-        }
-        "awsv4" => {
-            note_unused(
-                &["accessKey", "secretKey", "region", "service", "sessionToken"],
-                &["saveHelperData", "id"],
-            );
-            Auth::AwsSigV4(AwsSigV4Auth {
-                access_key: get("accessKey"),
-                secret_key: get("secretKey"),
-                region: get("region"),
-                service: get("service"),
-                session_token: get("sessionToken"),
-            })
-        }
+        "digest" => digest(p, location, report),
+        "awsv4" => Auth::AwsSigV4(AwsSigV4Auth {
+            access_key: p.text("accessKey"),
+            secret_key: p.text("secretKey"),
+            region: p.text("region"),
+            service: p.text("service"),
+            session_token: p.text("sessionToken"),
+        }),
         "oauth2" => Auth::OAuth2(oauth2(params, location, report)),
-        "jwt" => {
-            note_unused(
-                &[
-                    "algorithm",
-                    "secret",
-                    "isSecretBase64Encoded",
-                    "privateKey",
-                    "payload",
-                    "header",
-                    "addTokenTo",
-                    "headerPrefix",
-                    "queryParamKey",
-                ],
-                &["id", "saveHelperData"],
-            );
-            let has = |name: &str| params.iter().any(|(k, _)| *k == name);
-            let text = get("algorithm");
-            let algorithm = JwtAlgorithm::parse(&text).unwrap_or_else(|| {
-                report.warn(location, format!("JWT algorithm `{}` is unknown; read as HS256", short(&text)));
-                JwtAlgorithm::Hs256
-            });
-            Auth::Jwt(JwtAuth {
-                algorithm,
-                secret: get("secret"),
-                secret_base64: get("isSecretBase64Encoded").trim() == "true",
-                private_key: get("privateKey"),
-                payload: get("payload"),
-                header: get("header"),
-                in_query: get("addTokenTo") == "queryParam",
-                // Postman reads an absent prefix as `Bearer`, an empty one as none.
-                header_prefix: if has("headerPrefix") { get("headerPrefix") } else { "Bearer".into() },
-                query_param_key: if get("queryParamKey").is_empty() {
-                    "token".into()
-                } else {
-                    get("queryParamKey")
-                },
-            })
-        }
-        "asap" => {
-            note_unused(
-                &["alg", "kid", "iss", "aud", "sub", "privateKey", "claims", "exp"],
-                &["id", "saveHelperData"],
-            );
-            let text = get("alg");
-            let algorithm = match JwtAlgorithm::parse(&text) {
-                Some(a) if !a.is_hmac() => a,
-                None if text.trim().is_empty() => JwtAlgorithm::Rs256,
-                _ => {
-                    report.warn(
-                        location,
-                        format!("ASAP algorithm `{}` is unknown; read as RS256", short(&text)),
-                    );
-                    JwtAlgorithm::Rs256
-                }
-            };
-            Auth::Asap(AsapAuth {
-                algorithm,
-                issuer: get("iss"),
-                audience: get("aud"),
-                subject: get("sub"),
-                key_id: get("kid"),
-                private_key: get("privateKey"),
-                claims: get("claims"),
-                expiry_seconds: get("exp"),
-            })
-        }
-        "ntlm" => {
-            note_unused(
-                &["username", "password", "domain", "workstation", "disableRetryRequest"],
-                &["id", "saveHelperData", "state", "ntlmHeader"],
-            );
-            Auth::Ntlm(NtlmAuth {
-                username: get("username"),
-                password: get("password"),
-                domain: get("domain"),
-                workstation: get("workstation"),
-                disable_retry: get("disableRetryRequest").trim() == "true",
-            })
-        }
-        "edgegrid" => {
-            note_unused(
-                &[
-                    "accessToken",
-                    "clientToken",
-                    "clientSecret",
-                    "baseURL",
-                    "nonce",
-                    "timestamp",
-                    "headersToSign",
-                    "maxBodySize",
-                ],
-                &["id", "saveHelperData"],
-            );
-            Auth::EdgeGrid(EdgeGridAuth {
-                access_token: get("accessToken"),
-                client_token: get("clientToken"),
-                client_secret: get("clientSecret"),
-                base_url: get("baseURL"),
-                nonce: get("nonce"),
-                timestamp: get("timestamp"),
-                headers_to_sign: get("headersToSign"),
-                max_body_size: get("maxBodySize"),
-            })
-        }
-        "hawk" => {
-            note_unused(
-                &[
-                    "authId",
-                    "authKey",
-                    "algorithm",
-                    "user",
-                    "nonce",
-                    "timestamp",
-                    "extraData",
-                    "app",
-                    "delegation",
-                    "includePayloadHash",
-                ],
-                &["id", "saveHelperData"],
-            );
-            let algorithm = match get("algorithm").trim().to_ascii_lowercase().as_str() {
-                "sha1" => HawkAlgorithm::Sha1,
-                "sha256" | "" => HawkAlgorithm::Sha256,
-                other => {
-                    report.warn(
-                        location,
-                        format!("Hawk algorithm `{}` is unknown; read as sha256", short(other)),
-                    );
-                    HawkAlgorithm::Sha256
-                }
-            };
-            Auth::Hawk(HawkAuth {
-                auth_id: get("authId"),
-                auth_key: get("authKey"),
-                algorithm,
-                user: get("user"),
-                nonce: get("nonce"),
-                timestamp: get("timestamp"),
-                ext: get("extraData"),
-                app: get("app"),
-                delegation: get("delegation"),
-                include_payload_hash: params.iter().any(|(k, v)| {
-                    *k == "includePayloadHash"
-                        && matches!(v, Node::Bool(true) | Node::String(_) if v.to_text().trim() == "true")
-                }),
-            })
-        }
-        "oauth1" => {
-            note_unused(
-                &[
-                    "signatureMethod",
-                    "consumerKey",
-                    "consumerSecret",
-                    "token",
-                    "tokenSecret",
-                    "privateKey",
-                    "callback",
-                    "verifier",
-                    "timestamp",
-                    "nonce",
-                    "version",
-                    "realm",
-                    "addParamsToHeader",
-                    "includeBodyHash",
-                    "addEmptyParamsToSign",
-                    "disableHeaderEncoding",
-                ],
-                &["id", "saveHelperData"],
-            );
-            // Postman reads a flag that is absent as off.
-            let flag = |name: &str| {
-                params.iter().find(|(k, _)| *k == name).is_some_and(|(_, v)| match v {
-                    Node::Bool(b) => *b,
-                    other => other.to_text().trim().eq_ignore_ascii_case("true"),
-                })
-            };
-            let method = get("signatureMethod");
-            let signature_method = match OAuth1Method::parse(&method) {
-                Some(m) => m,
-                None => {
-                    if !method.trim().is_empty() {
-                        report.warn(
-                            location,
-                            format!(
-                                "OAuth 1.0 signature method `{}` is unknown; read as HMAC-SHA1",
-                                short(&method)
-                            ),
-                        );
-                    }
-                    OAuth1Method::HmacSha1
-                }
-            };
-            Auth::OAuth1(OAuth1Auth {
-                signature_method,
-                consumer_key: get("consumerKey"),
-                consumer_secret: get("consumerSecret"),
-                token: get("token"),
-                token_secret: get("tokenSecret"),
-                private_key: get("privateKey"),
-                callback: get("callback"),
-                verifier: get("verifier"),
-                timestamp: get("timestamp"),
-                nonce: get("nonce"),
-                version: get("version"),
-                realm: get("realm"),
-                in_header: flag("addParamsToHeader"),
-                include_body_hash: flag("includeBodyHash"),
-                add_empty_params_to_sign: flag("addEmptyParamsToSign"),
-                disable_header_encoding: flag("disableHeaderEncoding"),
-            })
-        }
-        other => {
-            let mut kept = IndexMap::new();
-            for (k, v) in params {
-                kept.insert((*k).to_owned(), v.to_text());
-            }
-            report.warn(
-                location,
-                format!(
-                    "{} auth is kept with its settings but Localpost cannot send it; pick another auth \
-                     before sending",
-                    auth_label(other)
-                ),
-            );
-            Auth::Unsupported { kind: other.to_owned(), params: kept }
-        }
+        "jwt" => jwt(p, location, report),
+        "asap" => asap(p, location, report),
+        "ntlm" => Auth::Ntlm(NtlmAuth {
+            username: p.text("username"),
+            password: p.text("password"),
+            domain: p.text("domain"),
+            workstation: p.text("workstation"),
+            disable_retry: p.text("disableRetryRequest").trim() == "true",
+        }),
+        "edgegrid" => Auth::EdgeGrid(EdgeGridAuth {
+            access_token: p.text("accessToken"),
+            client_token: p.text("clientToken"),
+            client_secret: p.text("clientSecret"),
+            base_url: p.text("baseURL"),
+            nonce: p.text("nonce"),
+            timestamp: p.text("timestamp"),
+            headers_to_sign: p.text("headersToSign"),
+            max_body_size: p.text("maxBodySize"),
+        }),
+        "hawk" => hawk(p, location, report),
+        "oauth1" => oauth1(p, location, report),
+        other => unsupported(other, params, location, report),
     };
-    if !unused.is_empty() {
-        report.warn(location, format!("{} auth: settings not carried over: {}", kind, unused.join(", ")));
+    if let Some((_, read, ignored)) = READ_PARAMS.iter().find(|(k, _, _)| *k == kind) {
+        let unused = p.unused(read, ignored);
+        if !unused.is_empty() {
+            report.warn(location, format!("{} auth: settings not carried over: {}", kind, unused.join(", ")));
+        }
     }
     Some(auth)
+}
+
+/// An auth block's parameters, read by name.
+#[derive(Clone, Copy)]
+struct Params<'p, 'n>(&'p [(&'n str, &'n Node)]);
+
+impl Params<'_, '_> {
+    /// The text of the first parameter called `name`; empty when there is none.
+    fn text(self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_text()).unwrap_or_default()
+    }
+
+    fn has(self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| *k == name)
+    }
+
+    /// Whether a parameter called `name` matches `test`.
+    fn any(self, name: &str, test: impl Fn(&Node) -> bool) -> bool {
+        self.0.iter().any(|(k, v)| *k == name && test(v))
+    }
+
+    /// A flag, `true` as a boolean or as text; Postman reads a flag that is absent as off.
+    fn flag(self, name: &str) -> bool {
+        self.0.iter().find(|(k, _)| *k == name).is_some_and(|(_, v)| match v {
+            Node::Bool(b) => *b,
+            other => other.to_text().trim().eq_ignore_ascii_case("true"),
+        })
+    }
+
+    /// The names of the parameters that are set but neither `read` nor `ignored`.
+    fn unused(self, read: &[&str], ignored: &[&str]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| !read.contains(k) && !ignored.contains(k) && !is_blank(v))
+            .map(|(k, _)| (*k).to_owned())
+            .collect()
+    }
+}
+
+fn digest(p: Params, location: &str, report: &mut Report) -> Auth {
+    if p.any("disableRetryRequest", |v| matches!(v, Node::Bool(true))) {
+        report.warn(
+            location,
+            "digest auth: Postman was set not to retry after the server's challenge; Localpost \
+             always answers the challenge",
+        );
+    }
+    Auth::Digest(DigestAuth {
+        username: p.text("username"),
+        password: p.text("password"),
+        algorithm: p.text("algorithm"),
+        realm: p.text("realm"),
+        nonce: p.text("nonce"),
+        qop: p.text("qop"),
+        opaque: p.text("opaque"),
+        client_nonce: p.text("clientNonce"),
+        nonce_count: p.text("nonceCount"),
+    })
+}
+
+fn jwt(p: Params, location: &str, report: &mut Report) -> Auth {
+    let text = p.text("algorithm");
+    let algorithm = JwtAlgorithm::parse(&text).unwrap_or_else(|| {
+        report.warn(location, format!("JWT algorithm `{}` is unknown; read as HS256", short(&text)));
+        JwtAlgorithm::Hs256
+    });
+    let query_param_key = p.text("queryParamKey");
+    Auth::Jwt(JwtAuth {
+        algorithm,
+        secret: p.text("secret"),
+        secret_base64: p.text("isSecretBase64Encoded").trim() == "true",
+        private_key: p.text("privateKey"),
+        payload: p.text("payload"),
+        header: p.text("header"),
+        in_query: p.text("addTokenTo") == "queryParam",
+        // Postman reads an absent prefix as `Bearer`, an empty one as none.
+        header_prefix: if p.has("headerPrefix") { p.text("headerPrefix") } else { "Bearer".into() },
+        query_param_key: if query_param_key.is_empty() { "token".into() } else { query_param_key },
+    })
+}
+
+fn asap(p: Params, location: &str, report: &mut Report) -> Auth {
+    let text = p.text("alg");
+    let algorithm = match JwtAlgorithm::parse(&text) {
+        Some(a) if !a.is_hmac() => a,
+        None if text.trim().is_empty() => JwtAlgorithm::Rs256,
+        _ => {
+            report.warn(location, format!("ASAP algorithm `{}` is unknown; read as RS256", short(&text)));
+            JwtAlgorithm::Rs256
+        }
+    };
+    Auth::Asap(AsapAuth {
+        algorithm,
+        issuer: p.text("iss"),
+        audience: p.text("aud"),
+        subject: p.text("sub"),
+        key_id: p.text("kid"),
+        private_key: p.text("privateKey"),
+        claims: p.text("claims"),
+        expiry_seconds: p.text("exp"),
+    })
+}
+
+fn hawk(p: Params, location: &str, report: &mut Report) -> Auth {
+    let algorithm = match p.text("algorithm").trim().to_ascii_lowercase().as_str() {
+        "sha1" => HawkAlgorithm::Sha1,
+        "sha256" | "" => HawkAlgorithm::Sha256,
+        other => {
+            report.warn(location, format!("Hawk algorithm `{}` is unknown; read as sha256", short(other)));
+            HawkAlgorithm::Sha256
+        }
+    };
+    Auth::Hawk(HawkAuth {
+        auth_id: p.text("authId"),
+        auth_key: p.text("authKey"),
+        algorithm,
+        user: p.text("user"),
+        nonce: p.text("nonce"),
+        timestamp: p.text("timestamp"),
+        ext: p.text("extraData"),
+        app: p.text("app"),
+        delegation: p.text("delegation"),
+        include_payload_hash: p.any(
+            "includePayloadHash",
+            |v| matches!(v, Node::Bool(true) | Node::String(_) if v.to_text().trim() == "true"),
+        ),
+    })
+}
+
+fn oauth1(p: Params, location: &str, report: &mut Report) -> Auth {
+    let method = p.text("signatureMethod");
+    let signature_method = OAuth1Method::parse(&method).unwrap_or_else(|| {
+        if !method.trim().is_empty() {
+            report.warn(
+                location,
+                format!("OAuth 1.0 signature method `{}` is unknown; read as HMAC-SHA1", short(&method)),
+            );
+        }
+        OAuth1Method::HmacSha1
+    });
+    Auth::OAuth1(OAuth1Auth {
+        signature_method,
+        version: p.text("version"),
+        in_header: p.flag("addParamsToHeader"),
+        include_body_hash: p.flag("includeBodyHash"),
+        add_empty_params_to_sign: p.flag("addEmptyParamsToSign"),
+        disable_header_encoding: p.flag("disableHeaderEncoding"),
+        ..oauth1_texts("token", |name| p.text(name))
+    })
+}
+
+/// An auth kind Localpost cannot send: kept with its parameters as text, and reported.
+fn unsupported(kind: &str, params: &[(&str, &Node)], location: &str, report: &mut Report) -> Auth {
+    let mut kept = IndexMap::new();
+    for (k, v) in params {
+        kept.insert((*k).to_owned(), v.to_text());
+    }
+    report.warn(
+        location,
+        format!(
+            "{} auth is kept with its settings but Localpost cannot send it; pick another auth \
+             before sending",
+            auth_label(kind)
+        ),
+    );
+    Auth::Unsupported { kind: kind.to_owned(), params: kept }
 }
 
 /// Shortens a value for a message.
@@ -380,11 +390,16 @@ pub(crate) fn short(text: &str) -> String {
     }
 }
 
+/// Postman's OAuth 2.0 parameters; what Localpost has no field for is reported.
 pub(super) fn oauth2(params: &[(&str, &Node)], location: &str, report: &mut Report) -> OAuth2Auth {
     let mut auth = OAuth2Auth { grant: OAuth2Grant::AuthorizationCode, ..OAuth2Auth::default() };
     let mut dropped = Vec::new();
     for (key, value) in params {
         let text = value.to_text();
+        if let Some(field) = oauth2_text(&mut auth, key) {
+            *field = text;
+            continue;
+        }
         match *key {
             "grant_type" => {
                 auth.grant = match text.as_str() {
@@ -399,19 +414,6 @@ pub(super) fn oauth2(params: &[(&str, &Node)], location: &str, report: &mut Repo
                     }
                 }
             }
-            "accessTokenUrl" => auth.access_token_url = text,
-            "authUrl" => auth.auth_url = text,
-            "redirect_uri" => auth.redirect_uri = text,
-            "clientId" => auth.client_id = text,
-            "clientSecret" => auth.client_secret = text,
-            "username" => auth.username = text,
-            "password" => auth.password = text,
-            "scope" => auth.scope = text,
-            "state" => auth.state = text,
-            "audience" => auth.audience = text,
-            "challengeAlgorithm" => auth.code_challenge_method = text,
-            "headerPrefix" => auth.header_prefix = text,
-            "accessToken" => auth.access_token = text,
             "client_authentication" => {
                 auth.client_auth =
                     if text == "body" { OAuth2ClientAuth::Body } else { OAuth2ClientAuth::BasicHeader };
@@ -434,4 +436,24 @@ pub(super) fn oauth2(params: &[(&str, &Node)], location: &str, report: &mut Repo
         report.warn(location, format!("OAuth 2.0 settings Localpost does not have: {}", dropped.join(", ")));
     }
     auth
+}
+
+/// The text setting that Postman's OAuth 2.0 parameter `key` fills, if it is one.
+fn oauth2_text<'a>(auth: &'a mut OAuth2Auth, key: &str) -> Option<&'a mut String> {
+    let fields = [
+        ("accessTokenUrl", &mut auth.access_token_url),
+        ("authUrl", &mut auth.auth_url),
+        ("redirect_uri", &mut auth.redirect_uri),
+        ("clientId", &mut auth.client_id),
+        ("clientSecret", &mut auth.client_secret),
+        ("username", &mut auth.username),
+        ("password", &mut auth.password),
+        ("scope", &mut auth.scope),
+        ("state", &mut auth.state),
+        ("audience", &mut auth.audience),
+        ("challengeAlgorithm", &mut auth.code_challenge_method),
+        ("headerPrefix", &mut auth.header_prefix),
+        ("accessToken", &mut auth.access_token),
+    ];
+    fields.into_iter().find_map(|(name, field)| (name == key).then_some(field))
 }
