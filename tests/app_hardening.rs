@@ -7,7 +7,7 @@ mod support;
 use egui_kittest::kittest::{By, NodeT as _, Queryable as _};
 use localpost::model::*;
 use localpost::storage::Store;
-use support::app::{open, shown};
+use support::app::{WAIT, open, shown, step_until_drawn};
 
 /// A data folder with one collection holding `requests`, expanded on first start.
 fn folder_with(requests: &[Request]) -> tempfile::TempDir {
@@ -114,11 +114,7 @@ fn hovering_a_secret_variable_shows_it_masked() {
     support::app::type_url(&mut harness, &"{{token}}".repeat(30));
     harness.get_by_label("URL").hover();
     // Tooltips wait for the pointer to rest.
-    for _ in 0..60 {
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(15));
-    }
-    assert!(shown(&harness, "(secret)"), "the tooltip names the variable");
+    step_until_drawn(&mut harness, "the tooltip to name the variable", WAIT, |h| shown(h, "(secret)"));
     assert!(shown(&harness, localpost::ui::vars::MASK));
     assert!(!shown(&harness, "s3cret-token"), "the tooltip prints the secret");
 }

@@ -6,10 +6,9 @@
 mod support;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::Queryable;
 use localpost::app::AppOptions;
 use localpost::app::command::{Action, Command};
 use localpost::app::interop::{ExportFormat, ExportWhat, ImportStage};
@@ -17,47 +16,13 @@ use localpost::app::state::Modal;
 use localpost::app::writer::SaveState;
 use localpost::model::*;
 use localpost::shell::Window;
+use support::app::{apply, open_sized, shown, step_until, type_into};
+
+/// The window these tests were written for (taller than the shared default).
+const WINDOW: egui::Vec2 = egui::vec2(1280.0, 900.0);
 
 fn open(dir: &Path) -> Harness<'static, Window> {
-    open_with(AppOptions::new(dir.to_owned()))
-}
-
-fn open_with(options: AppOptions) -> Harness<'static, Window> {
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 900.0)).build_eframe(move |cc| {
-        let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = Window::new(&cc.egui_ctx, options, loader);
-        app.block_until_loaded(&cc.egui_ctx);
-        app
-    });
-    harness.run_steps(3);
-    harness
-}
-
-fn apply(harness: &mut Harness<'_, Window>, command: Command) {
-    harness.state_mut().apply(&egui::Context::default(), command);
-    harness.run_steps(2);
-}
-
-fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.step();
-    }
-    harness.run_steps(2);
-}
-
-fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
-    harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next().is_some()
-}
-
-fn type_into(harness: &mut Harness<'_, Window>, label: &str, text: &str) {
-    let node = harness.get_by_label(label);
-    node.focus();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label(label).type_text(text);
-    harness.run_steps(2);
+    open_sized(AppOptions::new(dir.to_owned()), WINDOW)
 }
 
 fn previewing(app: &Window) -> bool {
@@ -106,7 +71,7 @@ fn a_file_the_app_is_opened_with_is_previewed() {
     let mut options = AppOptions::new(dir.path().to_owned());
     options.open_files =
         vec![support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json")];
-    let mut harness = open_with(options);
+    let mut harness = open_sized(options, WINDOW);
     step_until(&mut harness, "the preview", previewing);
     assert!(shown(&harness, "Postman"), "the format is named");
     assert!(harness.state().state.ws().unwrap().collections.is_empty(), "nothing is written before Import");

@@ -2,15 +2,17 @@
 //! out, find-in-body runs in the background and brings a match at the very end into view.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use egui::Key;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 use localpost::app::response::{BodyMode, ResponseOrigin, ResponseView};
-use localpost::app::{AppOptions, Loader};
 use localpost::model::*;
-use localpost::shell::Window;
+use support::app::{new_tab, open, shown, step_until_drawn};
+
+/// Preparing and searching 50 MB takes a while in a debug build.
+const LARGE_WAIT: Duration = Duration::from_secs(60);
 
 fn big_json(target: usize) -> String {
     let mut s = String::with_capacity(target + 100);
@@ -27,32 +29,11 @@ fn big_json(target: usize) -> String {
     s
 }
 
-fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
-    harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next().is_some()
-}
-
-fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Harness<'_, Window>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.step();
-    }
-}
-
 #[test]
 fn a_50_mb_response_opens_searches_and_scrolls_to_the_end() {
     let dir = tempfile::tempdir().unwrap();
-    let options = AppOptions::new(dir.path().to_owned());
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        let loader = Loader::start(options.data_dir.clone());
-        let mut app = Window::new(&cc.egui_ctx, options, loader);
-        app.block_until_loaded(&cc.egui_ctx);
-        app
-    });
-    harness.run_steps(2);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::T);
-    harness.run_steps(2);
+    let mut harness = open(dir.path());
+    new_tab(&mut harness);
 
     let body = big_json(50 * 1024 * 1024);
     let last_id = body.rsplit("\"id\":").next().unwrap().split(',').next().unwrap().to_owned();
@@ -75,7 +56,9 @@ fn a_50_mb_response_opens_searches_and_scrolls_to_the_end() {
     // The window keeps painting while the body is prepared in the background.
     harness.step();
     assert!(started.elapsed() < Duration::from_secs(2), "a frame took {:?}", started.elapsed());
-    step_until(&mut harness, "the first pretty-printed lines", |h| shown(h, "\"name\": \"item 0\""));
+    step_until_drawn(&mut harness, "the first pretty-printed lines", LARGE_WAIT, |h| {
+        shown(h, "\"name\": \"item 0\"")
+    });
     assert_eq!(
         harness.state().state.active().unwrap().request().unwrap().response.as_ref().unwrap().body_view.mode,
         BodyMode::Pretty
@@ -91,7 +74,7 @@ fn a_50_mb_response_opens_searches_and_scrolls_to_the_end() {
     find.focus();
     find.type_text(&needle);
     harness.run_steps(1);
-    step_until(&mut harness, "the search result", |h| {
+    step_until_drawn(&mut harness, "the search result", LARGE_WAIT, |h| {
         h.state()
             .state
             .active()
@@ -107,7 +90,6 @@ fn a_50_mb_response_opens_searches_and_scrolls_to_the_end() {
             .len()
             == 1
     });
-    step_until(&mut harness, "the last item in view", |h| shown(h, &needle));
-    harness.run_steps(2);
+    step_until_drawn(&mut harness, "the last item in view", LARGE_WAIT, |h| shown(h, &needle));
     assert!(shown(&harness, "1 of 1"));
 }

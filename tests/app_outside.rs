@@ -2,45 +2,18 @@
 //! data folder. Driven through egui_kittest with the real watcher and a real data folder.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+mod support;
+
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui::Key;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use localpost::app::command::Command;
 use localpost::app::state::DiskState;
-use localpost::app::writer::SaveState;
-use localpost::app::{AppOptions, Loader};
 use localpost::model::*;
 use localpost::shell::Window;
 use localpost::storage::{Place, Store};
-
-fn open(dir: &Path) -> Harness<'static, Window> {
-    let options = AppOptions::new(dir.to_owned());
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        let loader = Loader::start(options.data_dir.clone());
-        let mut app = Window::new(&cc.egui_ctx, options, loader);
-        app.block_until_loaded(&cc.egui_ctx);
-        app
-    });
-    harness.run_steps(3);
-    harness
-}
-
-/// Steps (with real time passing, for the watcher) until `done` holds; fails after 10 s.
-fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.step();
-    }
-}
-
-fn settled(app: &Window) -> bool {
-    app.save_state() == SaveState::Saved
-}
+use support::app::{apply, open, settle, step_until, type_url};
 
 struct Setup {
     dir: tempfile::TempDir,
@@ -74,28 +47,15 @@ fn url_on_disk(dir: &Path, id: RequestId) -> Option<String> {
     opened.library.workspaces.values().find_map(|w| w.requests.get(&id)).map(|r| r.url.clone())
 }
 
-fn open_request(harness: &mut Harness<'_, Window>, id: RequestId) {
-    harness.state_mut().apply(&egui::Context::default(), Command::OpenRequest(id));
-    harness.run_steps(2);
-}
-
 fn tab(app: &Window) -> &localpost::app::state::RequestTab {
     app.state.active().and_then(|t| t.request()).expect("a request tab")
-}
-
-fn type_into_url(harness: &mut Harness<'_, Window>, text: &str) {
-    let url = harness.get_by_label("URL");
-    url.focus();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    harness.get_by_label("URL").type_text(text);
-    harness.run_steps(2);
 }
 
 #[test]
 fn an_outside_edit_updates_a_clean_tab_in_place() {
     let s = setup();
     let mut harness = open(s.dir.path());
-    open_request(&mut harness, s.request);
+    apply(&mut harness, Command::OpenRequest(s.request));
     edit_on_disk(s.dir.path(), s.request, "http://127.0.0.1:9/from-git");
     step_until(&mut harness, "the tab shows the new URL", |app| {
         tab(app).draft.url == "http://127.0.0.1:9/from-git"
@@ -112,8 +72,8 @@ fn an_outside_edit_of_a_dirty_tab_offers_the_three_choices() {
     for choice in ["Overwrite the version on disk", "Save mine as a new request", "Cancel"] {
         let s = setup();
         let mut harness = open(s.dir.path());
-        open_request(&mut harness, s.request);
-        type_into_url(&mut harness, "http://127.0.0.1:9/mine");
+        apply(&mut harness, Command::OpenRequest(s.request));
+        type_url(&mut harness, "http://127.0.0.1:9/mine");
         assert!(tab(harness.state()).dirty);
         edit_on_disk(s.dir.path(), s.request, "http://127.0.0.1:9/theirs");
         step_until(&mut harness, "the tab is flagged", |app| tab(app).disk == DiskState::Changed);
@@ -123,7 +83,7 @@ fn an_outside_edit_of_a_dirty_tab_offers_the_three_choices() {
         harness.run_steps(2);
         harness.get_by_label(choice).click();
         harness.run_steps(2);
-        step_until(&mut harness, "writes done", settled);
+        settle(&mut harness);
         let opened = Store::open_existing(s.dir.path()).unwrap();
         let ws = opened.library.workspaces.values().next().unwrap();
         match choice {
@@ -153,7 +113,7 @@ fn a_request_deleted_on_disk_can_be_kept_or_closed() {
     for keep in [true, false] {
         let s = setup();
         let mut harness = open(s.dir.path());
-        open_request(&mut harness, s.request);
+        apply(&mut harness, Command::OpenRequest(s.request));
         let path =
             Store::open_existing(s.dir.path()).unwrap().store.file_of(Place::Request(s.request)).unwrap();
         std::fs::remove_file(&path).unwrap();
@@ -161,7 +121,7 @@ fn a_request_deleted_on_disk_can_be_kept_or_closed() {
         if keep {
             harness.get_by_label("Keep it (re-create the file)").click();
             harness.run_steps(2);
-            step_until(&mut harness, "writes done", settled);
+            settle(&mut harness);
             assert!(url_on_disk(s.dir.path(), s.request).is_some(), "re-created");
             let opened = Store::open_existing(s.dir.path()).unwrap();
             let ws = opened.library.workspaces.values().next().unwrap();
@@ -180,22 +140,22 @@ fn two_windows_on_one_folder_never_lose_each_others_saves() {
     let s = setup();
     let mut a = open(s.dir.path());
     let mut b = open(s.dir.path());
-    open_request(&mut a, s.request);
-    open_request(&mut b, s.request);
+    apply(&mut a, Command::OpenRequest(s.request));
+    apply(&mut b, Command::OpenRequest(s.request));
 
     // A saves; B's clean tab follows.
-    type_into_url(&mut a, "http://127.0.0.1:9/a1");
+    type_url(&mut a, "http://127.0.0.1:9/a1");
     a.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
     a.run_steps(2);
-    step_until(&mut a, "A saved", settled);
+    settle(&mut a);
     step_until(&mut b, "B follows A", |app| tab(app).draft.url == "http://127.0.0.1:9/a1");
 
     // Both edit; A saves first; B's save must not silently replace it.
-    type_into_url(&mut b, "http://127.0.0.1:9/b2");
-    type_into_url(&mut a, "http://127.0.0.1:9/a2");
+    type_url(&mut b, "http://127.0.0.1:9/b2");
+    type_url(&mut a, "http://127.0.0.1:9/a2");
     a.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
     a.run_steps(2);
-    step_until(&mut a, "A saved", settled);
+    settle(&mut a);
     b.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
     b.run_steps(2);
     step_until(&mut b, "B asks", |app| {
@@ -205,7 +165,7 @@ fn two_windows_on_one_folder_never_lose_each_others_saves() {
     // B keeps both: A's stays, B's becomes a new request.
     b.get_by_label("Save mine as a new request").click();
     b.run_steps(2);
-    step_until(&mut b, "B saved", settled);
+    settle(&mut b);
     let opened = Store::open_existing(s.dir.path()).unwrap();
     let ws = opened.library.workspaces.values().next().unwrap();
     assert_eq!(ws.requests[&s.request].url, "http://127.0.0.1:9/a2");
@@ -224,9 +184,7 @@ fn reload_from_disk_reads_everything_again() {
     opened.store.save_collection(ws, &c).unwrap();
     w.collections.push(c.id);
     opened.store.save_workspace(&w).unwrap();
-    harness
-        .state_mut()
-        .apply(&egui::Context::default(), Command::Action(localpost::app::command::Action::ReloadFromDisk));
+    apply(&mut harness, Command::Action(localpost::app::command::Action::ReloadFromDisk));
     step_until(&mut harness, "the new collection shows", |app| {
         app.state.ws().is_some_and(|w| w.collections.values().any(|c| c.name == "Copied in"))
     });

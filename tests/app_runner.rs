@@ -6,10 +6,9 @@
 mod support;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::Queryable;
 use localpost::app::AppOptions;
 use localpost::app::command::Command;
 use localpost::app::runs::{ReportFormat, RunnerPage};
@@ -17,46 +16,14 @@ use localpost::app::state::TabKind;
 use localpost::model::*;
 use localpost::shell::Window;
 use localpost::storage::Store;
+use support::app::{apply, open_sized, shown, step_until};
 use support::{Reply, Server};
 
+/// The window these tests were written for (wider and taller than the shared default).
+const WINDOW: egui::Vec2 = egui::vec2(1400.0, 860.0);
+
 fn open(dir: &Path) -> Harness<'static, Window> {
-    open_with(AppOptions::new(dir.to_owned()))
-}
-
-fn open_with(options: AppOptions) -> Harness<'static, Window> {
-    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 860.0)).build_eframe(move |cc| {
-        let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = Window::new(&cc.egui_ctx, options, loader);
-        app.block_until_loaded(&cc.egui_ctx);
-        app
-    });
-    harness.run_steps(3);
-    harness
-}
-
-fn apply(harness: &mut Harness<'_, Window>, command: Command) {
-    harness.state_mut().apply(&egui::Context::default(), command);
-    harness.run_steps(2);
-}
-
-fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
-    harness
-        .query_all(By::new().predicate(|n| {
-            n.value().is_some_and(|v| v.contains(text)) || n.label().is_some_and(|v| v.contains(text))
-        }))
-        .next()
-        .is_some()
-}
-
-/// Steps the app until `done` holds (bounded).
-fn step_until(harness: &mut Harness<'_, Window>, what: &str, done: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-        harness.step();
-    }
-    harness.run_steps(2);
+    open_sized(AppOptions::new(dir.to_owned()), WINDOW)
 }
 
 fn runner(app: &Window) -> &localpost::app::runs::RunnerTab {
@@ -220,7 +187,7 @@ fn a_policy_with_allow_scripts_false_skips_the_scripts_of_a_window_run() {
     let source = SourceInput::new("/etc/localpost/policy.ron", SourceKind::Machine, Ok(text.into()));
     let mut options = AppOptions::new(f.dir.path().to_owned());
     options.policy = std::sync::Arc::new(EffectivePolicy::from_inputs(vec![source]));
-    let mut harness = open_with(options);
+    let mut harness = open_sized(options, WINDOW);
     apply(&mut harness, Command::SelectEnvironment(Some(f.env)));
     apply(&mut harness, Command::OpenRunner(ParentId::Collection(f.collection)));
     run_to_the_end(&mut harness);
@@ -256,18 +223,12 @@ fn assertions_are_edited_in_the_checks_section_and_saved_with_the_request() {
     assert!(tab.dirty);
     let tab_id = harness.state().state.active_tab.unwrap();
     apply(&mut harness, Command::SaveTab(tab_id));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        harness.step();
+    let saved_assertions = || {
         let reopened = Store::open_existing(f.dir.path()).unwrap();
-        let saved = reopened.library.workspaces.values().find_map(|w| w.requests.get(&f.me)).unwrap().clone();
-        if saved.assertions.len() == 3 {
-            assert_eq!(saved.assertions[2].check, Check::StatusEquals(200));
-            break;
-        }
-        assert!(Instant::now() < deadline, "the assertion was not saved");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        reopened.library.workspaces.values().find_map(|w| w.requests.get(&f.me)).unwrap().assertions.clone()
+    };
+    step_until(&mut harness, "the assertion to be saved", |_| saved_assertions().len() == 3);
+    assert_eq!(saved_assertions()[2].check, Check::StatusEquals(200));
 }
 
 #[test]

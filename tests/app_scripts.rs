@@ -19,7 +19,7 @@ use localpost::model::*;
 use localpost::script::{Event, ScriptOwner, TestStatus};
 use localpost::shell::Window;
 use localpost::storage::Store;
-use support::app::{apply, open, send_and_wait, settle, shown, step_until};
+use support::app::{apply, open, send_and_wait, sending, settle, shown, step_until};
 
 /// A data folder: collection "Echo" holding folder "Auth" holding `requests`, environment "Dev"
 /// with the server's address and a secret API key.
@@ -360,10 +360,7 @@ fn an_endless_script_does_not_freeze_the_window_and_stops_at_its_time_limit() {
     assert!(tab(&harness).in_flight.is_some(), "the script is still running");
     assert!(shown(&harness, "Running pre-request scripts"));
 
-    step_until(&mut harness, "the script to hit its time limit", |app| {
-        app.state.active().and_then(|t| t.request()).is_some_and(|r| r.in_flight.is_none())
-    });
-    harness.run_steps(2);
+    step_until(&mut harness, "the script to hit its time limit", |app| !sending(app));
     let error = tab(&harness).error.clone().expect("the send says why it stopped");
     assert!(error.contains("ran longer than its limit"), "{error}");
     assert!(shown(&harness, "ran longer than its limit"));

@@ -5,75 +5,17 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
-use localpost::app::AppOptions;
+use egui_kittest::kittest::Queryable;
 use localpost::app::command::Command;
-use localpost::app::writer::SaveState;
 use localpost::model::*;
 use localpost::shell::Window;
+use support::app::{
+    apply, new_tab, open, send_and_wait, sending, settle, shown, step_until, type_url, wait_for_send,
+};
 use support::{Reply, Server};
-
-fn open(dir: &Path) -> Harness<'static, Window> {
-    let options = AppOptions::new(dir.to_owned());
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = Window::new(&cc.egui_ctx, options, loader);
-        app.block_until_loaded(&cc.egui_ctx);
-        app
-    });
-    harness.run_steps(3);
-    harness
-}
-
-fn apply(harness: &mut Harness<'_, Window>, command: Command) {
-    harness.state_mut().apply(&egui::Context::default(), command);
-    harness.run_steps(2);
-}
-
-fn shown(harness: &Harness<'_, Window>, text: &str) -> bool {
-    harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next().is_some()
-}
-
-fn in_flight(harness: &Harness<'_, Window>) -> bool {
-    harness.state().state.active().and_then(|t| t.request()).is_some_and(|r| r.in_flight.is_some())
-}
-
-/// Steps until the active tab's send finished (bounded).
-fn wait_for_response(harness: &mut Harness<'_, Window>) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    harness.step();
-    while in_flight(harness) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-        harness.step();
-    }
-    assert!(!in_flight(harness), "the send did not finish");
-    harness.run_steps(2);
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn type_url(harness: &mut Harness<'_, Window>, text: &str) {
-    let url = harness.get_by_label("URL");
-    url.focus();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("URL").type_text(text);
-    harness.run_steps(2);
-}
-
-fn new_tab(harness: &mut Harness<'_, Window>) {
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
-    harness.run_steps(2);
-}
 
 fn add_environment(harness: &mut Harness<'_, Window>, name: &str, vars: &[(&str, &str)]) -> EnvironmentId {
     let mut env = Environment::new(name);
@@ -101,9 +43,7 @@ fn send_shows_the_response_and_the_environment_decides_the_values() {
     apply(&mut harness, Command::SelectEnvironment(Some(staging)));
     new_tab(&mut harness);
     type_url(&mut harness, "{{base}}/pets/{{animal}}");
-    harness.get_by_label("Send").click();
-    harness.run_steps(1);
-    wait_for_response(&mut harness);
+    send_and_wait(&mut harness);
     assert_eq!(response(&harness), (200, "{\"path\":\"/pets/cat\"}".to_owned()));
     assert_eq!(server.last().path(), "/pets/cat");
     assert!(shown(&harness, "200"), "the status is shown");
@@ -111,9 +51,7 @@ fn send_shows_the_response_and_the_environment_decides_the_values() {
 
     // Switching the environment changes what the same request sends.
     apply(&mut harness, Command::SelectEnvironment(Some(production)));
-    harness.get_by_label("Send").click();
-    harness.run_steps(1);
-    wait_for_response(&mut harness);
+    send_and_wait(&mut harness);
     assert_eq!(server.last().path(), "/pets/dog");
     assert_eq!(response(&harness).1, "{\"path\":\"/pets/dog\"}");
     assert_eq!(server.requests().len(), 2);
@@ -132,7 +70,8 @@ fn a_missing_variable_is_named_and_nothing_is_sent() {
     let error = tab.error.clone().expect("the send is refused");
     assert!(error.contains("tenant"), "{error}");
     assert!(shown(&harness, "Could not send the request"));
-    std::thread::sleep(Duration::from_millis(100));
+    // The send was refused before it started, so nothing can reach the server later.
+    assert!(!sending(harness.state()), "no send is under way");
     assert!(server.requests().is_empty(), "nothing reached the server");
 
     // The setting sends it as written (as Postman), and the console names the variable.
@@ -142,8 +81,7 @@ fn a_missing_variable_is_named_and_nothing_is_sent() {
     harness.run_steps(2);
     assert!(harness.state().state.settings.send_unresolved_variables);
     apply(&mut harness, Command::SelectTab(tab));
-    harness.get_by_label("Send").click();
-    wait_for_response(&mut harness);
+    send_and_wait(&mut harness);
     assert_eq!(response(&harness).0, 204);
     assert_eq!(server.requests()[0].target, "/%7B%7Btenant%7D%7D/users", "as newman sends it");
     let console = &harness.state().state.console.entries;
@@ -170,9 +108,7 @@ fn a_pasted_curl_command_becomes_the_request_and_sends() {
     assert_eq!(draft.method, Method::Put);
     assert_eq!(draft.url, server.url("/notes/7"));
     assert!(draft.headers.iter().any(|h| h.key == "X-Team" && h.value == "blue"), "{:?}", draft.headers);
-    harness.get_by_label("Send").click();
-    harness.run_steps(1);
-    wait_for_response(&mut harness);
+    send_and_wait(&mut harness);
     let got = server.last();
     assert_eq!(got.method, "PUT");
     assert_eq!(got.header("x-team"), Some("blue"));
@@ -189,10 +125,10 @@ fn cancel_stops_a_slow_send() {
     type_url(&mut harness, &server.url("/slow"));
     harness.get_by_label("Send").click();
     harness.run_steps(2);
-    assert!(in_flight(&harness), "the send is under way");
+    assert!(sending(harness.state()), "the send is under way");
     let started = Instant::now();
     harness.get_all_by_label("Cancel").next().unwrap().click();
-    wait_for_response(&mut harness);
+    wait_for_send(&mut harness);
     assert!(started.elapsed() < Duration::from_secs(5), "cancel took {:?}", started.elapsed());
     let tab = harness.state().state.active().and_then(|t| t.request()).unwrap();
     assert_eq!(tab.error.as_deref(), Some("Cancelled."));
@@ -206,31 +142,23 @@ fn a_send_lands_in_history_and_its_cookies_on_disk() {
     let mut harness = open(dir.path());
     new_tab(&mut harness);
     type_url(&mut harness, &server.url("/login"));
-    harness.get_by_label("Send").click();
-    harness.run_steps(1);
-    wait_for_response(&mut harness);
+    send_and_wait(&mut harness);
     let history = &harness.state().state.history;
     assert_eq!(history.len(), 1, "History lists the send at once");
     assert_eq!(history[0].request.url, server.url("/login"));
 
     let ws_dir = dir.path().join("workspaces/my-workspace");
-    wait_until("the history file and the cookie jar", || {
-        harness.step();
+    step_until(&mut harness, "the history file and the cookie jar", |_| {
         let history = localpost::storage::history::load(&ws_dir, 10).0;
         let mut store = localpost::storage::Store::open_existing(dir.path()).unwrap();
         let ws = *store.library.workspaces.keys().next().unwrap();
         let (jar, _) = store.store.load_cookies(ws);
         history.len() == 1 && jar.cookies.iter().any(|c| c.value == "abc123")
     });
-    wait_until("every write to finish", || {
-        harness.step();
-        harness.state().save_state() == SaveState::Saved
-    });
+    settle(&mut harness);
 
     // A second send carries the cookie.
-    harness.get_by_label("Send").click();
-    harness.run_steps(1);
-    wait_for_response(&mut harness);
+    send_and_wait(&mut harness);
     assert_eq!(server.last().header("cookie"), Some("session=abc123"));
 
     // History reopens the first send with its response, from the sidebar.

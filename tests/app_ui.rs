@@ -2,62 +2,28 @@
 //! clicks and typing, a real data folder on disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+mod support;
 
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 use localpost::app::AppOptions;
-use localpost::app::writer::SaveState;
+use localpost::app::command::Command;
+use localpost::app::session::SESSION_FILE;
 use localpost::model::*;
 use localpost::shell::Window;
+use support::app::{
+    WAIT, apply, new_tab, open, open_sized, settle, shown, step_until, step_until_drawn, type_into, type_url,
+};
 
-fn open(dir: &Path) -> Harness<'static, Window> {
-    let options = AppOptions::new(dir.to_owned());
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = Window::new(&cc.egui_ctx, options, loader);
-        app.block_until_loaded(&cc.egui_ctx);
-        app
+/// Steps until the session (open tabs, drafts) on disk holds `text`: it is written a moment
+/// after the last change. Then waits for every write.
+fn settle_session(harness: &mut Harness<'_, Window>, dir: &std::path::Path, text: &str) {
+    step_until(harness, "the session to be written", |_| {
+        std::fs::read_to_string(dir.join(SESSION_FILE)).is_ok_and(|session| session.contains(text))
     });
-    harness.run_steps(3);
-    harness
-}
-
-/// Steps until every write reached the disk (bounded).
-fn settle(harness: &mut Harness<'_, Window>) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        harness.step();
-        if harness.state().save_state() == SaveState::Saved || Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(harness.state().save_state(), SaveState::Saved);
-}
-
-/// Lets the session (open tabs, drafts) be written: it is saved a moment after the last change.
-fn settle_session(harness: &mut Harness<'_, Window>) {
-    std::thread::sleep(Duration::from_millis(450));
-    harness.run_steps(2);
     settle(harness);
-}
-
-/// A label (or any node) whose text contains `text` is on screen.
-fn shown(harness: &Harness<'_, Window>, text: &str) {
-    let found =
-        harness.query_all(By::new().predicate(|n| n.value().is_some_and(|v| v.contains(text)))).next();
-    assert!(found.is_some(), "{text:?} is not shown");
-}
-
-fn select_all_and_type(harness: &Harness<'_, Window>, node_label: &str, text: &str) {
-    let node = harness.get_by_label(node_label);
-    node.focus();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    node.type_text(text);
 }
 
 fn active_request(harness: &Harness<'_, Window>) -> Request {
@@ -69,9 +35,9 @@ fn active_request(harness: &Harness<'_, Window>) -> Request {
 fn first_start_shows_local_truth() {
     let dir = tempfile::tempdir().unwrap();
     let harness = open(dir.path());
-    shown(&harness, "Sync off");
-    shown(&harness, "Saved");
-    shown(&harness, "No account");
+    assert!(shown(&harness, "Sync off"));
+    assert!(shown(&harness, "Saved"));
+    assert!(shown(&harness, "No account"));
     // A first start made one workspace.
     assert_eq!(harness.state().state.ws().unwrap().workspace.name, "My Workspace");
     assert!(dir.path().join("workspaces/my-workspace/workspace.ron").exists());
@@ -137,14 +103,10 @@ fn drafts_and_tabs_survive_a_restart() {
     let request_id = *harness.state().state.library.workspaces[&team].requests.keys().next().unwrap();
     harness.state_mut().state.workspace = Some(team);
     harness.run_steps(2);
-    harness
-        .state_mut()
-        .apply(&egui::Context::default(), localpost::app::command::Command::OpenRequest(request_id));
-    harness.run_steps(2);
-    select_all_and_type(&harness, "URL", "http://127.0.0.1:9/unsaved-edit");
-    harness.run_steps(2);
+    apply(&mut harness, Command::OpenRequest(request_id));
+    type_url(&mut harness, "http://127.0.0.1:9/unsaved-edit");
     assert!(harness.state().state.active().unwrap().request().unwrap().dirty);
-    settle_session(&mut harness);
+    settle_session(&mut harness, dir.path(), "http://127.0.0.1:9/unsaved-edit");
     drop(harness);
 
     let harness = open(dir.path());
@@ -163,13 +125,12 @@ fn drafts_and_tabs_survive_a_restart() {
 fn closing_a_dirty_tab_asks_first() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = open(dir.path());
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::T);
-    harness.run_steps(2);
+    new_tab(&mut harness);
     harness.get_by_label("URL").type_text("http://127.0.0.1:9/x");
     harness.run_steps(2);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::W);
     harness.run_steps(2);
-    shown(&harness, "has changes that are not saved");
+    assert!(shown(&harness, "has changes that are not saved"));
     harness.get_by_label("Cancel").click();
     harness.run_steps(2);
     assert_eq!(harness.state().state.tabs.len(), 1, "cancel keeps the tab");
@@ -197,17 +158,11 @@ fn settings_the_policy_fixes_cannot_be_changed() {
 
     let mut options = AppOptions::new(dir.path().to_owned());
     options.policy = std::sync::Arc::new(policy);
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 900.0)).build_eframe(move |cc| {
-        let loader = localpost::app::Loader::start(options.data_dir.clone());
-        let mut app = Window::new(&cc.egui_ctx, options, loader);
-        app.block_until_loaded(&cc.egui_ctx);
-        app
-    });
-    harness.run_steps(3);
+    let mut harness = open_sized(options, egui::vec2(1280.0, 900.0));
     assert!(harness.state().state.effective_settings().verify_tls, "verification stays on");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Comma);
     harness.run_steps(3);
-    shown(&harness, "🔒 Verify TLS certificates");
+    assert!(shown(&harness, "🔒 Verify TLS certificates"));
     let checkbox = harness.get_by_label("Turning this off is insecure");
     assert!(checkbox.accesskit_node().is_disabled(), "the control is locked");
     assert_eq!(
@@ -228,7 +183,7 @@ fn settings_the_policy_fixes_cannot_be_changed() {
 
 #[test]
 fn reset_local_data_offers_a_backup_then_asks_for_the_word() {
-    use localpost::app::command::{Action, Command};
+    use localpost::app::command::Action;
     let dir = tempfile::tempdir().unwrap();
     let spec = localpost::storage::sample::SampleSpec { collections: 2, folders: 2, requests: 12 };
     localpost::storage::sample::generate(dir.path(), "Team", spec).unwrap();
@@ -238,42 +193,28 @@ fn reset_local_data_offers_a_backup_then_asks_for_the_word() {
     let backup = out.path().join("backup.localpost.ron");
 
     let mut harness = open(dir.path());
-    harness.state_mut().apply(&egui::Context::default(), Command::Action(Action::ResetLocalData));
-    harness.run_steps(2);
-    shown(&harness, "cannot be undone");
+    apply(&mut harness, Command::Action(Action::ResetLocalData));
+    assert!(shown(&harness, "cannot be undone"));
     let delete = harness.get_by_label("Delete all local data");
     assert!(delete.accesskit_node().is_disabled(), "nothing can be deleted before the word is typed");
 
-    select_all_and_type(&harness, "Backup file", &backup.display().to_string());
-    harness.run_steps(1);
+    type_into(&mut harness, "Backup file", &backup.display().to_string());
     harness.get_by_label("Export backup").click();
     harness.run_steps(1);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while harness.query_by_label_contains("Backup written to").is_none() {
-        assert!(Instant::now() < deadline, "the backup was not written");
-        std::thread::sleep(Duration::from_millis(20));
-        harness.step();
-    }
+    step_until_drawn(&mut harness, "the backup to be written", WAIT, |h| {
+        h.query_by_label_contains("Backup written to").is_some()
+    });
     let (header, _) = localpost::interop::bundle::read(&std::fs::read(&backup).unwrap()).unwrap();
     assert_eq!(header.counts.requests, 12, "the backup holds every request");
 
-    select_all_and_type(&harness, "Confirmation", "DELETE");
-    harness.run_steps(2);
+    type_into(&mut harness, "Confirmation", "DELETE");
     harness.get_by_label("Delete all local data").click();
     harness.run_steps(2);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        harness.step();
-        let names: Vec<String> =
-            harness.state().state.library.workspaces.values().map(|w| w.workspace.name.clone()).collect();
-        if names == ["My Workspace"] {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the reset did not finish: {names:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    step_until(&mut harness, "the reset to finish", |app| {
+        app.state.library.workspaces.values().map(|w| w.workspace.name.as_str()).eq(["My Workspace"])
+    });
     settle(&mut harness);
-    shown(&harness, "All local data was deleted");
+    assert!(shown(&harness, "All local data was deleted"));
     let on_disk = localpost::storage::Store::open_existing(dir.path()).unwrap();
     let names: Vec<_> = on_disk.library.workspaces.values().map(|w| w.workspace.name.clone()).collect();
     assert_eq!(names, ["My Workspace"]);

@@ -15,12 +15,8 @@ use std::path::{Path, PathBuf};
 use localpost::interop::foreign::{self, curl};
 use localpost::interop::{Format, ImportError, Imported};
 use localpost::model::{Auth, BodyMode, ItemId, OAuth2Grant, ParentId, WorkspaceData};
+use support::corpus;
 use support::render::{Detail, render, render_request};
-
-/// The import corpus kept in the repository (`tests/fixtures/corpus/`, with its manifest).
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
-}
 
 fn expected_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected/import")

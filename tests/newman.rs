@@ -10,7 +10,7 @@
 mod support;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use indexmap::IndexMap;
@@ -32,40 +32,9 @@ fn unsupported(kind: &str, params: &[(&str, &str)]) -> Auth {
     Auth::Unsupported { kind: kind.into(), params }
 }
 
-/// The collection: auth cases in one folder (inheriting the collection's bearer), bodies in a
-/// nested folder with auth turned off, URL features at the top.
-fn collection(files: &Path) -> (WorkspaceData, CollectionId) {
-    let mut data = WorkspaceData::new(Workspace::new("Newman"));
-    let mut c = Collection::new("Everything");
-    c.variables.push(Variable::new("user", "alice"));
-    c.variables.push(Variable::new("unused", "x").disabled());
-    c.auth = Auth::Bearer { token: "{{token}}".into() };
-    let mut auth_folder = Folder::new("Auth");
-    let mut bodies = Folder::new("Bodies");
-    bodies.auth = Auth::None;
-    let mut deeper = Folder::new("Deeper");
-    deeper.auth = Auth::Inherit;
-
-    let add = |data: &mut WorkspaceData, children: &mut Vec<ItemId>, r: Request| {
-        children.push(ItemId::Request(r.id));
-        data.requests.insert(r.id, r);
-    };
-
-    // URL: path variable, a param and a disabled one, a disabled header, collection variable.
-    let mut url = request("url", Method::Get, "{{base}}/users/:id?page=2&debug=1");
-    url.path_variables.push(KeyValue::new("id", "42"));
-    url.params = vec![
-        KeyValue::new("page", "2"),
-        KeyValue::new("debug", "1").disabled(),
-        KeyValue::new("who", "{{user}}"),
-    ];
-    url.headers.push(KeyValue::new("X-Off", "1").disabled());
-    add(&mut data, &mut c.children, url);
-    let custom = request("custom method", Method::Custom("PURGE".into()), "{{base}}/cache");
-    add(&mut data, &mut c.children, custom);
-
-    let mut folder_children = Vec::new();
-    let cases: Vec<(&str, Auth)> = vec![
+/// The auth cases, each a request of its own in the Auth folder.
+fn auth_cases() -> Vec<(&'static str, Auth)> {
+    vec![
         ("inherit", Auth::Inherit),
         ("noauth", Auth::None),
         ("basic", Auth::Basic { username: "{{user}}".into(), password: "pw".into() }),
@@ -132,39 +101,46 @@ fn collection(files: &Path) -> (WorkspaceData, CollectionId) {
                 ],
             ),
         ),
-    ];
-    for (name, auth) in cases {
-        let mut r = request(name, Method::Get, &format!("{{{{base}}}}/auth/{}", name.replace(' ', "-")));
-        r.auth = auth;
-        add(&mut data, &mut folder_children, r);
-    }
-    auth_folder.children = folder_children;
+    ]
+}
 
+/// The URL cases: a path variable, a param and a disabled one, a disabled header, a collection
+/// variable; and a custom method.
+fn url_requests() -> Vec<Request> {
+    let mut url = request("url", Method::Get, "{{base}}/users/:id?page=2&debug=1");
+    url.path_variables.push(KeyValue::new("id", "42"));
+    url.params = vec![
+        KeyValue::new("page", "2"),
+        KeyValue::new("debug", "1").disabled(),
+        KeyValue::new("who", "{{user}}"),
+    ];
+    url.headers.push(KeyValue::new("X-Off", "1").disabled());
+    let custom = request("custom method", Method::Custom("PURGE".into()), "{{base}}/cache");
+    vec![url, custom]
+}
+
+/// The body cases: raw JSON, urlencoded and multipart (each with a disabled entry) for the
+/// Bodies folder; binary (a file written into `files`) and GraphQL for the Deeper one.
+fn body_requests(files: &Path) -> (Vec<Request>, Vec<Request>) {
     let file = files.join("upload.txt");
     std::fs::write(&file, "file-content").unwrap();
     let bin = files.join("blob.bin");
     std::fs::write(&bin, [0u8, 1, 2, 255]).unwrap();
-    let mut body_children = Vec::new();
     let mut raw = request("raw json", Method::Post, "{{base}}/bodies/raw");
     raw.body = Body::json("{\"user\": \"{{user}}\"}");
-    add(&mut data, &mut body_children, raw);
     let mut form = request("urlencoded", Method::Post, "{{base}}/bodies/form");
     form.body.mode = BodyMode::UrlEncoded;
     form.body.urlencoded =
         vec![KeyValue::new("a", "1"), KeyValue::new("b", "2").disabled(), KeyValue::new("c", "{{user}}")];
-    add(&mut data, &mut body_children, form);
     let mut multi = request("formdata", Method::Post, "{{base}}/bodies/multipart");
     multi.body.mode = BodyMode::Multipart;
     let mut off = FormPart::text("off", "no");
     off.enabled = false;
     multi.body.multipart =
         vec![FormPart::text("note", "hello"), FormPart::file("doc", file.to_str().unwrap()), off];
-    add(&mut data, &mut body_children, multi);
-    let mut deep_children = Vec::new();
     let mut binary = request("binary", Method::Put, "{{base}}/bodies/binary");
     binary.body.mode = BodyMode::Binary;
     binary.body.binary_path = bin.to_str().unwrap().to_owned();
-    add(&mut data, &mut deep_children, binary);
     let mut gql = request("graphql", Method::Post, "{{base}}/bodies/graphql");
     gql.body.mode = BodyMode::GraphQl;
     gql.body.graphql = GraphQlBody {
@@ -172,10 +148,42 @@ fn collection(files: &Path) -> (WorkspaceData, CollectionId) {
         variables: "{\"n\": 1}".into(),
         ..GraphQlBody::default()
     };
-    add(&mut data, &mut deep_children, gql);
-    deeper.children = deep_children;
-    body_children.push(ItemId::Folder(deeper.id));
-    bodies.children = body_children;
+    (vec![raw, form, multi], vec![binary, gql])
+}
+
+/// Puts `requests` into `data`, listed in `children`.
+fn add(data: &mut WorkspaceData, children: &mut Vec<ItemId>, requests: Vec<Request>) {
+    for r in requests {
+        children.push(ItemId::Request(r.id));
+        data.requests.insert(r.id, r);
+    }
+}
+
+/// The collection: auth cases in one folder (inheriting the collection's bearer), bodies in a
+/// nested folder with auth turned off, URL features at the top.
+fn collection(files: &Path) -> (WorkspaceData, CollectionId) {
+    let mut data = WorkspaceData::new(Workspace::new("Newman"));
+    let mut c = Collection::new("Everything");
+    c.variables.push(Variable::new("user", "alice"));
+    c.variables.push(Variable::new("unused", "x").disabled());
+    c.auth = Auth::Bearer { token: "{{token}}".into() };
+    let mut auth_folder = Folder::new("Auth");
+    let mut bodies = Folder::new("Bodies");
+    bodies.auth = Auth::None;
+    let mut deeper = Folder::new("Deeper");
+    deeper.auth = Auth::Inherit;
+
+    add(&mut data, &mut c.children, url_requests());
+    let auth_requests = auth_cases().into_iter().map(|(name, auth)| {
+        let mut r = request(name, Method::Get, &format!("{{{{base}}}}/auth/{}", name.replace(' ', "-")));
+        r.auth = auth;
+        r
+    });
+    add(&mut data, &mut auth_folder.children, auth_requests.collect());
+    let (body_requests, deep_requests) = body_requests(files);
+    add(&mut data, &mut bodies.children, body_requests);
+    add(&mut data, &mut deeper.children, deep_requests);
+    bodies.children.push(ItemId::Folder(deeper.id));
 
     c.children.push(ItemId::Folder(auth_folder.id));
     c.children.push(ItemId::Folder(bodies.id));
@@ -188,42 +196,40 @@ fn collection(files: &Path) -> (WorkspaceData, CollectionId) {
     (data, id)
 }
 
-#[test]
-fn newman_runs_the_exported_collection_as_localpost_means_it() {
-    let newman = match support::newman::find() {
-        Ok(path) => path,
-        Err(why) => {
-            println!("skipped: {why}");
-            return;
-        }
-    };
-    // hyper's server: a keep-alive connection, a chunked or streamed file body, several
-    // connections at once (a hand-written one hung on newman's streamed binary body under load).
-    let server = Server::start(|_| Reply::json("{}"));
-    let port = server.addr.port();
-    let dir = tempfile::tempdir().unwrap();
-    let (data, id) = collection(dir.path());
+/// The requests `server` received, by their `X-Case` header.
+fn by_case(server: &Server) -> HashMap<String, Received> {
+    server.requests().iter().filter_map(|r| r.header("x-case").map(|c| (c.to_owned(), r.clone()))).collect()
+}
+
+/// Writes the collection and an environment pointing at `port` as Postman files into `dir`,
+/// for newman. Returns the collection's data, the environment and the two files.
+fn export_for_newman(dir: &Path, port: u16) -> (WorkspaceData, Environment, PathBuf, PathBuf) {
+    let (data, id) = collection(dir);
     let exported =
         postman::collection_v21(&data, ParentId::Collection(id), PostmanOptions::default()).unwrap();
-    let col = dir.path().join("c.postman_collection.json");
+    let col = dir.join("c.postman_collection.json");
     std::fs::write(&col, &exported.text).unwrap();
     let mut env = Environment::new("Loopback");
     env.variables.push(Variable::new("base", format!("http://127.0.0.1:{port}")));
     env.variables.push(Variable::new("token", "env-token").secret());
-    let env_file = dir.path().join("e.postman_environment.json");
+    let env_file = dir.join("e.postman_environment.json");
     std::fs::write(&env_file, postman::environment(&env, PostmanOptions { secrets: Secrets::Include }).text)
         .unwrap();
+    (data, env, col, env_file)
+}
 
+/// Runs newman on the exported files; fails unless every request went out.
+fn run_newman(newman: &Path, dir: &Path, col: &Path, env_file: &Path) -> String {
     let out = support::newman::run(
-        Command::new(&newman)
+        Command::new(newman)
             .arg("run")
-            .arg(&col)
+            .arg(col)
             .arg("-e")
-            .arg(&env_file)
+            .arg(env_file)
             .args(["--reporters", "cli", "--working-dir"])
-            .arg(dir.path()),
+            .arg(dir),
     );
-    let stdout = &out.stdout;
+    let stdout = out.stdout;
     let failed_in_summary = stdout.lines().any(|l| l.contains("requests") && !l.trim_end().ends_with("0 │"));
     assert!(
         out.code == Some(0)
@@ -231,15 +237,11 @@ fn newman_runs_the_exported_collection_as_localpost_means_it() {
         "newman failed:\n{stdout}\n{}",
         out.stderr
     );
+    stdout
+}
 
-    let got: HashMap<String, Received> = server
-        .requests()
-        .iter()
-        .filter_map(|r| r.header("x-case").map(|c| (c.to_owned(), r.clone())))
-        .collect();
-    let case =
-        |name: &str| got.get(name).unwrap_or_else(|| panic!("newman did not send `{name}`:\n{stdout}"));
-
+/// What newman sent for the URL and auth cases.
+fn assert_urls_and_auth<'r>(case: impl Fn(&str) -> &'r Received) {
     let url = case("url");
     assert_eq!(url.method, "GET");
     assert_eq!(url.target, "/users/42?page=2&who=alice");
@@ -271,7 +273,10 @@ fn newman_runs_the_exported_collection_as_localpost_means_it() {
         "{}",
         auth("edgegrid")
     );
+}
 
+/// What newman sent for the body cases.
+fn assert_bodies<'r>(case: impl Fn(&str) -> &'r Received) {
     let raw = case("raw json");
     assert_eq!(raw.body_text(), "{\"user\": \"alice\"}");
     assert_eq!(raw.header("content-type"), Some("application/json"));
@@ -292,35 +297,34 @@ fn newman_runs_the_exported_collection_as_localpost_means_it() {
     let gql: serde_json::Value = serde_json::from_slice(&case("graphql").body).unwrap();
     assert_eq!(gql["query"], "query Me { me { id } }");
     assert_eq!(gql["variables"]["n"], 1);
+}
 
-    // The same requests through Localpost's engine, against the same server: what arrives must
-    // be what newman sent. Multipart boundaries differ by nature, and auth kinds that need a
-    // server exchange (digest challenge, OAuth 2.0 token fetch) or that Localpost keeps as
-    // unsupported (hawk, OAuth 1.0, EdgeGrid) are compared by newman's side above only.
-    server.received.lock().unwrap().clear();
+/// Sends every request of `data` through Localpost's engine under `env`; returns how many went.
+fn send_through_engine(data: &WorkspaceData, env: &Environment) -> usize {
     let engine =
         localpost::http::Engine::new(Settings { proxy: ProxySetting::None, ..Settings::default() }).unwrap();
-    let scopes_env = env.clone();
     let mut sent = 0;
     for request in data.requests.values() {
-        let scopes =
-            localpost::vars::Scopes::for_request(&data, request.id, None).with_environment(&scopes_env);
-        let Ok(prepared) = localpost::http::prepare(request, Some(&data), &scopes) else { continue };
+        let scopes = localpost::vars::Scopes::for_request(data, request.id, None).with_environment(env);
+        let Ok(prepared) = localpost::http::prepare(request, Some(data), &scopes) else { continue };
         if engine.send_blocking(&prepared).is_ok() {
             sent += 1;
         }
     }
-    let ours: HashMap<String, Received> = server
-        .requests()
-        .iter()
-        .filter_map(|r| r.header("x-case").map(|c| (c.to_owned(), r.clone())))
-        .collect();
-    assert!(sent >= got.len() - 6, "only {sent} of {} requests went out through the engine", got.len());
-    let skip_auth = ["digest", "oauth2", "awsv4", "hawk", "oauth1", "edgegrid"];
+    sent
+}
+
+/// Auth kinds that need a server exchange (digest challenge, OAuth 2.0 token fetch) or that
+/// Localpost keeps as unsupported (hawk, OAuth 1.0, EdgeGrid).
+const SKIP_AUTH: [&str; 6] = ["digest", "oauth2", "awsv4", "hawk", "oauth1", "edgegrid"];
+
+/// Compares what Localpost sent (`ours`) with what newman sent (`got`), case by case; returns
+/// how many were compared.
+fn compare_with_newman(got: &HashMap<String, Received>, ours: &HashMap<String, Received>) -> usize {
     let mut compared = 0;
-    for (name, theirs) in &got {
+    for (name, theirs) in got {
         let Some(mine) = ours.get(name) else {
-            assert!(skip_auth.contains(&name.as_str()), "the engine did not send `{name}`");
+            assert!(SKIP_AUTH.contains(&name.as_str()), "the engine did not send `{name}`");
             continue;
         };
         compared += 1;
@@ -330,7 +334,7 @@ fn newman_runs_the_exported_collection_as_localpost_means_it() {
             r.header("content-type").map(|v| v.split(';').next().unwrap_or("").trim().to_owned())
         };
         assert_eq!(media(mine), media(theirs), "{name}: content type");
-        if !skip_auth.contains(&name.as_str()) {
+        if !SKIP_AUTH.contains(&name.as_str()) {
             assert_eq!(mine.header("authorization"), theirs.header("authorization"), "{name}: authorization");
             assert_eq!(mine.header("x-api-key"), theirs.header("x-api-key"), "{name}: api key");
             assert_eq!(mine.header("x-off"), theirs.header("x-off"), "{name}: disabled header");
@@ -348,5 +352,38 @@ fn newman_runs_the_exported_collection_as_localpost_means_it() {
             assert_eq!(mine.body, theirs.body, "{name}: body");
         }
     }
+    compared
+}
+
+#[test]
+fn newman_runs_the_exported_collection_as_localpost_means_it() {
+    let newman = match support::newman::find() {
+        Ok(path) => path,
+        Err(why) => {
+            println!("skipped: {why}");
+            return;
+        }
+    };
+    // hyper's server: a keep-alive connection, a chunked or streamed file body, several
+    // connections at once (a hand-written one hung on newman's streamed binary body under load).
+    let server = Server::start(|_| Reply::json("{}"));
+    let dir = tempfile::tempdir().unwrap();
+    let (data, env, col, env_file) = export_for_newman(dir.path(), server.addr.port());
+    let stdout = run_newman(&newman, dir.path(), &col, &env_file);
+
+    let got = by_case(&server);
+    let case =
+        |name: &str| got.get(name).unwrap_or_else(|| panic!("newman did not send `{name}`:\n{stdout}"));
+    assert_urls_and_auth(case);
+    assert_bodies(case);
+
+    // The same requests through Localpost's engine, against the same server: what arrives must
+    // be what newman sent. Multipart boundaries differ by nature, and the auth kinds of
+    // `SKIP_AUTH` are compared by newman's side above only.
+    server.received.lock().unwrap().clear();
+    let sent = send_through_engine(&data, &env);
+    let ours = by_case(&server);
+    assert!(sent >= got.len() - 6, "only {sent} of {} requests went out through the engine", got.len());
+    let compared = compare_with_newman(&got, &ours);
     assert!(compared >= 10, "only {compared} requests compared");
 }

@@ -3,13 +3,15 @@
 //! exports or shows the policy; and a user's send makes exactly the one connection it should.
 //! Local sockets (the X server, D-Bus) are not network traffic and are only listed.
 //! `.ci/run` installs strace and Xvfb; without them these tests fail rather than pass unseen.
+#![cfg(unix)] // strace, Xvfb and the X server's socket
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup step should fail loudly
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use localpost::model::*;
 use localpost::storage::Store;
@@ -60,10 +62,6 @@ fn folder_with_request(url: &str) -> tempfile::TempDir {
     dir
 }
 
-fn corpus(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus").join(path)
-}
-
 #[test]
 fn the_command_line_makes_no_connection_of_its_own() {
     let dir = folder_with_request("http://127.0.0.1:9/never");
@@ -71,7 +69,8 @@ fn the_command_line_makes_no_connection_of_its_own() {
     no_inet("policy show", &[BIN, "policy", "show"], &[]);
     no_inet("ls", &[BIN, "--data-dir", data, "ls"], &[]);
     no_inet("doctor", &[BIN, "--data-dir", data, "doctor"], &[]);
-    let collection = corpus("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json");
+    let collection =
+        support::corpus().join("postman-v2.1/postman-echo-hawk-digest-oauth1.postman_collection.json");
     no_inet("import", &[BIN, "--data-dir", data, "import", collection.to_str().unwrap()], &[]);
     let backup = dir.path().join("backup.ron");
     no_inet("export", &[BIN, "--data-dir", data, "export", "--output", backup.to_str().unwrap()], &[]);
@@ -94,17 +93,29 @@ fn a_send_makes_exactly_one_connection_to_its_host() {
     assert_eq!(server.requests().len(), 1);
 }
 
-#[test]
-fn the_window_makes_no_connection_starting_or_idle() {
-    require("Xvfb");
-    let display = format!(":{}", 200 + std::process::id() % 100);
+/// Starts Xvfb on `display` and waits until it accepts clients on its socket.
+fn start_xvfb(display: &str) -> Child {
     let mut xvfb = Command::new("Xvfb")
-        .args([display.as_str(), "-screen", "0", "1280x800x24"])
+        .args([display, "-screen", "0", "1280x800x24"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
+    let socket = Path::new("/tmp/.X11-unix").join(format!("X{}", display.trim_start_matches(':')));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while UnixStream::connect(&socket).is_err() {
+        assert!(xvfb.try_wait().unwrap().is_none(), "Xvfb exited instead of serving {display}");
+        assert!(Instant::now() < deadline, "Xvfb did not start serving {display}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    xvfb
+}
+
+#[test]
+fn the_window_makes_no_connection_starting_or_idle() {
+    require("Xvfb");
+    let display = format!(":{}", 200 + std::process::id() % 100);
+    let mut xvfb = start_xvfb(&display);
     let dir = folder_with_request("http://127.0.0.1:9/never");
     let data = dir.path().to_str().unwrap();
     // Start-up and six seconds of idle; `timeout` ends the app, strace follows both.

@@ -65,12 +65,43 @@ pub fn populate(root: &Path) -> Fixture {
     let mut ws = Workspace::new("Team");
     ws.description = "Shared APIs".into();
     store.create_workspace(&ws).unwrap();
+    let users = save_users_api(store, ws.id);
+    let orders = save_orders(store, ws.id);
+    // Listed after Users API although created later; order is by the workspace's list.
+    ws.collections = vec![orders, users.id];
+    let local_env = save_variables_and_presets(store, &mut ws);
+    store.save_workspace(&ws).unwrap();
+    store.set_workspace_order(&[ws.id, first]).unwrap();
+    save_personal_files(store, ws.id, &users);
 
+    Fixture {
+        team: ws.id,
+        users: users.id,
+        admin: users.admin,
+        nested: users.nested,
+        get_user: users.get_user,
+        get_user_2: users.get_user_2,
+        local_env,
+    }
+}
+
+/// What [`save_users_api`] made.
+struct UsersApi {
+    id: CollectionId,
+    admin: FolderId,
+    nested: FolderId,
+    get_user: RequestId,
+    get_user_2: RequestId,
+}
+
+/// The "Users API" collection: variables and auth at each level, folders two deep, two
+/// requests with one name, and every body mode.
+fn save_users_api(store: &mut Store, ws: WorkspaceId) -> UsersApi {
     let mut users = Collection::new("Users API");
     users.variables.push(Variable::new("version", "v2"));
     users.variables.push(Variable::new("api_key", "collection-secret").secret());
     users.auth = Auth::Bearer { token: "{{token}}".into() };
-    store.save_collection(ws.id, &users).unwrap();
+    store.save_collection(ws, &users).unwrap();
     let mut admin = Folder::new("Admin");
     admin.auth = Auth::Basic { username: "root".into(), password: "{{pw}}".into() };
     store.save_folder(ParentId::Collection(users.id), &admin).unwrap();
@@ -107,16 +138,30 @@ pub fn populate(root: &Path) -> Fixture {
     users.children = vec![ItemId::Request(gql.id), ItemId::Folder(admin.id)];
     store.save_folder(ParentId::Folder(admin.id), &nested).unwrap();
     store.save_folder(ParentId::Collection(users.id), &admin).unwrap();
-    store.save_collection(ws.id, &users).unwrap();
-    let mut other = Collection::new("Orders");
-    store.save_collection(ws.id, &other).unwrap();
-    let list = Request::new("List orders").with_url("{{base}}/orders");
-    store.save_request(ParentId::Collection(other.id), &list).unwrap();
-    other.children.push(ItemId::Request(list.id));
-    store.save_collection(ws.id, &other).unwrap();
-    // Listed after Users API although created later; order is by the workspace's list.
-    ws.collections = vec![other.id, users.id];
+    store.save_collection(ws, &users).unwrap();
+    UsersApi {
+        id: users.id,
+        admin: admin.id,
+        nested: nested.id,
+        get_user: get_user.id,
+        get_user_2: get_user_2.id,
+    }
+}
 
+/// The "Orders" collection, one request in it.
+fn save_orders(store: &mut Store, ws: WorkspaceId) -> CollectionId {
+    let mut orders = Collection::new("Orders");
+    store.save_collection(ws, &orders).unwrap();
+    let list = Request::new("List orders").with_url("{{base}}/orders");
+    store.save_request(ParentId::Collection(orders.id), &list).unwrap();
+    orders.children.push(ItemId::Request(list.id));
+    store.save_collection(ws, &orders).unwrap();
+    orders.id
+}
+
+/// Environments "Local" (with a secret and a disabled variable) and "Prod", a header preset and
+/// globals with a secret, listed in `ws` (saved by the caller). Returns Local's id.
+fn save_variables_and_presets(store: &mut Store, ws: &mut Workspace) -> EnvironmentId {
     let mut local = Environment::new("Local");
     local.variables.push(Variable::new("base", "http://127.0.0.1:1"));
     local.variables.push(Variable::new("token", "env-secret-token").secret());
@@ -134,9 +179,11 @@ pub fn populate(root: &Path) -> Fixture {
         variables: vec![Variable::new("g", "1"), Variable::new("gsecret", "global-secret").secret()],
     };
     store.save_globals(ws.id, &globals).unwrap();
-    store.save_workspace(&ws).unwrap();
-    store.set_workspace_order(&[ws.id, first]).unwrap();
+    local.id
+}
 
+/// What is the user's own rather than the team's: a cookie, settings, a history entry, a run.
+fn save_personal_files(store: &mut Store, ws: WorkspaceId, users: &UsersApi) {
     let jar = CookieJar {
         cookies: vec![Cookie {
             name: "sid".into(),
@@ -150,13 +197,13 @@ pub fn populate(root: &Path) -> Fixture {
             same_site: String::new(),
         }],
     };
-    store.save_cookies(ws.id, &jar).unwrap();
+    store.save_cookies(ws, &jar).unwrap();
     let settings = Settings { font_size: 15.0, history_max_entries: 42, ..Settings::default() };
     store.save_settings(&settings).unwrap();
     let entry = HistoryEntry {
         id: HistoryId::new(),
         at: datetime!(2024-05-06 07:08:09.123 UTC),
-        request_id: Some(get_user.id),
+        request_id: Some(users.get_user),
         name: "Get user".into(),
         request: SentRequest {
             method: "GET".into(),
@@ -168,7 +215,7 @@ pub fn populate(root: &Path) -> Fixture {
         written: None,
         written_incomplete: false,
     };
-    store.append_history(ws.id, &entry).unwrap();
+    store.append_history(ws, &entry).unwrap();
     let run = RunResult {
         id: RunId::new(),
         started_at: datetime!(2024-05-06 08:00:00 UTC),
@@ -180,17 +227,7 @@ pub fn populate(root: &Path) -> Fixture {
         cancelled: false,
         results: Vec::new(),
     };
-    store.save_run(ws.id, &run).unwrap();
-
-    Fixture {
-        team: ws.id,
-        users: users.id,
-        admin: admin.id,
-        nested: nested.id,
-        get_user: get_user.id,
-        get_user_2: get_user_2.id,
-        local_env: local.id,
-    }
+    store.save_run(ws, &run).unwrap();
 }
 
 /// An import written as the app and the CLI write it: the merge, then one all-or-nothing write.

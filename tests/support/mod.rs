@@ -10,6 +10,12 @@ pub mod render;
 /// A realistic data folder, snapshots, imports written as the app writes them.
 pub mod data;
 
+/// The desktop app under egui_kittest: open, apply, step until, find what is shown.
+pub mod app;
+
+/// Random actions on the window, to find what panics it.
+pub mod ui_fuzz;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -435,7 +441,6 @@ fn rustls_pemfile_der(pem: &str) -> rustls::pki_types::CertificateDer<'static> {
     rustls::pki_types::CertificateDer::from(base64::engine::general_purpose::STANDARD.decode(b64).unwrap())
 }
 
-/// Writes `text` into `dir/name` and returns the path as a string.
 /// Every file under `dir`, folders walked.
 pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -465,19 +470,18 @@ pub fn localpost(data_dir: &std::path::Path) -> std::process::Command {
     cmd
 }
 
+/// Writes `text` into `dir/name` and returns the path as a string.
 pub fn write_file(dir: &std::path::Path, name: &str, text: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path.display().to_string()
 }
-pub mod app;
 
 /// The import corpus kept in the repository (`tests/fixtures/corpus/`, each file's source,
 /// commit and license in its `MANIFEST.tsv`).
 pub fn corpus() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
 }
-pub mod ui_fuzz;
 
 /// A loopback look-alike of postman-echo, which public Postman collections and their scripts
 /// call.
