@@ -128,6 +128,29 @@ impl Action {
         })
     }
 
+    /// Where the action sits in the menu bar, or `None` when only the palette and the shortcuts
+    /// reach it. A group's entries are drawn in the order of [`Action::ALL`].
+    pub fn menu_group(self) -> Option<MenuGroup> {
+        Some(match self {
+            Action::NewRequest | Action::NewCollection | Action::NewEnvironment => MenuGroup::FileNew,
+            Action::Save | Action::SaveAs | Action::CloseTab => MenuGroup::FileSave,
+            Action::Import | Action::ExportEverything => MenuGroup::FileImportExport,
+            Action::ReloadFromDisk => MenuGroup::FileReload,
+            Action::OpenSettings | Action::ShowPolicy => MenuGroup::FileSettings,
+            Action::Send | Action::Cancel | Action::FocusUrl | Action::CopyAsCurl => MenuGroup::Request,
+            Action::QuickOpen
+            | Action::CommandPalette
+            | Action::ShowCollections
+            | Action::ShowEnvironments
+            | Action::ShowHistory
+            | Action::ShowPresets
+            | Action::OpenGlobals
+            | Action::ToggleConsole => MenuGroup::View,
+            Action::ZoomIn | Action::ZoomOut => MenuGroup::ViewZoom,
+            Action::ToggleTheme | Action::ResetLocalData | Action::RunCollection => return None,
+        })
+    }
+
     /// "New request (Ctrl+T)" for tooltips and menus.
     pub fn with_shortcut(self, ctx: &egui::Context) -> String {
         match self.shortcut() {
@@ -135,6 +158,23 @@ impl Action {
             None => self.label().to_owned(),
         }
     }
+}
+
+/// A group of entries of the menu bar; the menus draw a separator between groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MenuGroup {
+    /// File: new request, collection and environment.
+    FileNew,
+    /// File: save, save as and close the tab.
+    FileSave,
+    FileImportExport,
+    FileReload,
+    /// File: the settings and the organization policy.
+    FileSettings,
+    Request,
+    /// View: where to look (quick open, the palette, the sidebar's sections, the console).
+    View,
+    ViewZoom,
 }
 
 /// A file path field of a request body.

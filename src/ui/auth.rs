@@ -63,17 +63,10 @@ pub(super) fn auth_header_preview(
     })
 }
 
-/// The auth editor, shared by requests, folders and collections. `can_inherit` is false for
-/// collections (the top of the chain).
-pub fn auth_ui(
-    ui: &mut Ui,
-    auth: &mut Auth,
-    vars: &VarIndex,
-    inherited: Option<&(String, Auth)>,
-    can_inherit: bool,
-) -> bool {
-    let mut changed = false;
-    let kinds: Vec<(&str, Auth)> = [
+/// The kinds the picker offers, each with its fresh value. Collections (the top of the chain)
+/// cannot inherit.
+fn auth_kinds(can_inherit: bool) -> Vec<(&'static str, Auth)> {
+    [
         can_inherit.then_some(("Inherit auth from parent", Auth::Inherit)),
         Some(("No auth", Auth::None)),
         Some(("Basic auth", Auth::Basic { username: String::new(), password: String::new() })),
@@ -94,7 +87,13 @@ pub fn auth_ui(
     ]
     .into_iter()
     .flatten()
-    .collect();
+    .collect()
+}
+
+/// The "Type" picker: choosing another kind starts it with empty fields.
+fn kind_picker_ui(ui: &mut Ui, auth: &mut Auth, can_inherit: bool) -> bool {
+    let mut changed = false;
+    let kinds = auth_kinds(can_inherit);
     ui.horizontal(|ui| {
         ui.label("Type");
         ComboBox::from_id_salt("auth-kind")
@@ -113,13 +112,78 @@ pub fn auth_ui(
             })
             .named("Auth type");
     });
+    changed
+}
+
+/// A grid row with a one-line field that highlights {{variables}}.
+fn field(ui: &mut Ui, vars: &VarIndex, label: &str, value: &mut String) -> bool {
+    ui.label(label);
+    let r = cell(ui, 320.0, |ui| var_text_edit(ui, value, vars, false, |e| e.desired_width(320.0)));
+    ui.end_row();
+    r.changed()
+}
+
+/// A grid row with a radio button per choice.
+fn radio_row<'a, T: PartialEq>(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut T,
+    choices: impl IntoIterator<Item = (T, &'a str)>,
+) -> bool {
+    let mut changed = false;
+    ui.label(label);
+    ui.horizontal(|ui| {
+        for (choice, text) in choices {
+            changed |= ui.radio_value(value, choice, text).changed();
+        }
+    });
+    ui.end_row();
+    changed
+}
+
+/// A grid row with a drop-down of `choices`, shown by `text`; `name` is its accessible name.
+fn combo_row<T: PartialEq + Copy>(
+    ui: &mut Ui,
+    label: &str,
+    id_salt: &str,
+    name: &str,
+    value: &mut T,
+    choices: impl IntoIterator<Item = T>,
+    text: fn(T) -> &'static str,
+) -> bool {
+    let mut changed = false;
+    ui.label(label);
+    ComboBox::from_id_salt(id_salt)
+        .selected_text(text(*value))
+        .show_ui(ui, |ui| {
+            for choice in choices {
+                changed |= ui.selectable_value(value, choice, text(choice)).changed();
+            }
+        })
+        .named(name);
+    ui.end_row();
+    changed
+}
+
+/// A grid row with a checkbox in the value column.
+fn check_row(ui: &mut Ui, value: &mut bool, text: &str) -> bool {
+    ui.label("");
+    let changed = ui.checkbox(value, text).changed();
+    ui.end_row();
+    changed
+}
+
+/// The auth editor, shared by requests, folders and collections. `can_inherit` is false for
+/// collections (the top of the chain).
+pub fn auth_ui(
+    ui: &mut Ui,
+    auth: &mut Auth,
+    vars: &VarIndex,
+    inherited: Option<&(String, Auth)>,
+    can_inherit: bool,
+) -> bool {
+    let mut changed = kind_picker_ui(ui, auth, can_inherit);
     ui.add_space(4.0);
-    let field = |ui: &mut Ui, label: &str, value: &mut String| -> bool {
-        ui.label(label);
-        let r = cell(ui, 320.0, |ui| var_text_edit(ui, value, vars, false, |e| e.desired_width(320.0)));
-        ui.end_row();
-        r.changed()
-    };
     egui::Grid::new("auth-fields").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| match auth {
         Auth::Inherit => {
             match inherited {
@@ -133,72 +197,53 @@ pub fn auth_ui(
             ui.end_row();
         }
         Auth::Basic { username, password } => {
-            changed |= field(ui, "Username", username);
-            changed |= field(ui, "Password", password);
+            changed |= field(ui, vars, "Username", username);
+            changed |= field(ui, vars, "Password", password);
         }
-        Auth::Bearer { token } => changed |= field(ui, "Token", token),
+        Auth::Bearer { token } => changed |= field(ui, vars, "Token", token),
         Auth::ApiKey { key, value, location } => {
-            changed |= field(ui, "Key", key);
-            changed |= field(ui, "Value", value);
-            ui.label("Add to");
-            ui.horizontal(|ui| {
-                changed |= ui.radio_value(location, ApiKeyLocation::Header, "Header").changed();
-                changed |= ui.radio_value(location, ApiKeyLocation::Query, "Query params").changed();
-            });
-            ui.end_row();
+            changed |= field(ui, vars, "Key", key);
+            changed |= field(ui, vars, "Value", value);
+            let places = [(ApiKeyLocation::Header, "Header"), (ApiKeyLocation::Query, "Query params")];
+            changed |= radio_row(ui, "Add to", location, places);
         }
         Auth::Digest(d) => {
-            changed |= field(ui, "Username", &mut d.username);
-            changed |= field(ui, "Password", &mut d.password);
-            changed |= field(ui, "Algorithm (optional)", &mut d.algorithm);
-            changed |= field(ui, "Realm (optional)", &mut d.realm);
+            changed |= field(ui, vars, "Username", &mut d.username);
+            changed |= field(ui, vars, "Password", &mut d.password);
+            changed |= field(ui, vars, "Algorithm (optional)", &mut d.algorithm);
+            changed |= field(ui, vars, "Realm (optional)", &mut d.realm);
         }
         Auth::OAuth2(o) => {
-            ui.label("Grant type");
-            ComboBox::from_id_salt("grant")
-                .selected_text(o.grant.label())
-                .show_ui(ui, |ui| {
-                    for g in OAuth2Grant::ALL {
-                        changed |= ui.selectable_value(&mut o.grant, g, g.label()).changed();
-                    }
-                })
-                .named("Grant type");
-            ui.end_row();
-            changed |= field(ui, "Access token URL", &mut o.access_token_url);
+            let grants = OAuth2Grant::ALL;
+            changed |= combo_row(ui, "Grant type", "grant", "Grant type", &mut o.grant, grants, OAuth2Grant::label);
+            changed |= field(ui, vars, "Access token URL", &mut o.access_token_url);
             if matches!(
                 o.grant,
                 OAuth2Grant::AuthorizationCode | OAuth2Grant::AuthorizationCodePkce | OAuth2Grant::Implicit
             ) {
-                changed |= field(ui, "Auth URL", &mut o.auth_url);
-                changed |= field(ui, "Callback URL", &mut o.redirect_uri);
+                changed |= field(ui, vars, "Auth URL", &mut o.auth_url);
+                changed |= field(ui, vars, "Callback URL", &mut o.redirect_uri);
             }
-            changed |= field(ui, "Client ID", &mut o.client_id);
-            changed |= field(ui, "Client secret", &mut o.client_secret);
+            changed |= field(ui, vars, "Client ID", &mut o.client_id);
+            changed |= field(ui, vars, "Client secret", &mut o.client_secret);
             if o.grant == OAuth2Grant::Password {
-                changed |= field(ui, "Username", &mut o.username);
-                changed |= field(ui, "Password", &mut o.password);
+                changed |= field(ui, vars, "Username", &mut o.username);
+                changed |= field(ui, vars, "Password", &mut o.password);
             }
-            changed |= field(ui, "Scope", &mut o.scope);
-            changed |= field(ui, "Audience", &mut o.audience);
-            ui.label("Client authentication");
-            ui.horizontal(|ui| {
-                changed |= ui
-                    .radio_value(&mut o.client_auth, OAuth2ClientAuth::BasicHeader, "Basic auth header")
-                    .changed();
-                changed |=
-                    ui.radio_value(&mut o.client_auth, OAuth2ClientAuth::Body, "In the body").changed();
-            });
-            ui.end_row();
-            ui.label("Add token to");
-            ui.horizontal(|ui| {
-                changed |= ui.radio_value(&mut o.token_in_query, false, "Header").changed();
-                changed |= ui.radio_value(&mut o.token_in_query, true, "Query (access_token)").changed();
-            });
-            ui.end_row();
+            changed |= field(ui, vars, "Scope", &mut o.scope);
+            changed |= field(ui, vars, "Audience", &mut o.audience);
+            changed |= radio_row(
+                ui,
+                "Client authentication",
+                &mut o.client_auth,
+                [(OAuth2ClientAuth::BasicHeader, "Basic auth header"), (OAuth2ClientAuth::Body, "In the body")],
+            );
+            let token_to = [(false, "Header"), (true, "Query (access_token)")];
+            changed |= radio_row(ui, "Add token to", &mut o.token_in_query, token_to);
             if !o.token_in_query {
-                changed |= field(ui, "Header prefix", &mut o.header_prefix);
+                changed |= field(ui, vars, "Header prefix", &mut o.header_prefix);
             }
-            changed |= field(ui, "Access token", &mut o.access_token);
+            changed |= field(ui, vars, "Access token", &mut o.access_token);
             if matches!(o.grant, OAuth2Grant::ClientCredentials | OAuth2Grant::Password) && !o.token_in_query {
                 ui.label("");
                 changed |= ui
@@ -211,151 +256,13 @@ pub fn auth_ui(
                 ui.end_row();
             }
         }
-        Auth::OAuth1(o) => {
-            ui.label("Signature method");
-            ComboBox::from_id_salt("oauth1-method")
-                .selected_text(o.signature_method.name())
-                .show_ui(ui, |ui| {
-                    for m in OAuth1Method::ALL {
-                        changed |= ui.selectable_value(&mut o.signature_method, m, m.name()).changed();
-                    }
-                })
-                .named("Signature method");
-            ui.end_row();
-            changed |= field(ui, "Consumer key", &mut o.consumer_key);
-            if o.signature_method.is_rsa() {
-                changed |= text_area(ui, "Private key (PEM)", &mut o.private_key, 4, false);
-            } else {
-                changed |= field(ui, "Consumer secret", &mut o.consumer_secret);
-            }
-            changed |= field(ui, "Access token", &mut o.token);
-            if !o.signature_method.is_rsa() {
-                changed |= field(ui, "Token secret", &mut o.token_secret);
-            }
-            changed |= field(ui, "Callback URL (optional)", &mut o.callback);
-            changed |= field(ui, "Verifier (optional)", &mut o.verifier);
-            changed |= field(ui, "Timestamp (empty: now)", &mut o.timestamp);
-            changed |= field(ui, "Nonce (empty: random)", &mut o.nonce);
-            changed |= field(ui, "Version", &mut o.version);
-            changed |= field(ui, "Realm (optional)", &mut o.realm);
-            ui.label("Add to");
-            ui.horizontal(|ui| {
-                changed |= ui.radio_value(&mut o.in_header, true, "Header").changed();
-                changed |= ui.radio_value(&mut o.in_header, false, "Body or query").changed();
-            });
-            ui.end_row();
-            ui.label("");
-            ui.vertical(|ui| {
-                changed |= ui.checkbox(&mut o.include_body_hash, "Include a body hash").changed();
-                changed |= ui.checkbox(&mut o.add_empty_params_to_sign, "Sign empty parameters").changed();
-                if o.in_header {
-                    changed |= ui
-                        .checkbox(&mut o.disable_header_encoding, "Do not encode the header's values")
-                        .changed();
-                }
-            });
-            ui.end_row();
-        }
-        Auth::Jwt(j) => {
-            ui.label("Algorithm");
-            ComboBox::from_id_salt("jwt-alg")
-                .selected_text(j.algorithm.name())
-                .show_ui(ui, |ui| {
-                    for a in JwtAlgorithm::ALL {
-                        changed |= ui.selectable_value(&mut j.algorithm, a, a.name()).changed();
-                    }
-                })
-                .named("JWT algorithm");
-            ui.end_row();
-            if j.algorithm.is_hmac() {
-                changed |= field(ui, "Secret", &mut j.secret);
-                ui.label("");
-                changed |= ui.checkbox(&mut j.secret_base64, "The secret is base64").changed();
-                ui.end_row();
-            } else {
-                changed |= text_area(ui, "Private key (PKCS #8 PEM)", &mut j.private_key, 4, false);
-            }
-            changed |= text_area(ui, "Payload (JSON)", &mut j.payload, 4, true);
-            changed |= text_area(ui, "Header fields (JSON)", &mut j.header, 2, true);
-            ui.label("Add token to");
-            ui.horizontal(|ui| {
-                changed |= ui.radio_value(&mut j.in_query, false, "Header").changed();
-                changed |= ui.radio_value(&mut j.in_query, true, "Query param").changed();
-            });
-            ui.end_row();
-            if j.in_query {
-                changed |= field(ui, "Query param name", &mut j.query_param_key);
-            } else {
-                changed |= field(ui, "Header prefix", &mut j.header_prefix);
-            }
-        }
-        Auth::Hawk(h) => {
-            changed |= field(ui, "Hawk Auth ID", &mut h.auth_id);
-            changed |= field(ui, "Hawk Auth Key", &mut h.auth_key);
-            ui.label("Algorithm");
-            ui.horizontal(|ui| {
-                for a in [HawkAlgorithm::Sha256, HawkAlgorithm::Sha1] {
-                    changed |= ui.radio_value(&mut h.algorithm, a, a.name()).changed();
-                }
-            });
-            ui.end_row();
-            changed |= field(ui, "User (optional)", &mut h.user);
-            changed |= field(ui, "Nonce (empty: random)", &mut h.nonce);
-            changed |= field(ui, "Timestamp (empty: now)", &mut h.timestamp);
-            changed |= field(ui, "ext (optional)", &mut h.ext);
-            changed |= field(ui, "app (optional)", &mut h.app);
-            changed |= field(ui, "dlg (optional)", &mut h.delegation);
-            ui.label("");
-            changed |= ui.checkbox(&mut h.include_payload_hash, "Include a payload hash").changed();
-            ui.end_row();
-        }
-        Auth::Asap(a) => {
-            ui.label("Algorithm");
-            ComboBox::from_id_salt("asap-alg")
-                .selected_text(a.algorithm.name())
-                .show_ui(ui, |ui| {
-                    for alg in JwtAlgorithm::ALL.into_iter().filter(|alg| !alg.is_hmac()) {
-                        changed |= ui.selectable_value(&mut a.algorithm, alg, alg.name()).changed();
-                    }
-                })
-                .named("ASAP algorithm");
-            ui.end_row();
-            changed |= field(ui, "Issuer", &mut a.issuer);
-            changed |= field(ui, "Audience", &mut a.audience);
-            changed |= field(ui, "Key ID", &mut a.key_id);
-            changed |= text_area(ui, "Private key (PKCS #8 PEM or data URI)", &mut a.private_key, 4, false);
-            changed |= field(ui, "Subject (empty: the issuer)", &mut a.subject);
-            changed |= field(ui, "Expiry in seconds (empty: 3600)", &mut a.expiry_seconds);
-            changed |= text_area(ui, "More claims (JSON)", &mut a.claims, 3, true);
-        }
-        Auth::Ntlm(n) => {
-            changed |= field(ui, "Username (or DOMAIN\\user)", &mut n.username);
-            changed |= field(ui, "Password", &mut n.password);
-            changed |= field(ui, "Domain (optional)", &mut n.domain);
-            changed |= field(ui, "Workstation (optional)", &mut n.workstation);
-            ui.label("");
-            changed |= ui
-                .checkbox(&mut n.disable_retry, "Send once, without answering the server's challenge")
-                .changed();
-            ui.end_row();
-        }
-        Auth::EdgeGrid(e) => {
-            changed |= field(ui, "Access token", &mut e.access_token);
-            changed |= field(ui, "Client token", &mut e.client_token);
-            changed |= field(ui, "Client secret", &mut e.client_secret);
-            changed |= field(ui, "Base URL (empty: the request's host)", &mut e.base_url);
-            changed |= field(ui, "Headers to sign (comma-separated)", &mut e.headers_to_sign);
-            changed |= field(ui, "Max body size (empty: 131072)", &mut e.max_body_size);
-            changed |= field(ui, "Nonce (empty: random)", &mut e.nonce);
-            changed |= field(ui, "Timestamp (empty: now)", &mut e.timestamp);
-        }
-        Auth::AwsSigV4(a) => {
-            changed |= field(ui, "Access key", &mut a.access_key);
-            changed |= field(ui, "Secret key", &mut a.secret_key);
-            changed |= field(ui, "Region", &mut a.region);
-            changed |= field(ui, "Service", &mut a.service);
-            changed |= field(ui, "Session token", &mut a.session_token);
-        }
+        Auth::OAuth1(o) => changed |= oauth1_ui(ui, vars, o),
+        Auth::Jwt(j) => changed |= jwt_ui(ui, vars, j),
+        Auth::Hawk(h) => changed |= hawk_ui(ui, vars, h),
+        Auth::Asap(a) => changed |= asap_ui(ui, vars, a),
+        Auth::Ntlm(n) => changed |= ntlm_ui(ui, vars, n),
+        Auth::EdgeGrid(e) => changed |= edgegrid_ui(ui, vars, e),
+        Auth::AwsSigV4(a) => changed |= aws_sigv4_ui(ui, vars, a),
         Auth::Unsupported { kind, params } => {
             ui.label(format!("{kind} auth was imported and is kept, but Localpost cannot send it."));
             ui.end_row();
@@ -366,5 +273,144 @@ pub fn auth_ui(
             }
         }
     });
+    changed
+}
+
+/// OAuth 1.0: the signature method, then the keys and tokens it needs, and where it goes.
+fn oauth1_ui(ui: &mut Ui, vars: &VarIndex, o: &mut OAuth1Auth) -> bool {
+    let methods = OAuth1Method::ALL;
+    let mut changed = combo_row(
+        ui,
+        "Signature method",
+        "oauth1-method",
+        "Signature method",
+        &mut o.signature_method,
+        methods,
+        OAuth1Method::name,
+    );
+    changed |= field(ui, vars, "Consumer key", &mut o.consumer_key);
+    if o.signature_method.is_rsa() {
+        changed |= text_area(ui, "Private key (PEM)", &mut o.private_key, 4, false);
+    } else {
+        changed |= field(ui, vars, "Consumer secret", &mut o.consumer_secret);
+    }
+    changed |= field(ui, vars, "Access token", &mut o.token);
+    if !o.signature_method.is_rsa() {
+        changed |= field(ui, vars, "Token secret", &mut o.token_secret);
+    }
+    changed |= field(ui, vars, "Callback URL (optional)", &mut o.callback);
+    changed |= field(ui, vars, "Verifier (optional)", &mut o.verifier);
+    changed |= field(ui, vars, "Timestamp (empty: now)", &mut o.timestamp);
+    changed |= field(ui, vars, "Nonce (empty: random)", &mut o.nonce);
+    changed |= field(ui, vars, "Version", &mut o.version);
+    changed |= field(ui, vars, "Realm (optional)", &mut o.realm);
+    changed |= radio_row(ui, "Add to", &mut o.in_header, [(true, "Header"), (false, "Body or query")]);
+    ui.label("");
+    ui.vertical(|ui| {
+        changed |= ui.checkbox(&mut o.include_body_hash, "Include a body hash").changed();
+        changed |= ui.checkbox(&mut o.add_empty_params_to_sign, "Sign empty parameters").changed();
+        if o.in_header {
+            changed |=
+                ui.checkbox(&mut o.disable_header_encoding, "Do not encode the header's values").changed();
+        }
+    });
+    ui.end_row();
+    changed
+}
+
+/// JWT Bearer: the algorithm and its secret or key, the claims, and where the token goes.
+fn jwt_ui(ui: &mut Ui, vars: &VarIndex, j: &mut JwtAuth) -> bool {
+    let algorithms = JwtAlgorithm::ALL;
+    let mut changed = combo_row(
+        ui,
+        "Algorithm",
+        "jwt-alg",
+        "JWT algorithm",
+        &mut j.algorithm,
+        algorithms,
+        JwtAlgorithm::name,
+    );
+    if j.algorithm.is_hmac() {
+        changed |= field(ui, vars, "Secret", &mut j.secret);
+        changed |= check_row(ui, &mut j.secret_base64, "The secret is base64");
+    } else {
+        changed |= text_area(ui, "Private key (PKCS #8 PEM)", &mut j.private_key, 4, false);
+    }
+    changed |= text_area(ui, "Payload (JSON)", &mut j.payload, 4, true);
+    changed |= text_area(ui, "Header fields (JSON)", &mut j.header, 2, true);
+    changed |= radio_row(ui, "Add token to", &mut j.in_query, [(false, "Header"), (true, "Query param")]);
+    if j.in_query {
+        changed |= field(ui, vars, "Query param name", &mut j.query_param_key);
+    } else {
+        changed |= field(ui, vars, "Header prefix", &mut j.header_prefix);
+    }
+    changed
+}
+
+/// Hawk: the credentials, the algorithm and the optional parts of the header.
+fn hawk_ui(ui: &mut Ui, vars: &VarIndex, h: &mut HawkAuth) -> bool {
+    let mut changed = field(ui, vars, "Hawk Auth ID", &mut h.auth_id);
+    changed |= field(ui, vars, "Hawk Auth Key", &mut h.auth_key);
+    let algorithms = [HawkAlgorithm::Sha256, HawkAlgorithm::Sha1].map(|a| (a, a.name()));
+    changed |= radio_row(ui, "Algorithm", &mut h.algorithm, algorithms);
+    changed |= field(ui, vars, "User (optional)", &mut h.user);
+    changed |= field(ui, vars, "Nonce (empty: random)", &mut h.nonce);
+    changed |= field(ui, vars, "Timestamp (empty: now)", &mut h.timestamp);
+    changed |= field(ui, vars, "ext (optional)", &mut h.ext);
+    changed |= field(ui, vars, "app (optional)", &mut h.app);
+    changed |= field(ui, vars, "dlg (optional)", &mut h.delegation);
+    changed |= check_row(ui, &mut h.include_payload_hash, "Include a payload hash");
+    changed
+}
+
+/// ASAP (Atlassian): an asymmetric algorithm, the key and the claims.
+fn asap_ui(ui: &mut Ui, vars: &VarIndex, a: &mut AsapAuth) -> bool {
+    let algorithms = JwtAlgorithm::ALL.into_iter().filter(|alg| !alg.is_hmac());
+    let mut changed = combo_row(
+        ui,
+        "Algorithm",
+        "asap-alg",
+        "ASAP algorithm",
+        &mut a.algorithm,
+        algorithms,
+        JwtAlgorithm::name,
+    );
+    changed |= field(ui, vars, "Issuer", &mut a.issuer);
+    changed |= field(ui, vars, "Audience", &mut a.audience);
+    changed |= field(ui, vars, "Key ID", &mut a.key_id);
+    changed |= text_area(ui, "Private key (PKCS #8 PEM or data URI)", &mut a.private_key, 4, false);
+    changed |= field(ui, vars, "Subject (empty: the issuer)", &mut a.subject);
+    changed |= field(ui, vars, "Expiry in seconds (empty: 3600)", &mut a.expiry_seconds);
+    changed |= text_area(ui, "More claims (JSON)", &mut a.claims, 3, true);
+    changed
+}
+
+fn ntlm_ui(ui: &mut Ui, vars: &VarIndex, n: &mut NtlmAuth) -> bool {
+    let mut changed = field(ui, vars, "Username (or DOMAIN\\user)", &mut n.username);
+    changed |= field(ui, vars, "Password", &mut n.password);
+    changed |= field(ui, vars, "Domain (optional)", &mut n.domain);
+    changed |= field(ui, vars, "Workstation (optional)", &mut n.workstation);
+    changed |= check_row(ui, &mut n.disable_retry, "Send once, without answering the server's challenge");
+    changed
+}
+
+fn edgegrid_ui(ui: &mut Ui, vars: &VarIndex, e: &mut EdgeGridAuth) -> bool {
+    let mut changed = field(ui, vars, "Access token", &mut e.access_token);
+    changed |= field(ui, vars, "Client token", &mut e.client_token);
+    changed |= field(ui, vars, "Client secret", &mut e.client_secret);
+    changed |= field(ui, vars, "Base URL (empty: the request's host)", &mut e.base_url);
+    changed |= field(ui, vars, "Headers to sign (comma-separated)", &mut e.headers_to_sign);
+    changed |= field(ui, vars, "Max body size (empty: 131072)", &mut e.max_body_size);
+    changed |= field(ui, vars, "Nonce (empty: random)", &mut e.nonce);
+    changed |= field(ui, vars, "Timestamp (empty: now)", &mut e.timestamp);
+    changed
+}
+
+fn aws_sigv4_ui(ui: &mut Ui, vars: &VarIndex, a: &mut AwsSigV4Auth) -> bool {
+    let mut changed = field(ui, vars, "Access key", &mut a.access_key);
+    changed |= field(ui, vars, "Secret key", &mut a.secret_key);
+    changed |= field(ui, vars, "Region", &mut a.region);
+    changed |= field(ui, vars, "Service", &mut a.service);
+    changed |= field(ui, vars, "Session token", &mut a.session_token);
     changed
 }

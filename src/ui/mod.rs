@@ -18,9 +18,9 @@ pub mod vars;
 
 use egui::{RichText, Ui};
 
-use crate::app::command::{Action, Command};
+use crate::app::command::{Action, Command, MenuGroup};
 use crate::app::scripts::ConsoleLevel;
-use crate::app::state::{AppState, Tab, TabKind};
+use crate::app::state::{AppState, RequestTab, Tab, TabId, TabKind};
 use crate::app::writer::SaveState;
 use crate::app::{UiOutput, UiStatus};
 use crate::model::*;
@@ -102,44 +102,23 @@ pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut
 fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Vec<Command>) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            for action in [Action::NewRequest, Action::NewCollection, Action::NewEnvironment] {
-                menu_item(ui, action, out);
+            for group in [
+                MenuGroup::FileNew,
+                MenuGroup::FileSave,
+                MenuGroup::FileImportExport,
+                MenuGroup::FileReload,
+                MenuGroup::FileSettings,
+            ] {
+                menu_group_ui(ui, group, out);
+                ui.separator();
             }
-            ui.separator();
-            for action in [Action::Save, Action::SaveAs, Action::CloseTab] {
-                menu_item(ui, action, out);
-            }
-            ui.separator();
-            menu_item(ui, Action::Import, out);
-            menu_item(ui, Action::ExportEverything, out);
-            ui.separator();
-            menu_item(ui, Action::ReloadFromDisk, out);
-            ui.separator();
-            menu_item(ui, Action::OpenSettings, out);
-            menu_item(ui, Action::ShowPolicy, out);
-            ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
         });
-        ui.menu_button("Request", |ui| {
-            for action in [Action::Send, Action::Cancel, Action::FocusUrl, Action::CopyAsCurl] {
-                menu_item(ui, action, out);
-            }
-        });
+        ui.menu_button("Request", |ui| menu_group_ui(ui, MenuGroup::Request, out));
         ui.menu_button("View", |ui| {
-            for action in [
-                Action::QuickOpen,
-                Action::CommandPalette,
-                Action::ShowCollections,
-                Action::ShowEnvironments,
-                Action::ShowHistory,
-                Action::ShowPresets,
-                Action::OpenGlobals,
-                Action::ToggleConsole,
-            ] {
-                menu_item(ui, action, out);
-            }
+            menu_group_ui(ui, MenuGroup::View, out);
             ui.separator();
             ui.horizontal(|ui| {
                 ui.label("Theme");
@@ -152,9 +131,7 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
                     out.push(Command::SetTheme(theme));
                 }
             });
-            for action in [Action::ZoomIn, Action::ZoomOut] {
-                menu_item(ui, action, out);
-            }
+            menu_group_ui(ui, MenuGroup::ViewZoom, out);
         });
         if status.loading || status.load_error.is_some() {
             return;
@@ -172,6 +149,13 @@ fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Ve
             environment_picker_ui(ui, state, out);
         });
     });
+}
+
+/// The entries of one group of the menu bar, in the order of [`Action::ALL`].
+fn menu_group_ui(ui: &mut Ui, group: MenuGroup, out: &mut Vec<Command>) {
+    for action in Action::ALL.into_iter().filter(|a| a.menu_group() == Some(group)) {
+        menu_item(ui, action, out);
+    }
 }
 
 fn menu_item(ui: &mut Ui, action: Action, out: &mut Vec<Command>) {
@@ -531,6 +515,18 @@ fn breadcrumb(ws: &WorkspaceData, parent: Option<ParentId>) -> String {
     chain.iter().rev().filter_map(|p| ws.parent_name(*p)).collect::<Vec<_>>().join(" / ")
 }
 
+/// What the editor of the active tab may need besides its workspace.
+struct TabContext<'a> {
+    tab_id: TabId,
+    /// The workspace's active environment.
+    env_id: Option<EnvironmentId>,
+    policy: &'a crate::policy::EffectivePolicy,
+    script_marks: &'a crate::app::scripts::ScriptMarks,
+    /// Why scripts do not run (the organization's policy), if they do not.
+    scripts_forbidden: Option<String>,
+}
+
+/// The active tab's editor, or the empty state when this workspace has no tab open.
 fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let Some(active) = state.active_tab else {
         empty_state_ui(ui, out);
@@ -555,45 +551,21 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         return;
     };
     let Some(ws) = library.workspaces.get_mut(&tab.workspace) else { return };
-    let env_id = active_environment.get(&tab.workspace).copied();
-    let tab_id = tab.id;
+    let cx = TabContext {
+        tab_id: tab.id,
+        env_id: active_environment.get(&tab.workspace).copied(),
+        policy,
+        script_marks,
+        scripts_forbidden,
+    };
     match &mut tab.kind {
-        TabKind::Settings => settings_tab_ui(ui, settings, data_dir, policy, out),
-        TabKind::Policy => policy_ui(ui, policy, out),
-        TabKind::Runner(r) => runner::runner_ui(ui, tab_id, r, ws, past_runs, out),
-        TabKind::Request(r) => {
-            let env = env_id.and_then(|id| ws.environments.get(&id));
-            let vars = VarIndex::build(ws, r.parent, env);
-            let cx = request::EditorContext {
-                vars: &vars,
-                presets: ws.header_presets.values().map(|p| (p.id, p.name.clone())).collect(),
-                inherited_auth: inherited_auth(ws, r.parent),
-                breadcrumb: breadcrumb(ws, r.parent),
-                tls_bypass_allowed: policy.allows_tls_bypass(),
-                script_marks,
-                scripts_forbidden: scripts_forbidden.clone(),
-                inherited_settings: crate::http::inherited_settings(ws, r.parent),
-            };
-            let available = ui.available_height();
-            let mut changed = false;
-            egui::Panel::top(("editor-panel", tab_id.0))
-                .resizable(true)
-                .default_size(available * 0.5)
-                .size_range(120.0..=(available - 80.0).max(121.0))
-                .show(ui, |ui| {
-                    // Fill the panel: a panel keeps the size of what it holds, and a short
-                    // section (Params) would otherwise shrink it for the next ones (Scripts).
-                    ui.set_min_height(ui.available_height());
-                    changed = request::request_ui(ui, tab_id, r, &cx, focus_url, out);
-                });
-            egui::CentralPanel::default().show(ui, |ui| response::response_ui(ui, tab_id, r, out));
-            if changed {
-                out.push(Command::DraftEdited(tab_id));
-            }
-        }
+        TabKind::Settings => settings_tab_ui(ui, settings, data_dir, cx.policy, out),
+        TabKind::Policy => policy_ui(ui, cx.policy, out),
+        TabKind::Runner(r) => runner::runner_ui(ui, cx.tab_id, r, ws, past_runs, out),
+        TabKind::Request(r) => request_tab_ui(ui, r, ws, &cx, focus_url, out),
         TabKind::Environment(id) => {
             let id = *id;
-            let active = env_id == Some(id);
+            let active = cx.env_id == Some(id);
             match ws.environments.get_mut(&id) {
                 Some(env) => {
                     if editors::environment_ui(ui, env, active) {
@@ -612,7 +584,7 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         }
         TabKind::Preset(id) => {
             let id = *id;
-            let vars = VarIndex::build(ws, None, env_id.and_then(|e| ws.environments.get(&e)));
+            let vars = VarIndex::build(ws, None, cx.env_id.and_then(|e| ws.environments.get(&e)));
             match ws.header_presets.get_mut(&id) {
                 Some(preset) => {
                     if editors::preset_ui(ui, preset, &vars) {
@@ -624,64 +596,102 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 }
             }
         }
-        TabKind::Container(p) => {
-            let p = *p;
-            let vars = VarIndex::build(ws, Some(p), env_id.and_then(|e| ws.environments.get(&e)));
-            let requests = ws.requests_under(p).len();
-            let inherited = match p {
-                ParentId::Folder(f) => {
-                    ws.parent_of(ItemId::Folder(f)).and_then(|pp| inherited_auth(ws, Some(pp)))
-                }
-                ParentId::Collection(_) => None,
-            };
-            let fields = match p {
-                ParentId::Collection(id) => ws.collections.get_mut(&id).map(|c| editors::ContainerFields {
-                    name: &c.name,
-                    description: &mut c.description,
-                    auth: &mut c.auth,
-                    variables: &mut c.variables,
-                    scripts: &mut c.scripts,
-                    owner: crate::script::ScriptOwner::Collection(id),
-                    is_collection: true,
-                    requests,
-                    inherited_auth: None,
-                }),
-                ParentId::Folder(id) => ws.folders.get_mut(&id).map(|f| editors::ContainerFields {
-                    name: &f.name,
-                    description: &mut f.description,
-                    auth: &mut f.auth,
-                    variables: &mut f.variables,
-                    scripts: &mut f.scripts,
-                    owner: crate::script::ScriptOwner::Folder(id),
-                    is_collection: false,
-                    requests,
-                    inherited_auth: inherited,
-                }),
-            };
-            match fields {
-                Some(fields) => {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-                        if ui
-                            .button("▶ Run…")
-                            .on_hover_text("Run every request inside, with checks")
-                            .clicked()
-                        {
-                            out.push(Command::OpenRunner(p));
-                        }
-                    });
-                    let scripts_cx = editors::ContainerScripts {
-                        marks: script_marks,
-                        forbidden: scripts_forbidden.as_deref(),
-                    };
-                    if editors::container_ui(ui, tab_id.0, fields, &vars, &scripts_cx) {
-                        out.push(Command::ContainerEdited(p));
-                    }
-                }
-                None => {
-                    ui.label("This collection or folder was deleted.");
-                }
-            }
+        TabKind::Container(p) => container_tab_ui(ui, *p, ws, &cx, out),
+    }
+}
+
+/// A request tab: the editor in a resizable panel on top, the response below.
+fn request_tab_ui(
+    ui: &mut Ui,
+    r: &mut RequestTab,
+    ws: &WorkspaceData,
+    cx: &TabContext<'_>,
+    focus_url: &mut bool,
+    out: &mut Vec<Command>,
+) {
+    let tab_id = cx.tab_id;
+    let env = cx.env_id.and_then(|id| ws.environments.get(&id));
+    let vars = VarIndex::build(ws, r.parent, env);
+    let editor_cx = request::EditorContext {
+        tab_id,
+        vars: &vars,
+        presets: ws.header_presets.values().map(|p| (p.id, p.name.clone())).collect(),
+        inherited_auth: inherited_auth(ws, r.parent),
+        breadcrumb: breadcrumb(ws, r.parent),
+        tls_bypass_allowed: cx.policy.allows_tls_bypass(),
+        script_marks: cx.script_marks,
+        scripts_forbidden: cx.scripts_forbidden.clone(),
+        inherited_settings: crate::http::inherited_settings(ws, r.parent),
+    };
+    let available = ui.available_height();
+    let mut changed = false;
+    egui::Panel::top(("editor-panel", tab_id.0))
+        .resizable(true)
+        .default_size(available * 0.5)
+        .size_range(120.0..=(available - 80.0).max(121.0))
+        .show(ui, |ui| {
+            // Fill the panel: a panel keeps the size of what it holds, and a short
+            // section (Params) would otherwise shrink it for the next ones (Scripts).
+            ui.set_min_height(ui.available_height());
+            changed = request::request_ui(ui, r, &editor_cx, focus_url, out);
+        });
+    egui::CentralPanel::default().show(ui, |ui| response::response_ui(ui, tab_id, r, out));
+    if changed {
+        out.push(Command::DraftEdited(tab_id));
+    }
+}
+
+/// A collection's or folder's overview: Run, then its description, auth, variables and scripts.
+fn container_tab_ui(
+    ui: &mut Ui,
+    p: ParentId,
+    ws: &mut WorkspaceData,
+    cx: &TabContext<'_>,
+    out: &mut Vec<Command>,
+) {
+    let vars = VarIndex::build(ws, Some(p), cx.env_id.and_then(|e| ws.environments.get(&e)));
+    let requests = ws.requests_under(p).len();
+    let inherited = match p {
+        ParentId::Folder(f) => ws.parent_of(ItemId::Folder(f)).and_then(|pp| inherited_auth(ws, Some(pp))),
+        ParentId::Collection(_) => None,
+    };
+    let fields = match p {
+        ParentId::Collection(id) => ws.collections.get_mut(&id).map(|c| editors::ContainerFields {
+            name: &c.name,
+            description: &mut c.description,
+            auth: &mut c.auth,
+            variables: &mut c.variables,
+            scripts: &mut c.scripts,
+            owner: crate::script::ScriptOwner::Collection(id),
+            is_collection: true,
+            requests,
+            inherited_auth: None,
+        }),
+        ParentId::Folder(id) => ws.folders.get_mut(&id).map(|f| editors::ContainerFields {
+            name: &f.name,
+            description: &mut f.description,
+            auth: &mut f.auth,
+            variables: &mut f.variables,
+            scripts: &mut f.scripts,
+            owner: crate::script::ScriptOwner::Folder(id),
+            is_collection: false,
+            requests,
+            inherited_auth: inherited,
+        }),
+    };
+    let Some(fields) = fields else {
+        ui.label("This collection or folder was deleted.");
+        return;
+    };
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        if ui.button("▶ Run…").on_hover_text("Run every request inside, with checks").clicked() {
+            out.push(Command::OpenRunner(p));
         }
+    });
+    let scripts_cx =
+        editors::ContainerScripts { marks: cx.script_marks, forbidden: cx.scripts_forbidden.as_deref() };
+    if editors::container_ui(ui, cx.tab_id.0, fields, &vars, &scripts_cx) {
+        out.push(Command::ContainerEdited(p));
     }
 }
 

@@ -1,181 +1,46 @@
 //! Dialogs over the window: confirmations, unsaved tab, Save As, quick open (Ctrl+K) and the
 //! command palette (Ctrl+Shift+P).
 
-use egui::{Modal, RichText, Ui};
+use egui::{Modal, ModalResponse, RichText, Ui};
+
+use std::collections::HashMap;
 
 use crate::app::command::{Action, Command};
-use crate::app::state::{AppState, Modal as ModalState};
+use crate::app::interop::{ExportDialog, ExportFormat, ImportDialog, ImportInto, ImportStage};
+use crate::app::reset::{BackupState, CONFIRM_WORD, ResetDialog};
+use crate::app::state::{AppState, Modal as ModalState, TabId};
+use crate::interop::apply::{Conflict, ImportPlan, ItemKey, Resolution};
 use crate::model::*;
+use crate::policy::EffectivePolicy;
+
+use super::Named;
 
 pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let ctx = ui.ctx().clone();
     let Some(modal) = &mut state.modal else { return };
     let response = match modal {
         ModalState::Confirm { title, message, confirm_label, on_confirm } => {
-            Modal::new(egui::Id::unique("confirm")).show(&ctx, |ui| {
-                ui.set_max_width(420.0);
-                ui.heading(title.as_str());
-                ui.label(message.as_str());
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    let danger = egui::Button::new(
-                        RichText::new(confirm_label.as_str()).color(super::theme::error_color(ui.visuals())),
-                    );
-                    if ui.add(danger).clicked() {
-                        out.push(on_confirm.clone());
-                    }
-                    if ui.button("Cancel").clicked() {
-                        out.push(Command::CloseModal);
-                    }
-                });
-            })
+            let answers = vec![(confirm_label.as_str(), Look::Danger, on_confirm.clone())];
+            let question = Question { id: "confirm", max_width: 420.0, title, message, answers };
+            question_ui(&ctx, question, out)
         }
         ModalState::UnsavedTab(tab) => {
             let tab = *tab;
-            let name =
-                state.tab(tab).and_then(|t| t.request()).map(|r| r.draft.name.clone()).unwrap_or_default();
-            Modal::new(egui::Id::unique("unsaved")).show(&ctx, |ui| {
-                ui.set_max_width(420.0);
-                ui.heading("Unsaved changes");
-                ui.label(format!("\"{name}\" has changes that are not saved. Save them before closing?"));
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    if ui.button(RichText::new("Save").strong()).clicked() {
-                        out.push(Command::SaveTabThenClose(tab));
-                    }
-                    if ui.button("Don't save").clicked() {
-                        out.push(Command::CloseTabDiscard(tab));
-                    }
-                    if ui.button("Cancel").clicked() {
-                        out.push(Command::CloseModal);
-                    }
-                });
-            })
+            unsaved_tab_ui(&ctx, tab, &draft_name(state, tab), out)
         }
         ModalState::Conflict(tab) => {
             let tab = *tab;
-            let name =
-                state.tab(tab).and_then(|t| t.request()).map(|r| r.draft.name.clone()).unwrap_or_default();
-            Modal::new(egui::Id::unique("conflict")).show(&ctx, |ui| {
-                ui.set_max_width(460.0);
-                ui.heading("Changed on disk");
-                ui.label(format!(
-                    "\"{name}\" was changed on disk (by another window, a git pull or an editor) while you were editing it here."
-                ));
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    if ui.button("Overwrite the version on disk").clicked() {
-                        out.push(Command::OverwriteOnDisk(tab));
-                    }
-                    if ui.button("Save mine as a new request").clicked() {
-                        out.push(Command::SaveMineAsNew(tab));
-                    }
-                    if ui.button("Cancel").clicked() {
-                        out.push(Command::CloseModal);
-                    }
-                });
-            })
+            conflict_ui(&ctx, tab, &draft_name(state, tab), out)
         }
         ModalState::SaveAs { tab, name, parent } => {
-            let tab = *tab;
-            let library_ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
-            Modal::new(egui::Id::unique("save-as")).show(&ctx, |ui| {
-                ui.set_width(440.0);
-                ui.heading("Save request");
-                ui.label("Name");
-                ui.add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY));
-                ui.add_space(6.0);
-                ui.label("Save to");
-                let Some(ws) = library_ws else { return };
-                if ws.collections.is_empty() {
-                    ui.label(RichText::new("This workspace has no collection yet.").weak());
-                    if ui.button("Create a collection").clicked() {
-                        out.push(Command::Action(Action::NewCollection));
-                    }
-                }
-                egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
-                    for c in ws.collections.values() {
-                        container_choice_ui(ui, ws, ParentId::Collection(c.id), 0, parent);
-                    }
-                });
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    let can_save = parent.is_some() && !name.trim().is_empty();
-                    if ui.add_enabled(can_save, egui::Button::new(RichText::new("Save").strong())).clicked()
-                        && let Some(p) = parent
-                    {
-                        out.push(Command::SaveAs { tab, parent: *p, name: name.clone() });
-                    }
-                    if ui.button("Cancel").clicked() {
-                        out.push(Command::CloseModal);
-                    }
-                });
-            })
+            let ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
+            save_as_ui(&ctx, *tab, name, parent, ws, out)
         }
         ModalState::QuickOpen { query, selected } => {
             let ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
-            let revision = state.revision;
-            Modal::new(egui::Id::unique("quick-open")).show(&ctx, |ui| {
-                ui.set_width(520.0);
-                let r = ui.add(
-                    egui::TextEdit::singleline(query)
-                        .hint_text("Search requests by name, method or URL")
-                        .desired_width(f32::INFINITY),
-                );
-                r.request_focus();
-                let Some(ws) = ws else { return };
-                let hits = quick_open_hits(ui, ws, revision, query);
-                *selected = move_selection(ui, *selected, hits.len());
-                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                    for (i, id) in hits.iter().enumerate() {
-                        let req = &ws.requests[id];
-                        let color = super::theme::method_color(&req.method, ui.visuals());
-                        let row = ui.horizontal(|ui| {
-                            ui.label(RichText::new(req.method.as_str()).color(color).monospace().small());
-                            ui.selectable_label(i == *selected, format!("{}   {}", req.name, req.url))
-                        });
-                        if row.inner.clicked()
-                            || (i == *selected && ui.input(|i| i.key_pressed(egui::Key::Enter)))
-                        {
-                            out.push(Command::CloseModal);
-                            out.push(Command::OpenRequest(*id));
-                        }
-                    }
-                    if hits.is_empty() {
-                        ui.label(RichText::new("No request matches.").weak());
-                    }
-                });
-            })
+            quick_open_ui(&ctx, ws, state.revision, query, selected, out)
         }
-        ModalState::SaveBody { tab, path } => {
-            let tab = *tab;
-            Modal::new(egui::Id::unique("save-body")).show(&ctx, |ui| {
-                ui.set_width(480.0);
-                ui.heading("Save response body");
-                ui.label("File");
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(path).desired_width(360.0));
-                    if ui.button("Browse…").clicked() {
-                        out.push(Command::BrowseSavePath);
-                    }
-                });
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(
-                            !path.trim().is_empty(),
-                            egui::Button::new(RichText::new("Save").strong()),
-                        )
-                        .clicked()
-                    {
-                        out.push(Command::WriteResponseBody { tab, path: path.clone() });
-                    }
-                    if ui.button("Cancel").clicked() {
-                        out.push(Command::CloseModal);
-                    }
-                });
-            })
-        }
+        ModalState::SaveBody { tab, path } => save_body_ui(&ctx, *tab, path, out),
         ModalState::Import(dialog) => {
             let policy = state.policy.clone();
             let ws_name = state
@@ -196,35 +61,229 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
             Modal::new(egui::Id::unique("reset"))
                 .show(&ctx, |ui| reset_ui(ui, dialog, &policy, &data_dir, out))
         }
-        ModalState::CommandPalette { query, selected } => {
-            Modal::new(egui::Id::unique("palette")).show(&ctx, |ui| {
-                ui.set_width(420.0);
-                let r = ui.add(
-                    egui::TextEdit::singleline(query)
-                        .hint_text("Type a command")
-                        .desired_width(f32::INFINITY),
-                );
-                r.request_focus();
-                let mut hits: Vec<(i64, Action)> = Action::ALL
-                    .iter()
-                    .filter_map(|a| fuzzy_score(query, a.label()).map(|s| (s, *a)))
-                    .collect();
-                hits.sort_by_key(|(s, _)| -s);
-                *selected = move_selection(ui, *selected, hits.len());
-                for (i, (_, action)) in hits.iter().enumerate() {
-                    let text = action.with_shortcut(ui.ctx());
-                    let r = ui.selectable_label(i == *selected, text);
-                    if r.clicked() || (i == *selected && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
-                        out.push(Command::CloseModal);
-                        out.push(Command::Action(*action));
-                    }
-                }
-            })
-        }
+        ModalState::CommandPalette { query, selected } => command_palette_ui(&ctx, query, selected, out),
     };
     if response.should_close() && !out.iter().any(|c| matches!(c, Command::CloseModal)) {
         out.push(Command::CloseModal);
     }
+}
+
+/// The name of the request a tab edits, or nothing.
+fn draft_name(state: &AppState, tab: TabId) -> String {
+    state.tab(tab).and_then(|t| t.request()).map(|r| r.draft.name.clone()).unwrap_or_default()
+}
+
+/// How an answer's button looks.
+#[derive(Clone, Copy)]
+enum Look {
+    Plain,
+    Strong,
+    Danger,
+}
+
+/// A question and its answers: a button each, then Cancel.
+struct Question<'a> {
+    id: &'a str,
+    max_width: f32,
+    title: &'a str,
+    message: &'a str,
+    answers: Vec<(&'a str, Look, Command)>,
+}
+
+/// Draws a [`Question`]; a click on an answer queues its command.
+fn question_ui(ctx: &egui::Context, question: Question<'_>, out: &mut Vec<Command>) -> ModalResponse<()> {
+    let Question { id, max_width, title, message, answers } = question;
+    Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_max_width(max_width);
+        ui.heading(title);
+        ui.label(message);
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            for (label, look, command) in answers {
+                let text: egui::WidgetText = match look {
+                    Look::Plain => label.into(),
+                    Look::Strong => RichText::new(label).strong().into(),
+                    Look::Danger => {
+                        RichText::new(label).color(super::theme::error_color(ui.visuals())).into()
+                    }
+                };
+                if ui.button(text).clicked() {
+                    out.push(command);
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::CloseModal);
+            }
+        });
+    })
+}
+
+/// Closing a tab with unsaved edits: save them, drop them, or keep the tab open.
+fn unsaved_tab_ui(ctx: &egui::Context, tab: TabId, name: &str, out: &mut Vec<Command>) -> ModalResponse<()> {
+    let message = format!("\"{name}\" has changes that are not saved. Save them before closing?");
+    let answers = vec![
+        ("Save", Look::Strong, Command::SaveTabThenClose(tab)),
+        ("Don't save", Look::Plain, Command::CloseTabDiscard(tab)),
+    ];
+    let question =
+        Question { id: "unsaved", max_width: 420.0, title: "Unsaved changes", message: &message, answers };
+    question_ui(ctx, question, out)
+}
+
+/// Saving a request that changed on disk while edited here: overwrite it, or save a copy.
+fn conflict_ui(ctx: &egui::Context, tab: TabId, name: &str, out: &mut Vec<Command>) -> ModalResponse<()> {
+    let message = format!(
+        "\"{name}\" was changed on disk (by another window, a git pull or an editor) while you were editing it here."
+    );
+    let answers = vec![
+        ("Overwrite the version on disk", Look::Plain, Command::OverwriteOnDisk(tab)),
+        ("Save mine as a new request", Look::Plain, Command::SaveMineAsNew(tab)),
+    ];
+    let question =
+        Question { id: "conflict", max_width: 460.0, title: "Changed on disk", message: &message, answers };
+    question_ui(ctx, question, out)
+}
+
+/// Save As: a name and the collection or folder to save into.
+fn save_as_ui(
+    ctx: &egui::Context,
+    tab: TabId,
+    name: &mut String,
+    parent: &mut Option<ParentId>,
+    library_ws: Option<&WorkspaceData>,
+    out: &mut Vec<Command>,
+) -> ModalResponse<()> {
+    Modal::new(egui::Id::unique("save-as")).show(ctx, |ui| {
+        ui.set_width(440.0);
+        ui.heading("Save request");
+        ui.label("Name");
+        ui.add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY));
+        ui.add_space(6.0);
+        ui.label("Save to");
+        let Some(ws) = library_ws else { return };
+        if ws.collections.is_empty() {
+            ui.label(RichText::new("This workspace has no collection yet.").weak());
+            if ui.button("Create a collection").clicked() {
+                out.push(Command::Action(Action::NewCollection));
+            }
+        }
+        egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
+            for c in ws.collections.values() {
+                container_choice_ui(ui, ws, ParentId::Collection(c.id), 0, parent);
+            }
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let can_save = parent.is_some() && !name.trim().is_empty();
+            if ui.add_enabled(can_save, egui::Button::new(RichText::new("Save").strong())).clicked()
+                && let Some(p) = parent
+            {
+                out.push(Command::SaveAs { tab, parent: *p, name: name.clone() });
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::CloseModal);
+            }
+        });
+    })
+}
+
+/// Quick open (Ctrl+K): the requests matching what is typed; Enter or a click opens one.
+fn quick_open_ui(
+    ctx: &egui::Context,
+    ws: Option<&WorkspaceData>,
+    revision: u64,
+    query: &mut String,
+    selected: &mut usize,
+    out: &mut Vec<Command>,
+) -> ModalResponse<()> {
+    Modal::new(egui::Id::unique("quick-open")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        let r = ui.add(
+            egui::TextEdit::singleline(query)
+                .hint_text("Search requests by name, method or URL")
+                .desired_width(f32::INFINITY),
+        );
+        r.request_focus();
+        let Some(ws) = ws else { return };
+        let hits = quick_open_hits(ui, ws, revision, query);
+        *selected = move_selection(ui, *selected, hits.len());
+        egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+            for (i, id) in hits.iter().enumerate() {
+                let req = &ws.requests[id];
+                let color = super::theme::method_color(&req.method, ui.visuals());
+                let row = ui.horizontal(|ui| {
+                    ui.label(RichText::new(req.method.as_str()).color(color).monospace().small());
+                    ui.selectable_label(i == *selected, format!("{}   {}", req.name, req.url))
+                });
+                if row.inner.clicked() || (i == *selected && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
+                    out.push(Command::CloseModal);
+                    out.push(Command::OpenRequest(*id));
+                }
+            }
+            if hits.is_empty() {
+                ui.label(RichText::new("No request matches.").weak());
+            }
+        });
+    })
+}
+
+/// Save response body: the file to write it to.
+fn save_body_ui(
+    ctx: &egui::Context,
+    tab: TabId,
+    path: &mut String,
+    out: &mut Vec<Command>,
+) -> ModalResponse<()> {
+    Modal::new(egui::Id::unique("save-body")).show(ctx, |ui| {
+        ui.set_width(480.0);
+        ui.heading("Save response body");
+        ui.label("File");
+        ui.horizontal(|ui| {
+            ui.add(egui::TextEdit::singleline(path).desired_width(360.0));
+            if ui.button("Browse…").clicked() {
+                out.push(Command::BrowseSavePath);
+            }
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!path.trim().is_empty(), egui::Button::new(RichText::new("Save").strong()))
+                .clicked()
+            {
+                out.push(Command::WriteResponseBody { tab, path: path.clone() });
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::CloseModal);
+            }
+        });
+    })
+}
+
+/// The command palette (Ctrl+Shift+P): every [`Action`] matching what is typed, best first.
+fn command_palette_ui(
+    ctx: &egui::Context,
+    query: &mut String,
+    selected: &mut usize,
+    out: &mut Vec<Command>,
+) -> ModalResponse<()> {
+    Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        let r = ui
+            .add(egui::TextEdit::singleline(query).hint_text("Type a command").desired_width(f32::INFINITY));
+        r.request_focus();
+        let mut hits: Vec<(i64, Action)> =
+            Action::ALL.iter().filter_map(|a| fuzzy_score(query, a.label()).map(|s| (s, *a))).collect();
+        hits.sort_by_key(|(s, _)| -s);
+        *selected = move_selection(ui, *selected, hits.len());
+        for (i, (_, action)) in hits.iter().enumerate() {
+            let text = action.with_shortcut(ui.ctx());
+            let r = ui.selectable_label(i == *selected, text);
+            if r.clicked() || (i == *selected && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
+                out.push(Command::CloseModal);
+                out.push(Command::Action(*action));
+            }
+        }
+    })
 }
 
 fn container_choice_ui(
@@ -351,14 +410,11 @@ fn fuzzy_score_chars(query: &str, text_chars: &[char]) -> Option<i64> {
 /// then the write.
 fn import_ui(
     ui: &mut Ui,
-    dialog: &mut crate::app::interop::ImportDialog,
-    policy: &crate::policy::EffectivePolicy,
+    dialog: &mut ImportDialog,
+    policy: &EffectivePolicy,
     ws_name: &str,
     out: &mut Vec<Command>,
 ) {
-    use super::Named;
-    use crate::app::interop::{ImportInto, ImportStage};
-    use crate::interop::apply::Resolution;
     ui.set_width(640.0);
     let danger = super::theme::error_color(ui.visuals());
     ui.heading("Import into Localpost");
@@ -416,75 +472,94 @@ fn import_ui(
                 ui.label("Importing… nothing changes unless all of it is written.");
             });
         }
-        ImportStage::Preview(plan) => {
-            ui.label(RichText::new(format!("{}: {}", plan.format, plan.contains)).strong());
-            ui.label(plan.counts.summary());
-            for t in &plan.targets {
-                let how = if t.is_new { "a new workspace" } else { "the existing workspace" };
-                ui.label(format!("Into {how} \"{}\"", t.name));
-            }
-            let changed: Vec<_> = plan.changed_conflicts().cloned().collect();
-            let same = plan.conflicts.len() - changed.len();
-            if same > 0 {
-                ui.label(RichText::new(format!("{same} items are already here unchanged.")).weak());
-            }
-            if !changed.is_empty() {
-                ui.add_space(6.0);
-                ui.label(
-                    RichText::new(format!("{} items are already here and differ", changed.len())).strong(),
-                );
-                ui.horizontal(|ui| {
-                    ui.label("For all of them:");
-                    for r in [Resolution::KeepBoth, Resolution::Overwrite, Resolution::Skip] {
-                        ui.radio_value(&mut dialog.default, r, resolution_label(r));
-                    }
-                });
-                egui::ScrollArea::vertical().id_salt("conflicts").max_height(180.0).show(ui, |ui| {
-                    egui::Grid::new("conflict-grid").num_columns(3).striped(true).show(ui, |ui| {
-                        for c in &changed {
-                            ui.label(c.key.kind.label());
-                            ui.label(&c.name).on_hover_text(&c.local_path);
-                            let chosen = dialog.per_item.get(&c.key).copied().unwrap_or(dialog.default);
-                            let mut pick = chosen;
-                            egui::ComboBox::from_id_salt(("conflict", c.key.id))
-                                .selected_text(resolution_label(pick))
-                                .show_ui(ui, |ui| {
-                                    for r in [Resolution::KeepBoth, Resolution::Overwrite, Resolution::Skip] {
-                                        ui.selectable_value(&mut pick, r, resolution_label(r));
-                                    }
-                                });
-                            if pick != chosen {
-                                dialog.per_item.insert(c.key, pick);
-                            }
-                            ui.end_row();
-                        }
-                    });
-                });
-            }
-            if !plan.report.warnings.is_empty() {
-                ui.add_space(6.0);
-                ui.collapsing(
-                    format!("{} notes on what did not carry over as is", plan.report.warnings.len()),
-                    |ui| {
-                        egui::ScrollArea::vertical().id_salt("import-notes").max_height(160.0).show(
-                            ui,
-                            |ui| {
-                                for w in plan.report.warnings.iter().take(500) {
-                                    ui.label(RichText::new(w.to_string()).small());
-                                }
-                            },
-                        );
-                    },
-                );
-            }
-        }
+        ImportStage::Preview(plan) => import_preview_ui(ui, plan, &mut dialog.default, &mut dialog.per_item),
     }
     if let Some(e) = &dialog.error {
         ui.add_space(6.0);
         ui.label(RichText::new(e).color(danger));
     }
     ui.add_space(8.0);
-    ui.horizontal(|ui| match dialog.stage {
+    ui.horizontal(|ui| import_buttons_ui(ui, &dialog.stage, out));
+}
+
+/// Import's preview: what the file holds, where it goes, and a choice for each item that is
+/// already here and differs.
+fn import_preview_ui(
+    ui: &mut Ui,
+    plan: &ImportPlan,
+    default: &mut Resolution,
+    per_item: &mut HashMap<ItemKey, Resolution>,
+) {
+    ui.label(RichText::new(format!("{}: {}", plan.format, plan.contains)).strong());
+    ui.label(plan.counts.summary());
+    for t in &plan.targets {
+        let how = if t.is_new { "a new workspace" } else { "the existing workspace" };
+        ui.label(format!("Into {how} \"{}\"", t.name));
+    }
+    let changed: Vec<_> = plan.changed_conflicts().cloned().collect();
+    let same = plan.conflicts.len() - changed.len();
+    if same > 0 {
+        ui.label(RichText::new(format!("{same} items are already here unchanged.")).weak());
+    }
+    if !changed.is_empty() {
+        ui.add_space(6.0);
+        ui.label(RichText::new(format!("{} items are already here and differ", changed.len())).strong());
+        ui.horizontal(|ui| {
+            ui.label("For all of them:");
+            for r in [Resolution::KeepBoth, Resolution::Overwrite, Resolution::Skip] {
+                ui.radio_value(default, r, resolution_label(r));
+            }
+        });
+        egui::ScrollArea::vertical().id_salt("conflicts").max_height(180.0).show(ui, |ui| {
+            conflicts_ui(ui, &changed, *default, per_item);
+        });
+    }
+    if !plan.report.warnings.is_empty() {
+        ui.add_space(6.0);
+        ui.collapsing(
+            format!("{} notes on what did not carry over as is", plan.report.warnings.len()),
+            |ui| {
+                egui::ScrollArea::vertical().id_salt("import-notes").max_height(160.0).show(ui, |ui| {
+                    for w in plan.report.warnings.iter().take(500) {
+                        ui.label(RichText::new(w.to_string()).small());
+                    }
+                });
+            },
+        );
+    }
+}
+
+/// The items already here that differ, each with its own choice (`default` until chosen).
+fn conflicts_ui(
+    ui: &mut Ui,
+    changed: &[Conflict],
+    default: Resolution,
+    per_item: &mut HashMap<ItemKey, Resolution>,
+) {
+    egui::Grid::new("conflict-grid").num_columns(3).striped(true).show(ui, |ui| {
+        for c in changed {
+            ui.label(c.key.kind.label());
+            ui.label(&c.name).on_hover_text(&c.local_path);
+            let chosen = per_item.get(&c.key).copied().unwrap_or(default);
+            let mut pick = chosen;
+            egui::ComboBox::from_id_salt(("conflict", c.key.id))
+                .selected_text(resolution_label(pick))
+                .show_ui(ui, |ui| {
+                    for r in [Resolution::KeepBoth, Resolution::Overwrite, Resolution::Skip] {
+                        ui.selectable_value(&mut pick, r, resolution_label(r));
+                    }
+                });
+            if pick != chosen {
+                per_item.insert(c.key, pick);
+            }
+            ui.end_row();
+        }
+    });
+}
+
+/// Import's buttons for the stage it is at (none while it reads or writes).
+fn import_buttons_ui(ui: &mut Ui, stage: &ImportStage, out: &mut Vec<Command>) {
+    match stage {
         ImportStage::Input => {
             if ui.button(RichText::new("Preview").strong()).clicked() {
                 out.push(Command::ReadImport);
@@ -505,11 +580,10 @@ fn import_ui(
             }
         }
         ImportStage::Reading | ImportStage::Writing => {}
-    });
+    }
 }
 
-fn resolution_label(r: crate::interop::apply::Resolution) -> &'static str {
-    use crate::interop::apply::Resolution;
+fn resolution_label(r: Resolution) -> &'static str {
     match r {
         Resolution::KeepBoth => "Keep both",
         Resolution::Overwrite => "Overwrite",
@@ -518,14 +592,7 @@ fn resolution_label(r: crate::interop::apply::Resolution) -> &'static str {
 }
 
 /// Export: format, options and the file.
-fn export_ui(
-    ui: &mut Ui,
-    dialog: &mut crate::app::interop::ExportDialog,
-    policy: &crate::policy::EffectivePolicy,
-    out: &mut Vec<Command>,
-) {
-    use super::Named;
-    use crate::app::interop::ExportFormat;
+fn export_ui(ui: &mut Ui, dialog: &mut ExportDialog, policy: &EffectivePolicy, out: &mut Vec<Command>) {
     ui.set_width(560.0);
     ui.heading(format!("Export {}", dialog.name));
     let before = dialog.format;
@@ -536,16 +603,7 @@ fn export_ui(
     if dialog.format != before {
         out.push(Command::ExportFormatChanged);
     }
-    let secrets_allowed = policy.check_export(true);
-    ui.add_enabled_ui(secrets_allowed.is_ok(), |ui| {
-        let r = ui.checkbox(
-            &mut dialog.include_secrets,
-            "Include secret values (the file is readable by you only)",
-        );
-        if let Err(e) = &secrets_allowed {
-            r.on_disabled_hover_text(format!("{}: {e}", policy.managed_by()));
-        }
-    });
+    include_secrets_ui(ui, &mut dialog.include_secrets, policy);
     if dialog.format == ExportFormat::Bundle {
         ui.checkbox(&mut dialog.include_history, "Include history and run results");
     }
@@ -573,16 +631,25 @@ fn export_ui(
     });
 }
 
+/// "Include secret values", disabled with the reason when the policy forbids exporting them.
+fn include_secrets_ui(ui: &mut Ui, include_secrets: &mut bool, policy: &EffectivePolicy) {
+    let secrets_allowed = policy.check_export(true);
+    ui.add_enabled_ui(secrets_allowed.is_ok(), |ui| {
+        let r = ui.checkbox(include_secrets, "Include secret values (the file is readable by you only)");
+        if let Err(e) = &secrets_allowed {
+            r.on_disabled_hover_text(format!("{}: {e}", policy.managed_by()));
+        }
+    });
+}
+
 /// Reset local data: what goes, a backup first, then the typed word.
 fn reset_ui(
     ui: &mut Ui,
-    dialog: &mut crate::app::reset::ResetDialog,
-    policy: &crate::policy::EffectivePolicy,
+    dialog: &mut ResetDialog,
+    policy: &EffectivePolicy,
     data_dir: &str,
     out: &mut Vec<Command>,
 ) {
-    use super::Named;
-    use crate::app::reset::{BackupState, CONFIRM_WORD};
     ui.set_width(560.0);
     let danger = super::theme::error_color(ui.visuals());
     ui.heading("Reset local data");
@@ -603,16 +670,7 @@ fn reset_ui(
                 out.push(Command::BrowseResetBackupPath);
             }
         });
-        let secrets_allowed = policy.check_export(true);
-        ui.add_enabled_ui(secrets_allowed.is_ok(), |ui| {
-            let r = ui.checkbox(
-                &mut dialog.include_secrets,
-                "Include secret values (the file is readable by you only)",
-            );
-            if let Err(e) = &secrets_allowed {
-                r.on_disabled_hover_text(format!("{}: {e}", policy.managed_by()));
-            }
-        });
+        include_secrets_ui(ui, &mut dialog.include_secrets, policy);
         ui.checkbox(&mut dialog.include_history, "Include history and run results");
         if ui.button("Export backup").clicked() {
             out.push(Command::WriteResetBackup);

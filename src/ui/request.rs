@@ -15,6 +15,8 @@ use crate::model::*;
 
 /// What the editor needs besides the tab.
 pub struct EditorContext<'a> {
+    /// The tab's id, for the commands the editor queues and the ids of its widgets.
+    pub tab_id: TabId,
     pub vars: &'a VarIndex,
     /// Header presets of the workspace, for "Insert preset".
     pub presets: Vec<(PresetId, String)>,
@@ -43,14 +45,13 @@ impl EditorContext<'_> {
 /// Draws the top part of a request tab; returns whether the draft changed.
 pub fn request_ui(
     ui: &mut Ui,
-    tab_id: TabId,
     tab: &mut RequestTab,
     cx: &EditorContext<'_>,
     focus_url: &mut bool,
     out: &mut Vec<Command>,
 ) -> bool {
     let mut changed = false;
-    disk_banner_ui(ui, tab_id, tab, out);
+    disk_banner_ui(ui, cx.tab_id, tab, out);
     ui.horizontal(|ui| {
         if !cx.breadcrumb.is_empty() {
             ui.label(RichText::new(format!("{} /", cx.breadcrumb)).weak());
@@ -61,9 +62,9 @@ pub fn request_ui(
         changed |= ui.add(name).named("Request name").on_hover_text("Request name").changed();
     });
     ui.add_space(2.0);
-    changed |= url_bar_ui(ui, tab_id, tab, cx, focus_url, out);
+    changed |= url_bar_ui(ui, tab, cx, std::mem::take(focus_url), out);
     ui.add_space(4.0);
-    changed |= sections_ui(ui, tab_id, tab, cx, out);
+    changed |= sections_ui(ui, tab, cx, out);
     changed
 }
 
@@ -102,14 +103,15 @@ fn disk_banner_ui(ui: &mut Ui, tab_id: TabId, tab: &RequestTab, out: &mut Vec<Co
         });
 }
 
+/// Method, URL, Send (or Cancel) and Save. The URL field takes the keyboard focus when `focus`.
 fn url_bar_ui(
     ui: &mut Ui,
-    tab_id: TabId,
     tab: &mut RequestTab,
     cx: &EditorContext<'_>,
-    focus_url: &mut bool,
+    focus: bool,
     out: &mut Vec<Command>,
 ) -> bool {
+    let tab_id = cx.tab_id;
     let mut changed = false;
     ui.horizontal(|ui| {
         changed |= method_picker_ui(ui, tab);
@@ -124,9 +126,8 @@ fn url_bar_ui(
                 .font(egui::TextStyle::Monospace)
         })
         .named("URL");
-        if *focus_url {
+        if focus {
             response.request_focus();
-            *focus_url = false;
         }
         // A pasted cURL command becomes the request; typing is typing (`curl ` stays as typed
         // until the command is complete and Enter turns it into the request).
@@ -220,13 +221,8 @@ fn count_label(label: &str, n: usize) -> String {
     if n == 0 { label.to_owned() } else { format!("{label} ({n})") }
 }
 
-fn sections_ui(
-    ui: &mut Ui,
-    tab_id: TabId,
-    tab: &mut RequestTab,
-    cx: &EditorContext<'_>,
-    out: &mut Vec<Command>,
-) -> bool {
+fn sections_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &mut Vec<Command>) -> bool {
+    let tab_id = cx.tab_id;
     let mut changed = false;
     let d = &tab.draft;
     let params = d.params.iter().filter(|p| p.enabled).count();
@@ -282,8 +278,8 @@ fn sections_ui(
                     KvOptions { row_name: "Path variable", editable_keys: false, ..KvOptions::default() };
                 kv_section_ui(ui, tab, KvTable::PathVariables, cx.vars, &options)
             }
-            EditorSection::Headers => headers_ui(ui, tab_id, tab, cx, out),
-            EditorSection::Body => body_ui(ui, tab_id, tab, cx, out),
+            EditorSection::Headers => headers_ui(ui, tab, cx, out),
+            EditorSection::Body => body_ui(ui, tab, cx, out),
             EditorSection::Auth => {
                 auth_ui(ui, &mut tab.draft.auth, cx.vars, cx.inherited_auth.as_ref(), true)
             }
@@ -355,13 +351,7 @@ fn kv_section_ui(
     kv_table_ui(ui, &format!("kv-{key}"), rows, vars, bulk_text, options)
 }
 
-fn headers_ui(
-    ui: &mut Ui,
-    tab_id: TabId,
-    tab: &mut RequestTab,
-    cx: &EditorContext<'_>,
-    out: &mut Vec<Command>,
-) -> bool {
+fn headers_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &mut Vec<Command>) -> bool {
     ui.horizontal(|ui| {
         ComboBox::from_id_salt("presets")
             .selected_text("Insert preset")
@@ -371,7 +361,7 @@ fn headers_ui(
                 }
                 for (id, name) in &cx.presets {
                     if ui.selectable_label(false, name).clicked() {
-                        out.push(Command::InsertPreset { tab: tab_id, preset: *id });
+                        out.push(Command::InsertPreset { tab: cx.tab_id, preset: *id });
                     }
                 }
             })
@@ -401,13 +391,8 @@ fn headers_ui(
     changed
 }
 
-fn body_ui(
-    ui: &mut Ui,
-    tab_id: TabId,
-    tab: &mut RequestTab,
-    cx: &EditorContext<'_>,
-    out: &mut Vec<Command>,
-) -> bool {
+fn body_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &mut Vec<Command>) -> bool {
+    let tab_id = cx.tab_id;
     let mut changed = false;
     ui.horizontal_wrapped(|ui| {
         for mode in BodyMode::ALL {
@@ -444,12 +429,7 @@ fn body_ui(
         BodyMode::None => {
             ui.label(RichText::new("This request does not have a body.").weak());
         }
-        BodyMode::Raw => {
-            changed |= var_text_edit(ui, &mut body.raw, cx.vars, true, |e| {
-                e.id_salt(("raw-body", tab_id.0)).code_editor().desired_rows(12).desired_width(f32::INFINITY)
-            })
-            .changed();
-        }
+        BodyMode::Raw => changed |= code_edit_ui(ui, &mut body.raw, cx.vars, ("raw-body", tab_id.0), 12),
         BodyMode::UrlEncoded => {}
         BodyMode::Multipart => changed |= multipart_ui(ui, tab_id, &mut body.multipart, cx.vars, out),
         BodyMode::Binary => {
@@ -469,28 +449,33 @@ fn body_ui(
         }
         BodyMode::GraphQl => {
             ui.columns(2, |cols| {
+                let graphql = &mut body.graphql;
                 cols[0].label("Query");
-                changed |= var_text_edit(&mut cols[0], &mut body.graphql.query, cx.vars, true, |e| {
-                    e.id_salt(("gql-query", tab_id.0))
-                        .code_editor()
-                        .desired_rows(12)
-                        .desired_width(f32::INFINITY)
-                })
-                .changed();
+                changed |=
+                    code_edit_ui(&mut cols[0], &mut graphql.query, cx.vars, ("gql-query", tab_id.0), 12);
                 cols[1].label("Variables (JSON)");
-                changed |= var_text_edit(&mut cols[1], &mut body.graphql.variables, cx.vars, true, |e| {
-                    e.id_salt(("gql-vars", tab_id.0))
-                        .code_editor()
-                        .desired_rows(8)
-                        .desired_width(f32::INFINITY)
-                })
-                .changed();
+                changed |=
+                    code_edit_ui(&mut cols[1], &mut graphql.variables, cx.vars, ("gql-vars", tab_id.0), 8);
                 cols[1].label("Operation name");
-                changed |= cols[1].text_edit_singleline(&mut body.graphql.operation_name).changed();
+                changed |= cols[1].text_edit_singleline(&mut graphql.operation_name).changed();
             });
         }
     }
     changed
+}
+
+/// A full-width code editor of `rows` lines that highlights {{variables}} (a raw or GraphQL body).
+fn code_edit_ui(
+    ui: &mut Ui,
+    text: &mut String,
+    vars: &VarIndex,
+    id_salt: impl egui::AsIdSalt,
+    rows: usize,
+) -> bool {
+    var_text_edit(ui, text, vars, true, |e| {
+        e.id_salt(id_salt).code_editor().desired_rows(rows).desired_width(f32::INFINITY)
+    })
+    .changed()
 }
 
 fn multipart_ui(
@@ -573,15 +558,10 @@ fn multipart_ui(
     changed
 }
 
-fn tri_state(
-    ui: &mut Ui,
-    id: &str,
-    value: &mut Option<bool>,
-    on: &str,
-    off: &str,
-    default_label: &str,
-) -> bool {
+/// A choice between `on`, `off` and the app's default (`None`).
+fn tri_state(ui: &mut Ui, id: &str, value: &mut Option<bool>, on: &str, off: &str) -> bool {
     let mut changed = false;
+    let default_label = "App default";
     let text = match value {
         None => default_label.to_owned(),
         Some(true) => on.to_owned(),
@@ -599,73 +579,69 @@ fn tri_state(
     changed
 }
 
+/// A number that is the app's default unless ticked; ticking it starts at `initial`. A `unit`
+/// follows the value, then a `note`.
+fn optional_number_ui<T: egui::emath::Numeric>(
+    ui: &mut Ui,
+    value: &mut Option<T>,
+    initial: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: Option<&str>,
+    note: Option<&str>,
+) -> bool {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let mut custom = value.is_some();
+        if ui.checkbox(&mut custom, "").changed() {
+            *value = custom.then_some(initial);
+            changed = true;
+        }
+        match value {
+            Some(n) => {
+                let mut drag = egui::DragValue::new(n).range(range);
+                if let Some(unit) = unit {
+                    drag = drag.suffix(unit);
+                }
+                changed |= ui.add(drag).changed();
+                if let Some(note) = note {
+                    ui.label(RichText::new(note).weak());
+                }
+            }
+            None => {
+                ui.label(RichText::new("app default").weak());
+            }
+        }
+    });
+    changed
+}
+
 /// Per-request transport settings; `tls_bypass_allowed` is false when the policy forbids it.
 pub fn settings_ui(ui: &mut Ui, s: &mut RequestSettings, tls_bypass_allowed: bool) -> bool {
     let mut changed = false;
     egui::Grid::new("request-settings").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         ui.label("Follow redirects");
-        changed |= tri_state(
-            ui,
-            "Follow redirects",
-            &mut s.follow_redirects,
-            "Follow",
-            "Do not follow",
-            "App default",
-        );
+        changed |= tri_state(ui, "Follow redirects", &mut s.follow_redirects, "Follow", "Do not follow");
         ui.end_row();
         ui.label("Keep the method on 301/302");
-        changed |= tri_state(
-            ui,
-            "orig-method",
-            &mut s.follow_original_method,
-            "Keep (e.g. POST)",
-            "Switch to GET",
-            "App default",
-        );
+        changed |=
+            tri_state(ui, "orig-method", &mut s.follow_original_method, "Keep (e.g. POST)", "Switch to GET");
         ui.end_row();
         ui.label("Maximum redirects");
-        ui.horizontal(|ui| {
-            let mut custom = s.max_redirects.is_some();
-            if ui.checkbox(&mut custom, "").changed() {
-                s.max_redirects = custom.then_some(10);
-                changed = true;
-            }
-            match &mut s.max_redirects {
-                Some(n) => changed |= ui.add(egui::DragValue::new(n).range(0..=100)).changed(),
-                None => {
-                    ui.label(RichText::new("app default").weak());
-                }
-            }
-        });
+        changed |= optional_number_ui(ui, &mut s.max_redirects, 10, 0..=100, None, None);
         ui.end_row();
         ui.label("Timeout");
-        ui.horizontal(|ui| {
-            let mut custom = s.timeout_ms.is_some();
-            if ui.checkbox(&mut custom, "").changed() {
-                s.timeout_ms = custom.then_some(30_000);
-                changed = true;
-            }
-            match &mut s.timeout_ms {
-                Some(ms) => {
-                    changed |= ui.add(egui::DragValue::new(ms).range(0..=3_600_000).suffix(" ms")).changed();
-                    ui.label(RichText::new("0 = no limit").weak());
-                }
-                None => {
-                    ui.label(RichText::new("app default").weak());
-                }
-            }
-        });
+        changed |= optional_number_ui(
+            ui,
+            &mut s.timeout_ms,
+            30_000,
+            0..=3_600_000,
+            Some(" ms"),
+            Some("0 = no limit"),
+        );
         ui.end_row();
         ui.label("TLS certificate verification");
         ui.add_enabled_ui(tls_bypass_allowed, |ui| {
-            changed |= tri_state(
-                ui,
-                "verify-tls",
-                &mut s.verify_tls,
-                "Verify",
-                "Do not verify (insecure)",
-                "App default",
-            );
+            changed |= tri_state(ui, "verify-tls", &mut s.verify_tls, "Verify", "Do not verify (insecure)");
         })
         .response
         .on_disabled_hover_text("🔒 Turning verification off is not allowed by your organization's policy.");

@@ -23,6 +23,12 @@ pub enum SettingsOutput {
     ResetLocalData,
 }
 
+/// The settings form while it is drawn: why a setting is locked, and whether one changed.
+struct Form<'a> {
+    locked: LockLookup<'a>,
+    changed: bool,
+}
+
 /// Draws the settings; returns what the user did.
 pub fn settings_ui(
     ui: &mut Ui,
@@ -31,13 +37,27 @@ pub fn settings_ui(
     locked: LockLookup<'_>,
     org: &Organization,
 ) -> Option<SettingsOutput> {
-    let mut changed = false;
-    let mut open_folder = false;
-    let mut reset = false;
+    let mut form = Form { locked, changed: false };
+    let mut asked = None;
     ui.heading("Settings");
     ui.label(RichText::new("Saved to settings.ron in your data folder as you change them.").weak());
     ui.add_space(6.0);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        form.appearance_ui(ui, s);
+        form.requests_ui(ui, s);
+        form.scripts_ui(ui, s);
+        form.proxy_ui(ui, s);
+        form.certificates_ui(ui, s, org);
+        form.history_ui(ui, s);
+        asked = data_folder_ui(ui, data_dir);
+    });
+    asked.or_else(|| form.changed.then_some(SettingsOutput::Changed))
+}
+
+impl Form<'_> {
+    /// Theme and font size.
+    fn appearance_ui(&mut self, ui: &mut Ui, s: &mut Settings) {
+        let locked = self.locked;
         section(ui, "Appearance");
         egui::Grid::new("settings-appearance").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
             row(
@@ -51,7 +71,7 @@ pub fn settings_ui(
                     c |= ui.selectable_value(&mut s.theme, Theme::Dark, "Dark").changed();
                     c
                 },
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
@@ -61,10 +81,14 @@ pub fn settings_ui(
                     ui.add(egui::DragValue::new(&mut s.font_size).range(8.0..=32.0).speed(0.2).suffix(" pt"))
                         .changed()
                 },
-                &mut changed,
+                &mut self.changed,
             );
         });
+    }
 
+    /// Timeouts, redirects, undefined variables, TLS and the largest response kept.
+    fn requests_ui(&mut self, ui: &mut Ui, s: &mut Settings) {
+        let locked = self.locked;
         section(ui, "Requests");
         egui::Grid::new("settings-requests").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
             row(
@@ -82,7 +106,7 @@ pub fn settings_ui(
                     ui.label(RichText::new("0 = no limit").weak());
                     c
                 },
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
@@ -92,21 +116,21 @@ pub fn settings_ui(
                     ui.add(egui::DragValue::new(&mut s.connect_timeout_ms).range(100..=600_000).suffix(" ms"))
                         .changed()
                 },
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
                 "Follow redirects",
                 locked("follow_redirects").as_deref(),
                 |ui| ui.checkbox(&mut s.follow_redirects, "").changed(),
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
                 "Maximum redirects",
                 locked("max_redirects").as_deref(),
                 |ui| ui.add(egui::DragValue::new(&mut s.max_redirects).range(0..=100)).changed(),
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
@@ -121,14 +145,14 @@ pub fn settings_ui(
                         )
                         .changed()
                 },
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
                 "Verify TLS certificates",
                 locked("verify_tls").as_deref(),
                 |ui| ui.checkbox(&mut s.verify_tls, "Turning this off is insecure").changed(),
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
@@ -140,7 +164,7 @@ pub fn settings_ui(
                     c |= ui.selectable_value(&mut s.min_tls_version, MinTls::Tls1_3, "TLS 1.3").changed();
                     c
                 },
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
@@ -154,10 +178,14 @@ pub fn settings_ui(
                     }
                     c
                 },
-                &mut changed,
+                &mut self.changed,
             );
         });
+    }
 
+    /// The scripts' time limit.
+    fn scripts_ui(&mut self, ui: &mut Ui, s: &mut Settings) {
+        let locked = self.locked;
         section(ui, "Scripts");
         egui::Grid::new("settings-scripts").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
             row(
@@ -171,10 +199,14 @@ pub fn settings_ui(
                     ui.label(RichText::new("each pre-request or test script").weak());
                     c
                 },
-                &mut changed,
+                &mut self.changed,
             );
         });
+    }
 
+    /// The system proxy, none, or one set here.
+    fn proxy_ui(&mut self, ui: &mut Ui, s: &mut Settings) {
+        let locked = self.locked;
         section(ui, "Proxy");
         let lock = locked("proxy");
         ui.add_enabled_ui(lock.is_none(), |ui| {
@@ -199,13 +231,13 @@ pub fn settings_ui(
                             no_proxy: String::new(),
                         },
                     };
-                    changed = true;
+                    self.changed = true;
                 }
             });
             if let ProxySetting::Manual { url, username, password, no_proxy } = &mut s.proxy {
                 egui::Grid::new("settings-proxy").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
                     ui.label("Proxy URL");
-                    changed |= ui
+                    self.changed |= ui
                         .add(
                             TextEdit::singleline(url)
                                 .hint_text("http://proxy.corp:3128")
@@ -214,14 +246,14 @@ pub fn settings_ui(
                         .changed();
                     ui.end_row();
                     ui.label("Username");
-                    changed |= ui.add(TextEdit::singleline(username).desired_width(200.0)).changed();
+                    self.changed |= ui.add(TextEdit::singleline(username).desired_width(200.0)).changed();
                     ui.end_row();
                     ui.label("Password");
-                    changed |=
+                    self.changed |=
                         ui.add(TextEdit::singleline(password).password(true).desired_width(200.0)).changed();
                     ui.end_row();
                     ui.label("Bypass for");
-                    changed |= ui
+                    self.changed |= ui
                         .add(
                             TextEdit::singleline(no_proxy)
                                 .hint_text("localhost, .corp.example")
@@ -235,22 +267,32 @@ pub fn settings_ui(
         .response
         .on_disabled_hover_text(lock.clone().unwrap_or_default());
         lock_note(ui, lock.as_deref());
+    }
 
+    /// Extra certificate authorities and client certificates: the organization's first, read-only.
+    fn certificates_ui(&mut self, ui: &mut Ui, s: &mut Settings, org: &Organization) {
+        let locked = self.locked;
         section(ui, "Certificates");
         let lock = locked("extra_ca_files");
         ui.label("Extra certificate authorities (PEM files), trusted besides the system's:");
         org_rows_ui(ui, &org.ca_files, &org.note);
         ui.add_enabled_ui(lock.is_none(), |ui| {
-            changed |= path_list_ui(ui, "ca-files", &mut s.extra_ca_files);
+            self.changed |= path_list_ui(ui, "ca-files", &mut s.extra_ca_files);
         });
         lock_note(ui, lock.as_deref());
         ui.add_space(6.0);
         let lock = locked("client_certificates");
         ui.label("Client certificates, presented to matching hosts:");
         org_rows_ui(ui, &org.client_certificate_hosts, &org.note);
-        ui.add_enabled_ui(lock.is_none(), |ui| changed |= client_certs_ui(ui, &mut s.client_certificates));
+        ui.add_enabled_ui(lock.is_none(), |ui| {
+            self.changed |= client_certs_ui(ui, &mut s.client_certificates);
+        });
         lock_note(ui, lock.as_deref());
+    }
 
+    /// How much history is kept, and for how long.
+    fn history_ui(&mut self, ui: &mut Ui, s: &mut Settings) {
+        let locked = self.locked;
         section(ui, "History");
         egui::Grid::new("settings-history").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
             row(
@@ -258,7 +300,7 @@ pub fn settings_ui(
                 "Entries kept per workspace",
                 locked("history_max_entries").as_deref(),
                 |ui| ui.add(egui::DragValue::new(&mut s.history_max_entries).range(0..=1_000_000)).changed(),
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
@@ -277,14 +319,14 @@ pub fn settings_ui(
                     }
                     c
                 },
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
                 "Keep response bodies",
                 locked("store_response_bodies_in_history").as_deref(),
                 |ui| ui.checkbox(&mut s.store_response_bodies_in_history, "").changed(),
-                &mut changed,
+                &mut self.changed,
             );
             row(
                 ui,
@@ -299,44 +341,46 @@ pub fn settings_ui(
                     }
                     c
                 },
-                &mut changed,
+                &mut self.changed,
             );
         });
+    }
+}
 
-        section(ui, "Data folder");
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::Label::new(RichText::new(data_dir.display().to_string()).monospace()).selectable(true),
-            );
-            if ui.button("Open in file manager").clicked() {
-                open_folder = true;
-            }
-        });
-        ui.label(
-            RichText::new(
-                "Start Localpost with --data-dir DIR (or LOCALPOST_DATA_DIR) to use another folder.",
-            )
-            .weak(),
-        );
-        ui.add_space(6.0);
-        let danger = egui::Button::new(
-            RichText::new(crate::app::command::Action::ResetLocalData.label())
-                .color(super::theme::error_color(ui.visuals())),
-        );
-        if ui
-            .add(danger)
-            .on_hover_text("Delete every workspace and setting here, after offering a backup")
-            .clicked()
-        {
-            reset = true;
+/// Where the data is, with a button to open it, and the way to reset it. Reset wins over Open
+/// when both were clicked.
+fn data_folder_ui(ui: &mut Ui, data_dir: &std::path::Path) -> Option<SettingsOutput> {
+    let mut open_folder = false;
+    let mut reset = false;
+    section(ui, "Data folder");
+    ui.horizontal(|ui| {
+        ui.add(egui::Label::new(RichText::new(data_dir.display().to_string()).monospace()).selectable(true));
+        if ui.button("Open in file manager").clicked() {
+            open_folder = true;
         }
     });
+    ui.label(
+        RichText::new("Start Localpost with --data-dir DIR (or LOCALPOST_DATA_DIR) to use another folder.")
+            .weak(),
+    );
+    ui.add_space(6.0);
+    let danger = egui::Button::new(
+        RichText::new(crate::app::command::Action::ResetLocalData.label())
+            .color(super::theme::error_color(ui.visuals())),
+    );
+    if ui
+        .add(danger)
+        .on_hover_text("Delete every workspace and setting here, after offering a backup")
+        .clicked()
+    {
+        reset = true;
+    }
     if reset {
         Some(SettingsOutput::ResetLocalData)
     } else if open_folder {
         Some(SettingsOutput::OpenDataFolder)
     } else {
-        changed.then_some(SettingsOutput::Changed)
+        None
     }
 }
 

@@ -119,8 +119,17 @@ fn workspace_switcher_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Comman
 #[derive(Clone, Debug)]
 enum Row {
     Container { id: ParentId, depth: usize, open: bool },
-    Request { id: RequestId, parent: ParentId, index: usize, depth: usize },
+    Request(RequestRow),
     Broken { path: std::path::PathBuf, message: String, depth: usize },
+}
+
+/// A request's line, with its place among its container's children (a drop on it lands there).
+#[derive(Clone, Debug)]
+struct RequestRow {
+    id: RequestId,
+    parent: ParentId,
+    index: usize,
+    depth: usize,
 }
 
 /// What the visible rows were computed from: anything else changing goes through a command,
@@ -276,7 +285,7 @@ impl Tree<'_> {
                     if let Some(req) = ws.requests.get(&r)
                         && (!filtering || name_matches || self.lower.hit(req, filter))
                     {
-                        rows.push(Row::Request { id: r, parent: p, index, depth: depth + 1 });
+                        rows.push(Row::Request(RequestRow { id: r, parent: p, index, depth: depth + 1 }));
                     }
                 }
                 ItemId::Folder(_) => {}
@@ -395,100 +404,9 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
             if let ParentId::Folder(f) = id {
                 response.dnd_set_drag_payload(ItemId::Folder(*f));
             }
-            response.context_menu(|ui| {
-                if ui.button("Add request").clicked() {
-                    out.push(Command::NewRequestIn(*id));
-                    ui.close();
-                }
-                if ui.button("Add folder").clicked() {
-                    out.push(Command::NewFolder(*id));
-                    ui.close();
-                }
-                if ui.button("▶ Run…").clicked() {
-                    out.push(Command::OpenRunner(*id));
-                    ui.close();
-                }
-                ui.separator();
-                if ui.button("Edit auth, variables, description").clicked() {
-                    out.push(Command::OpenTarget(target));
-                    ui.close();
-                }
-                if ui.button("Export…").clicked() {
-                    out.push(Command::Export(ExportWhat::Container(*id)));
-                    ui.close();
-                }
-                if ui.button("Rename").clicked() {
-                    out.push(Command::StartRename(target));
-                    ui.close();
-                }
-                if ui.button("Duplicate").clicked() {
-                    out.push(Command::Duplicate(target));
-                    ui.close();
-                }
-                if ui.button("Delete…").clicked() {
-                    out.push(Command::Delete(target));
-                    ui.close();
-                }
-            });
+            response.context_menu(|ui| context_menu_ui(ui, context_menu(target), out));
         }
-        Row::Request { id, parent, index, depth } => {
-            let Some(request) = ws.requests.get(id) else { return };
-            let target = Target::Request(*id);
-            let active = state.active().and_then(|t| t.request()).is_some_and(|r| r.draft.id == *id);
-            let response = ui
-                .horizontal(|ui| {
-                    indent(ui, *depth + 1);
-                    let color = theme::method_color(&request.method, ui.visuals());
-                    // Cut by characters: a custom method may be any Unicode (`AÄÄÄ`).
-                    let short: String = request.method.as_str().chars().take(6).collect();
-                    ui.add_sized(
-                        [46.0, 16.0],
-                        egui::Label::new(RichText::new(short).small().strong().color(color).monospace()),
-                    );
-                    if matches!(&state.sidebar.renaming, Some((t, _)) if *t == target) {
-                        rename_inline_ui(ui, state, target, out);
-                        return None;
-                    }
-                    Some(
-                        ui.add(
-                            egui::Button::selectable(active, &request.name)
-                                .frame_when_inactive(false)
-                                .truncate()
-                                .sense(egui::Sense::click_and_drag()),
-                        ),
-                    )
-                })
-                .inner;
-            let Some(response) = response else { return };
-            let response = response.on_hover_text(format!("{} {}", request.method, request.url));
-            if response.clicked() {
-                out.push(Command::OpenRequest(*id));
-            }
-            response.dnd_set_drag_payload(ItemId::Request(*id));
-            drag_drop(ui, &response, *parent, Some(*index), out);
-            response.context_menu(|ui| {
-                if ui.button("Open").clicked() {
-                    out.push(Command::OpenRequest(*id));
-                    ui.close();
-                }
-                if ui.button("Copy as cURL").clicked() {
-                    out.push(Command::CopyAsCurl(*id));
-                    ui.close();
-                }
-                if ui.button("Rename").clicked() {
-                    out.push(Command::StartRename(target));
-                    ui.close();
-                }
-                if ui.button("Duplicate").clicked() {
-                    out.push(Command::Duplicate(target));
-                    ui.close();
-                }
-                if ui.button("Delete…").clicked() {
-                    out.push(Command::Delete(target));
-                    ui.close();
-                }
-            });
-        }
+        Row::Request(row) => request_row_ui(ui, state, ws, row, out),
         Row::Broken { path, message, depth } => {
             ui.horizontal(|ui| {
                 indent(ui, *depth + 1);
@@ -501,6 +419,52 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
             });
         }
     }
+}
+
+/// A request's line: method and name; a click opens it, and it can be dragged.
+fn request_row_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    ws: &WorkspaceData,
+    row: &RequestRow,
+    out: &mut Vec<Command>,
+) {
+    let RequestRow { id, parent, index, depth } = *row;
+    let Some(request) = ws.requests.get(&id) else { return };
+    let target = Target::Request(id);
+    let active = state.active().and_then(|t| t.request()).is_some_and(|r| r.draft.id == id);
+    let response = ui
+        .horizontal(|ui| {
+            indent(ui, depth + 1);
+            let color = theme::method_color(&request.method, ui.visuals());
+            // Cut by characters: a custom method may be any Unicode (`AÄÄÄ`).
+            let short: String = request.method.as_str().chars().take(6).collect();
+            ui.add_sized(
+                [46.0, 16.0],
+                egui::Label::new(RichText::new(short).small().strong().color(color).monospace()),
+            );
+            if matches!(&state.sidebar.renaming, Some((t, _)) if *t == target) {
+                rename_inline_ui(ui, state, target, out);
+                return None;
+            }
+            Some(
+                ui.add(
+                    egui::Button::selectable(active, &request.name)
+                        .frame_when_inactive(false)
+                        .truncate()
+                        .sense(egui::Sense::click_and_drag()),
+                ),
+            )
+        })
+        .inner;
+    let Some(response) = response else { return };
+    let response = response.on_hover_text(format!("{} {}", request.method, request.url));
+    if response.clicked() {
+        out.push(Command::OpenRequest(id));
+    }
+    response.dnd_set_drag_payload(ItemId::Request(id));
+    drag_drop(ui, &response, parent, Some(index), out);
+    response.context_menu(|ui| context_menu_ui(ui, context_menu(target), out));
 }
 
 /// Drop handling: onto a container moves into it; onto a request moves before it.
@@ -593,31 +557,70 @@ fn environments_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 if r.clicked() {
                     out.push(Command::OpenTarget(target));
                 }
-                r.context_menu(|ui| {
-                    if ui.button("Export…").clicked() {
-                        out.push(Command::Export(ExportWhat::Environment(env.id)));
-                        ui.close();
-                    }
-                    target_menu(ui, target, out);
-                });
+                r.context_menu(|ui| context_menu_ui(ui, context_menu(target), out));
                 ui.label(RichText::new(format!("{} vars", env.variables.len())).weak().small());
             });
         }
     });
 }
 
-fn target_menu(ui: &mut Ui, target: Target, out: &mut Vec<Command>) {
-    if ui.button("Rename").clicked() {
-        out.push(Command::StartRename(target));
-        ui.close();
-    }
-    if ui.button("Duplicate").clicked() {
-        out.push(Command::Duplicate(target));
-        ui.close();
-    }
-    if ui.button("Delete…").clicked() {
-        out.push(Command::Delete(target));
-        ui.close();
+/// An entry of a sidebar context menu.
+enum MenuEntry {
+    /// A button and the command a click queues.
+    Button(&'static str, Command),
+    Separator,
+}
+
+/// The context menu of a collection, folder, request, environment or header preset: what can
+/// be done to it, then rename, duplicate and delete.
+fn context_menu(target: Target) -> Vec<MenuEntry> {
+    use MenuEntry::Button;
+    let mut entries = match target {
+        Target::Collection(id) => container_menu(ParentId::Collection(id)),
+        Target::Folder(id) => container_menu(ParentId::Folder(id)),
+        Target::Request(id) => {
+            vec![Button("Open", Command::OpenRequest(id)), Button("Copy as cURL", Command::CopyAsCurl(id))]
+        }
+        Target::Environment(id) => vec![Button("Export…", Command::Export(ExportWhat::Environment(id)))],
+        Target::Preset(_) => Vec::new(),
+        // The workspace has its own menu, next to the switcher.
+        Target::Workspace(_) => return Vec::new(),
+    };
+    entries.extend([
+        Button("Rename", Command::StartRename(target)),
+        Button("Duplicate", Command::Duplicate(target)),
+        Button("Delete…", Command::Delete(target)),
+    ]);
+    entries
+}
+
+/// What a collection or folder offers before rename, duplicate and delete.
+fn container_menu(p: ParentId) -> Vec<MenuEntry> {
+    use MenuEntry::{Button, Separator};
+    vec![
+        Button("Add request", Command::NewRequestIn(p)),
+        Button("Add folder", Command::NewFolder(p)),
+        Button("▶ Run…", Command::OpenRunner(p)),
+        Separator,
+        Button("Edit auth, variables, description", Command::OpenTarget(Target::from(p))),
+        Button("Export…", Command::Export(ExportWhat::Container(p))),
+    ]
+}
+
+/// Draws a context menu: a click queues the entry's command and closes the menu.
+fn context_menu_ui(ui: &mut Ui, entries: Vec<MenuEntry>, out: &mut Vec<Command>) {
+    for entry in entries {
+        match entry {
+            MenuEntry::Button(label, command) => {
+                if ui.button(label).clicked() {
+                    out.push(command);
+                    ui.close();
+                }
+            }
+            MenuEntry::Separator => {
+                ui.separator();
+            }
+        }
     }
 }
 
@@ -643,7 +646,7 @@ fn presets_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
             if r.clicked() {
                 out.push(Command::OpenTarget(target));
             }
-            r.context_menu(|ui| target_menu(ui, target, out));
+            r.context_menu(|ui| context_menu_ui(ui, context_menu(target), out));
             ui.label(RichText::new(format!("{} headers", preset.headers.len())).weak().small());
         });
     }
