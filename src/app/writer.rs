@@ -22,31 +22,14 @@ pub type StoreTask = Box<dyn FnOnce(&mut Store) -> Result<(), StoreError> + Send
 
 /// A change to write, or any other work that needs the store.
 pub enum WriteJob {
-    Workspace(Workspace),
+    /// A change of the tree: the workspace's file, collections, folders, requests.
+    Tree(TreeWrite),
     DeleteWorkspace(WorkspaceId),
     WorkspaceOrder(Vec<WorkspaceId>),
-    Collection {
-        ws: WorkspaceId,
-        collection: Collection,
-    },
-    DeleteCollection(CollectionId),
-    Folder {
-        parent: ParentId,
-        folder: Folder,
-    },
-    Request {
-        parent: ParentId,
-        request: Request,
-    },
     /// Replaces the file even though another program changed it (the user chose to).
     OverwriteRequest {
         parent: ParentId,
         request: Request,
-    },
-    DeleteItem(ItemId),
-    MoveItem {
-        item: ItemId,
-        to: ParentId,
     },
     Environment {
         ws: WorkspaceId,
@@ -84,6 +67,18 @@ pub enum WriteJob {
     },
 }
 
+fn write_tree(store: &mut Store, write: TreeWrite) -> Result<(), StoreError> {
+    match write {
+        TreeWrite::Workspace(w) => store.save_workspace(&w),
+        TreeWrite::Collection { ws, collection } => store.save_collection(ws, &collection),
+        TreeWrite::DeleteCollection(id) => store.delete_collection(id),
+        TreeWrite::Folder { parent, folder } => store.save_folder(parent, &folder),
+        TreeWrite::Request { parent, request } => store.save_request(parent, &request),
+        TreeWrite::DeleteItem(item) => store.delete_item(item),
+        TreeWrite::Move { item, to } => store.move_item(item, to),
+    }
+}
+
 /// Jobs with the same key replace each other while queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JobKey {
@@ -100,26 +95,13 @@ pub enum JobKey {
 }
 
 impl WriteJob {
-    /// The write a tree edit in workspace `ws` asks for.
-    pub fn tree(ws: WorkspaceId, write: TreeWrite) -> Self {
-        match write {
-            TreeWrite::Workspace(w) => WriteJob::Workspace(w),
-            TreeWrite::Collection(collection) => WriteJob::Collection { ws, collection },
-            TreeWrite::Folder { parent, folder } => WriteJob::Folder { parent, folder },
-            TreeWrite::Request { parent, request } => WriteJob::Request { parent, request },
-            TreeWrite::Move { item, to } => WriteJob::MoveItem { item, to },
-            TreeWrite::DeleteCollection(id) => WriteJob::DeleteCollection(id),
-            TreeWrite::DeleteItem(item) => WriteJob::DeleteItem(item),
-        }
-    }
-
     fn key(&self) -> Option<JobKey> {
         Some(match self {
-            WriteJob::Workspace(w) => JobKey::Workspace(w.id),
+            WriteJob::Tree(TreeWrite::Workspace(w)) => JobKey::Workspace(w.id),
             WriteJob::WorkspaceOrder(_) => JobKey::Order,
-            WriteJob::Collection { collection, .. } => JobKey::Collection(collection.id),
-            WriteJob::Folder { folder, .. } => JobKey::Folder(folder.id),
-            WriteJob::Request { request, .. } | WriteJob::OverwriteRequest { request, .. } => {
+            WriteJob::Tree(TreeWrite::Collection { collection, .. }) => JobKey::Collection(collection.id),
+            WriteJob::Tree(TreeWrite::Folder { folder, .. }) => JobKey::Folder(folder.id),
+            WriteJob::Tree(TreeWrite::Request { request, .. }) | WriteJob::OverwriteRequest { request, .. } => {
                 JobKey::Request(request.id)
             }
             WriteJob::Environment { environment, .. } => JobKey::Environment(environment.id),
@@ -134,17 +116,19 @@ impl WriteJob {
     /// What the footer says is being saved.
     pub fn describe(&self) -> String {
         match self {
-            WriteJob::Workspace(w) => format!("workspace \"{}\"", w.name),
+            WriteJob::Tree(TreeWrite::Workspace(w)) => format!("workspace \"{}\"", w.name),
             WriteJob::DeleteWorkspace(_) => "deleting a workspace".into(),
             WriteJob::WorkspaceOrder(_) => "workspace order".into(),
-            WriteJob::Collection { collection, .. } => format!("collection \"{}\"", collection.name),
-            WriteJob::DeleteCollection(_) => "deleting a collection".into(),
-            WriteJob::Folder { folder, .. } => format!("folder \"{}\"", folder.name),
-            WriteJob::Request { request, .. } | WriteJob::OverwriteRequest { request, .. } => {
+            WriteJob::Tree(TreeWrite::Collection { collection, .. }) => {
+                format!("collection \"{}\"", collection.name)
+            }
+            WriteJob::Tree(TreeWrite::DeleteCollection(_)) => "deleting a collection".into(),
+            WriteJob::Tree(TreeWrite::Folder { folder, .. }) => format!("folder \"{}\"", folder.name),
+            WriteJob::Tree(TreeWrite::Request { request, .. }) | WriteJob::OverwriteRequest { request, .. } => {
                 format!("request \"{}\"", request.name)
             }
-            WriteJob::DeleteItem(_) => "deleting an item".into(),
-            WriteJob::MoveItem { .. } => "moving an item".into(),
+            WriteJob::Tree(TreeWrite::DeleteItem(_)) => "deleting an item".into(),
+            WriteJob::Tree(TreeWrite::Move { .. }) => "moving an item".into(),
             WriteJob::Environment { environment, .. } => format!("environment \"{}\"", environment.name),
             WriteJob::DeleteEnvironment(_) => "deleting an environment".into(),
             WriteJob::Globals { .. } => "globals".into(),
@@ -173,18 +157,12 @@ impl WriteJob {
 
     fn run(self, store: &mut Store, id: u64) -> Result<(), StoreError> {
         match self {
-            WriteJob::Workspace(w) => store.save_workspace(&w),
+            WriteJob::Tree(write) => write_tree(store, write),
             WriteJob::DeleteWorkspace(id) => store.delete_workspace(id),
             WriteJob::WorkspaceOrder(order) => store.set_workspace_order(&order),
-            WriteJob::Collection { ws, collection } => store.save_collection(ws, &collection),
-            WriteJob::DeleteCollection(id) => store.delete_collection(id),
-            WriteJob::Folder { parent, folder } => store.save_folder(parent, &folder),
-            WriteJob::Request { parent, request } => store.save_request(parent, &request),
             WriteJob::OverwriteRequest { parent, request } => {
                 store.save_request_with(parent, &request, WriteMode::Overwrite)
             }
-            WriteJob::DeleteItem(item) => store.delete_item(item),
-            WriteJob::MoveItem { item, to } => store.move_item(item, to),
             WriteJob::Environment { ws, environment } => store.save_environment(ws, &environment),
             WriteJob::DeleteEnvironment(id) => store.delete_environment(id),
             WriteJob::Globals { ws, globals } => store.save_globals(ws, &globals),

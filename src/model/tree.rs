@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::collection::{Collection, Folder};
-use super::ids::{CollectionId, FolderId, ItemId, ParentId, RequestId, VariableId};
+use super::ids::{CollectionId, FolderId, ItemId, ParentId, RequestId, VariableId, WorkspaceId};
 use super::request::Request;
 use super::variables::Variable;
 use super::workspace::{Workspace, WorkspaceData};
@@ -16,7 +16,10 @@ use super::workspace::{Workspace, WorkspaceData};
 pub enum TreeWrite {
     /// The workspace's own file (the order of its collections).
     Workspace(Workspace),
-    Collection(Collection),
+    Collection {
+        ws: WorkspaceId,
+        collection: Collection,
+    },
     Folder {
         parent: ParentId,
         folder: Folder,
@@ -67,7 +70,10 @@ impl WorkspaceData {
     /// no container lists).
     pub fn container_write(&self, container: ParentId) -> Option<TreeWrite> {
         match container {
-            ParentId::Collection(id) => self.collections.get(&id).cloned().map(TreeWrite::Collection),
+            ParentId::Collection(id) => {
+                let collection = self.collections.get(&id)?.clone();
+                Some(TreeWrite::Collection { ws: self.id(), collection })
+            }
             ParentId::Folder(id) => {
                 let parent = self.parent_of(ItemId::Folder(id))?;
                 let folder = self.folders.get(&id)?.clone();
@@ -109,7 +115,7 @@ impl WorkspaceData {
     pub fn add_collection(&mut self, collection: Collection) -> Edit {
         let id = collection.id;
         let mut edit = Edit::default();
-        edit.writes.push(TreeWrite::Collection(collection.clone()));
+        edit.writes.push(TreeWrite::Collection { ws: self.id(), collection: collection.clone() });
         self.collections.insert(id, collection);
         self.workspace.collections.push(id);
         edit.writes.push(TreeWrite::Workspace(self.workspace.clone()));
@@ -157,7 +163,7 @@ impl WorkspaceData {
         renew_ids(&mut copy.variables);
         let copy_id = copy.id;
         let mut edit = Edit::default();
-        edit.writes.push(TreeWrite::Collection(copy.clone()));
+        edit.writes.push(TreeWrite::Collection { ws: self.id(), collection: copy.clone() });
         self.collections.insert(copy_id, copy);
         let at = self.workspace.collections.iter().position(|c| *c == id).map_or(0, |i| i + 1);
         self.workspace.collections.insert(at, copy_id);
@@ -426,7 +432,7 @@ mod tests {
         assert!(written_at(copy).unwrap() < first_request);
         assert!(written_at(inner).unwrap() > written_at(copy).unwrap());
         assert!(
-            matches!(edit.writes.last(), Some(TreeWrite::Collection(c)) if c.children.contains(&ItemId::Folder(copy)))
+            matches!(edit.writes.last(), Some(TreeWrite::Collection { collection: c, .. }) if c.children.contains(&ItemId::Folder(copy)))
         );
         // The copy's final file lists its children.
         let last_of_copy = edit
@@ -462,10 +468,10 @@ mod tests {
         assert_eq!(f.data.collections[&copy].name, "C Copy");
         assert_eq!(names(&f.data, ParentId::Collection(copy)), ["r1", "f1/", "r4"]);
         assert!(
-            matches!(edit.writes[0], TreeWrite::Collection(ref c) if c.id == copy && c.children.is_empty())
+            matches!(edit.writes[0], TreeWrite::Collection { collection: ref c, .. } if c.id == copy && c.children.is_empty())
         );
         assert!(matches!(edit.writes[1], TreeWrite::Workspace(_)));
-        assert!(matches!(edit.writes.last(), Some(TreeWrite::Collection(c)) if c.children.len() == 3));
+        assert!(matches!(edit.writes.last(), Some(TreeWrite::Collection { collection: c, .. }) if c.children.len() == 3));
     }
 
     #[test]
@@ -480,7 +486,7 @@ mod tests {
         expected.sort_by_key(|r| r.0);
         assert_eq!(removed, expected);
         assert_eq!(edit.writes[0], TreeWrite::DeleteItem(ItemId::Folder(f.f1)));
-        assert!(matches!(edit.writes[1], TreeWrite::Collection(_)));
+        assert!(matches!(edit.writes[1], TreeWrite::Collection { .. }));
     }
 
     #[test]
@@ -532,7 +538,7 @@ mod tests {
         assert!(names(&f.data, ParentId::Folder(f.f2)).is_empty());
         assert_eq!(edit.writes[0], TreeWrite::Move { item: ItemId::Request(f.r[2]), to: top });
         assert!(matches!(&edit.writes[1], TreeWrite::Folder { folder, .. } if folder.id == f.f2));
-        assert!(matches!(&edit.writes[2], TreeWrite::Collection(c) if c.id == f.c));
+        assert!(matches!(&edit.writes[2], TreeWrite::Collection { collection: c, .. } if c.id == f.c));
         assert_eq!(f.data.move_item(ItemId::Request(RequestId::new()), top, 0), Ok(Edit::default()));
     }
 }

@@ -117,7 +117,7 @@ impl App {
             data.workspace.environments.push(env.id);
             data.environments.insert(env.id, env);
             let w = data.workspace.clone();
-            self.submit(WriteJob::Workspace(w));
+            self.submit(WriteJob::Tree(TreeWrite::Workspace(w)));
         }
     }
 
@@ -135,7 +135,7 @@ impl App {
             data.workspace.header_presets.push(preset.id);
             data.header_presets.insert(preset.id, preset);
             let w = data.workspace.clone();
-            self.submit(WriteJob::Workspace(w));
+            self.submit(WriteJob::Tree(TreeWrite::Workspace(w)));
         }
     }
 
@@ -214,7 +214,7 @@ impl App {
             (Some(saved), Some(parent)) => {
                 saved.examples.push(example);
                 let request = saved.clone();
-                self.submit(WriteJob::Request { parent, request });
+                self.submit(WriteJob::Tree(TreeWrite::Request { parent, request }));
                 self.state.notify(format!("Saved the response as example \"{name}\"."));
             }
             _ => self.state.notify("Example added; save the request to keep it."),

@@ -166,7 +166,7 @@ impl App {
         let Some(data) = self.state.library.workspaces.get_mut(&ws) else { return false };
         if data.requests.contains_key(&request.id) {
             data.requests.insert(request.id, request.clone());
-            self.submit(WriteJob::Request { parent, request });
+            self.submit(WriteJob::Tree(TreeWrite::Request { parent, request }));
         } else {
             self.edit_tree(ws, |data| Some(data.add_request(parent, request)));
         }

@@ -21,7 +21,7 @@ impl App {
     pub(super) fn create_workspace(&mut self, ctx: &egui::Context, name: &str) {
         let ws = Workspace::new(name.trim());
         let id = ws.id;
-        self.submit(WriteJob::Workspace(ws.clone()));
+        self.submit(WriteJob::Tree(TreeWrite::Workspace(ws.clone())));
         self.state.library.workspaces.insert(id, WorkspaceData::new(ws));
         self.save_workspace_order();
         self.apply(ctx, Command::SwitchWorkspace(id));
@@ -31,7 +31,7 @@ impl App {
         if let Some(ws) = self.state.library.workspaces.get_mut(&id) {
             ws.workspace.name = name;
             let ws = ws.workspace.clone();
-            self.submit(WriteJob::Workspace(ws));
+            self.submit(WriteJob::Tree(TreeWrite::Workspace(ws)));
         }
     }
 
@@ -122,7 +122,7 @@ impl App {
     ) {
         let Some(edit) = self.state.library.workspaces.get_mut(&ws).and_then(edit) else { return };
         for write in edit.writes {
-            self.submit(WriteJob::tree(ws, write));
+            self.submit(WriteJob::Tree(write));
         }
         if !edit.removed_requests.is_empty() {
             self.close_tabs_of(&edit.removed_requests);
@@ -135,7 +135,7 @@ impl App {
         else {
             return;
         };
-        self.submit(WriteJob::tree(ws, write));
+        self.submit(WriteJob::Tree(write));
     }
 
     pub(super) fn save_workspace_order(&mut self) {
@@ -185,7 +185,7 @@ impl App {
                 r.name.clone_from(&name);
                 let request = r.clone();
                 let Some(parent) = data.parent_of(ItemId::Request(id)) else { return };
-                self.submit(WriteJob::Request { parent, request });
+                self.submit(WriteJob::Tree(TreeWrite::Request { parent, request }));
                 // An open tab follows the new name without becoming dirty.
                 let tab = self.state.tabs.iter_mut().find(|t| t.request().is_some_and(|r| r.draft.id == id));
                 if let Some(tab) = tab {
@@ -218,7 +218,7 @@ impl App {
         if let Some(ws) = self.state.library.workspaces.get_mut(&id) {
             ws.workspace.name = name;
             let w = ws.workspace.clone();
-            self.submit(WriteJob::Workspace(w));
+            self.submit(WriteJob::Tree(TreeWrite::Workspace(w)));
         }
     }
 
@@ -319,7 +319,7 @@ impl App {
                 data.workspace.environments.retain(|e| *e != id);
                 let w = data.workspace.clone();
                 self.submit(WriteJob::DeleteEnvironment(id));
-                self.submit(WriteJob::Workspace(w));
+                self.submit(WriteJob::Tree(TreeWrite::Workspace(w)));
                 if self.state.active_environment.get(&ws) == Some(&id) {
                     self.state.active_environment.shift_remove(&ws);
                 }
@@ -330,7 +330,7 @@ impl App {
                 data.workspace.header_presets.retain(|p| *p != id);
                 let w = data.workspace.clone();
                 self.submit(WriteJob::DeletePreset(id));
-                self.submit(WriteJob::Workspace(w));
+                self.submit(WriteJob::Tree(TreeWrite::Workspace(w)));
                 self.state.tabs.retain(|t| !matches!(t.kind, TabKind::Preset(p) if p == id));
             }
             Target::Workspace(id) => self.workspace_delete_prompt(id),
