@@ -28,10 +28,13 @@ use time::OffsetDateTime;
 
 use super::response::{BodyView, ResponseOrigin, ResponseView, body_kind};
 use super::scripts::{ConsoleEntry, ConsoleLevel, ScriptMark, ScriptReport, WriteTargets};
-use super::state::{Tab, TabId};
+use super::state::{AppState, Tab, TabId};
 use super::writer::WriteJob;
 use crate::http::{self, CancelHandle, Engine, Exchange, PreparedRequest, Redactions, SendError};
-use crate::model::{HistoryEntry, ItemId, ParentId, Settings, WorkspaceId};
+use crate::model::{
+    CollectionId, EnvironmentId, HistoryEntry, ItemId, ParentId, Request, Settings, WorkspaceData,
+    WorkspaceId,
+};
 use crate::runner::ScriptRule;
 use crate::runner::script_bridge;
 use crate::script::{self, Event, ScriptOwner, ScriptSource, VarOp};
@@ -176,104 +179,145 @@ pub struct Sends {
     cookies: HashMap<WorkspaceId, Arc<Latch>>,
 }
 
+/// What a send of a tab will do, worked out from the state before anything starts.
+struct Planned {
+    ws_id: WorkspaceId,
+    /// The work, or why the request cannot go (shown in the tab).
+    work: Result<SendWork, String>,
+    /// Scripts the policy does not let run: reported as skipped, with the reason.
+    forbidden: Option<ScriptsDone>,
+}
+
+/// Plans the send of tab `tab_id`; `None` when there is nothing to send (no such request tab,
+/// or it is already sending).
+fn plan_send(state: &AppState, tab_id: TabId) -> Option<Planned> {
+    let rule = state.script_rule();
+    let send_unresolved = state.effective_settings().send_unresolved_variables;
+    let tab = state.tab(tab_id)?;
+    let r = tab.request()?;
+    if r.in_flight.is_some() {
+        return None;
+    }
+    let ws_id = tab.workspace;
+    let ws = state.library.workspaces.get(&ws_id)?;
+    let draft = &r.draft;
+    let environment = state.active_environment.get(&ws_id).copied();
+    let saved = ws.requests.contains_key(&draft.id);
+    let scopes = request_scopes(ws, environment, draft, saved, r.parent);
+    let chain = inherited_chain(ws, draft, saved, r.parent);
+    let pre = script::chain_scripts_owned(ws, &chain, draft, Event::PreRequest);
+    let post = script::chain_scripts_owned(ws, &chain, draft, Event::Test);
+    let has_scripts = !(pre.is_empty() && post.is_empty());
+    let limits = match &rule {
+        ScriptRule::Run(limits) if has_scripts => Some(*limits),
+        _ => None,
+    };
+    let forbidden = match &rule {
+        ScriptRule::Forbidden(reason) if has_scripts => {
+            let sources: Vec<(Event, &ScriptSource)> = pre
+                .iter()
+                .map(|(_, s)| (Event::PreRequest, s))
+                .chain(post.iter().map(|(_, s)| (Event::Test, s)))
+                .collect();
+            Some(ScriptsDone { report: ScriptReport::forbidden(&sources, reason), ..ScriptsDone::default() })
+        }
+        _ => None,
+    };
+    let work = if draft.url.trim().is_empty() {
+        Err("Enter a URL to send the request.".to_owned())
+    } else if let Some(limits) = limits {
+        let collection = chain.iter().rev().find_map(|p| match p {
+            ParentId::Collection(c) => Some(*c),
+            ParentId::Folder(_) => None,
+        });
+        Ok(SendWork::Scripted(Box::new(Scripted {
+            input: sandbox_input(ws, environment, collection, draft, &scopes),
+            containers: containers_of(ws, &chain, saved.then_some(draft)),
+            chain,
+            request: draft.clone(),
+            scopes,
+            pre,
+            post,
+            limits,
+            targets: WriteTargets { environment, collection },
+            send_unresolved,
+        })))
+    } else {
+        prepare(draft, ws, &chain, &scopes, send_unresolved)
+            .map_err(|e| e.to_string())
+            .map(|(p, unresolved)| SendWork::Prepared(p, unresolved))
+    };
+    Some(Planned { ws_id, work, forbidden })
+}
+
+/// The variables a request sees: the active environment, its containers (an unsaved request in
+/// a folder inherits from that folder as a saved one would), the globals.
+fn request_scopes(
+    ws: &WorkspaceData,
+    environment: Option<EnvironmentId>,
+    draft: &Request,
+    saved: bool,
+    parent: Option<ParentId>,
+) -> Scopes {
+    let mut scopes = Scopes::new();
+    if let Some(env) = environment.and_then(|id| ws.environments.get(&id)) {
+        scopes = scopes.with_environment(env);
+    }
+    match (saved, parent) {
+        (true, _) | (false, None) => scopes.with_container_chain(ws, ItemId::Request(draft.id)),
+        (false, Some(parent)) => with_parent_chain(scopes, ws, parent),
+    }
+    .with_globals(&ws.globals)
+}
+
+/// The containers a request inherits from, nearest first.
+fn inherited_chain(
+    ws: &WorkspaceData,
+    draft: &Request,
+    saved: bool,
+    parent: Option<ParentId>,
+) -> Vec<ParentId> {
+    match (saved, parent) {
+        (false, Some(parent)) => {
+            let mut chain = vec![parent];
+            if let ParentId::Folder(f) = parent {
+                chain.extend(ws.ancestors(ItemId::Folder(f)));
+            }
+            chain
+        }
+        _ => ws.ancestors(ItemId::Request(draft.id)),
+    }
+}
+
+/// What the sandbox is told about the request and where it is.
+fn sandbox_input(
+    ws: &WorkspaceData,
+    environment: Option<EnvironmentId>,
+    collection: Option<CollectionId>,
+    draft: &Request,
+    scopes: &Scopes,
+) -> script::SandboxInput {
+    script::SandboxInput {
+        variables: script_bridge::vars_of(scopes),
+        typed: script::TypedValues::default(),
+        environment_name: environment.and_then(|id| ws.environments.get(&id)).map(|e| e.name.clone()),
+        request: script_bridge::request_view(draft),
+        info: script::InfoView {
+            iteration: 0,
+            iteration_count: 1,
+            request_name: draft.name.clone(),
+            request_id: draft.id.0.to_string(),
+            collection_name: collection
+                .and_then(|c| ws.collections.get(&c))
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+        },
+    }
+}
+
 impl super::App {
     pub(super) fn send(&mut self, ctx: &egui::Context, tab_id: TabId) {
-        let rule = self.state.script_rule();
-        let send_unresolved = self.state.effective_settings().send_unresolved_variables;
-        let Some(tab) = self.state.tab(tab_id) else { return };
-        let Some(r) = tab.request() else { return };
-        if r.in_flight.is_some() {
-            return;
-        }
-        let ws_id = tab.workspace;
-        let Some(ws) = self.state.library.workspaces.get(&ws_id) else { return };
-        let draft = &r.draft;
-        let environment = self.state.active_environment.get(&ws_id).copied();
-        let saved = ws.requests.contains_key(&draft.id);
-        let mut scopes = Scopes::new();
-        if let Some(env) = environment.and_then(|id| ws.environments.get(&id)) {
-            scopes = scopes.with_environment(env);
-        }
-        let scopes = match (saved, r.parent) {
-            (true, _) | (false, None) => scopes.with_container_chain(ws, ItemId::Request(draft.id)),
-            (false, Some(parent)) => with_parent_chain(scopes, ws, parent),
-        }
-        .with_globals(&ws.globals);
-        // An unsaved request in a folder inherits from that folder as a saved one would.
-        let chain = match (saved, r.parent) {
-            (false, Some(parent)) => {
-                let mut chain = vec![parent];
-                if let ParentId::Folder(f) = parent {
-                    chain.extend(ws.ancestors(ItemId::Folder(f)));
-                }
-                chain
-            }
-            _ => ws.ancestors(ItemId::Request(draft.id)),
-        };
-        let pre = script::chain_scripts_owned(ws, &chain, draft, Event::PreRequest);
-        let post = script::chain_scripts_owned(ws, &chain, draft, Event::Test);
-        let has_scripts = !(pre.is_empty() && post.is_empty());
-        let limits = match &rule {
-            ScriptRule::Run(limits) if has_scripts => Some(*limits),
-            _ => None,
-        };
-        // Scripts that may not run are reported as skipped, with the reason; the request goes.
-        let forbidden = match &rule {
-            ScriptRule::Forbidden(reason) if has_scripts => {
-                let sources: Vec<(Event, &ScriptSource)> = pre
-                    .iter()
-                    .map(|(_, s)| (Event::PreRequest, s))
-                    .chain(post.iter().map(|(_, s)| (Event::Test, s)))
-                    .collect();
-                Some(ScriptsDone {
-                    report: ScriptReport::forbidden(&sources, reason),
-                    ..ScriptsDone::default()
-                })
-            }
-            _ => None,
-        };
-        let work = if draft.url.trim().is_empty() {
-            Err("Enter a URL to send the request.".to_owned())
-        } else if let Some(limits) = limits {
-            let collection = chain.iter().rev().find_map(|p| match p {
-                ParentId::Collection(c) => Some(*c),
-                ParentId::Folder(_) => None,
-            });
-            Ok(SendWork::Scripted(Box::new(Scripted {
-                input: script::SandboxInput {
-                    variables: script_bridge::vars_of(&scopes),
-                    typed: script::TypedValues::default(),
-                    environment_name: environment
-                        .and_then(|id| ws.environments.get(&id))
-                        .map(|e| e.name.clone()),
-                    request: script_bridge::request_view(draft),
-                    info: script::InfoView {
-                        iteration: 0,
-                        iteration_count: 1,
-                        request_name: draft.name.clone(),
-                        request_id: draft.id.0.to_string(),
-                        collection_name: collection
-                            .and_then(|c| ws.collections.get(&c))
-                            .map(|c| c.name.clone())
-                            .unwrap_or_default(),
-                    },
-                },
-                containers: containers_of(ws, &chain, saved.then_some(draft)),
-                chain,
-                request: draft.clone(),
-                scopes,
-                pre,
-                post,
-                limits,
-                targets: WriteTargets { environment, collection },
-                send_unresolved,
-            })))
-        } else {
-            prepare(draft, ws, &chain, &scopes, send_unresolved)
-                .map_err(|e| e.to_string())
-                .map(|(p, unresolved)| SendWork::Prepared(p, unresolved))
-        };
-
+        let Some(Planned { ws_id, work, forbidden }) = plan_send(&self.state, tab_id) else { return };
         let engine = match self.engine() {
             Ok(engine) => engine,
             Err(e) => return self.set_send_error(tab_id, format!("The HTTP engine could not start: {e}")),
