@@ -9,6 +9,7 @@ pub mod postman;
 pub mod snippet;
 
 use super::Report;
+use crate::model::url_text::UrlText;
 use crate::model::{Auth, KeyValue, ParentId, Request, WorkspaceData};
 
 /// An export's text and what did not map.
@@ -40,7 +41,7 @@ pub fn effective_auth<'a>(data: &'a WorkspaceData, request: &'a Request) -> &'a 
 /// filled in; `{{variables}}` are left as they are.
 pub fn full_url(request: &Request) -> String {
     let (base, query_in_url, hash) = split_url(&request.url);
-    let mut url = fill_path_variables(base, &request.path_variables);
+    let url = fill_path_variables(base, &request.path_variables);
     let query = if request.params.is_empty() {
         query_in_url.to_owned()
     } else {
@@ -58,20 +59,12 @@ pub fn full_url(request: &Request) -> String {
             .collect::<Vec<_>>()
             .join("&")
     };
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(&query);
-    }
-    if !hash.is_empty() {
-        url.push('#');
-        url.push_str(hash);
-    }
-    url
+    UrlText { base: &url, query: None, fragment: (!hash.is_empty()).then_some(hash) }.with_query(&query)
 }
 
 /// `(before ?, query, fragment)` of a URL as written, empty where absent (`model::url_text`).
 pub fn split_url(url: &str) -> (&str, &str, &str) {
-    let u = crate::model::url_text::UrlText::parse(url);
+    let u = UrlText::parse(url);
     (u.base, u.query.unwrap_or(""), u.fragment.unwrap_or(""))
 }
 

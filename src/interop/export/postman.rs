@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use super::{Exported, split_url};
 use crate::interop::Report;
 use crate::interop::bundle::Secrets;
+use crate::model::url_text::UrlText;
 use crate::model::*;
 
 pub const SCHEMA_V21: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
@@ -483,15 +484,8 @@ fn url_object(url: &str, params: &[KeyValue], path_variables: &[KeyValue]) -> Va
     } else {
         params.iter().filter(|p| p.enabled).map(|p| format!("{}={}", p.key, p.value)).collect()
     };
-    let mut raw = base.to_owned();
-    if !enabled_query.is_empty() {
-        raw.push('?');
-        raw.push_str(&enabled_query.join("&"));
-    }
-    if !hash.is_empty() {
-        raw.push('#');
-        raw.push_str(hash);
-    }
+    let raw = UrlText { base, query: None, fragment: (!hash.is_empty()).then_some(hash) }
+        .with_query(&enabled_query.join("&"));
 
     let mut m = Map::new();
     m.insert("raw".into(), json!(raw));

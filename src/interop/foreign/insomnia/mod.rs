@@ -210,19 +210,11 @@ fn request(
     request.url = if query.is_empty() {
         url
     } else {
-        let UrlText { base, query: own, fragment } = UrlText::parse(&url);
-        let mut joined = base.to_owned();
-        joined.push('?');
-        if let Some(own) = own.filter(|o| !o.is_empty()) {
-            joined.push_str(own);
-            joined.push('&');
+        let parts = UrlText::parse(&url);
+        match parts.query.filter(|own| !own.is_empty()) {
+            Some(own) => parts.with_query(&format!("{own}&{query}")),
+            None => parts.with_query(&query),
         }
-        joined.push_str(&query);
-        if let Some(fragment) = fragment {
-            joined.push('#');
-            joined.push_str(fragment);
-        }
-        joined
     };
     params.extend(extra);
     request.params = params;
