@@ -166,10 +166,6 @@ pub(crate) fn certificate_for(settings: &Settings, url: &Url) -> Option<usize> {
     settings.client_certificates.iter().position(|c| certificate_matches(&c.host, url))
 }
 
-fn read_file(path: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| e.to_string())
-}
-
 /// PEM (certificate chain and key) for reqwest's rustls identity.
 fn identity_pem(cert: &ClientCertificate) -> Result<Vec<u8>, SendError> {
     let fail = |path: &str, detail: String| SendError::ClientCertificate {
@@ -178,7 +174,7 @@ fn identity_pem(cert: &ClientCertificate) -> Result<Vec<u8>, SendError> {
         detail,
     };
     if !cert.pkcs12_file.is_empty() {
-        let der = read_file(&cert.pkcs12_file).map_err(|e| fail(&cert.pkcs12_file, e))?;
+        let der = std::fs::read(&cert.pkcs12_file).map_err(|e| fail(&cert.pkcs12_file, e.to_string()))?;
         let store = p12_keystore::KeyStore::from_pkcs12(
             &der,
             &cert.passphrase,
@@ -203,9 +199,9 @@ fn identity_pem(cert: &ClientCertificate) -> Result<Vec<u8>, SendError> {
             "a certificate file and a key file (or a PKCS#12 file) are needed".into(),
         ));
     }
-    let mut pem = read_file(&cert.cert_file).map_err(|e| fail(&cert.cert_file, e))?;
+    let mut pem = std::fs::read(&cert.cert_file).map_err(|e| fail(&cert.cert_file, e.to_string()))?;
     pem.push(b'\n');
-    pem.extend(read_file(&cert.key_file).map_err(|e| fail(&cert.key_file, e))?);
+    pem.extend(std::fs::read(&cert.key_file).map_err(|e| fail(&cert.key_file, e.to_string()))?);
     Ok(pem)
 }
 
@@ -255,7 +251,8 @@ pub(crate) fn build_client(
     if !settings.extra_ca_files.is_empty() {
         let mut certs = Vec::new();
         for path in &settings.extra_ca_files {
-            let pem = read_file(path).map_err(|detail| SendError::CaFile { path: path.clone(), detail })?;
+            let pem = std::fs::read(path)
+                .map_err(|e| SendError::CaFile { path: path.clone(), detail: e.to_string() })?;
             let found = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| SendError::CaFile { path: path.clone(), detail: e.to_string() })?;
             if found.is_empty() {

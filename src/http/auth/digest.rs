@@ -153,6 +153,16 @@ pub fn choose<'a>(challenges: &'a [Challenge], preferred: &str) -> Option<&'a Ch
     })
 }
 
+/// Why a challenge cannot be answered, worded to follow "digest auth: ".
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DigestError {
+    #[error("the server asks for the unsupported digest algorithm {algorithm}")]
+    UnsupportedAlgorithm { algorithm: String },
+    /// Neither `auth` is offered nor `auth-int` with a body to hash.
+    #[error("the server offers no usable qop ({})", .offered.join(", "))]
+    NoUsableQop { offered: Vec<String> },
+}
+
 /// A fresh client nonce.
 pub fn new_cnonce() -> String {
     uuid::Uuid::new_v4().simple().to_string()
@@ -168,10 +178,9 @@ pub fn authorization(
     body: Option<&[u8]>,
     cnonce: &str,
     nc: u32,
-) -> Result<String, String> {
-    let (algo, sess) = parse_algorithm(&challenge.algorithm).ok_or_else(|| {
-        format!("the server asks for the unsupported digest algorithm {}", challenge.algorithm)
-    })?;
+) -> Result<String, DigestError> {
+    let (algo, sess) = parse_algorithm(&challenge.algorithm)
+        .ok_or_else(|| DigestError::UnsupportedAlgorithm { algorithm: challenge.algorithm.clone() })?;
     let qop = if challenge.qop.is_empty() {
         None
     } else if challenge.qop.iter().any(|q| q == "auth") {
@@ -179,7 +188,7 @@ pub fn authorization(
     } else if challenge.qop.iter().any(|q| q == "auth-int") && body.is_some() {
         Some("auth-int")
     } else {
-        return Err(format!("the server offers no usable qop ({})", challenge.qop.join(", ")));
+        return Err(DigestError::NoUsableQop { offered: challenge.qop.clone() });
     };
     let realm = &challenge.realm;
     let nonce = &challenge.nonce;
@@ -288,6 +297,10 @@ mod tests {
         assert_eq!(parsed[0], ("Basic".into(), vec![("realm".into(), "a, b".into())]));
         assert_eq!(parsed[1].1, vec![("realm".into(), "x\"y".into()), ("nonce".into(), "abc".into())]);
         let c = digest_challenges(&[r#"Digest realm="r", nonce="n", algorithm=UNKNOWN"#]);
-        assert!(authorization(&c[0], &mufasa("p"), "GET", "/", None, "c", 1).is_err());
+        let e = authorization(&c[0], &mufasa("p"), "GET", "/", None, "c", 1).unwrap_err();
+        assert_eq!(e.to_string(), "the server asks for the unsupported digest algorithm UNKNOWN");
+        let c = digest_challenges(&[r#"Digest realm="r", nonce="n", qop="auth-int, x""#]);
+        let e = authorization(&c[0], &mufasa("p"), "GET", "/", None, "c", 1).unwrap_err();
+        assert_eq!(e.to_string(), "the server offers no usable qop (auth-int, x)");
     }
 }

@@ -3,6 +3,7 @@
 //! ES256/384/512 (an EC key), each key as PKCS #8 PEM. The token goes in `Authorization`
 //! (after a prefix, `Bearer` unless set) or in a query parameter (`token` unless named).
 
+use aws_lc_rs::error::KeyRejected;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use hmac::{Hmac, Mac};
@@ -10,8 +11,51 @@ use indexmap::IndexMap;
 
 use crate::model::{AsapAuth, JwtAlgorithm, JwtAuth};
 
-/// The signed token. Errors are what the user must fix, worded to follow "JWT auth: ".
-pub fn token(cfg: &JwtAuth) -> Result<String, String> {
+/// Why a JWT or ASAP token cannot be made: what the user must fix, worded to follow
+/// "JWT auth: " or "ASAP auth: ".
+#[derive(Debug, thiserror::Error)]
+pub enum JwtError {
+    /// `what` names the part: its header, its payload or its claims.
+    #[error("{what} is not a JSON object ({source})")]
+    NotJsonObject { what: &'static str, source: serde_json::Error },
+    #[error("its secret is empty")]
+    EmptySecret,
+    #[error("its secret is not base64 ({source})")]
+    SecretNotBase64 { source: base64::DecodeError },
+    #[error("its secret cannot be used as an HMAC key")]
+    UnusableSecret,
+    #[error("{} is not an ASAP algorithm (RS, PS or ES only)", .algorithm.name())]
+    NotAsapAlgorithm { algorithm: JwtAlgorithm },
+    #[error("its issuer, audience and key ID are required")]
+    MissingAsapFields,
+    #[error("its private key is empty")]
+    EmptyKey,
+    #[error("its private key is a malformed data URI (data:application/pkcs8;kid=...;base64,...)")]
+    MalformedDataUri,
+    /// The data URI's `kid` is not the auth's key ID.
+    #[error("the key ID in its private key's data URI is not its key ID")]
+    KeyIdMismatch { in_uri: String, key_id: String },
+    #[error("its private key is not valid base64 ({source})")]
+    KeyNotBase64 { source: base64::DecodeError },
+    #[error(
+        "its private key is not a PKCS #8 PEM key (-----BEGIN PRIVATE KEY-----; convert with \
+         `openssl pkcs8 -topk8 -nocrypt`)"
+    )]
+    NotPkcs8,
+    #[error("its private key has no END line")]
+    NoEndLine,
+    #[error("its private key is not an RSA key ({source})")]
+    NotRsaKey { source: KeyRejected },
+    #[error("its private key is not an EC key of {}'s curve ({source})", .algorithm.name())]
+    NotEcKey { algorithm: JwtAlgorithm, source: KeyRejected },
+    #[error("its private key could not sign")]
+    SigningFailed,
+    #[error("an HMAC algorithm has no key")]
+    HmacHasNoKey,
+}
+
+/// The signed token.
+pub fn token(cfg: &JwtAuth) -> Result<String, JwtError> {
     let alg = cfg.algorithm;
     let mut header = json_object(&cfg.header, "its header")?;
     // Postman sets `alg` where the header has it, else last.
@@ -24,10 +68,10 @@ pub fn token(cfg: &JwtAuth) -> Result<String, String> {
     let signature = match alg {
         JwtAlgorithm::Hs256 | JwtAlgorithm::Hs384 | JwtAlgorithm::Hs512 => {
             if cfg.secret.is_empty() {
-                return Err("its secret is empty".into());
+                return Err(JwtError::EmptySecret);
             }
             let key = if cfg.secret_base64 {
-                STANDARD.decode(cfg.secret.trim()).map_err(|e| format!("its secret is not base64 ({e})"))?
+                STANDARD.decode(cfg.secret.trim()).map_err(|source| JwtError::SecretNotBase64 { source })?
             } else {
                 cfg.secret.as_bytes().to_vec()
             };
@@ -40,7 +84,7 @@ pub fn token(cfg: &JwtAuth) -> Result<String, String> {
                 _ => Hmac::<sha2::Sha512>::new_from_slice(&key)
                     .map(|m| mac(m.chain_update(&input).finalize().into_bytes().to_vec())),
             }
-            .map_err(|_| "its secret cannot be used as an HMAC key".to_owned())?
+            .map_err(|_| JwtError::UnusableSecret)?
         }
         _ => sign_with_key(alg, &pkcs8(&cfg.private_key)?, input.as_bytes())?,
     };
@@ -51,10 +95,10 @@ pub fn token(cfg: &JwtAuth) -> Result<String, String> {
 /// the payload is the user's claims, then `iat`, `iss`, `sub` (the issuer when empty), `jti`,
 /// `aud` and `exp` (now plus the expiry), a claim the user wrote winning over the field.
 /// `now` is seconds since the epoch; `jti` is used when the claims have none.
-pub fn asap_token(cfg: &AsapAuth, now: u64, jti: &str) -> Result<String, String> {
+pub fn asap_token(cfg: &AsapAuth, now: u64, jti: &str) -> Result<String, JwtError> {
     let alg = cfg.algorithm;
     if alg.is_hmac() {
-        return Err(format!("{} is not an ASAP algorithm (RS, PS or ES only)", alg.name()));
+        return Err(JwtError::NotAsapAlgorithm { algorithm: alg });
     }
     let mut claims = json_object(&cfg.claims, "its claims")?;
     let claim = |claims: &IndexMap<String, serde_json::Value>, key: &str| -> Option<serde_json::Value> {
@@ -66,11 +110,11 @@ pub fn asap_token(cfg: &AsapAuth, now: u64, jti: &str) -> Result<String, String>
     let audience = claim(&claims, "aud").or_else(|| text(&cfg.audience));
     let kid = claim(&claims, "kid").or_else(|| text(&cfg.key_id));
     let (Some(issuer), Some(audience), Some(kid)) = (issuer, audience, kid) else {
-        return Err("its issuer, audience and key ID are required".into());
+        return Err(JwtError::MissingAsapFields);
     };
     let subject = subject.unwrap_or_else(|| issuer.clone());
     if cfg.private_key.trim().is_empty() {
-        return Err("its private key is empty".into());
+        return Err(JwtError::EmptyKey);
     }
     let jti = claim(&claims, "jti").unwrap_or_else(|| serde_json::Value::String(jti.to_owned()));
     let iat = claim(&claims, "iat").unwrap_or_else(|| now.into());
@@ -123,7 +167,7 @@ fn leading_int(text: &str) -> Option<i64> {
 /// The key of an ASAP auth, as Postman reads it: quotes around it and new lines dropped,
 /// URI-decoded, and either PKCS #8 PEM or `data:application/pkcs8;kid=<kid>;base64,<DER>`
 /// (whose kid must be the key ID).
-fn asap_key(text: &str, kid: &str) -> Result<Vec<u8>, String> {
+fn asap_key(text: &str, kid: &str) -> Result<Vec<u8>, JwtError> {
     let text = text.replace('\n', "");
     let text = text.trim();
     let text = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
@@ -137,44 +181,40 @@ fn asap_key(text: &str, kid: &str) -> Result<Vec<u8>, String> {
         }
         return pkcs8(&decoded);
     };
-    let malformed =
-        || "its private key is a malformed data URI (data:application/pkcs8;kid=...;base64,...)".to_owned();
-    let rest = uri.strip_prefix("application/pkcs8;kid=").ok_or_else(malformed)?;
-    let (key_id, data) = rest.split_once(";base64,").ok_or_else(malformed)?;
+    let rest = uri.strip_prefix("application/pkcs8;kid=").ok_or(JwtError::MalformedDataUri)?;
+    let (key_id, data) = rest.split_once(";base64,").ok_or(JwtError::MalformedDataUri)?;
     if key_id != kid {
-        return Err("the key ID in its private key's data URI is not its key ID".into());
+        return Err(JwtError::KeyIdMismatch { in_uri: key_id.to_owned(), key_id: kid.to_owned() });
     }
-    STANDARD.decode(data.trim()).map_err(|e| format!("its private key is not valid base64 ({e})"))
+    STANDARD.decode(data.trim()).map_err(|source| JwtError::KeyNotBase64 { source })
 }
 
 /// A JSON object written by the user (empty: `{}`), its keys in the order written.
-fn json_object(text: &str, what: &str) -> Result<IndexMap<String, serde_json::Value>, String> {
+fn json_object(text: &str, what: &'static str) -> Result<IndexMap<String, serde_json::Value>, JwtError> {
     if text.trim().is_empty() {
         return Ok(IndexMap::new());
     }
-    serde_json::from_str(text).map_err(|e| format!("{what} is not a JSON object ({e})"))
+    serde_json::from_str(text).map_err(|source| JwtError::NotJsonObject { what, source })
 }
 
 /// Signs with a DER key: PKCS #8, or PKCS #1 for an RSA key.
-fn sign_with_key(alg: JwtAlgorithm, der: &[u8], input: &[u8]) -> Result<Vec<u8>, String> {
+fn sign_with_key(alg: JwtAlgorithm, der: &[u8], input: &[u8]) -> Result<Vec<u8>, JwtError> {
     use aws_lc_rs::rand::SystemRandom;
     use aws_lc_rs::signature::{self, EcdsaKeyPair, KeyPair as _, RsaKeyPair};
     let rng = SystemRandom::new();
-    let rsa = |encoding: &'static dyn aws_lc_rs::signature::RsaEncoding| -> Result<Vec<u8>, String> {
+    let rsa = |encoding: &'static dyn aws_lc_rs::signature::RsaEncoding| -> Result<Vec<u8>, JwtError> {
         let key = RsaKeyPair::from_pkcs8(der)
             .or_else(|e| RsaKeyPair::from_der(der).map_err(|_| e))
-            .map_err(|e| format!("its private key is not an RSA key ({e})"))?;
+            .map_err(|source| JwtError::NotRsaKey { source })?;
         let mut sig = vec![0; key.public_modulus_len()];
-        key.sign(encoding, &rng, input, &mut sig).map_err(|_| "its private key could not sign".to_owned())?;
+        key.sign(encoding, &rng, input, &mut sig).map_err(|_| JwtError::SigningFailed)?;
         Ok(sig)
     };
-    let ec = |algorithm: &'static signature::EcdsaSigningAlgorithm| -> Result<Vec<u8>, String> {
+    let ec = |algorithm: &'static signature::EcdsaSigningAlgorithm| -> Result<Vec<u8>, JwtError> {
         let key = EcdsaKeyPair::from_pkcs8(algorithm, der)
-            .map_err(|e| format!("its private key is not an EC key of {}'s curve ({e})", alg.name()))?;
+            .map_err(|source| JwtError::NotEcKey { algorithm: alg, source })?;
         let _ = key.public_key();
-        key.sign(&rng, input)
-            .map(|s| s.as_ref().to_vec())
-            .map_err(|_| "its private key could not sign".to_owned())
+        key.sign(&rng, input).map(|s| s.as_ref().to_vec()).map_err(|_| JwtError::SigningFailed)
     };
     match alg {
         JwtAlgorithm::Rs256 => rsa(&signature::RSA_PKCS1_SHA256),
@@ -186,22 +226,17 @@ fn sign_with_key(alg: JwtAlgorithm, der: &[u8], input: &[u8]) -> Result<Vec<u8>,
         JwtAlgorithm::Es256 => ec(&signature::ECDSA_P256_SHA256_FIXED_SIGNING),
         JwtAlgorithm::Es384 => ec(&signature::ECDSA_P384_SHA384_FIXED_SIGNING),
         JwtAlgorithm::Es512 => ec(&signature::ECDSA_P521_SHA512_FIXED_SIGNING),
-        JwtAlgorithm::Hs256 | JwtAlgorithm::Hs384 | JwtAlgorithm::Hs512 => {
-            Err("an HMAC algorithm has no key".into())
-        }
+        JwtAlgorithm::Hs256 | JwtAlgorithm::Hs384 | JwtAlgorithm::Hs512 => Err(JwtError::HmacHasNoKey),
     }
 }
 
 /// The DER of a PKCS #8 PEM key (`-----BEGIN PRIVATE KEY-----`), as Postman requires.
-fn pkcs8(pem: &str) -> Result<Vec<u8>, String> {
-    let start = pem.find("-----BEGIN PRIVATE KEY-----").ok_or(
-        "its private key is not a PKCS #8 PEM key (-----BEGIN PRIVATE KEY-----; convert with \
-         `openssl pkcs8 -topk8 -nocrypt`)",
-    )?;
+fn pkcs8(pem: &str) -> Result<Vec<u8>, JwtError> {
+    let start = pem.find("-----BEGIN PRIVATE KEY-----").ok_or(JwtError::NotPkcs8)?;
     let body = &pem[start + "-----BEGIN PRIVATE KEY-----".len()..];
-    let end = body.find("-----END PRIVATE KEY-----").ok_or("its private key has no END line")?;
+    let end = body.find("-----END PRIVATE KEY-----").ok_or(JwtError::NoEndLine)?;
     let text: String = body[..end].chars().filter(|c| !c.is_whitespace()).collect();
-    STANDARD.decode(text).map_err(|e| format!("its private key is not valid base64 ({e})"))
+    STANDARD.decode(text).map_err(|source| JwtError::KeyNotBase64 { source })
 }
 
 #[cfg(test)]
@@ -231,9 +266,12 @@ mod tests {
         let b64 =
             JwtAuth { secret: STANDARD.encode("your-256-bit-secret"), secret_base64: true, ..jwt.clone() };
         assert_eq!(token(&b64).unwrap(), token(&jwt).unwrap());
-        let e = token(&JwtAuth { payload: "[1]".into(), ..jwt.clone() }).unwrap_err();
+        let e = token(&JwtAuth { payload: "[1]".into(), ..jwt.clone() }).unwrap_err().to_string();
         assert!(e.starts_with("its payload is not a JSON object"), "{e}");
-        assert_eq!(token(&JwtAuth { secret: String::new(), ..jwt }).unwrap_err(), "its secret is empty");
+        assert_eq!(
+            token(&JwtAuth { secret: String::new(), ..jwt }).unwrap_err().to_string(),
+            "its secret is empty"
+        );
     }
 
     // RS256 (deterministic: the same signature as Node's `crypto`, which Postman's jose uses) and
@@ -294,10 +332,14 @@ mod tests {
                 .is_ok()
         );
         // An RSA key for an EC algorithm says so.
-        let e = token(&JwtAuth { private_key: rsa_pem.into(), ..es }).unwrap_err();
+        let e = token(&JwtAuth { private_key: rsa_pem.into(), ..es }).unwrap_err().to_string();
         assert!(e.starts_with("its private key is not an EC key of ES256's curve"), "{e}");
         let e = token(&JwtAuth { private_key: "-----BEGIN RSA PRIVATE KEY-----".into(), ..rs }).unwrap_err();
-        assert!(e.contains("PKCS #8"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "its private key is not a PKCS #8 PEM key (-----BEGIN PRIVATE KEY-----; convert with \
+             `openssl pkcs8 -topk8 -nocrypt`)"
+        );
     }
 
     // postman-runtime's asap authorizer, run by node on the same key and claims, made these tokens
@@ -341,12 +383,14 @@ mod tests {
         );
         // What the user must fix.
         let e = asap_token(&AsapAuth { audience: String::new(), ..plain.clone() }, 1, "j").unwrap_err();
-        assert_eq!(e, "its issuer, audience and key ID are required");
+        assert_eq!(e.to_string(), "its issuer, audience and key ID are required");
         let e = asap_token(&AsapAuth { key_id: "other".into(), ..uri }, 1, "j").unwrap_err();
-        assert!(e.contains("key ID in its private key's data URI"), "{e}");
+        let JwtError::KeyIdMismatch { in_uri, key_id } = &e else { panic!("{e}") };
+        assert_eq!((in_uri.as_str(), key_id.as_str()), ("svc/key1", "other"));
+        assert_eq!(e.to_string(), "the key ID in its private key's data URI is not its key ID");
         let e =
             asap_token(&AsapAuth { algorithm: JwtAlgorithm::Hs256, ..plain.clone() }, 1, "j").unwrap_err();
-        assert!(e.contains("not an ASAP algorithm"), "{e}");
+        assert_eq!(e.to_string(), "HS256 is not an ASAP algorithm (RS, PS or ES only)");
         // Insomnia's PKCS #1 keys are read too.
         let pkcs1 = include_str!("../../../tests/fixtures/oauth1/test-key-pkcs1.pem");
         let a =

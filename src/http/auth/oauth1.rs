@@ -71,6 +71,21 @@ pub struct Signed {
     pub signature: String,
 }
 
+/// Why a request cannot be signed: its RSA private key is unusable. Worded to follow
+/// "OAuth 1.0 auth: ".
+#[derive(Debug, thiserror::Error)]
+pub enum OAuth1Error {
+    #[error("its private key is not a PEM key (-----BEGIN ... KEY-----)")]
+    NotPem,
+    #[error("its private key cannot be read as an RSA key: {source}")]
+    NotRsaKey { source: aws_lc_rs::error::KeyRejected },
+    /// Not an RSA key, for RSA-SHA1's signer (which gives no reason).
+    #[error("its private key cannot be read as an RSA key")]
+    UnreadableRsaKey,
+    #[error("its private key could not sign the request")]
+    SigningFailed,
+}
+
 /// Signs `msg`. `None` when a required value is missing (the consumer key, and the consumer
 /// secret or the RSA private key): Postman then sends the request unsigned. `timestamp` and
 /// `nonce` are used where the auth leaves them empty.
@@ -79,7 +94,7 @@ pub fn sign(
     msg: &Message<'_>,
     timestamp: &str,
     nonce: &str,
-) -> Result<Option<Signed>, String> {
+) -> Result<Option<Signed>, OAuth1Error> {
     let method = cfg.signature_method;
     if cfg.consumer_key.is_empty()
         || (!method.is_rsa() && cfg.consumer_secret.is_empty())
@@ -274,9 +289,9 @@ fn digest_of(method: OAuth1Method) -> Option<BodyDigest> {
 
 /// RSASSA-PKCS1-v1_5 over `text` with the PEM key (PKCS#8 `PRIVATE KEY` or PKCS#1 `RSA PRIVATE
 /// KEY`).
-fn rsa_sign(method: OAuth1Method, pem: &str, text: &str) -> Result<String, String> {
+fn rsa_sign(method: OAuth1Method, pem: &str, text: &str) -> Result<String, OAuth1Error> {
     use aws_lc_rs::{rand::SystemRandom, rsa::KeyPair, signature};
-    let (label, der) = pem_body(pem).ok_or("its private key is not a PEM key (-----BEGIN ... KEY-----)")?;
+    let (label, der) = pem_body(pem).ok_or(OAuth1Error::NotPem)?;
     let encoding = match method {
         OAuth1Method::RsaSha256 => &signature::RSA_PKCS1_SHA256,
         OAuth1Method::RsaSha512 => &signature::RSA_PKCS1_SHA512,
@@ -286,10 +301,10 @@ fn rsa_sign(method: OAuth1Method, pem: &str, text: &str) -> Result<String, Strin
         }
     };
     let key = if label == "RSA PRIVATE KEY" { KeyPair::from_der(&der) } else { KeyPair::from_pkcs8(&der) }
-        .map_err(|e| format!("its private key cannot be read as an RSA key: {e}"))?;
+        .map_err(|source| OAuth1Error::NotRsaKey { source })?;
     let mut sig = vec![0; key.public_modulus_len()];
     key.sign(encoding, &SystemRandom::new(), text.as_bytes(), &mut sig)
-        .map_err(|_| "its private key could not sign the request".to_owned())?;
+        .map_err(|_| OAuth1Error::SigningFailed)?;
     Ok(STANDARD.encode(sig))
 }
 
@@ -475,17 +490,18 @@ mod tests {
         let url = Url::parse("http://h.test/").unwrap();
         let bad =
             OAuth1Auth { signature_method: OAuth1Method::RsaSha256, private_key: "nope".into(), ..cfg() };
-        let e = sign(&bad, &message(&url), "", "").unwrap_err();
+        let e = sign(&bad, &message(&url), "", "").unwrap_err().to_string();
         assert!(e.contains("not a PEM key"), "{e}");
         let garbage = OAuth1Auth {
             private_key: "-----BEGIN PRIVATE KEY-----\nVGVzdA==\n-----END PRIVATE KEY-----".into(),
             ..bad
         };
-        let e = sign(&garbage, &message(&url), "", "").unwrap_err();
-        assert!(e.starts_with("its private key cannot be read as an RSA key"), "{e}");
+        let e = sign(&garbage, &message(&url), "", "").unwrap_err().to_string();
+        assert!(e.starts_with("its private key cannot be read as an RSA key: "), "{e}");
         let sha1 = OAuth1Auth { signature_method: OAuth1Method::RsaSha1, ..garbage };
         let e = sign(&sha1, &message(&url), "", "").unwrap_err();
-        assert!(e.starts_with("its private key cannot be read as an RSA key"), "{e}");
+        assert!(matches!(e, OAuth1Error::UnreadableRsaKey), "{e}");
+        assert_eq!(e.to_string(), "its private key cannot be read as an RSA key");
     }
 
     #[test]

@@ -124,8 +124,48 @@ pub fn token_request(cfg: &OAuth2Auth, refresh: Option<&str>) -> (Vec<(String, S
     (form, header)
 }
 
+/// Why a token endpoint's answer gives no token, worded to go inside "OAuth 2.0 token request
+/// failed (...)".
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// A status other than 2xx, or an `error` field (RFC 6749 §5.2): `HTTP 400: invalid_client
+    /// (bad secret)`, or without an `error` field the start of the body.
+    #[error(
+        "HTTP {status}{}",
+        refusal_detail(.error.as_deref(), .description.as_deref(), .excerpt.as_deref())
+    )]
+    Refused {
+        status: u16,
+        error: Option<String>,
+        description: Option<String>,
+        /// The first 200 characters of the body, trimmed, when it has no `error` field.
+        excerpt: Option<String>,
+    },
+    #[error("the answer has no access_token")]
+    NoAccessToken,
+}
+
+/// What [`TokenError::Refused`] says after the status.
+fn refusal_detail(error: Option<&str>, description: Option<&str>, excerpt: Option<&str>) -> String {
+    let mut detail = String::new();
+    if let Some(error) = error {
+        detail.push_str(": ");
+        detail.push_str(error);
+    }
+    if let Some(description) = description {
+        detail.push_str(" (");
+        detail.push_str(description);
+        detail.push(')');
+    }
+    if let Some(excerpt) = excerpt {
+        detail.push_str(": ");
+        detail.push_str(excerpt);
+    }
+    detail
+}
+
 /// Reads a token endpoint's answer (JSON, or a form-encoded body as some servers send).
-pub fn parse_token_response(status: u16, body: &[u8], now: Instant) -> Result<Token, String> {
+pub fn parse_token_response(status: u16, body: &[u8], now: Instant) -> Result<Token, TokenError> {
     let fields: HashMap<String, String> = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(map)) => map
             .into_iter()
@@ -140,31 +180,23 @@ pub fn parse_token_response(status: u16, body: &[u8], now: Instant) -> Result<To
         _ => url::form_urlencoded::parse(body).into_owned().collect(),
     };
     if !(200..300).contains(&status) || fields.contains_key("error") {
-        let mut detail = format!("HTTP {status}");
-        if let Some(error) = fields.get("error") {
-            detail.push_str(": ");
-            detail.push_str(error);
-        }
-        if let Some(description) = fields.get("error_description") {
-            detail.push_str(" (");
-            detail.push_str(description);
-            detail.push(')');
-        }
-        if !fields.contains_key("error") {
+        let error = fields.get("error").cloned();
+        let excerpt = if error.is_some() {
+            None
+        } else {
             let text = String::from_utf8_lossy(body);
             let text = text.trim();
-            if !text.is_empty() {
-                detail.push_str(": ");
-                detail.push_str(&text.chars().take(200).collect::<String>());
-            }
-        }
-        return Err(detail);
+            (!text.is_empty()).then(|| text.chars().take(200).collect())
+        };
+        return Err(TokenError::Refused {
+            status,
+            error,
+            description: fields.get("error_description").cloned(),
+            excerpt,
+        });
     }
-    let access_token = fields
-        .get("access_token")
-        .filter(|t| !t.is_empty())
-        .cloned()
-        .ok_or_else(|| "the answer has no access_token".to_owned())?;
+    let access_token =
+        fields.get("access_token").filter(|t| !t.is_empty()).cloned().ok_or(TokenError::NoAccessToken)?;
     let expires_at = fields
         .get("expires_in")
         .and_then(|s| s.trim().parse::<f64>().ok())
@@ -221,7 +253,9 @@ mod tests {
         assert_eq!(t.access_token, "xyz");
         let e =
             parse_token_response(400, br#"{"error":"invalid_client","error_description":"bad secret"}"#, now);
-        assert_eq!(e.unwrap_err(), "HTTP 400: invalid_client (bad secret)");
-        assert!(parse_token_response(200, b"{}", now).is_err());
+        assert_eq!(e.unwrap_err().to_string(), "HTTP 400: invalid_client (bad secret)");
+        let e = parse_token_response(502, b"  bad gateway\n", now).unwrap_err();
+        assert_eq!(e.to_string(), "HTTP 502: bad gateway");
+        assert_eq!(parse_token_response(200, b"{}", now), Err(TokenError::NoAccessToken));
     }
 }

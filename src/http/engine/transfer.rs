@@ -423,7 +423,7 @@ impl Transfer<'_> {
             if creds.client_nonce.is_empty() { digest::new_cnonce() } else { creds.client_nonce.clone() };
         let nc = u32::from_str_radix(creds.nonce_count.trim(), 16).unwrap_or(1).max(1);
         digest::authorization(challenge, creds, hop.method.as_str(), &uri, body, &cnonce, nc)
-            .map_err(|reason| SendError::InvalidField { field: "digest auth".into(), reason })
+            .map_err(|e| SendError::InvalidField { field: "digest auth".into(), reason: e.to_string() })
     }
 
     /// Signs with AWS Signature v4 as Postman does: the headers the user wrote, `host` and the
@@ -536,7 +536,7 @@ impl Transfer<'_> {
         };
         let (bytes, _, _) = read_body(resp, &limits, &site).await.map_err(|e| fail(e.to_string()))?;
         let bytes = bytes.bytes().cloned().unwrap_or_default();
-        oauth2::parse_token_response(status, &bytes, Instant::now()).map_err(fail)
+        oauth2::parse_token_response(status, &bytes, Instant::now()).map_err(|e| fail(e.to_string()))
     }
 }
 

@@ -77,7 +77,7 @@ pub(super) fn apply_auth(
         Auth::OAuth1(o) => PendingAuth::OAuth1(o),
         Auth::Jwt(cfg) => {
             let token = jwt::token(&cfg)
-                .map_err(|reason| SendError::InvalidField { field: "JWT auth".into(), reason })?;
+                .map_err(|e| SendError::InvalidField { field: "JWT auth".into(), reason: e.to_string() })?;
             redactions.secret_values.push(token.clone());
             if cfg.in_query {
                 let key =
@@ -96,7 +96,7 @@ pub(super) fn apply_auth(
             let now =
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
             let token = jwt::asap_token(&cfg, now, &uuid::Uuid::new_v4().to_string())
-                .map_err(|reason| SendError::InvalidField { field: "ASAP auth".into(), reason })?;
+                .map_err(|e| SendError::InvalidField { field: "ASAP auth".into(), reason: e.to_string() })?;
             redactions.secret_values.push(token.clone());
             set_header(headers, "Authorization", format!("Bearer {token}"));
             PendingAuth::None
@@ -191,7 +191,7 @@ pub(super) fn sign_oauth1(
         unhashable_body: matches!(body, PreparedBody::Multipart(_) | PreparedBody::File(_)),
     };
     let signed = oauth1::sign(cfg, &message, &oauth1::timestamp(), &oauth1::nonce())
-        .map_err(|reason| SendError::InvalidField { field: "OAuth 1.0 auth".into(), reason })?;
+        .map_err(|e| SendError::InvalidField { field: "OAuth 1.0 auth".into(), reason: e.to_string() })?;
     let Some(signed) = signed else { return Ok(body) };
     headers.retain(|h| !h.name.eq_ignore_ascii_case("authorization"));
     if cfg.signature_method == OAuth1Method::Plaintext {
