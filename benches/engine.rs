@@ -119,6 +119,52 @@ fn sum(v: &[Duration]) -> Duration {
     v.iter().sum()
 }
 
+/// History written as the app writes it: entries made beside the send, stored in order by a
+/// writer thread (as the app's writer thread does, with the same `Keeper`).
+fn history_writer(
+    dir: std::path::PathBuf,
+    settings: std::sync::Arc<Settings>,
+) -> (std::sync::mpsc::Sender<HistoryEntry>, std::thread::JoinHandle<()>) {
+    let (to_writer, entries) = std::sync::mpsc::channel::<HistoryEntry>();
+    let writer = std::thread::spawn(move || {
+        let mut keeper = localpost::storage::history::Keeper::default();
+        for entry in entries {
+            keeper.record(&dir, &entry, &settings).unwrap();
+        }
+    });
+    (to_writer, writer)
+}
+
+/// The medians of the three ways, per request and per round, and their ratios to the floor.
+fn print_ways(samples: &[Vec<Duration>; 3], round_sums: &[Vec<Duration>; 3]) {
+    let p = median(samples[0].clone());
+    let pr = median(round_sums[0].clone());
+    println!("throughput: {REQUESTS} sequential POSTs per round and way, {ROUNDS} rounds, loopback, medians");
+    println!("  {:<44} {:>8} {:>10} {:>8} {:>8}", "", "µs/req", "ms/round", "ratio", "(round)");
+    println!(
+        "  {:<44} {:>8.1} {:>10.1} {:>8.2} {:>8.2}",
+        "plain reqwest keep-alive loop (floor)",
+        micros(p),
+        er_ms(pr),
+        1.0,
+        1.0
+    );
+    for (way, name) in
+        [(1, "engine: vars + request-as-sent"), (2, "engine: vars + request-as-sent + history")]
+    {
+        let e = median(samples[way].clone());
+        let r = median(round_sums[way].clone());
+        println!(
+            "  {:<44} {:>8.1} {:>10.1} {:>8.2} {:>8.2}",
+            name,
+            micros(e),
+            er_ms(r),
+            micros(e) / micros(p),
+            r.as_secs_f64() / pr.as_secs_f64()
+        );
+    }
+}
+
 fn throughput() {
     let (addr, _server) = start_server();
     let (ws, rid, eid) = workspace(addr);
@@ -134,17 +180,7 @@ fn throughput() {
     let mut samples: [Vec<Duration>; 3] = Default::default();
     let mut round_sums: [Vec<Duration>; 3] = Default::default();
     let ws = std::sync::Arc::new(ws);
-    // History is written as the app writes it: entries made beside the send, stored in order by
-    // a writer thread (the app's writer thread, with the same `Keeper`).
-    let (to_writer, entries) = std::sync::mpsc::channel::<HistoryEntry>();
-    let history_dir = history.path().to_owned();
-    let writer_settings = engine.settings();
-    let writer = std::thread::spawn(move || {
-        let mut keeper = localpost::storage::history::Keeper::default();
-        for entry in entries {
-            keeper.record(&history_dir, &entry, &writer_settings).unwrap();
-        }
-    });
+    let (to_writer, writer) = history_writer(history.path().to_owned(), engine.settings());
     for round in 0..=ROUNDS {
         // The loop runs as a task on the engine's runtime, as the collection runner does.
         let (engine2, plain, ws, request, base_scopes, to_writer) = (
@@ -209,32 +245,7 @@ fn throughput() {
     writer.join().unwrap();
     let drain = drain_started.elapsed();
 
-    let p = median(samples[0].clone());
-    let pr = median(round_sums[0].clone());
-    println!("throughput: {REQUESTS} sequential POSTs per round and way, {ROUNDS} rounds, loopback, medians");
-    println!("  {:<44} {:>8} {:>10} {:>8} {:>8}", "", "µs/req", "ms/round", "ratio", "(round)");
-    println!(
-        "  {:<44} {:>8.1} {:>10.1} {:>8.2} {:>8.2}",
-        "plain reqwest keep-alive loop (floor)",
-        micros(p),
-        er_ms(pr),
-        1.0,
-        1.0
-    );
-    for (way, name) in
-        [(1, "engine: vars + request-as-sent"), (2, "engine: vars + request-as-sent + history")]
-    {
-        let e = median(samples[way].clone());
-        let r = median(round_sums[way].clone());
-        println!(
-            "  {:<44} {:>8.1} {:>10.1} {:>8.2} {:>8.2}",
-            name,
-            micros(e),
-            er_ms(r),
-            micros(e) / micros(p),
-            r.as_secs_f64() / pr.as_secs_f64()
-        );
-    }
+    print_ways(&samples, &round_sums);
     // Preparing alone (no network): what the engine adds before sending.
     let t = Instant::now();
     for i in 0..REQUESTS {
