@@ -6,6 +6,7 @@
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 use serde_json_path::JsonPath;
@@ -17,31 +18,79 @@ use crate::vars::Scopes;
 /// Largest body the checks read (a bigger one is checked on its first bytes, and said so).
 pub const CHECK_BODY_CAP_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Why a check failed, or a capture could not be taken: what the response had instead, or why
+/// it could not be looked at. The messages are what a run's results show.
+///
+/// A bad pattern or path, and a body that cannot be read or parsed, are remembered and their
+/// failure is handed to every check that uses them: so it can be cloned, with other crates'
+/// errors in an `Arc`.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum CheckFailure {
+    #[error("status was {status}")]
+    Status { status: u16 },
+    #[error("no {name} header")]
+    NoHeader { name: String },
+    /// A value that is not the one expected (shown shortened).
+    #[error("it was {}", shown(.actual))]
+    Mismatch { actual: String },
+    /// A number on the wrong side of the bound.
+    #[error("it was {actual}")]
+    OutOfBound { actual: f64 },
+    /// A value compared with a number that is not one (shown shortened).
+    #[error("it was {}, not a number", shown(.actual))]
+    NotANumber { actual: String },
+    #[error("not found in the {size_bytes} byte body")]
+    NotInBody { size_bytes: usize },
+    /// A JSON path that should select something, and selects nothing.
+    #[error("{path} selects nothing in the body")]
+    PathNotFound { path: String },
+    /// A JSON path whose value a check or a capture needs, and that selects nothing.
+    #[error("{path} selects nothing")]
+    NoValue { path: String },
+    /// A capture's regular expression that does not match the body.
+    #[error("/{pattern}/ does not match the body")]
+    NoMatch { pattern: String },
+    #[error("it took {time_ms} ms")]
+    TooSlow { time_ms: u64 },
+    #[error("it was {size_bytes} bytes")]
+    TooLarge { size_bytes: u64 },
+    #[error("the pattern /{pattern}/ does not parse: {error}")]
+    BadPattern { pattern: String, error: regex::Error },
+    #[error("the JSON path {path} does not parse: {error}")]
+    BadPath { path: String, error: Arc<serde_json_path::ParseError> },
+    /// A body kept on disk that could not be read.
+    #[error("the body could not be read back: {error}")]
+    BodyUnreadable { error: Arc<std::io::Error> },
+    #[error("the body is not JSON ({error})")]
+    NotJson { error: Arc<serde_json::Error> },
+}
+
 /// Compiled regular expressions and JSON paths of a run, so a check used on every iteration is
 /// parsed once. Bad patterns are remembered as their error.
 #[derive(Default)]
 pub struct Compiled {
-    regexes: HashMap<String, Result<regex::Regex, String>>,
-    paths: HashMap<String, Result<JsonPath, String>>,
+    regexes: HashMap<String, Result<regex::Regex, CheckFailure>>,
+    paths: HashMap<String, Result<JsonPath, CheckFailure>>,
 }
 
 impl Compiled {
-    fn regex(&mut self, pattern: &str) -> Result<&regex::Regex, String> {
+    fn regex(&mut self, pattern: &str) -> Result<&regex::Regex, CheckFailure> {
         self.regexes
             .entry(pattern.to_owned())
             .or_insert_with(|| {
-                regex::Regex::new(pattern).map_err(|e| format!("the pattern /{pattern}/ does not parse: {e}"))
+                regex::Regex::new(pattern)
+                    .map_err(|error| CheckFailure::BadPattern { pattern: pattern.to_owned(), error })
             })
             .as_ref()
             .map_err(Clone::clone)
     }
 
-    fn path(&mut self, path: &str) -> Result<&JsonPath, String> {
+    fn path(&mut self, path: &str) -> Result<&JsonPath, CheckFailure> {
         self.paths
             .entry(path.to_owned())
             .or_insert_with(|| {
                 JsonPath::parse(&normalize_path(path))
-                    .map_err(|e| format!("the JSON path {path} does not parse: {e}"))
+                    .map_err(|e| CheckFailure::BadPath { path: path.to_owned(), error: Arc::new(e) })
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -64,8 +113,8 @@ fn normalize_path(path: &str) -> String {
 pub struct Subject<'a> {
     pub response: &'a Response,
     pub time_ms: u64,
-    body: OnceCell<Result<Vec<u8>, String>>,
-    json: OnceCell<Result<Value, String>>,
+    body: OnceCell<Result<Vec<u8>, CheckFailure>>,
+    json: OnceCell<Result<Value, CheckFailure>>,
 }
 
 impl<'a> Subject<'a> {
@@ -73,7 +122,7 @@ impl<'a> Subject<'a> {
         Self { response, time_ms, body: OnceCell::new(), json: OnceCell::new() }
     }
 
-    fn body(&self) -> Result<&[u8], String> {
+    fn body(&self) -> Result<&[u8], CheckFailure> {
         self.body
             .get_or_init(|| {
                 let body = &self.response.body;
@@ -82,32 +131,37 @@ impl<'a> Subject<'a> {
                     None => body
                         .read_prefix(CHECK_BODY_CAP_BYTES)
                         .map(|b| b.to_vec())
-                        .map_err(|e| format!("the body could not be read back: {e}")),
+                        .map_err(|e| CheckFailure::BodyUnreadable { error: Arc::new(e) }),
                 }
             })
             .as_deref()
             .map_err(Clone::clone)
     }
 
-    fn body_text(&self) -> Result<String, String> {
+    fn body_text(&self) -> Result<String, CheckFailure> {
         self.body().map(|b| String::from_utf8_lossy(b).into_owned())
     }
 
-    fn json(&self) -> Result<&Value, String> {
+    fn json(&self) -> Result<&Value, CheckFailure> {
         self.json
             .get_or_init(|| {
                 let body = self.body()?;
-                serde_json::from_slice(body).map_err(|e| format!("the body is not JSON ({e})"))
+                serde_json::from_slice(body).map_err(|e| CheckFailure::NotJson { error: Arc::new(e) })
             })
             .as_ref()
             .map_err(Clone::clone)
     }
 
     /// The first node `path` selects, `Ok(None)` when it selects nothing.
-    fn select(&self, compiled: &mut Compiled, path: &str) -> Result<Option<Value>, String> {
+    fn select(&self, compiled: &mut Compiled, path: &str) -> Result<Option<Value>, CheckFailure> {
         let path = compiled.path(path)?;
         let json = self.json()?;
         Ok(path.query(json).first().cloned())
+    }
+
+    /// The first node `path` selects; that it selects nothing is a failure.
+    fn value(&self, compiled: &mut Compiled, path: &str) -> Result<Value, CheckFailure> {
+        self.select(compiled, path)?.ok_or_else(|| CheckFailure::NoValue { path: path.to_owned() })
     }
 }
 
@@ -176,63 +230,67 @@ pub fn evaluate(check: &Check, subject: &Subject<'_>, compiled: &mut Compiled) -
     let name = check.to_string();
     match judge(check, subject, compiled) {
         Ok(()) => AssertionOutcome { name, passed: true, message: String::new(), skipped: false },
-        Err(message) => AssertionOutcome { name, passed: false, message, skipped: false },
+        Err(failure) => {
+            AssertionOutcome { name, passed: false, message: failure.to_string(), skipped: false }
+        }
     }
 }
 
-fn judge(check: &Check, s: &Subject<'_>, compiled: &mut Compiled) -> Result<(), String> {
+fn judge(check: &Check, s: &Subject<'_>, compiled: &mut Compiled) -> Result<(), CheckFailure> {
     let r = s.response;
-    let expect = |ok: bool, msg: &dyn Fn() -> String| if ok { Ok(()) } else { Err(msg()) };
+    let expect = |ok: bool, failure: &dyn Fn() -> CheckFailure| if ok { Ok(()) } else { Err(failure()) };
+    let status = || CheckFailure::Status { status: r.status };
+    let no_header = |name: &String| CheckFailure::NoHeader { name: name.clone() };
+    let mismatch = |actual: &str| CheckFailure::Mismatch { actual: actual.to_owned() };
     match check {
-        Check::StatusEquals(code) => expect(r.status == *code, &|| format!("status was {}", r.status)),
-        Check::StatusInRange { min, max } => {
-            expect((*min..=*max).contains(&r.status), &|| format!("status was {}", r.status))
-        }
-        Check::HeaderExists(name) => expect(r.header(name).is_some(), &|| format!("no {name} header")),
+        Check::StatusEquals(code) => expect(r.status == *code, &status),
+        Check::StatusInRange { min, max } => expect((*min..=*max).contains(&r.status), &status),
+        Check::HeaderExists(name) => expect(r.header(name).is_some(), &|| no_header(name)),
         Check::HeaderEquals { name, value } => match r.header(name) {
-            None => Err(format!("no {name} header")),
-            Some(actual) => expect(actual == value, &|| format!("it was {}", shown(actual))),
+            None => Err(no_header(name)),
+            Some(actual) => expect(actual == value, &|| mismatch(actual)),
         },
         Check::HeaderContains { name, value } => match r.header(name) {
-            None => Err(format!("no {name} header")),
-            Some(actual) => expect(actual.contains(value.as_str()), &|| format!("it was {}", shown(actual))),
+            None => Err(no_header(name)),
+            Some(actual) => expect(actual.contains(value.as_str()), &|| mismatch(actual)),
         },
         Check::BodyContains(text) => {
             let body = s.body()?;
             let found = memchr::memmem::find(body, text.as_bytes()).is_some();
-            expect(found, &|| format!("not found in the {} byte body", body.len()))
+            expect(found, &|| CheckFailure::NotInBody { size_bytes: body.len() })
         }
         Check::JsonPathExists(path) => {
-            expect(s.select(compiled, path)?.is_some(), &|| format!("{path} selects nothing in the body"))
+            expect(s.select(compiled, path)?.is_some(), &|| CheckFailure::PathNotFound { path: path.clone() })
         }
         Check::JsonPathEquals { path, value } => {
-            let actual = s.select(compiled, path)?.ok_or_else(|| format!("{path} selects nothing"))?;
+            let actual = s.value(compiled, path)?;
             // The expected value is JSON text; anything else is taken as a plain string.
             let expected =
                 serde_json::from_str::<Value>(value).unwrap_or_else(|_| Value::String(value.clone()));
             // 7 and 7.0 are the same number.
             let same = actual == expected
                 || (actual.is_number() && expected.is_number() && actual.as_f64() == expected.as_f64());
-            expect(same, &|| format!("it was {}", shown(&actual.to_string())))
+            expect(same, &|| mismatch(&actual.to_string()))
         }
         Check::JsonPathMatches { path, pattern } => {
-            let actual = s.select(compiled, path)?.ok_or_else(|| format!("{path} selects nothing"))?;
-            let text = as_text(&actual);
+            let text = as_text(&s.value(compiled, path)?);
             let re = compiled.regex(pattern)?;
-            expect(re.is_match(&text), &|| format!("it was {}", shown(&text)))
+            expect(re.is_match(&text), &|| mismatch(&text))
         }
         Check::JsonPathLess { path, value } | Check::JsonPathGreater { path, value } => {
-            let actual = s.select(compiled, path)?.ok_or_else(|| format!("{path} selects nothing"))?;
+            let actual = s.value(compiled, path)?;
             let Some(n) = as_number(&actual) else {
-                return Err(format!("it was {}, not a number", shown(&actual.to_string())));
+                return Err(CheckFailure::NotANumber { actual: actual.to_string() });
             };
             let ok = if matches!(check, Check::JsonPathLess { .. }) { n < *value } else { n > *value };
-            expect(ok, &|| format!("it was {n}"))
+            expect(ok, &|| CheckFailure::OutOfBound { actual: n })
         }
-        Check::ResponseTimeBelow { ms } => expect(s.time_ms < *ms, &|| format!("it took {} ms", s.time_ms)),
+        Check::ResponseTimeBelow { ms } => {
+            expect(s.time_ms < *ms, &|| CheckFailure::TooSlow { time_ms: s.time_ms })
+        }
         Check::SizeBelow { bytes } => {
-            let size = r.size_bytes();
-            expect(size < *bytes, &|| format!("it was {size} bytes"))
+            let size_bytes = r.size_bytes();
+            expect(size_bytes < *bytes, &|| CheckFailure::TooLarge { size_bytes })
         }
     }
 }
@@ -245,20 +303,24 @@ pub struct Captured {
 }
 
 /// Runs one capture: the value, or why it could not be taken.
-pub fn capture(c: &Capture, subject: &Subject<'_>, compiled: &mut Compiled) -> Result<Captured, String> {
+pub fn capture(
+    c: &Capture,
+    subject: &Subject<'_>,
+    compiled: &mut Compiled,
+) -> Result<Captured, CheckFailure> {
     let value = match &c.source {
         CaptureSource::Status => subject.response.status.to_string(),
-        CaptureSource::Header(name) => {
-            subject.response.header(name).ok_or_else(|| format!("no {name} header"))?.to_owned()
-        }
-        CaptureSource::JsonPath(path) => {
-            let v = subject.select(compiled, path)?.ok_or_else(|| format!("{path} selects nothing"))?;
-            as_text(&v)
-        }
+        CaptureSource::Header(name) => subject
+            .response
+            .header(name)
+            .ok_or_else(|| CheckFailure::NoHeader { name: name.clone() })?
+            .to_owned(),
+        CaptureSource::JsonPath(path) => as_text(&subject.value(compiled, path)?),
         CaptureSource::BodyRegex(pattern) => {
             let body = subject.body_text()?;
             let re = compiled.regex(pattern)?;
-            let caps = re.captures(&body).ok_or_else(|| format!("/{pattern}/ does not match the body"))?;
+            let caps =
+                re.captures(&body).ok_or_else(|| CheckFailure::NoMatch { pattern: pattern.clone() })?;
             caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str().to_owned()).unwrap_or_default()
         }
     };
@@ -354,6 +416,11 @@ mod tests {
         assert_eq!(take(cap(CaptureSource::Header("x-id".into())), &mut compiled).unwrap(), "abc-42");
         assert_eq!(take(cap(CaptureSource::BodyRegex(r#""n":(\d+)"#.into())), &mut compiled).unwrap(), "5");
         assert_eq!(take(cap(CaptureSource::Status), &mut compiled).unwrap(), "201");
-        assert!(take(cap(CaptureSource::JsonPath("$.missing".into())), &mut compiled).is_err());
+        let missing = capture(&cap(CaptureSource::JsonPath("$.missing".into())), &s, &mut compiled);
+        assert!(
+            matches!(&missing, Err(CheckFailure::NoValue { path }) if path == "$.missing"),
+            "{missing:?}"
+        );
+        assert_eq!(missing.unwrap_err().to_string(), "$.missing selects nothing");
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 /// One row: its values in column order, or why the row is unusable.
-pub type Row = Result<Vec<(String, String)>, String>;
+pub type Row = Result<Vec<(String, String)>, RowError>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataFile {
@@ -39,6 +39,21 @@ pub enum DataError {
     Csv { path: String, message: String },
     #[error("the data file {path} has no rows")]
     Empty { path: String },
+}
+
+/// Why one row of a data file is unusable. Rows count from 1, as a user counts them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    /// A CSV record that does not parse (the CSV reader's reason).
+    #[error("row {row}: {reason}")]
+    Csv { row: usize, reason: String },
+    /// A CSV record with more or fewer fields than the header row.
+    #[error("row {row} (line {line}) has {fields} fields; the header row has {columns}")]
+    FieldCount { row: usize, line: usize, fields: usize, columns: usize },
+    /// An element of the JSON array (at `index`, from 0) that is not an object; `found` says what
+    /// it is.
+    #[error("row {} (element [{index}]) is {found}, not an object", .index + 1)]
+    NotObject { index: usize, found: &'static str },
 }
 
 /// Reads a data file; JSON when it starts with `[` or `{` (after whitespace or a BOM), CSV otherwise.
@@ -92,9 +107,7 @@ fn json_rows(bytes: &[u8], name: &str) -> Result<Vec<Row>, DataError> {
                     (k, text)
                 })
                 .collect()),
-            Element::Other(other) => {
-                Err(format!("row {} (element [{i}]) is {}, not an object", i + 1, kind(&other)))
-            }
+            Element::Other(other) => Err(RowError::NotObject { index: i, found: kind(&other) }),
         })
         .collect())
 }
@@ -121,18 +134,18 @@ fn csv_rows(bytes: &[u8], name: &str) -> Result<Vec<Row>, DataError> {
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let row = match record {
-            Err(e) => Err(format!("row {}: {e}", i + 1)),
+            Err(e) => Err(RowError::Csv { row: i + 1, reason: e.to_string() }),
             Ok(record) => {
                 let line = record.position().map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(0));
                 if record.len() == headers.len() {
                     Ok(headers.iter().cloned().zip(record.iter().map(str::to_owned)).collect())
                 } else {
-                    Err(format!(
-                        "row {} (line {line}) has {} fields; the header row has {}",
-                        i + 1,
-                        record.len(),
-                        headers.len()
-                    ))
+                    Err(RowError::FieldCount {
+                        row: i + 1,
+                        line,
+                        fields: record.len(),
+                        columns: headers.len(),
+                    })
                 }
             }
         };
@@ -154,7 +167,9 @@ mod tests {
             data.rows[0],
             Ok(vec![("id".into(), "1".into()), ("name".into(), "Ada, Countess".into())])
         );
-        assert_eq!(data.rows[1], Err("row 2 (line 3) has 1 fields; the header row has 2".into()));
+        let short = RowError::FieldCount { row: 2, line: 3, fields: 1, columns: 2 };
+        assert_eq!(short.to_string(), "row 2 (line 3) has 1 fields; the header row has 2");
+        assert_eq!(data.rows[1], Err(short));
         assert!(data.rows[2].is_ok());
         // Past the last row, the last row is reused.
         assert_eq!(data.row(9), data.rows.last());
@@ -172,7 +187,9 @@ mod tests {
                 ("n".into(), String::new())
             ])
         );
-        assert_eq!(data.rows[1], Err("row 2 (element [1]) is a number, not an object".into()));
+        let number = RowError::NotObject { index: 1, found: "a number" };
+        assert_eq!(number.to_string(), "row 2 (element [1]) is a number, not an object");
+        assert_eq!(data.rows[1], Err(number));
     }
 
     #[test]

@@ -40,6 +40,7 @@ use crate::model::{
     ScriptCounts, WorkspaceData,
 };
 use crate::script::{self, ConsoleLine, NextRequest, ScriptHost};
+use crate::storage::StoreError;
 use crate::vars::Scopes;
 use one::{Sent, send_one};
 use scripts::{overlay, run_scripts, script_assertions};
@@ -190,8 +191,9 @@ pub struct RunFinished {
     pub elapsed: Duration,
     /// The outcomes, for the reports; removed from disk when dropped.
     pub journal: Option<Journal>,
-    /// Where the result was kept, or why it could not be (`None`: not asked to keep it).
-    pub saved: Option<Result<PathBuf, String>>,
+    /// Where the result was kept, or why it could not be (`None`: not asked to keep it). The
+    /// error is in an `Arc` so that this can be cloned.
+    pub saved: Option<Result<PathBuf, Arc<StoreError>>>,
     /// The first [`FAILURES_KEPT`] failures.
     pub failures: Vec<RequestOutcome>,
     /// A problem with the run itself (its journal could not be written...).
@@ -562,7 +564,7 @@ impl Recorder<'_> {
             finished.problem = Some(format!("the run's results could not be written in full: {e}"));
         }
         if let Some(dir) = results_dir {
-            finished.saved = Some(self.journal.save_run(dir, &finished.run).map_err(|e| e.to_string()));
+            finished.saved = Some(self.journal.save_run(dir, &finished.run).map_err(Arc::new));
         }
         finished.journal = Some(self.journal);
     }

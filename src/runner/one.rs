@@ -322,10 +322,10 @@ fn check_response(
                     state.collection.insert(taken.variable, Some(taken.value));
                 }
             },
-            Err(message) => outcome.assertions.push(AssertionOutcome {
+            Err(failure) => outcome.assertions.push(AssertionOutcome {
                 name: format!("capture {} from {}", c.variable, c.source),
                 passed: false,
-                message,
+                message: failure.to_string(),
                 skipped: false,
             }),
         }

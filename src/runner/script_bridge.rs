@@ -1,13 +1,13 @@
 //! Between the model, the engine and the sandbox: what a script sees of a request, a response
 //! and the variables; a script's changes applied back; `pm.sendRequest` through the engine.
 
-use crate::http::{self, Engine, Exchange, PreparedRequest};
+use crate::http::{self, Engine, Exchange, PreparedRequest, SendError};
 use crate::model::{Body, BodyMode, FormPart, FormPartKind, KeyValue as ModelKv, Method, Request, RequestId};
 use crate::vars::{ScopeKind, Scopes};
 
 use crate::script::{
-    BodyView, ChangedRequest, CookieView, KeyValue, Outbound, RequestView, ResponseView, ScriptVars,
-    SendBody, SendSpec, VarOp, VarScope,
+    BodyView, ChangedRequest, CookieView, KeyValue, Outbound, OutboundError, RequestView, ResponseView,
+    ScriptVars, SendBody, SendSpec, VarOp, VarScope,
 };
 
 fn kv(list: &[ModelKv]) -> Vec<KeyValue> {
@@ -223,7 +223,7 @@ pub struct EngineOutbound {
 }
 
 impl Outbound for EngineOutbound {
-    fn send(&self, spec: &SendSpec) -> Result<ResponseView, String> {
+    fn send(&self, spec: &SendSpec) -> Result<ResponseView, OutboundError> {
         let mut request = Request::new("pm.sendRequest");
         request.id = RequestId::new();
         request.method = Method::parse(&spec.method);
@@ -248,9 +248,9 @@ impl Outbound for EngineOutbound {
                 ..Body::default()
             },
         };
-        let prepared = http::prepare_in(&request, None, &[], &Scopes::new()).map_err(|e| e.to_string())?;
-        let exchange =
-            self.engine.runtime().block_on(self.engine.execute(&prepared)).map_err(|e| e.to_string())?;
+        let failed = |e: SendError| OutboundError::Send(Box::new(e));
+        let prepared = http::prepare_in(&request, None, &[], &Scopes::new()).map_err(failed)?;
+        let exchange = self.engine.runtime().block_on(self.engine.execute(&prepared)).map_err(failed)?;
         Ok(response_view(&exchange))
     }
 }

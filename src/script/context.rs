@@ -10,8 +10,9 @@ use rquickjs::context::{EvalOptions, intrinsic};
 use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Runtime, WriteOptions};
 
 use super::{
-    ChangedRequest, ConsoleLine, Event, EventOutput, Limits, NextRequest, Outbound, ResponseView,
-    SandboxInput, ScriptError, ScriptSent, ScriptSource, SendSpec, TestResult, VarOp, natives,
+    CallError, ChangedRequest, ConsoleLine, Event, EventOutput, LibraryError, Limits, NextRequest, Outbound,
+    ResponseView, SandboxError, SandboxInput, ScriptError, ScriptSent, ScriptSource, SendSpec, TestResult,
+    VarOp, natives,
 };
 
 /// The sandbox library: chai, then Postman's API, as one module.
@@ -25,21 +26,22 @@ const WRAP_SUFFIX: &str = "\n}).call(globalThis)";
 const SCRIPT_FILE: &str = "script";
 
 /// Compiles a module to bytecode, once per process for each library.
-pub(super) fn compile(name: &str, source: &str) -> Result<Vec<u8>, String> {
-    let rt = Runtime::new().map_err(|e| e.to_string())?;
-    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+pub(super) fn compile(name: &str, source: &str) -> Result<Vec<u8>, LibraryError> {
+    let engine = |e: rquickjs::Error| LibraryError::Engine { reason: e.to_string() };
+    let rt = Runtime::new().map_err(engine)?;
+    let ctx = Context::full(&rt).map_err(engine)?;
     ctx.with(|ctx| {
         let module = Module::declare(ctx.clone(), name, source)
             .catch(&ctx)
-            .map_err(|e| format!("the script library {name} does not compile: {e}"))?;
+            .map_err(|e| LibraryError::Compile { name: name.to_owned(), reason: e.to_string() })?;
         module
             .write(WriteOptions { strip_source: true, strip_debug: true, ..Default::default() })
-            .map_err(|e| format!("the script library {name} cannot be written as bytecode: {e}"))
+            .map_err(|e| LibraryError::Bytecode { name: name.to_owned(), reason: e.to_string() })
     })
 }
 
-fn sandbox_bytecode() -> Result<&'static [u8], String> {
-    static CODE: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+fn sandbox_bytecode() -> Result<&'static [u8], LibraryError> {
+    static CODE: OnceLock<Result<Vec<u8>, LibraryError>> = OnceLock::new();
     CODE.get_or_init(|| compile("sandbox", SANDBOX_SOURCE)).as_deref().map_err(Clone::clone)
 }
 
@@ -123,9 +125,9 @@ pub struct Blank {
 
 impl Blank {
     /// A fresh runtime and context, the natives installed and the sandbox library evaluated.
-    pub fn new(limits: Limits) -> Result<Self, String> {
+    pub fn new(limits: Limits) -> Result<Self, SandboxError> {
         let bytecode = sandbox_bytecode()?;
-        let runtime = Runtime::new().map_err(|e| format!("cannot start the script engine: {e}"))?;
+        let runtime = Runtime::new().map_err(SandboxError::Engine)?;
         runtime.set_memory_limit(limits.memory_bytes);
         runtime.set_max_stack_size(limits.stack_bytes);
         // QuickJS collects cycles every 256 KiB allocated by default, several times while the
@@ -134,17 +136,16 @@ impl Blank {
         let deadline = Deadline::default();
         let d = deadline.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || d.passed())));
-        let context = Context::custom::<Intrinsics>(&runtime)
-            .map_err(|e| format!("cannot start the script engine: {e}"))?;
+        let context = Context::custom::<Intrinsics>(&runtime).map_err(SandboxError::Engine)?;
         let host = Arc::new(Mutex::new(Host::default()));
         let started = Instant::now();
         deadline.set(Some(Instant::now() + limits.timeout.max(Duration::from_secs(1))));
-        let loaded = context.with(|ctx| -> Result<(), String> {
-            natives::install(&ctx, host.clone(), started).map_err(|e| e.to_string())?;
+        let loaded = context.with(|ctx| -> Result<(), SandboxError> {
+            natives::install(&ctx, host.clone(), started).map_err(SandboxError::Natives)?;
             load_module(&ctx, bytecode)
                 .catch(&ctx)
                 .map(|_| ())
-                .map_err(|e| format!("the script sandbox failed to start: {e}"))
+                .map_err(|e| SandboxError::Load { reason: e.to_string() })
         });
         deadline.set(None);
         loaded?;
@@ -152,13 +153,11 @@ impl Blank {
     }
 
     /// The sandbox of one request: Postman's objects set up from `input`.
-    pub fn setup(self, input: &SandboxInput) -> Result<Sandbox, String> {
-        let json = serde_json::to_string(input).map_err(|e| e.to_string())?;
+    pub fn setup(self, input: &SandboxInput) -> Result<Sandbox, SandboxError> {
+        let json = serde_json::to_string(input).map_err(SandboxError::Input)?;
         // Setting up has its own deadline: the library is ours, but the input is the user's.
         self.deadline.set(Some(Instant::now() + self.limits.timeout.max(Duration::from_secs(1))));
-        let setup = self.context.with(|ctx| {
-            call::<()>(&ctx, "setup", (json,)).map_err(|e| format!("the script sandbox failed to start: {e}"))
-        });
+        let setup = self.context.with(|ctx| call::<()>(&ctx, "setup", (json,)).map_err(SandboxError::Setup));
         self.deadline.set(None);
         setup?;
         let Blank { context, runtime, deadline, host, limits } = self;
@@ -179,7 +178,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// A fresh runtime and context for one request, with the sandbox set up from `input`.
-    pub fn new(input: &SandboxInput, limits: Limits) -> Result<Self, String> {
+    pub fn new(input: &SandboxInput, limits: Limits) -> Result<Self, SandboxError> {
         Blank::new(limits)?.setup(input)
     }
 
@@ -199,7 +198,7 @@ impl Sandbox {
             _ => serde_json::json!({ "response": response, "sentRequest": sent }).to_string(),
         };
         let body = response.map(|r| r.body.clone()).unwrap_or_default();
-        let ctx_result = self.context.with(|ctx| -> Result<(), String> {
+        let ctx_result = self.context.with(|ctx| -> Result<(), SandboxError> {
             self.deadline.set(Some(Instant::now() + self.limits.timeout));
             let r = call::<()>(&ctx, "begin", (event.name(), begin, body));
             self.deadline.set(None);
@@ -209,7 +208,7 @@ impl Sandbox {
                 let label = format!("{} {}", script.owner, event.label());
                 self.deadline.set(Some(Instant::now() + self.limits.timeout));
                 let outcome = call(&ctx, "script", (label,))
-                    .map_err(|message| ScriptError::new(script.owner.clone(), event, message))
+                    .map_err(|e| ScriptError::new(script.owner.clone(), event, e.to_string()))
                     .and_then(|()| self.eval_script(&ctx, script, event))
                     .and_then(|()| self.drain(&ctx, script, event, outbound, &mut out.sent));
                 // A script stopped by its deadline leaves the interrupt set: lift it so what the
@@ -220,15 +219,14 @@ impl Sandbox {
                 if let Err(e) = outcome {
                     out.errors.push(e);
                 }
-                if let Err(message) = after {
-                    out.errors.push(ScriptError::new(script.owner.clone(), event, message));
+                if let Err(e) = after {
+                    out.errors.push(ScriptError::new(script.owner.clone(), event, e.to_string()));
                 }
             }
             self.deadline.set(Some(Instant::now() + Duration::from_secs(1)));
-            let collected: Result<String, String> = call(&ctx, "collect", ());
+            let collected: Result<String, CallError> = call(&ctx, "collect", ());
             self.deadline.set(None);
-            let collected: Collected =
-                serde_json::from_str(&collected?).map_err(|e| format!("the script sandbox returned {e}"))?;
+            let collected: Collected = serde_json::from_str(&collected?).map_err(SandboxError::Collected)?;
             out.ops = collected.ops;
             out.tests = collected.tests;
             out.console = collected.console;
@@ -242,10 +240,10 @@ impl Sandbox {
             }
             Ok(())
         });
-        if let Err(message) = ctx_result {
+        if let Err(e) = ctx_result {
             let owner =
                 scripts.first().map(|s| s.owner.clone()).unwrap_or_else(|| "the script sandbox".into());
-            out.errors.push(ScriptError::new(owner, event, message));
+            out.errors.push(ScriptError::new(owner, event, e.to_string()));
         }
         out
     }
@@ -289,7 +287,7 @@ impl Sandbox {
                         url: spec.url.clone(),
                         outcome: match &result {
                             Ok(r) => format!("{} {}", r.code, r.status),
-                            Err(e) => e.clone(),
+                            Err(e) => e.to_string(),
                         },
                     });
                     if self.expired() {
@@ -300,15 +298,17 @@ impl Sandbox {
                             let json = serde_json::to_string(&r).unwrap_or_default();
                             call::<()>(ctx, "deliver", (id, rquickjs::Undefined, json, r.body))
                         }
-                        Err(e) => {
-                            call::<()>(ctx, "deliver", (id, e, rquickjs::Undefined, rquickjs::Undefined))
-                        }
+                        Err(e) => call::<()>(
+                            ctx,
+                            "deliver",
+                            (id, e.to_string(), rquickjs::Undefined, rquickjs::Undefined),
+                        ),
                     };
-                    delivered.map_err(|m| self.located(&m, script, event))?;
+                    delivered.map_err(|e| self.located(&e, script, event))?;
                 }
                 continue;
             }
-            let wait: f64 = call(ctx, "nextTimer", ()).map_err(error)?;
+            let wait: f64 = call(ctx, "nextTimer", ()).map_err(|e| error(e.to_string()))?;
             if wait < 0.0 {
                 return Ok(());
             }
@@ -321,7 +321,7 @@ impl Sandbox {
                 }
             }
             std::thread::sleep(wait);
-            call::<()>(ctx, "fireTimer", ()).map_err(|m| self.located(&m, script, event))?;
+            call::<()>(ctx, "fireTimer", ()).map_err(|e| self.located(&e, script, event))?;
         }
     }
 
@@ -336,12 +336,14 @@ impl Sandbox {
         )
     }
 
-    fn located(&self, message: &str, script: &ScriptSource, event: Event) -> ScriptError {
-        if message == "interrupted" {
+    /// A script's error from a call that ran its code (a callback, a timer): placed where the
+    /// stack says, in the script's own text.
+    fn located(&self, error: &CallError, script: &ScriptSource, event: Event) -> ScriptError {
+        let CallError::Threw { message, .. } = error else {
             return ScriptError::new(script.owner.clone(), event, self.timeout_message());
-        }
-        let (line, column) = location(message);
-        ScriptError { owner: script.owner.clone(), event, message: strip_location(message), line, column }
+        };
+        let (line, column) = location(&error.to_string());
+        ScriptError { owner: script.owner.clone(), event, message: first_line(message), line, column }
     }
 
     fn script_error(&self, caught: CaughtError<'_>, script: &ScriptSource, event: Event) -> ScriptError {
@@ -410,25 +412,25 @@ fn location(stack: &str) -> (Option<u32>, Option<u32>) {
     (None, None)
 }
 
-/// A message without the stack the sandbox appended (see [`call`]).
-fn strip_location(message: &str) -> String {
+/// The first line of an exception's message (what a script's error shows).
+fn first_line(message: &str) -> String {
     message.split('\n').next().unwrap_or(message).to_owned()
 }
 
-/// Calls `__lp.<name>(args)`; an exception becomes its message and stack, one per line.
+/// Calls `__lp.<name>(args)`; an exception becomes its message and stack.
 fn call<'js, R: rquickjs::FromJs<'js>>(
     ctx: &Ctx<'js>,
     name: &str,
     args: impl rquickjs::function::IntoArgs<'js>,
-) -> Result<R, String> {
+) -> Result<R, CallError> {
     let result = (|| -> rquickjs::Result<R> {
         let lp: Object = ctx.globals().get("__lp")?;
         let f: Function = lp.get(name)?;
         f.call(args)
     })();
-    result.catch(ctx).map_err(|e| {
-        let (message, stack) = describe(e);
-        if message == "interrupted" { message } else { format!("{message}\n{stack}") }
+    result.catch(ctx).map_err(|e| match describe(e) {
+        (message, _) if message == "interrupted" => CallError::Interrupted,
+        (message, stack) => CallError::Threw { message, stack },
     })
 }
 

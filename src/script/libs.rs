@@ -4,6 +4,9 @@
 
 use std::sync::OnceLock;
 
+use super::LibraryError;
+use super::error::NativeError;
+
 /// Name, source. Each module's default export is the library. The last three are parts of the
 /// sandbox library itself, loaded when a script first needs them (`require` cannot name them).
 const LIBRARIES: &[(&str, &str)] = &[
@@ -21,11 +24,11 @@ const LIBRARIES: &[(&str, &str)] = &[
 ];
 
 /// The bytecode of library `name`.
-pub(super) fn bytecode(name: &str) -> Result<&'static [u8], String> {
-    static CODE: [OnceLock<Result<Vec<u8>, String>>; LIBRARIES.len()] =
+pub(super) fn bytecode(name: &str) -> Result<&'static [u8], LibraryError> {
+    static CODE: [OnceLock<Result<Vec<u8>, LibraryError>>; LIBRARIES.len()] =
         [const { OnceLock::new() }; LIBRARIES.len()];
     let Some(index) = LIBRARIES.iter().position(|(n, _)| *n == name) else {
-        return Err(format!("Cannot find module '{name}'"));
+        return Err(LibraryError::NotFound { name: name.to_owned() });
     };
     let (name, source) = LIBRARIES[index];
     CODE[index].get_or_init(|| super::context::compile(name, source)).as_deref().map_err(Clone::clone)
@@ -34,8 +37,8 @@ pub(super) fn bytecode(name: &str) -> Result<&'static [u8], String> {
 /// XML as Postman's `xml2Json` gives it (xml2js with `explicitArray: false`): an element with
 /// only text is its text; attributes go under `$`, text beside elements or attributes under `_`;
 /// repeated elements become an array.
-pub(super) fn xml_to_json(text: &str) -> Result<String, String> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("xml2Json: {e}"))?;
+pub(super) fn xml_to_json(text: &str) -> Result<String, NativeError> {
+    let doc = roxmltree::Document::parse(text).map_err(NativeError::Xml)?;
     let root = doc.root_element();
     let mut out = serde_json::Map::new();
     out.insert(root.tag_name().name().to_owned(), element(root));
@@ -88,7 +91,8 @@ mod tests {
         assert_eq!(v["r"]["x"], serde_json::json!(["one", "two"]));
         assert_eq!(v["r"]["y"], serde_json::json!({"$": {"b": "2"}, "_": "t"}));
         assert_eq!(v["r"]["z"], "");
-        assert!(xml_to_json("<unclosed>").unwrap_err().starts_with("xml2Json: "));
+        let error = xml_to_json("<unclosed>").unwrap_err();
+        assert!(matches!(error, NativeError::Xml(_)) && error.to_string().starts_with("xml2Json: "));
     }
 
     #[test]
@@ -96,6 +100,7 @@ mod tests {
         for (name, _) in LIBRARIES {
             assert!(bytecode(name).is_ok(), "{name}: {:?}", bytecode(name).err());
         }
-        assert_eq!(bytecode("fs").err().as_deref(), Some("Cannot find module 'fs'"));
+        let missing = bytecode("fs").err().map(|e| e.to_string());
+        assert_eq!(missing.as_deref(), Some("Cannot find module 'fs'"));
     }
 }

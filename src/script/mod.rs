@@ -27,6 +27,7 @@
 //! through the caller's [`Outbound`] (the engine, under the policy's guard).
 
 mod context;
+mod error;
 mod libs;
 mod natives;
 pub mod snippets;
@@ -37,6 +38,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use context::{Blank, Sandbox};
+pub use error::{CallError, LibraryError, OutboundError, SandboxError};
 pub use worker::{ScriptHost, ScriptJob};
 
 /// The default deadline of one script: the `script_timeout_ms` setting's default (a policy's
@@ -466,14 +468,14 @@ pub enum SendBody {
 /// The way out of the sandbox for `pm.sendRequest`: the caller sends through its engine.
 pub trait Outbound {
     /// Sends and waits (the sandbox's thread blocks; its deadline still runs).
-    fn send(&self, spec: &SendSpec) -> Result<ResponseView, String>;
+    fn send(&self, spec: &SendSpec) -> Result<ResponseView, OutboundError>;
 }
 
 /// No network from scripts (tests, and a caller that has no engine).
 pub struct NoOutbound;
 
 impl Outbound for NoOutbound {
-    fn send(&self, _spec: &SendSpec) -> Result<ResponseView, String> {
-        Err("pm.sendRequest is not available here".into())
+    fn send(&self, _spec: &SendSpec) -> Result<ResponseView, OutboundError> {
+        Err(OutboundError::Unavailable)
     }
 }

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use rquickjs::{Ctx, Exception, Function, Object, Value};
 
 use super::context::Host;
+use super::error::NativeError;
 use super::{SendSpec, libs};
 
 /// Puts `__lp_native` on the context's global object (the sandbox library takes it away).
@@ -38,7 +39,7 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
     n.set(
         "lib",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| -> rquickjs::Result<Value<'js>> {
-            let code = libs::bytecode(&name).map_err(|e| Exception::throw_message(&ctx, &e))?;
+            let code = libs::bytecode(&name).map_err(|e| Exception::throw_message(&ctx, &e.to_string()))?;
             let ns = super::context::load_module(&ctx, code)?;
             ns.get("default")
         })?,
@@ -57,7 +58,7 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, host: Arc<Mutex<Host>>, started: Inst
     n.set(
         "xml",
         Function::new(ctx.clone(), |ctx: Ctx<'js>, text: String| -> rquickjs::Result<String> {
-            libs::xml_to_json(&text).map_err(|e| Exception::throw_message(&ctx, &e))
+            libs::xml_to_json(&text).map_err(|e| Exception::throw_message(&ctx, &e.to_string()))
         })?,
     )?;
     ctx.globals().set("__lp_native", n)
@@ -153,7 +154,7 @@ fn install_crypto<'js>(ctx: &Ctx<'js>, n: &Object<'js>) -> rquickjs::Result<()> 
                 let (key, iv, data) = (unhex(&ctx, &key)?, unhex(&ctx, &iv)?, unhex(&ctx, &data)?);
                 aes(encrypt, &key, &iv, &data, &mode, &padding)
                     .map(|b| hex(&b))
-                    .map_err(|e| Exception::throw_message(&ctx, &e))
+                    .map_err(|e| Exception::throw_message(&ctx, &e.to_string()))
             },
         )?,
     )?;
@@ -294,31 +295,21 @@ fn aes(
     data: &[u8],
     mode: &str,
     padding: &str,
-) -> Result<Vec<u8>, String> {
-    use aes::cipher::block_padding::{NoPadding, Pkcs7};
-    use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit, KeyIvInit};
-    let pad = padding == "pkcs7";
-    let bad = |e: &dyn std::fmt::Display| format!("AES: {e}");
+) -> Result<Vec<u8>, NativeError> {
+    use aes::cipher::{KeyInit, KeyIvInit};
+    let pkcs7 = padding == "pkcs7";
     macro_rules! run {
         ($aes:ty) => {{
             if mode == "ecb" {
-                let c = <ecb::Encryptor<$aes> as KeyInit>::new_from_slice(key).map_err(|e| bad(&e))?;
-                let d = <ecb::Decryptor<$aes> as KeyInit>::new_from_slice(key).map_err(|e| bad(&e))?;
-                match (encrypt, pad) {
-                    (true, true) => Ok(c.encrypt_padded_vec_mut::<Pkcs7>(data)),
-                    (true, false) => Ok(c.encrypt_padded_vec_mut::<NoPadding>(data)),
-                    (false, true) => d.decrypt_padded_vec_mut::<Pkcs7>(data).map_err(|e| bad(&e)),
-                    (false, false) => d.decrypt_padded_vec_mut::<NoPadding>(data).map_err(|e| bad(&e)),
-                }
+                let c =
+                    <ecb::Encryptor<$aes> as KeyInit>::new_from_slice(key).map_err(NativeError::AesLength)?;
+                let d =
+                    <ecb::Decryptor<$aes> as KeyInit>::new_from_slice(key).map_err(NativeError::AesLength)?;
+                crypt(c, d, encrypt, pkcs7, data)
             } else {
-                let c = cbc::Encryptor::<$aes>::new_from_slices(key, iv).map_err(|e| bad(&e))?;
-                let d = cbc::Decryptor::<$aes>::new_from_slices(key, iv).map_err(|e| bad(&e))?;
-                match (encrypt, pad) {
-                    (true, true) => Ok(c.encrypt_padded_vec_mut::<Pkcs7>(data)),
-                    (true, false) => Ok(c.encrypt_padded_vec_mut::<NoPadding>(data)),
-                    (false, true) => d.decrypt_padded_vec_mut::<Pkcs7>(data).map_err(|e| bad(&e)),
-                    (false, false) => d.decrypt_padded_vec_mut::<NoPadding>(data).map_err(|e| bad(&e)),
-                }
+                let c = cbc::Encryptor::<$aes>::new_from_slices(key, iv).map_err(NativeError::AesLength)?;
+                let d = cbc::Decryptor::<$aes>::new_from_slices(key, iv).map_err(NativeError::AesLength)?;
+                crypt(c, d, encrypt, pkcs7, data)
             }
         }};
     }
@@ -326,7 +317,29 @@ fn aes(
         16 => run!(aes::Aes128),
         24 => run!(aes::Aes192),
         32 => run!(aes::Aes256),
-        n => Err(format!("AES: a key of {n} bytes (AES takes 16, 24 or 32)")),
+        bytes => Err(NativeError::AesKeyLength { bytes }),
+    }
+}
+
+/// Encrypts `data` with `encryptor`, or decrypts it with `decryptor`, padded with PKCS#7 or not
+/// at all.
+fn crypt<E, D>(
+    encryptor: E,
+    decryptor: D,
+    encrypt: bool,
+    pkcs7: bool,
+    data: &[u8],
+) -> Result<Vec<u8>, NativeError>
+where
+    E: aes::cipher::BlockEncryptMut,
+    D: aes::cipher::BlockDecryptMut,
+{
+    use aes::cipher::block_padding::{NoPadding, Pkcs7};
+    match (encrypt, pkcs7) {
+        (true, true) => Ok(encryptor.encrypt_padded_vec_mut::<Pkcs7>(data)),
+        (true, false) => Ok(encryptor.encrypt_padded_vec_mut::<NoPadding>(data)),
+        (false, true) => decryptor.decrypt_padded_vec_mut::<Pkcs7>(data).map_err(NativeError::AesUnpad),
+        (false, false) => decryptor.decrypt_padded_vec_mut::<NoPadding>(data).map_err(NativeError::AesUnpad),
     }
 }
 

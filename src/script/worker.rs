@@ -18,8 +18,8 @@ const _: fn() = || {
 };
 
 use super::{
-    Blank, Event, EventOutput, Limits, Outbound, RequestView, ResponseView, Sandbox, SandboxInput,
-    ScriptError, ScriptSource,
+    Blank, Event, EventOutput, Limits, Outbound, RequestView, ResponseView, Sandbox, SandboxError,
+    SandboxInput, ScriptError, ScriptSource,
 };
 
 /// One event to run.
@@ -65,7 +65,7 @@ impl ScriptHost {
     fn start(limits: Limits, outbound: Box<dyn Outbound + Send>, ahead: bool) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel::<Envelope>();
         let (blanks, trash) = if ahead {
-            let (made, blanks) = mpsc::sync_channel::<Result<Blank, String>>(AHEAD);
+            let (made, blanks) = mpsc::sync_channel::<Result<Blank, SandboxError>>(AHEAD);
             let (trash, bin) = mpsc::channel::<Sandbox>();
             let thread = std::thread::Builder::new().name("localpost-scripts-ahead".into());
             thread.stack_size(THREAD_STACK_BYTES).spawn(move || {
@@ -140,7 +140,7 @@ fn run_job(
     job: ScriptJob,
     limits: Limits,
     outbound: &dyn Outbound,
-    blanks: Option<&mpsc::Receiver<Result<Blank, String>>>,
+    blanks: Option<&mpsc::Receiver<Result<Blank, SandboxError>>>,
 ) -> EventOutput {
     if let Some(input) = job.fresh {
         *sandbox = None;
@@ -150,14 +150,14 @@ fn run_job(
         };
         match blank.and_then(|b| b.setup(&input)) {
             Ok(s) => *sandbox = Some(s),
-            Err(message) => {
+            Err(e) => {
                 let out = EventOutput::failed(ScriptError::new(
                     job.scripts
                         .first()
                         .map(|s| s.owner.clone())
                         .unwrap_or_else(|| "the script engine".into()),
                     job.event,
-                    message,
+                    e.to_string(),
                 ));
                 return out;
             }
