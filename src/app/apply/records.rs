@@ -223,7 +223,7 @@ impl App {
     }
 
     pub(super) fn paste_curl(&mut self, tab: TabId, text: &str) {
-        match crate::app::send::parse_curl(text) {
+        match crate::interop::foreign::curl::parse(text) {
             Ok(request) => {
                 if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
                     let keep_id = r.draft.id;

@@ -518,16 +518,11 @@ fn with_parent_chain(scopes: Scopes, ws: &crate::model::WorkspaceData, parent: P
 }
 
 /// The response panel's view of an exchange. Reads a body the engine spilled to disk.
-pub fn view_of(exchange: &Exchange) -> Result<ResponseView, String> {
+pub fn view_of(exchange: &Exchange) -> std::io::Result<ResponseView> {
     let response = &exchange.response;
     let body: Arc<[u8]> = match response.body.bytes() {
         Some(bytes) => Arc::from(&bytes[..]),
-        None => Arc::from(
-            &response
-                .body
-                .read_all()
-                .map_err(|e| format!("The response arrived but its body could not be read back: {e}"))?[..],
-        ),
+        None => Arc::from(&response.body.read_all()?[..]),
     };
     let kind = body_kind(&response.headers, &body);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -562,9 +557,4 @@ pub fn view_of(exchange: &Exchange) -> Result<ResponseView, String> {
         remote_addr: response.remote_addr.map(|a| a.to_string()),
         origin: ResponseOrigin::Live,
     })
-}
-
-/// Turns a pasted cURL command into a request.
-pub fn parse_curl(text: &str) -> Result<crate::model::Request, String> {
-    crate::interop::foreign::curl::parse(text).map_err(|e| e.to_string())
 }

@@ -124,7 +124,9 @@ pub(super) fn outcome_of(
 ) -> SendOutcome {
     let history = engine.history_entry(&prepared, &result, started_at);
     let view = match &result {
-        Ok(exchange) => view_of(exchange).map(Some),
+        Ok(exchange) => view_of(exchange)
+            .map(Some)
+            .map_err(|e| format!("The response arrived but its body could not be read back: {e}")),
         Err(SendError::Cancelled) => Err("Cancelled.".to_owned()),
         Err(e) => Err(e.to_string()),
     };
