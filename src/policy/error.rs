@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::keys::ProxyError;
+use super::parse::DataDirError;
 use crate::model::Format;
 
 /// A line and column in a policy file, both counted from 1.
@@ -57,8 +59,17 @@ pub enum SourceError {
     #[error("unknown keys while `strict: true`: {}", keys.join(", "))]
     UnknownKeysUnderStrict { position: Option<Position>, keys: Vec<String> },
     /// A key whose bad value has no safe fallback (`proxy`, `data_dir`).
-    #[error("{key}: {message}")]
-    BadValue { key: &'static str, position: Option<Position>, message: String },
+    #[error("{key}: {reason}")]
+    BadValue { key: &'static str, position: Option<Position>, reason: BadValueReason },
+}
+
+/// What is wrong with the value of a key that has no safe fallback.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BadValueReason {
+    #[error(transparent)]
+    Proxy(#[from] ProxyError),
+    #[error(transparent)]
+    DataDir(#[from] DataDirError),
 }
 
 impl SourceError {

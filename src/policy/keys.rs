@@ -62,36 +62,63 @@ impl fmt::Display for CheckedHost {
     }
 }
 
+/// What is wrong with a host pattern; each names the pattern as written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HostPatternError {
+    #[error("an empty host pattern")]
+    Empty,
+    #[error("`{text}` is a URL; write only its host (e.g. `api.example.com`)")]
+    Url { text: String },
+    #[error("`{text}` contains a space")]
+    Space { text: String },
+    /// A range (`addr/len`) whose address part is not an address.
+    #[error("`{text}`: `{addr}` is not an IP address")]
+    NotAnAddress { text: String, addr: String },
+    #[error("`{text}`: the prefix length must be 0 to {max}")]
+    PrefixLength { text: String, max: u8 },
+    #[error("`{text}`: `*` is only allowed alone or as a leading `*.`")]
+    Wildcard { text: String },
+    #[error("`{text}`: ports are not part of host patterns; write the host only")]
+    Port { text: String },
+    /// `*.` in front of an address (`*.10.0.0.1`).
+    #[error("`{text}`: `*.` goes before a domain name, not an address")]
+    WildcardAddress { text: String },
+    #[error("`{text}` is not a host name ({error})")]
+    NotAHost { text: String, error: url::ParseError },
+}
+
 impl HostPattern {
     /// Reads a pattern as an administrator writes it; the error says what is wrong with it.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, HostPatternError> {
         let trimmed = text.trim();
         let kind = Self::parse_kind(trimmed)?;
         Ok(Self { text: trimmed.to_owned(), kind })
     }
 
-    fn parse_kind(text: &str) -> Result<PatternKind, String> {
+    fn parse_kind(text: &str) -> Result<PatternKind, HostPatternError> {
         if text.is_empty() {
-            return Err("an empty host pattern".into());
+            return Err(HostPatternError::Empty);
         }
         if text == "*" {
             return Ok(PatternKind::Any);
         }
         if text.contains("://") {
-            return Err(format!("`{text}` is a URL; write only its host (e.g. `api.example.com`)"));
+            return Err(HostPatternError::Url { text: text.to_owned() });
         }
         if text.chars().any(char::is_whitespace) {
-            return Err(format!("`{text}` contains a space"));
+            return Err(HostPatternError::Space { text: text.to_owned() });
         }
         if let Some((addr, len)) = text.split_once('/') {
-            let network: IpAddr =
-                addr.parse().map_err(|_| format!("`{text}`: `{addr}` is not an IP address"))?;
+            let network: IpAddr = addr.parse().map_err(|_| HostPatternError::NotAnAddress {
+                text: text.to_owned(),
+                addr: addr.to_owned(),
+            })?;
             let max = if network.is_ipv4() { 32 } else { 128 };
             let prefix_len: u8 = len
                 .parse()
                 .ok()
                 .filter(|n| *n <= max)
-                .ok_or_else(|| format!("`{text}`: the prefix length must be 0 to {max}"))?;
+                .ok_or_else(|| HostPatternError::PrefixLength { text: text.to_owned(), max })?;
             // An IPv4-mapped IPv6 range (`::ffff:10.0.0.0/104`) is read as its IPv4 range, as the
             // addresses it is compared with are.
             let (network, prefix_len) = match network.to_canonical() {
@@ -108,10 +135,10 @@ impl HostPattern {
             None => (false, text),
         };
         if name.contains('*') {
-            return Err(format!("`{text}`: `*` is only allowed alone or as a leading `*.`"));
+            return Err(HostPatternError::Wildcard { text: text.to_owned() });
         }
         if name.contains(':') {
-            return Err(format!("`{text}`: ports are not part of host patterns; write the host only"));
+            return Err(HostPatternError::Port { text: text.to_owned() });
         }
         match url::Host::parse(name) {
             Ok(url::Host::Domain(d)) if !subdomains => {
@@ -122,8 +149,8 @@ impl HostPattern {
             }
             Ok(url::Host::Ipv4(ip)) if !subdomains => Ok(PatternKind::Ip(IpAddr::V4(ip))),
             Ok(url::Host::Ipv6(ip)) if !subdomains => Ok(PatternKind::Ip(IpAddr::V6(ip).to_canonical())),
-            Ok(_) => Err(format!("`{text}`: `*.` goes before a domain name, not an address")),
-            Err(e) => Err(format!("`{text}` is not a host name ({e})")),
+            Ok(_) => Err(HostPatternError::WildcardAddress { text: text.to_owned() }),
+            Err(e) => Err(HostPatternError::NotAHost { text: text.to_owned(), error: e }),
         }
     }
 
@@ -185,8 +212,18 @@ impl Serialize for HostPattern {
     }
 }
 
+/// What is wrong with a scheme in `allowed_schemes`; each names the scheme as written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SchemeError {
+    /// `https://` or `https:` instead of `https`.
+    #[error("`{text}`: write the scheme without `:` or `://` (e.g. `https`)")]
+    Separator { text: String },
+    #[error("`{text}` is not a URL scheme")]
+    Invalid { text: String },
+}
+
 /// Reads a URL scheme as written in `allowed_schemes` (`https`, `HTTP` is read as `http`).
-pub fn parse_scheme(text: &str) -> Result<String, String> {
+pub fn parse_scheme(text: &str) -> Result<String, SchemeError> {
     let scheme = text.trim().to_ascii_lowercase();
     let mut chars = scheme.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
@@ -194,9 +231,9 @@ pub fn parse_scheme(text: &str) -> Result<String, String> {
     if valid {
         Ok(scheme)
     } else if scheme.ends_with("://") || scheme.ends_with(':') {
-        Err(format!("`{text}`: write the scheme without `:` or `://` (e.g. `https`)"))
+        Err(SchemeError::Separator { text: text.to_owned() })
     } else {
-        Err(format!("`{text}` is not a URL scheme"))
+        Err(SchemeError::Invalid { text: text.to_owned() })
     }
 }
 
@@ -207,16 +244,23 @@ pub enum TlsVersion {
     Tls1_3,
 }
 
+/// What is wrong with `min_tls_version`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TlsVersionError {
+    /// A TLS version older than Localpost's TLS stack speaks (`1.0`, `1.1`).
+    #[error("TLS {version} is not supported (Localpost speaks TLS 1.2 and 1.3); write \"1.2\" or \"1.3\"")]
+    Unsupported { version: String },
+    #[error("`{text}` is not a TLS version; write \"1.2\" or \"1.3\"")]
+    Unknown { text: String },
+}
+
 impl TlsVersion {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, TlsVersionError> {
         match text.trim() {
             "1.2" => Ok(Self::Tls1_2),
             "1.3" => Ok(Self::Tls1_3),
-            "1.0" | "1.1" => Err(format!(
-                "TLS {} is not supported (Localpost speaks TLS 1.2 and 1.3); write \"1.2\" or \"1.3\"",
-                text.trim()
-            )),
-            other => Err(format!("`{other}` is not a TLS version; write \"1.2\" or \"1.3\"")),
+            version @ ("1.0" | "1.1") => Err(TlsVersionError::Unsupported { version: version.to_owned() }),
+            other => Err(TlsVersionError::Unknown { text: other.to_owned() }),
         }
     }
 
@@ -256,6 +300,22 @@ pub enum ProxyMode {
     },
 }
 
+/// What is wrong with a fixed proxy in the `proxy` key.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProxyError {
+    #[error("`{url}` is not a proxy URL ({error})")]
+    NotAUrl { url: String, error: url::ParseError },
+    #[error("the proxy scheme must be http, https, socks5 or socks5h, not `{scheme}`")]
+    Scheme { scheme: String },
+    #[error("`{url}` has no host")]
+    NoHost { url: String },
+    /// A user name or password in the proxy URL.
+    #[error("a policy file is readable by every user; do not put proxy credentials in it")]
+    Credentials,
+    #[error("no_proxy entry `{entry}` is not a host")]
+    NoProxyEntry { entry: String },
+}
+
 /// The `proxy` key: a mode, and whether users may change it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProxyRule {
@@ -281,49 +341,66 @@ impl ProxyRule {
         }
     }
 
-    pub(crate) fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), ProxyError> {
         let ProxyMode::Fixed { url, no_proxy } = &self.mode else { return Ok(()) };
-        let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a proxy URL ({e})"))?;
+        let parsed = url::Url::parse(url).map_err(|error| ProxyError::NotAUrl { url: url.clone(), error })?;
         if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h") {
-            return Err(format!(
-                "the proxy scheme must be http, https, socks5 or socks5h, not `{}`",
-                parsed.scheme()
-            ));
+            return Err(ProxyError::Scheme { scheme: parsed.scheme().to_owned() });
         }
         if parsed.host_str().is_none_or(str::is_empty) {
-            return Err(format!("`{url}` has no host"));
+            return Err(ProxyError::NoHost { url: url.clone() });
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err("a policy file is readable by every user; do not put proxy credentials in it".into());
+            return Err(ProxyError::Credentials);
         }
         if let Some(bad) = no_proxy.iter().find(|h| h.trim().is_empty() || h.contains(char::is_whitespace)) {
-            return Err(format!("no_proxy entry `{bad}` is not a host"));
+            return Err(ProxyError::NoProxyEntry { entry: bad.clone() });
         }
         Ok(())
     }
 }
 
+/// What is wrong with a path that must be absolute.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PathError {
+    #[error("an empty path")]
+    Empty,
+    #[error("`{text}` is not an absolute path")]
+    NotAbsolute { text: String },
+}
+
 /// Reads an absolute file or folder path; relative paths would depend on where Localpost starts.
-pub fn parse_absolute_path(text: &str) -> Result<PathBuf, String> {
+pub fn parse_absolute_path(text: &str) -> Result<PathBuf, PathError> {
     let path = PathBuf::from(text.trim());
     if text.trim().is_empty() {
-        Err("an empty path".into())
+        Err(PathError::Empty)
     } else if !path.is_absolute() {
-        Err(format!("`{text}` is not an absolute path"))
+        Err(PathError::NotAbsolute { text: text.to_owned() })
     } else {
         Ok(path)
     }
 }
 
+/// What is wrong with `organization_name` or `support_contact`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    #[error("an empty text")]
+    Empty,
+    #[error("longer than {max_chars} characters")]
+    TooLong { max_chars: usize },
+    #[error("contains control characters (a line break or tab)")]
+    ControlCharacters,
+}
+
 /// Reads `organization_name` or `support_contact`: one line of text, at most `max_chars`.
-pub fn parse_label(text: &str, max_chars: usize) -> Result<String, String> {
+pub fn parse_label(text: &str, max_chars: usize) -> Result<String, LabelError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        Err("an empty text".into())
+        Err(LabelError::Empty)
     } else if trimmed.chars().count() > max_chars {
-        Err(format!("longer than {max_chars} characters"))
+        Err(LabelError::TooLong { max_chars })
     } else if trimmed.chars().any(char::is_control) {
-        Err("contains control characters (a line break or tab)".into())
+        Err(LabelError::ControlCharacters)
     } else {
         Ok(trimmed.to_owned())
     }
@@ -385,7 +462,7 @@ mod tests {
             ("10.0.0.0/33", "prefix length"),
             ("*.10.0.0.1", "not an address"),
         ] {
-            let err = HostPattern::parse(text).unwrap_err();
+            let err = HostPattern::parse(text).unwrap_err().to_string();
             assert!(err.contains(needle), "{text}: {err}");
         }
     }
@@ -393,10 +470,10 @@ mod tests {
     #[test]
     fn schemes_and_tls_versions() {
         assert_eq!(parse_scheme("HTTPS").unwrap(), "https");
-        assert!(parse_scheme("https://").unwrap_err().contains("without"));
+        assert!(parse_scheme("https://").unwrap_err().to_string().contains("without"));
         assert!(parse_scheme("1http").is_err());
         assert_eq!(TlsVersion::parse("1.3").unwrap(), TlsVersion::Tls1_3);
-        assert!(TlsVersion::parse("1.1").unwrap_err().contains("not supported"));
+        assert!(TlsVersion::parse("1.1").unwrap_err().to_string().contains("not supported"));
         assert!(TlsVersion::Tls1_3 > TlsVersion::Tls1_2);
     }
 
@@ -407,8 +484,8 @@ mod tests {
             locked: true,
         };
         assert!(fixed("http://proxy.corp.example:3128").validate().is_ok());
-        assert!(fixed("ftp://proxy").validate().unwrap_err().contains("scheme"));
-        assert!(fixed("http://user:pw@proxy:3128").validate().unwrap_err().contains("credentials"));
+        assert!(fixed("ftp://proxy").validate().unwrap_err().to_string().contains("scheme"));
+        assert_eq!(fixed("http://user:pw@proxy:3128").validate(), Err(ProxyError::Credentials));
         assert!(fixed("not a url").validate().is_err());
     }
 }

@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::error::ProblemKind;
+use super::error::{MigrationError, ProblemKind};
 use crate::model::{
     Collection, Environment, Folder, Globals, HeaderPreset, HistoryEntry, Request, RunResult, Workspace,
 };
@@ -206,7 +206,7 @@ pub struct Migration {
     pub from: u32,
     /// The entity kind it applies to (`Document::KEY`), or `None` for every kind.
     pub kind: Option<&'static str>,
-    pub apply: fn(&mut ron::Value) -> Result<(), String>,
+    pub apply: fn(&mut ron::Value) -> Result<(), MigrationError>,
 }
 
 /// Every upgrade step, oldest first. Empty while format 1 is the only one.
@@ -224,17 +224,17 @@ pub fn migrate_text<T: Document>(
         let step = steps
             .iter()
             .find(|s| s.from == version && s.kind.is_none_or(|k| k == T::KEY))
-            .ok_or_else(|| ProblemKind::Migration(format!("no upgrade from format {version}")))?;
+            .ok_or(ProblemKind::Migration(MigrationError::NoStep { from: version }))?;
         (step.apply)(&mut value).map_err(ProblemKind::Migration)?;
         version += 1;
     }
     if let ron::Value::Map(map) = &mut value {
         map.insert(ron::Value::String("format".into()), ron::Value::Number(FORMAT_VERSION.into()));
     }
-    let envelope: Envelope<T> = value.into_rust().map_err(|e| ProblemKind::Migration(e.to_string()))?;
-    let entity = envelope
-        .entity
-        .ok_or_else(|| ProblemKind::Migration(format!("upgraded file has no `{}`", T::KEY)))?;
+    let envelope: Envelope<T> = value
+        .into_rust()
+        .map_err(|error| ProblemKind::Migration(MigrationError::Decode { error: Box::new(error) }))?;
+    let entity = envelope.entity.ok_or(ProblemKind::Migration(MigrationError::NoEntity { key: T::KEY }))?;
     Ok(Parsed { entity, unknown_fields: Vec::new(), fingerprint: 0 })
 }
 
@@ -273,12 +273,16 @@ mod tests {
 
     #[test]
     fn migration_hook_upgrades_old_files() {
-        fn rename_title(v: &mut ron::Value) -> Result<(), String> {
-            let ron::Value::Map(top) = v else { return Err("not a map".into()) };
-            let Some(ron::Value::Map(req)) = top.get_mut(&ron::Value::String("request".into())) else {
-                return Err("no request".into());
+        fn rename_title(v: &mut ron::Value) -> Result<(), MigrationError> {
+            let ron::Value::Map(top) = v else {
+                return Err(MigrationError::Shape { at: "the file", expected: "a map" });
             };
-            let title = req.remove(&ron::Value::String("title".into())).ok_or("no title")?;
+            let Some(ron::Value::Map(req)) = top.get_mut(&ron::Value::String("request".into())) else {
+                return Err(MigrationError::MissingField { field: "request" });
+            };
+            let title = req
+                .remove(&ron::Value::String("title".into()))
+                .ok_or(MigrationError::MissingField { field: "request.title" })?;
             req.insert(ron::Value::String("name".into()), title);
             Ok(())
         }
@@ -289,7 +293,10 @@ mod tests {
         assert_eq!(parsed.entity.name, "Old");
         assert_eq!(parsed.entity.id, id);
         // Without a step for it, an old format is a clear error, not a guess.
-        assert!(matches!(from_text::<Request>(&old), Err(ProblemKind::Migration(_))));
+        assert_eq!(
+            from_text::<Request>(&old).unwrap_err(),
+            ProblemKind::Migration(MigrationError::NoStep { from: 0 })
+        );
     }
 
     #[test]

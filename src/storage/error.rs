@@ -19,8 +19,13 @@ pub enum StoreError {
     Remove { path: PathBuf, error: io::Error },
     #[error("cannot move {} to {}: {error}", from.display(), to.display())]
     Move { from: PathBuf, to: PathBuf, error: io::Error },
+    #[error("cannot open {}: {error}", path.display())]
+    Open { path: PathBuf, error: io::Error },
     #[error("cannot encode {what} as RON: {message}")]
     Encode { what: String, message: String },
+    /// A file Localpost wrote for itself (a staged write's intent) that does not parse.
+    #[error("{} is not readable: {error}", path.display())]
+    Decode { path: PathBuf, error: Box<ron::error::SpannedError> },
     #[error("{} exists but is not a folder", path.display())]
     NotAFolder { path: PathBuf },
     #[error("{kind} {id} is not in the data folder (it may have been deleted or failed to load)")]
@@ -100,7 +105,7 @@ pub enum ProblemKind {
     /// Written by a newer Localpost whose format this version does not read.
     NewerFormat { found: u32, supported: u32 },
     /// An older format that could not be upgraded.
-    Migration(String),
+    Migration(MigrationError),
     /// Fields this version does not know; they are dropped if this entity is saved from here.
     UnknownFields(Vec<String>),
     /// Another file already has this id; this one is not loaded.
@@ -163,7 +168,7 @@ impl fmt::Display for ProblemKind {
                 f,
                 "written in format {found} by a newer Localpost; this version reads up to format {supported}"
             ),
-            ProblemKind::Migration(message) => write!(f, "cannot upgrade from an older format: {message}"),
+            ProblemKind::Migration(error) => write!(f, "cannot upgrade from an older format: {error}"),
             ProblemKind::UnknownFields(fields) => write!(
                 f,
                 "fields unknown to this version (kept in the file, but lost if this entity is saved here): {}",
@@ -198,6 +203,27 @@ impl fmt::Display for ProblemKind {
             ),
         }
     }
+}
+
+/// Why a file in an older format could not be upgraded to today's (see
+/// [`super::document::Migration`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MigrationError {
+    /// No step upgrades this format for this kind of file.
+    #[error("no upgrade from format {from}")]
+    NoStep { from: u32 },
+    /// A step found a value of another shape than its format has.
+    #[error("{at} is not {expected}")]
+    Shape { at: &'static str, expected: &'static str },
+    /// A step did not find a field its format has.
+    #[error("`{field}` is missing")]
+    MissingField { field: &'static str },
+    /// The upgraded value does not read as today's shape.
+    #[error("{error}")]
+    Decode { error: Box<ron::Error> },
+    /// The upgraded value holds no entity.
+    #[error("upgraded file has no `{key}`")]
+    NoEntity { key: &'static str },
 }
 
 /// Something a crash left that opening the data folder put right.

@@ -24,9 +24,9 @@ pub fn interrupted_writes(root: &Path) -> (Vec<Repair>, Vec<Problem>) {
                 };
                 repairs.push(Repair { path, kind });
             }
-            Err(message) => problems.push(Problem {
+            Err(error) => problems.push(Problem {
                 path,
-                kind: ProblemKind::InterruptedWrite(message),
+                kind: ProblemKind::InterruptedWrite(error.to_string()),
                 workspace: None,
                 parent: None,
             }),

@@ -7,13 +7,14 @@
 //! and the policy page shows the error.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 use std::path::PathBuf;
 
 use serde::Deserialize;
 use serde::de::IntoDeserializer as _;
 
-use super::error::{Position, SourceError};
-use super::keys::{self, HostPattern, ProxyRule, TlsVersion};
+use super::error::{BadValueReason, Position, SourceError};
+use super::keys::{self, HostPattern, HostPatternError, PathError, ProxyRule, TlsVersion};
 use super::settings::SettingsDefaults;
 use crate::model::ClientCertificate;
 use crate::model::Format;
@@ -377,15 +378,15 @@ impl Checker<'_> {
     }
 
     /// A list whose items must all be valid; one bad item makes the whole key `fallback`.
-    fn list<T>(
+    fn list<T, E: Display>(
         &mut self,
         key: &str,
         items: Option<Vec<String>>,
-        parse: impl Fn(&str) -> Result<T, String>,
+        parse: impl Fn(&str) -> Result<T, E>,
         (fallback, meaning): (Vec<T>, &str),
     ) -> Option<Vec<T>> {
         let items = items?;
-        let parsed: Result<Vec<T>, String> = items.iter().map(|s| parse(s)).collect();
+        let parsed: Result<Vec<T>, E> = items.iter().map(|s| parse(s)).collect();
         Some(parsed.unwrap_or_else(|message| {
             self.bad(key, format!("{message}; {meaning}"));
             fallback
@@ -423,7 +424,7 @@ impl Checker<'_> {
             (Vec::new(), "no extra certificate authority is trusted"),
         );
         let client_certificates = raw.client_certificates.map(|certs| {
-            let parsed: Result<Vec<_>, String> = certs.iter().map(client_certificate).collect();
+            let parsed: Result<Vec<_>, _> = certs.iter().map(client_certificate).collect();
             parsed.unwrap_or_else(|message| {
                 self.bad("client_certificates", format!("{message}; no client certificate is used"));
                 Vec::new()
@@ -436,7 +437,7 @@ impl Checker<'_> {
             })
         });
         let allowed_import_formats = raw.allowed_import_formats.map(|names| {
-            let parsed: Result<Vec<Format>, String> = names.iter().map(|n| parse_format(&n.0)).collect();
+            let parsed: Result<Vec<Format>, _> = names.iter().map(|n| parse_format(&n.0)).collect();
             parsed.unwrap_or_else(|message| {
                 self.bad("allowed_import_formats", format!("{message}; no format may be imported"));
                 Vec::new()
@@ -458,10 +459,10 @@ impl Checker<'_> {
             }
         });
         if let Some(proxy) = &raw.proxy {
-            proxy.validate().map_err(|message| self.escalate("proxy", message))?;
+            proxy.validate().map_err(|reason| self.escalate("proxy", reason))?;
         }
         if let Some(dir) = &raw.data_dir {
-            validate_data_dir(dir).map_err(|message| self.escalate("data_dir", message))?;
+            validate_data_dir(dir).map_err(|reason| self.escalate("data_dir", reason))?;
         }
         Ok(SourceValues {
             organization_name: self.label("organization_name", raw.organization_name, MAX_NAME_CHARS),
@@ -504,20 +505,33 @@ impl Checker<'_> {
         })
     }
 
-    fn escalate(&self, key: &'static str, message: String) -> SourceError {
-        SourceError::BadValue { key, position: self.positions.get(key).copied(), message }
+    fn escalate(&self, key: &'static str, reason: impl Into<BadValueReason>) -> SourceError {
+        SourceError::BadValue { key, position: self.positions.get(key).copied(), reason: reason.into() }
     }
 }
 
-fn client_certificate(raw: &RawClientCertificate) -> Result<ClientCertificate, String> {
-    HostPattern::parse(&raw.host).map_err(|e| format!("host: {e}"))?;
-    let path = |text: &str, field: &str| -> Result<String, String> {
+/// What is wrong with an entry of `client_certificates`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClientCertificateError {
+    #[error("host: {error}")]
+    Host { error: HostPatternError },
+    /// A file named by `field` (`cert_file`, `key_file`, `pkcs12_file`) that is not absolute.
+    #[error("{host} {field}: {error}")]
+    Path { host: String, field: &'static str, error: PathError },
+    /// Both a PEM pair and a PKCS #12 file, or neither (or half a pair).
+    #[error("{host}: give either cert_file and key_file, or pkcs12_file")]
+    PemOrPkcs12 { host: String },
+}
+
+fn client_certificate(raw: &RawClientCertificate) -> Result<ClientCertificate, ClientCertificateError> {
+    HostPattern::parse(&raw.host).map_err(|error| ClientCertificateError::Host { error })?;
+    let path = |text: &str, field: &'static str| -> Result<String, ClientCertificateError> {
         if text.trim().is_empty() {
             return Ok(String::new());
         }
         keys::parse_absolute_path(text)
             .map(|p| p.display().to_string())
-            .map_err(|e| format!("{} {field}: {e}", raw.host))
+            .map_err(|error| ClientCertificateError::Path { host: raw.host.clone(), field, error })
     };
     let cert = ClientCertificate {
         host: raw.host.trim().to_owned(),
@@ -529,24 +543,38 @@ fn client_certificate(raw: &RawClientCertificate) -> Result<ClientCertificate, S
     let pem = !cert.cert_file.is_empty() && !cert.key_file.is_empty();
     let p12 = !cert.pkcs12_file.is_empty();
     if pem == p12 {
-        return Err(format!("{}: give either cert_file and key_file, or pkcs12_file", cert.host));
+        return Err(ClientCertificateError::PemOrPkcs12 { host: cert.host });
     }
     Ok(cert)
 }
 
+/// A name in `allowed_import_formats` that is not an import format.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{name}` is not an import format Localpost knows")]
+pub struct UnknownFormat {
+    pub name: String,
+}
+
 /// Reads an import format by its name in the policy (`PostmanCollectionV21`, `Har`, `Curl`).
-pub fn parse_format(name: &str) -> Result<Format, String> {
+pub fn parse_format(name: &str) -> Result<Format, UnknownFormat> {
     let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = name.into_deserializer();
-    Format::deserialize(de).map_err(|_| format!("`{name}` is not an import format Localpost knows"))
+    Format::deserialize(de).map_err(|_| UnknownFormat { name: name.to_owned() })
+}
+
+/// A `data_dir` that is neither an absolute path nor `~/...`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{error} (write an absolute path or ~/...)")]
+pub struct DataDirError {
+    pub error: PathError,
 }
 
 /// `data_dir` is an absolute path, or `~/...` in each user's home folder.
-pub fn validate_data_dir(text: &str) -> Result<(), String> {
+pub fn validate_data_dir(text: &str) -> Result<(), DataDirError> {
     let text = text.trim();
     if text.starts_with("~/") && text.len() > 2 {
         return Ok(());
     }
-    keys::parse_absolute_path(text).map(|_| ()).map_err(|e| format!("{e} (write an absolute path or ~/...)"))
+    keys::parse_absolute_path(text).map(|_| ()).map_err(|error| DataDirError { error })
 }
 
 /// Where each top-level key of a RON struct is written, skipping strings and comments. Used to

@@ -75,10 +75,29 @@ fn bad_values_take_their_most_restrictive_value() {
 fn keys_without_a_safe_fallback_fail_the_source() {
     let err = parse("(schema_version: 1, data_dir: \"relative/dir\")").unwrap_err();
     assert!(matches!(err, SourceError::BadValue { key: "data_dir", .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "data_dir: `relative/dir` is not an absolute path (write an absolute path or ~/...)"
+    );
     let err =
         parse("(schema_version: 1, proxy: (mode: Fixed(url: \"gopher://p\"), locked: true))").unwrap_err();
     assert!(matches!(err, SourceError::BadValue { key: "proxy", .. }), "{err:?}");
     assert!(parse("(schema_version: 1, data_dir: \"~/Work/localpost\")").is_ok());
+}
+
+#[test]
+fn client_certificate_problems_name_the_host_and_the_file() {
+    let p = parse(
+        "(schema_version: 1, client_certificates: [(host: \"api.example\", cert_file: \"c.pem\", \
+         key_file: \"/k.pem\")])",
+    )
+    .unwrap();
+    let [problem] = p.key_problems.as_slice() else { panic!("{:?}", p.key_problems) };
+    assert_eq!(
+        problem.message,
+        "api.example cert_file: `c.pem` is not an absolute path; no client certificate is used"
+    );
+    assert_eq!(p.values.client_certificates, Some(Vec::new()));
 }
 
 #[test]
@@ -142,5 +161,8 @@ fn script_keys_of_a_wrong_type_fail_the_source_naming_the_key() {
 #[test]
 fn formats_are_read_by_name() {
     assert_eq!(parse_format("PostmanCollectionV21"), Ok(Format::PostmanCollectionV21));
-    assert!(parse_format("Word").is_err());
+    assert_eq!(
+        parse_format("Word").unwrap_err().to_string(),
+        "`Word` is not an import format Localpost knows"
+    );
 }

@@ -310,7 +310,7 @@ pub enum Recovered {
 
 /// Finishes or undoes every staged write under `root` that no process holds (see the module
 /// doc). Returns what it did per staging folder, and what it could not do.
-pub(crate) fn recover(root: &Path) -> Vec<(PathBuf, Result<Recovered, String>)> {
+pub(crate) fn recover(root: &Path) -> Vec<(PathBuf, Result<Recovered, StoreError>)> {
     let Ok(entries) = fs::read_dir(root) else { return Vec::new() };
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -332,7 +332,7 @@ pub(crate) fn recover(root: &Path) -> Vec<(PathBuf, Result<Recovered, String>)> 
                 continue;
             }
             Err(e) => {
-                out.push((dir, Err(format!("cannot open {}: {e}", lock_path.display()))));
+                out.push((dir, Err(StoreError::Open { path: lock_path, error: e })));
                 continue;
             }
         };
@@ -351,21 +351,21 @@ pub(crate) fn recover(root: &Path) -> Vec<(PathBuf, Result<Recovered, String>)> 
     out
 }
 
-fn replay(stage: &Stage) -> Result<Recovered, String> {
+fn replay(stage: &Stage) -> Result<Recovered, StoreError> {
     let intent_path = stage.dir.join(INTENT_FILE);
     let text = match fs::read_to_string(&intent_path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Recovered::Discarded),
-        Err(e) => return Err(format!("cannot read {}: {e}", intent_path.display())),
+        Err(e) => return Err(StoreError::read(intent_path, e)),
     };
-    let intent: Intent =
-        ron::from_str(&text).map_err(|e| format!("{} is not readable: {e}", intent_path.display()))?;
+    let intent: Intent = ron::from_str(&text)
+        .map_err(|error| StoreError::Decode { path: intent_path, error: Box::new(error) })?;
     let moves = intent.steps.len();
     let ran = match intent.direction {
         Direction::Forward => intent.steps.iter().try_for_each(|s| stage.run(s, Direction::Forward)),
         Direction::Backward => intent.steps.iter().rev().try_for_each(|s| stage.run(s, Direction::Backward)),
     };
-    ran.and_then(|()| stage.sync_touched(&intent.steps)).map_err(|e| e.to_string())?;
+    ran.and_then(|()| stage.sync_touched(&intent.steps))?;
     Ok(match intent.direction {
         Direction::Forward => Recovered::Completed { moves },
         Direction::Backward => Recovered::RolledBack { moves },
