@@ -101,9 +101,8 @@ impl WriteJob {
             WriteJob::WorkspaceOrder(_) => JobKey::Order,
             WriteJob::Tree(TreeWrite::Collection { collection, .. }) => JobKey::Collection(collection.id),
             WriteJob::Tree(TreeWrite::Folder { folder, .. }) => JobKey::Folder(folder.id),
-            WriteJob::Tree(TreeWrite::Request { request, .. }) | WriteJob::OverwriteRequest { request, .. } => {
-                JobKey::Request(request.id)
-            }
+            WriteJob::Tree(TreeWrite::Request { request, .. })
+            | WriteJob::OverwriteRequest { request, .. } => JobKey::Request(request.id),
             WriteJob::Environment { environment, .. } => JobKey::Environment(environment.id),
             WriteJob::Globals { ws, .. } => JobKey::Globals(*ws),
             WriteJob::Preset { preset, .. } => JobKey::Preset(preset.id),
@@ -124,7 +123,8 @@ impl WriteJob {
             }
             WriteJob::Tree(TreeWrite::DeleteCollection(_)) => "deleting a collection".into(),
             WriteJob::Tree(TreeWrite::Folder { folder, .. }) => format!("folder \"{}\"", folder.name),
-            WriteJob::Tree(TreeWrite::Request { request, .. }) | WriteJob::OverwriteRequest { request, .. } => {
+            WriteJob::Tree(TreeWrite::Request { request, .. })
+            | WriteJob::OverwriteRequest { request, .. } => {
                 format!("request \"{}\"", request.name)
             }
             WriteJob::Tree(TreeWrite::DeleteItem(_)) => "deleting an item".into(),

@@ -471,7 +471,9 @@ mod tests {
             matches!(edit.writes[0], TreeWrite::Collection { collection: ref c, .. } if c.id == copy && c.children.is_empty())
         );
         assert!(matches!(edit.writes[1], TreeWrite::Workspace(_)));
-        assert!(matches!(edit.writes.last(), Some(TreeWrite::Collection { collection: c, .. }) if c.children.len() == 3));
+        assert!(
+            matches!(edit.writes.last(), Some(TreeWrite::Collection { collection: c, .. }) if c.children.len() == 3)
+        );
     }
 
     #[test]
