@@ -73,6 +73,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// Whether something did not load (rather than loaded with a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
     pub fn severity(&self) -> Severity {
         self.kind.severity()
     }

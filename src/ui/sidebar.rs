@@ -11,7 +11,6 @@ use crate::app::command::{Action, Command};
 use crate::app::interop::ExportWhat;
 use crate::app::state::{AppState, SidebarSection, Target};
 use crate::model::*;
-use crate::storage::Severity;
 
 pub fn sidebar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> usize {
     workspace_switcher_ui(ui, state, out);
@@ -292,9 +291,7 @@ impl Tree<'_> {
             }
         }
         // Files that did not load show where they are, until fixed.
-        for problem in
-            state.problems.iter().filter(|pr| pr.parent == Some(p) && pr.severity() == Severity::Error)
-        {
+        for problem in state.problems.iter().filter(|pr| pr.parent == Some(p) && pr.is_error()) {
             rows.push(Row::Broken {
                 path: problem.path.clone(),
                 message: problem.kind.to_string(),
