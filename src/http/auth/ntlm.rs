@@ -124,12 +124,21 @@ pub struct Challenge {
     pub target_info: Option<Vec<u8>>,
 }
 
+/// Why a server's NTLM challenge cannot be answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChallengeError {
+    #[error("the server's NTLM challenge is not base64")]
+    NotBase64,
+    /// Too short, not signed `NTLMSSP`, not message type 2, or its target info out of bounds.
+    #[error("the server's NTLM challenge is not a type 2 message")]
+    NotType2,
+}
+
 /// Reads the challenge from a `WWW-Authenticate: NTLM <base64>` value.
-pub fn parse_challenge(value: &str) -> Result<Challenge, String> {
+pub fn parse_challenge(value: &str) -> Result<Challenge, ChallengeError> {
     let b64 = value.trim().strip_prefix("NTLM ").map(str::trim).filter(|b| !b.is_empty());
-    let bytes =
-        b64.and_then(|b| STANDARD.decode(b).ok()).ok_or("the server's NTLM challenge is not base64")?;
-    let bad = || "the server's NTLM challenge is not a type 2 message".to_owned();
+    let bytes = b64.and_then(|b| STANDARD.decode(b).ok()).ok_or(ChallengeError::NotBase64)?;
+    let bad = || ChallengeError::NotType2;
     if bytes.len() < 32 || &bytes[..8] != b"NTLMSSP\0" || u32_at(&bytes, 8) != Some(2) {
         return Err(bad());
     }

@@ -584,7 +584,7 @@ fn ntlm_next(
                     ),
                 })?;
             let challenge = ntlm::parse_challenge(challenge)
-                .map_err(|reason| SendError::InvalidField { field: "NTLM auth".into(), reason })?;
+                .map_err(|e| SendError::InvalidField { field: "NTLM auth".into(), reason: e.to_string() })?;
             let mut client = [0u8; 8];
             client.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
             let now_ms = std::time::SystemTime::now()
