@@ -116,6 +116,8 @@ pub struct RequestTab {
     /// What the last send's scripts reported (`None`: it had none).
     pub scripts: Option<super::scripts::ScriptReport>,
     pub test_filter: super::scripts::TestFilter,
+    /// A new request's name follows its URL until the user names it.
+    pub named_from_url: bool,
 }
 
 impl RequestTab {
@@ -136,6 +138,23 @@ impl RequestTab {
             script_event: crate::script::Event::PreRequest,
             scripts: None,
             test_filter: super::scripts::TestFilter::default(),
+            named_from_url: false,
+        }
+    }
+
+    /// A request never saved, named after its URL until the user names it.
+    pub fn unnamed(draft: Request) -> Self {
+        Self { named_from_url: true, ..Self::new(draft, None) }
+    }
+
+    /// Follows a changed URL: its params and path variables, and, for an unnamed new request,
+    /// its name.
+    pub fn url_changed(&mut self) {
+        self.draft.params = crate::model::url_text::params_from_url(&self.draft.url, &self.draft.params);
+        self.draft.path_variables =
+            crate::model::url_text::path_variables_for(&self.draft.url, &self.draft.path_variables);
+        if self.named_from_url {
+            self.draft.name = crate::model::url_text::name_from_url(&self.draft.url);
         }
     }
 }
@@ -335,6 +354,12 @@ impl AppState {
 
     pub fn error(&mut self, text: impl Into<String>) {
         self.notice = Some(Notice { text: text.into(), is_error: true });
+    }
+
+    /// Request tabs holding edits that are not saved to their request's file (new requests
+    /// included): kept in the session, not in the data folder.
+    pub fn draft_count(&self) -> usize {
+        self.tabs.iter().filter(|t| t.request().is_some_and(|r| r.dirty)).count()
     }
 
     /// Recomputes a request tab's unsaved marker against the saved request.

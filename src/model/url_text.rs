@@ -66,6 +66,28 @@ impl std::fmt::Display for UrlText<'_> {
     }
 }
 
+/// What a new request is called before it has a URL.
+pub const UNNAMED_REQUEST: &str = "Untitled request";
+
+/// The longest name [`name_from_url`] gives (in characters).
+const NAME_FROM_URL_MAX_CHARS: usize = 80;
+
+/// A new request's name from its URL, as Postman and Insomnia show an unsaved request: the URL
+/// without its scheme, query and fragment (`https://api.example.com/users/?page=2` is
+/// `api.example.com/users`); [`UNNAMED_REQUEST`] while it is empty.
+pub fn name_from_url(url: &str) -> String {
+    let base = UrlText::parse(url.trim()).base;
+    let base = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let base = base.trim_end_matches('/');
+    if base.is_empty() {
+        return UNNAMED_REQUEST.to_owned();
+    }
+    match base.char_indices().nth(NAME_FROM_URL_MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &base[..cut]),
+        None => base.to_owned(),
+    }
+}
+
 fn first_outside(text: &str, c: u8) -> Option<usize> {
     offsets_outside_references(text, c).first().copied()
 }
@@ -182,6 +204,19 @@ pub fn path_variables_for(url: &str, old: &[KeyValue]) -> Vec<KeyValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_request_is_named_after_its_url() {
+        assert_eq!(name_from_url("https://api.example.com/users/?page=2#top"), "api.example.com/users");
+        assert_eq!(name_from_url("{{base}}/users/:id?x={{a#b}}"), "{{base}}/users/:id");
+        assert_eq!(name_from_url("  http://127.0.0.1:9  "), "127.0.0.1:9");
+        assert_eq!(name_from_url(""), UNNAMED_REQUEST);
+        assert_eq!(name_from_url("https://"), UNNAMED_REQUEST);
+        let long = format!("https://example.com/{}", "é".repeat(200));
+        let name = name_from_url(&long);
+        assert_eq!(name.chars().count(), 81, "80 characters and an ellipsis: {name}");
+        assert!(name.ends_with('…'));
+    }
 
     #[test]
     fn splits_at_the_first_marks_outside_references() {

@@ -212,6 +212,24 @@ fn environment_picker_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) 
         .named("Environment");
 }
 
+/// The footer's save state when nothing is being written: what is on disk, and what is not
+/// (tabs holding drafts).
+fn saved_ui(ui: &mut Ui, drafts: usize) {
+    let ok = theme::ok_color(ui.visuals());
+    if drafts == 0 {
+        ui.label(RichText::new("✔ Saved").color(ok))
+            .on_hover_text("Every change is saved to the data folder.");
+        return;
+    }
+    let tabs =
+        if drafts == 1 { "1 tab holds a draft".to_owned() } else { format!("{drafts} tabs hold drafts") };
+    ui.label(RichText::new("✔ Files written").color(ok));
+    ui.label(RichText::new(format!("· {tabs}")).color(ui.visuals().warn_fg_color)).on_hover_text(format!(
+        "Every file in the data folder is written. {tabs} not saved to the collection yet \
+         (Ctrl+S saves the tab); drafts are kept with the open tabs."
+    ));
+}
+
 fn footer_ui(ui: &mut Ui, state: &AppState, status: &UiStatus, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let sync = ui.label(RichText::new("🔒 Sync off").strong());
@@ -221,10 +239,7 @@ fn footer_ui(ui: &mut Ui, state: &AppState, status: &UiStatus, out: &mut Vec<Com
         ));
         ui.separator();
         match &status.save {
-            SaveState::Saved => {
-                ui.label(RichText::new("✔ Saved").color(theme::ok_color(ui.visuals())))
-                    .on_hover_text("Every change is saved to the data folder.");
-            }
+            SaveState::Saved => saved_ui(ui, state.draft_count()),
             SaveState::Saving { pending } => {
                 ui.label("⟳ Saving…").on_hover_text(format!("{pending} change(s) being written"));
             }

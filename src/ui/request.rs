@@ -59,7 +59,10 @@ pub fn request_ui(
         let name = TextEdit::singleline(&mut tab.draft.name)
             .frame(egui::Frame::NONE)
             .desired_width(ui.available_width() * 0.6);
-        changed |= ui.add(name).named("Request name").on_hover_text("Request name").changed();
+        if ui.add(name).named("Request name").on_hover_text("Request name").changed() {
+            tab.named_from_url = false;
+            changed = true;
+        }
     });
     ui.add_space(2.0);
     changed |= url_bar_ui(ui, tab, cx, std::mem::take(focus_url), out);
@@ -138,8 +141,7 @@ fn url_bar_ui(
                 out.push(Command::PasteCurl { tab: tab_id, text: tab.draft.url.clone() });
                 tab.draft.url = before;
             } else {
-                tab.draft.params = url::params_from_url(&tab.draft.url, &tab.draft.params);
-                tab.draft.path_variables = url::path_variables_for(&tab.draft.url, &tab.draft.path_variables);
+                tab.url_changed();
                 changed = true;
             }
         }

@@ -114,8 +114,8 @@ impl App {
         match action {
             Action::NewRequest => {
                 let Some(ws) = self.state.workspace else { return };
-                let request = Request::new("Untitled request");
-                self.open_tab(ws, TabKind::Request(Box::new(RequestTab::new(request, None))));
+                let request = Request::new(crate::model::url_text::UNNAMED_REQUEST);
+                self.open_tab(ws, TabKind::Request(Box::new(RequestTab::unnamed(request))));
                 self.state.focus_url = true;
             }
             Action::NewCollection => self.new_collection(),

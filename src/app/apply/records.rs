@@ -229,6 +229,9 @@ impl App {
                     let keep_id = r.draft.id;
                     let keep_name = r.draft.name.clone();
                     r.draft = Request { id: keep_id, name: keep_name, ..request };
+                    if r.named_from_url {
+                        r.url_changed();
+                    }
                 }
                 self.state.refresh_dirty(tab);
             }
