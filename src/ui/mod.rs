@@ -212,21 +212,28 @@ fn environment_picker_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) 
         .named("Environment");
 }
 
-/// The footer's save state when nothing is being written: what is on disk, and what is not
-/// (tabs holding drafts).
+/// The footer's save state when nothing is being written: "Saved" only when no tab holds a
+/// draft either.
 fn saved_ui(ui: &mut Ui, drafts: usize) {
     let ok = theme::ok_color(ui.visuals());
     if drafts == 0 {
         ui.label(RichText::new("✔ Saved").color(ok))
             .on_hover_text("Every change is saved to the data folder.");
+    } else {
+        ui.label(RichText::new("✔ Files written").color(ok))
+            .on_hover_text("Every file in the data folder is written.");
+    }
+}
+
+/// How many tabs hold edits that are in no file of the data folder yet.
+fn drafts_ui(ui: &mut Ui, drafts: usize) {
+    if drafts == 0 {
         return;
     }
     let tabs =
         if drafts == 1 { "1 tab holds a draft".to_owned() } else { format!("{drafts} tabs hold drafts") };
-    ui.label(RichText::new("✔ Files written").color(ok));
     ui.label(RichText::new(format!("· {tabs}")).color(ui.visuals().warn_fg_color)).on_hover_text(format!(
-        "Every file in the data folder is written. {tabs} not saved to the collection yet \
-         (Ctrl+S saves the tab); drafts are kept with the open tabs."
+        "{tabs} not saved to the collection yet (Ctrl+S saves the tab); drafts are kept with the open tabs."
     ));
 }
 
@@ -250,6 +257,7 @@ fn footer_ui(ui: &mut Ui, state: &AppState, status: &UiStatus, out: &mut Vec<Com
                 }
             }
         }
+        drafts_ui(ui, state.draft_count());
         let broken = state.problems.iter().filter(|p| p.is_broken_file()).count();
         if broken > 0 {
             ui.separator();
