@@ -1,13 +1,19 @@
 //! The window's rough edges, as a user meets them: the footer says what is on disk and what is
-//! not; a new request is named after its URL.
+//! not; a new request is named after its URL; a cancelled send says what the response shown is.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 mod support;
 
 use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
 use localpost::app::command::Command;
-use support::app::{apply, new_tab, open, settle, shown, type_into, type_url};
+use std::time::Duration;
+
+use support::app::{
+    apply, new_tab, open, send_and_wait, sending, settle, shown, type_into, type_url, wait_for_send,
+};
 use support::data::populate;
+use support::{Reply, Server};
 
 #[test]
 fn the_footer_counts_the_tabs_that_hold_drafts() {
@@ -60,4 +66,30 @@ fn a_new_request_is_named_after_its_url_until_the_user_names_it() {
     type_into(&mut harness, "Request name", "List users");
     type_url(&mut harness, "http://127.0.0.1:9/people");
     assert_eq!(active_name(&harness), "List users", "a name the user gave stays");
+}
+
+#[test]
+fn a_cancelled_send_says_the_response_shown_is_the_previous_one() {
+    let server = Server::start(|r| {
+        let reply = Reply::text(200, &format!("answer to {}", r.path()));
+        if r.path() == "/slow" { reply.delay(Duration::from_secs(30)) } else { reply }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    new_tab(&mut harness);
+    type_url(&mut harness, &server.url("/fast"));
+    send_and_wait(&mut harness);
+    assert!(shown(&harness, "answer to /fast"));
+    assert!(!shown(&harness, "previous send"));
+
+    type_url(&mut harness, &server.url("/slow"));
+    harness.get_by_label("Send").click();
+    harness.run_steps(2);
+    assert!(sending(harness.state()));
+    harness.key_press(Key::Escape);
+    wait_for_send(&mut harness);
+    assert!(shown(&harness, "Cancelled"));
+    assert!(!shown(&harness, "Could not send"), "a cancel is not a failure");
+    assert!(shown(&harness, "Below: the response to the previous send."));
+    assert!(shown(&harness, "answer to /fast"));
 }

@@ -47,12 +47,20 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
         ui.separator();
     } else if let Some(error) = &tab.error {
         ui.add_space(8.0);
-        ui.label(
-            RichText::new("Could not send the request").strong().color(theme::error_color(ui.visuals())),
-        );
-        ui.label(error);
+        if error == crate::app::send::CANCELLED {
+            ui.label(RichText::new("Cancelled").strong());
+            ui.label("The request was cancelled before its response arrived.");
+        } else {
+            ui.label(
+                RichText::new("Could not send the request").strong().color(theme::error_color(ui.visuals())),
+            );
+            ui.label(error);
+        }
         if tab.response.is_none() && !results_alone {
             return;
+        }
+        if tab.response.is_some() {
+            ui.label(RichText::new("Below: the response to the previous send.").weak().italics());
         }
         ui.separator();
     }

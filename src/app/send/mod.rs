@@ -171,6 +171,9 @@ impl Latch {
     }
 }
 
+/// A tab's error when the user cancelled the send.
+pub const CANCELLED: &str = "Cancelled.";
+
 /// The engine, created on the first send so start-up does not pay for its runtime.
 #[derive(Default)]
 pub struct Sends {

@@ -127,7 +127,7 @@ pub(super) fn outcome_of(
         Ok(exchange) => view_of(exchange)
             .map(Some)
             .map_err(|e| format!("The response arrived but its body could not be read back: {e}")),
-        Err(SendError::Cancelled) => Err("Cancelled.".to_owned()),
+        Err(SendError::Cancelled) => Err(super::CANCELLED.to_owned()),
         Err(e) => Err(e.to_string()),
     };
     let cookies_changed = result.as_ref().is_ok_and(|e| e.cookies_changed);
@@ -238,7 +238,7 @@ pub(super) fn run_scripted(
         fallback: format!("request \"{}\"", request.name),
     };
     let cancelled = || SendOutcome {
-        result: Err("Cancelled.".to_owned()),
+        result: Err(super::CANCELLED.to_owned()),
         history: None,
         record: None,
         cookies_changed: false,
