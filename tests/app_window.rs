@@ -93,3 +93,23 @@ fn a_cancelled_send_says_the_response_shown_is_the_previous_one() {
     assert!(shown(&harness, "Below: the response to the previous send."));
     assert!(shown(&harness, "answer to /fast"));
 }
+
+/// egui redraws a focused field twice a second only when its style says the cursor blinks
+/// (`TextCursorStyle::blink`, egui's `paint_text_cursor`): the app sets it from the settings.
+#[test]
+fn the_text_cursor_blinks_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    assert!(!harness.state().state.settings.blink_cursor, "steady by default");
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        assert!(!harness.ctx.style_of(theme).visuals.text_cursor.blink, "{theme:?}");
+    }
+    harness.state_mut().state.settings.blink_cursor = true;
+    harness.run_steps(2);
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        assert!(harness.ctx.style_of(theme).visuals.text_cursor.blink, "{theme:?}");
+    }
+    harness.state_mut().state.settings.blink_cursor = false;
+    harness.run_steps(2);
+    assert!(!harness.ctx.global_style().visuals.text_cursor.blink);
+}

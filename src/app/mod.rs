@@ -150,6 +150,7 @@ pub struct App {
     last_session: Option<Session>,
     first_frame_done: bool,
     applied_zoom: Option<f32>,
+    applied_blink: Option<bool>,
     applied_theme: Option<Theme>,
     dialogs: dialogs::Dialogs,
     outside: outside::Outside,
@@ -193,6 +194,7 @@ impl App {
             last_session: None,
             first_frame_done: false,
             applied_zoom: None,
+            applied_blink: None,
             applied_theme: None,
             dialogs: dialogs::Dialogs::default(),
             outside: outside::Outside::default(),
@@ -384,6 +386,11 @@ impl App {
                 Theme::Dark => egui::ThemePreference::Dark,
             });
             self.applied_theme = Some(theme);
+        }
+        let blink = self.state.settings.blink_cursor;
+        if self.applied_blink != Some(blink) {
+            ctx.all_styles_mut(|style| style.visuals.text_cursor.blink = blink);
+            self.applied_blink = Some(blink);
         }
         let zoom = (self.state.settings.font_size / 13.0).clamp(0.6, 2.5);
         if self.applied_zoom != Some(zoom) {

@@ -68,6 +68,9 @@ pub struct Settings {
     pub theme: Theme,
     /// Points; egui's default body text is 12.5.
     pub font_size: f32,
+    /// Whether a focused text field's cursor blinks. Off by default: a blinking cursor redraws
+    /// the window twice a second for as long as a field has focus; a steady one costs nothing.
+    pub blink_cursor: bool,
     /// Total time a request may take; 0 means no limit.
     pub request_timeout_ms: u64,
     pub connect_timeout_ms: u64,
@@ -103,6 +106,7 @@ impl Default for Settings {
         Self {
             theme: Theme::System,
             font_size: 13.0,
+            blink_cursor: false,
             request_timeout_ms: 0,
             connect_timeout_ms: 30_000,
             follow_redirects: true,

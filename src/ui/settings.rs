@@ -83,6 +83,19 @@ impl Form<'_> {
                 },
                 &mut self.changed,
             );
+            row(
+                ui,
+                "Text cursor",
+                None,
+                |ui| {
+                    ui.checkbox(&mut s.blink_cursor, "Blink")
+                        .on_hover_text(
+                            "A blinking cursor redraws the window twice a second while a field has focus.",
+                        )
+                        .changed()
+                },
+                &mut self.changed,
+            );
         });
     }
 
