@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         exit_after_full_load: cli.exit_after_full_load,
         started,
         open_files: cli.files.clone(),
+        file_chooser: true,
     };
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Localpost")

@@ -1,16 +1,19 @@
 //! The window's rough edges, as a user meets them: the footer says what is on disk and what is
-//! not; a new request is named after its URL; a cancelled send says what the response shown is.
+//! not; a new request is named after its URL; a cancelled send says what the response shown is;
+//! "Browse…" without a file chooser says so.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 mod support;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
-use localpost::app::command::Command;
+use localpost::app::AppOptions;
+use localpost::app::command::{Action, Command};
 use std::time::Duration;
 
 use support::app::{
-    apply, new_tab, open, send_and_wait, sending, settle, shown, type_into, type_url, wait_for_send,
+    apply, new_tab, open, open_with, send_and_wait, sending, settle, shown, step_until, type_into, type_url,
+    wait_for_send,
 };
 use support::data::populate;
 use support::{Reply, Server};
@@ -112,4 +115,18 @@ fn the_text_cursor_blinks_only_when_asked() {
     harness.state_mut().state.settings.blink_cursor = false;
     harness.run_steps(2);
     assert!(!harness.ctx.global_style().visuals.text_cursor.blink);
+}
+
+#[test]
+fn browse_without_a_file_chooser_says_so_and_puts_the_cursor_in_the_path_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = AppOptions { file_chooser: false, ..AppOptions::new(dir.path().to_owned()) };
+    let mut harness = open_with(options);
+    apply(&mut harness, Command::Action(Action::Import));
+    assert!(shown(&harness, "Import"));
+    harness.get_by_label("Browse…").click();
+    step_until(&mut harness, "the answer of the file dialog", |app| app.state.notice.is_some());
+    harness.run_steps(2);
+    assert!(shown(&harness, "The system file chooser is not available here"));
+    assert!(harness.get_by_label("Import file").is_focused(), "the cursor is in the path field");
 }

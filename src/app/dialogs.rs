@@ -1,34 +1,81 @@
 //! File dialogs (rfd) and the file work they lead to, off the UI thread. Where no native dialog
 //! can open (no desktop portal, headless), the path fields beside every "Browse…" button are the
-//! way in; a dialog that fails just leaves them as they are.
+//! way in: "Browse…" says the chooser is not available and puts the cursor in the field.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use super::job::{self, Job};
-use std::path::PathBuf;
 
 use super::App;
 use super::command::FileField;
-use super::state::{Modal, Tab, TabId};
+use super::state::{Modal, PathField, Tab, TabId};
 
 /// Dialogs and file writes in progress.
 #[derive(Default)]
 pub struct Dialogs {
-    pick: Option<(TabId, FileField, Job<Option<PathBuf>>)>,
-    pub(super) save_path: Option<Job<Option<PathBuf>>>,
+    pick: Option<(TabId, FileField, Job<Chosen>)>,
+    pub(super) save_path: Option<Job<Chosen>>,
     write: Option<Job<Result<String, String>>>,
     policy: Option<Job<crate::policy::EffectivePolicy>>,
 }
 
-fn spawn_dialog(
-    ctx: &egui::Context,
-    build: impl FnOnce() -> Option<PathBuf> + Send + 'static,
-) -> Job<Option<PathBuf>> {
-    job::spawn(ctx, "the file dialog", build)
+/// What a file dialog gave.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Chosen {
+    Path(PathBuf),
+    Cancelled,
+    /// No chooser opened: rfd answers "nothing chosen" at once where no desktop portal runs.
+    Unavailable,
+}
+
+/// A dialog closed sooner than this was never shown: nobody cancels a file chooser that fast.
+const SHOWN_AT_LEAST: Duration = Duration::from_millis(250);
+
+/// What the window says when "Browse…" cannot open the system's chooser.
+pub const NO_FILE_CHOOSER: &str =
+    "The system file chooser is not available here (no desktop portal answered): type the path in the field.";
+
+impl Chosen {
+    /// Reads a dialog's answer: nothing chosen within [`SHOWN_AT_LEAST`] means no dialog opened.
+    pub fn of(picked: Option<PathBuf>, took: Duration) -> Self {
+        match picked {
+            Some(path) => Chosen::Path(path),
+            None if took < SHOWN_AT_LEAST => Chosen::Unavailable,
+            None => Chosen::Cancelled,
+        }
+    }
+}
+
+impl App {
+    /// Opens the system's file dialog `build` makes, off the UI thread.
+    pub(super) fn file_dialog(
+        &self,
+        ctx: &egui::Context,
+        build: impl FnOnce() -> Option<PathBuf> + Send + 'static,
+    ) -> Job<Chosen> {
+        let unavailable = !self.options.file_chooser;
+        job::spawn(ctx, "the file dialog", move || {
+            if unavailable {
+                return Chosen::Unavailable;
+            }
+            let started = Instant::now();
+            let picked = build();
+            Chosen::of(picked, started.elapsed())
+        })
+    }
+
+    /// "Browse…" found no chooser: say so, and put the cursor in the path field beside it.
+    pub(super) fn no_file_chooser(&mut self, field: PathField) {
+        self.state.error(NO_FILE_CHOOSER);
+        self.state.focus_path_field = Some(field);
+    }
 }
 
 impl App {
     pub(super) fn pick_file(&mut self, ctx: &egui::Context, tab: TabId, field: FileField) {
         let promise =
-            spawn_dialog(ctx, || rfd::FileDialog::new().set_title("Choose a file to send").pick_file());
+            self.file_dialog(ctx, || rfd::FileDialog::new().set_title("Choose a file to send").pick_file());
         self.dialogs.pick = Some((tab, field, promise));
     }
 
@@ -46,7 +93,7 @@ impl App {
 
     pub(super) fn browse_save_path(&mut self, ctx: &egui::Context) {
         self.dialogs.save_path =
-            Some(spawn_dialog(ctx, || rfd::FileDialog::new().set_title("Save to a file").save_file()));
+            Some(self.file_dialog(ctx, || rfd::FileDialog::new().set_title("Save to a file").save_file()));
     }
 
     pub(super) fn write_body(&mut self, ctx: &egui::Context, tab: TabId, path: String) {
@@ -89,7 +136,7 @@ impl App {
     pub(super) fn poll_dialogs(&mut self) {
         if let Some((tab, field, promise)) = self.dialogs.pick.take() {
             match promise.try_take() {
-                Ok(Ok(Some(path))) => {
+                Ok(Ok(Chosen::Path(path))) => {
                     let path = path.display().to_string();
                     if let Some(r) = self.state.tab_mut(tab).and_then(Tab::request_mut) {
                         match field {
@@ -103,20 +150,22 @@ impl App {
                     }
                     self.state.refresh_dirty(tab);
                 }
-                Ok(Ok(None)) => {}
+                Ok(Ok(Chosen::Cancelled)) => {}
+                Ok(Ok(Chosen::Unavailable)) => self.no_file_chooser(PathField::Body),
                 Ok(Err(e)) => self.state.error(dialog_failed(&e)),
                 Err(promise) => self.dialogs.pick = Some((tab, field, promise)),
             }
         }
         if let Some(promise) = self.dialogs.save_path.take() {
             match promise.try_take() {
-                Ok(Ok(Some(chosen))) => match &mut self.state.modal {
+                Ok(Ok(Chosen::Path(chosen))) => match &mut self.state.modal {
                     Some(Modal::SaveBody { path, .. }) => *path = chosen.display().to_string(),
                     Some(Modal::Reset(dialog)) => dialog.backup_path = chosen.display().to_string(),
                     Some(Modal::Export(dialog)) => dialog.path = chosen.display().to_string(),
                     _ => {}
                 },
-                Ok(Ok(None)) => {}
+                Ok(Ok(Chosen::Cancelled)) => {}
+                Ok(Ok(Chosen::Unavailable)) => self.no_file_chooser(PathField::Modal),
                 Ok(Err(e)) => self.state.error(dialog_failed(&e)),
                 Err(promise) => self.dialogs.save_path = Some(promise),
             }
@@ -145,4 +194,17 @@ impl App {
 /// The message when a file dialog could not be shown (no desktop portal, a crash in it).
 pub(super) fn dialog_failed(error: &str) -> String {
     format!("The file dialog could not be shown ({error}); type the path in the field instead.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dialog_that_answers_at_once_was_never_shown() {
+        let path = PathBuf::from("/tmp/a.json");
+        assert_eq!(Chosen::of(Some(path.clone()), Duration::from_millis(5)), Chosen::Path(path));
+        assert_eq!(Chosen::of(None, Duration::from_millis(5)), Chosen::Unavailable);
+        assert_eq!(Chosen::of(None, Duration::from_secs(3)), Chosen::Cancelled);
+    }
 }

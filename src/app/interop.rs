@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::App;
+use super::dialogs::Chosen;
 use super::state::Modal;
 use super::writer::WriteJob;
 use crate::interop::apply::{self, Choices, ImportPlan, ItemKey, Resolution, Target};
@@ -103,7 +104,7 @@ pub struct Interop {
     reading: Option<Job<Result<ImportPlan, String>>>,
     writing: Option<Job<String>>,
     exporting: Option<Job<String>>,
-    picked: Option<Job<Option<PathBuf>>>,
+    picked: Option<Job<Chosen>>,
 }
 
 fn documents_dir(fallback: &std::path::Path) -> PathBuf {
@@ -129,9 +130,8 @@ impl App {
     }
 
     pub(super) fn browse_import_path(&mut self, ctx: &egui::Context) {
-        self.interop.picked = Some(job::spawn(ctx, "the file dialog", || {
-            rfd::FileDialog::new().set_title("Import a file").pick_file()
-        }));
+        self.interop.picked =
+            Some(self.file_dialog(ctx, || rfd::FileDialog::new().set_title("Import a file").pick_file()));
     }
 
     /// Reads, checks and plans the import in the background.
@@ -324,12 +324,13 @@ impl App {
     pub(super) fn poll_interop(&mut self) {
         if let Some(p) = self.interop.picked.take() {
             match p.try_take() {
-                Ok(Ok(Some(path))) => {
+                Ok(Ok(Chosen::Path(path))) => {
                     if let Some(Modal::Import(d)) = &mut self.state.modal {
                         d.path = path.display().to_string();
                     }
                 }
-                Ok(Ok(None)) => {}
+                Ok(Ok(Chosen::Cancelled)) => {}
+                Ok(Ok(Chosen::Unavailable)) => self.no_file_chooser(super::state::PathField::Modal),
                 Ok(Err(e)) => self.state.error(super::dialogs::dialog_failed(&e)),
                 Err(p) => self.interop.picked = Some(p),
             }

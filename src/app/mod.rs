@@ -46,6 +46,9 @@ pub struct AppOptions {
     /// Files named on the command line (`localpost FILE`, the desktop's "Open with"): the import
     /// preview opens on the first once the data folder is read.
     pub open_files: Vec<PathBuf>,
+    /// Whether "Browse…" asks the system for its file chooser; `false` (tests) answers as a
+    /// machine without one does.
+    pub file_chooser: bool,
 }
 
 /// What the UI shows besides the state.
@@ -171,6 +174,7 @@ impl AppOptions {
             exit_after_full_load: false,
             started: Instant::now(),
             open_files: Vec::new(),
+            file_chooser: true,
         }
     }
 }

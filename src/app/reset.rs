@@ -59,9 +59,8 @@ impl App {
     }
 
     pub(super) fn browse_reset_backup_path(&mut self, ctx: &egui::Context) {
-        self.dialogs.save_path = Some(job::spawn(ctx, "the file dialog", || {
-            rfd::FileDialog::new().set_title("Save the backup").save_file()
-        }));
+        self.dialogs.save_path =
+            Some(self.file_dialog(ctx, || rfd::FileDialog::new().set_title("Save the backup").save_file()));
     }
 
     /// Writes a bundle of everything (settings, every workspace) on the writer thread, in order

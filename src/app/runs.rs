@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::App;
+use super::dialogs::Chosen;
 use super::scripts::{ConsoleEntry, ConsoleLevel};
 use super::state::{Tab, TabId, TabKind};
 use super::writer::WriteJob;
@@ -80,7 +81,7 @@ pub struct RunnerTab {
     pub export_path: String,
     pub export_status: Option<Result<String, String>>,
     export: Option<Job<Result<String, String>>>,
-    browse: Option<(BrowseFor, Job<Option<PathBuf>>)>,
+    browse: Option<(BrowseFor, Job<Chosen>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,6 +272,7 @@ impl App {
     pub(super) fn poll_runs(&mut self) {
         let mut finished = Vec::new();
         let mut console = Vec::new();
+        let mut no_chooser = false;
         for tab in &mut self.state.tabs {
             let workspace = tab.workspace;
             let id = tab.id;
@@ -286,11 +288,12 @@ impl App {
                 }
                 if let Some((what, p)) = r.browse.take() {
                     match p.try_take() {
-                        Ok(Ok(Some(path))) => match what {
+                        Ok(Ok(Chosen::Path(path))) => match what {
                             BrowseFor::Data => r.data_path = path.display().to_string(),
                             BrowseFor::Export => r.export_path = path.display().to_string(),
                         },
-                        Ok(Ok(None)) => {}
+                        Ok(Ok(Chosen::Cancelled)) => {}
+                        Ok(Ok(Chosen::Unavailable)) => no_chooser = true,
                         Ok(Err(e)) => r.export_status = Some(Err(super::dialogs::dialog_failed(&e))),
                         Err(p) => r.browse = Some((what, p)),
                     }
@@ -298,6 +301,9 @@ impl App {
             }
         }
         self.state.console.extend(console);
+        if no_chooser {
+            self.no_file_chooser(super::state::PathField::Runner);
+        }
         for (tab, ws, done) in finished {
             self.keep_run(tab, ws, done);
         }
@@ -432,20 +438,18 @@ impl App {
     }
 
     pub(super) fn browse_runner(&mut self, ctx: &egui::Context, tab_id: TabId, what: BrowseFor) {
+        let chooser = self.file_dialog(ctx, move || {
+            let dialog = rfd::FileDialog::new();
+            match what {
+                BrowseFor::Data => dialog
+                    .set_title("Choose a data file")
+                    .add_filter("CSV or JSON", &["csv", "json"])
+                    .pick_file(),
+                BrowseFor::Export => dialog.set_title("Export the run to").save_file(),
+            }
+        });
         let Some(Tab { kind: TabKind::Runner(r), .. }) = self.state.tab_mut(tab_id) else { return };
-        r.browse = Some((
-            what,
-            job::spawn(ctx, "the file dialog", move || {
-                let dialog = rfd::FileDialog::new();
-                match what {
-                    BrowseFor::Data => dialog
-                        .set_title("Choose a data file")
-                        .add_filter("CSV or JSON", &["csv", "json"])
-                        .pick_file(),
-                    BrowseFor::Export => dialog.set_title("Export the run to").save_file(),
-                }
-            }),
-        ));
+        r.browse = Some((what, chooser));
     }
 }
 

@@ -95,6 +95,17 @@ pub enum DiskState {
 }
 
 /// An open request: the draft being edited and the last response.
+/// Where a path field beside a "Browse…" button is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathField {
+    /// The dialog open (import, export, save body, backup).
+    Modal,
+    /// A runner tab's data file or export path.
+    Runner,
+    /// A request body's file (binary, or a multipart part).
+    Body,
+}
+
 pub struct RequestTab {
     /// Where it is saved; `None` for a request that was never saved.
     pub parent: Option<ParentId>,
@@ -275,6 +286,8 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Set by Ctrl+L; the URL field takes focus on the next frame.
     pub focus_url: bool,
+    /// Set when "Browse…" found no file chooser: which path field takes the focus next frame.
+    pub focus_path_field: Option<PathField>,
     /// Bumped by every command and every read of the data folder: views that derive lists from
     /// the library (the filtered tree, quick open) recompute only when it moves.
     pub revision: u64,
@@ -304,6 +317,7 @@ impl AppState {
             modal: None,
             notice: None,
             focus_url: false,
+            focus_path_field: None,
             revision: 0,
             policy,
             past_runs: super::runs::PastRuns::default(),

@@ -8,6 +8,7 @@ pub mod console;
 pub mod editors;
 pub mod kv;
 pub mod modals;
+pub mod path_field;
 pub mod request;
 pub mod response;
 pub mod runner;
@@ -30,6 +31,7 @@ use self::vars::VarIndex;
 /// The whole window.
 pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut UiOutput) {
     let out = &mut output.commands;
+    path_field::pass_focus(ui.ctx(), state);
     egui::Panel::top("top-bar").show(ui, |ui| top_bar_ui(ui, state, status, out));
     egui::Panel::bottom("footer").show(ui, |ui| footer_ui(ui, state, status, out));
     if let Some(error) = &status.load_error {

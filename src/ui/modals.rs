@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use crate::app::command::{Action, Command};
 use crate::app::interop::{ExportDialog, ExportFormat, ImportDialog, ImportInto, ImportStage};
 use crate::app::reset::{BackupState, CONFIRM_WORD, ResetDialog};
-use crate::app::state::{AppState, Modal as ModalState, TabId};
+use crate::app::state::{AppState, Modal as ModalState, PathField, TabId};
 use crate::interop::apply::{Conflict, ImportPlan, ItemKey, Resolution};
 use crate::model::*;
 use crate::policy::EffectivePolicy;
 
-use super::Named;
+use super::{Named, path_field};
 
 pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let ctx = ui.ctx().clone();
@@ -239,7 +239,7 @@ fn save_body_ui(
         ui.heading("Save response body");
         ui.label("File");
         ui.horizontal(|ui| {
-            ui.add(egui::TextEdit::singleline(path).desired_width(360.0));
+            path_field::add(ui, PathField::Modal, egui::TextEdit::singleline(path).desired_width(360.0));
             if ui.button("Browse…").clicked() {
                 out.push(Command::BrowseSavePath);
             }
@@ -428,8 +428,12 @@ fn import_ui(
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.label("File");
-                ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(440.0))
-                    .named("Import file");
+                path_field::add(
+                    ui,
+                    PathField::Modal,
+                    egui::TextEdit::singleline(&mut dialog.path).desired_width(440.0),
+                )
+                .named("Import file");
                 if ui.button("Browse…").clicked() {
                     out.push(Command::BrowseImportPath);
                 }
@@ -609,7 +613,12 @@ fn export_ui(ui: &mut Ui, dialog: &mut ExportDialog, policy: &EffectivePolicy, o
     }
     ui.horizontal(|ui| {
         ui.label("File");
-        ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(400.0)).named("Export file");
+        path_field::add(
+            ui,
+            PathField::Modal,
+            egui::TextEdit::singleline(&mut dialog.path).desired_width(400.0),
+        )
+        .named("Export file");
         if ui.button("Browse…").clicked() {
             out.push(Command::BrowseSavePath);
         }
@@ -664,8 +673,12 @@ fn reset_ui(
     let writing = dialog.backup == BackupState::Writing;
     ui.add_enabled_ui(export_allowed.is_ok() && !writing, |ui| {
         ui.horizontal(|ui| {
-            ui.add(egui::TextEdit::singleline(&mut dialog.backup_path).desired_width(400.0))
-                .named("Backup file");
+            path_field::add(
+                ui,
+                PathField::Modal,
+                egui::TextEdit::singleline(&mut dialog.backup_path).desired_width(400.0),
+            )
+            .named("Backup file");
             if ui.button("Browse…").clicked() {
                 out.push(Command::BrowseResetBackupPath);
             }

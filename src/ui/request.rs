@@ -7,9 +7,9 @@ use super::auth::{auth_header_preview, auth_ui};
 use super::cell;
 use super::kv::{KvOptions, kv_table_ui, to_bulk};
 use super::vars::{VarIndex, var_text_edit};
-use super::{Named, theme};
+use super::{Named, path_field, theme};
 use crate::app::command::{Action, Command, FileField};
-use crate::app::state::{DiskState, EditorSection, KvTable, RequestTab, TabId};
+use crate::app::state::{DiskState, EditorSection, KvTable, PathField, RequestTab, TabId};
 use crate::model::url_text as url;
 use crate::model::*;
 
@@ -437,13 +437,10 @@ fn body_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &mut 
         BodyMode::Binary => {
             ui.label("The file's bytes are sent as the whole body, streamed from disk.");
             ui.horizontal(|ui| {
-                changed |= ui
-                    .add(
-                        TextEdit::singleline(&mut body.binary_path)
-                            .desired_width(ui.available_width() - 90.0)
-                            .hint_text("/path/to/file"),
-                    )
-                    .changed();
+                let edit = TextEdit::singleline(&mut body.binary_path)
+                    .desired_width(ui.available_width() - 90.0)
+                    .hint_text("/path/to/file");
+                changed |= path_field::add(ui, PathField::Body, edit).changed();
                 if ui.button("Browse…").clicked() {
                     out.push(Command::PickFile { tab: tab_id, field: FileField::Binary });
                 }
@@ -524,9 +521,8 @@ fn multipart_ui(
                 }
                 FormPartKind::File(path) => {
                     cell(ui, 220.0, |ui| {
-                        changed |= ui
-                            .add(TextEdit::singleline(path).desired_width(150.0).hint_text("/path/to/file"))
-                            .changed();
+                        let edit = TextEdit::singleline(path).desired_width(150.0).hint_text("/path/to/file");
+                        changed |= path_field::add(ui, PathField::Body, edit).changed();
                         if ui.small_button("Browse…").clicked() {
                             out.push(Command::PickFile { tab: tab_id, field: FileField::MultipartPart(i) });
                         }

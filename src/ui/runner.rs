@@ -4,10 +4,10 @@
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::theme;
+use super::{path_field, theme};
 use crate::app::command::Command;
 use crate::app::runs::{BrowseFor, LiveRun, PastRuns, ReportFormat, RunnerPage, RunnerTab, compare};
-use crate::app::state::TabId;
+use crate::app::state::{PathField, TabId};
 use crate::model::{RequestOutcome, RunResult, WorkspaceData};
 use crate::runner::Tally;
 
@@ -76,7 +76,9 @@ fn setup_ui(
             ui.end_row();
             ui.label("Data file");
             ui.horizontal(|ui| {
-                ui.add(
+                path_field::add(
+                    ui,
+                    PathField::Runner,
                     egui::TextEdit::singleline(&mut r.data_path)
                         .hint_text("CSV or JSON path")
                         .desired_width(170.0),
@@ -398,7 +400,11 @@ fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mu
             ui.label("Export as");
             ui.selectable_value(&mut r.export_format, ReportFormat::Json, "JSON");
             ui.selectable_value(&mut r.export_format, ReportFormat::Junit, "JUnit XML");
-            ui.add(egui::TextEdit::singleline(&mut r.export_path).desired_width(260.0));
+            path_field::add(
+                ui,
+                PathField::Runner,
+                egui::TextEdit::singleline(&mut r.export_path).desired_width(260.0),
+            );
             if ui.button("Browse…").clicked() {
                 out.push(Command::BrowseRunner { tab, what: BrowseFor::Export });
             }
