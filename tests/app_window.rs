@@ -130,3 +130,18 @@ fn browse_without_a_file_chooser_says_so_and_puts_the_cursor_in_the_path_field()
     assert!(shown(&harness, "The system file chooser is not available here"));
     assert!(harness.get_by_label("Import file").is_focused(), "the cursor is in the path field");
 }
+
+#[test]
+fn a_notice_moves_nothing_on_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    new_tab(&mut harness);
+    let before = harness.get_by_label("URL").rect();
+    harness.state_mut().state.error("Something went wrong with a file, said at length so that it wraps.");
+    harness.run_steps(2);
+    assert!(shown(&harness, "Something went wrong with a file"));
+    assert_eq!(harness.get_by_label("URL").rect(), before, "the editor stays where it was");
+    harness.get_by_label("Dismiss").click();
+    harness.run_steps(2);
+    assert!(harness.state().state.notice.is_none(), "the toast's ✖ dismisses it");
+}

@@ -93,12 +93,12 @@ pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut
                     }
                 });
         }
-        notice_ui(ui, state, out);
         tabs_bar_ui(ui, state, out);
         ui.separator();
         tab_content_ui(ui, state, out);
     });
     modals::modal_ui(ui, state, out);
+    notice_ui(ui.ctx(), state, out);
 }
 
 fn top_bar_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, out: &mut Vec<Command>) {
@@ -395,17 +395,29 @@ fn policy_ui(ui: &mut Ui, policy: &crate::policy::EffectivePolicy, out: &mut Vec
     });
 }
 
-fn notice_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+/// The last notice, as a toast over the window's bottom right corner: it covers nothing the user
+/// is about to click and moves nothing (a banner pushed the tabs down and caused misclicks).
+fn notice_ui(ctx: &egui::Context, state: &AppState, out: &mut Vec<Command>) {
     let Some(notice) = &state.notice else { return };
-    ui.horizontal(|ui| {
-        let color =
-            if notice.is_error { theme::error_color(ui.visuals()) } else { ui.visuals().text_color() };
-        ui.label(RichText::new(&notice.text).color(color));
-        if ui.small_button("✖").clicked() {
-            out.push(Command::DismissNotice);
-        }
-    });
-    ui.separator();
+    egui::Area::new(egui::Id::unique("notice-toast"))
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -40.0))
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(480.0);
+                ui.horizontal(|ui| {
+                    let color = if notice.is_error {
+                        theme::error_color(ui.visuals())
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    if ui.small_button("✖").named("Dismiss").on_hover_text("Dismiss").clicked() {
+                        out.push(Command::DismissNotice);
+                    }
+                    ui.add(egui::Label::new(RichText::new(&notice.text).color(color)).wrap());
+                });
+            });
+        });
 }
 
 fn tab_title(state: &AppState, tab: &Tab) -> (Option<Method>, String, bool) {
