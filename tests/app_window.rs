@@ -145,3 +145,14 @@ fn a_notice_moves_nothing_on_the_screen() {
     harness.run_steps(2);
     assert!(harness.state().state.notice.is_none(), "the toast's ✖ dismisses it");
 }
+
+#[test]
+fn policy_values_are_read_on_one_line_not_one_character_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = open(dir.path());
+    apply(&mut harness, Command::Action(Action::ShowPolicy));
+    let schemes = harness.get_by_label_contains("\"https\"").rect();
+    let key = harness.get_by_label("allowed_schemes").rect();
+    assert!(schemes.height() <= key.height() * 1.5, "one line: {schemes:?} beside {key:?}");
+    assert!((schemes.center().y - key.center().y).abs() < 4.0, "level with its key: {schemes:?} {key:?}");
+}

@@ -371,6 +371,9 @@ fn policy_ui(ui: &mut Ui, policy: &crate::policy::EffectivePolicy, out: &mut Vec
         });
         ui.add_space(8.0);
         ui.strong("Keys");
+        // The value column gets what the other three leave, so a long value wraps at words
+        // (a grid's wrapping label alone gets a sliver and breaks after every few characters).
+        let value_width = (ui.available_width() - 520.0).clamp(220.0, 720.0);
         egui::Grid::new("policy-keys").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
             for h in ["Key", "Value", "Source", "Status"] {
                 ui.strong(h);
@@ -378,7 +381,14 @@ fn policy_ui(ui: &mut Ui, policy: &crate::policy::EffectivePolicy, out: &mut Vec
             ui.end_row();
             for entry in policy.entries() {
                 ui.label(RichText::new(&entry.key).monospace());
-                ui.add(egui::Label::new(RichText::new(&entry.display).monospace()).wrap());
+                ui.allocate_ui_with_layout(
+                    egui::vec2(value_width, ui.spacing().interact_size.y),
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        ui.set_width(value_width);
+                        ui.add(egui::Label::new(RichText::new(&entry.display).monospace()).wrap());
+                    },
+                );
                 ui.label(entry.sources.join(", "));
                 let color = match entry.status {
                     EntryStatus::Ok => theme::ok_color(ui.visuals()),
