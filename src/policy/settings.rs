@@ -82,6 +82,7 @@ macro_rules! setting_keys {
 setting_keys! {
     Theme => theme: Theme,
     FontSize => font_size: f32,
+    BlinkCursor => blink_cursor: bool,
     RequestTimeoutMs => request_timeout_ms: u64,
     ConnectTimeoutMs => connect_timeout_ms: u64,
     FollowRedirects => follow_redirects: bool,

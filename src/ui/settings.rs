@@ -86,7 +86,7 @@ impl Form<'_> {
             row(
                 ui,
                 "Text cursor",
-                None,
+                locked("blink_cursor").as_deref(),
                 |ui| {
                     ui.checkbox(&mut s.blink_cursor, "Blink")
                         .on_hover_text(
