@@ -54,7 +54,7 @@ pub enum TreeError {
 }
 
 /// The name a duplicate gets.
-fn copy_name(name: &str) -> String {
+pub fn copy_name(name: &str) -> String {
     format!("{name} Copy")
 }
 
@@ -135,8 +135,8 @@ impl WorkspaceData {
         let mut edit = Edit::default();
         edit.writes.push(TreeWrite::Request { parent, request: copy.clone() });
         self.requests.insert(copy_id, copy);
-        let at = self.position(parent, ItemId::Request(id));
-        edit.writes.extend(self.insert_child(parent, ItemId::Request(copy_id), at + 1).writes);
+        let after = self.after(parent, ItemId::Request(id));
+        edit.writes.extend(self.insert_child(parent, ItemId::Request(copy_id), after).writes);
         Some((copy_id, edit))
     }
 
@@ -147,8 +147,8 @@ impl WorkspaceData {
         let name = copy_name(&self.folders.get(&id)?.name);
         let mut edit = Edit::default();
         let copy_id = self.copy_folder(id, parent, Some(name), &mut HashSet::new(), &mut edit)?;
-        let at = self.position(parent, ItemId::Folder(id));
-        edit.writes.extend(self.insert_child(parent, ItemId::Folder(copy_id), at + 1).writes);
+        let after = self.after(parent, ItemId::Folder(id));
+        edit.writes.extend(self.insert_child(parent, ItemId::Folder(copy_id), after).writes);
         Some((copy_id, edit))
     }
 
@@ -177,9 +177,9 @@ impl WorkspaceData {
         Some((copy_id, edit))
     }
 
-    /// Where `item` stands in `parent`'s order (the end when it is not there).
-    fn position(&self, parent: ParentId, item: ItemId) -> usize {
-        self.children(parent).and_then(|c| c.iter().position(|x| *x == item)).unwrap_or(usize::MAX - 1)
+    /// The place right after `item` in `parent`'s order (the end when it is not there).
+    fn after(&self, parent: ParentId, item: ItemId) -> usize {
+        self.children(parent).and_then(|c| c.iter().position(|x| *x == item)).map_or(usize::MAX, |i| i + 1)
     }
 
     /// Copies folder `id` and its contents into `into` (without listing the copy there: the

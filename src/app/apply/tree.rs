@@ -235,7 +235,7 @@ impl App {
                 let Some(original) = data.environments.get(&id) else { return };
                 let mut copy = original.clone();
                 copy.id = EnvironmentId::new();
-                copy.name = format!("{} Copy", original.name);
+                copy.name = crate::model::tree::copy_name(&original.name);
                 for v in &mut copy.variables {
                     v.id = VariableId::new();
                 }
@@ -245,7 +245,7 @@ impl App {
                 let Some(original) = data.header_presets.get(&id) else { return };
                 let mut copy = original.clone();
                 copy.id = PresetId::new();
-                copy.name = format!("{} Copy", original.name);
+                copy.name = crate::model::tree::copy_name(&original.name);
                 self.insert_preset(ws, copy);
             }
             Target::Workspace(_) => {}
