@@ -3,7 +3,17 @@
 //! "Browse…" without a file chooser says so.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+#[path = "../support/mod.rs"]
 mod support;
+
+mod code;
+mod cookies;
+mod docs;
+mod examples;
+mod explore;
+mod run_results;
+mod sidebar;
+mod tabs;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;

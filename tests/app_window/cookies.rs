@@ -1,0 +1,1 @@
+//! The cookie manager and the response's Cookies tab.

@@ -1,0 +1,1 @@
+//! Descriptions rendered as Markdown, and the Save dialog's new collection named inline.

@@ -1,0 +1,1 @@
+//! Saved examples: listed, opened, renamed, deleted, duplicated and tried.

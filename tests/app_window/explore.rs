@@ -1,0 +1,1 @@
+//! The response explored: the JSON tree and the JSONPath / XPath filter.

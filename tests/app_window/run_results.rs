@@ -1,0 +1,1 @@
+//! Runner results that open, and the past-run panel laid out in full.

@@ -1,0 +1,1 @@
+//! The sidebar by keyboard, and history searched and grouped by day.

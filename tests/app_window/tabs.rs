@@ -1,0 +1,1 @@
+//! Tabs: the overflow list, scroll buttons, close others / to the right, preview tabs; the editor's height.
