@@ -14,6 +14,8 @@ const WINDOW_ICON: &[u8] = include_bytes!("../assets/icons/hicolor/256x256/apps/
 
 fn main() -> ExitCode {
     let started = Instant::now();
+    // While the process has one thread: the only time the local offset can be read.
+    localpost::ui::local_time::capture_offset();
     let cli = Cli::parse();
     if let Some(code) = cli::run(&cli) {
         return code;

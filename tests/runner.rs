@@ -230,16 +230,26 @@ fn results_are_kept_in_the_workspace_and_reload() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(loaded.len(), 1);
     let mut expected = done.run.clone();
-    expected.results = outcomes;
+    expected.results = outcomes.clone();
     assert_eq!(loaded[0], expected);
     assert_eq!(loaded[0].environment.as_ref().unwrap().name, "Dev");
     // The streamed file is the same text the storage layer writes for the whole run.
     let text = std::fs::read_to_string(&saved).unwrap();
     assert_eq!(text, localpost::storage::document::to_text(&expected).unwrap());
-    // Nothing else was left in the data folder.
-    let names: Vec<_> =
-        std::fs::read_dir(ws_dir.join("runs")).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    // Nothing else was left in the data folder: the run and, beside it, its kept responses.
+    let mut names: Vec<_> =
+        std::fs::read_dir(ws_dir.join("runs")).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    assert_eq!(names, vec![runs::responses_path(&ws_dir, &done.run), saved.clone()], "{names:?}");
+    // Each result opens: its response is read back from there.
+    for o in &outcomes {
+        let ResponseKept::At { offset_bytes, len_bytes } = o.kept else {
+            panic!("{:?} was not kept", o.kept)
+        };
+        let kept = runs::read_kept(&ws_dir, &done.run, offset_bytes, len_bytes).unwrap();
+        assert_eq!(kept.response.as_ref().map(|r| r.status), o.status, "{}", o.name);
+        assert_eq!(kept.request.url, o.url);
+    }
 }
 
 #[test]

@@ -368,6 +368,7 @@ proptest! {
                 error: None,
                 scripts: localpost::model::ScriptCounts { pre_request: 1, pre_request_failed: 0, test: 2, test_failed: 1 },
                 unresolved: vec!["token".into()],
+                kept: localpost::model::ResponseKept::At { offset_bytes: 0, len_bytes: 10 },
             }],
         };
         store.save_run(ws_id, &run).unwrap();

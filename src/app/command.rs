@@ -39,10 +39,11 @@ pub enum Action {
     ExportEverything,
     RunCollection,
     ToggleConsole,
+    ManageCookies,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::NewRequest,
         Action::NewCollection,
         Action::NewEnvironment,
@@ -70,6 +71,7 @@ impl Action {
         Action::ExportEverything,
         Action::RunCollection,
         Action::ToggleConsole,
+        Action::ManageCookies,
         Action::ResetLocalData,
     ];
 
@@ -103,6 +105,7 @@ impl Action {
             Action::ExportEverything => "Export a backup of everything…",
             Action::RunCollection => "Run collection…",
             Action::ToggleConsole => "Toggle console",
+            Action::ManageCookies => "Manage cookies…",
         }
     }
 
@@ -137,7 +140,9 @@ impl Action {
             Action::Import | Action::ExportEverything => MenuGroup::FileImportExport,
             Action::ReloadFromDisk => MenuGroup::FileReload,
             Action::OpenSettings | Action::ShowPolicy => MenuGroup::FileSettings,
-            Action::Send | Action::Cancel | Action::FocusUrl | Action::CopyAsCurl => MenuGroup::Request,
+            Action::Send | Action::Cancel | Action::FocusUrl | Action::CopyAsCurl | Action::ManageCookies => {
+                MenuGroup::Request
+            }
             Action::QuickOpen
             | Action::CommandPalette
             | Action::ShowCollections
@@ -228,6 +233,8 @@ pub enum Command {
         parent: ParentId,
         name: String,
     },
+    /// The Save dialog's new collection or folder, named inline.
+    SaveDialog(super::save_dialog::SaveDialogCommand),
     Send(TabId),
     Cancel(TabId),
     /// Replaces a tab's request with one parsed from a pasted cURL command.
@@ -256,6 +263,8 @@ pub enum Command {
         tab: TabId,
         what: super::runs::BrowseFor,
     },
+    /// Opens or closes a runner result's request and response.
+    RunResult(super::run_detail::RunResultCommand),
 
     SelectEnvironment(Option<EnvironmentId>),
     /// The environment, globals or preset was edited in place; save it.
@@ -275,6 +284,10 @@ pub enum Command {
     ReloadHistory,
 
     SaveResponseAsExample(TabId),
+    /// The cookie manager: open it, add, edit, delete, clear.
+    Cookies(super::cookies::CookieCommand),
+    /// Saved examples: open, edit, save, try.
+    Example(super::examples::ExampleCommand),
     /// A request draft was edited in place: refresh its unsaved marker.
     DraftEdited(TabId),
     /// A collection's or folder's overview was edited in place; save it.
@@ -310,6 +323,8 @@ pub enum Command {
         path: String,
     },
     CopyToClipboard(String),
+    /// The Code panel of request tabs.
+    Code(super::code_panel::CodeCommand),
     /// Empties the console.
     ClearConsole,
     DismissNotice,
@@ -322,4 +337,6 @@ pub enum Command {
     KeepDeleted(TabId),
     /// Drops a tab's unsaved edits for the saved version.
     DiscardDraft(TabId),
+    /// The tab strip: preview tabs, closing several tabs, the editor's split.
+    Tabs(super::tabs::TabCommand),
 }

@@ -354,6 +354,8 @@ impl App {
         if let Some(p) = self.interop.writing.take() {
             match p.try_take() {
                 Ok(Ok(message)) => {
+                    // The import may have written cookies into a jar the engine holds.
+                    self.sends.reread_cookie_jars();
                     self.state.modal = None;
                     self.state.notify(message);
                 }

@@ -5,18 +5,27 @@
 
 mod apply;
 pub mod body;
+pub mod body_filter;
+pub mod code_panel;
 pub mod command;
+pub mod cookies;
 mod dialogs;
+pub mod examples;
 pub mod interop;
 pub mod job;
+pub mod json_tree;
 mod outside;
 pub mod reset;
 pub mod response;
+pub mod run_detail;
 pub mod runs;
+pub mod save_dialog;
 pub mod scripts;
 pub mod send;
 pub mod session;
 pub mod state;
+pub mod tabs;
+pub mod tree_selection;
 pub mod writer;
 
 use std::io::Write as _;
@@ -277,6 +286,7 @@ impl App {
         }
         self.poll_sends(ctx);
         self.poll_runs();
+        self.poll_cookies();
         self.poll_kept();
         self.poll_reset_backup();
         self.poll_interop();
@@ -343,6 +353,8 @@ impl App {
             .filter(|id| state.library.workspaces.contains_key(id))
             .or_else(|| state.library.workspaces.keys().next().copied());
         restore_tabs(state, &loaded.session);
+        state.code.restore(&loaded.session.code);
+        tabs::restore_view(state, &loaded.session);
         // Expand the first collection so a first start shows something.
         if let Some(ws) = state.ws()
             && let Some(c) = ws.collections.keys().next()
@@ -423,6 +435,9 @@ impl App {
                 TabKind::Settings => SessionTab::Settings { workspace: t.workspace },
                 TabKind::Policy => SessionTab::Policy { workspace: t.workspace },
                 TabKind::Runner(r) => SessionTab::Runner { workspace: t.workspace, target: r.target },
+                TabKind::Example(x) => {
+                    SessionTab::Example { workspace: t.workspace, request: x.request, example: x.example() }
+                }
             })
             .collect();
         Session {
@@ -430,6 +445,9 @@ impl App {
             active_environment: state.active_environment.clone(),
             tabs,
             active_tab: state.active_tab.and_then(|id| state.tabs.iter().position(|t| t.id == id)),
+            code: state.code.prefs(),
+            preview_tab: state.preview_tab.and_then(|id| state.tabs.iter().position(|t| t.id == id)),
+            editor_split: Some(state.editor_split),
         }
     }
 
@@ -576,6 +594,15 @@ fn restore_tabs(state: &mut AppState, session: &Session) {
                 let Some(ws) = state.library.workspaces.get(workspace) else { continue };
                 let env = state.active_environment.get(workspace).copied();
                 (*workspace, TabKind::Runner(Box::new(runs::RunnerTab::new(ws, *target, env))))
+            }
+            SessionTab::Example { workspace, request, example } => {
+                let Some(saved) =
+                    state.library.workspaces.get(workspace).and_then(|w| w.example(*request, *example))
+                else {
+                    continue;
+                };
+                let tab = examples::ExampleTab::new(*request, saved.clone());
+                (*workspace, TabKind::Example(Box::new(tab)))
             }
         };
         if !state.library.workspaces.contains_key(&workspace) {

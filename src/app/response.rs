@@ -16,12 +16,16 @@ pub enum ResponseOrigin {
     Live,
     History(OffsetDateTime),
     Example(String),
+    /// A result of a collection run: `run <name> · iteration i · request r`.
+    Run(String),
 }
 
 /// How the body is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BodyMode {
     Pretty,
+    /// A JSON body as a foldable tree.
+    Tree,
     Raw,
     Hex,
     Preview,
@@ -86,21 +90,6 @@ impl ResponseView {
             remote_addr: None,
             origin,
         }
-    }
-
-    /// `Set-Cookie` headers, parsed enough to list name, value and attributes.
-    pub fn cookies(&self) -> Vec<(String, String, String)> {
-        self.headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("set-cookie"))
-            .map(|h| {
-                let mut parts = h.value.split(';');
-                let pair = parts.next().unwrap_or_default();
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                let attrs: Vec<&str> = parts.map(str::trim).collect();
-                (name.trim().to_owned(), value.trim().to_owned(), attrs.join("; "))
-            })
-            .collect()
     }
 }
 
@@ -169,6 +158,12 @@ pub struct BodyView {
     formatted: bool,
     pub find: FindState,
     cancel: CancelFlag,
+    /// The JSON tree (built on first use).
+    pub tree: super::json_tree::TreeView,
+    /// The JSONPath / XPath filter and the expression in its box (seeded from the tab's).
+    pub filter: super::body_filter::BodyFilter,
+    pub filter_query: String,
+    pub filter_seeded: bool,
 }
 
 /// Results (matches) are capped so a search for "a" in 200 MB stays bounded.
@@ -184,6 +179,9 @@ impl BodyView {
         };
         let formatted =
             kind == BodyKind::Json && super::body::looks_indented(&body[..body.len().min(1 << 16)]);
+        let tree = super::json_tree::TreeView::new(body.clone());
+        let language = super::body_filter::FilterLanguage::for_body(kind == BodyKind::Json, &body);
+        let filter = super::body_filter::BodyFilter::new(language, body.clone());
         Self {
             kind,
             mode,
@@ -193,6 +191,10 @@ impl BodyView {
             formatted,
             find: FindState::default(),
             cancel: CancelFlag::default(),
+            tree,
+            filter,
+            filter_query: String::new(),
+            filter_seeded: false,
         }
     }
 
@@ -310,7 +312,11 @@ impl BodyView {
 
     pub fn is_busy(&self) -> bool {
         let busy = |p: &Option<Job<Arc<TextDoc>>>| p.as_ref().is_some_and(|p| p.ready().is_none());
-        busy(&self.raw) || busy(&self.pretty) || self.find.pending.is_some()
+        busy(&self.raw)
+            || busy(&self.pretty)
+            || self.find.pending.is_some()
+            || self.tree.is_busy()
+            || self.filter.is_running()
     }
 }
 

@@ -51,6 +51,8 @@ pub struct LiveRun {
     pub finished: Option<LiveEnd>,
     /// Secret values the console hides from the run's script output.
     secrets: crate::http::Redactions,
+    /// Reads the responses the run keeps (see [`crate::runner::kept`]).
+    pub responses: Option<runner::KeptReader>,
 }
 
 pub struct LiveEnd {
@@ -82,6 +84,8 @@ pub struct RunnerTab {
     pub export_status: Option<Result<String, String>>,
     export: Option<Job<Result<String, String>>>,
     browse: Option<(BrowseFor, Job<Chosen>)>,
+    /// The result opened under the results table.
+    pub detail: Option<super::run_detail::RunDetail>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +121,7 @@ impl RunnerTab {
             export_status: None,
             export: None,
             browse: None,
+            detail: None,
         }
     }
 
@@ -132,7 +137,10 @@ impl RunnerTab {
         let mut done = None;
         while let Ok(event) = handle.events.try_recv() {
             match event {
-                RunEvent::Started { total } => live.total = total,
+                RunEvent::Started { total, responses } => {
+                    live.total = total;
+                    live.responses = responses;
+                }
                 RunEvent::Outcome { outcome, console: lines, .. } => {
                     let fallback = format!("request \"{}\"", outcome.name);
                     console.extend(lines.into_iter().map(|line| {
@@ -198,6 +206,7 @@ impl App {
             self.state.tabs.iter().find(|t| matches!(&t.kind, TabKind::Runner(r) if r.target == target))
         {
             self.state.active_tab = Some(t.id);
+            self.load_past_runs(ws_id);
             return;
         }
         let env = self.state.active_environment.get(&ws_id).copied();
@@ -218,6 +227,7 @@ impl App {
         };
         let rule = self.state.script_rule();
         let send_unresolved = self.state.effective_settings().send_unresolved_variables;
+        let keep = runner::KeepRule::from_settings(&self.state.effective_settings());
         let Some(tab) = self.state.tabs.iter_mut().find(|t| t.id == tab_id) else { return };
         let Some(ws) = self.state.library.workspaces.get(&tab.workspace) else { return };
         let TabKind::Runner(r) = &mut tab.kind else { return };
@@ -245,6 +255,7 @@ impl App {
             return;
         }
         spec.scripts = rule;
+        spec.keep = keep;
         let secrets = secret_values(ws, spec.environment);
         let repaint = ctx.clone();
         let total = spec.total();
@@ -257,8 +268,10 @@ impl App {
             outcomes: std::collections::VecDeque::new(),
             finished: None,
             secrets,
+            responses: None,
         });
         r.page = RunnerPage::Run;
+        r.detail = None;
     }
 
     pub(super) fn cancel_run(&mut self, tab_id: TabId) {
@@ -280,6 +293,7 @@ impl App {
                 if let Some(done) = r.poll(&mut console) {
                     finished.push((id, workspace, done));
                 }
+                r.poll_detail();
                 if let Some(p) = r.export.take() {
                     match p.try_take() {
                         Ok(result) => r.export_status = Some(result.and_then(|r| r)),
@@ -306,6 +320,13 @@ impl App {
         }
         for (tab, ws, done) in finished {
             self.keep_run(tab, ws, done);
+        }
+        // A runner tab restored from the last session lists its past runs too.
+        if self.state.past_runs.workspace.is_none()
+            && let Some(ws) =
+                self.state.tabs.iter().find(|t| matches!(t.kind, TabKind::Runner(_))).map(|t| t.workspace)
+        {
+            self.load_past_runs(ws);
         }
         if let Some(p) = self.state.past_runs.loading.take() {
             match p.try_take() {

@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EnvironmentId, ParentId, PresetId, Request, RequestId, WorkspaceId};
+use crate::model::{EnvironmentId, ExampleId, ParentId, PresetId, Request, RequestId, WorkspaceId};
 use crate::storage::document::Document;
 
 pub const SESSION_FILE: &str = "session.ron";
@@ -16,6 +16,14 @@ pub struct Session {
     pub active_environment: IndexMap<WorkspaceId, EnvironmentId>,
     pub tabs: Vec<SessionTab>,
     pub active_tab: Option<usize>,
+    /// The Code panel: open or not, the language, whether variables are resolved.
+    pub code: super::code_panel::CodePrefs,
+    /// Which of `tabs` is the preview tab (a single click in the sidebar opened it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_tab: Option<usize>,
+    /// The request editor's share of a request tab's height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editor_split: Option<f32>,
 }
 
 impl Document for Session {
@@ -59,5 +67,11 @@ pub enum SessionTab {
     Runner {
         workspace: WorkspaceId,
         target: ParentId,
+    },
+    /// A saved example of a request (read-only again on restart).
+    Example {
+        workspace: WorkspaceId,
+        request: RequestId,
+        example: ExampleId,
     },
 }

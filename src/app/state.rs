@@ -25,6 +25,8 @@ pub enum Target {
     Request(RequestId),
     Environment(EnvironmentId),
     Preset(PresetId),
+    /// A saved example of a request.
+    Example(RequestId, ExampleId),
 }
 
 impl From<ItemId> for Target {
@@ -127,6 +129,8 @@ pub struct RequestTab {
     /// What the last send's scripts reported (`None`: it had none).
     pub scripts: Option<super::scripts::ScriptReport>,
     pub test_filter: super::scripts::TestFilter,
+    /// The response filter (JSONPath / XPath) last typed: kept for the tab's next responses.
+    pub body_filter: String,
     /// A new request's name follows its URL until the user names it.
     pub named_from_url: bool,
 }
@@ -149,6 +153,7 @@ impl RequestTab {
             script_event: crate::script::Event::PreRequest,
             scripts: None,
             test_filter: super::scripts::TestFilter::default(),
+            body_filter: String::new(),
             named_from_url: false,
         }
     }
@@ -182,6 +187,8 @@ pub enum TabKind {
     Policy,
     /// The collection runner of a collection or folder, with its past runs.
     Runner(Box<super::runs::RunnerTab>),
+    /// A saved example: its request and response, read-only until edited.
+    Example(Box<super::examples::ExampleTab>),
 }
 
 pub struct Tab {
@@ -221,9 +228,15 @@ pub struct SidebarState {
     pub section: SidebarSection,
     pub filter: String,
     pub expanded: HashSet<ParentId>,
+    /// Requests whose saved examples are listed under them.
+    pub expanded_requests: HashSet<RequestId>,
     /// The entry being renamed in place, with the text typed so far.
     pub renaming: Option<(Target, String)>,
     pub new_workspace_name: Option<String>,
+    /// The tree's selected row (keyboard, click, the open tab).
+    pub tree: super::tree_selection::TreeSelection,
+    /// What History is searched for (URL, method, status, time).
+    pub history_query: String,
 }
 
 /// A dialog over the window.
@@ -236,6 +249,8 @@ pub enum Modal {
     },
     /// Closing a tab with unsaved edits.
     UnsavedTab(TabId),
+    /// Closing several tabs (close others, to the right, all) of which these hold unsaved edits.
+    UnsavedTabs(Vec<TabId>),
     /// Saving a request whose file was changed from outside.
     Conflict(TabId),
     SaveAs {
@@ -259,6 +274,8 @@ pub enum Modal {
     /// Deleting all local data: a backup first, then a typed confirmation.
     Reset(Box<super::reset::ResetDialog>),
     Import(Box<super::interop::ImportDialog>),
+    /// The cookie manager.
+    Cookies(Box<super::cookies::CookieManager>),
     Export(Box<super::interop::ExportDialog>),
 }
 
@@ -298,6 +315,13 @@ pub struct AppState {
     pub console: super::scripts::Console,
     /// Where each script last stopped on an error (its editor marks the line).
     pub script_marks: super::scripts::ScriptMarks,
+    /// The Code panel of request tabs: language, switch, the snippet last written.
+    pub code: super::code_panel::CodePanel,
+    /// The one preview tab, if any: opened by a single click in the sidebar, reused by the next
+    /// one, kept (made a normal tab) by an edit, a send or a double-click.
+    pub preview_tab: Option<TabId>,
+    /// The request editor's share of a request tab's height (the rest shows the response).
+    pub editor_split: f32,
 }
 
 impl AppState {
@@ -323,6 +347,9 @@ impl AppState {
             past_runs: super::runs::PastRuns::default(),
             console: super::scripts::Console::default(),
             script_marks: super::scripts::ScriptMarks::default(),
+            code: super::code_panel::CodePanel::default(),
+            preview_tab: None,
+            editor_split: super::tabs::DEFAULT_EDITOR_SPLIT,
         }
     }
 
@@ -382,6 +409,10 @@ impl AppState {
         let ws = self.library.workspaces.get(&t.workspace);
         if let TabKind::Request(r) = &mut t.kind {
             r.dirty = ws.and_then(|w| w.requests.get(&r.draft.id)).is_none_or(|saved| *saved != r.draft);
+            // An edited preview tab is kept: the next click in the sidebar opens another tab.
+            if r.dirty && self.preview_tab == Some(tab) {
+                self.preview_tab = None;
+            }
         }
     }
 }

@@ -182,6 +182,7 @@ pub fn run(data_dir: &Path, args: &RunArgs, policy: &Arc<EffectivePolicy>) -> an
     spec.delay = Duration::from_millis(args.delay_ms);
     spec.bail = args.bail;
     spec.results_dir = results_dir;
+    spec.keep = runner::KeepRule::from_settings(&policy.effective_settings(&settings));
     spec.runtime = args.vars.clone();
     spec.scripts = policy.script_permission(&settings).into();
     if spec.requests.is_empty() {

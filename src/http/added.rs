@@ -1,7 +1,7 @@
 //! The headers Localpost adds to a request when it sends it: one source for [`super::prepare`],
 //! which adds them, and the request editor, which shows them (greyed, under the user's own).
 
-use crate::model::{Body, BodyMode, Request, RequestSettings};
+use crate::model::{BodyMode, Request, RequestSettings};
 
 /// The `User-Agent` sent unless the user set one.
 pub const USER_AGENT: &str = concat!("localpost/", env!("CARGO_PKG_VERSION"));
@@ -20,50 +20,7 @@ pub fn is_added_by_engine(name: &str) -> bool {
         .any(|h| h.eq_ignore_ascii_case(name))
 }
 
-/// Whether a body of this mode and content is sent at all: an empty raw body, or a form with no
-/// enabled row, is no body and implies no `Content-Type` (as Postman sends it).
-pub fn sends_body(body: &Body) -> bool {
-    match body.mode {
-        BodyMode::None => false,
-        BodyMode::Raw => !body.raw.is_empty(),
-        BodyMode::UrlEncoded => body.urlencoded.iter().any(|kv| kv.enabled && !kv.key.is_empty()),
-        BodyMode::Multipart => body.multipart.iter().any(|p| p.enabled && !p.key.is_empty()),
-        BodyMode::Binary | BodyMode::GraphQl => true,
-    }
-}
-
-/// The `Content-Type` a body implies. `binary_path` is the file of a binary body (resolved when
-/// sending, as written when shown): its type is guessed from the name.
-pub fn implied_content_type(body: &Body, binary_path: &str) -> Option<String> {
-    if !sends_body(body) {
-        return None;
-    }
-    Some(match body.mode {
-        BodyMode::None => return None,
-        BodyMode::Raw => body.raw_language.content_type().to_owned(),
-        BodyMode::UrlEncoded => "application/x-www-form-urlencoded".to_owned(),
-        BodyMode::Multipart => "multipart/form-data".to_owned(),
-        BodyMode::Binary => mime_guess::from_path(binary_path).first_or_octet_stream().to_string(),
-        BodyMode::GraphQl => "application/json".to_owned(),
-    })
-}
-
-/// Whether the implied `Content-Type` is set, given the one the user wrote (`user_type`). A
-/// form body's type replaces the user's (the body is encoded as its mode says, whatever the
-/// header claims; a `multipart/...` type the user chose is kept, the engine adds its boundary);
-/// other bodies' types are defaults. With automatic headers off only a multipart body gets one
-/// (its boundary must be named).
-pub fn sets_content_type(mode: BodyMode, user_type: Option<&str>, auto_headers_off: bool) -> bool {
-    let replaced = match mode {
-        BodyMode::UrlEncoded => true,
-        BodyMode::Multipart => {
-            user_type.is_some_and(|t| !t.trim_start().to_ascii_lowercase().starts_with("multipart/"))
-        }
-        _ => false,
-    };
-    (user_type.is_none() || (replaced && !auto_headers_off))
-        && (!auto_headers_off || matches!(mode, BodyMode::Multipart))
-}
+pub use crate::model::sent_body::{implied_content_type, sends_body, sets_content_type};
 
 /// The headers Localpost adds to `request` sent with `settings` (its effective settings), in
 /// the order they are shown, with `<calculated when sent>` for what only the send knows. Auth
@@ -106,7 +63,7 @@ pub fn added_headers(request: &Request, settings: &RequestSettings) -> Vec<(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{KeyValue, RawLanguage};
+    use crate::model::{Body, KeyValue, RawLanguage};
 
     fn names(request: &Request, settings: &RequestSettings) -> Vec<String> {
         added_headers(request, settings).into_iter().map(|(n, _)| n).collect()

@@ -54,10 +54,12 @@ impl CookieJars {
         })
     }
 
-    /// Removes every cookie of `domain` (and its subdomains), or all when `domain` is `None`.
+    /// Removes every cookie stored for exactly `domain` (as the cookie manager lists them: a
+    /// subdomain's cookies are its own), or all when `domain` is `None`.
     pub fn clear(&self, ws: Option<WorkspaceId>, domain: Option<&str>) {
+        let domain = domain.map(|d| d.trim_start_matches('.'));
         self.with(ws, |jar| match domain {
-            Some(d) => jar.cookies.retain(|c| !domain_match(&c.domain, d)),
+            Some(d) => jar.cookies.retain(|c| !c.domain.eq_ignore_ascii_case(d)),
             None => jar.cookies.clear(),
         });
     }
@@ -123,7 +125,7 @@ fn path_match(cookie_path: &str, request_path: &str) -> bool {
 }
 
 /// RFC 6265 §5.1.4: the directory of the request path.
-fn default_path(url: &Url) -> String {
+pub fn default_path(url: &Url) -> String {
     let path = url.path();
     match path.rfind('/') {
         Some(0) | None => "/".to_owned(),
@@ -326,6 +328,21 @@ mod tests {
         );
         assert_eq!(jars.header_for(None, &url("http://sub.h.test/p")).unwrap(), "x=y");
         jars.clear(None, Some("h.test"));
+        assert!(jars.snapshot(None).cookies.is_empty());
+    }
+
+    /// Clearing a domain (the cookie manager's "Clear domain") deletes what is listed under it:
+    /// not the cookies of its parent domain, nor those of its subdomains.
+    #[test]
+    fn clearing_a_domain_deletes_exactly_its_cookies() {
+        let jars = CookieJars::default();
+        jars.store(None, &url("http://api.example.com/"), &["own=1", "parent=1; Domain=example.com"]);
+        jars.store(None, &url("http://www.api.example.com/"), &["child=1"]);
+        jars.clear(None, Some("API.example.com"));
+        let mut left: Vec<String> = jars.snapshot(None).cookies.into_iter().map(|c| c.name).collect();
+        left.sort();
+        assert_eq!(left, vec!["child", "parent"]);
+        jars.clear(None, None);
         assert!(jars.snapshot(None).cookies.is_empty());
     }
 }

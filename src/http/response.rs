@@ -259,18 +259,8 @@ impl Exchange {
     /// May read the head of a spilled body from disk: call it off the UI thread.
     pub fn to_history_entry(&self, settings: &Settings) -> HistoryEntry {
         let cap = settings.history_body_cap_bytes;
-        let mut request = self.redactions.apply(&self.request);
-        cap_sent_body(&mut request, cap);
-        let mut response = self.record(settings.store_response_bodies_in_history.then_some(cap));
-        for h in &mut response.headers {
-            h.value = self.redactions.scrub(&h.value);
-        }
-        if let Some(StoredBody::Text(text)) = &response.body {
-            let scrubbed = self.redactions.scrub(text);
-            if scrubbed != *text {
-                response.body = Some(StoredBody::Text(scrubbed));
-            }
-        }
+        let (request, response) =
+            self.redacted_record(cap, settings.store_response_bodies_in_history.then_some(cap));
         HistoryEntry {
             id: HistoryId::new(),
             at: self.started_at,
@@ -282,6 +272,30 @@ impl Exchange {
             written: None,
             written_incomplete: false,
         }
+    }
+
+    /// The request and the response as records keep them (history, a run's kept responses):
+    /// secrets hidden, the sent body cut at `sent_cap_bytes`, the response body cut at
+    /// `body_cap_bytes` (`None`: not kept). May read a spilled body from disk: call it off the
+    /// UI thread.
+    pub fn redacted_record(
+        &self,
+        sent_cap_bytes: u64,
+        body_cap_bytes: Option<u64>,
+    ) -> (SentRequest, ResponseRecord) {
+        let mut request = self.redactions.apply(&self.request);
+        cap_sent_body(&mut request, sent_cap_bytes);
+        let mut response = self.record(body_cap_bytes);
+        for h in &mut response.headers {
+            h.value = self.redactions.scrub(&h.value);
+        }
+        if let Some(StoredBody::Text(text)) = &response.body {
+            let scrubbed = self.redactions.scrub(text);
+            if scrubbed != *text {
+                response.body = Some(StoredBody::Text(scrubbed));
+            }
+        }
+        (request, response)
     }
 
     /// A saved example named `name` (the body up to [`EXAMPLE_BODY_CAP_BYTES`]). Examples live

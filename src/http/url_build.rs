@@ -1,32 +1,12 @@
 //! Building the URL that is sent: scheme defaulting, `:path` variables, query params merged with
 //! the URL's own query string as Postman does, and percent-encoding.
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use url::Url;
 
 use super::error::SendError;
 use crate::model::url_text::{UrlText, query_segments};
 
-/// Characters encoded in a query key or value taken from the params table. `%` is handled
-/// separately: kept when it starts a valid escape.
-const QUERY_COMPONENT: &AsciiSet =
-    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'&').add(b'+').add(b'`').add(b'\'');
-const QUERY_KEY: &AsciiSet = &QUERY_COMPONENT.add(b'=');
-/// Characters encoded in a path variable's value.
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/');
-
-/// Percent-encodes `text` with `set`, and `%` unless it starts a valid `%XX` escape (so a value
-/// the user already encoded is not encoded twice).
 /// RFC 3986's unreserved characters are all that stays as is (OAuth 1.0 and AWS Signature v4
 /// encode everything else).
 const NOT_UNRESERVED: &AsciiSet =
@@ -37,32 +17,7 @@ pub(crate) fn encode_rfc3986(text: &str) -> String {
     utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
 
-pub(crate) fn encode(text: &str, set: &'static AsciiSet) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b'%' {
-            let valid = bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-            if !valid {
-                out.extend(utf8_percent_encode(&text[last..i], set));
-                out.push_str("%25");
-                last = i + 1;
-            }
-        }
-    }
-    out.extend(utf8_percent_encode(&text[last..], set));
-    out
-}
-
-pub(crate) fn encode_query_key(text: &str) -> String {
-    encode(text, QUERY_KEY)
-}
-
-pub(crate) fn encode_query_value(text: &str) -> String {
-    encode(text, QUERY_COMPONENT)
-}
+pub(crate) use crate::model::sent_body::{encode_path_segment, encode_query_key, encode_query_value};
 
 /// A URL's text split into what comes before the query, the query, and the fragment
 /// (`model::url_text`: the marks inside `{{...}}` are the variables').
@@ -71,20 +26,7 @@ fn split_query(url: &str) -> (&str, Option<&str>, Option<&str>) {
     (u.base, u.query, u.fragment)
 }
 
-/// JavaScript's `encodeURIComponent`: everything but letters, digits and `-_.!~*'()` as `%XX`.
-pub(crate) fn encode_uri_component(text: &str) -> String {
-    const KEEP: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'!')
-        .remove(b'~')
-        .remove(b'*')
-        .remove(b'\'')
-        .remove(b'(')
-        .remove(b')');
-    utf8_percent_encode(text, KEEP).to_string()
-}
+pub(crate) use crate::model::sent_body::encode_uri_component;
 
 /// The raw `key=value` pairs of a URL's query string as written (nothing decoded; `&`, `#` and
 /// `=` inside `{{...}}` are the variable's).
@@ -185,7 +127,7 @@ fn substitute_path_variables(url: &str, path_vars: &[(String, String)]) -> Strin
             segment
                 .strip_prefix(':')
                 .and_then(|name| path_vars.iter().find(|(k, _)| k == name))
-                .map_or_else(|| segment.to_owned(), |(_, v)| encode(v, PATH_SEGMENT))
+                .map_or_else(|| segment.to_owned(), |(_, v)| encode_path_segment(v))
         })
         .collect();
     format!("{}{}{}", &url[..path_start], replaced.join("/"), &url[path_end..])

@@ -8,15 +8,18 @@ pub mod auth;
 pub mod checks;
 pub mod collection;
 pub mod cookie;
+pub mod examples;
 pub mod format;
 pub mod history;
 pub mod ids;
+pub mod kept;
 pub mod kv;
 pub mod masked;
 pub mod request;
 pub mod response;
 pub mod run;
 pub mod scripts;
+pub mod sent_body;
 pub mod settings;
 pub mod template;
 pub mod tree;
@@ -37,6 +40,7 @@ pub use ids::{
     CollectionId, EnvironmentId, ExampleId, FolderId, GlobalsId, HistoryId, ItemId, ParentId, PresetId,
     RequestId, RunId, VariableId, WorkspaceId,
 };
+pub use kept::{KeptExchange, ResponseKept};
 pub use kv::{Header, KeyValue, find_header, set_header};
 pub use request::{
     Body, BodyMode, FormPart, FormPartKind, GraphQlBody, Method, RawLanguage, Request, RequestSettings,

@@ -77,6 +77,9 @@ pub struct RequestOutcome {
     /// Variables no scope defined, sent as written (`{{token}}`) because the run allowed it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unresolved: Vec<String>,
+    /// Where the request as sent and its response were kept, or why they were not.
+    #[serde(default, skip_serializing_if = "super::kept::ResponseKept::is_no")]
+    pub kept: super::kept::ResponseKept,
 }
 
 /// Pre-request and test scripts run for one request (newman's summary counts them).

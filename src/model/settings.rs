@@ -99,6 +99,9 @@ pub struct Settings {
     /// Postman and newman do, instead of stopping it with the names (the default: nothing goes
     /// out that the user did not mean to send). Either way, each such send is reported.
     pub send_unresolved_variables: bool,
+    /// A collection run keeps the response of each request that passed when its body is at most
+    /// this big (0: none); failed requests' responses are always kept.
+    pub run_response_limit_bytes: u64,
 }
 
 impl Default for Settings {
@@ -123,6 +126,7 @@ impl Default for Settings {
             min_tls_version: MinTls::Tls1_2,
             script_timeout_ms: DEFAULT_SCRIPT_TIMEOUT_MS,
             send_unresolved_variables: false,
+            run_response_limit_bytes: 64 * 1024,
         }
     }
 }

@@ -99,6 +99,7 @@ setting_keys! {
     MinTlsVersion => min_tls_version: crate::model::MinTls,
     ScriptTimeoutMs => script_timeout_ms: u64,
     SendUnresolvedVariables => send_unresolved_variables: bool,
+    RunResponseLimitBytes => run_response_limit_bytes: u64,
 }
 
 /// How the policy governs one setting; the UI shows the control accordingly.

@@ -6,7 +6,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::model::{RequestOutcome, RunResult};
+use super::kept::{KeptReader, ResponseLog};
+use crate::model::{KeptExchange, RequestOutcome, ResponseKept, RunResult};
 use crate::storage::atomic::AtomicFile;
 use crate::storage::{StoreError, runs};
 
@@ -77,6 +78,8 @@ pub struct Journal {
     writer: Option<BufWriter<File>>,
     /// The first write error; later appends are skipped and [`Self::finish`] reports it.
     error: Option<io::Error>,
+    /// The responses the run keeps, when it keeps them (see [`super::kept`]).
+    responses: Option<ResponseLog>,
 }
 
 impl Journal {
@@ -87,7 +90,20 @@ impl Journal {
             None => tempfile::tempfile()?,
         };
         let writer = BufWriter::with_capacity(64 * 1024, file.try_clone()?);
-        Ok(Self { file, writer: Some(writer), error: None })
+        Ok(Self { file, writer: Some(writer), error: None, responses: None })
+    }
+
+    /// Starts keeping responses beside the outcomes; a reader of them for the window.
+    pub fn keep_responses(&mut self) -> io::Result<KeptReader> {
+        let log = ResponseLog::create()?;
+        let reader = log.reader()?;
+        self.responses = Some(log);
+        Ok(reader)
+    }
+
+    /// Keeps one request's exchange (when the journal keeps responses): where it went.
+    pub fn keep(&mut self, kept: &KeptExchange, passed: bool) -> ResponseKept {
+        self.responses.as_mut().map_or(ResponseKept::No, |log| log.keep(kept, passed))
     }
 
     pub fn append(&mut self, outcome: &RequestOutcome) {
@@ -128,11 +144,16 @@ impl Journal {
 
     /// Writes the run's file under `ws_dir/runs/` (see [`runs::run_path`]): `run` gives every
     /// field but the results, which are streamed from the journal. Atomic: a failure leaves no
-    /// partial file.
+    /// partial file. The kept responses are written first, beside it
+    /// ([`runs::responses_path`]), so that no result points into a file that is not there.
     pub fn save_run(&self, ws_dir: &Path, run: &RunResult) -> Result<PathBuf, StoreError> {
         let path = runs::run_path(ws_dir, run);
         let dir = path.parent().unwrap_or(ws_dir).to_owned();
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::write(&dir, e))?;
+        if let Some(log) = self.responses.as_ref().filter(|l| !l.is_empty()) {
+            let responses = runs::responses_path(ws_dir, run);
+            log.copy_to(&responses).map_err(|e| StoreError::write(&responses, e))?;
+        }
         let write = || -> io::Result<()> {
             let mut file = AtomicFile::create(&path, false)?;
             let mut w = BufWriter::with_capacity(64 * 1024, &mut file);
@@ -148,9 +169,16 @@ impl Journal {
 
 /// Reads a file from its own position (positioned reads leave the file's shared offset, which
 /// the journal's writer uses, alone).
-struct ReadFrom {
+pub(super) struct ReadFrom {
     file: File,
     at: u64,
+}
+
+impl ReadFrom {
+    /// Reads `file` from its start.
+    pub(super) fn new(file: File) -> Self {
+        Self { file, at: 0 }
+    }
 }
 
 impl io::Read for ReadFrom {

@@ -15,6 +15,7 @@
 pub mod checks;
 pub mod data;
 pub mod journal;
+pub mod kept;
 mod one;
 mod policy_guard;
 pub mod report;
@@ -33,6 +34,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use data::DataFile;
 pub use journal::{Journal, Tally};
+pub use kept::{KeepRule, KeptReader};
 
 use crate::http::Engine;
 use crate::model::{
@@ -76,6 +78,8 @@ pub struct RunSpec {
     /// Send a variable no scope defines as written (`{{token}}`), as newman does, instead of
     /// failing the request (`localpost run`); the console says which.
     pub missing_as_written: bool,
+    /// Which requests' responses the run keeps (see [`kept`]).
+    pub keep: KeepRule,
 }
 
 /// Whether a run's scripts run.
@@ -126,6 +130,7 @@ impl RunSpec {
             data_path: None,
             scripts: ScriptRule::default(),
             missing_as_written: false,
+            keep: KeepRule::default(),
         }
     }
 
@@ -172,6 +177,8 @@ pub enum RunEvent {
     /// The run has begun (its data file read): `total` requests will be sent.
     Started {
         total: u64,
+        /// Reads the responses the run keeps, as it keeps them (`None`: it keeps none).
+        responses: Option<KeptReader>,
     },
     /// One request of one iteration is done; `index` counts from 0 across iterations.
     Outcome {
@@ -377,6 +384,7 @@ fn failed(iteration: u32, id: RequestId, ws: &WorkspaceData, error: String) -> R
         error: Some(error),
         scripts: ScriptCounts::default(),
         unresolved: Vec::new(),
+        kept: crate::model::ResponseKept::No,
     }
 }
 
@@ -399,7 +407,7 @@ async fn run(
         return finished;
     }
     // In the temporary folder, not the data folder: an interrupted run leaves nothing there.
-    let journal = match Journal::create(None) {
+    let mut journal = match Journal::create(None) {
         Ok(j) => j,
         Err(e) => {
             finished.problem = Some(format!("cannot write the run's results to the temporary folder: {e}"));
@@ -407,7 +415,10 @@ async fn run(
         }
     };
     let mut state = State::new(&spec);
-    let _ = tx.send(RunEvent::Started { total: u64::from(iterations) * spec.requests.len() as u64 }).await;
+    // A run that cannot keep responses still runs; its results say nothing was kept.
+    let responses = journal.keep_responses().ok();
+    let total = u64::from(iterations) * spec.requests.len() as u64;
+    let _ = tx.send(RunEvent::Started { total, responses }).await;
     let mut recorder =
         Recorder { journal, tally: Tally::default(), failures: Vec::new(), index: 0, tx, notify };
     'run: for iteration in 0..iterations {
@@ -421,6 +432,7 @@ async fn run(
             }
             let mut console = Vec::new();
             let mut next = None;
+            let mut kept = None;
             let outcome = match row {
                 Some(Err(row_error)) => {
                     let file = spec.data.as_ref().map(|d| d.name.as_str()).unwrap_or_default();
@@ -435,6 +447,7 @@ async fn run(
                             finished.cookies_changed |= sent.cookies_changed;
                             console = sent.console;
                             next = sent.next;
+                            kept = sent.kept;
                             sent.outcome
                         }
                         None => {
@@ -445,7 +458,7 @@ async fn run(
                 }
             };
             let passed = match outcome {
-                Some(outcome) => recorder.record(outcome, console).await,
+                Some(outcome) => recorder.record(outcome, console, kept).await,
                 None => true,
             };
             if spec.bail && !passed {
@@ -537,10 +550,18 @@ struct Recorder<'a> {
 
 impl Recorder<'_> {
     /// Keeps one outcome and tells the listeners; whether it passed.
-    async fn record(&mut self, outcome: RequestOutcome, console: Vec<ConsoleLine>) -> bool {
+    async fn record(
+        &mut self,
+        mut outcome: RequestOutcome,
+        console: Vec<ConsoleLine>,
+        kept: Option<crate::model::KeptExchange>,
+    ) -> bool {
+        let passed = outcome.passed();
+        if let Some(kept) = kept {
+            outcome.kept = self.journal.keep(&kept, passed);
+        }
         self.journal.append(&outcome);
         self.tally.add(&outcome);
-        let passed = outcome.passed();
         if !passed && self.failures.len() < FAILURES_KEPT {
             self.failures.push(outcome.clone());
         }

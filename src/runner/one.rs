@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    RunSpec, ScriptRule, State, checks, failed, overlay, run_scripts, script_assertions, script_bridge,
+    RunSpec, ScriptRule, State, checks, failed, kept, overlay, run_scripts, script_assertions, script_bridge,
 };
 use crate::http::{self, Engine, Exchange, PreparedRequest, SendError};
 use crate::model::{
-    AssertionOutcome, CaptureScope, ItemId, ParentId, Request, RequestId, RequestOutcome, ScriptCounts,
-    WorkspaceData,
+    AssertionOutcome, CaptureScope, ItemId, KeptExchange, ParentId, Request, RequestId, RequestOutcome,
+    ResponseKept, ScriptCounts, WorkspaceData,
 };
 use crate::script::{
     self, ConsoleLine, Event, NextRequest, RequestView, ResponseView, ScriptHost, ScriptJob, ScriptSource,
@@ -25,6 +25,8 @@ pub(super) struct Sent {
     pub(super) cookies_changed: bool,
     pub(super) console: Vec<ConsoleLine>,
     pub(super) next: Option<NextRequest>,
+    /// What the run may keep of the request as sent and its response (see [`super::kept`]).
+    pub(super) kept: Option<KeptExchange>,
 }
 
 /// Sends one request with its scripts and checks it; `None` when the run was cancelled
@@ -40,7 +42,8 @@ pub(super) async fn send_one(
     row: Option<&Vec<(String, String)>>,
     cancel: &CancellationToken,
 ) -> Option<Sent> {
-    let mut sent = Sent { outcome: None, cookies_changed: false, console: Vec::new(), next: None };
+    let mut sent =
+        Sent { outcome: None, cookies_changed: false, console: Vec::new(), next: None, kept: None };
     let Some(written) = ws.requests.get(&id) else {
         sent.outcome = Some(failed(iteration, id, ws, "the request no longer exists".into()));
         return Some(sent);
@@ -103,6 +106,7 @@ pub(super) async fn send_one(
         error: None,
         scripts: counts,
         unresolved,
+        kept: ResponseKept::No,
     };
     let exchange = match result {
         Ok(x) => x,
@@ -113,6 +117,7 @@ pub(super) async fn send_one(
             // they set still counts.
             let views = || (script_bridge::no_response(), script_bridge::sent_view(&prepared, None));
             run_tests(state, &mut scripts, views, &mut outcome, &mut sent, &mut scopes, cancel).await?;
+            sent.kept = Some(kept::of_failure(&spec.keep, &prepared));
             sent.outcome = Some(outcome);
             return Some(sent);
         }
@@ -131,6 +136,14 @@ pub(super) async fn send_one(
         (response, script_bridge::sent_view(&prepared, Some(&exchange)))
     };
     run_tests(state, &mut scripts, views, &mut outcome, &mut sent, &mut scopes, cancel).await?;
+    let keep = || kept::of_exchange(&spec.keep, &exchange, outcome.passed());
+    // A body kept on disk is read on a blocking-friendly thread.
+    let kept =
+        if exchange.response.body.bytes().is_some() { keep() } else { tokio::task::block_in_place(keep) };
+    match kept {
+        Ok(kept) => sent.kept = Some(kept),
+        Err(why) => outcome.kept = why,
+    }
     sent.outcome = Some(outcome);
     Some(sent)
 }

@@ -44,7 +44,8 @@ pub fn write_json(
     w.write_all(if open.ends_with('{') { b"\"results\":[" } else { b",\"results\":[" })?;
     let mut first = true;
     for outcome in outcomes {
-        let outcome = outcome?;
+        // Where the run kept the response is the run file's business, not the report's.
+        let outcome = RequestOutcome { kept: crate::model::ResponseKept::No, ..outcome? };
         w.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
         serde_json::to_writer(&mut *w, &outcome).map_err(io::Error::other)?;

@@ -8,7 +8,7 @@ use super::document;
 use super::error::{Problem, StoreError};
 use super::layout::RUNS_DIR;
 use super::load::read_document;
-use crate::model::{RunId, RunResult};
+use crate::model::{KeptExchange, RunId, RunResult};
 
 /// The file of a run: `runs/<started>-<id>.ron`, so names sort by time.
 pub fn run_path(ws_dir: &Path, run: &RunResult) -> PathBuf {
@@ -67,8 +67,69 @@ pub fn delete(ws_dir: &Path, id: RunId) -> Result<(), StoreError> {
     let suffix = format!("-{}.ron", id.short());
     for path in files(ws_dir) {
         if path.to_string_lossy().ends_with(&suffix) {
+            let responses = path.with_extension(RESPONSES_EXTENSION);
             fs::remove_file(&path).map_err(|e| StoreError::Remove { path, error: e })?;
+            match fs::remove_file(&responses) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(StoreError::Remove { path: responses, error: e });
+                }
+                _ => {}
+            }
         }
     }
     Ok(())
+}
+
+/// The extension of the file beside a run's results that holds its kept responses.
+pub const RESPONSES_EXTENSION: &str = "responses";
+
+/// The file of a run's kept responses: `runs/<started>-<id>.responses`, beside its results. It
+/// holds [`KeptExchange`] values one after the other, each one RON value on its own line; a
+/// result finds its own by offset and length ([`crate::model::ResponseKept::At`]), so opening
+/// one reads only that one.
+pub fn responses_path(ws_dir: &Path, run: &RunResult) -> PathBuf {
+    run_path(ws_dir, run).with_extension(RESPONSES_EXTENSION)
+}
+
+/// One kept response as it is written in a responses file: a RON value and a line end.
+pub fn encode_kept(kept: &KeptExchange) -> Result<Vec<u8>, StoreError> {
+    let mut text = ron::to_string(kept)
+        .map_err(|e| StoreError::Encode { what: "a kept response".into(), message: e.to_string() })?;
+    text.push('\n');
+    Ok(text.into_bytes())
+}
+
+/// Reads the kept response at `offset_bytes` (`len_bytes` long) of `file`, without moving the
+/// file's shared position.
+pub fn read_kept_from(file: &fs::File, offset_bytes: u64, len_bytes: u64) -> std::io::Result<KeptExchange> {
+    let len = usize::try_from(len_bytes).map_err(std::io::Error::other)?;
+    let mut buf = vec![0; len];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, offset_bytes)?;
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < len {
+            let n =
+                std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset_bytes + done as u64)?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+    }
+    let text = std::str::from_utf8(&buf).map_err(std::io::Error::other)?;
+    ron::from_str(text.trim_end()).map_err(std::io::Error::other)
+}
+
+/// The response a past run kept at `offset_bytes` (see [`responses_path`]).
+pub fn read_kept(
+    ws_dir: &Path,
+    run: &RunResult,
+    offset_bytes: u64,
+    len_bytes: u64,
+) -> Result<KeptExchange, StoreError> {
+    let path = responses_path(ws_dir, run);
+    let file = fs::File::open(&path).map_err(|e| StoreError::Read { path: path.clone(), error: e })?;
+    read_kept_from(&file, offset_bytes, len_bytes).map_err(|e| StoreError::Read { path, error: e })
 }

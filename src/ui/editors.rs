@@ -193,10 +193,13 @@ pub fn container_ui(
     ui.separator();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match section {
         ContainerSection::Overview => {
-            ui.label(RichText::new("Description (Markdown)").weak());
-            changed |= ui
-                .add(TextEdit::multiline(f.description).desired_rows(10).desired_width(f32::INFINITY))
-                .changed();
+            let what = if f.is_collection { "this collection" } else { "this folder" };
+            changed |= super::docs::description_ui(
+                ui,
+                egui::Id::unique(("container-docs", id)),
+                f.description,
+                &format!("What {what} is for, what it needs, how to use it."),
+            );
         }
         ContainerSection::Auth => {
             ui.label(RichText::new("Requests inside that use \"Inherit auth from parent\" use this.").weak());

@@ -2,18 +2,31 @@
 //! user asked for as [`Command`]s. Never touches the file system, the network or file dialogs.
 
 pub mod auth;
+pub mod body_filter;
 pub mod checks;
 pub mod code;
+pub mod code_panel;
 pub mod console;
+pub mod container;
+pub mod cookies;
+pub mod docs;
 pub mod editors;
+pub mod examples;
+pub mod json_tree;
 pub mod kv;
+pub mod local_time;
+pub mod markdown;
 pub mod modals;
 pub mod path_field;
 pub mod request;
 pub mod response;
+pub mod run_detail;
 pub mod runner;
+pub mod save_as;
 pub mod settings;
 pub mod sidebar;
+pub mod split;
+pub mod tabs;
 pub mod theme;
 pub mod vars;
 
@@ -21,7 +34,7 @@ use egui::{RichText, Ui};
 
 use crate::app::command::{Action, Command, MenuGroup};
 use crate::app::scripts::ConsoleLevel;
-use crate::app::state::{AppState, RequestTab, Tab, TabId, TabKind};
+use crate::app::state::{AppState, RequestTab, TabId, TabKind};
 use crate::app::writer::SaveState;
 use crate::app::{UiOutput, UiStatus};
 use crate::model::*;
@@ -93,7 +106,7 @@ pub fn app_ui(ui: &mut Ui, state: &mut AppState, status: &UiStatus, output: &mut
                     }
                 });
         }
-        tabs_bar_ui(ui, state, out);
+        tabs::tabs_bar_ui(ui, state, out);
         ui.separator();
         tab_content_ui(ui, state, out);
     });
@@ -430,84 +443,6 @@ fn notice_ui(ctx: &egui::Context, state: &AppState, out: &mut Vec<Command>) {
         });
 }
 
-fn tab_title(state: &AppState, tab: &Tab) -> (Option<Method>, String, bool) {
-    let ws = state.library.workspaces.get(&tab.workspace);
-    match &tab.kind {
-        TabKind::Request(r) => (Some(r.draft.method.clone()), r.draft.name.clone(), r.dirty),
-        TabKind::Environment(id) => (
-            None,
-            ws.and_then(|w| w.environments.get(id)).map_or("Environment".into(), |e| format!("⚙ {}", e.name)),
-            false,
-        ),
-        TabKind::Globals => (None, "⚙ Globals".into(), false),
-        TabKind::Preset(id) => (
-            None,
-            ws.and_then(|w| w.header_presets.get(id)).map_or("Preset".into(), |p| format!("☰ {}", p.name)),
-            false,
-        ),
-        TabKind::Settings => (None, "⚙ Settings".into(), false),
-        TabKind::Policy => (None, "🔒 Policy".into(), false),
-        TabKind::Runner(r) => (
-            None,
-            ws.and_then(|w| w.parent_name(r.target)).map_or("Runner".into(), |n| format!("Runner: {n}")),
-            false,
-        ),
-        TabKind::Container(p) => (
-            None,
-            ws.and_then(|w| w.parent_name(*p)).map_or("Collection".into(), |n| format!("🗀 {n}")),
-            false,
-        ),
-    }
-}
-
-fn tabs_bar_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-    egui::ScrollArea::horizontal().id_salt("tabs").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            for tab in state.tabs.iter().filter(|t| Some(t.workspace) == state.workspace) {
-                let (method, title, dirty) = tab_title(state, tab);
-                let active = state.active_tab == Some(tab.id);
-                egui::Frame::new()
-                    .fill(if active {
-                        ui.visuals().selection.bg_fill.gamma_multiply(0.35)
-                    } else {
-                        ui.visuals().faint_bg_color
-                    })
-                    .corner_radius(4.0)
-                    .inner_margin(egui::Margin::symmetric(6, 2))
-                    .show(ui, |ui| {
-                        if let Some(m) = &method {
-                            ui.label(
-                                RichText::new(m.as_str())
-                                    .small()
-                                    .strong()
-                                    .color(theme::method_color(m, ui.visuals())),
-                            );
-                        }
-                        let label = if dirty { format!("{title} •") } else { title };
-                        let r = ui.add(egui::Button::new(label).frame(false).truncate());
-                        let r = if dirty { r.on_hover_text("Unsaved changes") } else { r };
-                        if r.clicked() {
-                            out.push(Command::SelectTab(tab.id));
-                        }
-                        if r.middle_clicked() {
-                            out.push(Command::CloseTab(tab.id));
-                        }
-                        if ui
-                            .add(egui::Button::new("✖").small().frame(false))
-                            .on_hover_text(Action::CloseTab.with_shortcut(ui.ctx()))
-                            .clicked()
-                        {
-                            out.push(Command::CloseTab(tab.id));
-                        }
-                    });
-            }
-            if ui.button("+").on_hover_text(Action::NewRequest.with_shortcut(ui.ctx())).clicked() {
-                out.push(Command::Action(Action::NewRequest));
-            }
-        });
-    });
-}
-
 /// Gives a widget without a visible label its accessible name (screen readers, UI tests).
 pub trait Named {
     fn named(self, name: &str) -> Self;
@@ -571,6 +506,10 @@ struct TabContext<'a> {
     script_marks: &'a crate::app::scripts::ScriptMarks,
     /// Why scripts do not run (the organization's policy), if they do not.
     scripts_forbidden: Option<String>,
+    /// The request editor's share of a request tab's height.
+    editor_split: f32,
+    /// The state's revision (the Code panel writes its snippet again when it moves).
+    revision: u64,
 }
 
 /// The active tab's editor, or the empty state when this workspace has no tab open.
@@ -591,6 +530,9 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         policy,
         past_runs,
         script_marks,
+        editor_split,
+        code,
+        revision,
         ..
     } = state;
     let Some(tab) = tabs.iter_mut().find(|t| t.id == active && Some(t.workspace) == *workspace) else {
@@ -604,12 +546,14 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         policy,
         script_marks,
         scripts_forbidden,
+        editor_split: *editor_split,
+        revision: *revision,
     };
     match &mut tab.kind {
         TabKind::Settings => settings_tab_ui(ui, settings, data_dir, cx.policy, out),
         TabKind::Policy => policy_ui(ui, cx.policy, out),
         TabKind::Runner(r) => runner::runner_ui(ui, cx.tab_id, r, ws, past_runs, out),
-        TabKind::Request(r) => request_tab_ui(ui, r, ws, &cx, focus_url, out),
+        TabKind::Request(r) => request_tab_ui(ui, r, ws, &cx, focus_url, code, out),
         TabKind::Environment(id) => {
             let id = *id;
             let active = cx.env_id == Some(id);
@@ -643,7 +587,8 @@ fn tab_content_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 }
             }
         }
-        TabKind::Container(p) => container_tab_ui(ui, *p, ws, &cx, out),
+        TabKind::Container(p) => container::container_tab_ui(ui, *p, ws, &cx, out),
+        TabKind::Example(x) => examples::example_tab_ui(ui, cx.tab_id, x, ws, out),
     }
 }
 
@@ -654,9 +599,13 @@ fn request_tab_ui(
     ws: &WorkspaceData,
     cx: &TabContext<'_>,
     focus_url: &mut bool,
+    code: &mut crate::app::code_panel::CodePanel,
     out: &mut Vec<Command>,
 ) {
     let tab_id = cx.tab_id;
+    let code_cx = code_panel::CodeContext { tab_id, ws, environment: cx.env_id, revision: cx.revision };
+    code_panel::code_sidebar_ui(ui, r, &code_cx, code, out);
+    let split = cx.editor_split;
     let env = cx.env_id.and_then(|id| ws.environments.get(&id));
     let vars = VarIndex::build(ws, r.parent, env);
     let editor_cx = request::EditorContext {
@@ -670,75 +619,19 @@ fn request_tab_ui(
         scripts_forbidden: cx.scripts_forbidden.clone(),
         inherited_settings: crate::http::inherited_settings(ws, r.parent),
     };
-    let available = ui.available_height();
     let mut changed = false;
-    egui::Panel::top(("editor-panel", tab_id.0))
-        .resizable(true)
-        .default_size(available * 0.5)
-        .size_range(120.0..=(available - 80.0).max(121.0))
-        .show(ui, |ui| {
-            // Fill the panel: a panel keeps the size of what it holds, and a short
-            // section (Params) would otherwise shrink it for the next ones (Scripts).
-            ui.set_min_height(ui.available_height());
-            changed = request::request_ui(ui, r, &editor_cx, focus_url, out);
-        });
-    egui::CentralPanel::default().show(ui, |ui| response::response_ui(ui, tab_id, r, out));
+    let panes = split::split_ui(ui, split, out);
+    split::pane_ui(ui, panes.editor, ("editor-pane", tab_id.0), |ui| {
+        changed = request::request_ui(ui, r, &editor_cx, focus_url, out);
+    });
+    split::pane_ui(ui, panes.response, ("response-pane", tab_id.0), |ui| {
+        response::response_ui(ui, tab_id, r, out);
+    });
+    ui.advance_cursor_after_rect(panes.whole);
     if changed {
         out.push(Command::DraftEdited(tab_id));
-    }
-}
-
-/// A collection's or folder's overview: Run, then its description, auth, variables and scripts.
-fn container_tab_ui(
-    ui: &mut Ui,
-    p: ParentId,
-    ws: &mut WorkspaceData,
-    cx: &TabContext<'_>,
-    out: &mut Vec<Command>,
-) {
-    let vars = VarIndex::build(ws, Some(p), cx.env_id.and_then(|e| ws.environments.get(&e)));
-    let requests = ws.requests_under(p).len();
-    let inherited = match p {
-        ParentId::Folder(f) => ws.parent_of(ItemId::Folder(f)).and_then(|pp| inherited_auth(ws, Some(pp))),
-        ParentId::Collection(_) => None,
-    };
-    let fields = match p {
-        ParentId::Collection(id) => ws.collections.get_mut(&id).map(|c| editors::ContainerFields {
-            name: &c.name,
-            description: &mut c.description,
-            auth: &mut c.auth,
-            variables: &mut c.variables,
-            scripts: &mut c.scripts,
-            owner: crate::script::ScriptOwner::Collection(id),
-            is_collection: true,
-            requests,
-            inherited_auth: None,
-        }),
-        ParentId::Folder(id) => ws.folders.get_mut(&id).map(|f| editors::ContainerFields {
-            name: &f.name,
-            description: &mut f.description,
-            auth: &mut f.auth,
-            variables: &mut f.variables,
-            scripts: &mut f.scripts,
-            owner: crate::script::ScriptOwner::Folder(id),
-            is_collection: false,
-            requests,
-            inherited_auth: inherited,
-        }),
-    };
-    let Some(fields) = fields else {
-        ui.label("This collection or folder was deleted.");
-        return;
-    };
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-        if ui.button("▶ Run…").on_hover_text("Run every request inside, with checks").clicked() {
-            out.push(Command::OpenRunner(p));
-        }
-    });
-    let scripts_cx =
-        editors::ContainerScripts { marks: cx.script_marks, forbidden: cx.scripts_forbidden.as_deref() };
-    if editors::container_ui(ui, cx.tab_id.0, fields, &vars, &scripts_cx) {
-        out.push(Command::ContainerEdited(p));
+        // The Code panel, drawn before the editor, follows the edit on the next frame.
+        ui.ctx().request_repaint();
     }
 }
 

@@ -28,13 +28,18 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
             let tab = *tab;
             unsaved_tab_ui(&ctx, tab, &draft_name(state, tab), out)
         }
+        ModalState::UnsavedTabs(tabs) => {
+            let tabs = tabs.clone();
+            let names: Vec<String> = tabs.iter().map(|t| draft_name(state, *t)).collect();
+            super::tabs::unsaved_tabs_ui(&ctx, &tabs, &names, out)
+        }
         ModalState::Conflict(tab) => {
             let tab = *tab;
             conflict_ui(&ctx, tab, &draft_name(state, tab), out)
         }
         ModalState::SaveAs { tab, name, parent } => {
             let ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
-            save_as_ui(&ctx, *tab, name, parent, ws, out)
+            super::save_as::save_as_ui(&ctx, *tab, name, parent, ws, out)
         }
         ModalState::QuickOpen { query, selected } => {
             let ws = state.workspace.and_then(|w| state.library.workspaces.get(&w));
@@ -62,6 +67,7 @@ pub fn modal_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 .show(&ctx, |ui| reset_ui(ui, dialog, &policy, &data_dir, out))
         }
         ModalState::CommandPalette { query, selected } => command_palette_ui(&ctx, query, selected, out),
+        ModalState::Cookies(manager) => super::cookies::manager_ui(&ctx, manager, out),
     };
     if response.should_close() && !out.iter().any(|c| matches!(c, Command::CloseModal)) {
         out.push(Command::CloseModal);
@@ -75,23 +81,27 @@ fn draft_name(state: &AppState, tab: TabId) -> String {
 
 /// How an answer's button looks.
 #[derive(Clone, Copy)]
-enum Look {
+pub(super) enum Look {
     Plain,
     Strong,
     Danger,
 }
 
 /// A question and its answers: a button each, then Cancel.
-struct Question<'a> {
-    id: &'a str,
-    max_width: f32,
-    title: &'a str,
-    message: &'a str,
-    answers: Vec<(&'a str, Look, Command)>,
+pub(super) struct Question<'a> {
+    pub(super) id: &'a str,
+    pub(super) max_width: f32,
+    pub(super) title: &'a str,
+    pub(super) message: &'a str,
+    pub(super) answers: Vec<(&'a str, Look, Command)>,
 }
 
 /// Draws a [`Question`]; a click on an answer queues its command.
-fn question_ui(ctx: &egui::Context, question: Question<'_>, out: &mut Vec<Command>) -> ModalResponse<()> {
+pub(super) fn question_ui(
+    ctx: &egui::Context,
+    question: Question<'_>,
+    out: &mut Vec<Command>,
+) -> ModalResponse<()> {
     let Question { id, max_width, title, message, answers } = question;
     Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
         ui.set_max_width(max_width);
@@ -142,49 +152,6 @@ fn conflict_ui(ctx: &egui::Context, tab: TabId, name: &str, out: &mut Vec<Comman
     let question =
         Question { id: "conflict", max_width: 460.0, title: "Changed on disk", message: &message, answers };
     question_ui(ctx, question, out)
-}
-
-/// Save As: a name and the collection or folder to save into.
-fn save_as_ui(
-    ctx: &egui::Context,
-    tab: TabId,
-    name: &mut String,
-    parent: &mut Option<ParentId>,
-    library_ws: Option<&WorkspaceData>,
-    out: &mut Vec<Command>,
-) -> ModalResponse<()> {
-    Modal::new(egui::Id::unique("save-as")).show(ctx, |ui| {
-        ui.set_width(440.0);
-        ui.heading("Save request");
-        ui.label("Name");
-        ui.add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY));
-        ui.add_space(6.0);
-        ui.label("Save to");
-        let Some(ws) = library_ws else { return };
-        if ws.collections.is_empty() {
-            ui.label(RichText::new("This workspace has no collection yet.").weak());
-            if ui.button("Create a collection").clicked() {
-                out.push(Command::Action(Action::NewCollection));
-            }
-        }
-        egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
-            for c in ws.collections.values() {
-                container_choice_ui(ui, ws, ParentId::Collection(c.id), 0, parent);
-            }
-        });
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            let can_save = parent.is_some() && !name.trim().is_empty();
-            if ui.add_enabled(can_save, egui::Button::new(RichText::new("Save").strong())).clicked()
-                && let Some(p) = parent
-            {
-                out.push(Command::SaveAs { tab, parent: *p, name: name.clone() });
-            }
-            if ui.button("Cancel").clicked() {
-                out.push(Command::CloseModal);
-            }
-        });
-    })
 }
 
 /// Quick open (Ctrl+K): the requests matching what is typed; Enter or a click opens one.
@@ -284,31 +251,6 @@ fn command_palette_ui(
             }
         }
     })
-}
-
-fn container_choice_ui(
-    ui: &mut Ui,
-    ws: &WorkspaceData,
-    p: ParentId,
-    depth: usize,
-    chosen: &mut Option<ParentId>,
-) {
-    let name = ws.parent_name(p).unwrap_or("?");
-    ui.horizontal(|ui| {
-        ui.add_space(depth as f32 * 14.0);
-        let icon = if matches!(p, ParentId::Collection(_)) { "🗀" } else { "📁" };
-        if ui.selectable_label(*chosen == Some(p), format!("{icon} {name}")).clicked() {
-            *chosen = Some(p);
-        }
-    });
-    for child in ws.children(p).into_iter().flatten() {
-        if let ItemId::Folder(f) = child
-            && ws.folders.contains_key(f)
-            && depth < 32
-        {
-            container_choice_ui(ui, ws, ParentId::Folder(*f), depth + 1, chosen);
-        }
-    }
 }
 
 fn move_selection(ui: &Ui, selected: usize, len: usize) -> usize {

@@ -63,6 +63,7 @@ pub fn request_ui(
             tab.named_from_url = false;
             changed = true;
         }
+        super::examples::examples_menu_ui(ui, &tab.draft, out);
     });
     ui.add_space(2.0);
     changed |= url_bar_ui(ui, tab, cx, std::mem::take(focus_url), out);
@@ -250,7 +251,10 @@ fn sections_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &
                     + usize::from(!d.scripts.test.trim().is_empty()),
             ),
         ),
-        (EditorSection::Description, "Description".to_owned()),
+        (
+            EditorSection::Description,
+            if d.description.trim().is_empty() { "Docs" } else { "Docs •" }.to_owned(),
+        ),
     ];
     ui.horizontal(|ui| {
         for (section, label) in sections {
@@ -295,16 +299,12 @@ fn sections_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &
                 };
                 super::code::scripts_ui(ui, &mut tab.draft.scripts, &mut tab.script_event, &scripts_cx)
             }
-            EditorSection::Description => {
-                ui.label(RichText::new("Markdown").weak());
-                ui.add(
-                    TextEdit::multiline(&mut tab.draft.description)
-                        .desired_rows(8)
-                        .desired_width(f32::INFINITY)
-                        .hint_text("What this request does, what it needs, what it returns."),
-                )
-                .changed()
-            }
+            EditorSection::Description => super::docs::description_ui(
+                ui,
+                egui::Id::unique(("request-docs", tab_id.0)),
+                &mut tab.draft.description,
+                "What this request does, what it needs, what it returns.",
+            ),
         };
     });
     changed

@@ -79,7 +79,7 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
     };
     summary_ui(ui, tab_id, response, out);
     ui.horizontal(|ui| {
-        let cookies = response.cookies().len();
+        let cookies = crate::app::cookies::set_cookie::set_cookie_count(&response.headers);
         for (section, label) in [
             (ResponseSection::Body, "Body".to_owned()),
             (ResponseSection::Headers, format!("Headers ({})", response.headers.len())),
@@ -106,9 +106,20 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
     });
     ui.separator();
     match tab.response_section {
-        ResponseSection::Body => body_ui(ui, tab_id, response, out),
+        ResponseSection::Body => {
+            // The filter typed in this tab applies to its next responses too.
+            let view = &mut response.body_view;
+            if !view.filter_seeded {
+                view.filter_query.clone_from(&tab.body_filter);
+                view.filter_seeded = true;
+            }
+            body_ui(ui, tab_id, response, out);
+            if tab.body_filter != response.body_view.filter_query {
+                tab.body_filter.clone_from(&response.body_view.filter_query);
+            }
+        }
         ResponseSection::Headers => headers_ui(ui, response),
-        ResponseSection::Cookies => cookies_ui(ui, response),
+        ResponseSection::Cookies => super::cookies::response_cookies_ui(ui, response, out),
         ResponseSection::Tests => match &tab.scripts {
             Some(report) => test_results_ui(ui, report, &mut tab.test_filter),
             None => {
@@ -209,6 +220,9 @@ fn summary_ui(ui: &mut Ui, tab_id: TabId, r: &ResponseView, out: &mut Vec<Comman
             ResponseOrigin::History(at) => {
                 ui.label(RichText::new(format!("from history, {}", super::sidebar::format_time(*at))).weak());
             }
+            ResponseOrigin::Run(label) => {
+                ui.label(RichText::new(label).weak());
+            }
             ResponseOrigin::Example(name) => {
                 ui.label(RichText::new(format!("example \"{name}\"")).weak());
             }
@@ -230,8 +244,7 @@ fn summary_ui(ui: &mut Ui, tab_id: TabId, r: &ResponseView, out: &mut Vec<Comman
     });
 }
 
-fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Command>) {
-    let _ = out;
+pub(super) fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Command>) {
     let view = &mut r.body_view;
     if view.kind == BodyKind::Empty {
         ui.label(RichText::new("The response has no body.").weak());
@@ -240,7 +253,12 @@ fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Comma
     ui.horizontal(|ui| {
         let before = view.mode;
         let modes: &[(BodyMode, &str)] = match view.kind {
-            BodyKind::Json => &[(BodyMode::Pretty, "Pretty"), (BodyMode::Raw, "Raw"), (BodyMode::Hex, "Hex")],
+            BodyKind::Json => &[
+                (BodyMode::Pretty, "Pretty"),
+                (BodyMode::Tree, "Tree"),
+                (BodyMode::Raw, "Raw"),
+                (BodyMode::Hex, "Hex"),
+            ],
             BodyKind::Image => &[(BodyMode::Preview, "Preview"), (BodyMode::Hex, "Hex")],
             BodyKind::Text => &[(BodyMode::Raw, "Raw"), (BodyMode::Hex, "Hex")],
             BodyKind::Binary | BodyKind::Empty => &[(BodyMode::Hex, "Hex"), (BodyMode::Raw, "Raw")],
@@ -296,7 +314,11 @@ fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Comma
             }
         }
     });
+    if super::body_filter::filter_ui(ui, tab_id, view, out) {
+        return;
+    }
     match view.mode {
+        BodyMode::Tree => super::json_tree::tree_ui(ui, tab_id, "body", &mut view.tree, out),
         BodyMode::Pretty | BodyMode::Raw => {
             let Some(doc) = view.doc(ui.ctx()) else {
                 // The raw text is ready sooner than the formatted one: show it meanwhile.
@@ -344,7 +366,7 @@ fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mut Vec<Comma
 }
 
 /// Draws only the visible rows of a text document.
-fn text_rows_ui(
+pub(super) fn text_rows_ui(
     ui: &mut Ui,
     tab_id: TabId,
     doc: &TextDoc,
@@ -510,7 +532,7 @@ fn hex_ui(ui: &mut Ui, tab_id: TabId, body: &[u8]) {
     );
 }
 
-fn headers_ui(ui: &mut Ui, r: &ResponseView) {
+pub(super) fn headers_ui(ui: &mut Ui, r: &ResponseView) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("response-headers").num_columns(2).striped(true).spacing([16.0, 4.0]).show(
             ui,
@@ -525,26 +547,6 @@ fn headers_ui(ui: &mut Ui, r: &ResponseView) {
                 }
             },
         );
-    });
-}
-
-fn cookies_ui(ui: &mut Ui, r: &ResponseView) {
-    let cookies = r.cookies();
-    if cookies.is_empty() {
-        ui.label(RichText::new("The response set no cookies.").weak());
-        return;
-    }
-    egui::Grid::new("response-cookies").num_columns(3).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
-        ui.strong("Name");
-        ui.strong("Value");
-        ui.strong("Attributes");
-        ui.end_row();
-        for (name, value, attrs) in cookies {
-            ui.label(name);
-            ui.add(egui::Label::new(value).truncate());
-            ui.label(attrs);
-            ui.end_row();
-        }
     });
 }
 

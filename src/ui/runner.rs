@@ -4,8 +4,10 @@
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{path_field, theme};
+use super::run_detail::{assertions_ui, mark_ui, run_detail_ui, split_ui};
+use super::{Named, path_field, theme};
 use crate::app::command::Command;
+use crate::app::run_detail::{ResultRow, RunDetail, RunResultCommand};
 use crate::app::runs::{BrowseFor, LiveRun, PastRuns, ReportFormat, RunnerPage, RunnerTab, compare};
 use crate::app::state::{PathField, TabId};
 use crate::model::{RequestOutcome, RunResult, WorkspaceData};
@@ -27,7 +29,17 @@ pub fn runner_ui(
 ) {
     let name = ws.parent_name(r.target).unwrap_or("(deleted)").to_owned();
     ui.horizontal(|ui| {
-        ui.heading(format!("Run {name}"));
+        // The page switch keeps its place however long the name: the name gives way.
+        let room = (ui.available_width() - 220.0).max(80.0);
+        let height = ui.spacing().interact_size.y;
+        ui.allocate_ui_with_layout(
+            egui::vec2(room, height),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.add(egui::Label::new(RichText::new(format!("Run {name}")).heading()).truncate())
+                    .on_hover_text(format!("Run {name}"));
+            },
+        );
         ui.add_space(16.0);
         ui.selectable_value(&mut r.page, RunnerPage::Run, "Run");
         let label = format!("Past runs ({})", past.list.len());
@@ -38,10 +50,10 @@ pub fn runner_ui(
     ui.separator();
     match r.page {
         RunnerPage::Run => match &r.live {
-            Some(_) => live_ui(ui, tab, r, out),
+            Some(_) => live_ui(ui, tab, r, ws, out),
             None => setup_ui(ui, tab, r, ws, &name, out),
         },
-        RunnerPage::Past => past_ui(ui, tab, r, past, out),
+        RunnerPage::Past => past_ui(ui, tab, r, past, ws, out),
     }
 }
 
@@ -61,18 +73,22 @@ fn setup_ui(
             ui.label("Environment");
             let current =
                 r.environment.and_then(|id| ws.environments.get(&id)).map_or("No environment", |e| &e.name);
-            egui::ComboBox::from_id_salt(("runner-env", tab.0)).selected_text(current).show_ui(ui, |ui| {
-                ui.selectable_value(&mut r.environment, None, "No environment");
-                for env in ws.environments.values() {
-                    ui.selectable_value(&mut r.environment, Some(env.id), &env.name);
-                }
-            });
+            egui::ComboBox::from_id_salt(("runner-env", tab.0))
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut r.environment, None, "No environment");
+                    for env in ws.environments.values() {
+                        ui.selectable_value(&mut r.environment, Some(env.id), &env.name);
+                    }
+                })
+                .response
+                .named("Run environment");
             ui.end_row();
             ui.label("Iterations");
-            ui.add(egui::DragValue::new(&mut r.iterations).range(1..=1_000_000));
+            ui.add(egui::DragValue::new(&mut r.iterations).range(1..=1_000_000)).named("Iterations");
             ui.end_row();
             ui.label("Delay (ms)");
-            ui.add(egui::DragValue::new(&mut r.delay_ms).range(0..=3_600_000));
+            ui.add(egui::DragValue::new(&mut r.delay_ms).range(0..=3_600_000)).named("Delay (ms)");
             ui.end_row();
             ui.label("Data file");
             ui.horizontal(|ui| {
@@ -99,6 +115,7 @@ fn setup_ui(
         let run = ui.add_enabled(
             chosen > 0,
             egui::Button::new(RichText::new(format!("▶ Run {name}")).strong())
+                .truncate()
                 .min_size(egui::vec2(160.0, 28.0)),
         );
         if run.clicked() {
@@ -124,7 +141,7 @@ fn setup_ui(
                 let (id, on) = &mut r.order[i];
                 let Some(request) = ws.requests.get(id) else { continue };
                 ui.horizontal(|ui| {
-                    ui.checkbox(on, "");
+                    ui.checkbox(on, "").named(&format!("Run {}", request.name));
                     let color = theme::method_color(&request.method, ui.visuals());
                     ui.label(RichText::new(request.method.as_str()).monospace().color(color).small());
                     ui.label(&request.name);
@@ -164,7 +181,7 @@ fn counts_ui(ui: &mut Ui, t: &Tally) {
     ui.label(format!("Avg {} ms", t.total_ms.checked_div(t.requests).unwrap_or(0)));
 }
 
-fn live_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, out: &mut Vec<Command>) {
+fn live_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, ws: &WorkspaceData, out: &mut Vec<Command>) {
     let Some(live) = &r.live else { return };
     let LiveRun { tally, total, started, finished, .. } = live;
     let done = tally.requests;
@@ -216,226 +233,316 @@ fn live_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, out: &mut Vec<Command>) {
         });
     }
     ui.checkbox(&mut r.failed_only, "Failed only");
+    let selected = match r.detail.as_ref().map(|d| d.row) {
+        Some(ResultRow::Live(i)) => Some(i),
+        _ => None,
+    };
     let live = r.live.as_ref().map(|l| &l.outcomes);
     if let Some(outcomes) = live {
-        let rows: Vec<&RequestOutcome> = outcomes.iter().filter(|o| !r.failed_only || !o.passed()).collect();
-        outcomes_table(ui, ("live", tab.0), &rows, finished.is_none());
+        let rows: Vec<(usize, &RequestOutcome)> =
+            outcomes.iter().enumerate().filter(|(_, o)| !r.failed_only || !o.passed()).collect();
+        let follow = finished.is_none() && selected.is_none();
+        let detail = r.detail.as_mut().filter(|_| selected.is_some());
+        let clicked = with_detail_ui(ui, tab, detail, ws, out, |ui| {
+            outcomes_table(ui, ("live", tab.0), &rows, selected, follow)
+        });
+        if let Some(i) = clicked {
+            out.push(Command::RunResult(RunResultCommand::Open { tab, row: ResultRow::Live(i) }));
+        }
     }
     if new_run {
         r.live = None;
+        r.detail = None;
     }
 }
 
+/// The results (drawn by `table`) and, when a result is open, that result under them, split by
+/// a handle the user drags. Returns what `table` returns.
+fn with_detail_ui<R>(
+    ui: &mut Ui,
+    tab: TabId,
+    detail: Option<&mut RunDetail>,
+    ws: &WorkspaceData,
+    out: &mut Vec<Command>,
+    table: impl FnOnce(&mut Ui) -> R,
+) -> R {
+    let Some(d) = detail else { return table(ui) };
+    let (above, below) = split_ui(ui, tab, &mut d.share);
+    let result = ui.scope_builder(egui::UiBuilder::new().max_rect(above), |ui| table(ui)).inner;
+    ui.scope_builder(egui::UiBuilder::new().max_rect(below), |ui| {
+        ui.set_clip_rect(below.intersect(ui.clip_rect()));
+        ui.add_space(4.0);
+        run_detail_ui(ui, tab, d, ws, out);
+    });
+    ui.advance_cursor_after_rect(above.union(below));
+    result
+}
+
 /// The results table: iteration, request, status, time, size, checks and the first failure.
-fn outcomes_table(ui: &mut Ui, salt: (&str, u64), rows: &[&RequestOutcome], follow: bool) {
+/// Its columns share the width it has; a click on a row opens that result (its index in
+/// `rows`' first field), which is returned.
+fn outcomes_table(
+    ui: &mut Ui,
+    salt: (&str, u64),
+    rows: &[(usize, &RequestOutcome)],
+    selected: Option<usize>,
+    follow: bool,
+) -> Option<usize> {
     let error = ui.visuals().error_fg_color;
-    let ok = pass_color(ui);
-    TableBuilder::new(ui)
-        .id_salt(salt)
-        .striped(true)
-        .stick_to_bottom(follow)
-        .column(Column::exact(28.0))
-        .column(Column::exact(34.0))
-        .column(Column::initial(180.0).resizable(true).clip(true))
-        .column(Column::initial(260.0).resizable(true).clip(true))
-        .column(Column::exact(56.0))
-        .column(Column::exact(64.0))
-        .column(Column::exact(72.0))
-        .column(Column::initial(110.0).resizable(true).clip(true))
-        .column(Column::remainder().clip(true))
-        .header(ROW, |mut h| {
-            for title in ["", "Iter", "Request", "URL", "Status", "Time", "Size", "Checks", "Failure"] {
-                h.col(|ui| {
-                    ui.strong(title);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW, rows.len(), |mut row| {
-                let o = rows[row.index()];
-                let passed = o.passed();
-                row.col(|ui| {
-                    ui.label(RichText::new(if passed { "✔" } else { "✖" }).color(if passed {
-                        ok
-                    } else {
-                        error
-                    }));
-                });
-                row.col(|ui| {
-                    ui.label((o.iteration + 1).to_string());
-                });
-                row.col(|ui| {
-                    ui.label(&o.name);
-                });
-                row.col(|ui| {
-                    ui.label(RichText::new(format!("{} {}", o.method, o.url)).monospace().small())
-                        .on_hover_text(&o.url);
-                });
-                row.col(|ui| {
-                    ui.label(o.status.map_or_else(|| "—".to_owned(), |s| s.to_string()));
-                });
-                row.col(|ui| {
-                    ui.label(format!("{} ms", o.time_ms));
-                });
-                row.col(|ui| {
-                    ui.label(crate::http::size(o.size_bytes));
-                });
-                row.col(|ui| {
-                    // Skipped tests neither pass nor fail: counted apart.
-                    let skipped = o.assertions.iter().filter(|a| a.skipped).count();
-                    let held = o.assertions.iter().filter(|a| a.passed && !a.skipped).count();
-                    let counted = o.assertions.len() - skipped;
-                    let text = if skipped > 0 {
-                        format!("{held}/{counted} ({skipped} skipped)")
-                    } else {
-                        format!("{held}/{counted}")
-                    };
-                    let label = ui.label(text);
-                    if !o.assertions.is_empty() {
-                        label.on_hover_ui(|ui| {
-                            for a in &o.assertions {
-                                let (text, color) = if a.skipped {
-                                    let why = if a.message.is_empty() {
-                                        String::new()
-                                    } else {
-                                        format!(": {}", a.message)
-                                    };
-                                    (format!("- skipped {}{why}", a.name), theme::skipped_color(ui.visuals()))
-                                } else if a.passed {
-                                    (format!("✔ {}", a.name), ok)
-                                } else {
-                                    (format!("✖ {}: {}", a.name, a.message), error)
-                                };
-                                ui.label(RichText::new(text).color(color));
-                            }
-                        });
-                    }
-                });
-                row.col(|ui| {
-                    let failure = o.error.clone().or_else(|| {
-                        o.assertions.iter().find(|a| !a.passed).map(|a| format!("{}: {}", a.name, a.message))
+    let spacing = ui.spacing().item_spacing.x;
+    // Fixed columns: mark, iteration, status, time, size, checks.
+    let fixed = [16.0, 30.0, 44.0, 56.0, 66.0, 52.0];
+    let free = (ui.available_width() - fixed.iter().sum::<f32>() - spacing * 9.0).max(240.0);
+    let mut clicked = None;
+    ui.scope(|ui| {
+        let room = ui.available_height();
+        // Labels that select text would take the click meant for the row.
+        ui.style_mut().interaction.selectable_labels = false;
+        TableBuilder::new(ui)
+            .id_salt(salt)
+            .striped(true)
+            .sense(egui::Sense::click())
+            .stick_to_bottom(follow)
+            // Within the room left above an opened result, however few rows fit.
+            .min_scrolled_height(0.0)
+            .max_scroll_height(room)
+            .column(Column::exact(fixed[0]))
+            .column(Column::exact(fixed[1]))
+            .column(Column::exact(free * 0.3).clip(true))
+            .column(Column::exact(free * 0.4).clip(true))
+            .column(Column::exact(fixed[2]))
+            .column(Column::exact(fixed[3]))
+            .column(Column::exact(fixed[4]))
+            .column(Column::exact(fixed[5]).clip(true))
+            .column(Column::remainder().at_least(60.0).clip(true))
+            .header(ROW, |mut h| {
+                for title in ["", "Iter", "Request", "URL", "Status", "Time", "Size", "Checks", "Failure"] {
+                    h.col(|ui| {
+                        ui.strong(title);
                     });
-                    if let Some(f) = failure {
-                        ui.label(RichText::new(&f).color(error)).on_hover_text(&f);
+                }
+            })
+            .body(|body| {
+                body.rows(ROW, rows.len(), |mut row| {
+                    let (index, o) = rows[row.index()];
+                    row.set_selected(selected == Some(index));
+                    outcome_row(&mut row, o, error);
+                    if row.response().clicked() {
+                        clicked = Some(index);
                     }
                 });
             });
+    });
+    clicked
+}
+
+/// One result's cells.
+fn outcome_row(row: &mut egui_extras::TableRow<'_, '_>, o: &RequestOutcome, error: Color32) {
+    row.col(|ui| mark_ui(ui, o));
+    row.col(|ui| {
+        ui.label((o.iteration + 1).to_string());
+    });
+    row.col(|ui| {
+        ui.add(egui::Label::new(&o.name).truncate()).on_hover_text(&o.name);
+    });
+    row.col(|ui| {
+        let text = format!("{} {}", o.method, o.url);
+        ui.add(egui::Label::new(RichText::new(&text).monospace().small()).truncate()).on_hover_text(&text);
+    });
+    row.col(|ui| {
+        ui.label(o.status.map_or_else(|| "—".to_owned(), |s| s.to_string()));
+    });
+    row.col(|ui| {
+        ui.label(format!("{} ms", o.time_ms));
+    });
+    row.col(|ui| {
+        ui.label(crate::http::size(o.size_bytes));
+    });
+    row.col(|ui| {
+        // Skipped tests neither pass nor fail: counted apart.
+        let skipped = o.assertions.iter().filter(|a| a.skipped).count();
+        let held = o.assertions.iter().filter(|a| a.passed && !a.skipped).count();
+        let counted = o.assertions.len() - skipped;
+        let text = if skipped > 0 {
+            format!("{held}/{counted} ({skipped} skipped)")
+        } else {
+            format!("{held}/{counted}")
+        };
+        let label = ui.add(egui::Label::new(text).truncate());
+        if !o.assertions.is_empty() {
+            label.on_hover_ui(|ui| assertions_ui(ui, &o.assertions));
+        }
+    });
+    row.col(|ui| {
+        let failure = o.error.clone().or_else(|| {
+            o.assertions.iter().find(|a| !a.passed).map(|a| format!("{}: {}", a.name, a.message))
         });
+        if let Some(f) = failure {
+            ui.add(egui::Label::new(RichText::new(&f).color(error)).truncate()).on_hover_text(&f);
+        }
+    });
 }
 
 fn run_label(run: &RunResult, t: &Tally) -> String {
     let when = run
         .started_at
         .format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"));
+    // The name last: it is what a narrow list cuts.
     format!(
-        "{}  {}  {}/{} passed{}",
+        "{}  {}/{} passed{}  {}",
         when.unwrap_or_default(),
-        run.target.name,
         t.passed,
         t.requests,
-        if run.cancelled { " (cancelled)" } else { "" }
+        if run.cancelled { " (cancelled)" } else { "" },
+        run.target.name,
     )
 }
 
-fn past_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mut Vec<Command>) {
-    egui::Panel::left(("past-list", tab.0)).resizable(true).default_size(380.0).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.strong("Past runs");
-            if past.loading.is_some() {
-                ui.spinner();
-            }
-            if ui.small_button("Reload").on_hover_text("Read the runs again").clicked() {
-                out.push(Command::RefreshPastRuns);
-            }
-        });
-        for p in &past.problems {
-            ui.label(RichText::new(p).small().color(ui.visuals().error_fg_color));
-        }
-        if past.list.is_empty() && past.loading.is_none() {
-            ui.label(RichText::new("No runs yet. Results of every run are kept here.").weak());
-        }
-        ui.label(RichText::new("Click to open; \"vs\" picks a run to compare with.").small().weak());
-        egui::ScrollArea::vertical().id_salt(("past-scroll", tab.0)).show_rows(
-            ui,
-            ROW,
-            past.list.len(),
-            |ui, rows| {
-                for i in rows {
-                    let (run, tally) = &past.list[i];
-                    ui.horizontal(|ui| {
-                        let is_b = r.compare_with == Some(run.id);
-                        if ui
-                            .selectable_label(is_b, "vs")
-                            .on_hover_text("Compare the opened run with this one")
-                            .clicked()
-                        {
-                            r.compare_with = if is_b { None } else { Some(run.id) };
-                        }
-                        if ui.selectable_label(r.opened == Some(run.id), run_label(run, tally)).clicked() {
-                            r.opened = Some(run.id);
-                        }
-                    });
-                }
-            },
-        );
-    });
+fn past_ui(
+    ui: &mut Ui,
+    tab: TabId,
+    r: &mut RunnerTab,
+    past: &PastRuns,
+    ws: &WorkspaceData,
+    out: &mut Vec<Command>,
+) {
+    let list_width = (ui.available_width() * 0.3).clamp(220.0, 380.0);
+    egui::Panel::left(("past-list", tab.0))
+        .resizable(true)
+        .default_size(list_width)
+        .size_range(180.0..=(ui.available_width() * 0.5).max(220.0))
+        .show(ui, |ui| past_list_ui(ui, tab, r, past, out));
     egui::CentralPanel::default().show(ui, |ui| {
         let Some((run, tally)) = r.opened.and_then(|id| past.get(id)) else {
             ui.label(RichText::new("Open a run on the left.").weak());
             return;
         };
-        ui.horizontal(|ui| {
-            ui.strong(run_label(run, tally));
-            counts_ui(ui, tally);
-        });
+        let label = run_label(run, tally);
+        ui.add(egui::Label::new(RichText::new(&label).strong()).truncate()).on_hover_text(&label);
+        ui.horizontal_wrapped(|ui| counts_ui(ui, tally));
         ui.horizontal(|ui| {
             let env = run.environment.as_ref().map_or("no environment", |e| e.name.as_str());
             let mut facts = format!("{} iterations · {env}", run.iterations);
             if let Some(d) = &run.data_file {
                 facts.push_str(&format!(" · data file {d}"));
             }
-            ui.label(RichText::new(facts).weak());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Delete run").clicked() {
+                    out.push(Command::DeletePastRun(run.id));
+                    r.opened = None;
+                    r.detail = None;
+                }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(RichText::new(&facts).weak()).truncate()).on_hover_text(&facts);
+                });
+            });
         });
-        ui.horizontal(|ui| {
-            ui.label("Export as");
-            ui.selectable_value(&mut r.export_format, ReportFormat::Json, "JSON");
-            ui.selectable_value(&mut r.export_format, ReportFormat::Junit, "JUnit XML");
-            path_field::add(
-                ui,
-                PathField::Runner,
-                egui::TextEdit::singleline(&mut r.export_path).desired_width(260.0),
-            );
-            if ui.button("Browse…").clicked() {
-                out.push(Command::BrowseRunner { tab, what: BrowseFor::Export });
-            }
-            if ui.button("Export").clicked() {
-                out.push(Command::ExportRun { tab, run: run.id });
-            }
-            if ui.button("Delete run").clicked() {
-                out.push(Command::DeletePastRun(run.id));
-                r.opened = None;
-            }
-        });
-        match &r.export_status {
-            Some(Ok(m)) => {
-                ui.label(RichText::new(m).color(pass_color(ui)));
-            }
-            Some(Err(e)) => {
-                ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-            }
-            None => {}
-        }
+        export_ui(ui, tab, r, run.id, out);
         ui.checkbox(&mut r.failed_only, "Failed only");
         ui.separator();
         match r.compare_with.and_then(|id| past.get(id)).filter(|(b, _)| b.id != run.id) {
             Some(b) => compare_ui(ui, tab, (run, tally), b, r.failed_only),
             None => {
-                let rows: Vec<&RequestOutcome> =
-                    run.results.iter().filter(|o| !r.failed_only || !o.passed()).collect();
-                outcomes_table(ui, ("past", tab.0), &rows, false);
+                let selected = match r.detail.as_ref().map(|d| d.row) {
+                    Some(ResultRow::Past { run: shown, index }) if shown == run.id => Some(index),
+                    _ => None,
+                };
+                let rows: Vec<(usize, &RequestOutcome)> =
+                    run.results.iter().enumerate().filter(|(_, o)| !r.failed_only || !o.passed()).collect();
+                let detail = r.detail.as_mut().filter(|_| selected.is_some());
+                let clicked = with_detail_ui(ui, tab, detail, ws, out, |ui| {
+                    outcomes_table(ui, ("past", tab.0), &rows, selected, false)
+                });
+                if let Some(index) = clicked {
+                    let row = ResultRow::Past { run: run.id, index };
+                    out.push(Command::RunResult(RunResultCommand::Open { tab, row }));
+                }
             }
         }
     });
+}
+
+/// The past runs, newest first: each a "vs" toggle and its label, cut to the list's width.
+fn past_list_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, past: &PastRuns, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.strong("Past runs");
+        if past.loading.is_some() {
+            ui.spinner();
+        }
+        if ui.small_button("Reload").on_hover_text("Read the runs again").clicked() {
+            out.push(Command::RefreshPastRuns);
+        }
+    });
+    for p in &past.problems {
+        ui.label(RichText::new(p).small().color(ui.visuals().error_fg_color));
+    }
+    if past.list.is_empty() && past.loading.is_none() {
+        ui.label(RichText::new("No runs yet. Results of every run are kept here.").weak());
+    }
+    ui.add(
+        egui::Label::new(RichText::new("Click to open; \"vs\" picks a run to compare with.").small().weak())
+            .wrap(),
+    );
+    egui::ScrollArea::vertical().id_salt(("past-scroll", tab.0)).auto_shrink([false, false]).show_rows(
+        ui,
+        ROW,
+        past.list.len(),
+        |ui, rows| {
+            for i in rows {
+                let (run, tally) = &past.list[i];
+                ui.horizontal(|ui| {
+                    let is_b = r.compare_with == Some(run.id);
+                    if ui
+                        .selectable_label(is_b, "vs")
+                        .on_hover_text("Compare the opened run with this one")
+                        .clicked()
+                    {
+                        r.compare_with = if is_b { None } else { Some(run.id) };
+                    }
+                    let label = run_label(run, tally);
+                    let open = ui
+                        .add(egui::Button::selectable(r.opened == Some(run.id), label.as_str()).truncate())
+                        .on_hover_text(&label);
+                    if open.clicked() {
+                        r.opened = Some(run.id);
+                    }
+                });
+            }
+        },
+    );
+}
+
+/// Export the opened run: format, path, Browse… and Export, the path field taking what the
+/// buttons leave; then what the last export said.
+fn export_ui(ui: &mut Ui, tab: TabId, r: &mut RunnerTab, run: crate::model::RunId, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label("Export as");
+        ui.selectable_value(&mut r.export_format, ReportFormat::Json, "JSON");
+        ui.selectable_value(&mut r.export_format, ReportFormat::Junit, "JUnit XML");
+        // Browse… and Export, with their spacing, stay in view.
+        let field_width = (ui.available_width() - 150.0).clamp(80.0, 420.0);
+        path_field::add(
+            ui,
+            PathField::Runner,
+            egui::TextEdit::singleline(&mut r.export_path).desired_width(field_width),
+        )
+        .on_hover_text(r.export_path.as_str());
+        if ui.button("Browse…").clicked() {
+            out.push(Command::BrowseRunner { tab, what: BrowseFor::Export });
+        }
+        if ui.button("Export").clicked() {
+            out.push(Command::ExportRun { tab, run });
+        }
+    });
+    match &r.export_status {
+        Some(Ok(m)) => {
+            ui.add(egui::Label::new(RichText::new(m).color(pass_color(ui))).wrap());
+        }
+        Some(Err(e)) => {
+            ui.add(egui::Label::new(RichText::new(e).color(ui.visuals().error_fg_color)).wrap());
+        }
+        None => {}
+    }
 }
 
 fn compare_ui(

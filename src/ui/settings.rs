@@ -356,6 +356,25 @@ impl Form<'_> {
                 },
                 &mut self.changed,
             );
+            row(
+                ui,
+                "Run responses kept up to",
+                locked("run_response_limit_bytes").as_deref(),
+                |ui| {
+                    let mut kib = s.run_response_limit_bytes / 1024;
+                    let c = ui
+                        .add(egui::DragValue::new(&mut kib).range(0..=1_048_576).suffix(" KiB"))
+                        .on_hover_text(
+                            "A collection run keeps the response of a request that passed when its body is at most this big, so that its result opens later. Failed requests' responses are always kept.",
+                        )
+                        .changed();
+                    if c {
+                        s.run_response_limit_bytes = kib * 1024;
+                    }
+                    c
+                },
+                &mut self.changed,
+            );
         });
     }
 }

@@ -4,13 +4,16 @@
 use std::sync::Arc;
 
 use egui::{RichText, Ui};
-use time::OffsetDateTime;
 
 use super::{Named, theme};
 use crate::app::command::{Action, Command};
 use crate::app::interop::ExportWhat;
 use crate::app::state::{AppState, SidebarSection, Target};
 use crate::model::*;
+
+mod examples;
+mod history;
+mod keys;
 
 pub fn sidebar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> usize {
     workspace_switcher_ui(ui, state, out);
@@ -30,7 +33,7 @@ pub fn sidebar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> 
             0
         }
         SidebarSection::History => {
-            history_ui(ui, state, out);
+            history::history_ui(ui, state, out);
             0
         }
         SidebarSection::Presets => {
@@ -120,6 +123,7 @@ enum Row {
     Container { id: ParentId, depth: usize, open: bool },
     Request(RequestRow),
     Broken { path: std::path::PathBuf, message: String, depth: usize },
+    Example(examples::ExampleRow),
 }
 
 /// A request's line, with its place among its container's children (a drop on it lands there).
@@ -285,6 +289,7 @@ impl Tree<'_> {
                         && (!filtering || name_matches || self.lower.hit(req, filter))
                     {
                         rows.push(Row::Request(RequestRow { id: r, parent: p, index, depth: depth + 1 }));
+                        examples::push_rows(state, req, depth + 1, rows);
                     }
                 }
                 ItemId::Folder(_) => {}
@@ -313,6 +318,7 @@ fn collections_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> 
         )
         .named("Filter requests");
     });
+    keys::follow_active_tab(state);
     let Some(ws) = state.ws() else { return 0 };
     if ws.collections.is_empty() {
         ui.add_space(16.0);
@@ -330,6 +336,7 @@ fn collections_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> 
         ui.label(RichText::new("Nothing matches the filter.").weak());
         return 0;
     }
+    let frame = keys::tree_frame_ui(ui, state, &rows, out);
     let row_height = ui.spacing().interact_size.y;
     let mut drawn = 0;
     egui::ScrollArea::vertical().id_salt("tree").auto_shrink([false, false]).show_rows(
@@ -337,8 +344,14 @@ fn collections_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> 
         row_height,
         rows.len(),
         |ui, range| {
-            for row in &rows[range] {
+            if let Some(i) = frame.scroll_to {
+                keys::scroll_to_row(ui, &range, i, row_height);
+            }
+            for (i, row) in range.clone().zip(&rows[range]) {
+                // The row's background is painted behind it once its height is known.
+                let slot = (ui.painter().add(egui::Shape::Noop), ui.cursor().top());
                 row_ui(ui, state, row, out);
+                keys::row_background_ui(ui, state, row, i, slot, frame.focused);
                 drawn += 1;
             }
         },
@@ -404,6 +417,7 @@ fn row_ui(ui: &mut Ui, state: &AppState, row: &Row, out: &mut Vec<Command>) {
             response.context_menu(|ui| context_menu_ui(ui, context_menu(target), out));
         }
         Row::Request(row) => request_row_ui(ui, state, ws, row, out),
+        Row::Example(row) => examples::example_row_ui(ui, state, ws, row, out),
         Row::Broken { path, message, depth } => {
             ui.horizontal(|ui| {
                 indent(ui, *depth + 1);
@@ -433,6 +447,7 @@ fn request_row_ui(
     let response = ui
         .horizontal(|ui| {
             indent(ui, depth + 1);
+            examples::fold_arrow_ui(ui, state, request, out);
             let color = theme::method_color(&request.method, ui.visuals());
             // Cut by characters: a custom method may be any Unicode (`AÄÄÄ`).
             let short: String = request.method.as_str().chars().take(6).collect();
@@ -444,20 +459,23 @@ fn request_row_ui(
                 rename_inline_ui(ui, state, target, out);
                 return None;
             }
-            Some(
-                ui.add(
-                    egui::Button::selectable(active, &request.name)
-                        .frame_when_inactive(false)
-                        .truncate()
-                        .sense(egui::Sense::click_and_drag()),
-                ),
-            )
+            // The row behind shows the selection and the hover; the open request is in bold.
+            let name =
+                if active { RichText::new(&request.name).strong() } else { RichText::new(&request.name) };
+            let button = egui::Button::new(name).frame(false).truncate().sense(egui::Sense::click_and_drag());
+            let response = ui.add(button);
+            let selected = state.sidebar.tree.selected == Some(target);
+            ui.ctx().accesskit_node_builder(response.id, |node| node.set_selected(selected));
+            Some(response)
         })
         .inner;
     let Some(response) = response else { return };
     let response = response.on_hover_text(format!("{} {}", request.method, request.url));
-    if response.clicked() {
+    // A click previews the request (the next click reuses its tab); a double-click keeps it.
+    if response.double_clicked() {
         out.push(Command::OpenRequest(id));
+    } else if response.clicked() {
+        out.push(Command::Tabs(crate::app::tabs::TabCommand::Preview(id)));
     }
     response.dnd_set_drag_payload(ItemId::Request(id));
     drag_drop(ui, &response, parent, Some(index), out);
@@ -580,6 +598,7 @@ fn context_menu(target: Target) -> Vec<MenuEntry> {
         }
         Target::Environment(id) => vec![Button("Export…", Command::Export(ExportWhat::Environment(id)))],
         Target::Preset(_) => Vec::new(),
+        Target::Example(r, e) => examples::menu(r, e),
         // The workspace has its own menu, next to the switcher.
         Target::Workspace(_) => return Vec::new(),
     };
@@ -649,69 +668,8 @@ fn presets_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
 }
 
-/// "14:03:22" today, else "2026-11-20 14:03".
-pub fn format_time(at: OffsetDateTime) -> String {
-    let today = OffsetDateTime::now_utc().to_offset(at.offset()).date();
-    if at.date() == today {
-        format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
-    } else {
-        format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
-    }
-}
-
-fn history_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(match state.history.len() {
-                1 => "1 request".to_owned(),
-                n => format!("{n} requests"),
-            })
-            .weak(),
-        );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.add_enabled(!state.history.is_empty(), egui::Button::new("Clear all")).clicked() {
-                out.push(Command::ClearHistory);
-            }
-        });
-    });
-    if state.history.is_empty() {
-        ui.label(RichText::new("Requests you send appear here, grouped by day.").weak());
-        return;
-    }
-    egui::ScrollArea::vertical().id_salt("history").auto_shrink([false, false]).show(ui, |ui| {
-        let mut day = None;
-        for entry in &state.history {
-            let d = entry.at.date();
-            if day != Some(d) {
-                day = Some(d);
-                ui.add_space(4.0);
-                ui.label(RichText::new(d.to_string()).strong());
-            }
-            ui.horizontal(|ui| {
-                let method = Method::parse(&entry.request.method);
-                let color = theme::method_color(&method, ui.visuals());
-                ui.add_sized(
-                    [46.0, 16.0],
-                    egui::Label::new(
-                        RichText::new(method.as_str()).small().strong().color(color).monospace(),
-                    ),
-                );
-                let status = match (&entry.response, &entry.error) {
-                    (Some(r), _) => {
-                        RichText::new(r.status.to_string()).color(theme::status_color(r.status, ui.visuals()))
-                    }
-                    (None, Some(_)) => RichText::new("error").color(theme::error_color(ui.visuals())),
-                    _ => RichText::new(""),
-                };
-                ui.label(status.small());
-                let r = ui.add(egui::Button::new(&entry.request.url).frame(false).truncate());
-                if r.on_hover_text(format!("{}\n{}", format_time(entry.at), entry.request.url)).clicked() {
-                    out.push(Command::OpenHistory(entry.id));
-                }
-            });
-        }
-    });
-}
+/// "14:03:22" today, else "2026-11-20 14:03" (the response shows when a reopened entry was sent).
+pub use super::local_time::format_time;
 
 fn parent_uuid(id: ParentId) -> uuid::Uuid {
     match id {

@@ -72,6 +72,16 @@ pub fn muted(visuals: &Visuals) -> Color32 {
     visuals.weak_text_color()
 }
 
+/// A list's selected row: the selection colour while the list has the keyboard, fainter when not.
+pub fn row_selected_fill(visuals: &Visuals, focused: bool) -> Color32 {
+    if focused { visuals.selection.bg_fill } else { visuals.selection.bg_fill.gamma_multiply(0.4) }
+}
+
+/// A list's row under the pointer.
+pub fn row_hover_fill(visuals: &Visuals) -> Color32 {
+    visuals.widgets.hovered.weak_bg_fill.gamma_multiply(0.5)
+}
+
 /// JSON syntax colours: key, string, number, literal (true/false/null), punctuation.
 pub struct JsonColors {
     pub key: Color32,

@@ -1,5 +1,6 @@
 //! Applying commands: the one place where the app's state changes and writes are queued.
 
+mod examples;
 mod records;
 mod tabs;
 mod tree;
@@ -52,7 +53,11 @@ impl App {
                 self.state.modal = None;
                 self.save_as(tab, parent, &name);
             }
-            Command::Send(tab) => self.send(ctx, tab),
+            Command::SaveDialog(command) => self.save_dialog(command),
+            Command::Send(tab) => {
+                self.keep_tab(tab);
+                self.send(ctx, tab);
+            }
             Command::Cancel(tab) => self.cancel_send(tab),
             Command::PasteCurl { tab, text } => self.paste_curl(tab, &text),
 
@@ -68,6 +73,8 @@ impl App {
             Command::ReloadHistory => self.reload_history(ctx),
 
             Command::SaveResponseAsExample(tab) => self.save_example(tab),
+            Command::Cookies(command) => self.cookie_command(ctx, command),
+            Command::Example(command) => self.example_command(command),
             Command::SaveResponseBody(tab) => self.save_response_body(tab),
             Command::PickFile { tab, field } => self.pick_file(ctx, tab, field),
             Command::OpenRunner(target) => self.open_runner(target),
@@ -77,6 +84,7 @@ impl App {
             Command::DeletePastRun(id) => self.delete_past_run_here(id),
             Command::ExportRun { tab, run } => self.export_run(ctx, tab, run),
             Command::BrowseRunner { tab, what } => self.browse_runner(ctx, tab, what),
+            Command::RunResult(command) => self.run_result_command(command),
             Command::BrowseSavePath => self.browse_save_path(ctx),
             Command::WriteResponseBody { tab, path } => self.write_body(ctx, tab, path),
             Command::DraftEdited(tab) => self.state.refresh_dirty(tab),
@@ -98,6 +106,7 @@ impl App {
             Command::ResetConfirmed => self.reset_local_data(),
             Command::SetTheme(theme) => self.set_theme(theme),
             Command::CopyToClipboard(text) => ctx.copy_text(text),
+            Command::Code(c) => self.code_command(ctx, c),
             Command::ClearConsole => self.state.console.clear(),
             Command::DismissNotice => self.state.notice = None,
             Command::DismissSaveError => self.dismiss_save_error(),
@@ -106,6 +115,7 @@ impl App {
             Command::SaveMineAsNew(tab) => self.save_mine_as_new(tab),
             Command::KeepDeleted(tab) => self.keep_deleted(tab),
             Command::DiscardDraft(tab) => self.discard_draft(tab),
+            Command::Tabs(command) => self.tab_command(command),
         }
     }
 
@@ -178,6 +188,7 @@ impl App {
             }
             Action::ReloadFromDisk => self.reload_from_disk(),
             Action::ResetLocalData => self.open_reset(),
+            Action::ManageCookies => self.cookie_command(ctx, super::cookies::CookieCommand::Open),
             Action::Import => self.open_import(ctx, None),
             Action::ExportEverything => self.open_export(super::interop::ExportWhat::Everything),
             Action::RunCollection => {

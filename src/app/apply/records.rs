@@ -243,7 +243,7 @@ impl App {
 /// A request rebuilt from what was sent (history written before it kept the request as written):
 /// headers history redacted are left out rather than sent with their mark. Also says whether
 /// any was left out.
-fn sent_as_request(sent: &SentRequest, name: String) -> (Request, bool) {
+pub(super) fn sent_as_request(sent: &SentRequest, name: String) -> (Request, bool) {
     let mut request = Request::new(name);
     request.method = Method::parse(&sent.method);
     request.url = sent.url.replace(crate::http::SECRET, "");

@@ -19,7 +19,10 @@ impl App {
     }
 
     /// Closes a tab, asking first when it has unsaved changes.
-    pub(super) fn ask_close_tab(&mut self, id: TabId) {
+    pub(in crate::app) fn ask_close_tab(&mut self, id: TabId) {
+        if self.ask_close_example_tab(id) {
+            return;
+        }
         let dirty = self.state.tab(id).and_then(Tab::request).is_some_and(|r| r.dirty);
         if dirty {
             self.state.active_tab = Some(id);
@@ -57,7 +60,7 @@ impl App {
         self.state.refresh_dirty(tab);
     }
 
-    pub(super) fn open_tab(&mut self, workspace: WorkspaceId, kind: TabKind) -> TabId {
+    pub(in crate::app) fn open_tab(&mut self, workspace: WorkspaceId, kind: TabKind) -> TabId {
         let existing = self.state.tabs.iter().find(|t| {
             t.workspace == workspace
                 && match (&t.kind, &kind) {
@@ -92,7 +95,10 @@ impl App {
         let Some(ws) = self.state.ws() else { return };
         let ws_id = ws.id();
         if let Some(t) = self.state.tabs.iter().find(|t| t.request().is_some_and(|r| r.draft.id == id)) {
-            self.state.active_tab = Some(t.id);
+            let id = t.id;
+            self.state.active_tab = Some(id);
+            // Opening what the preview tab shows (a double-click in the sidebar) keeps it.
+            self.keep_tab(id);
             return;
         }
         let Some(request) = ws.requests.get(&id).cloned() else { return };
@@ -119,12 +125,16 @@ impl App {
             Target::Workspace(id) => {
                 self.state.workspace = Some(id);
             }
+            Target::Example(r, e) => self.open_example(r, e),
         }
     }
 
-    pub(super) fn close_tab(&mut self, id: TabId) {
+    pub(in crate::app) fn close_tab(&mut self, id: TabId) {
         let Some(pos) = self.state.tabs.iter().position(|t| t.id == id) else { return };
         let mut tab = self.state.tabs.remove(pos);
+        if self.state.preview_tab == Some(id) {
+            self.state.preview_tab = None;
+        }
         if let Some(r) = tab.request_mut()
             && let Some(f) = &mut r.in_flight
         {
@@ -148,6 +158,9 @@ impl App {
     pub(in crate::app) fn save_tab(&mut self, id: TabId) -> bool {
         let Some(tab) = self.state.tab(id) else { return false };
         let ws = tab.workspace;
+        if matches!(tab.kind, TabKind::Example(_)) {
+            return self.save_example_tab(id);
+        }
         let Some(r) = tab.request() else { return true };
         if r.disk == DiskState::Changed {
             self.state.active_tab = Some(id);

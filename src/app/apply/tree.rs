@@ -152,6 +152,7 @@ impl App {
             Target::Request(id) => ws.requests.get(&id)?.name.clone(),
             Target::Environment(id) => ws.environments.get(&id)?.name.clone(),
             Target::Preset(id) => ws.header_presets.get(&id)?.name.clone(),
+            Target::Example(r, e) => self.example_name(r, e)?,
         })
     }
 
@@ -163,6 +164,10 @@ impl App {
         }
         if let Target::Workspace(id) = target {
             self.apply_rename_workspace(id, name);
+            return;
+        }
+        if let Target::Example(r, e) = target {
+            self.rename_example(r, e, &name);
             return;
         }
         let Some(ws) = self.state.workspace else { return };
@@ -210,7 +215,7 @@ impl App {
                     self.submit(WriteJob::Preset { ws, preset });
                 }
             }
-            Target::Workspace(_) => {}
+            Target::Workspace(_) | Target::Example(..) => {}
         }
     }
 
@@ -248,6 +253,7 @@ impl App {
                 copy.name = crate::model::tree::copy_name(&original.name);
                 self.insert_preset(ws, copy);
             }
+            Target::Example(r, e) => self.duplicate_example(r, e),
             Target::Workspace(_) => {}
         }
     }
@@ -257,6 +263,10 @@ impl App {
         let (what, detail) = match target {
             Target::Workspace(id) => {
                 self.workspace_delete_prompt(id);
+                return;
+            }
+            Target::Example(r, e) => {
+                self.confirm_delete_example(r, e);
                 return;
             }
             Target::Collection(id) => {
@@ -334,6 +344,7 @@ impl App {
                 self.state.tabs.retain(|t| !matches!(t.kind, TabKind::Preset(p) if p == id));
             }
             Target::Workspace(id) => self.workspace_delete_prompt(id),
+            Target::Example(r, e) => self.delete_example(r, e),
         }
         if self.state.active_tab.is_some_and(|a| self.state.tab(a).is_none()) {
             self.state.active_tab = self

@@ -152,7 +152,7 @@ struct ScriptsDone {
 
 /// Set once a workspace's cookie jar is in the engine.
 #[derive(Default)]
-struct Latch {
+pub(super) struct Latch {
     done: Mutex<bool>,
     cond: Condvar,
 }
@@ -165,9 +165,13 @@ impl Latch {
         self.cond.notify_all();
     }
 
-    fn wait(&self, timeout: Duration) {
-        let Ok(done) = self.done.lock() else { return };
-        let _ = self.cond.wait_timeout_while(done, timeout, |done| !*done);
+    /// Waits until the jar is in (or `timeout` passed); returns whether it is in.
+    pub(super) fn wait(&self, timeout: Duration) -> bool {
+        let Ok(done) = self.done.lock() else { return false };
+        match self.cond.wait_timeout_while(done, timeout, |done| !*done) {
+            Ok((done, _)) => *done,
+            Err(_) => false,
+        }
     }
 }
 
@@ -180,6 +184,14 @@ pub struct Sends {
     pub(super) engine: Option<Engine>,
     applied: Option<Settings>,
     cookies: HashMap<WorkspaceId, Arc<Latch>>,
+}
+
+impl Sends {
+    /// Forgets which cookie jars were read, so the next send (or the cookie manager) reads each
+    /// again: after an import wrote `cookies.ron` files, the engine's copies are out of date.
+    pub(super) fn reread_cookie_jars(&mut self) {
+        self.cookies.clear();
+    }
 }
 
 /// What a send of a tab will do, worked out from the state before anything starts.
@@ -255,7 +267,7 @@ fn plan_send(state: &AppState, tab_id: TabId) -> Option<Planned> {
 
 /// The variables a request sees: the active environment, its containers (an unsaved request in
 /// a folder inherits from that folder as a saved one would), the globals.
-fn request_scopes(
+pub(super) fn request_scopes(
     ws: &WorkspaceData,
     environment: Option<EnvironmentId>,
     draft: &Request,
@@ -274,7 +286,7 @@ fn request_scopes(
 }
 
 /// The containers a request inherits from, nearest first.
-fn inherited_chain(
+pub(super) fn inherited_chain(
     ws: &WorkspaceData,
     draft: &Request,
     saved: bool,
@@ -383,7 +395,7 @@ impl super::App {
     }
 
     /// Reads a workspace's cookie jar into the engine once, on the writer thread.
-    fn cookie_latch(&mut self, engine: &Engine, ws: WorkspaceId) -> Arc<Latch> {
+    pub(super) fn cookie_latch(&mut self, engine: &Engine, ws: WorkspaceId) -> Arc<Latch> {
         if let Some(latch) = self.sends.cookies.get(&ws) {
             return latch.clone();
         }

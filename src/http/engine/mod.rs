@@ -261,7 +261,7 @@ impl Engine {
         self.inner.cookies.remove(ws, name, domain, path)
     }
 
-    /// Deletes the cookies of `domain` (and subdomains), or all of them.
+    /// Deletes the cookies stored for exactly `domain`, or all of them.
     pub fn clear_cookies(&self, ws: Option<WorkspaceId>, domain: Option<&str>) {
         self.inner.cookies.clear(ws, domain);
     }

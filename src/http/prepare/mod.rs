@@ -499,28 +499,10 @@ fn resolve_body(
             let query = res.r(&g.query);
             let variables = res.r(&g.variables);
             let operation = res.r(&g.operation_name);
-            let mut json = String::from("{\"query\":");
-            json.push_str(&serde_json::Value::String(query).to_string());
-            if !variables.trim().is_empty() {
-                let parsed: serde_json::Value =
-                    serde_json::from_str(&variables).map_err(|e| SendError::InvalidField {
-                        field: "GraphQL variables".into(),
-                        reason: format!("not JSON: {e}"),
-                    })?;
-                if !parsed.is_object() {
-                    return Err(SendError::InvalidField {
-                        field: "GraphQL variables".into(),
-                        reason: "must be a JSON object".into(),
-                    });
-                }
-                json.push_str(",\"variables\":");
-                json.push_str(variables.trim());
-            }
-            if !operation.is_empty() {
-                json.push_str(",\"operationName\":");
-                json.push_str(&serde_json::Value::String(operation).to_string());
-            }
-            json.push('}');
+            let json =
+                crate::model::sent_body::graphql_json(&query, &variables, &operation).map_err(|e| {
+                    SendError::InvalidField { field: "GraphQL variables".into(), reason: e.to_string() }
+                })?;
             (PreparedBody::Bytes(Bytes::from(json)), implied(""))
         }
     })

@@ -1,5 +1,5 @@
 //! Formats to other tools: Postman Collection v2.1 and environments, a request as a cURL
-//! command, and code snippets (HTTPie, Python requests, JavaScript fetch).
+//! command, and code snippets in ten more languages ([`snippet::Language`]).
 //!
 //! Each exporter is a pure function from the model to text and returns a [`Report`] of what
 //! did not map exactly; nothing is dropped without a line in it.
@@ -38,8 +38,11 @@ pub fn effective_auth<'a>(data: &'a WorkspaceData, request: &'a Request) -> &'a 
 }
 
 /// The URL with the request's enabled query params (when it has any) and its path variables
-/// filled in; `{{variables}}` are left as they are.
+/// filled in, encoded as the engine encodes them (`model::sent_body`); `{{variables}}` are left
+/// as they are. Without variables left, the URL is written as it goes on the wire (spaces and
+/// non-ASCII percent-encoded, as the engine's URL parser does).
 pub fn full_url(request: &Request) -> String {
+    use crate::model::sent_body::{encode_query_key, encode_query_value};
     let (base, query_in_url, hash) = split_url(&request.url);
     let url = fill_path_variables(base, &request.path_variables);
     let query = if request.params.is_empty() {
@@ -48,18 +51,20 @@ pub fn full_url(request: &Request) -> String {
         request
             .params
             .iter()
-            .filter(|p| p.enabled)
-            .map(|p| {
-                if p.value.is_empty() && p.key.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}={}", p.key, p.value)
-                }
-            })
+            .filter(|p| p.enabled && !p.key.is_empty())
+            .map(|p| format!("{}={}", encode_query_key(&p.key), encode_query_value(&p.value)))
             .collect::<Vec<_>>()
             .join("&")
     };
-    UrlText { base: &url, query: None, fragment: (!hash.is_empty()).then_some(hash) }.with_query(&query)
+    let text =
+        UrlText { base: &url, query: None, fragment: (!hash.is_empty()).then_some(hash) }.with_query(&query);
+    if text.contains("{{") {
+        return text;
+    }
+    match url::Url::parse(&text) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed.to_string(),
+        _ => text,
+    }
 }
 
 /// `(before ?, query, fragment)` of a URL as written, empty where absent (`model::url_text`).
@@ -74,10 +79,10 @@ fn fill_path_variables(base: &str, vars: &[KeyValue]) -> String {
     }
     base.split('/')
         .map(|segment| match segment.strip_prefix(':') {
-            Some(name) => vars
-                .iter()
-                .find(|v| v.key == name && v.enabled)
-                .map_or_else(|| segment.to_owned(), |v| v.value.clone()),
+            Some(name) => vars.iter().find(|v| v.key == name && v.enabled).map_or_else(
+                || segment.to_owned(),
+                |v| crate::model::sent_body::encode_path_segment(&v.value),
+            ),
             None => segment.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -114,14 +119,8 @@ pub(crate) enum PreparedBody {
     File(String),
 }
 
-impl Prepared {
-    pub(crate) fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
-    }
-}
-
 pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &mut Report) -> Prepared {
-    use crate::model::{ApiKeyLocation, BodyMode, FormPartKind};
+    use crate::model::ApiKeyLocation;
     let mut p = Prepared {
         method: request.method.as_str().to_owned(),
         url: full_url(request),
@@ -189,22 +188,55 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
             );
         }
     }
+    p.body = prepared_body(request, &mut p, report);
+    if !request.scripts.is_empty() {
+        report.warn(&request.name, "scripts are not part of a command line");
+    }
+    p
+}
+
+/// The body as the engine sends it (`model::sent_body`): nothing for an empty one, rows with a
+/// name only, the `Content-Type` the engine would set (a form's own type left to the tool).
+fn prepared_body(request: &Request, p: &mut Prepared, report: &mut Report) -> PreparedBody {
+    use crate::model::sent_body::{graphql_json, implied_content_type, sends_body, sets_content_type};
+    use crate::model::{BodyMode, FormPartKind};
     let body = &request.body;
-    p.body = match body.mode {
-        BodyMode::None => PreparedBody::None,
-        BodyMode::Raw => {
-            if !p.has_header("content-type") {
-                p.headers.push(("Content-Type".into(), body.raw_language.content_type().into()));
+    if !sends_body(body) {
+        return PreparedBody::None;
+    }
+    let user_type =
+        p.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.as_str());
+    let sets_type = sets_content_type(body.mode, user_type, request.settings.disable_auto_headers);
+    match body.mode {
+        BodyMode::UrlEncoded | BodyMode::Multipart => {
+            // The tool writes the form's type (and the multipart boundary) itself.
+            if sets_type {
+                p.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
             }
-            PreparedBody::Text(body.raw.clone())
         }
+        _ => {
+            if let Some(implied) = implied_content_type(body, &body.binary_path)
+                && sets_type
+            {
+                p.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+                p.headers.push(("Content-Type".into(), implied));
+            }
+        }
+    }
+    match body.mode {
+        BodyMode::None => PreparedBody::None,
+        BodyMode::Raw => PreparedBody::Text(body.raw.clone()),
         BodyMode::UrlEncoded => PreparedBody::Form(
-            body.urlencoded.iter().filter(|f| f.enabled).map(|f| (f.key.clone(), f.value.clone())).collect(),
+            body.urlencoded
+                .iter()
+                .filter(|f| f.enabled && !f.key.is_empty())
+                .map(|f| (f.key.clone(), f.value.clone()))
+                .collect(),
         ),
         BodyMode::Multipart => PreparedBody::Multipart(
             body.multipart
                 .iter()
-                .filter(|f| f.enabled)
+                .filter(|f| f.enabled && !f.key.is_empty())
                 .map(|f| match &f.kind {
                     FormPartKind::Text(v) => (f.key.clone(), v.clone(), false, f.content_type.clone()),
                     FormPartKind::File(path) => (f.key.clone(), path.clone(), true, f.content_type.clone()),
@@ -214,28 +246,16 @@ pub(crate) fn prepare(data: Option<&WorkspaceData>, request: &Request, report: &
         BodyMode::Binary => PreparedBody::File(body.binary_path.clone()),
         BodyMode::GraphQl => {
             let g = &body.graphql;
-            let variables: serde_json::Value = if g.variables.trim().is_empty() {
-                serde_json::Value::Null
-            } else {
-                serde_json::from_str(&g.variables).unwrap_or_else(|_| {
-                    report.warn(&request.name, "GraphQL variables are not valid JSON; sent as text");
-                    serde_json::Value::String(g.variables.clone())
-                })
-            };
-            let mut m = serde_json::Map::new();
-            m.insert("query".into(), g.query.clone().into());
-            m.insert("variables".into(), variables);
-            if !g.operation_name.is_empty() {
-                m.insert("operationName".into(), g.operation_name.clone().into());
+            match graphql_json(&g.query, &g.variables, &g.operation_name) {
+                Ok(json) => PreparedBody::Text(json),
+                Err(e) => {
+                    report.warn(
+                        &request.name,
+                        format!("GraphQL variables {e}: Localpost would not send this; written without them"),
+                    );
+                    PreparedBody::Text(graphql_json(&g.query, "", &g.operation_name).unwrap_or_default())
+                }
             }
-            if !p.has_header("content-type") {
-                p.headers.push(("Content-Type".into(), "application/json".into()));
-            }
-            PreparedBody::Text(serde_json::Value::Object(m).to_string())
         }
-    };
-    if !request.scripts.is_empty() {
-        report.warn(&request.name, "scripts are not part of a command line");
     }
-    p
 }

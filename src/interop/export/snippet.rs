@@ -1,43 +1,167 @@
-//! Code snippets of a request: HTTPie, Python `requests`, JavaScript `fetch`.
+//! Code snippets of a request: cURL, wget, HTTPie, PowerShell, Python `requests`, JavaScript
+//! `fetch`, Node axios, Go `net/http`, Rust reqwest, Java `HttpClient` and C# `HttpClient`.
+//!
+//! Each is written from the request reduced by [`super::prepare`] (auth as headers or
+//! credentials, the body as the engine sends it), with every text quoted for its language.
+
+mod axios;
+mod csharp;
+mod go;
+mod java;
+mod powershell;
+mod reqwest;
+mod wget;
 
 use std::fmt::Write as _;
 
 use super::curl::quote;
-use super::{Exported, PreparedBody, prepare};
+use super::{Exported, Prepared, PreparedBody, prepare};
 use crate::interop::Report;
 use crate::model::{Request, WorkspaceData};
 
 /// The languages a snippet can be written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Language {
+    #[default]
     Curl,
+    Wget,
     Httpie,
+    PowerShell,
     PythonRequests,
     JavaScriptFetch,
+    NodeAxios,
+    GoNetHttp,
+    RustReqwest,
+    JavaHttpClient,
+    CSharpHttpClient,
 }
 
 impl Language {
-    pub const ALL: [Language; 4] =
-        [Language::Curl, Language::Httpie, Language::PythonRequests, Language::JavaScriptFetch];
+    pub const ALL: [Language; 11] = [
+        Language::Curl,
+        Language::Wget,
+        Language::Httpie,
+        Language::PowerShell,
+        Language::PythonRequests,
+        Language::JavaScriptFetch,
+        Language::NodeAxios,
+        Language::GoNetHttp,
+        Language::RustReqwest,
+        Language::JavaHttpClient,
+        Language::CSharpHttpClient,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             Language::Curl => "cURL",
+            Language::Wget => "wget",
             Language::Httpie => "HTTPie",
+            Language::PowerShell => "PowerShell (Invoke-WebRequest)",
             Language::PythonRequests => "Python (requests)",
             Language::JavaScriptFetch => "JavaScript (fetch)",
+            Language::NodeAxios => "Node.js (axios)",
+            Language::GoNetHttp => "Go (net/http)",
+            Language::RustReqwest => "Rust (reqwest)",
+            Language::JavaHttpClient => "Java (HttpClient)",
+            Language::CSharpHttpClient => "C# (HttpClient)",
+        }
+    }
+
+    /// A stable name for settings and the session (labels may change).
+    pub fn id(self) -> &'static str {
+        match self {
+            Language::Curl => "curl",
+            Language::Wget => "wget",
+            Language::Httpie => "httpie",
+            Language::PowerShell => "powershell",
+            Language::PythonRequests => "python-requests",
+            Language::JavaScriptFetch => "javascript-fetch",
+            Language::NodeAxios => "node-axios",
+            Language::GoNetHttp => "go-net-http",
+            Language::RustReqwest => "rust-reqwest",
+            Language::JavaHttpClient => "java-httpclient",
+            Language::CSharpHttpClient => "csharp-httpclient",
+        }
+    }
+
+    /// The language of [`Language::id`]; `None` for a name this version does not know.
+    pub fn from_id(id: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.id() == id)
+    }
+
+    /// The file extension of the language's source (for highlighting and saving).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Language::Curl | Language::Wget | Language::Httpie => "sh",
+            Language::PowerShell => "ps1",
+            Language::PythonRequests => "py",
+            Language::JavaScriptFetch | Language::NodeAxios => "js",
+            Language::GoNetHttp => "go",
+            Language::RustReqwest => "rs",
+            Language::JavaHttpClient => "java",
+            Language::CSharpHttpClient => "cs",
         }
     }
 }
 
 /// The request as a snippet in `language`.
 pub fn snippet(language: Language, data: Option<&WorkspaceData>, request: &Request) -> Exported {
+    let written = |write: fn(&Prepared, &str, &mut Report) -> String| {
+        let mut report = Report::default();
+        let p = prepare(data, request, &mut report);
+        let text = write(&p, &request.name, &mut report);
+        Exported { text, report }
+    };
     match language {
         Language::Curl => super::curl::request_to_curl(data, request),
         Language::Httpie => httpie(data, request),
         Language::PythonRequests => python_requests(data, request),
         Language::JavaScriptFetch => javascript_fetch(data, request),
+        Language::Wget => written(wget::wget),
+        Language::PowerShell => written(powershell::powershell),
+        Language::NodeAxios => written(axios::axios),
+        Language::GoNetHttp => written(go::go),
+        Language::RustReqwest => written(reqwest::reqwest),
+        Language::JavaHttpClient => written(java::java),
+        Language::CSharpHttpClient => written(csharp::csharp),
     }
+}
+
+/// The file name of a path (either separator), for a multipart file part.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// A form body as the engine encodes it, for languages given the bytes to send.
+fn form_text(fields: &[(String, String)]) -> String {
+    crate::model::sent_body::urlencoded(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// The header named `name` (any case), if the request has one.
+fn header<'a>(p: &'a Prepared, name: &str) -> Option<&'a str> {
+    p.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// The headers with a form body's `Content-Type` added when the language does not write one.
+fn headers_with_form_type(p: &Prepared) -> Vec<(String, String)> {
+    let mut headers = p.headers.clone();
+    if matches!(p.body, PreparedBody::Form(_)) && header(p, "content-type").is_none() {
+        headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+    }
+    headers
+}
+
+/// Warns that `language` has no `kind` auth built in, for digest and AWS Signature v4.
+fn warn_unsigned(p: &Prepared, name: &str, language: &str, report: &mut Report) -> bool {
+    let kind = if p.digest {
+        "Digest"
+    } else if p.aws_sigv4.is_some() {
+        "AWS Signature v4"
+    } else {
+        return false;
+    };
+    report.warn(name, format!("{language} has no {kind} auth built in; the request goes without it"));
+    true
 }
 
 pub fn httpie(data: Option<&WorkspaceData>, request: &Request) -> Exported {
@@ -230,6 +354,12 @@ pub fn javascript_fetch(data: Option<&WorkspaceData>, request: &Request) -> Expo
                         js_str(name)
                     );
                 } else {
+                    if !ct.is_empty() {
+                        report.warn(
+                            &request.name,
+                            format!("FormData cannot give text part {k} a type; it goes without it"),
+                        );
+                    }
                     let _ = writeln!(out, "body.append({}, {});", js_str(k), js_str(v));
                 }
             }
@@ -278,6 +408,54 @@ fn js_str(s: &str) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// A Go interpreted string literal (JSON's escapes are all Go escapes; source is UTF-8).
+fn go_str(s: &str) -> String {
+    serde_json::Value::String(s.to_owned()).to_string()
+}
+
+/// A C# regular string literal (JSON's escapes are all C# escapes).
+fn cs_str(s: &str) -> String {
+    serde_json::Value::String(s.to_owned()).to_string()
+}
+
+/// A Rust string literal: `str`'s `Debug` form is one.
+fn rust_str(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// A Java string literal, ASCII only (`\uXXXX` for the rest, so the source's encoding does not
+/// matter). JSON never writes `\u000a` or `\u000d`, which Java would read as line breaks.
+fn java_str(s: &str) -> String {
+    let json = serde_json::Value::String(s.to_owned()).to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        }
+    }
+    out
+}
+
+/// A PowerShell single-quoted (verbatim) string: no `$` expansion, no backslash escapes; a
+/// quote, straight or typographic, is doubled.
+fn ps_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +467,23 @@ mod tests {
         r.body.urlencoded = vec![KeyValue::new("user", "a\"b"), KeyValue::new("skip", "x").disabled()];
         r.auth = Auth::Bearer { token: "t0k".into() };
         r
+    }
+
+    #[test]
+    fn literals_escape_what_each_language_reads_specially() {
+        assert_eq!(java_str("ü😀\n\"\\u0041"), "\"\\u00fc\\ud83d\\ude00\\n\\\"\\\\u0041\"");
+        assert_eq!(ps_str("it’s 'a' $x `n"), "'it’’s ''a'' $x `n'");
+        assert_eq!(rust_str("a\"\\\n\u{0}é"), "\"a\\\"\\\\\\n\\0é\"");
+        assert_eq!(go_str("$x\t\u{1}"), "\"$x\\t\\u0001\"");
+        assert_eq!(js_str("\u{2028}`${x}`"), "\"\\u2028`${x}`\"");
+    }
+
+    #[test]
+    fn every_language_has_a_stable_id() {
+        for language in Language::ALL {
+            assert_eq!(Language::from_id(language.id()), Some(language));
+        }
+        assert_eq!(Language::from_id("cobol"), None);
     }
 
     #[test]
