@@ -397,10 +397,17 @@ impl AppState {
         self.notice = Some(Notice { text: text.into(), is_error: true });
     }
 
-    /// Request tabs holding edits that are not saved to their request's file (new requests
-    /// included): kept in the session, not in the data folder.
+    /// Tabs holding edits that are not saved to their request's file: request drafts (new
+    /// requests included, kept in the session) and examples being edited.
     pub fn draft_count(&self) -> usize {
-        self.tabs.iter().filter(|t| t.request().is_some_and(|r| r.dirty)).count()
+        self.tabs
+            .iter()
+            .filter(|t| match &t.kind {
+                TabKind::Request(r) => r.dirty,
+                TabKind::Example(e) => e.dirty,
+                _ => false,
+            })
+            .count()
     }
 
     /// Recomputes a request tab's unsaved marker against the saved request.

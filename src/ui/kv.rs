@@ -39,7 +39,8 @@ pub fn kv_table_ui(
     let width = ui.available_width();
     let key_w = (width * 0.28).max(80.0);
     let value_w = (width * 0.38).max(100.0);
-    let desc_w = (width - key_w - value_w - 80.0).max(60.0);
+    // The checkbox, the ✖ button, the grid gaps and the text fields' margins take the rest.
+    let desc_w = (width - key_w - value_w - 110.0).max(60.0);
     egui::Grid::new(id_salt).num_columns(5).spacing([6.0, 4.0]).striped(true).show(ui, |ui| {
         ui.label("");
         ui.strong(options.key_hint);

@@ -248,7 +248,8 @@ fn drafts_ui(ui: &mut Ui, drafts: usize) {
     let tabs =
         if drafts == 1 { "1 tab holds a draft".to_owned() } else { format!("{drafts} tabs hold drafts") };
     ui.label(RichText::new(format!("· {tabs}")).color(ui.visuals().warn_fg_color)).on_hover_text(format!(
-        "{tabs} not saved to the collection yet (Ctrl+S saves the tab); drafts are kept with the open tabs."
+        "{tabs} not saved to the collection yet (Ctrl+S saves the tab). Request drafts are kept with \
+         the open tabs; an example's edits are kept only while the app runs."
     ));
 }
 

@@ -153,6 +153,8 @@ fn an_example_is_edited_then_saved_to_its_requests_file() {
     type_into(&mut harness, "Example reason", "Not Found");
     type_into(&mut harness, "Example response body", "{\"error\": \"no such thing\"}");
     assert!(active_example(&harness).unwrap().dirty);
+    harness.run_steps(1);
+    assert!(shown(&harness, "1 tab holds a draft"), "the footer counts an example being edited");
     harness.get_by_label("Save").click();
     harness.run_steps(2);
     settle(&mut harness);
@@ -164,6 +166,7 @@ fn an_example_is_edited_then_saved_to_its_requests_file() {
     assert_eq!(on_disk.request, request.examples[0].request, "the request part was not touched");
     let tab = active_example(&harness).unwrap();
     assert!(tab.editing.is_none() && !tab.dirty, "read-only again");
+    assert!(!shown(&harness, "tab holds a draft"));
     assert!(shown(&harness, "404 Not Found"));
     step_until_drawn(&mut harness, "the new body", WAIT, |h| shown(h, "no such thing"));
 
