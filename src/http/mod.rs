@@ -61,6 +61,7 @@ mod prepare;
 mod redact;
 mod resolve;
 mod response;
+pub mod sse;
 mod url_build;
 
 pub use added::{ACCEPT_ENCODING, USER_AGENT, added_headers, is_added_by_engine};
