@@ -18,13 +18,16 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+#[path = "frames/mod.rs"]
+mod frames;
+
+use frames::{Window, stats};
 use localpost::app::body_filter::{FilterOutcome, Parsed, json_path};
 use localpost::app::json_tree::TreeView;
 use localpost::app::state::TabId;
 
 const SIZE: usize = 200 * 1024 * 1024;
 const RUNS: usize = 3;
-const SCREEN: egui::Vec2 = egui::vec2(1600.0, 1000.0);
 
 /// `{"items": [{"id": 0, "name": "item 0", "tags": ["a", "b"], "ok": true}, ...]}`, minified.
 fn big_json(target: usize) -> Vec<u8> {
@@ -53,50 +56,10 @@ fn median(mut runs: Vec<Duration>) -> Duration {
     runs[runs.len() / 2]
 }
 
-fn stats(mut frames: Vec<Duration>) -> String {
-    frames.sort();
-    format!(
-        "median {:.2} ms, p95 {:.2} ms, worst {:.2} ms over {} frames",
-        ms(frames[frames.len() / 2]),
-        ms(frames[frames.len() * 95 / 100]),
-        ms(*frames.last().unwrap()),
-        frames.len()
-    )
-}
-
 fn resident_mb() -> f64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: f64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0.0);
     pages * 4096.0 / 1024.0 / 1024.0
-}
-
-struct Window {
-    ctx: egui::Context,
-    time: f64,
-}
-
-impl Window {
-    fn new() -> Self {
-        let ctx = egui::Context::default();
-        localpost::ui::theme::install(&ctx);
-        Self { ctx, time: 0.0 }
-    }
-
-    /// One frame with `events`; returns how long it took on the CPU.
-    fn frame(&mut self, events: Vec<egui::Event>, mut draw: impl FnMut(&mut egui::Ui)) -> Duration {
-        self.time += 1.0 / 60.0;
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
-            time: Some(self.time),
-            predicted_dt: 1.0 / 60.0,
-            events,
-            ..Default::default()
-        };
-        let started = Instant::now();
-        let output = self.ctx.run_ui(input, |ui| draw(ui));
-        let _meshes = self.ctx.tessellate(output.shapes, output.pixels_per_point);
-        started.elapsed()
-    }
 }
 
 /// One JSONPath run: the time and the number of matches.

@@ -16,12 +16,15 @@
 //! <= 8 ms and worst <= 33 ms, search <= 1 s.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // bench code: a panic is a failed run
 
+#[path = "frames/mod.rs"]
+mod frames;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use frames::{Window, stats};
 use localpost::app::command::{Action, Command};
 use localpost::app::{AppOptions, Loader};
 use localpost::model::ParentId;
@@ -29,36 +32,6 @@ use localpost::shell::Window as AppWindow;
 use support::{Reply, Server};
 
 const SIZE: usize = 200 * 1024 * 1024;
-const SCREEN: egui::Vec2 = egui::vec2(1600.0, 1000.0);
-
-struct Window {
-    ctx: egui::Context,
-    time: f64,
-}
-
-impl Window {
-    fn new() -> Self {
-        let ctx = egui::Context::default();
-        localpost::ui::theme::install(&ctx);
-        Self { ctx, time: 0.0 }
-    }
-
-    /// One frame with `events`; returns how long it took on the CPU.
-    fn frame(&mut self, events: Vec<egui::Event>, mut draw: impl FnMut(&mut egui::Ui)) -> Duration {
-        self.time += 1.0 / 60.0;
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
-            time: Some(self.time),
-            predicted_dt: 1.0 / 60.0,
-            events,
-            ..Default::default()
-        };
-        let started = Instant::now();
-        let output = self.ctx.run_ui(input, |ui| draw(ui));
-        let _meshes = self.ctx.tessellate(output.shapes, output.pixels_per_point);
-        started.elapsed()
-    }
-}
 
 fn big_json(target: usize, pretty: bool) -> Vec<u8> {
     let mut s = String::with_capacity(target + 200);
@@ -79,18 +52,6 @@ fn big_json(target: usize, pretty: bool) -> Vec<u8> {
     }
     s.push_str("\n]");
     s.into_bytes()
-}
-
-fn stats(mut frames: Vec<Duration>) -> String {
-    frames.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!(
-        "median {:.2} ms, p95 {:.2} ms, worst {:.2} ms over {} frames",
-        ms(frames[frames.len() / 2]),
-        ms(frames[frames.len() * 95 / 100]),
-        ms(*frames.last().unwrap()),
-        frames.len()
-    )
 }
 
 fn median(frames: &[Duration]) -> f64 {
