@@ -672,6 +672,7 @@ fn a_send_can_be_cancelled_and_always_resolves() {
             on_finished: Some(Box::new(move || {
                 f.fetch_add(1, Ordering::SeqCst);
             })),
+            ..SendOptions::default()
         },
     );
     std::thread::sleep(Duration::from_millis(200));

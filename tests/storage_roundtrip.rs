@@ -137,6 +137,8 @@ fn settings() -> impl Strategy<Value = RequestSettings> {
         any::<Option<u64>>(),
         any::<Option<bool>>(),
         any::<bool>(),
+        any::<Option<u32>>(),
+        any::<Option<u64>>(),
     )
         .prop_map(
             |(
@@ -146,6 +148,8 @@ fn settings() -> impl Strategy<Value = RequestSettings> {
                 timeout_ms,
                 verify_tls,
                 disable_auto_headers,
+                stream_max_events,
+                stream_window_ms,
             )| {
                 RequestSettings {
                     follow_redirects,
@@ -154,6 +158,8 @@ fn settings() -> impl Strategy<Value = RequestSettings> {
                     timeout_ms,
                     verify_tls,
                     disable_auto_headers,
+                    stream_max_events,
+                    stream_window_ms,
                 }
             },
         )

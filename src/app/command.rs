@@ -12,6 +12,7 @@ use super::state::{TabId, Target};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     NewRequest,
+    NewWebSocketRequest,
     NewCollection,
     NewEnvironment,
     Save,
@@ -43,8 +44,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::NewRequest,
+        Action::NewWebSocketRequest,
         Action::NewCollection,
         Action::NewEnvironment,
         Action::Save,
@@ -78,6 +80,7 @@ impl Action {
     pub fn label(self) -> &'static str {
         match self {
             Action::NewRequest => "New request",
+            Action::NewWebSocketRequest => "New WebSocket request",
             Action::NewCollection => "New collection",
             Action::NewEnvironment => "New environment",
             Action::Save => "Save",
@@ -135,7 +138,10 @@ impl Action {
     /// reach it. A group's entries are drawn in the order of [`Action::ALL`].
     pub fn menu_group(self) -> Option<MenuGroup> {
         Some(match self {
-            Action::NewRequest | Action::NewCollection | Action::NewEnvironment => MenuGroup::FileNew,
+            Action::NewRequest
+            | Action::NewWebSocketRequest
+            | Action::NewCollection
+            | Action::NewEnvironment => MenuGroup::FileNew,
             Action::Save | Action::SaveAs | Action::CloseTab => MenuGroup::FileSave,
             Action::Import | Action::ExportEverything => MenuGroup::FileImportExport,
             Action::ReloadFromDisk => MenuGroup::FileReload,
@@ -237,6 +243,10 @@ pub enum Command {
     SaveDialog(super::save_dialog::SaveDialogCommand),
     Send(TabId),
     Cancel(TabId),
+    /// Ends a response body where it is (the response keeps what arrived).
+    StopBody(TabId),
+    /// The event view of a streaming response (Stop, rows opened, ...).
+    Sse(super::sse::SseCommand),
     /// Replaces a tab's request with one parsed from a pasted cURL command.
     PasteCurl {
         tab: TabId,
@@ -286,6 +296,8 @@ pub enum Command {
     SaveResponseAsExample(TabId),
     /// The cookie manager: open it, add, edit, delete, clear.
     Cookies(super::cookies::CookieCommand),
+    /// A GraphQL body's schema: fetch it, load it from a file.
+    GraphQl(super::graphql::GraphQlCommand),
     /// Saved examples: open, edit, save, try.
     Example(super::examples::ExampleCommand),
     /// A request draft was edited in place: refresh its unsaved marker.
@@ -339,4 +351,6 @@ pub enum Command {
     DiscardDraft(TabId),
     /// The tab strip: preview tabs, closing several tabs, the editor's split.
     Tabs(super::tabs::TabCommand),
+    /// WebSocket requests: create, connect, send, saved messages, the log.
+    WebSocket(super::ws::WsCommand),
 }

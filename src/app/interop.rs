@@ -304,6 +304,11 @@ impl App {
         let Some(ws) = self.state.ws() else { return };
         let Some(r) = ws.requests.get(&request) else { return };
         let exported = crate::interop::export::curl::request_to_curl(Some(ws), r);
+        if let Some(left_out) = exported.text.is_empty().then(|| exported.report.warnings.first()).flatten() {
+            let text = format!("{}: {}", left_out.location, left_out.message);
+            self.state.error(text);
+            return;
+        }
         ctx.copy_text(exported.text);
         self.state.notify("Copied as a cURL command.");
     }
@@ -317,6 +322,11 @@ impl App {
         };
         let ws = self.state.library.workspaces.get(&tab.workspace);
         let exported = crate::interop::export::curl::request_to_curl(ws, &r.draft);
+        if let Some(left_out) = exported.text.is_empty().then(|| exported.report.warnings.first()).flatten() {
+            let text = format!("{}: {}", left_out.location, left_out.message);
+            self.state.error(text);
+            return;
+        }
         ctx.copy_text(exported.text);
         self.state.notify("Copied as a cURL command.");
     }

@@ -11,9 +11,12 @@ pub mod command;
 pub mod cookies;
 mod dialogs;
 pub mod examples;
+pub mod graphql;
 pub mod interop;
 pub mod job;
 pub mod json_tree;
+pub mod live_body;
+pub mod live_text;
 mod outside;
 pub mod reset;
 pub mod response;
@@ -23,10 +26,12 @@ pub mod save_dialog;
 pub mod scripts;
 pub mod send;
 pub mod session;
+pub mod sse;
 pub mod state;
 pub mod tabs;
 pub mod tree_selection;
 pub mod writer;
+pub mod ws;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -171,6 +176,8 @@ pub struct App {
     interop: interop::Interop,
     /// Finished runs being written into their workspace: (runner tab, workspace, where it went).
     kept: Vec<runs::Keeping>,
+    /// GraphQL endpoints' schemas.
+    graphql: graphql::Schemas,
 }
 
 impl AppOptions {
@@ -215,6 +222,7 @@ impl App {
             reset_backup: reset::Backup::default(),
             interop: interop::Interop::default(),
             kept: Vec::new(),
+            graphql: graphql::Schemas::default(),
         }
     }
 
@@ -285,11 +293,13 @@ impl App {
             }
         }
         self.poll_sends(ctx);
+        self.poll_websockets(ctx);
         self.poll_runs();
         self.poll_cookies();
         self.poll_kept();
         self.poll_reset_backup();
         self.poll_interop();
+        self.poll_graphql(ctx);
         // Files dropped on the window are imported (the dialog previews them first).
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -474,6 +484,10 @@ impl App {
     fn shortcuts(&self, ctx: &egui::Context, out: &mut Vec<Command>) {
         ctx.input_mut(|input| {
             for action in Action::ALL {
+                // Esc closes the GraphQL editor's completion list before it cancels anything.
+                if action == Action::Cancel && graphql::completion_open(&self.state) {
+                    continue;
+                }
                 if let Some(shortcut) = action.shortcut()
                     && input.consume_shortcut(&shortcut)
                 {

@@ -63,6 +63,8 @@ pub struct ResponseView {
     pub remote_addr: Option<String>,
     pub origin: ResponseOrigin,
     pub body_view: BodyView,
+    /// The user stopped the body before it ended: `body` is what arrived until then.
+    pub stopped: bool,
 }
 
 impl ResponseView {
@@ -89,6 +91,7 @@ impl ResponseView {
             timing: vec![("Total".into(), record.time_ms as f64)],
             remote_addr: None,
             origin,
+            stopped: false,
         }
     }
 }
@@ -218,6 +221,26 @@ impl BodyView {
         self.doc_of(ctx, false)
     }
 
+    /// Lets text prepared while the body arrived (see [`super::live_body`]) fill this view:
+    /// returns whether the pretty text is wanted (else the raw text) and where to send it;
+    /// `None` for a body without text or a view already preparing its own.
+    pub fn adopt_prepared(&mut self, ctx: &egui::Context) -> Option<(bool, job::Reply<Arc<TextDoc>>)> {
+        if !matches!(self.kind, BodyKind::Json | BodyKind::Text)
+            || self.raw.is_some()
+            || self.pretty.is_some()
+        {
+            return None;
+        }
+        let wants_pretty = self.kind == BodyKind::Json && !self.formatted;
+        let (reply, doc) = job::reply(ctx, "formatting the body");
+        if wants_pretty {
+            self.pretty = Some(doc);
+        } else {
+            self.raw = Some(doc);
+        }
+        Some((wants_pretty, reply))
+    }
+
     /// A search typed while the document was being prepared starts once it is ready.
     pub fn resume_search(&mut self, ctx: &egui::Context) {
         if !self.find.query.is_empty() && self.find.query != self.find.searched && !self.find.is_searching() {
@@ -242,7 +265,8 @@ impl BodyView {
     /// formatting, and the body is decoded once.
     fn prepare(&mut self, ctx: &egui::Context) {
         let (raw_tx, raw) = job::reply(ctx, "reading the body");
-        let want_pretty = self.kind == BodyKind::Json && !self.formatted;
+        // Pretty text prepared during the download is kept (see `install_prepared`).
+        let want_pretty = self.kind == BodyKind::Json && !self.formatted && self.pretty.is_none();
         let (pretty_tx, pretty) = if want_pretty {
             let (tx, p) = job::reply(ctx, "formatting the body");
             (Some(tx), Some(p))
@@ -265,11 +289,15 @@ impl BodyView {
         if spawned.is_err() {
             // No thread to prepare it: an empty view rather than a frozen window.
             self.raw = Some(Promise::from_ready(Ok(Arc::new(TextDoc::default()))));
-            self.pretty = want_pretty.then(|| Promise::from_ready(Ok(Arc::new(TextDoc::default()))));
+            if want_pretty {
+                self.pretty = Some(Promise::from_ready(Ok(Arc::new(TextDoc::default()))));
+            }
             return;
         }
         self.raw = Some(raw);
-        self.pretty = pretty;
+        if want_pretty {
+            self.pretty = pretty;
+        }
     }
 
     /// Starts (or restarts) a search for the query over the current document.

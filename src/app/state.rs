@@ -74,6 +74,8 @@ pub enum ResponseSection {
     /// What the test scripts reported.
     Tests,
     Timeline,
+    /// An event stream's events, one a row (see [`super::sse`]).
+    Events,
 }
 
 /// Which table of a request is in bulk-edit (text) mode.
@@ -133,6 +135,12 @@ pub struct RequestTab {
     pub body_filter: String,
     /// A new request's name follows its URL until the user names it.
     pub named_from_url: bool,
+    /// A GraphQL body's schema, checks, completion and explorer.
+    pub graphql: super::graphql::GraphQlTab,
+    /// The events of the last send, when its response is an event stream (see [`super::sse`]).
+    pub sse: Option<super::sse::SseSession>,
+    /// A WebSocket request's connection, composer and log (created when first shown).
+    pub websocket: Option<Box<super::ws::WsTab>>,
 }
 
 impl RequestTab {
@@ -155,6 +163,9 @@ impl RequestTab {
             test_filter: super::scripts::TestFilter::default(),
             body_filter: String::new(),
             named_from_url: false,
+            graphql: super::graphql::GraphQlTab::default(),
+            sse: None,
+            websocket: None,
         }
     }
 

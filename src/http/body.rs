@@ -16,6 +16,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt as _, AsyncReadExt as _, AsyncWrit
 use tokio_util::io::{ReaderStream, StreamReader};
 
 use super::error::{ErrorSite, SendError, classify};
+use super::live::LiveBody;
 use super::prepare::{PartValue, PreparedBody};
 use super::response::ResponseBody;
 
@@ -248,12 +249,22 @@ fn codings(header: Option<&str>) -> Option<Vec<String>> {
     list.iter().all(|c| matches!(c.as_str(), "gzip" | "x-gzip" | "deflate" | "br" | "zstd")).then_some(list)
 }
 
-/// Reads a response body: returns it, the wire size, and the coding that was decoded.
+/// A body as read: the bytes, the wire size, the coding that was decoded, and whether the read
+/// was stopped before the body ended.
+pub(crate) struct ReadBody {
+    pub body: ResponseBody,
+    pub wire_bytes: u64,
+    pub decoded: Option<String>,
+    pub stopped: bool,
+}
+
+/// Reads a response body, telling `live` about each decoded chunk and stopping when it says.
 pub(crate) async fn read_body(
     resp: reqwest::Response,
     limits: &ReadLimits<'_>,
     site: &ErrorSite<'_>,
-) -> Result<(ResponseBody, u64, Option<String>), SendError> {
+    live: &mut LiveBody,
+) -> Result<ReadBody, SendError> {
     let too_large = || SendError::BodyTooLarge {
         host: site.host(),
         limit_bytes: limits.max_bytes.unwrap_or(0),
@@ -270,8 +281,14 @@ pub(crate) async fn read_body(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if codings(encoding_header.as_deref()).is_none_or(|list| list.is_empty()) {
-        return read_plain(resp, limits, site).await.map(|(body, wire)| (body, wire, None));
+        return read_plain(resp, limits, site, live).await.map(|(body, wire_bytes, stopped)| ReadBody {
+            body,
+            wire_bytes,
+            decoded: None,
+            stopped,
+        });
     }
+    let stop = live.stop_token();
     let wire = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&wire);
     let stream = resp
@@ -294,11 +311,16 @@ pub(crate) async fn read_body(
         }
     };
     // Peek so an empty body with a Content-Encoding (HEAD, 204, 304) is not "corrupt".
-    let first = raw.fill_buf().await.map_err(|e| map_read_err(e, None))?.to_vec();
+    let first = tokio::select! {
+        biased;
+        () = stop.cancelled() => None,
+        read = raw.fill_buf() => Some(read.map_err(|e| map_read_err(e, None))?.to_vec()),
+    };
     let mut sink = Sink::new(limits.spill_threshold_bytes);
-    if first.is_empty() {
-        return Ok((sink.finish().await?, 0, None));
-    }
+    let Some(first) = first.filter(|f| !f.is_empty()) else {
+        let stopped = stop.is_cancelled();
+        return Ok(ReadBody { body: sink.finish().await?, wire_bytes: 0, decoded: None, stopped });
+    };
     let (mut reader, decoded) = match codings(encoding_header.as_deref()) {
         Some(list) if !list.is_empty() => {
             let mut reader = raw;
@@ -314,8 +336,17 @@ pub(crate) async fn read_body(
         }
         _ => (raw, None),
     };
+    let mut stopped = false;
     loop {
-        let chunk = reader.fill_buf().await.map_err(|e| map_read_err(e, decoded.as_deref()))?;
+        let chunk = tokio::select! {
+            biased;
+            () = stop.cancelled() => None,
+            read = reader.fill_buf() => Some(read.map_err(|e| map_read_err(e, decoded.as_deref()))?),
+        };
+        let Some(chunk) = chunk else {
+            stopped = true;
+            break;
+        };
         let n = chunk.len();
         if n == 0 {
             break;
@@ -325,22 +356,36 @@ pub(crate) async fn read_body(
         {
             return Err(too_large());
         }
+        live.chunk(chunk);
         sink.write(chunk, limits.spill_dir).await?;
         reader.consume(n);
     }
-    Ok((sink.finish().await?, wire.load(Ordering::Relaxed), decoded))
+    Ok(ReadBody { body: sink.finish().await?, wire_bytes: wire.load(Ordering::Relaxed), decoded, stopped })
 }
 
 /// A body without content coding: chunks straight from the connection, no copy for a body
-/// that arrives in one chunk.
+/// that arrives in one chunk. Returns the body, its size and whether it was stopped.
 async fn read_plain(
     mut resp: reqwest::Response,
     limits: &ReadLimits<'_>,
     site: &ErrorSite<'_>,
-) -> Result<(ResponseBody, u64), SendError> {
+    live: &mut LiveBody,
+) -> Result<(ResponseBody, u64, bool), SendError> {
     let mut sink = Sink::new(limits.spill_threshold_bytes);
     let mut single: Option<Bytes> = None;
-    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e, site))? {
+    let stop = live.stop_token();
+    let mut stopped = false;
+    loop {
+        let next = tokio::select! {
+            biased;
+            () = stop.cancelled() => None,
+            read = resp.chunk() => Some(read.map_err(|e| classify(&e, site))?),
+        };
+        let Some(next) = next else {
+            stopped = true;
+            break;
+        };
+        let Some(chunk) = next else { break };
         if let Some(max) = limits.max_bytes
             && sink.size + single.as_ref().map_or(0, |b| b.len() as u64) + chunk.len() as u64 > max
         {
@@ -350,6 +395,7 @@ async fn read_plain(
                 set_by: limits.max_set_by.clone(),
             });
         }
+        live.chunk(&chunk);
         if sink.size == 0 && single.is_none() {
             single = Some(chunk);
             continue;
@@ -362,16 +408,16 @@ async fn read_plain(
     match single {
         Some(only) if (only.len() as u64) <= limits.spill_threshold_bytes => {
             let len = only.len() as u64;
-            Ok((ResponseBody::in_memory(only), len))
+            Ok((ResponseBody::in_memory(only), len, stopped))
         }
         Some(only) => {
             sink.write(&only, limits.spill_dir).await?;
             let size = sink.size;
-            Ok((sink.finish().await?, size))
+            Ok((sink.finish().await?, size, stopped))
         }
         None => {
             let size = sink.size;
-            Ok((sink.finish().await?, size))
+            Ok((sink.finish().await?, size, stopped))
         }
     }
 }

@@ -167,7 +167,7 @@ pub(crate) fn certificate_for(settings: &Settings, url: &Url) -> Option<usize> {
 }
 
 /// PEM (certificate chain and key) for reqwest's rustls identity.
-fn identity_pem(cert: &ClientCertificate) -> Result<Vec<u8>, SendError> {
+pub(crate) fn identity_pem(cert: &ClientCertificate) -> Result<Vec<u8>, SendError> {
     let fail = |path: &str, detail: String| SendError::ClientCertificate {
         host: cert.host.clone(),
         path: path.to_owned(),

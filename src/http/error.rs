@@ -58,7 +58,7 @@ pub enum SendError {
     VariableCycle { cycle: Vec<String> },
     #[error("invalid URL ({reason}): {url}")]
     InvalidUrl { url: String, reason: String },
-    #[error("unsupported URL scheme `{scheme}` (Localpost sends http and https): {url}")]
+    #[error("unsupported URL scheme `{scheme}` (Localpost sends http, https, ws and wss): {url}")]
     UnsupportedScheme { scheme: String, url: String },
     #[error("invalid method `{method}`: a method is letters, digits and !#$%&'*+-.^_`|~")]
     InvalidMethod { method: String },

@@ -44,6 +44,11 @@
 //! [`Engine::clear_cookies`]). The app loads it with `Store::load_cookies` and saves it with
 //! `Store::save_cookies` when an exchange reports `cookies_changed`.
 //!
+//! # WebSockets
+//!
+//! A `ws://`/`wss://` URL is prepared the same way, then opened with [`Engine::connect_ws`]
+//! (not sent): a live [`ws::WsHandle`] under the same policy, TLS, proxy and cookies (see [`ws`]).
+//!
 //! # Errors
 //!
 //! One [`SendError`] enum; each message names the host, file or field. Nothing panics on user
@@ -57,17 +62,20 @@ pub mod cookies;
 mod engine;
 mod error;
 pub mod guard;
+mod live;
 mod prepare;
 mod redact;
 mod resolve;
 mod response;
 pub mod sse;
 mod url_build;
+pub mod ws;
 
 pub use added::{ACCEPT_ENCODING, USER_AGENT, added_headers, is_added_by_engine};
 pub use engine::{CancelHandle, Engine, EngineOptions, SendHandle, SendOptions, redacted_request};
 pub use error::{MISSING_VARIABLES_PREFIX, SendError, TimeoutPhase, TlsFailure, sent_as_written, size};
 pub use guard::{AllowAll, Refusal, SendGuard};
+pub use live::{BodyListener, LiveEvent, LiveHead, StopHandle};
 pub use prepare::{
     PartValue, PendingAuth, PreparedBody, PreparedPart, PreparedRequest, effective_auth, effective_settings,
     inherited_settings, prepare, prepare_as_written, prepare_in,

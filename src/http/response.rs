@@ -137,6 +137,9 @@ pub struct Response {
     pub content_encoding: Option<String>,
     /// The URL that answered (after redirects).
     pub url: String,
+    /// The body was stopped by the user before it ended (`SendHandle::stop`): it holds what
+    /// arrived until then.
+    pub stopped: bool,
 }
 
 impl Response {

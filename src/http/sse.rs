@@ -7,6 +7,19 @@
 //! U+FFFD. An event whose data grows past [`EventStream::max_event_bytes`] (a server that never
 //! sends the blank line) is cut there and flagged, so memory stays bounded.
 
+/// Whether a `Content-Type` names an event stream (`text/event-stream; charset=utf-8`).
+pub fn is_event_stream(content_type: &str) -> bool {
+    content_type.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("text/event-stream"))
+}
+
+/// Every event of a whole body (one that ended or was stopped), and what it ignored.
+pub fn events_of(body: &[u8]) -> (Vec<Event>, Ignored) {
+    let mut stream = EventStream::new();
+    let events = stream.push(body);
+    stream.finish();
+    (events, stream.ignored)
+}
+
 /// One event as dispatched to a listener.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {

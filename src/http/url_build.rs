@@ -91,7 +91,8 @@ fn keep_controls_in_query(raw: &str) -> String {
     }
 }
 
-/// Adds `http://` when the URL has no scheme; refuses schemes other than http and https.
+/// Adds `http://` when the URL has no scheme; refuses schemes other than http, https, and ws
+/// and wss (WebSocket requests, opened with [`crate::http::Engine::connect_ws`]).
 fn with_scheme(raw: &str) -> Result<String, SendError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
@@ -100,7 +101,7 @@ fn with_scheme(raw: &str) -> Result<String, SendError> {
     match trimmed.find("://") {
         Some(pos) if trimmed[..pos].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
             let scheme = trimmed[..pos].to_ascii_lowercase();
-            if scheme == "http" || scheme == "https" {
+            if matches!(scheme.as_str(), "http" | "https" | "ws" | "wss") {
                 Ok(format!("{scheme}{}", &trimmed[pos..]))
             } else {
                 Err(SendError::UnsupportedScheme { scheme, url: trimmed.to_owned() })
@@ -228,6 +229,9 @@ mod tests {
         assert_eq!(b("localhost:8080/a", &[], &[]), "http://localhost:8080/a");
         assert_eq!(b("HTTPS://example.com", &[], &[]), "https://example.com/");
         assert!(b("ftp://example.com", &[], &[]).starts_with("ERR unsupported URL scheme `ftp`"));
+        // WebSocket requests keep their scheme, params merged as for HTTP.
+        assert_eq!(b("WS://h:9/chat", &[], &[("room", "a b")]), "ws://h:9/chat?room=a%20b");
+        assert_eq!(b("wss://h/s?x=1", &[], &[]), "wss://h/s?x=1");
         assert!(b("   ", &[], &[]).starts_with("ERR invalid URL (the URL is empty)"));
         assert!(b("http://exa mple.com/", &[], &[]).starts_with("ERR invalid URL"));
     }

@@ -67,6 +67,7 @@ pub mod apply;
 pub mod bundle;
 pub mod export;
 pub mod foreign;
+pub mod graphql;
 
 /// Which format `bytes` are in, told apart by content as [`import`] does; `None` when none.
 /// A caller checks it against the organization policy before importing (every import a user

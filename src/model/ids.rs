@@ -72,6 +72,10 @@ id_type!(
     ExampleId
 );
 id_type!(
+    /// Identity of a [`crate::model::websocket::SavedMessage`] of a WebSocket request.
+    MessageId
+);
+id_type!(
     /// Identity of an [`crate::model::Environment`].
     EnvironmentId
 );

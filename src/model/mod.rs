@@ -25,6 +25,7 @@ pub mod template;
 pub mod tree;
 pub mod url_text;
 pub mod variables;
+pub mod websocket;
 pub mod workspace;
 
 pub use auth::{
@@ -37,8 +38,8 @@ pub use cookie::{Cookie, CookieJar};
 pub use format::Format;
 pub use history::HistoryEntry;
 pub use ids::{
-    CollectionId, EnvironmentId, ExampleId, FolderId, GlobalsId, HistoryId, ItemId, ParentId, PresetId,
-    RequestId, RunId, VariableId, WorkspaceId,
+    CollectionId, EnvironmentId, ExampleId, FolderId, GlobalsId, HistoryId, ItemId, MessageId, ParentId,
+    PresetId, RequestId, RunId, VariableId, WorkspaceId,
 };
 pub use kept::{KeptExchange, ResponseKept};
 pub use kv::{Header, KeyValue, find_header, set_header};
@@ -51,4 +52,5 @@ pub use scripts::Scripts;
 pub use settings::{ClientCertificate, MinTls, ProxySetting, Settings, Theme};
 pub use tree::{Edit, TreeError, TreeWrite};
 pub use variables::{Environment, Globals, Variable};
+pub use websocket::{MessageFormat, ReconnectSettings, RequestKind, SavedMessage, WebSocketSettings};
 pub use workspace::{HeaderPreset, Library, Workspace, WorkspaceData};

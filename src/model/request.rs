@@ -13,6 +13,7 @@ use super::ids::RequestId;
 use super::kv::{KeyValue, is_false};
 use super::response::SavedResponse;
 use super::scripts::Scripts;
+use super::websocket::{RequestKind, WebSocketSettings};
 
 /// An HTTP method: one of the standard ones or any custom token (`PURGE`, `PROPFIND`...).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -288,6 +289,12 @@ pub struct RequestSettings {
     /// Do not add a `Content-Type`/`User-Agent`/... the user did not write.
     #[serde(skip_serializing_if = "is_false")]
     pub disable_auto_headers: bool,
+    /// A run reads an event stream (`text/event-stream`) until this many events arrived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_max_events: Option<u32>,
+    /// A run reads an event stream for at most this long, in milliseconds, from its head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_window_ms: Option<u64>,
 }
 
 impl RequestSettings {
@@ -300,6 +307,8 @@ impl RequestSettings {
         self.timeout_ms = self.timeout_ms.or(outer.timeout_ms);
         self.verify_tls = self.verify_tls.or(outer.verify_tls);
         self.disable_auto_headers |= outer.disable_auto_headers;
+        self.stream_max_events = self.stream_max_events.or(outer.stream_max_events);
+        self.stream_window_ms = self.stream_window_ms.or(outer.stream_window_ms);
     }
 }
 
@@ -308,6 +317,9 @@ impl RequestSettings {
 pub struct Request {
     pub id: RequestId,
     pub name: String,
+    /// HTTP (the default, left out of files) or WebSocket.
+    #[serde(default, skip_serializing_if = "RequestKind::is_http")]
+    pub kind: RequestKind,
     #[serde(default)]
     pub method: Method,
     #[serde(default)]
@@ -340,6 +352,9 @@ pub struct Request {
     /// Saved responses ("examples").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<SavedResponse>,
+    /// A WebSocket request's subprotocols, saved messages and connection settings.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub websocket: WebSocketSettings,
 }
 
 impl Request {
@@ -347,6 +362,7 @@ impl Request {
         Self {
             id: RequestId::new(),
             name: name.into(),
+            kind: RequestKind::Http,
             method: Method::Get,
             url: String::new(),
             params: Vec::new(),
@@ -360,6 +376,24 @@ impl Request {
             assertions: Vec::new(),
             captures: Vec::new(),
             examples: Vec::new(),
+            websocket: WebSocketSettings::default(),
+        }
+    }
+
+    /// A new WebSocket request.
+    pub fn websocket(name: impl Into<String>) -> Self {
+        Self { kind: RequestKind::WebSocket, ..Self::new(name) }
+    }
+
+    pub fn is_websocket(&self) -> bool {
+        self.kind == RequestKind::WebSocket
+    }
+
+    /// What lists show before the name: the method, or `WS` for a WebSocket request.
+    pub fn badge(&self) -> Method {
+        match self.kind {
+            RequestKind::Http => self.method.clone(),
+            RequestKind::WebSocket => Method::Custom(super::websocket::WEBSOCKET_BADGE.to_owned()),
         }
     }
 

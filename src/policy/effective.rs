@@ -383,7 +383,9 @@ impl EffectivePolicy {
             return Err(PolicyViolation::Lockdown { action: "sending requests", reason: reason.to_owned() });
         }
         let scheme = url.scheme();
-        if let Some(list) = self.allowed_schemes.iter().find(|l| !l.items.iter().any(|s| s == scheme)) {
+        if let Some(list) =
+            self.allowed_schemes.iter().find(|l| !l.items.iter().any(|s| scheme_allows(s, scheme)))
+        {
             return Err(PolicyViolation::SchemeNotAllowed {
                 scheme: scheme.to_owned(),
                 allowed: list.items.join(", "),
@@ -779,4 +781,10 @@ fn lockdown_summary(reasons: &[SourceProblem]) -> String {
         [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
         [] => "no usable policy".to_owned(),
     }
+}
+
+/// Whether `listed`, an entry of `allowed_schemes`, allows a URL with `scheme`: itself, and
+/// `http` allows `ws`, `https` allows `wss` (a WebSocket opens with an HTTP request).
+fn scheme_allows(listed: &str, scheme: &str) -> bool {
+    listed == scheme || matches!((listed, scheme), ("http", "ws") | ("https", "wss"))
 }

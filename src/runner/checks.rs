@@ -113,13 +113,22 @@ fn normalize_path(path: &str) -> String {
 pub struct Subject<'a> {
     pub response: &'a Response,
     pub time_ms: u64,
+    /// An event stream's JSON is its first this many events (see [`super::stream`]).
+    event_limit: Option<u32>,
     body: OnceCell<Result<Vec<u8>, CheckFailure>>,
     json: OnceCell<Result<Value, CheckFailure>>,
 }
 
 impl<'a> Subject<'a> {
     pub fn new(response: &'a Response, time_ms: u64) -> Self {
-        Self { response, time_ms, body: OnceCell::new(), json: OnceCell::new() }
+        Self { response, time_ms, event_limit: None, body: OnceCell::new(), json: OnceCell::new() }
+    }
+
+    /// Checks on an event stream see only its first `max_events` events.
+    #[must_use]
+    pub fn with_event_limit(mut self, max_events: u32) -> Self {
+        self.event_limit = Some(max_events);
+        self
     }
 
     fn body(&self) -> Result<&[u8], CheckFailure> {
@@ -146,6 +155,9 @@ impl<'a> Subject<'a> {
         self.json
             .get_or_init(|| {
                 let body = self.body()?;
+                if self.response.content_type().is_some_and(crate::http::sse::is_event_stream) {
+                    return Ok(super::stream::events_json(body, self.event_limit));
+                }
                 serde_json::from_slice(body).map_err(|e| CheckFailure::NotJson { error: Arc::new(e) })
             })
             .as_ref()
@@ -346,6 +358,7 @@ mod tests {
             wire_size_bytes: body.len() as u64,
             content_encoding: None,
             url: "http://127.0.0.1/".into(),
+            stopped: false,
         }
     }
 

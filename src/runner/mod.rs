@@ -21,6 +21,7 @@ mod policy_guard;
 pub mod report;
 pub mod script_bridge;
 mod scripts;
+pub mod stream;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -87,11 +87,8 @@ pub(super) async fn send_one(
             return Some(sent);
         }
     };
-    let result = tokio::select! {
-        biased;
-        () = cancel.cancelled() => return None,
-        r = engine.execute(&prepared) => r,
-    };
+    let limits = super::stream::StreamLimits::of(&prepared.settings);
+    let result = super::stream::execute_bounded(engine, &prepared, limits, cancel).await?;
     let mut outcome = RequestOutcome {
         iteration,
         request: Some(id),
@@ -123,7 +120,7 @@ pub(super) async fn send_one(
         }
     };
     sent.cookies_changed = exchange.cookies_changed;
-    check_response(state, written, &exchange, &scopes, &mut outcome);
+    check_response(state, written, &exchange, &scopes, limits.max_events, &mut outcome);
     let views = || {
         // A body kept on disk is read on a blocking-friendly thread.
         let response = if exchange.response.body.bytes().is_some() {
@@ -306,13 +303,14 @@ fn check_response(
     written: &Request,
     exchange: &Exchange,
     scopes: &Scopes,
+    max_events: u32,
     outcome: &mut RequestOutcome,
 ) {
     let time_ms = u64::try_from(exchange.timing.total.as_millis()).unwrap_or(u64::MAX);
     outcome.status = Some(exchange.response.status);
     outcome.time_ms = time_ms;
     outcome.size_bytes = exchange.response.size_bytes();
-    let subject = checks::Subject::new(&exchange.response, time_ms);
+    let subject = checks::Subject::new(&exchange.response, time_ms).with_event_limit(max_events);
     outcome.assertions.extend(checks::evaluate_all(
         &written.assertions,
         &subject,

@@ -14,6 +14,7 @@
 //! <data>/workspaces/<ws>/collections/<c>/.../<req>.request.ron
 //! <data>/workspaces/<ws>/runs/<started>-<id>.ron
 //! <data>/workspaces/<ws>/history/<date>/<time>-<id>.ron
+//! <data>/graphql/<hash of the endpoint URL>.ron     cached GraphQL schemas (SDL)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub const RUNS_DIR: &str = "runs";
 pub const HISTORY_DIR: &str = "history";
 pub const COOKIES_FILE: &str = "cookies.ron";
 pub const SETTINGS_FILE: &str = "settings.ron";
+/// Cached GraphQL schemas, one file per endpoint ([`super::graphql`]).
+pub const GRAPHQL_DIR: &str = "graphql";
 /// Files the app itself keeps at the top of the data folder (settings, open tabs).
 pub const APP_FILES: &[&str] = &["settings.ron", "session.ron", ".lock", ".gitignore"];
 

@@ -10,6 +10,7 @@ pub mod atomic;
 pub mod doctor;
 pub mod document;
 pub mod error;
+pub mod graphql;
 pub mod history;
 pub mod layout;
 pub mod load;
@@ -173,7 +174,8 @@ impl Store {
             || APP_FILES.contains(&name.as_str())
             || name == COOKIES_FILE
             || name == SECRETS_FILE
-            || path.components().any(|c| c.as_os_str() == HISTORY_DIR || c.as_os_str() == RUNS_DIR);
+            || path.components().any(|c| c.as_os_str() == HISTORY_DIR || c.as_os_str() == RUNS_DIR)
+            || path.starts_with(self.root.join(GRAPHQL_DIR));
         if own || !path.starts_with(&self.root) {
             return false;
         }

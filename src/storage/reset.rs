@@ -9,7 +9,7 @@ use std::path::Path;
 use super::StoreError;
 #[cfg(test)]
 use super::layout::SETTINGS_FILE;
-use super::layout::{APP_FILES, INDEX_FILE, SECRETS_FILE, WORKSPACES_DIR};
+use super::layout::{APP_FILES, GRAPHQL_DIR, INDEX_FILE, SECRETS_FILE, WORKSPACES_DIR};
 
 /// Removes every workspace (collections, requests, environments, history, run results,
 /// cookies), the secrets, the settings and the session from `root`. The next
@@ -26,12 +26,16 @@ pub fn reset(root: &Path) -> Result<(), StoreError> {
             Err(e) => return Err(StoreError::write(path, e)),
         }
     }
-    let workspaces = root.join(WORKSPACES_DIR);
-    match fs::remove_dir_all(&workspaces) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(StoreError::write(workspaces, e)),
+    // The cached GraphQL schemas (fetched from endpoints the user used) go too.
+    for dir in [WORKSPACES_DIR, GRAPHQL_DIR] {
+        let dir = root.join(dir);
+        match fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::write(dir, e)),
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -47,10 +51,21 @@ mod tests {
         fs::create_dir_all(dir.path().join(".git")).unwrap();
         fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
         fs::write(dir.path().join(SETTINGS_FILE), "(format: 1, settings: ())").unwrap();
+        let schema = crate::storage::graphql::CachedSchema {
+            url: "http://127.0.0.1:4000/graphql".into(),
+            fetched_at: time::OffsetDateTime::UNIX_EPOCH,
+            origin: crate::storage::graphql::SchemaOrigin::Introspection,
+            sdl: "type Query { a: Int }".into(),
+        };
+        crate::storage::graphql::save_schema(dir.path(), &schema).unwrap();
+        let before = Store::open(dir.path()).unwrap();
+        assert!(before.report.is_clean(), "the schema cache is the data folder's own: {:?}", before.report);
+        drop(before);
 
         reset(dir.path()).unwrap();
         assert!(!dir.path().join(WORKSPACES_DIR).exists());
         assert!(!dir.path().join(SETTINGS_FILE).exists());
+        assert!(!dir.path().join(GRAPHQL_DIR).exists(), "cached GraphQL schemas go too");
         assert!(dir.path().join(".git/HEAD").exists(), "the user's own files stay");
         let opened = Store::open(dir.path()).unwrap();
         let names: Vec<_> = opened.library.workspaces.values().map(|w| w.workspace.name.clone()).collect();

@@ -12,8 +12,10 @@ pub mod cookies;
 pub mod docs;
 pub mod editors;
 pub mod examples;
+pub mod graphql;
 pub mod json_tree;
 pub mod kv;
+pub mod live_body;
 pub mod local_time;
 pub mod markdown;
 pub mod modals;
@@ -26,9 +28,11 @@ pub mod save_as;
 pub mod settings;
 pub mod sidebar;
 pub mod split;
+pub mod sse;
 pub mod tabs;
 pub mod theme;
 pub mod vars;
+pub mod ws;
 
 use egui::{RichText, Ui};
 
@@ -604,8 +608,11 @@ fn request_tab_ui(
     out: &mut Vec<Command>,
 ) {
     let tab_id = cx.tab_id;
-    let code_cx = code_panel::CodeContext { tab_id, ws, environment: cx.env_id, revision: cx.revision };
-    code_panel::code_sidebar_ui(ui, r, &code_cx, code, out);
+    let websocket = r.draft.is_websocket();
+    if !websocket {
+        let code_cx = code_panel::CodeContext { tab_id, ws, environment: cx.env_id, revision: cx.revision };
+        code_panel::code_sidebar_ui(ui, r, &code_cx, code, out);
+    }
     let split = cx.editor_split;
     let env = cx.env_id.and_then(|id| ws.environments.get(&id));
     let vars = VarIndex::build(ws, r.parent, env);
@@ -623,10 +630,18 @@ fn request_tab_ui(
     let mut changed = false;
     let panes = split::split_ui(ui, split, out);
     split::pane_ui(ui, panes.editor, ("editor-pane", tab_id.0), |ui| {
-        changed = request::request_ui(ui, r, &editor_cx, focus_url, out);
+        changed = if websocket {
+            ws::websocket_editor_ui(ui, r, &editor_cx, focus_url, out)
+        } else {
+            request::request_ui(ui, r, &editor_cx, focus_url, out)
+        };
     });
     split::pane_ui(ui, panes.response, ("response-pane", tab_id.0), |ui| {
-        response::response_ui(ui, tab_id, r, out);
+        if websocket {
+            ws::websocket_log_ui(ui, r, out, tab_id);
+        } else {
+            response::response_ui(ui, tab_id, r, out);
+        }
     });
     ui.advance_cursor_after_rect(panes.whole);
     if changed {

@@ -177,9 +177,10 @@ fn quick_open_ui(
         egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
             for (i, id) in hits.iter().enumerate() {
                 let req = &ws.requests[id];
-                let color = super::theme::method_color(&req.method, ui.visuals());
+                let badge = req.badge();
+                let color = super::theme::method_color(&badge, ui.visuals());
                 let row = ui.horizontal(|ui| {
-                    ui.label(RichText::new(req.method.as_str()).color(color).monospace().small());
+                    ui.label(RichText::new(badge.as_str()).color(color).monospace().small());
                     ui.selectable_label(i == *selected, format!("{}   {}", req.name, req.url))
                 });
                 if row.inner.clicked() || (i == *selected && ui.input(|i| i.key_pressed(egui::Key::Enter))) {

@@ -120,7 +120,7 @@ fn url_bar_ui(
     ui.horizontal(|ui| {
         changed |= method_picker_ui(ui, tab);
         let in_flight = tab.in_flight.is_some();
-        let buttons_w = if in_flight { 190.0 } else { 150.0 };
+        let buttons_w = if in_flight { 215.0 } else { 150.0 };
         let url_w = (ui.available_width() - buttons_w).max(120.0);
         let before = tab.draft.url.clone();
         let response = var_text_edit(ui, &mut tab.draft.url, cx.vars, false, |e| {
@@ -156,7 +156,9 @@ fn url_bar_ui(
         if let Some(f) = &tab.in_flight {
             ui.spinner();
             ui.label(format!("{:.1} s", f.started.elapsed().as_secs_f32()));
-            if ui.button("Cancel").on_hover_text("Cancel the request (Esc)").clicked() {
+            if super::sse::streaming(tab) {
+                super::sse::stop_button_ui(ui, tab_id, out);
+            } else if ui.button("Cancel").on_hover_text("Cancel the request (Esc)").clicked() {
                 out.push(Command::Cancel(tab_id));
             }
         } else {
@@ -320,7 +322,7 @@ fn table_rows(draft: &mut Request, table: KvTable) -> &mut Vec<KeyValue> {
 }
 
 /// A key/value table with its "Bulk edit" switch.
-fn kv_section_ui(
+pub(super) fn kv_section_ui(
     ui: &mut Ui,
     tab: &mut RequestTab,
     table: KvTable,
@@ -353,7 +355,12 @@ fn kv_section_ui(
     kv_table_ui(ui, &format!("kv-{key}"), rows, vars, bulk_text, options)
 }
 
-fn headers_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &mut Vec<Command>) -> bool {
+pub(super) fn headers_ui(
+    ui: &mut Ui,
+    tab: &mut RequestTab,
+    cx: &EditorContext<'_>,
+    out: &mut Vec<Command>,
+) -> bool {
     ui.horizontal(|ui| {
         ComboBox::from_id_salt("presets")
             .selected_text("Insert preset")
@@ -426,13 +433,17 @@ fn body_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &mut 
         let options = KvOptions { row_name: "Form field", ..KvOptions::default() };
         return kv_section_ui(ui, tab, KvTable::UrlEncoded, cx.vars, &options) || changed;
     }
+    if tab.draft.body.mode == BodyMode::GraphQl {
+        return super::graphql::graphql_body_ui(ui, tab, cx, out) || changed;
+    }
     let body = &mut tab.draft.body;
     match body.mode {
         BodyMode::None => {
             ui.label(RichText::new("This request does not have a body.").weak());
         }
         BodyMode::Raw => changed |= code_edit_ui(ui, &mut body.raw, cx.vars, ("raw-body", tab_id.0), 12),
-        BodyMode::UrlEncoded => {}
+        // Drawn above: the form table and `super::graphql`.
+        BodyMode::UrlEncoded | BodyMode::GraphQl => {}
         BodyMode::Multipart => changed |= multipart_ui(ui, tab_id, &mut body.multipart, cx.vars, out),
         BodyMode::Binary => {
             ui.label("The file's bytes are sent as the whole body, streamed from disk.");
@@ -444,19 +455,6 @@ fn body_ui(ui: &mut Ui, tab: &mut RequestTab, cx: &EditorContext<'_>, out: &mut 
                 if ui.button("Browse…").clicked() {
                     out.push(Command::PickFile { tab: tab_id, field: FileField::Binary });
                 }
-            });
-        }
-        BodyMode::GraphQl => {
-            ui.columns(2, |cols| {
-                let graphql = &mut body.graphql;
-                cols[0].label("Query");
-                changed |=
-                    code_edit_ui(&mut cols[0], &mut graphql.query, cx.vars, ("gql-query", tab_id.0), 12);
-                cols[1].label("Variables (JSON)");
-                changed |=
-                    code_edit_ui(&mut cols[1], &mut graphql.variables, cx.vars, ("gql-vars", tab_id.0), 8);
-                cols[1].label("Operation name");
-                changed |= cols[1].text_edit_singleline(&mut graphql.operation_name).changed();
             });
         }
     }
@@ -557,7 +555,7 @@ fn multipart_ui(
 }
 
 /// A choice between `on`, `off` and the app's default (`None`).
-fn tri_state(ui: &mut Ui, id: &str, value: &mut Option<bool>, on: &str, off: &str) -> bool {
+pub(super) fn tri_state(ui: &mut Ui, id: &str, value: &mut Option<bool>, on: &str, off: &str) -> bool {
     let mut changed = false;
     let default_label = "App default";
     let text = match value {
@@ -579,7 +577,7 @@ fn tri_state(ui: &mut Ui, id: &str, value: &mut Option<bool>, on: &str, off: &st
 
 /// A number that is the app's default unless ticked; ticking it starts at `initial`. A `unit`
 /// follows the value, then a `note`.
-fn optional_number_ui<T: egui::emath::Numeric>(
+pub(super) fn optional_number_ui<T: egui::emath::Numeric>(
     ui: &mut Ui,
     value: &mut Option<T>,
     initial: T,
@@ -651,6 +649,7 @@ pub fn settings_ui(ui: &mut Ui, s: &mut RequestSettings, tls_bypass_allowed: boo
             changed = true;
         }
         ui.end_row();
+        changed |= super::sse::stream_settings_ui(ui, s);
     });
     changed
 }

@@ -14,7 +14,13 @@ use crate::app::state::{RequestTab, ResponseSection, TabId};
 use crate::script::TestStatus;
 
 pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut Vec<Command>) {
+    if super::sse::live_events_ui(ui, tab_id, tab, out) {
+        return;
+    }
     if let Some(in_flight) = &tab.in_flight {
+        if super::live_body::live_body_ui(ui, tab_id, in_flight, out) {
+            return;
+        }
         ui.vertical_centered(|ui| {
             ui.add_space(40.0);
             ui.spinner();
@@ -80,6 +86,7 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
     summary_ui(ui, tab_id, response, out);
     ui.horizontal(|ui| {
         let cookies = crate::app::cookies::set_cookie::set_cookie_count(&response.headers);
+        super::sse::events_tab_ui(ui, tab.sse.as_ref(), &mut tab.response_section);
         for (section, label) in [
             (ResponseSection::Body, "Body".to_owned()),
             (ResponseSection::Headers, format!("Headers ({})", response.headers.len())),
@@ -120,18 +127,24 @@ pub fn response_ui(ui: &mut Ui, tab_id: TabId, tab: &mut RequestTab, out: &mut V
         }
         ResponseSection::Headers => headers_ui(ui, response),
         ResponseSection::Cookies => super::cookies::response_cookies_ui(ui, response, out),
-        ResponseSection::Tests => match &tab.scripts {
-            Some(report) => test_results_ui(ui, report, &mut tab.test_filter),
-            None => {
-                ui.label(
-                    RichText::new(
-                        "No tests ran. Write them in the request's Scripts tab (Post-response) with pm.test.",
-                    )
-                    .weak(),
-                );
-            }
-        },
+        ResponseSection::Tests => tests_section_ui(ui, tab.scripts.as_ref(), &mut tab.test_filter),
         ResponseSection::Timeline => timeline_ui(ui, tab_id, response),
+        ResponseSection::Events => super::sse::closed_events_ui(ui, tab_id, tab.sse.as_mut(), out),
+    }
+}
+
+/// The Test results section: what the test scripts reported, or how to write some.
+fn tests_section_ui(ui: &mut Ui, report: Option<&ScriptReport>, filter: &mut TestFilter) {
+    match report {
+        Some(report) => test_results_ui(ui, report, filter),
+        None => {
+            ui.label(
+                RichText::new(
+                    "No tests ran. Write them in the request's Scripts tab (Post-response) with pm.test.",
+                )
+                .weak(),
+            );
+        }
     }
 }
 
@@ -229,6 +242,10 @@ fn summary_ui(ui: &mut Ui, tab_id: TabId, r: &ResponseView, out: &mut Vec<Comman
         }
         if r.body_truncated {
             ui.label(RichText::new("body cut for history").weak());
+        }
+        if r.stopped {
+            ui.label(RichText::new(format!("Stopped after {}", format_size(r.size_bytes))).strong())
+                .on_hover_text("You stopped the body before it ended: this is what arrived until then.");
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Save as example").clicked() {

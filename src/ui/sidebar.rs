@@ -308,9 +308,16 @@ impl Tree<'_> {
 
 fn collections_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) -> usize {
     ui.horizontal(|ui| {
-        if ui.button("+").on_hover_text(Action::NewCollection.label()).clicked() {
-            out.push(Command::Action(Action::NewCollection));
-        }
+        ui.menu_button("+", |ui| {
+            for action in [Action::NewCollection, Action::NewRequest, Action::NewWebSocketRequest] {
+                if ui.button(action.label()).clicked() {
+                    out.push(Command::Action(action));
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text("New collection, request or WebSocket request");
         ui.add(
             egui::TextEdit::singleline(&mut state.sidebar.filter)
                 .hint_text("🔍 Filter")
@@ -448,9 +455,10 @@ fn request_row_ui(
         .horizontal(|ui| {
             indent(ui, depth + 1);
             examples::fold_arrow_ui(ui, state, request, out);
-            let color = theme::method_color(&request.method, ui.visuals());
+            let badge = request.badge();
+            let color = theme::method_color(&badge, ui.visuals());
             // Cut by characters: a custom method may be any Unicode (`AÄÄÄ`).
-            let short: String = request.method.as_str().chars().take(6).collect();
+            let short: String = badge.as_str().chars().take(6).collect();
             ui.add_sized(
                 [46.0, 16.0],
                 egui::Label::new(RichText::new(short).small().strong().color(color).monospace()),
@@ -470,7 +478,7 @@ fn request_row_ui(
         })
         .inner;
     let Some(response) = response else { return };
-    let response = response.on_hover_text(format!("{} {}", request.method, request.url));
+    let response = response.on_hover_text(format!("{} {}", request.badge(), request.url));
     // A click previews the request (the next click reuses its tab); a double-click keeps it.
     if response.double_clicked() {
         out.push(Command::OpenRequest(id));
@@ -615,6 +623,7 @@ fn container_menu(p: ParentId) -> Vec<MenuEntry> {
     use MenuEntry::{Button, Separator};
     vec![
         Button("Add request", Command::NewRequestIn(p)),
+        Button("Add WebSocket request", Command::WebSocket(crate::app::ws::WsCommand::New(Some(p)))),
         Button("Add folder", Command::NewFolder(p)),
         Button("▶ Run…", Command::OpenRunner(p)),
         Separator,

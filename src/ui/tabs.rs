@@ -69,7 +69,7 @@ struct StripMemory {
 pub(super) fn tab_title(state: &AppState, tab: &Tab) -> (Option<Method>, String, bool) {
     let ws = state.library.workspaces.get(&tab.workspace);
     match &tab.kind {
-        TabKind::Request(r) => (Some(r.draft.method.clone()), r.draft.name.clone(), r.dirty),
+        TabKind::Request(r) => (Some(r.draft.badge()), r.draft.name.clone(), r.dirty),
         TabKind::Environment(id) => (
             None,
             ws.and_then(|w| w.environments.get(id)).map_or("Environment".into(), |e| format!("⚙ {}", e.name)),

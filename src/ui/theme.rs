@@ -24,6 +24,9 @@ pub fn method_color(method: &Method, visuals: &Visuals) -> Color32 {
         Method::Head | Method::Options | Method::Trace | Method::Connect => {
             (Color32::from_rgb(110, 185, 180), Color32::from_rgb(0, 104, 96))
         }
+        Method::Custom(badge) if badge == crate::model::websocket::WEBSOCKET_BADGE => {
+            (Color32::from_rgb(255, 176, 102), Color32::from_rgb(168, 72, 0))
+        }
         Method::Custom(_) => (Color32::from_rgb(180, 180, 180), Color32::from_rgb(90, 90, 90)),
     };
     if dark { d } else { l }
@@ -56,6 +59,32 @@ pub fn error_color(visuals: &Visuals) -> Color32 {
 
 pub fn ok_color(visuals: &Visuals) -> Color32 {
     status_color(200, visuals)
+}
+
+/// A WebSocket log row's arrow and, for connection events, its text.
+pub fn ws_entry_color(kind: crate::app::ws::log::EntryKind, visuals: &Visuals) -> Color32 {
+    use crate::app::ws::log::{EntryKind, EventKind};
+    let dark = visuals.dark_mode;
+    match kind {
+        EntryKind::Sent => {
+            if dark {
+                Color32::from_rgb(255, 196, 112)
+            } else {
+                Color32::from_rgb(168, 90, 0)
+            }
+        }
+        EntryKind::Received => {
+            if dark {
+                Color32::from_rgb(120, 190, 255)
+            } else {
+                Color32::from_rgb(0, 90, 180)
+            }
+        }
+        EntryKind::Event(EventKind::Connected) => ok_color(visuals),
+        EntryKind::Event(EventKind::Error) => error_color(visuals),
+        EntryKind::Event(EventKind::Closed) => visuals.warn_fg_color,
+        EntryKind::Event(EventKind::Connecting | EventKind::Info) => muted(visuals),
+    }
 }
 
 /// A `{{variable}}` that resolves.

@@ -11,9 +11,13 @@ mod cookies;
 mod docs;
 mod examples;
 mod explore;
+mod graphql;
+mod live_body;
 mod run_results;
 mod sidebar;
+mod sse;
 mod tabs;
+mod websocket;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;

@@ -16,6 +16,12 @@ pub mod app;
 /// Random actions on the window, to find what panics it.
 pub mod ui_fuzz;
 
+/// A Server-Sent Events server that writes its events step by step.
+pub mod sse;
+
+/// A server that trickles a body chunk by chunk (gates, pauses, an endless drip).
+pub mod trickle;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -59,6 +59,8 @@ impl App {
                 self.send(ctx, tab);
             }
             Command::Cancel(tab) => self.cancel_send(tab),
+            Command::StopBody(tab) => self.stop_body(tab),
+            Command::Sse(command) => self.sse_command(command),
             Command::PasteCurl { tab, text } => self.paste_curl(tab, &text),
 
             Command::SelectEnvironment(env) => self.select_environment(env),
@@ -74,6 +76,7 @@ impl App {
 
             Command::SaveResponseAsExample(tab) => self.save_example(tab),
             Command::Cookies(command) => self.cookie_command(ctx, command),
+            Command::GraphQl(command) => self.graphql_command(ctx, command),
             Command::Example(command) => self.example_command(command),
             Command::SaveResponseBody(tab) => self.save_response_body(tab),
             Command::PickFile { tab, field } => self.pick_file(ctx, tab, field),
@@ -116,6 +119,7 @@ impl App {
             Command::KeepDeleted(tab) => self.keep_deleted(tab),
             Command::DiscardDraft(tab) => self.discard_draft(tab),
             Command::Tabs(command) => self.tab_command(command),
+            Command::WebSocket(command) => self.ws_command(ctx, command),
         }
     }
 
@@ -128,6 +132,7 @@ impl App {
                 self.open_tab(ws, TabKind::Request(Box::new(RequestTab::unnamed(request))));
                 self.state.focus_url = true;
             }
+            Action::NewWebSocketRequest => self.ws_command(ctx, super::ws::WsCommand::New(None)),
             Action::NewCollection => self.new_collection(),
             Action::NewEnvironment => self.new_environment(),
             Action::Save => {

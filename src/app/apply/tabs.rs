@@ -91,7 +91,7 @@ impl App {
         id
     }
 
-    pub(super) fn open_request(&mut self, id: RequestId) {
+    pub(in crate::app) fn open_request(&mut self, id: RequestId) {
         let Some(ws) = self.state.ws() else { return };
         let ws_id = ws.id();
         if let Some(t) = self.state.tabs.iter().find(|t| t.request().is_some_and(|r| r.draft.id == id)) {
@@ -139,6 +139,10 @@ impl App {
             && let Some(f) = &mut r.in_flight
         {
             f.cancel();
+        }
+        if let Some(r) = tab.request_mut() {
+            let live = r.websocket.take();
+            self.ws_tab_closed(live);
         }
         if self.state.active_tab == Some(id) {
             let ws = self.state.workspace;

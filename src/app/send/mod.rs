@@ -50,11 +50,19 @@ pub struct InFlight {
     pub promise: Job<SendOutcome>,
     cancel: Arc<CancelSlot>,
     phase: Arc<AtomicU8>,
+    /// The body as it arrives (see [`super::live_body`]).
+    pub live: super::live_body::LiveBody,
 }
 
 impl InFlight {
     pub fn cancel(&mut self) {
         self.cancel.cancel();
+    }
+
+    /// Ends the body where it is (an event stream the user is done with): the send finishes
+    /// with what arrived. Before the response's head, the same as [`Self::cancel`].
+    pub fn stop(&self) {
+        self.cancel.stop();
     }
 
     /// What the send is doing now.
@@ -98,9 +106,52 @@ impl SendPhase {
 struct CancelSlot {
     cancelled: AtomicBool,
     handle: Mutex<Option<CancelHandle>>,
+    /// The engine's stop handle, once the send started.
+    stop: Mutex<Option<http::StopHandle>>,
+    /// Who hears the body as it arrives (the event view, ...): all of them, in order.
+    listeners: Mutex<Vec<http::BodyListener>>,
 }
 
 impl CancelSlot {
+    /// Adds a listener to the body of the send (before it starts).
+    fn listen(&self, listener: http::BodyListener) {
+        if let Ok(mut list) = self.listeners.lock() {
+            list.push(listener);
+        }
+    }
+
+    /// The listeners as one, for `SendOptions::on_body`.
+    fn take_listener(&self) -> Option<http::BodyListener> {
+        let mut list = self.listeners.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+        match list.len() {
+            0 => None,
+            1 => list.pop(),
+            _ => Some(Box::new(move |event: http::LiveEvent<'_>| {
+                for listener in &mut list {
+                    let again = match &event {
+                        http::LiveEvent::Head(head) => http::LiveEvent::Head(head),
+                        http::LiveEvent::Chunk(bytes) => http::LiveEvent::Chunk(bytes),
+                        http::LiveEvent::End => http::LiveEvent::End,
+                    };
+                    listener(again);
+                }
+            })),
+        }
+    }
+
+    fn stop(&self) {
+        match self.stop.lock().ok().and_then(|s| s.clone()) {
+            Some(stop) => stop.stop(),
+            None => self.cancel(),
+        }
+    }
+
+    /// Keeps the engine's stop handle.
+    fn arm_stop(&self, stop: http::StopHandle) {
+        if let Ok(mut slot) = self.stop.lock() {
+            *slot = Some(stop);
+        }
+    }
     fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
         if let Ok(handle) = self.handle.lock()
@@ -332,6 +383,9 @@ fn sandbox_input(
 
 impl super::App {
     pub(super) fn send(&mut self, ctx: &egui::Context, tab_id: TabId) {
+        if self.state.tab(tab_id).and_then(Tab::request).is_some_and(|r| r.draft.is_websocket()) {
+            return self.ws_send_or_connect(ctx, tab_id);
+        }
         let Some(Planned { ws_id, work, forbidden }) = plan_send(&self.state, tab_id) else { return };
         let engine = match self.engine() {
             Ok(engine) => engine,
@@ -343,12 +397,17 @@ impl super::App {
         };
         let latch = self.cookie_latch(&engine, ws_id);
         let cancel = Arc::new(CancelSlot::default());
+        let (events, listener) = super::sse::SseSession::start(ctx);
+        cancel.listen(listener);
+        let (live, live_listener) = super::live_body::LiveBody::start(ctx);
+        cancel.listen(live_listener);
+        let live_done = live.clone();
         let phase = Arc::new(AtomicU8::new(SendPhase::Sending.code()));
         let (reply, promise) = job::reply(ctx, "sending");
         let (slot, at) = (cancel.clone(), phase.clone());
         let spawned = std::thread::Builder::new().name("send".into()).spawn(move || {
             latch.wait(COOKIE_WAIT);
-            let outcome = match work {
+            let mut outcome = match work {
                 SendWork::Prepared(prepared, unresolved) => {
                     let mut outcome = run_send(&engine, prepared, &slot, ws_id);
                     outcome.scripts = forbidden;
@@ -357,6 +416,7 @@ impl super::App {
                 }
                 SendWork::Scripted(scripted) => run_scripted(&engine, *scripted, &slot, &at, ws_id),
             };
+            live_done.complete(outcome.result.as_mut().ok().and_then(Option::as_mut));
             reply.send(outcome);
         });
         if let Err(e) = spawned {
@@ -364,7 +424,8 @@ impl super::App {
         }
         if let Some(r) = self.state.tab_mut(tab_id).and_then(Tab::request_mut) {
             r.error = None;
-            r.in_flight = Some(InFlight { started: Instant::now(), promise, cancel, phase });
+            r.in_flight = Some(InFlight { started: Instant::now(), promise, cancel, phase, live });
+            r.sse = Some(events);
         }
     }
 
@@ -537,7 +598,7 @@ pub fn view_of(exchange: &Exchange) -> std::io::Result<ResponseView> {
     let response = &exchange.response;
     let body: Arc<[u8]> = match response.body.bytes() {
         Some(bytes) => Arc::from(&bytes[..]),
-        None => Arc::from(&response.body.read_all()?[..]),
+        None => super::live_body::read_spilled(&response.body)?,
     };
     let kind = body_kind(&response.headers, &body);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -571,5 +632,6 @@ pub fn view_of(exchange: &Exchange) -> std::io::Result<ResponseView> {
         timing,
         remote_addr: response.remote_addr.map(|a| a.to_string()),
         origin: ResponseOrigin::Live,
+        stopped: response.stopped,
     })
 }

@@ -109,7 +109,9 @@ pub(super) fn transmit(
     if cancel.cancelled.load(Ordering::SeqCst) {
         return Err(SendError::Cancelled);
     }
-    let handle = engine.send(prepared.clone(), SendOptions::default());
+    let options = SendOptions { on_body: cancel.take_listener(), ..SendOptions::default() };
+    let handle = engine.send(prepared.clone(), options);
+    cancel.arm_stop(handle.stop.clone());
     cancel.arm(handle.cancel.clone());
     handle.promise.block_and_take()
 }

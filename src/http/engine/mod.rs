@@ -19,6 +19,7 @@ use super::client::{ClientCache, ClientKey, ProxyRoute, certificate_for};
 use super::cookies::CookieJars;
 use super::error::{SendError, TimeoutPhase, host_port};
 use super::guard::{AllowAll, SendGuard};
+use super::live::{BodyListener, LiveBody, StopHandle};
 use super::prepare::PreparedRequest;
 use super::response::{Exchange, failed_history_entry};
 use crate::model::{Cookie, CookieJar, HistoryEntry, SentRequest, Settings, WorkspaceId};
@@ -47,6 +48,9 @@ pub struct SendOptions {
     /// Called once the promise is ready (success, failure or cancellation), from the engine's
     /// thread: the UI passes a closure calling `ctx.request_repaint()`.
     pub on_finished: Option<Box<dyn FnOnce() + Send>>,
+    /// Hears the final head, each decoded chunk and the end of the body as they arrive, from the
+    /// engine's thread; it must return quickly and never block (see [`crate::http::LiveEvent`]).
+    pub on_body: Option<BodyListener>,
 }
 
 /// Cancels a send; cloneable, usable from any thread.
@@ -66,6 +70,9 @@ pub struct SendHandle {
     /// Resolves exactly once, never hangs: a panic or a dropped runtime becomes an error.
     pub promise: Promise<Result<Exchange, SendError>>,
     pub cancel: CancelHandle,
+    /// Ends the body where it is (the promise resolves with what arrived, marked stopped);
+    /// before the head, the same as cancel.
+    pub stop: StopHandle,
 }
 
 impl SendHandle {
@@ -101,6 +108,14 @@ struct Config {
     settings: Arc<Settings>,
     route: Result<Arc<ProxyRoute>, SendError>,
     guard: Arc<dyn SendGuard>,
+}
+
+/// What a WebSocket connection works with (see [`Engine::ws_context`]).
+pub(in crate::http) struct WsContext<'a> {
+    pub settings: Arc<Settings>,
+    pub route: Result<Arc<ProxyRoute>, SendError>,
+    pub guard: Arc<dyn SendGuard>,
+    pub cookies: &'a CookieJars,
 }
 
 /// The configuration one send works with, taken at its start.
@@ -211,6 +226,13 @@ impl Engine {
         }
     }
 
+    /// What a WebSocket connection works with: the settings, the proxy route and the guard in
+    /// force now, and the cookie jars (see [`crate::http::ws`]).
+    pub(in crate::http) fn ws_context(&self) -> WsContext<'_> {
+        let Snapshot { settings, route, guard } = self.snapshot();
+        WsContext { settings, route, guard, cookies: &self.inner.cookies }
+    }
+
     fn snapshot(&self) -> Snapshot {
         match self.inner.config.read() {
             Ok(c) => Snapshot {
@@ -281,9 +303,11 @@ impl Engine {
         let mut slot = ResultSlot { sender: Some(sender), on_finished: options.on_finished };
         let token = CancellationToken::new();
         let cancel = token.clone();
+        let stop = StopHandle::new(token.clone());
+        let mut live = LiveBody::new(options.on_body, stop.clone());
         let engine = self.clone();
         self.inner.handle.spawn(async move {
-            let run = AssertUnwindSafe(engine.execute(&prepared)).catch_unwind();
+            let run = AssertUnwindSafe(engine.execute_live(&prepared, &mut live)).catch_unwind();
             let result = tokio::select! {
                 biased;
                 () = token.cancelled() => Err(SendError::Cancelled),
@@ -291,7 +315,7 @@ impl Engine {
             };
             slot.send(result);
         });
-        SendHandle { promise, cancel: CancelHandle(cancel) }
+        SendHandle { promise, cancel: CancelHandle(cancel), stop }
     }
 
     /// Sends and waits, for callers outside the runtime (the command line). Not for the UI
@@ -326,9 +350,25 @@ impl Engine {
     /// Sends `prepared` and reads the whole response. Await it on [`Self::runtime`] (the
     /// runner's entry point); it records no history (see [`Self::history_entry`]).
     pub async fn execute(&self, prepared: &PreparedRequest) -> Result<Exchange, SendError> {
+        self.execute_live(prepared, &mut LiveBody::none()).await
+    }
+
+    /// [`Self::execute`], telling `live` about the body as it arrives.
+    async fn execute_live(
+        &self,
+        prepared: &PreparedRequest,
+        live: &mut LiveBody,
+    ) -> Result<Exchange, SendError> {
         let Snapshot { settings, route, guard } = self.snapshot();
         if let Some(reason) = guard.sending_blocked() {
             return Err(SendError::Policy { rule: reason });
+        }
+        // A ws:// or wss:// URL is a WebSocket request: `connect_ws` opens it, not a send.
+        if matches!(prepared.url.scheme(), "ws" | "wss") {
+            return Err(SendError::UnsupportedScheme {
+                scheme: prepared.url.scheme().to_owned(),
+                url: prepared.url.to_string(),
+            });
         }
         let route = route?;
         let verify_tls = prepared.settings.verify_tls.unwrap_or(settings.verify_tls);
@@ -344,7 +384,7 @@ impl Engine {
             guard_arc: &guard,
             verify_tls,
         };
-        let run = transfer.run(prepared);
+        let run = transfer.run(prepared, live);
         if timeout_ms == 0 {
             return run.await;
         }

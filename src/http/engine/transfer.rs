@@ -10,10 +10,11 @@ use url::Url;
 
 use super::Engine;
 use crate::http::auth::{digest, ntlm, oauth2, sigv4};
-use crate::http::body::{ReadLimits, read_body, wire_body};
+use crate::http::body::{ReadBody, ReadLimits, read_body, wire_body};
 use crate::http::client::ProxyRoute;
 use crate::http::error::{ErrorSite, SendError, classify};
 use crate::http::guard::SendGuard;
+use crate::http::live::{LiveBody, LiveHead};
 use crate::http::prepare::{PendingAuth, PreparedBody, PreparedRequest, sent_request};
 use crate::http::response::{Exchange, RedirectHop, Response, ResponseBody, Timing};
 use crate::model::{Header, SentRequest, Settings, set_header};
@@ -103,6 +104,16 @@ pub(super) async fn sign_edgegrid(
     Ok(())
 }
 
+/// The head a body listener hears.
+fn live_head(status: u16, reason: &str, headers: &[Header]) -> LiveHead {
+    LiveHead {
+        status,
+        reason: reason.to_owned(),
+        headers: headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect(),
+        content_type: crate::model::find_header(headers, "content-type").map(str::to_owned),
+    }
+}
+
 /// One send in progress.
 pub(super) struct Transfer<'a> {
     pub(super) engine: &'a Engine,
@@ -144,7 +155,11 @@ impl Transfer<'_> {
         Ok(())
     }
 
-    pub(super) async fn run(&self, prepared: &PreparedRequest) -> Result<Exchange, SendError> {
+    pub(super) async fn run(
+        &self,
+        prepared: &PreparedRequest,
+        live: &mut LiveBody,
+    ) -> Result<Exchange, SendError> {
         let started = Instant::now();
         let started_at = OffsetDateTime::now_utc();
         let inner = &self.engine.inner;
@@ -207,12 +222,15 @@ impl Transfer<'_> {
             let remote_addr = resp.remote_addr();
             let reason = resp.status().canonical_reason().unwrap_or("").to_owned();
             let url = hop.url.to_string();
+            live.head(&live_head(status, &reason, &resp_headers));
             let download_start = Instant::now();
-            let (body, wire_size, encoding) = if hop.method == reqwest::Method::HEAD {
-                (ResponseBody::empty(), 0, None)
+            let read = if hop.method == reqwest::Method::HEAD {
+                ReadBody { body: ResponseBody::empty(), wire_bytes: 0, decoded: None, stopped: false }
             } else {
-                read_body(resp, &self.read_limits(), &site).await?
+                read_body(resp, &self.read_limits(), &site, live).await?
             };
+            live.end();
+            let ReadBody { body, wire_bytes: wire_size, decoded: encoding, stopped } = read;
             timing.download = download_start.elapsed();
             timing.first_byte = first_byte;
             timing.before_final = before_final;
@@ -233,6 +251,7 @@ impl Transfer<'_> {
                     wire_size_bytes: wire_size,
                     content_encoding: encoding,
                     url,
+                    stopped,
                 },
                 redirects,
                 timing,
@@ -534,8 +553,9 @@ impl Transfer<'_> {
             spill_threshold_bytes: 1024 * 1024,
             spill_dir: None,
         };
-        let (bytes, _, _) = read_body(resp, &limits, &site).await.map_err(|e| fail(e.to_string()))?;
-        let bytes = bytes.bytes().cloned().unwrap_or_default();
+        let read =
+            read_body(resp, &limits, &site, &mut LiveBody::none()).await.map_err(|e| fail(e.to_string()))?;
+        let bytes = read.body.bytes().cloned().unwrap_or_default();
         oauth2::parse_token_response(status, &bytes, Instant::now()).map_err(|e| fail(e.to_string()))
     }
 }

@@ -6,6 +6,9 @@ use crate::model::{Request, WorkspaceData};
 
 /// The request as `curl ...`. `data` (the workspace) resolves inherited auth when given.
 pub fn request_to_curl(data: Option<&WorkspaceData>, request: &Request) -> Exported {
+    if let Some(left_out) = super::websocket_left_out(request) {
+        return left_out;
+    }
     let mut report = Report::default();
     let p = prepare(data, request, &mut report);
     let mut args: Vec<String> = Vec::new();

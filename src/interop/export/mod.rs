@@ -19,6 +19,20 @@ pub struct Exported {
     pub report: Report,
 }
 
+/// What an export to a format without WebSocket requests says of each one it leaves out.
+pub const WEBSOCKET_NOT_EXPORTED: &str =
+    "WebSocket request not exported: the format has no WebSocket requests (Localpost's bundle keeps them)";
+
+/// An export of a WebSocket request to a format that has none: no text, a line in the report
+/// naming the request (never an HTTP GET in its place).
+pub fn websocket_left_out(request: &Request) -> Option<Exported> {
+    request.is_websocket().then(|| {
+        let mut report = Report::default();
+        report.warn(&request.name, WEBSOCKET_NOT_EXPORTED);
+        Exported { text: String::new(), report }
+    })
+}
+
 /// The auth a request really uses: its own, or the nearest folder's or collection's.
 pub fn effective_auth<'a>(data: &'a WorkspaceData, request: &'a Request) -> &'a Auth {
     if request.auth != Auth::Inherit {

@@ -188,7 +188,12 @@ impl Exporter<'_> {
                 }
                 ItemId::Request(id) => {
                     let Some(r) = self.data.requests.get(&id) else { continue };
-                    out.push(self.request_item(r, &format!("{path} / {}", r.name)));
+                    let here = format!("{path} / {}", r.name);
+                    if r.is_websocket() {
+                        self.report.warn(&here, super::WEBSOCKET_NOT_EXPORTED);
+                        continue;
+                    }
+                    out.push(self.request_item(r, &here));
                 }
             }
         }

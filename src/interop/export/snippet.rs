@@ -106,6 +106,9 @@ impl Language {
 
 /// The request as a snippet in `language`.
 pub fn snippet(language: Language, data: Option<&WorkspaceData>, request: &Request) -> Exported {
+    if let Some(left_out) = super::websocket_left_out(request) {
+        return left_out;
+    }
     let written = |write: fn(&Prepared, &str, &mut Report) -> String| {
         let mut report = Report::default();
         let p = prepare(data, request, &mut report);

@@ -266,7 +266,7 @@ pub fn load(root: &Path) -> Loaded {
     }
     for (path, _) in list_dir(&mut ctx, root) {
         let name = file_name(&path);
-        let known = [INDEX_FILE, SECRETS_FILE, WORKSPACES_DIR].contains(&name.as_str())
+        let known = [INDEX_FILE, SECRETS_FILE, WORKSPACES_DIR, GRAPHQL_DIR].contains(&name.as_str())
             || APP_FILES.contains(&name.as_str());
         if !known {
             ctx.problem(&path, ProblemKind::Unexpected, None);

@@ -8,13 +8,14 @@
 //! - a folder's environment becomes the folder's variables;
 //! - templates `{{ _.name }}` become `{{name}}`; template tags (`{% response ... %}`) and filters
 //!   are kept as text and listed in the report;
-//! - WebSocket and gRPC requests, proto files, design documents and tests are reported, not
-//!   silently dropped.
+//! - WebSocket requests become WebSocket requests, their payloads saved messages ([`websocket`]);
+//! - gRPC requests, proto files, design documents and tests are reported, not silently dropped.
 
 mod authentication;
 mod templates;
 mod v4;
 mod v5;
+mod websocket;
 
 use std::collections::HashMap;
 

@@ -184,6 +184,28 @@ impl<'n> V4<'_, 'n> {
                 let request = request(node, &Shape::V4, mint, templates, &location, self.report);
                 tree.add_request(parent, request);
             }
+            "websocket_request" => {
+                let kids = self.kids(node.str("_id").unwrap_or_default());
+                let (payloads, others): (Vec<&Node>, Vec<&Node>) =
+                    kids.into_iter().partition(|k| k.str("_type") == Some("websocket_payload"));
+                let request = super::websocket::websocket_request(
+                    node,
+                    &Shape::V4,
+                    &payloads,
+                    mint,
+                    templates,
+                    &location,
+                    self.report,
+                );
+                tree.add_request(parent, request);
+                for kid in others {
+                    unsupported(
+                        kid.str("_type").unwrap_or_default(),
+                        &format!("{location} / {}", kid.text("name")),
+                        self.report,
+                    );
+                }
+            }
             "request_group" => {
                 let folder = folder(node, &Shape::V4, mint, templates, &location, self.report);
                 let id = tree.add_folder(parent, folder);

@@ -139,6 +139,18 @@ pub(super) fn v5_items(
                 let request = request(item, &Shape::V5, mint, templates, &item_location, report);
                 tree.add_request(parent, request);
             }
+            "websocket" => {
+                let request = super::websocket::websocket_request(
+                    item,
+                    &Shape::V5,
+                    &[],
+                    mint,
+                    templates,
+                    &item_location,
+                    report,
+                );
+                tree.add_request(parent, request);
+            }
             other => unsupported(other, &item_location, report),
         }
     }

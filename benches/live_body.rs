@@ -1,0 +1,220 @@
+//! A 200 MB JSON body shown while it arrives (`cargo bench --bench live_body`), from a loopback
+//! server that writes it in 64 KiB pieces:
+//!
+//! 1. first byte → first lines: from the engine's first chunk to the live window the response
+//!    panel draws (its first rows decoded and indexed);
+//! 2. last byte → formatted view: from the engine's last chunk to the finished response view
+//!    holding its Pretty text, the way the app's send thread builds it (`view_of`, then the text
+//!    prepared during the download installed);
+//! 3. the same without the live preparation (the path before issue 18): `view_of`, then the
+//!    body view preparing the raw and pretty text after the end;
+//! 4. floors in the same run: a plain reqwest loop reading the body off the socket (first byte
+//!    → last byte), and `serde_json` parsing the 200 MB into a `Value`.
+//!
+//! Medians of the runs are printed, with ratios.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // bench code: a panic is a failed run
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use localpost::app::live_body::LiveBody;
+use localpost::app::send::view_of;
+use localpost::http::{BodyListener, Engine, LiveEvent, SendOptions, prepare};
+use localpost::model::{ProxySetting, Request, Settings};
+use localpost::vars::Scopes;
+
+const SIZE: usize = 200 * 1024 * 1024;
+const RUNS: usize = 5;
+const PIECE: usize = 64 * 1024;
+
+/// `{"items":[{"id":0,"name":"item 0","tags":["a","b"],"ok":true,"score":0.5},...]}`, minified.
+fn big_json(target: usize) -> Arc<Vec<u8>> {
+    let mut s = String::with_capacity(target + 200);
+    s.push_str("{\"items\":[");
+    let mut i = 0u64;
+    while s.len() < target {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "{{\"id\":{i},\"name\":\"item {i}\",\"tags\":[\"a\",\"b\"],\"ok\":true,\"score\":{}.5}}",
+            i % 100
+        ));
+        i += 1;
+    }
+    s.push_str("]}");
+    Arc::new(s.into_bytes())
+}
+
+/// Serves `body` to every request, in pieces.
+fn serve(body: Arc<Vec<u8>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                );
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for piece in body.chunks(PIECE) {
+                    if stream.write_all(piece).is_err() {
+                        return;
+                    }
+                }
+                let _ = stream.flush();
+            });
+        }
+    });
+    format!("http://{addr}/big.json")
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[derive(Default)]
+struct Marks {
+    first: Option<Instant>,
+    last: Option<Instant>,
+}
+
+/// One send through the engine with the live body; returns (first byte → first lines, last
+/// byte → formatted view, first byte → last byte).
+fn live_run(engine: &Engine, url: &str, ctx: &egui::Context, prepared_live: bool) -> (f64, f64, f64) {
+    let (live, feed) = LiveBody::start(ctx);
+    let marks = Arc::new(Mutex::new(Marks::default()));
+    let m = marks.clone();
+    let mut feed = feed;
+    let listener: BodyListener = Box::new(move |event: LiveEvent<'_>| {
+        let now = Instant::now();
+        match &event {
+            LiveEvent::Chunk(_) => {
+                let mut m = m.lock().unwrap();
+                m.first.get_or_insert(now);
+                m.last = Some(now);
+            }
+            LiveEvent::Head(_) | LiveEvent::End => {}
+        }
+        if prepared_live || !matches!(event, LiveEvent::Chunk(_)) {
+            feed(event);
+        }
+    });
+    let prepared = prepare(&Request::new("big").with_url(url), None, &Scopes::new()).unwrap();
+    let handle = engine.send(prepared, SendOptions { on_body: Some(listener), ..SendOptions::default() });
+    // 1. the first lines in the window, polled as a frame would.
+    let mut first_lines = None;
+    while first_lines.is_none() && handle.promise.ready().is_none() {
+        if let Some(w) = live.window()
+            && w.rows() > 0
+            && !w.text.is_empty()
+        {
+            first_lines = Some(Instant::now());
+        } else {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    }
+    let exchange = handle.promise.block_and_take().unwrap();
+    let resolved = Instant::now();
+    // 2. the send thread's work: the view, then the prepared text installed.
+    let mut view = view_of(&exchange).unwrap();
+    let viewed = Instant::now();
+    live.complete(Some(&mut view));
+    let completed = Instant::now();
+    // The Pretty text, as the panel asks for it each frame until it is there.
+    while view.body_view.doc(ctx).is_none() {
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    let ready = Instant::now();
+    let m = marks.lock().unwrap();
+    let (first, last) = (m.first.unwrap(), m.last.unwrap());
+    let first_lines = first_lines.map_or(f64::NAN, |t| ms(t.duration_since(first)));
+    println!(
+        "    {}: last byte → exchange {:.0} ms, → view_of {:.0} ms, → prepared text {:.0} ms, → Pretty ready {:.0} ms",
+        if prepared_live { "live" } else { "before" },
+        ms(resolved.duration_since(last)),
+        ms(viewed.duration_since(last)),
+        ms(completed.duration_since(last)),
+        ms(ready.duration_since(last)),
+    );
+    (first_lines, ms(ready.duration_since(last)), ms(last.duration_since(first)))
+}
+
+/// The floor: reqwest reading the body off the socket, first byte → last byte.
+fn plain_run(rt: &tokio::runtime::Runtime, url: &str) -> f64 {
+    rt.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let mut resp = client.get(url).send().await.unwrap();
+        let mut first = None;
+        let mut total = 0usize;
+        while let Some(chunk) = resp.chunk().await.unwrap() {
+            first.get_or_insert_with(Instant::now);
+            total += chunk.len();
+        }
+        assert!(total >= SIZE);
+        ms(first.unwrap().elapsed())
+    })
+}
+
+fn main() {
+    let body = big_json(SIZE);
+    let url = serve(body.clone());
+    let engine = Engine::new(Settings { proxy: ProxySetting::None, ..Settings::default() }).unwrap();
+    let ctx = egui::Context::default();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let (mut first_lines, mut formatted, mut download) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut before, mut plain, mut parse) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..RUNS {
+        let (a, b, d) = live_run(&engine, &url, &ctx, true);
+        let (_, old, _) = live_run(&engine, &url, &ctx, false);
+        let p = plain_run(&rt, &url);
+        let t = Instant::now();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let s = ms(t.elapsed());
+        drop(value);
+        println!(
+            "run {run}: first lines {a:.1} ms · formatted {b:.1} ms after the last byte (without the live \
+             preparation {old:.1} ms) · download {d:.0} ms (plain reqwest {p:.0} ms) · serde_json parse {s:.0} ms"
+        );
+        first_lines.push(a);
+        formatted.push(b);
+        download.push(d);
+        before.push(old);
+        plain.push(p);
+        parse.push(s);
+    }
+    let (a, b, old) = (median(first_lines), median(formatted), median(before));
+    let (d, p, s) = (median(download), median(plain), median(parse));
+    println!("\nmedians of {RUNS} runs, {} MB of JSON:", SIZE / 1024 / 1024);
+    println!("  first byte → first lines:      {a:.1} ms (target 100 ms)");
+    println!(
+        "  last byte → formatted view:    {b:.1} ms (target 300 ms); without the live preparation {old:.1} ms \
+         ({:.1}x faster)",
+        old / b
+    );
+    println!("  download through Localpost:    {d:.0} ms; plain reqwest loop {p:.0} ms ({:.2}x)", d / p);
+    println!(
+        "  serde_json parse (floor):      {s:.0} ms; formatted view after the last byte / parse = {:.2}",
+        b / s
+    );
+}

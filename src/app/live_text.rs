@@ -1,0 +1,408 @@
+//! Text built while a body arrives, chunk by chunk, giving exactly what the whole-body
+//! functions of [`super::body`] give at the end: UTF-8 decoded as `String::from_utf8_lossy`
+//! does ([`Utf8Stream`]), rows indexed as [`TextDoc::new`] does ([`RowIndexer`]), and JSON
+//! re-indented as [`super::body::pretty_json`] does ([`PrettyStream`]). A chunk may end anywhere:
+//! inside a character, a string, an escape or a number.
+
+use super::body::{MAX_ROW_BYTES, TextDoc};
+
+/// Decodes UTF-8 chunk by chunk; invalid bytes become U+FFFD as `from_utf8_lossy` makes them.
+#[derive(Default)]
+pub struct Utf8Stream {
+    /// The start of a character cut by the end of the last chunk (at most 3 bytes).
+    carry: Vec<u8>,
+}
+
+impl Utf8Stream {
+    /// Decodes `chunk`, handing whole characters to `out` (in one or more pieces).
+    pub fn push(&mut self, chunk: &[u8], mut out: impl FnMut(&str)) {
+        let joined;
+        let mut rest: &[u8] = if self.carry.is_empty() {
+            chunk
+        } else {
+            // Complete the cut character with the first bytes of this chunk.
+            let take = chunk.len().min(4 - self.carry.len().min(4));
+            let mut head = std::mem::take(&mut self.carry);
+            head.extend_from_slice(&chunk[..take]);
+            joined = head;
+            let used = match std::str::from_utf8(&joined) {
+                Ok(s) => {
+                    out(s);
+                    joined.len()
+                }
+                Err(e) if e.valid_up_to() > 0 => {
+                    out(std::str::from_utf8(&joined[..e.valid_up_to()]).unwrap_or_default());
+                    e.valid_up_to()
+                }
+                Err(e) => match e.error_len() {
+                    Some(n) => {
+                        out("\u{FFFD}");
+                        n
+                    }
+                    // Still cut: the whole chunk was part of the character.
+                    None => {
+                        self.carry = joined;
+                        return;
+                    }
+                },
+            };
+            // Bytes of `joined` past `used` that came from this chunk are decoded again below.
+            let from_chunk = used.saturating_sub(joined.len() - take);
+            &chunk[from_chunk..]
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    if !s.is_empty() {
+                        out(s);
+                    }
+                    return;
+                }
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    if valid > 0 {
+                        out(std::str::from_utf8(&rest[..valid]).unwrap_or_default());
+                    }
+                    match e.error_len() {
+                        Some(n) => {
+                            out("\u{FFFD}");
+                            rest = &rest[valid + n..];
+                        }
+                        None => {
+                            self.carry = rest[valid..].to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The body ended: a character still cut becomes U+FFFD.
+    pub fn finish(&mut self, mut out: impl FnMut(&str)) {
+        if !std::mem::take(&mut self.carry).is_empty() {
+            out("\u{FFFD}");
+        }
+    }
+}
+
+/// Indexes display rows of a growing text as [`TextDoc::new`] would index the whole.
+#[derive(Default)]
+pub struct RowIndexer {
+    pub row_starts: Vec<usize>,
+    /// Where the row not ended by a newline yet starts.
+    open_row: usize,
+    /// How far the text was searched for newlines.
+    scanned: usize,
+}
+
+impl RowIndexer {
+    /// Indexes the rows that `text` (the whole text so far) has completed.
+    pub fn feed(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        while let Some(at) = memchr::memchr(b'\n', &bytes[self.scanned..]) {
+            let end = self.scanned + at;
+            self.push_row(text, end);
+            self.open_row = end + 1;
+            self.scanned = end + 1;
+        }
+        self.scanned = bytes.len();
+    }
+
+    /// The rows of the complete `text`.
+    pub fn finish(mut self, text: String) -> TextDoc {
+        self.feed(&text);
+        if self.open_row < text.len() || self.row_starts.is_empty() {
+            self.push_row(&text, text.len());
+        }
+        TextDoc { text, row_starts: self.row_starts }
+    }
+
+    /// The rows so far, the open one included (for a live view of a text still growing).
+    pub fn rows_so_far(&self, text: &str) -> Vec<usize> {
+        let mut rows = self.row_starts.clone();
+        if self.open_row < text.len() || rows.is_empty() {
+            let mut tail = RowIndexer { row_starts: Vec::new(), open_row: self.open_row, scanned: 0 };
+            tail.push_row(text, text.len());
+            rows.extend(tail.row_starts);
+        }
+        rows
+    }
+
+    /// The row from `open_row` to `end`, cut every [`MAX_ROW_BYTES`] at character boundaries.
+    fn push_row(&mut self, text: &str, end: usize) {
+        let mut row = self.open_row;
+        self.row_starts.push(row);
+        while end - row > MAX_ROW_BYTES {
+            let mut cut = row + MAX_ROW_BYTES;
+            while cut > row + 1 && !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.row_starts.push(cut);
+            row = cut;
+        }
+    }
+}
+
+/// Re-indents JSON text as it arrives, two spaces a level, strings untouched.
+#[derive(Default)]
+pub struct PrettyStream {
+    depth: usize,
+    /// The last token opened a container that may yet turn out empty.
+    last_was_open: bool,
+    /// An opener was written; the next token decides between `{}` and a new line.
+    pending_open: bool,
+    in_string: bool,
+    /// Inside a string, right after a backslash.
+    escape: bool,
+    /// Inside a number or literal.
+    in_literal: bool,
+}
+
+/// A new line and the indentation of `depth` (one copy for the usual depths).
+fn newline(out: &mut String, depth: usize) {
+    const LINE: &str = "\n                                                                ";
+    let width = 1 + 2 * depth;
+    if width <= LINE.len() {
+        out.push_str(&LINE[..width]);
+    } else {
+        out.push_str(LINE);
+        for _ in 0..(width - LINE.len()) / 2 {
+            out.push_str("  ");
+        }
+    }
+}
+
+/// The bytes that end a number or a literal.
+const DELIMITER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let delimiters = b" \t\n\r,:{}[]\"";
+    while i < delimiters.len() {
+        table[delimiters[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+fn is_delimiter(b: u8) -> bool {
+    DELIMITER[usize::from(b)]
+}
+
+impl PrettyStream {
+    /// Re-indents the next piece of text (whole characters) onto `out`.
+    pub fn push(&mut self, text: &str, out: &mut String) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.in_string {
+                if self.escape {
+                    // The escaped character, whatever it is (a whole character).
+                    let len = text[i..].chars().next().map_or(1, char::len_utf8);
+                    out.push_str(&text[i..i + len]);
+                    i += len;
+                    self.escape = false;
+                    continue;
+                }
+                match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+                    None => {
+                        out.push_str(&text[i..]);
+                        return;
+                    }
+                    Some(at) => {
+                        let end = i + at + 1;
+                        out.push_str(&text[i..end]);
+                        if bytes[i + at] == b'"' {
+                            self.in_string = false;
+                        } else {
+                            self.escape = true;
+                        }
+                        i = end;
+                    }
+                }
+                continue;
+            }
+            if self.in_literal {
+                let start = i;
+                while i < bytes.len() && !is_delimiter(bytes[i]) {
+                    i += 1;
+                }
+                out.push_str(&text[start..i]);
+                if i < bytes.len() {
+                    self.in_literal = false;
+                }
+                continue;
+            }
+            let b = bytes[i];
+            if self.pending_open {
+                match b {
+                    b' ' | b'\t' | b'\n' | b'\r' => {
+                        i += 1;
+                        continue;
+                    }
+                    b'}' | b']' => self.pending_open = false,
+                    _ => {
+                        newline(out, self.depth);
+                        self.last_was_open = false;
+                        self.pending_open = false;
+                    }
+                }
+            }
+            i += 1;
+            match b {
+                b'"' => {
+                    out.push('"');
+                    self.in_string = true;
+                    self.last_was_open = false;
+                }
+                b'{' | b'[' => {
+                    out.push(char::from(b));
+                    self.depth += 1;
+                    self.last_was_open = true;
+                    self.pending_open = true;
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if !self.last_was_open {
+                        newline(out, self.depth);
+                    }
+                    out.push(char::from(b));
+                    self.last_was_open = false;
+                }
+                b',' => {
+                    out.push(',');
+                    newline(out, self.depth);
+                    self.last_was_open = false;
+                }
+                b':' => {
+                    out.push_str(": ");
+                    self.last_was_open = false;
+                }
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                _ => {
+                    if self.last_was_open {
+                        newline(out, self.depth);
+                    }
+                    // The literal's first character (it may be longer than one byte).
+                    let start = i - 1;
+                    let len = text[start..].chars().next().map_or(1, char::len_utf8);
+                    out.push_str(&text[start..start + len]);
+                    i = start + len;
+                    self.in_literal = true;
+                    self.last_was_open = false;
+                }
+            }
+        }
+    }
+
+    /// The text ended: a container opened last gets its new line, as the whole-text function
+    /// gives it.
+    pub fn finish(&mut self, out: &mut String) {
+        if self.pending_open {
+            newline(out, self.depth);
+            self.pending_open = false;
+            self.last_was_open = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+    use crate::app::body::pretty_json;
+
+    fn lossy_in_pieces(bytes: &[u8], cut: usize) -> String {
+        let mut s = Utf8Stream::default();
+        let mut out = String::new();
+        for piece in bytes.chunks(cut.max(1)) {
+            s.push(piece, |t| out.push_str(t));
+        }
+        s.finish(|t| out.push_str(t));
+        out
+    }
+
+    #[test]
+    fn utf8_cut_anywhere_decodes_as_from_utf8_lossy() {
+        let samples: [&[u8]; 6] = [
+            "héllo wörld ✓ 𝄞 done".as_bytes(),
+            b"bad \xff byte \xc3 then \xe2\x82 cut",
+            b"\xf0\x9f\x98",
+            b"\xe2\x82\xac\xe2\x82",
+            b"plain ascii",
+            b"\xc3\xa9\xff\xfe\xf0\x9f\x98\x80",
+        ];
+        for sample in samples {
+            let expected = String::from_utf8_lossy(sample).into_owned();
+            for cut in 1..=sample.len() {
+                assert_eq!(lossy_in_pieces(sample, cut), expected, "{sample:?} cut every {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_fed_piece_by_piece_match_the_whole_text_index() {
+        let long = "x".repeat(MAX_ROW_BYTES * 2 + 10);
+        let texts =
+            ["", "a", "a\n", "\n\n", "a\nb", "one\ntwo\n\nthree", &long, &format!("é{long}\nb\n{long}")];
+        for text in texts {
+            let expected = TextDoc::new(text.to_owned()).row_starts;
+            for cut in [1, 2, 3, 7, 4096, usize::MAX] {
+                let mut indexer = RowIndexer::default();
+                let mut so_far = String::new();
+                let mut rest = text;
+                while !rest.is_empty() {
+                    let mut n = cut.min(rest.len());
+                    while !rest.is_char_boundary(n) {
+                        n += 1;
+                    }
+                    so_far.push_str(&rest[..n]);
+                    rest = &rest[n..];
+                    indexer.feed(&so_far);
+                }
+                assert_eq!(indexer.rows_so_far(&so_far), expected, "{text:?} live, cut {cut}");
+                assert_eq!(indexer.finish(so_far).row_starts, expected, "{text:?} cut {cut}");
+            }
+        }
+    }
+
+    fn pretty_in_pieces(text: &str, cut: usize) -> String {
+        let mut p = PrettyStream::default();
+        let mut out = String::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut n = cut.min(rest.len());
+            while !rest.is_char_boundary(n) {
+                n += 1;
+            }
+            p.push(&rest[..n], &mut out);
+            rest = &rest[n..];
+        }
+        p.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn json_pretty_printed_in_pieces_matches_the_whole_body_formatting() {
+        let samples = [
+            r#"{"a":1,"b":[true,false,null],"c":{"d":"x\"y\\","e":[]},"f":{},"g":-1.5e+3}"#,
+            r#"[ { "name" : "José ✓" , "tags" : [ ] } , [ [ 1 ] ] ]"#,
+            r#"{"unterminated": "abc"#,
+            r#"[1,2,"#,
+            r#"{"#,
+            "[\n  1,\n  2\n]",
+            r#"{"k":"\u00e9 \\\" ok", "n": 12345678901234567890}"#,
+            "not json at all: hello, world",
+            r#"{"a":[{},{"b":[{}]}]}}]]"#,
+        ];
+        let no = AtomicBool::new(false);
+        for sample in samples {
+            let expected = pretty_json(sample, &no).unwrap();
+            for cut in 1..=sample.len() {
+                assert_eq!(pretty_in_pieces(sample, cut), expected, "{sample:?} cut every {cut}");
+            }
+        }
+    }
+}
