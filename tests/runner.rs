@@ -194,6 +194,24 @@ fn a_transport_failure_is_reported_and_the_run_goes_on_unless_bail() {
 }
 
 #[test]
+fn a_run_sends_the_http_requests_and_leaves_websocket_requests_out() {
+    let server = flow_server();
+    let socket = Request::websocket("socket").with_url("ws://127.0.0.1:9/live");
+    let up = Request::new("up").with_url(server.url("/u/ok"));
+    let (ws, c, _) = workspace(vec![socket.clone(), up.clone()], vec![]);
+    let ws = Arc::new(ws);
+    let mut spec = RunSpec::for_parent(ws.clone(), ParentId::Collection(c));
+    assert_eq!(spec.requests, vec![up.id], "the run's list holds the HTTP request only");
+    // Named explicitly (an older run configuration), it is still left out, not failed.
+    spec.requests = vec![socket.id, up.id];
+    let (done, outcomes) = run(spec);
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].name, "up");
+    assert!(outcomes[0].passed());
+    assert_eq!(done.tally.errors, 0);
+}
+
+#[test]
 fn missing_variables_and_bad_json_paths_fail_the_request_not_the_run() {
     let server = flow_server();
     let missing = Request::new("missing").with_url("{{base}}/u/{{nobody}}");

@@ -159,21 +159,31 @@ pub struct PrettyStream {
     in_literal: bool,
 }
 
-/// A new line and the indentation of `depth` (one copy for the usual depths).
+/// A new line and its indentation, with room for the usual depths in one copy; `,` first when
+/// the line follows a comma.
+const LINE: &str = ",\n                                                                                                                                ";
+
 fn newline(out: &mut String, depth: usize) {
-    const LINE: &str = "\n                                                                ";
-    let width = 1 + 2 * depth;
-    if width <= LINE.len() {
-        out.push_str(&LINE[..width]);
+    indent(out, &LINE[1..], depth);
+}
+
+fn comma_newline(out: &mut String, depth: usize) {
+    indent(out, LINE, depth);
+}
+
+fn indent(out: &mut String, line: &str, depth: usize) {
+    let head = line.len() - (LINE.len() - 2);
+    let width = head + 2 * depth;
+    if width <= line.len() {
+        out.push_str(&line[..width]);
     } else {
-        out.push_str(LINE);
-        for _ in 0..(width - LINE.len()) / 2 {
+        out.push_str(line);
+        for _ in 0..(width - line.len()) / 2 {
             out.push_str("  ");
         }
     }
 }
 
-/// The bytes that end a number or a literal.
 const DELIMITER: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
@@ -185,54 +195,63 @@ const DELIMITER: [bool; 256] = {
     table
 };
 
-fn is_delimiter(b: u8) -> bool {
-    DELIMITER[usize::from(b)]
-}
-
 impl PrettyStream {
-    /// Re-indents the next piece of text (whole characters) onto `out`.
+    /// Copies string content from `i` up to and including its closing quote (or to the end of
+    /// the piece); returns where it stopped.
+    fn string_run(&mut self, text: &str, mut i: usize, out: &mut String) -> usize {
+        let bytes = text.as_bytes();
+        loop {
+            if self.escape {
+                if i >= bytes.len() {
+                    return i;
+                }
+                let len = text[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&text[i..i + len]);
+                i += len;
+                self.escape = false;
+            }
+            match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+                None => {
+                    out.push_str(&text[i..]);
+                    return bytes.len();
+                }
+                Some(at) => {
+                    let end = i + at + 1;
+                    out.push_str(&text[i..end]);
+                    i = end;
+                    if bytes[end - 1] == b'"' {
+                        self.in_string = false;
+                        return i;
+                    }
+                    self.escape = true;
+                }
+            }
+        }
+    }
+
+    /// Copies a number or literal from `i` up to its delimiter; returns where it stopped.
+    fn literal_run(&mut self, text: &str, i: usize, out: &mut String) -> usize {
+        let bytes = text.as_bytes();
+        let mut end = i;
+        while end < bytes.len() && !DELIMITER[usize::from(bytes[end])] {
+            end += 1;
+        }
+        out.push_str(&text[i..end]);
+        self.in_literal = end == bytes.len();
+        end
+    }
+
+    /// Re-indents the next piece of text (whole characters) onto `out`. Runs (string contents,
+    /// numbers, literals) are copied whole, and a comma and its new line go in one copy.
     pub fn push(&mut self, text: &str, out: &mut String) {
         let bytes = text.as_bytes();
         let mut i = 0;
+        if self.in_string {
+            i = self.string_run(text, i, out);
+        } else if self.in_literal {
+            i = self.literal_run(text, i, out);
+        }
         while i < bytes.len() {
-            if self.in_string {
-                if self.escape {
-                    // The escaped character, whatever it is (a whole character).
-                    let len = text[i..].chars().next().map_or(1, char::len_utf8);
-                    out.push_str(&text[i..i + len]);
-                    i += len;
-                    self.escape = false;
-                    continue;
-                }
-                match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
-                    None => {
-                        out.push_str(&text[i..]);
-                        return;
-                    }
-                    Some(at) => {
-                        let end = i + at + 1;
-                        out.push_str(&text[i..end]);
-                        if bytes[i + at] == b'"' {
-                            self.in_string = false;
-                        } else {
-                            self.escape = true;
-                        }
-                        i = end;
-                    }
-                }
-                continue;
-            }
-            if self.in_literal {
-                let start = i;
-                while i < bytes.len() && !is_delimiter(bytes[i]) {
-                    i += 1;
-                }
-                out.push_str(&text[start..i]);
-                if i < bytes.len() {
-                    self.in_literal = false;
-                }
-                continue;
-            }
             let b = bytes[i];
             if self.pending_open {
                 match b {
@@ -248,48 +267,50 @@ impl PrettyStream {
                     }
                 }
             }
-            i += 1;
             match b {
                 b'"' => {
                     out.push('"');
                     self.in_string = true;
                     self.last_was_open = false;
+                    i = self.string_run(text, i + 1, out);
                 }
                 b'{' | b'[' => {
-                    out.push(char::from(b));
+                    out.push_str(if b == b'{' { "{" } else { "[" });
                     self.depth += 1;
                     self.last_was_open = true;
                     self.pending_open = true;
+                    i += 1;
                 }
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
                     if !self.last_was_open {
                         newline(out, self.depth);
                     }
-                    out.push(char::from(b));
+                    out.push_str(if b == b'}' { "}" } else { "]" });
                     self.last_was_open = false;
+                    i += 1;
                 }
                 b',' => {
-                    out.push(',');
-                    newline(out, self.depth);
+                    comma_newline(out, self.depth);
                     self.last_was_open = false;
+                    i += 1;
                 }
                 b':' => {
                     out.push_str(": ");
                     self.last_was_open = false;
+                    i += 1;
                 }
-                b' ' | b'\t' | b'\n' | b'\r' => {}
+                b' ' | b'\t' | b'\n' | b'\r' => i += 1,
                 _ => {
                     if self.last_was_open {
                         newline(out, self.depth);
                     }
-                    // The literal's first character (it may be longer than one byte).
-                    let start = i - 1;
-                    let len = text[start..].chars().next().map_or(1, char::len_utf8);
-                    out.push_str(&text[start..start + len]);
-                    i = start + len;
-                    self.in_literal = true;
                     self.last_was_open = false;
+                    // The literal's first character (it may be longer than one byte), then the rest.
+                    let len =
+                        if b.is_ascii() { 1 } else { text[i..].chars().next().map_or(1, char::len_utf8) };
+                    out.push_str(&text[i..i + len]);
+                    i = self.literal_run(text, i + len, out);
                 }
             }
         }

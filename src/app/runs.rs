@@ -105,7 +105,7 @@ impl RunnerTab {
             .unwrap_or_default();
         Self {
             target,
-            order: ws.requests_under(target).into_iter().map(|id| (id, true)).collect(),
+            order: ws.runnable_requests_under(target).into_iter().map(|id| (id, true)).collect(),
             environment,
             iterations: 1,
             delay_ms: 0,

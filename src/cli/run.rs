@@ -643,7 +643,7 @@ fn select(
     if names.is_empty() {
         return Ok(None);
     }
-    let under = ws.requests_under(parent);
+    let under = ws.runnable_requests_under(parent);
     let parents = ws.parent_index();
     let inside = |item: ItemId| WorkspaceData::ancestors_in(&parents, item).contains(&parent);
     let mut out = Vec::new();
@@ -655,7 +655,7 @@ fn select(
             .map(|f| f.id)
             .collect();
         if let Some(first) = folders.first() {
-            out.extend(ws.requests_under(ParentId::Folder(*first)));
+            out.extend(ws.runnable_requests_under(ParentId::Folder(*first)));
             continue;
         }
         match under.iter().find(|id| ws.requests.get(*id).is_some_and(|r| r.name == *name)) {

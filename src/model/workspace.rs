@@ -180,6 +180,14 @@ impl WorkspaceData {
         out
     }
 
+    /// What a collection run sends under `parent`, in tree order: its HTTP requests. WebSocket
+    /// requests are connected to by hand, not run (as in Postman's and Insomnia's runners).
+    pub fn runnable_requests_under(&self, parent: ParentId) -> Vec<RequestId> {
+        let mut out = self.requests_under(parent);
+        out.retain(|id| self.requests.get(id).is_some_and(|r| !r.is_websocket()));
+        out
+    }
+
     fn collect_requests(
         &self,
         parent: ParentId,

@@ -115,7 +115,7 @@ impl From<crate::policy::ScriptPermission> for ScriptRule {
 impl RunSpec {
     /// A run of everything under `parent` (a collection or a folder), once, no environment.
     pub fn for_parent(workspace: Arc<WorkspaceData>, parent: ParentId) -> Self {
-        let requests = workspace.requests_under(parent);
+        let requests = workspace.runnable_requests_under(parent);
         let target = target_of(&workspace, parent);
         Self {
             workspace,
@@ -306,7 +306,10 @@ impl RunHandle {
 
 /// Starts a run on the engine's runtime. `notify` is called after each event (the app passes a
 /// repaint request).
-pub fn start(engine: &Engine, spec: RunSpec, notify: Option<Arc<dyn Fn() + Send + Sync>>) -> RunHandle {
+pub fn start(engine: &Engine, mut spec: RunSpec, notify: Option<Arc<dyn Fn() + Send + Sync>>) -> RunHandle {
+    // A WebSocket request is connected to by hand; a run sends HTTP requests only.
+    let workspace = Arc::clone(&spec.workspace);
+    spec.requests.retain(|id| workspace.requests.get(id).is_none_or(|r| !r.is_websocket()));
     let (tx, rx) = mpsc::channel(256);
     let cancel = CancellationToken::new();
     let total = spec.total();

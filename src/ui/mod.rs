@@ -663,6 +663,9 @@ fn empty_state_ui(ui: &mut Ui, out: &mut Vec<Command>) {
         if ui.button(Action::NewRequest.with_shortcut(ui.ctx())).clicked() {
             out.push(Command::Action(Action::NewRequest));
         }
+        if ui.button(Action::NewWebSocketRequest.label()).clicked() {
+            out.push(Command::Action(Action::NewWebSocketRequest));
+        }
         if ui.button(Action::NewCollection.label()).clicked() {
             out.push(Command::Action(Action::NewCollection));
         }
