@@ -348,7 +348,7 @@ mod tests {
     #[test]
     fn utf8_cut_anywhere_decodes_as_from_utf8_lossy() {
         let samples: [&[u8]; 6] = [
-            "héllo wörld ✓ 𝄞 done".as_bytes(),
+            "héllo wörld \u{2713} 𝄞 done".as_bytes(),
             b"bad \xff byte \xc3 then \xe2\x82 cut",
             b"\xf0\x9f\x98",
             b"\xe2\x82\xac\xe2\x82",
@@ -409,7 +409,7 @@ mod tests {
     fn json_pretty_printed_in_pieces_matches_the_whole_body_formatting() {
         let samples = [
             r#"{"a":1,"b":[true,false,null],"c":{"d":"x\"y\\","e":[]},"f":{},"g":-1.5e+3}"#,
-            r#"[ { "name" : "José ✓" , "tags" : [ ] } , [ [ 1 ] ] ]"#,
+            r#"[ { "name" : "José ñ" , "tags" : [ ] } , [ [ 1 ] ] ]"#,
             r#"{"unterminated": "abc"#,
             r#"[1,2,"#,
             r#"{"#,

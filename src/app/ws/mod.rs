@@ -494,7 +494,7 @@ impl super::App {
         let scopes = super::send::request_scopes(ws, environment, &r.draft, saved, r.parent);
         let resolved = scopes.resolve(text);
         if !resolved.cycles.is_empty() {
-            let cycle = resolved.cycles.first().map(|c| c.join(" → ")).unwrap_or_default();
+            let cycle = resolved.cycles.first().map(|c| c.join(" › ")).unwrap_or_default();
             return Err(format!("Not sent: the variables refer to each other ({cycle})"));
         }
         if !resolved.missing.is_empty() && !self.state.effective_settings().send_unresolved_variables {
