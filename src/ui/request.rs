@@ -53,22 +53,33 @@ pub fn request_ui(
     let mut changed = false;
     disk_banner_ui(ui, cx.tab_id, tab, out);
     ui.horizontal(|ui| {
-        if !cx.breadcrumb.is_empty() {
-            ui.label(RichText::new(format!("{} /", cx.breadcrumb)).weak());
-        }
-        let name = TextEdit::singleline(&mut tab.draft.name)
-            .frame(egui::Frame::NONE)
-            .desired_width(ui.available_width() * 0.6);
-        if ui.add(name).named("Request name").on_hover_text("Request name").changed() {
-            tab.named_from_url = false;
-            changed = true;
-        }
+        changed |= name_field_ui(ui, &cx.breadcrumb, &mut tab.draft.name, &mut tab.named_from_url);
         super::examples::examples_menu_ui(ui, &tab.draft, out);
     });
     ui.add_space(2.0);
     changed |= url_bar_ui(ui, tab, cx, std::mem::take(focus_url), out);
     ui.add_space(4.0);
     changed |= sections_ui(ui, tab, cx, out);
+    changed
+}
+
+/// The start of the row above the URL bar (inside the caller's `horizontal`): the breadcrumb
+/// and the request's name; editing the name stops naming the request after its URL. Returns
+/// whether the name changed.
+pub(super) fn name_field_ui(
+    ui: &mut Ui,
+    breadcrumb: &str,
+    name: &mut String,
+    named_from_url: &mut bool,
+) -> bool {
+    if !breadcrumb.is_empty() {
+        ui.label(RichText::new(format!("{breadcrumb} /")).weak());
+    }
+    let edit = TextEdit::singleline(name).frame(egui::Frame::NONE).desired_width(ui.available_width() * 0.6);
+    let changed = ui.add(edit).named("Request name").on_hover_text("Request name").changed();
+    if changed {
+        *named_from_url = false;
+    }
     changed
 }
 
@@ -611,6 +622,28 @@ pub(super) fn optional_number_ui<T: egui::emath::Numeric>(
     changed
 }
 
+/// The grid rows an HTTP and a WebSocket request share: the timeout (labelled `timeout_label`)
+/// and TLS certificate verification, which the policy may forbid turning off.
+pub(super) fn timeout_and_tls_rows(
+    ui: &mut Ui,
+    s: &mut RequestSettings,
+    timeout_label: &str,
+    tls_bypass_allowed: bool,
+) -> bool {
+    ui.label(timeout_label);
+    let mut changed =
+        optional_number_ui(ui, &mut s.timeout_ms, 30_000, 0..=3_600_000, Some(" ms"), Some("0 = no limit"));
+    ui.end_row();
+    ui.label("TLS certificate verification");
+    ui.add_enabled_ui(tls_bypass_allowed, |ui| {
+        changed |= tri_state(ui, "verify-tls", &mut s.verify_tls, "Verify", "Do not verify (insecure)");
+    })
+    .response
+    .on_disabled_hover_text("🔒 Turning verification off is not allowed by your organization's policy.");
+    ui.end_row();
+    changed
+}
+
 /// Per-request transport settings; `tls_bypass_allowed` is false when the policy forbids it.
 pub fn settings_ui(ui: &mut Ui, s: &mut RequestSettings, tls_bypass_allowed: bool) -> bool {
     let mut changed = false;
@@ -625,23 +658,7 @@ pub fn settings_ui(ui: &mut Ui, s: &mut RequestSettings, tls_bypass_allowed: boo
         ui.label("Maximum redirects");
         changed |= optional_number_ui(ui, &mut s.max_redirects, 10, 0..=100, None, None);
         ui.end_row();
-        ui.label("Timeout");
-        changed |= optional_number_ui(
-            ui,
-            &mut s.timeout_ms,
-            30_000,
-            0..=3_600_000,
-            Some(" ms"),
-            Some("0 = no limit"),
-        );
-        ui.end_row();
-        ui.label("TLS certificate verification");
-        ui.add_enabled_ui(tls_bypass_allowed, |ui| {
-            changed |= tri_state(ui, "verify-tls", &mut s.verify_tls, "Verify", "Do not verify (insecure)");
-        })
-        .response
-        .on_disabled_hover_text("🔒 Turning verification off is not allowed by your organization's policy.");
-        ui.end_row();
+        changed |= timeout_and_tls_rows(ui, s, "Timeout", tls_bypass_allowed);
         ui.label("Automatic headers");
         let mut auto = !s.disable_auto_headers;
         if ui.checkbox(&mut auto, "Add User-Agent, Accept-Encoding and Content-Type when not set").changed() {

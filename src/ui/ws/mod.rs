@@ -7,7 +7,7 @@ mod settings;
 
 use egui::{RichText, TextEdit, Ui};
 
-use super::request::EditorContext;
+use super::request::{EditorContext, name_field_ui};
 use super::vars::var_text_edit;
 use super::{Named, theme};
 use crate::app::command::{Action, Command};
@@ -28,18 +28,7 @@ pub fn websocket_editor_ui(
     let mut changed = false;
     let RequestTab { draft, websocket, named_from_url, dirty, .. } = tab;
     let live = websocket.get_or_insert_with(Box::default);
-    ui.horizontal(|ui| {
-        if !cx.breadcrumb.is_empty() {
-            ui.label(RichText::new(format!("{} /", cx.breadcrumb)).weak());
-        }
-        let name = TextEdit::singleline(&mut draft.name)
-            .frame(egui::Frame::NONE)
-            .desired_width(ui.available_width() * 0.6);
-        if ui.add(name).named("Request name").on_hover_text("Request name").changed() {
-            *named_from_url = false;
-            changed = true;
-        }
-    });
+    ui.horizontal(|ui| changed |= name_field_ui(ui, &cx.breadcrumb, &mut draft.name, named_from_url));
     ui.add_space(2.0);
     changed |= url_bar_ui(ui, draft, live, cx, std::mem::take(focus_url), *dirty, out);
     ui.add_space(4.0);

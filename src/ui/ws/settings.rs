@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::super::Named;
-use super::super::request::{optional_number_ui, tri_state};
+use super::super::request::timeout_and_tls_rows;
 use crate::app::state::RequestTab;
 
 /// Largest message size offered: 1 GiB.
@@ -74,24 +74,7 @@ pub(super) fn websocket_settings_ui(ui: &mut Ui, tab: &mut RequestTab, tls_bypas
         });
         ui.end_row();
 
-        let s = &mut draft.settings;
-        ui.label("Connect timeout");
-        changed |= optional_number_ui(
-            ui,
-            &mut s.timeout_ms,
-            30_000,
-            0..=3_600_000,
-            Some(" ms"),
-            Some("0 = no limit"),
-        );
-        ui.end_row();
-        ui.label("TLS certificate verification");
-        ui.add_enabled_ui(tls_bypass_allowed, |ui| {
-            changed |= tri_state(ui, "verify-tls", &mut s.verify_tls, "Verify", "Do not verify (insecure)");
-        })
-        .response
-        .on_disabled_hover_text("🔒 Turning verification off is not allowed by your organization's policy.");
-        ui.end_row();
+        changed |= timeout_and_tls_rows(ui, &mut draft.settings, "Connect timeout", tls_bypass_allowed);
     });
     changed
 }
