@@ -17,7 +17,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::body::{TextDoc, looks_indented};
-use super::live_text::{PrettyStream, RowIndexer, Utf8Stream};
+use super::live_text::{PrettyStream, RowIndexer, Utf8Stream, leading_rows};
 use super::response::{BodyKind, ResponseOrigin, ResponseView, body_kind};
 use crate::http::{BodyListener, LiveEvent, LiveHead};
 use crate::model::Header;
@@ -33,6 +33,14 @@ pub const PREPARE_MAX_BYTES: u64 = 512 << 20;
 ///
 /// [`BodyView::new`]: super::response::BodyView::new
 const DECIDE_BYTES: usize = 64 << 10;
+/// When the last byte has arrived and at least this much is still to be formatted, the view is
+/// given the formatted start at once (see [`LivePreview`]).
+const PREVIEW_MIN_BACKLOG: u64 = 4 << 20;
+/// The formatted start given to the view: at most this many bytes of text (a few hundred
+/// thousand rows, far more than a screen), ...
+const PREVIEW_MAX_BYTES: usize = 8 << 20;
+/// ... once at least this much is formatted (or all of it is, nearly).
+const PREVIEW_MIN_BYTES: usize = 1 << 20;
 /// How often the live window is rebuilt while bytes keep coming.
 const PUBLISH_EVERY: Duration = Duration::from_millis(50);
 /// How long the view waits for the prepared text after the last byte before preparing it anew.
@@ -66,6 +74,13 @@ struct Shared {
     window_gap: AtomicU64,
     /// `Some` once the live-body thread is done: what it prepared, if anything.
     prepared: Mutex<Option<Option<Prepared>>>,
+    /// The thread is preparing the finished view's text (it decided the body is text).
+    preparing: AtomicBool,
+    /// Body bytes decoded (and formatted) for the finished view so far.
+    prepared_bytes: AtomicU64,
+    /// The start of the finished view's text, given when the last byte came before the
+    /// formatting caught up (the view lets go of it once the whole text is ready).
+    preview: Mutex<Option<Arc<TextDoc>>>,
     done: Condvar,
 }
 
@@ -90,31 +105,7 @@ impl LiveBody {
             // No thread: nothing is shown live and the view prepares the body as before.
             live.finish_with(None);
         }
-        let shared = Arc::clone(&live.shared);
-        let ctx = ctx.clone();
-        let listener: BodyListener = Box::new(move |event: LiveEvent<'_>| {
-            let msg = match event {
-                LiveEvent::Head(head) => {
-                    let _ = shared.head.set(head.clone());
-                    Msg::Head(head.clone())
-                }
-                LiveEvent::Chunk(bytes) => {
-                    let first = *shared.first_byte.get_or_init(Instant::now);
-                    shared.received.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                    let ns = u64::try_from(first.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                    shared.last_byte_ns.store(ns, Ordering::Relaxed);
-                    Msg::Chunk(bytes.to_vec())
-                }
-                LiveEvent::End => {
-                    shared.ended.store(true, Ordering::Relaxed);
-                    Msg::End
-                }
-            };
-            // A thread that is gone only means nothing is prepared; the body still arrives.
-            let _ = tx.send(msg);
-            ctx.request_repaint();
-        });
-        (live, listener)
+        (live.clone(), listener(Arc::clone(&live.shared), tx, ctx.clone()))
     }
 
     /// The head of the response, once it arrived.
@@ -155,6 +146,9 @@ impl LiveBody {
     }
 
     fn finish_with(&self, prepared: Option<Prepared>) {
+        if prepared.is_none() {
+            self.shared.preparing.store(false, Ordering::Relaxed);
+        }
         if let Ok(mut slot) = self.shared.prepared.lock() {
             *slot = Some(prepared);
         }
@@ -177,7 +171,8 @@ impl LiveBody {
         if !self.is_ended() {
             return;
         }
-        let Some((pretty, reply)) = view.body_view.adopt_prepared(&self.ctx) else { return };
+        let preview = LivePreview { shared: Arc::clone(&self.shared) };
+        let Some((pretty, reply)) = view.body_view.adopt_prepared(&self.ctx, preview) else { return };
         let (live, body, kind) = (self.clone(), view.body.clone(), view.body_view.kind);
         // If no thread can start, the reply is dropped and the view says so instead of waiting.
         let _ = std::thread::Builder::new().name("live-body-view".into()).spawn(move || {
@@ -187,6 +182,59 @@ impl LiveBody {
             };
             reply.send(doc);
         });
+    }
+}
+
+/// The engine's side of a live body: counts the bytes and queues each event for the thread.
+fn listener(shared: Arc<Shared>, tx: mpsc::Sender<Msg>, ctx: egui::Context) -> BodyListener {
+    Box::new(move |event: LiveEvent<'_>| {
+        let msg = match event {
+            LiveEvent::Head(head) => {
+                let _ = shared.head.set(head.clone());
+                Msg::Head(head.clone())
+            }
+            LiveEvent::Chunk(bytes) => {
+                let first = *shared.first_byte.get_or_init(Instant::now);
+                shared.received.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                let ns = u64::try_from(first.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                shared.last_byte_ns.store(ns, Ordering::Relaxed);
+                Msg::Chunk(bytes.to_vec())
+            }
+            LiveEvent::End => {
+                shared.ended.store(true, Ordering::Relaxed);
+                Msg::End
+            }
+        };
+        // A thread that is gone only means nothing is prepared; the body still arrives.
+        let _ = tx.send(msg);
+        ctx.request_repaint();
+    })
+}
+
+/// The finished view's text while the live-body thread is still formatting it: at a loopback's
+/// pace a 200 MB body arrives faster than one thread re-indents it, so when the last byte comes
+/// most of it may be left to do. The view then shows the formatted start at once, says how much
+/// is done, and takes the whole text when it is ready.
+#[derive(Clone)]
+pub struct LivePreview {
+    shared: Arc<Shared>,
+}
+
+impl LivePreview {
+    /// The formatted start, once there is one (and until the whole text is ready).
+    pub fn doc(&self) -> Option<Arc<TextDoc>> {
+        self.shared.preview.lock().ok().and_then(|p| p.clone())
+    }
+
+    /// Whether the live-body thread is preparing the text (so the view need not prepare it).
+    pub fn coming(&self) -> bool {
+        self.shared.preparing.load(Ordering::Relaxed)
+    }
+
+    /// How much of the body is formatted, from 0 to 1.
+    pub fn done(&self) -> f32 {
+        let total = self.shared.received.load(Ordering::Relaxed).max(1);
+        (self.shared.prepared_bytes.load(Ordering::Relaxed) as f64 / total as f64).min(1.0) as f32
     }
 }
 
@@ -217,6 +265,8 @@ struct Worker {
     /// The window's latest bytes, once the first part is full.
     tail: VecDeque<u8>,
     prep: Prep,
+    /// The formatted start was given to the view (see [`LivePreview`]).
+    previewed: bool,
     published: Option<Instant>,
     dirty: bool,
 }
@@ -233,6 +283,7 @@ impl Worker {
             first_rows: RowIndexer::default(),
             tail: VecDeque::new(),
             prep: Prep::Undecided(Vec::new()),
+            previewed: false,
             published: None,
             dirty: false,
         }
@@ -303,6 +354,7 @@ impl Worker {
     fn prep_add(&mut self, bytes: &[u8]) {
         if self.total > PREPARE_MAX_BYTES {
             self.prep = Prep::Off;
+            self.shared.preparing.store(false, Ordering::Relaxed);
         }
         match &mut self.prep {
             Prep::Off => {}
@@ -313,7 +365,35 @@ impl Worker {
                     self.decide(&buf);
                 }
             }
-            Prep::Text { utf8, pretty, out, rows, .. } => feed_text(utf8, pretty.as_mut(), out, rows, bytes),
+            Prep::Text { utf8, pretty, out, rows, .. } => {
+                feed_text(utf8, pretty.as_mut(), out, rows, bytes);
+                self.shared.prepared_bytes.store(self.total, Ordering::Relaxed);
+                self.maybe_preview();
+            }
+        }
+    }
+
+    /// Gives the view the formatted start when the last byte has arrived and much is left.
+    fn maybe_preview(&mut self) {
+        let Prep::Text { pretty, out, rows, .. } = &self.prep else { return };
+        let backlog = self.shared.received.load(Ordering::Relaxed).saturating_sub(self.total);
+        if self.previewed
+            || !self.shared.ended.load(Ordering::Relaxed)
+            || backlog < PREVIEW_MIN_BACKLOG
+            || out.len() < PREVIEW_MIN_BYTES
+        {
+            return;
+        }
+        self.previewed = true;
+        let starts = match pretty {
+            Some(p) => p.rows(),
+            None => &rows.row_starts,
+        };
+        if let Some(doc) = leading_rows(out, starts, PREVIEW_MAX_BYTES)
+            && let Ok(mut preview) = self.shared.preview.lock()
+        {
+            *preview = Some(Arc::new(doc));
+            self.ctx.request_repaint();
         }
     }
 
@@ -336,6 +416,8 @@ impl Worker {
                 if let Prep::Text { utf8, pretty, out, rows, .. } = &mut prep {
                     feed_text(utf8, pretty.as_mut(), out, rows, first);
                 }
+                self.shared.prepared_bytes.store(self.total, Ordering::Relaxed);
+                self.shared.preparing.store(true, Ordering::Relaxed);
                 prep
             }
             _ => Prep::Off,
@@ -347,20 +429,24 @@ impl Worker {
             let buf = std::mem::take(buf);
             self.decide(&buf);
         }
-        let Prep::Text { mut utf8, mut pretty, mut out, rows, kind } =
+        let Prep::Text { mut utf8, pretty, mut out, rows, kind } =
             std::mem::replace(&mut self.prep, Prep::Off)
         else {
             return None;
         };
-        match pretty.as_mut() {
-            Some(p) => {
+        let is_pretty = pretty.is_some();
+        let doc = match pretty {
+            Some(mut p) => {
                 utf8.finish(|s| p.push(s, &mut out));
                 p.finish(&mut out);
+                TextDoc { text: out, row_starts: p.into_rows() }
             }
-            None => utf8.finish(|s| out.push_str(s)),
-        }
-        let doc = rows.finish(out);
-        Some(Prepared { doc: Arc::new(doc), pretty: pretty.is_some(), kind, body_bytes: self.total })
+            None => {
+                utf8.finish(|s| out.push_str(s));
+                rows.finish(out)
+            }
+        };
+        Some(Prepared { doc: Arc::new(doc), pretty: is_pretty, kind, body_bytes: self.total })
     }
 
     /// Rebuilds the window the view shows.
@@ -425,6 +511,8 @@ fn prepare_anew(body: &[u8], pretty: bool) -> TextDoc {
     TextDoc::new(text)
 }
 
+/// Decodes the next bytes onto `out`: re-indented (the formatter indexes its rows) or as they
+/// are (indexed by `rows`).
 fn feed_text(
     utf8: &mut Utf8Stream,
     pretty: Option<&mut PrettyStream>,
@@ -434,9 +522,11 @@ fn feed_text(
 ) {
     match pretty {
         Some(p) => utf8.push(bytes, |s| p.push(s, out)),
-        None => utf8.push(bytes, |s| out.push_str(s)),
+        None => {
+            utf8.push(bytes, |s| out.push_str(s));
+            rows.feed(out);
+        }
     }
-    rows.feed(out);
 }
 
 /// A body spilled to disk, read straight into the shared buffer the view keeps (one pass, no
@@ -498,6 +588,61 @@ mod tests {
         assert_eq!(prepared.doc.row_starts, TextDoc::new(expected).row_starts);
         assert_eq!(live.received_bytes(), body.len() as u64);
         assert!(live.window().unwrap().text.starts_with(r#"{"users""#));
+        // The formatting kept up with the body: no start was given ahead of the whole.
+        assert!(LivePreview { shared: Arc::clone(&live.shared) }.doc().is_none());
+    }
+
+    #[test]
+    fn when_the_last_byte_comes_before_the_formatting_the_view_gets_the_formatted_start() {
+        let ctx = egui::Context::default();
+        let live = LiveBody { shared: Arc::default(), ctx: ctx.clone() };
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let mut listener = listener(Arc::clone(&live.shared), tx, ctx.clone());
+        let mut body = String::from(r#"{"items":["#);
+        for i in 0..120_000 {
+            body.push_str(&format!(r#"{{"id":{i},"name":"item {i}","tags":["a","b"],"ok":true}},"#));
+        }
+        body.push_str("null]}");
+        let chunks: Vec<&[u8]> = body.as_bytes().chunks(64 << 10).collect();
+        // The whole body arrives before the thread formats any of it.
+        feed(&mut listener, "application/json", &chunks);
+        let preview = LivePreview { shared: Arc::clone(&live.shared) };
+        assert!(preview.coming() || preview.doc().is_none());
+        Worker::new(Arc::clone(&live.shared), ctx).run(&rx);
+        let whole = live.wait_prepared(Duration::from_secs(10)).unwrap();
+        let start = preview.doc().expect("the formatted start");
+        assert!(start.text.len() >= PREVIEW_MIN_BYTES && start.text.len() <= PREVIEW_MAX_BYTES);
+        assert!(whole.doc.text.starts_with(&start.text), "the start of the whole text");
+        assert!(start.text.ends_with('\n'), "whole rows only");
+        assert_eq!(start.row_starts[..], whole.doc.row_starts[..start.rows()]);
+        assert_eq!(start.row(1), r#"  "items": ["#);
+        assert!(preview.coming());
+        assert!((preview.done() - 1.0).abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn the_view_shows_the_formatted_start_until_the_whole_text_comes() {
+        let ctx = egui::Context::default();
+        let shared = Arc::new(Shared::default());
+        shared.preparing.store(true, Ordering::Relaxed);
+        shared.received.store(100, Ordering::Relaxed);
+        shared.prepared_bytes.store(40, Ordering::Relaxed);
+        let mut view = super::super::response::BodyView::new(BodyKind::Json, Arc::from(&br#"{"a":1}"#[..]));
+        let (pretty, reply) = view.adopt_prepared(&ctx, LivePreview { shared: Arc::clone(&shared) }).unwrap();
+        assert!(pretty, "minified JSON is shown formatted");
+        assert!(view.doc(&ctx).is_none());
+        assert!(view.live_preview().is_none(), "no start given yet");
+        assert!(view.text_coming(), "the view waits for the download's text instead of preparing its own");
+
+        *shared.preview.lock().unwrap() = Some(Arc::new(TextDoc::new("{\n  \"a\": 1\n".into())));
+        let (start, done) = view.live_preview().unwrap();
+        assert_eq!(start.row(1), r#"  "a": 1"#);
+        assert!((done - 0.4).abs() < 1e-6, "{done}");
+        assert!(view.doc(&ctx).is_none());
+
+        reply.send(Arc::new(TextDoc::new("{\n  \"a\": 1\n}".into())));
+        assert_eq!(view.doc(&ctx).unwrap().rows(), 3);
+        assert!(view.live_preview().is_none(), "the start is let go once the whole is there");
     }
 
     #[test]

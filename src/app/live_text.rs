@@ -144,8 +144,9 @@ impl RowIndexer {
     }
 }
 
-/// Re-indents JSON text as it arrives, two spaces a level, strings untouched.
-#[derive(Default)]
+/// Re-indents JSON text as it arrives, two spaces a level, strings untouched, and indexes the
+/// rows it writes as [`TextDoc::new`] would index the result (one pass instead of a second scan
+/// of the output for newlines).
 pub struct PrettyStream {
     depth: usize,
     /// The last token opened a container that may yet turn out empty.
@@ -157,83 +158,170 @@ pub struct PrettyStream {
     escape: bool,
     /// Inside a number or literal.
     in_literal: bool,
+    /// Where each row of the output starts; the last is the row still open.
+    rows: Vec<usize>,
+}
+
+impl Default for PrettyStream {
+    fn default() -> Self {
+        Self {
+            depth: 0,
+            last_was_open: false,
+            pending_open: false,
+            in_string: false,
+            escape: false,
+            in_literal: false,
+            rows: vec![0],
+        }
+    }
 }
 
 /// A new line and its indentation, with room for the usual depths in one copy; `,` first when
 /// the line follows a comma.
 const LINE: &str = ",\n                                                                                                                                ";
 
-fn newline(out: &mut String, depth: usize) {
-    indent(out, &LINE[1..], depth);
+/// What a byte is to the formatter outside strings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Other,
+    Quote,
+    Open,
+    Close,
+    Comma,
+    Colon,
+    Space,
 }
 
-fn comma_newline(out: &mut String, depth: usize) {
-    indent(out, LINE, depth);
-}
-
-fn indent(out: &mut String, line: &str, depth: usize) {
-    let head = line.len() - (LINE.len() - 2);
-    let width = head + 2 * depth;
-    if width <= line.len() {
-        out.push_str(&line[..width]);
-    } else {
-        out.push_str(line);
-        for _ in 0..(width - line.len()) / 2 {
-            out.push_str("  ");
-        }
-    }
-}
-
-const DELIMITER: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    let delimiters = b" \t\n\r,:{}[]\"";
-    while i < delimiters.len() {
-        table[delimiters[i] as usize] = true;
-        i += 1;
-    }
+const CLASS: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    table[b'"' as usize] = Class::Quote;
+    table[b'{' as usize] = Class::Open;
+    table[b'[' as usize] = Class::Open;
+    table[b'}' as usize] = Class::Close;
+    table[b']' as usize] = Class::Close;
+    table[b',' as usize] = Class::Comma;
+    table[b':' as usize] = Class::Colon;
+    table[b' ' as usize] = Class::Space;
+    table[b'\t' as usize] = Class::Space;
+    table[b'\n' as usize] = Class::Space;
+    table[b'\r' as usize] = Class::Space;
     table
 };
 
+/// Bytes a string run stops at: its end, an escape, and a raw new line (a row of its own).
+const STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[b'\n' as usize] = true;
+    table
+};
+
+/// Strings shorter than this are scanned byte by byte; longer ones with `memchr`.
+const SHORT_STRING: usize = 16;
+
 impl PrettyStream {
-    /// Copies string content from `i` up to and including its closing quote (or to the end of
-    /// the piece); returns where it stopped.
-    fn string_run(&mut self, text: &str, mut i: usize, out: &mut String) -> usize {
+    /// The row index of the output so far: where each row starts, the open one last.
+    pub fn rows(&self) -> &[usize] {
+        &self.rows
+    }
+
+    /// The rows of the finished output (after [`Self::finish`]).
+    pub fn into_rows(self) -> Vec<usize> {
+        self.rows
+    }
+
+    /// A row of `out` ended with the new line at `nl`.
+    fn row_ends(&mut self, out: &str, nl: usize) {
+        self.cut_long_row(out, nl);
+        self.rows.push(nl + 1);
+    }
+
+    /// Cuts the open row, ending at `end`, every [`MAX_ROW_BYTES`] at character boundaries.
+    fn cut_long_row(&mut self, out: &str, end: usize) {
+        let mut row = self.rows.last().copied().unwrap_or(0);
+        while end - row > MAX_ROW_BYTES {
+            let mut cut = row + MAX_ROW_BYTES;
+            while cut > row + 1 && !out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.rows.push(cut);
+            row = cut;
+        }
+    }
+
+    /// A new line and the indentation of the current depth, after a comma when `comma`.
+    fn newline(&mut self, out: &mut String, comma: bool) {
+        let line = if comma { LINE } else { &LINE[1..] };
+        let width = line.len() - (LINE.len() - 2) + 2 * self.depth;
+        let nl = out.len() + usize::from(comma);
+        if width <= line.len() {
+            out.push_str(&line[..width]);
+        } else {
+            out.push_str(line);
+            for _ in 0..(width - line.len()) / 2 {
+                out.push_str("  ");
+            }
+        }
+        self.row_ends(out, nl);
+    }
+
+    /// Copies string content from `start`, scanning from `i`, up to and including its closing
+    /// quote (or to the end of the piece); returns where it stopped.
+    fn string_run(&mut self, text: &str, mut start: usize, mut i: usize, out: &mut String) -> usize {
         let bytes = text.as_bytes();
         loop {
             if self.escape {
                 if i >= bytes.len() {
-                    return i;
+                    break;
                 }
-                let len = text[i..].chars().next().map_or(1, char::len_utf8);
-                out.push_str(&text[i..i + len]);
-                i += len;
                 self.escape = false;
-            }
-            match memchr::memchr2(b'"', b'\\', &bytes[i..]) {
-                None => {
-                    out.push_str(&text[i..]);
-                    return bytes.len();
+                if bytes[i] != b'\n' {
+                    // A multi-byte escaped character: its other bytes are never stops.
+                    i += 1;
+                    continue;
                 }
-                Some(at) => {
-                    let end = i + at + 1;
-                    out.push_str(&text[i..end]);
-                    i = end;
-                    if bytes[end - 1] == b'"' {
-                        self.in_string = false;
-                        return i;
-                    }
+            } else {
+                let short = (i + SHORT_STRING).min(bytes.len());
+                while i < short && !STRING_STOP[usize::from(bytes[i])] {
+                    i += 1;
+                }
+                if i == short && i < bytes.len() {
+                    i = memchr::memchr3(b'"', b'\\', b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+                }
+                if i >= bytes.len() {
+                    break;
+                }
+            }
+            match bytes[i] {
+                b'"' => {
+                    out.push_str(&text[start..=i]);
+                    self.in_string = false;
+                    return i + 1;
+                }
+                b'\\' => {
                     self.escape = true;
+                    i += 1;
+                }
+                _ => {
+                    // A raw new line (not valid JSON, shown as it is): a row ends.
+                    out.push_str(&text[start..=i]);
+                    let nl = out.len() - 1;
+                    self.row_ends(out, nl);
+                    i += 1;
+                    start = i;
                 }
             }
         }
+        out.push_str(&text[start..]);
+        bytes.len()
     }
 
     /// Copies a number or literal from `i` up to its delimiter; returns where it stopped.
     fn literal_run(&mut self, text: &str, i: usize, out: &mut String) -> usize {
         let bytes = text.as_bytes();
         let mut end = i;
-        while end < bytes.len() && !DELIMITER[usize::from(bytes[end])] {
+        while end < bytes.len() && CLASS[usize::from(bytes[end])] == Class::Other {
             end += 1;
         }
         out.push_str(&text[i..end]);
@@ -247,84 +335,96 @@ impl PrettyStream {
         let bytes = text.as_bytes();
         let mut i = 0;
         if self.in_string {
-            i = self.string_run(text, i, out);
+            i = self.string_run(text, 0, 0, out);
         } else if self.in_literal {
-            i = self.literal_run(text, i, out);
+            i = self.literal_run(text, 0, out);
         }
         while i < bytes.len() {
             let b = bytes[i];
+            let class = CLASS[usize::from(b)];
             if self.pending_open {
-                match b {
-                    b' ' | b'\t' | b'\n' | b'\r' => {
+                match class {
+                    Class::Space => {
                         i += 1;
                         continue;
                     }
-                    b'}' | b']' => self.pending_open = false,
+                    Class::Close => self.pending_open = false,
                     _ => {
-                        newline(out, self.depth);
+                        self.newline(out, false);
                         self.last_was_open = false;
                         self.pending_open = false;
                     }
                 }
             }
-            match b {
-                b'"' => {
-                    out.push('"');
+            match class {
+                Class::Quote => {
                     self.in_string = true;
                     self.last_was_open = false;
-                    i = self.string_run(text, i + 1, out);
+                    i = self.string_run(text, i, i + 1, out);
                 }
-                b'{' | b'[' => {
-                    out.push_str(if b == b'{' { "{" } else { "[" });
+                Class::Open => {
+                    out.push(char::from(b));
                     self.depth += 1;
                     self.last_was_open = true;
                     self.pending_open = true;
                     i += 1;
                 }
-                b'}' | b']' => {
+                Class::Close => {
                     self.depth = self.depth.saturating_sub(1);
                     if !self.last_was_open {
-                        newline(out, self.depth);
+                        self.newline(out, false);
                     }
-                    out.push_str(if b == b'}' { "}" } else { "]" });
+                    out.push(char::from(b));
                     self.last_was_open = false;
                     i += 1;
                 }
-                b',' => {
-                    comma_newline(out, self.depth);
+                Class::Comma => {
+                    self.newline(out, true);
                     self.last_was_open = false;
                     i += 1;
                 }
-                b':' => {
+                Class::Colon => {
                     out.push_str(": ");
                     self.last_was_open = false;
                     i += 1;
                 }
-                b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-                _ => {
+                Class::Space => i += 1,
+                Class::Other => {
                     if self.last_was_open {
-                        newline(out, self.depth);
+                        self.newline(out, false);
                     }
                     self.last_was_open = false;
-                    // The literal's first character (it may be longer than one byte), then the rest.
-                    let len =
-                        if b.is_ascii() { 1 } else { text[i..].chars().next().map_or(1, char::len_utf8) };
-                    out.push_str(&text[i..i + len]);
-                    i = self.literal_run(text, i + len, out);
+                    // Runs stop only at ASCII delimiters, so `i` is a character boundary.
+                    i = self.literal_run(text, i, out);
                 }
             }
         }
     }
 
     /// The text ended: a container opened last gets its new line, as the whole-text function
-    /// gives it.
+    /// gives it, and the last row is indexed.
     pub fn finish(&mut self, out: &mut String) {
         if self.pending_open {
-            newline(out, self.depth);
+            self.newline(out, false);
             self.pending_open = false;
             self.last_was_open = false;
         }
+        self.cut_long_row(out, out.len());
+        // A final new line ends the text, not a row (as `TextDoc::new` counts).
+        if self.rows.len() > 1 && self.rows.last() == Some(&out.len()) {
+            self.rows.pop();
+        }
     }
+}
+
+/// The first rows of a text still growing, as a document of its own: at most `max_bytes`, cut
+/// where a row starts. `rows` are where the rows of `text` start, the open one last. `None`
+/// when not one whole row fits.
+pub fn leading_rows(text: &str, rows: &[usize], max_bytes: usize) -> Option<TextDoc> {
+    let fit = rows.partition_point(|&start| start <= max_bytes.min(text.len()));
+    let end_row = fit.checked_sub(1)?;
+    let end = rows[end_row];
+    (end > 0).then(|| TextDoc { text: text[..end].to_owned(), row_starts: rows[..end_row].to_vec() })
 }
 
 #[cfg(test)]
@@ -389,7 +489,7 @@ mod tests {
         }
     }
 
-    fn pretty_in_pieces(text: &str, cut: usize) -> String {
+    fn pretty_in_pieces(text: &str, cut: usize) -> (String, Vec<usize>) {
         let mut p = PrettyStream::default();
         let mut out = String::new();
         let mut rest = text;
@@ -402,7 +502,7 @@ mod tests {
             rest = &rest[n..];
         }
         p.finish(&mut out);
-        out
+        (out, p.into_rows())
     }
 
     #[test]
@@ -414,16 +514,43 @@ mod tests {
             r#"[1,2,"#,
             r#"{"#,
             "[\n  1,\n  2\n]",
+            "{\"raw\":\"line\nbreak\\\nx\",\"b\":[]}\n",
+            "[1\n,2]\n\n",
+            "",
+            "\n",
+            r#"{"k\"#,
             r#"{"k":"\u00e9 \\\" ok", "n": 12345678901234567890}"#,
             "not json at all: hello, world",
             r#"{"a":[{},{"b":[{}]}]}}]]"#,
         ];
         let no = AtomicBool::new(false);
-        for sample in samples {
+        let long_rows =
+            format!(r#"["{}","{}é{}",1]"#, "x".repeat(9000), "y".repeat(MAX_ROW_BYTES - 1), "z".repeat(5000));
+        let deep = format!("{}1,2{}", "[".repeat(150), "]".repeat(150));
+        for sample in samples.into_iter().chain([long_rows.as_str(), deep.as_str()]) {
             let expected = pretty_json(sample, &no).unwrap();
-            for cut in 1..=sample.len() {
-                assert_eq!(pretty_in_pieces(sample, cut), expected, "{sample:?} cut every {cut}");
+            let expected_rows = TextDoc::new(expected.clone()).row_starts;
+            let cuts: Vec<usize> =
+                if sample.len() > 400 { vec![1, 7, 4096, 5000] } else { (1..=sample.len()).collect() };
+            for cut in cuts {
+                let (text, rows) = pretty_in_pieces(sample, cut);
+                assert_eq!(text, expected, "{sample:?} cut every {cut}");
+                assert_eq!(rows, expected_rows, "rows of {sample:?} cut every {cut}");
             }
         }
+    }
+
+    #[test]
+    fn the_leading_rows_of_a_growing_text_end_where_a_row_starts() {
+        let text = "one\ntwo\nthree\nfour";
+        let rows = [0, 4, 8, 14];
+        let doc = leading_rows(text, &rows, 10).unwrap();
+        assert_eq!(doc.text, "one\ntwo\n");
+        assert_eq!(doc.row_starts, vec![0, 4]);
+        assert_eq!(doc.row(1), "two");
+        // Everything complete fits; the open row is left out.
+        assert_eq!(leading_rows(text, &rows, 1 << 20).unwrap().text, "one\ntwo\nthree\n");
+        assert!(leading_rows(text, &rows, 3).is_none());
+        assert!(leading_rows("", &[0], 100).is_none());
     }
 }

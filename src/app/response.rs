@@ -167,6 +167,9 @@ pub struct BodyView {
     pub filter: super::body_filter::BodyFilter,
     pub filter_query: String,
     pub filter_seeded: bool,
+    /// The formatted start of a body whose text is still being prepared during its download
+    /// (see [`super::live_body::LivePreview`]).
+    live_preview: Option<super::live_body::LivePreview>,
 }
 
 /// Results (matches) are capped so a search for "a" in 200 MB stays bounded.
@@ -198,6 +201,7 @@ impl BodyView {
             filter,
             filter_query: String::new(),
             filter_seeded: false,
+            live_preview: None,
         }
     }
 
@@ -224,7 +228,11 @@ impl BodyView {
     /// Lets text prepared while the body arrived (see [`super::live_body`]) fill this view:
     /// returns whether the pretty text is wanted (else the raw text) and where to send it;
     /// `None` for a body without text or a view already preparing its own.
-    pub fn adopt_prepared(&mut self, ctx: &egui::Context) -> Option<(bool, job::Reply<Arc<TextDoc>>)> {
+    pub fn adopt_prepared(
+        &mut self,
+        ctx: &egui::Context,
+        preview: super::live_body::LivePreview,
+    ) -> Option<(bool, job::Reply<Arc<TextDoc>>)> {
         if !matches!(self.kind, BodyKind::Json | BodyKind::Text)
             || self.raw.is_some()
             || self.pretty.is_some()
@@ -238,7 +246,21 @@ impl BodyView {
         } else {
             self.raw = Some(doc);
         }
+        self.live_preview = Some(preview);
         Some((wants_pretty, reply))
+    }
+
+    /// While the text is being prepared during the download: the formatted start to show and
+    /// how much of the body is done (0 to 1).
+    pub fn live_preview(&self) -> Option<(Arc<TextDoc>, f32)> {
+        let preview = self.live_preview.as_ref()?;
+        Some((preview.doc()?, preview.done()))
+    }
+
+    /// Whether the text is coming from the download's preparation (the raw text need not be
+    /// prepared to be shown meanwhile).
+    pub fn text_coming(&self) -> bool {
+        self.live_preview.as_ref().is_some_and(super::live_body::LivePreview::coming)
     }
 
     /// A search typed while the document was being prepared starts once it is ready.
@@ -249,15 +271,20 @@ impl BodyView {
     }
 
     fn doc_of(&mut self, ctx: &egui::Context, pretty: bool) -> Option<Arc<TextDoc>> {
-        if self.raw.is_none() {
+        // The pretty text comes with the raw one, unless it was adopted from the download.
+        if (pretty && self.pretty.is_none()) || (!pretty && self.raw.is_none()) {
             self.prepare(ctx);
         }
         let slot = if pretty { &self.pretty } else { &self.raw };
         // Work that stopped unexpectedly shows its reason instead of the body.
-        slot.as_ref().and_then(|p| p.ready()).map(|r| match r {
+        let doc = slot.as_ref().and_then(|p| p.ready()).map(|r| match r {
             Ok(doc) => doc.clone(),
             Err(e) => Arc::new(TextDoc::new(e.clone())),
-        })
+        });
+        if doc.is_some() {
+            self.live_preview = None;
+        }
+        doc
     }
 
     /// One background thread prepares the raw text first (shown at once) and then, for JSON

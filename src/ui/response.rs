@@ -8,7 +8,7 @@ use egui::{Color32, FontId, RichText, Ui};
 use super::{Named, theme};
 use crate::app::body::TextDoc;
 use crate::app::command::Command;
-use crate::app::response::{BodyKind, BodyMode, ResponseOrigin, ResponseView};
+use crate::app::response::{BodyKind, BodyMode, BodyView, ResponseOrigin, ResponseView};
 use crate::app::scripts::{ScriptReport, TestFilter};
 use crate::app::state::{RequestTab, ResponseSection, TabId};
 use crate::script::TestStatus;
@@ -338,20 +338,7 @@ pub(super) fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mu
         BodyMode::Tree => super::json_tree::tree_ui(ui, tab_id, "body", &mut view.tree, out),
         BodyMode::Pretty | BodyMode::Raw => {
             let Some(doc) = view.doc(ui.ctx()) else {
-                // The raw text is ready sooner than the formatted one: show it meanwhile.
-                let raw = if view.mode == BodyMode::Pretty { view.raw_doc(ui.ctx()) } else { None };
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    let size = format_size(r.body.len() as u64);
-                    match raw {
-                        Some(_) => ui.label(format!("Formatting {size}… the raw body is shown meanwhile")),
-                        None => ui.label(format!("Preparing {size}…")),
-                    };
-                });
-                if let Some(raw) = raw {
-                    text_rows_ui(ui, tab_id, &raw, true, None, None);
-                }
-                return;
+                return preparing_ui(ui, tab_id, view, r.body.len() as u64);
             };
             view.resume_search(ui.ctx());
             view.poll_find(&doc);
@@ -379,6 +366,36 @@ pub(super) fn body_ui(ui: &mut Ui, tab_id: TabId, r: &mut ResponseView, out: &mu
                 );
             });
         }
+    }
+}
+
+/// The body's text while it is being prepared: the formatted start the download's formatting
+/// gave, else the raw text when it is ready sooner, else a spinner.
+fn preparing_ui(ui: &mut Ui, tab_id: TabId, view: &mut BodyView, body_len: u64) {
+    let size = format_size(body_len);
+    if let Some((preview, done)) = view.live_preview() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!(
+                "Formatting {size}: {:.0}% done; the start is shown, the rest follows",
+                done * 100.0
+            ));
+        });
+        text_rows_ui(ui, tab_id, &preview, true, None, None);
+        return;
+    }
+    // Unless the download's formatting is about to give the formatted text.
+    let raw =
+        if view.mode == BodyMode::Pretty && !view.text_coming() { view.raw_doc(ui.ctx()) } else { None };
+    ui.horizontal(|ui| {
+        ui.spinner();
+        match raw {
+            Some(_) => ui.label(format!("Formatting {size}… the raw body is shown meanwhile")),
+            None => ui.label(format!("Preparing {size}…")),
+        };
+    });
+    if let Some(raw) = raw {
+        text_rows_ui(ui, tab_id, &raw, true, None, None);
     }
 }
 
