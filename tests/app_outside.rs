@@ -136,6 +136,37 @@ fn a_request_deleted_on_disk_can_be_kept_or_closed() {
 }
 
 #[test]
+fn a_websocket_request_deleted_on_disk_says_so_and_can_be_kept() {
+    let s = setup();
+    let mut opened = Store::open_existing(s.dir.path()).unwrap();
+    let mut request = opened.library.workspaces.values().next().unwrap().requests[&s.request].clone();
+    request.kind = RequestKind::WebSocket;
+    request.url = "ws://127.0.0.1:9/live".into();
+    opened.store.save_request(s.parent, &request).unwrap();
+    let mut harness = open(s.dir.path());
+    apply(&mut harness, Command::OpenRequest(s.request));
+    assert_eq!(tab(harness.state()).draft.kind, RequestKind::WebSocket);
+    let path = Store::open_existing(s.dir.path()).unwrap().store.file_of(Place::Request(s.request)).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    step_until(&mut harness, "the tab is flagged deleted", |app| tab(app).disk == DiskState::Deleted);
+    harness.run_steps(1);
+    assert!(
+        harness.query_by_label_contains("This request was deleted on disk").is_some(),
+        "the banner shows"
+    );
+    harness.get_by_label("Keep it (re-create the file)").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    let opened = Store::open_existing(s.dir.path()).unwrap();
+    let kept = &opened.library.workspaces.values().next().unwrap().requests[&s.request];
+    assert_eq!(
+        (kept.kind, kept.url.as_str()),
+        (RequestKind::WebSocket, "ws://127.0.0.1:9/live"),
+        "re-created"
+    );
+}
+
+#[test]
 fn two_windows_on_one_folder_never_lose_each_others_saves() {
     let s = setup();
     let mut a = open(s.dir.path());

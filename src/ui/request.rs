@@ -83,7 +83,8 @@ pub(super) fn name_field_ui(
     changed
 }
 
-fn disk_banner_ui(ui: &mut Ui, tab_id: TabId, tab: &RequestTab, out: &mut Vec<Command>) {
+/// Says when the open request was changed or deleted on disk, with what to do about it.
+pub(super) fn disk_banner_ui(ui: &mut Ui, tab_id: TabId, tab: &RequestTab, out: &mut Vec<Command>) {
     let text = match tab.disk {
         DiskState::InSync => return,
         DiskState::Changed => {

@@ -34,6 +34,9 @@ pub struct Composer {
     pub save_name: String,
     /// Why the last send or pretty-print was refused.
     pub error: Option<String>,
+    /// The text last checked as JSON and what the check found (the check runs when the text
+    /// changes, not every frame).
+    json_checked: Option<(String, Option<String>)>,
 }
 
 /// A frame ready to send.
@@ -51,6 +54,17 @@ impl Composer {
             MessageFormat::Json => json_error(text).map_or_else(|| Ok(Outgoing::Text(text.to_owned())), Err),
             MessageFormat::Binary => decode_binary(binary_input, text).map(Outgoing::Binary),
         }
+    }
+
+    /// Why the JSON message is not valid JSON, checked again only when its text changed.
+    pub fn json_warning(&mut self) -> Option<&str> {
+        if self.format != MessageFormat::Json || self.text.trim().is_empty() {
+            return None;
+        }
+        if self.json_checked.as_ref().is_none_or(|(text, _)| *text != self.text) {
+            self.json_checked = Some((self.text.clone(), json_error(&self.text)));
+        }
+        self.json_checked.as_ref().and_then(|(_, error)| error.as_deref())
     }
 
     /// Re-indents JSON text; an error names the line and column.
@@ -169,6 +183,17 @@ mod tests {
         );
         let err = Composer::encode(MessageFormat::Json, BinaryInput::Hex, "{\n  \"a\": }").unwrap_err();
         assert!(err.starts_with("Not valid JSON at line 2, column"), "{err}");
+    }
+
+    #[test]
+    fn the_json_warning_follows_the_text() {
+        let mut c = Composer { format: MessageFormat::Json, text: "{\"a\": ".into(), ..Composer::default() };
+        assert!(c.json_warning().unwrap().starts_with("Not valid JSON at line 1"));
+        c.text.push_str("1}");
+        assert_eq!(c.json_warning(), None);
+        c.format = MessageFormat::Text;
+        c.text.push('x');
+        assert_eq!(c.json_warning(), None, "only JSON messages are checked");
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub fn websocket_editor_ui(
     out: &mut Vec<Command>,
 ) -> bool {
     let mut changed = false;
+    super::request::disk_banner_ui(ui, cx.tab_id, tab, out);
     let RequestTab { draft, websocket, named_from_url, dirty, .. } = tab;
     let live = websocket.get_or_insert_with(Box::default);
     ui.horizontal(|ui| changed |= name_field_ui(ui, &cx.breadcrumb, &mut draft.name, named_from_url));
@@ -278,10 +279,8 @@ fn composer_ui(ui: &mut Ui, live: &mut WsTab, cx: &EditorContext<'_>, out: &mut 
     if response.changed() {
         c.error = None;
     }
-    if c.format == MessageFormat::Json
-        && !c.text.trim().is_empty()
-        && c.error.is_none()
-        && let Some(e) = crate::app::ws::composer::json_error(&c.text)
+    if c.error.is_none()
+        && let Some(e) = c.json_warning()
     {
         ui.label(RichText::new(e).color(ui.visuals().warn_fg_color).small());
     }
