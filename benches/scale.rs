@@ -163,13 +163,7 @@ fn main() {
     });
 
     let mut window = Window::new();
-    let floor: Vec<Duration> = (0..300)
-        .map(|_| {
-            window.frame(Vec::new(), |ui| {
-                egui::CentralPanel::default().show(ui, |ui| ui.label("floor"));
-            })
-        })
-        .collect();
+    let floor = window.blank_frames(300);
     let floor_median = median(&floor);
     println!("floor (blank egui panel): {}", stats(floor));
 

@@ -76,15 +76,7 @@ fn main() {
         return;
     }
     let mut floor_window = Window::new();
-    let floor: Vec<Duration> = (0..300)
-        .map(|_| {
-            floor_window.frame(Vec::new(), |ui| {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    ui.label("blank");
-                });
-            })
-        })
-        .collect();
+    let floor = floor_window.blank_frames(300);
     let floor_median = median(floor.clone());
     println!("floor (blank panel): {}", stats(floor));
 

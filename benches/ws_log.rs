@@ -66,12 +66,7 @@ fn wheel(delta: f32) -> Vec<egui::Event> {
 
 fn main() {
     let mut window = Window::new();
-    let floor: Vec<Duration> = (0..300)
-        .map(|_| {
-            window
-                .frame(Vec::new(), |ui| drop(egui::CentralPanel::default().show(ui, |ui| ui.label("floor"))))
-        })
-        .collect();
+    let floor = window.blank_frames(300);
     let floor_median = median(floor.clone());
     println!("floor (blank egui panel): {}", stats(floor));
 

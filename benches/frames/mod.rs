@@ -50,4 +50,15 @@ impl Window {
         let _meshes = self.ctx.tessellate(output.shapes, output.pixels_per_point);
         started.elapsed()
     }
+
+    /// The floor of a frame benchmark: `n` frames of the same loop drawing a blank panel.
+    pub fn blank_frames(&mut self, n: usize) -> Vec<Duration> {
+        (0..n)
+            .map(|_| {
+                self.frame(Vec::new(), |ui| {
+                    egui::CentralPanel::default().show(ui, |ui| ui.label("floor"));
+                })
+            })
+            .collect()
+    }
 }

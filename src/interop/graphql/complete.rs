@@ -288,39 +288,26 @@ impl Finder<'_> {
 
     /// Types a fragment inside a selection of `within` may name (all composite types at the top).
     fn type_conditions(&self, within: Option<&str>) -> Vec<Completion> {
-        let mut items: Vec<Completion> = self
-            .schema
-            .types
-            .iter()
-            .filter(|(name, ty)| {
-                !name.starts_with("__")
-                    && matches!(
-                        ty,
-                        ExtendedType::Object(_) | ExtendedType::Interface(_) | ExtendedType::Union(_)
-                    )
-                    && within.is_none_or(|w| {
-                        w == name.as_str()
-                            || self.schema.is_subtype(w, name)
-                            || self.schema.is_subtype(name, w)
-                    })
-            })
-            .map(|(name, ty)| {
-                Completion::new(CompletionKind::Type, name.as_str())
-                    .detail(kind_word(ty))
-                    .described(ty.description())
-            })
-            .collect();
-        items.sort_by(|a, b| a.label.cmp(&b.label));
-        items
+        self.types_where(|name, ty| {
+            matches!(ty, ExtendedType::Object(_) | ExtendedType::Interface(_) | ExtendedType::Union(_))
+                && within.is_none_or(|w| {
+                    w == name || self.schema.is_subtype(w, name) || self.schema.is_subtype(name, w)
+                })
+        })
     }
 
     /// Input types for a variable definition.
     fn input_types(&self) -> Vec<Completion> {
+        self.types_where(|_, ty| ty.is_input_type())
+    }
+
+    /// The schema's own types (not `__` introspection ones) that `keep` keeps, by name.
+    fn types_where(&self, keep: impl Fn(&str, &ExtendedType) -> bool) -> Vec<Completion> {
         let mut items: Vec<Completion> = self
             .schema
             .types
             .iter()
-            .filter(|(name, ty)| !name.starts_with("__") && ty.is_input_type())
+            .filter(|(name, ty)| !name.starts_with("__") && keep(name.as_str(), ty))
             .map(|(name, ty)| {
                 Completion::new(CompletionKind::Type, name.as_str())
                     .detail(kind_word(ty))
