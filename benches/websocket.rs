@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use localpost::http::ws::{Direction, WsData, WsEvent, WsOptions, WsOutgoing};
+use localpost::http::ws::{Direction, WsData, WsEvent, WsHandle, WsOptions, WsOutgoing};
 use localpost::http::{Engine, prepare};
 use localpost::model::{ProxySetting, Request, Settings};
 use localpost::vars::Scopes;
@@ -64,38 +64,43 @@ fn plain(client: &tokio::runtime::Runtime, port: u16) -> Duration {
         .unwrap()
 }
 
+/// Connects through Localpost's engine to the echo server.
+fn connect(engine: &Engine, port: u16) -> WsHandle {
+    let request = Request::new("bench").with_url(format!("ws://127.0.0.1:{port}/"));
+    let prepared = prepare(&request, None, &Scopes::new()).unwrap();
+    engine.connect_ws(prepared, WsOptions::default())
+}
+
+/// Whether `event` is the one a loop waits for; an error or the end of the connection is a
+/// failed run.
+fn arrived(event: Option<WsEvent>, wanted: fn(&WsEvent) -> bool) -> bool {
+    match event {
+        Some(WsEvent::Error { message, .. }) => panic!("{message}"),
+        Some(event) => wanted(&event),
+        None => panic!("the connection ended"),
+    }
+}
+
+fn opened(event: &WsEvent) -> bool {
+    matches!(event, WsEvent::Opened { .. })
+}
+
+fn echoed(event: &WsEvent) -> bool {
+    matches!(event, WsEvent::Message { direction: Direction::Received, data: WsData::Text(_), .. })
+}
+
 /// Through Localpost's connection, the loop a task on the engine's runtime awaiting
 /// `WsHandle::next_event` (as the runner would).
 fn localpost_task(engine: &Engine, port: u16) -> Duration {
-    let request = Request::new("bench").with_url(format!("ws://127.0.0.1:{port}/"));
-    let prepared = prepare(&request, None, &Scopes::new()).unwrap();
-    let handle = engine.connect_ws(prepared, WsOptions::default());
+    let handle = connect(engine, port);
     let runtime = engine.runtime();
     runtime
         .block_on(runtime.spawn(async move {
-            loop {
-                match handle.next_event().await {
-                    Some(WsEvent::Opened { .. }) => break,
-                    Some(WsEvent::Error { message, .. }) => panic!("{message}"),
-                    Some(_) => {}
-                    None => panic!("no connection"),
-                }
-            }
+            while !arrived(handle.next_event().await, opened) {}
             let started = Instant::now();
             for i in 0..ROUND_TRIPS {
                 handle.send(WsOutgoing::Text(format!("message {i}"))).unwrap();
-                loop {
-                    match handle.next_event().await {
-                        Some(WsEvent::Message {
-                            direction: Direction::Received,
-                            data: WsData::Text(_),
-                            ..
-                        }) => break,
-                        Some(WsEvent::Error { message, .. }) => panic!("{message}"),
-                        Some(_) => {}
-                        None => panic!("no echo"),
-                    }
-                }
+                while !arrived(handle.next_event().await, echoed) {}
             }
             let took = started.elapsed();
             handle.close(1000, "");
@@ -107,28 +112,13 @@ fn localpost_task(engine: &Engine, port: u16) -> Duration {
 /// Through Localpost's connection from a thread outside the runtime, waiting with
 /// `WsHandle::recv_timeout` (as a command-line caller would).
 fn localpost_blocking(engine: &Engine, port: u16) -> Duration {
-    let request = Request::new("bench").with_url(format!("ws://127.0.0.1:{port}/"));
-    let prepared = prepare(&request, None, &Scopes::new()).unwrap();
-    let handle = engine.connect_ws(prepared, WsOptions::default());
-    loop {
-        match handle.recv_timeout(Duration::from_secs(10)) {
-            Some(WsEvent::Opened { .. }) => break,
-            Some(WsEvent::Error { message, .. }) => panic!("{message}"),
-            Some(_) => {}
-            None => panic!("no connection"),
-        }
-    }
+    let handle = connect(engine, port);
+    let wait = Duration::from_secs(10);
+    while !arrived(handle.recv_timeout(wait), opened) {}
     let started = Instant::now();
     for i in 0..ROUND_TRIPS {
         handle.send(WsOutgoing::Text(format!("message {i}"))).unwrap();
-        loop {
-            match handle.recv_timeout(Duration::from_secs(10)) {
-                Some(WsEvent::Message { direction: Direction::Received, data: WsData::Text(_), .. }) => break,
-                Some(WsEvent::Error { message, .. }) => panic!("{message}"),
-                Some(_) => {}
-                None => panic!("no echo"),
-            }
-        }
+        while !arrived(handle.recv_timeout(wait), echoed) {}
     }
     let took = started.elapsed();
     handle.close(1000, "");

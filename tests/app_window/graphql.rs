@@ -98,6 +98,18 @@ fn type_query(harness: &mut Harness, text: &str) {
     harness.run_steps(2);
 }
 
+/// A data folder with one GraphQL request of `query` to the schema server, open in the window
+/// on its Body with the schema fetched (the server and the folder live as long as the window).
+fn open_with_schema(query: &str) -> (Server, tempfile::TempDir, Harness) {
+    let (server, _hits) = schema_server();
+    let dir = tempfile::tempdir().unwrap();
+    let id = folder_with_request(dir.path(), &server.url("/graphql"), query);
+    let mut harness = open(dir.path());
+    open_body(&mut harness, id);
+    step_until(&mut harness, "the schema", schema_ready);
+    (server, dir, harness)
+}
+
 #[test]
 fn fetching_shows_the_type_count_writes_the_cache_and_the_next_start_reads_it() {
     let (server, hits) = schema_server();
@@ -172,12 +184,7 @@ fn a_corrupt_cache_file_is_reported_by_name_and_fetched_again() {
 
 #[test]
 fn completion_offers_the_fields_and_enter_inserts_one() {
-    let (server, _hits) = schema_server();
-    let dir = tempfile::tempdir().unwrap();
-    let id = folder_with_request(dir.path(), &server.url("/graphql"), "");
-    let mut harness = open(dir.path());
-    open_body(&mut harness, id);
-    step_until(&mut harness, "the schema", schema_ready);
+    let (_server, _dir, mut harness) = open_with_schema("");
     type_query(&mut harness, "{ vie");
     step_until(&mut harness, "the completion list", |app| {
         graphql(app)
@@ -208,12 +215,7 @@ fn completion_offers_the_fields_and_enter_inserts_one() {
 
 #[test]
 fn a_field_the_schema_lacks_is_marked_with_its_message() {
-    let (server, _hits) = schema_server();
-    let dir = tempfile::tempdir().unwrap();
-    let id = folder_with_request(dir.path(), &server.url("/graphql"), "{ viewer { login } }");
-    let mut harness = open(dir.path());
-    open_body(&mut harness, id);
-    step_until(&mut harness, "the schema", schema_ready);
+    let (_server, _dir, mut harness) = open_with_schema("{ viewer { login } }");
     step_until(&mut harness, "the first check", |app| {
         graphql(app).is_some_and(|g| g.checks.checked.is_some())
     });
@@ -232,14 +234,9 @@ fn a_field_the_schema_lacks_is_marked_with_its_message() {
 
 #[test]
 fn the_variables_are_checked_against_the_operation() {
-    let (server, _hits) = schema_server();
-    let dir = tempfile::tempdir().unwrap();
     let query =
         "query Repo($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) { id }\n}";
-    let id = folder_with_request(dir.path(), &server.url("/graphql"), query);
-    let mut harness = open(dir.path());
-    open_body(&mut harness, id);
-    step_until(&mut harness, "the schema", schema_ready);
+    let (_server, _dir, mut harness) = open_with_schema(query);
     harness.get_by_label("GraphQL variables").focus();
     harness.get_by_label("GraphQL variables").type_text("{\"owner\": 7}");
     step_until(&mut harness, "the variables checked", |app| {
@@ -253,12 +250,7 @@ fn the_variables_are_checked_against_the_operation() {
 
 #[test]
 fn the_explorer_searches_opens_a_type_and_goes_back() {
-    let (server, _hits) = schema_server();
-    let dir = tempfile::tempdir().unwrap();
-    let id = folder_with_request(dir.path(), &server.url("/graphql"), "{ viewer { login } }");
-    let mut harness = open(dir.path());
-    open_body(&mut harness, id);
-    step_until(&mut harness, "the schema", schema_ready);
+    let (_server, _dir, mut harness) = open_with_schema("{ viewer { login } }");
     harness.get_by_label("📖 Explorer").click();
     harness.run_steps(2);
     assert!(shown(&harness, "Query"), "the root type is listed first");
