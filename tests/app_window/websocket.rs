@@ -254,6 +254,23 @@ fn connecting_to_nothing_says_so_and_sending_first_asks_to_connect() {
 }
 
 #[test]
+fn a_param_typed_in_the_params_section_goes_into_the_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = populate(dir.path());
+    let mut harness = open(dir.path());
+    apply(&mut harness, Command::SwitchWorkspace(fx.team));
+    apply(&mut harness, Command::Action(localpost::app::command::Action::NewWebSocketRequest));
+    type_url(&mut harness, "ws://127.0.0.1:9/chat");
+    harness.get_by_label("Params").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "New param key", "room");
+    assert_eq!(draft(harness.state()).url, "ws://127.0.0.1:9/chat?room");
+    assert!(shown(&harness, "Params (1)"), "the section counts it");
+    let tab = harness.state().state.active().and_then(|t| t.request()).unwrap();
+    assert!(tab.dirty, "the tab has unsaved changes");
+}
+
+#[test]
 fn insomnia_websocket_requests_are_imported_with_their_payloads() {
     let path = crate::support::corpus().join("insomnia/insomnia-smoke-mixed-resource-types-v4.insomnia.yaml");
     let bytes = std::fs::read(path).unwrap();

@@ -33,11 +33,8 @@ pub fn websocket_editor_ui(
     ui.add_space(2.0);
     changed |= url_bar_ui(ui, draft, live, cx, std::mem::take(focus_url), *dirty, out);
     ui.add_space(4.0);
-    let url_before = draft.url.clone();
+    // Params edited there rewrite the URL and report it as a change.
     changed |= sections_ui(ui, tab, cx, out);
-    if tab.draft.url != url_before {
-        changed = true;
-    }
     changed
 }
 
