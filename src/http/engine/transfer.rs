@@ -67,6 +67,16 @@ pub(super) async fn drain(mut resp: reqwest::Response) {
     }
 }
 
+/// Gives a connection whose response was just read the moment it takes to go back to the pool:
+/// hyper returns it from a task of its own, and a request sent at once could take another
+/// connection (NTLM's authenticate must go on the connection its challenge came on).
+async fn settle_connection() {
+    for _ in 0..4 {
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+}
+
 /// Signs one attempt with Akamai EdgeGrid: the hop's URL, its headers as the user wrote them (no
 /// cookies from the jar) and, for a POST, the start of its body, as Postman signs.
 pub(super) async fn sign_edgegrid(
@@ -200,6 +210,7 @@ impl Transfer<'_> {
             if let Some(retry) = self.answer_challenge(prepared, &hop, &mut auth, &resp).await? {
                 if retry == Retry::AfterDraining {
                     drain(resp).await;
+                    settle_connection().await;
                 }
                 continue;
             }
