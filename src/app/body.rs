@@ -26,16 +26,7 @@ impl TextDoc {
         loop {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
             row_starts.push(start);
-            let mut row = start;
-            while end - row > MAX_ROW_BYTES {
-                // Cut at a character boundary.
-                let mut cut = row + MAX_ROW_BYTES;
-                while cut > row + 1 && !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                row_starts.push(cut);
-                row = cut;
-            }
+            push_row_cuts(&text, start, end, &mut row_starts);
             start = end + 1;
             if start >= bytes.len() {
                 break;
@@ -58,6 +49,19 @@ impl TextDoc {
     /// The row holding byte `offset`.
     pub fn row_of(&self, offset: usize) -> usize {
         self.row_starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+}
+
+/// Adds where the row of `text` from `row` to `end` is cut: every [`MAX_ROW_BYTES`], at
+/// character boundaries.
+pub(super) fn push_row_cuts(text: &str, mut row: usize, end: usize, row_starts: &mut Vec<usize>) {
+    while end - row > MAX_ROW_BYTES {
+        let mut cut = row + MAX_ROW_BYTES;
+        while cut > row + 1 && !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        row_starts.push(cut);
+        row = cut;
     }
 }
 

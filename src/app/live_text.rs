@@ -4,7 +4,7 @@
 //! re-indented as [`super::body::pretty_json`] does ([`PrettyStream`]). A chunk may end anywhere:
 //! inside a character, a string, an escape or a number.
 
-use super::body::{MAX_ROW_BYTES, TextDoc};
+use super::body::{MAX_ROW_BYTES, TextDoc, push_row_cuts};
 
 /// Decodes UTF-8 chunk by chunk; invalid bytes become U+FFFD as `from_utf8_lossy` makes them.
 #[derive(Default)]
@@ -131,16 +131,8 @@ impl RowIndexer {
 
     /// The row from `open_row` to `end`, cut every [`MAX_ROW_BYTES`] at character boundaries.
     fn push_row(&mut self, text: &str, end: usize) {
-        let mut row = self.open_row;
-        self.row_starts.push(row);
-        while end - row > MAX_ROW_BYTES {
-            let mut cut = row + MAX_ROW_BYTES;
-            while cut > row + 1 && !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            self.row_starts.push(cut);
-            row = cut;
-        }
+        self.row_starts.push(self.open_row);
+        push_row_cuts(text, self.open_row, end, &mut self.row_starts);
     }
 }
 
@@ -239,14 +231,9 @@ impl PrettyStream {
 
     /// Cuts the open row, ending at `end`, every [`MAX_ROW_BYTES`] at character boundaries.
     fn cut_long_row(&mut self, out: &str, end: usize) {
-        let mut row = self.rows.last().copied().unwrap_or(0);
-        while end - row > MAX_ROW_BYTES {
-            let mut cut = row + MAX_ROW_BYTES;
-            while cut > row + 1 && !out.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            self.rows.push(cut);
-            row = cut;
+        let row = self.rows.last().copied().unwrap_or(0);
+        if end - row > MAX_ROW_BYTES {
+            push_row_cuts(out, row, end, &mut self.rows);
         }
     }
 
