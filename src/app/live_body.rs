@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use super::body::{TextDoc, looks_indented};
 use super::live_text::{PrettyStream, RowIndexer, Utf8Stream, leading_rows};
-use super::response::{BodyKind, ResponseOrigin, ResponseView, body_kind};
+use super::response::{BodyKind, ResponseOrigin, ResponseView, body_kind, format_size};
 use crate::http::{BodyListener, LiveEvent, LiveHead};
 use crate::model::Header;
 
@@ -476,7 +476,7 @@ impl Worker {
             }
             text.push_str(&format!(
                 "\n··· {} not shown while receiving; the latest part follows ···\n\n",
-                human_size(gap + from as u64)
+                format_size(gap + from as u64)
             ));
             text.push_str(&String::from_utf8_lossy(&latest[from..]));
             TextDoc::new(text)
@@ -541,16 +541,6 @@ pub fn read_spilled(body: &crate::http::ResponseBody) -> std::io::Result<Arc<[u8
         None => return Ok(Arc::from(&body.read_all()?[..])),
     }
     Ok(shared)
-}
-
-/// A size for people: `37.2 MB`.
-pub fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b if b < 1024 * 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
-        b => format!("{:.2} GB", b as f64 / 1024.0 / 1024.0 / 1024.0),
-    }
 }
 
 #[cfg(test)]

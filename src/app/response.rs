@@ -96,6 +96,16 @@ impl ResponseView {
     }
 }
 
+/// A size for people: `37.2 MB`.
+pub fn format_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b if b < 1024 * 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
+        b => format!("{:.2} GB", b as f64 / 1024.0 / 1024.0 / 1024.0),
+    }
+}
+
 /// Decides how to show a body.
 pub fn body_kind(headers: &[Header], body: &[u8]) -> BodyKind {
     if body.is_empty() {

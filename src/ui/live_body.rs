@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use super::{Named, theme};
 use crate::app::command::Command;
-use crate::app::live_body::human_size;
+use crate::app::response::format_size;
 use crate::app::send::InFlight;
 use crate::app::state::TabId;
 
@@ -21,9 +21,9 @@ pub fn live_body_ui(ui: &mut Ui, tab_id: TabId, in_flight: &InFlight, out: &mut 
         let color = theme::status_color(head.status, ui.visuals());
         ui.label(RichText::new(format!("{} {}", head.status, head.reason)).color(color).strong());
         ui.spinner();
-        let mut progress = format!("Receiving… {}", human_size(received));
+        let mut progress = format!("Receiving… {}", format_size(received));
         if let Some(rate) = live.rate_bytes_per_s() {
-            progress.push_str(&format!(" · {}/s", human_size(rate as u64)));
+            progress.push_str(&format!(" · {}/s", format_size(rate as u64)));
         }
         ui.label(RichText::new(progress).strong()).named("Receiving");
         ui.label(RichText::new(format!("{:.1} s", in_flight.started.elapsed().as_secs_f32())).weak());
@@ -71,7 +71,7 @@ pub fn live_body_ui(ui: &mut Ui, tab_id: TabId, in_flight: &InFlight, out: &mut 
                     RichText::new(format!(
                         "Showing the first {} and the latest part while receiving; the whole body \
                          shows when it is complete or stopped.",
-                        human_size(crate::app::live_body::WINDOW_HEAD_BYTES as u64)
+                        format_size(crate::app::live_body::WINDOW_HEAD_BYTES as u64)
                     ))
                     .weak(),
                 );

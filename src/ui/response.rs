@@ -8,6 +8,7 @@ use egui::{Color32, FontId, RichText, Ui};
 use super::{Named, theme};
 use crate::app::body::TextDoc;
 use crate::app::command::Command;
+pub use crate::app::response::format_size;
 use crate::app::response::{BodyKind, BodyMode, BodyView, ResponseOrigin, ResponseView};
 use crate::app::scripts::{ScriptReport, TestFilter};
 use crate::app::state::{RequestTab, ResponseSection, TabId};
@@ -204,15 +205,6 @@ fn test_results_ui(ui: &mut Ui, report: &ScriptReport, filter: &mut TestFilter) 
             }
         }
     });
-}
-
-pub fn format_size(bytes: u64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b if b < 1024 * 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
-        b => format!("{:.2} GB", b as f64 / 1024.0 / 1024.0 / 1024.0),
-    }
 }
 
 fn summary_ui(ui: &mut Ui, tab_id: TabId, r: &ResponseView, out: &mut Vec<Command>) {
