@@ -63,6 +63,19 @@ pub enum ImportError {
     Read { path: std::path::PathBuf, error: std::io::Error },
 }
 
+/// What a JSON value is, for messages: "a string", "an array", "null".
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 pub mod apply;
 pub mod bundle;
 pub mod export;

@@ -86,7 +86,7 @@ fn json_rows(bytes: &[u8], name: &str) -> Result<Vec<Row>, DataError> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| DataError::Json { path: name.to_owned(), message: e.to_string() })?;
     if !value.is_array() {
-        return Err(DataError::NotArray { path: name.to_owned(), found: kind(&value) });
+        return Err(DataError::NotArray { path: name.to_owned(), found: crate::interop::json_kind(&value) });
     }
     drop(value);
     // Read again, keeping each object's keys in the file's order (the columns of the row).
@@ -107,20 +107,11 @@ fn json_rows(bytes: &[u8], name: &str) -> Result<Vec<Row>, DataError> {
                     (k, text)
                 })
                 .collect()),
-            Element::Other(other) => Err(RowError::NotObject { index: i, found: kind(&other) }),
+            Element::Other(other) => {
+                Err(RowError::NotObject { index: i, found: crate::interop::json_kind(&other) })
+            }
         })
         .collect())
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn csv_rows(bytes: &[u8], name: &str) -> Result<Vec<Row>, DataError> {

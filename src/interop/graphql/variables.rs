@@ -122,24 +122,13 @@ fn parse_variables(json: &str) -> Result<serde_json::Map<String, Value>, Variabl
         Ok(Value::Null) => Ok(serde_json::Map::new()),
         Ok(other) => Err(VariableProblem::whole(format!(
             "variables are not a JSON object (found {})",
-            json_kind(&other)
+            crate::interop::json_kind(&other)
         ))),
         Err(e) => Err(VariableProblem::whole(format!(
             "variables are not valid JSON (line {}, column {}): {e}",
             e.line(),
             e.column()
         ))),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
