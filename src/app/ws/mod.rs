@@ -13,6 +13,7 @@
 
 pub mod composer;
 pub mod log;
+mod session;
 mod spill;
 
 use std::sync::Arc;
@@ -23,11 +24,13 @@ use time::OffsetDateTime;
 
 use self::composer::{BinaryInput, Composer, Outgoing, hex_preview};
 use self::log::{DataKind, DirectionFilter, EntryKind, EventKind, LiveLog, LogEntry, LogFilter};
+pub use self::session::prepare_upgrade;
+use self::session::session_history_entry;
 use super::state::{Tab, TabId};
 use super::writer::WriteJob;
 use crate::http::PreparedRequest;
 use crate::http::ws::{
-    Direction, Reconnect, WsData, WsEvent, WsHandle, WsOptions, WsOutgoing, WsState, WsTally, history_summary,
+    Direction, Reconnect, WsData, WsEvent, WsHandle, WsOptions, WsOutgoing, WsState, WsTally,
 };
 use crate::model::*;
 
@@ -644,87 +647,6 @@ impl super::App {
     }
 }
 
-/// Prepares the upgrade request of a WebSocket request: as an HTTP `GET` of the same URL with
-/// `http`/`https` for `ws`/`wss` (so variables, query, auth and containers apply exactly as for
-/// a send), then given its `ws`/`wss` scheme back.
-pub fn prepare_upgrade(
-    draft: &Request,
-    ws: &WorkspaceData,
-    chain: &[ParentId],
-    scopes: &crate::vars::Scopes,
-    send_unresolved: bool,
-) -> Result<PreparedRequest, String> {
-    let (scheme, rest) = match draft.url.trim_start().split_once("://") {
-        Some((s, rest)) if s.eq_ignore_ascii_case("ws") => ("ws", rest),
-        Some((s, rest)) if s.eq_ignore_ascii_case("wss") => ("wss", rest),
-        Some((s, _)) if s.contains("{{") => ("", ""),
-        Some((s, _)) => {
-            return Err(format!("A WebSocket URL starts with ws:// or wss://, not {s}://"));
-        }
-        None => ("ws", draft.url.trim_start()),
-    };
-    let mut upgrade = draft.clone();
-    upgrade.kind = RequestKind::Http;
-    upgrade.method = Method::Get;
-    upgrade.body = Body::default();
-    if !scheme.is_empty() {
-        let http = if scheme == "ws" { "http" } else { "https" };
-        upgrade.url = format!("{http}://{rest}");
-    }
-    let prepared = if send_unresolved {
-        crate::http::prepare_as_written(&upgrade, Some(ws), chain, scopes).map(|(p, _)| p)
-    } else {
-        crate::http::prepare_in(&upgrade, Some(ws), chain, scopes)
-    };
-    let mut prepared = prepared.map_err(|e| e.to_string())?;
-    let target = match prepared.url.scheme() {
-        "http" | "ws" => "ws",
-        _ => "wss",
-    };
-    if prepared.url.set_scheme(target).is_err() {
-        return Err(format!("cannot connect to {}", prepared.url));
-    }
-    prepared.source = Arc::new(draft.clone());
-    Ok(prepared)
-}
-
-/// The history entry of a session: the upgrade request as sent (redacted), `101` and a line of
-/// counts as the response, the failure when it never opened.
-fn session_history_entry(prepared: &PreparedRequest, tally: &WsTally) -> HistoryEntry {
-    let summary = history_summary(prepared, tally);
-    let response = tally.status.map(|status| ResponseRecord {
-        status,
-        reason: summary.line.clone(),
-        http_version: "HTTP/1.1".into(),
-        headers: Vec::new(),
-        body: None,
-        body_truncated: false,
-        size_bytes: tally.sent_bytes + tally.received_bytes,
-        wire_size_bytes: None,
-        time_ms: u64::try_from(summary.duration.as_millis()).unwrap_or(u64::MAX),
-    });
-    let error = if response.is_none() {
-        Some(summary.counts.errors.join("; ")).filter(|e| !e.is_empty())
-    } else {
-        None
-    };
-    let (written, written_incomplete) = prepared
-        .redactions
-        .strip_request(&prepared.source)
-        .map_or((None, false), |(w, i)| (Some(Box::new(w)), i));
-    HistoryEntry {
-        id: HistoryId::new(),
-        at: tally.started_at.unwrap_or_else(OffsetDateTime::now_utc),
-        request_id: prepared.request_id,
-        name: prepared.name.clone(),
-        request: summary.request,
-        written,
-        written_incomplete,
-        response,
-        error: error.or_else(|| (tally.status.is_none()).then(|| "not connected".to_owned())),
-    }
-}
-
 /// Base64 of bytes, for tests comparing saved binary messages.
 pub fn base64_of(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -743,27 +665,5 @@ mod tests {
         );
         let open = ConnStatus::Open { since: Instant::now(), protocol: None };
         assert_eq!(open.label(), "Connected for 0:00");
-    }
-
-    #[test]
-    fn the_upgrade_is_prepared_as_a_send_with_the_ws_scheme() {
-        let mut data = WorkspaceData::new(Workspace::new("W"));
-        let mut request = Request::websocket("chat");
-        request.url = "wss://{{host}}/chat?room=1".into();
-        request.headers.push(KeyValue::new("X-Token", "{{token}}"));
-        request.auth = Auth::None;
-        data.requests.insert(request.id, request.clone());
-        let scopes = crate::vars::Scopes::new().with_values(
-            crate::vars::ScopeKind::Environment,
-            "env",
-            [("host", "example.com:8443"), ("token", "t0")],
-        );
-        let p = prepare_upgrade(&request, &data, &[], &scopes, false).unwrap();
-        assert_eq!(p.url.as_str(), "wss://example.com:8443/chat?room=1");
-        assert!(p.headers.iter().any(|h| h.name == "X-Token" && h.value == "t0"));
-        assert!(p.source.is_websocket());
-        let mut http = request.clone();
-        http.url = "https://example.com".into();
-        assert!(prepare_upgrade(&http, &data, &[], &scopes, false).unwrap_err().contains("ws://"));
     }
 }
