@@ -1,6 +1,7 @@
 //! [`Engine`]: owns the tokio runtime, the reqwest clients, the cookie jars and the OAuth 2.0
 //! token cache, and turns a [`PreparedRequest`] into an [`Exchange`].
 
+mod auth_flow;
 mod transfer;
 
 use std::panic::AssertUnwindSafe;
