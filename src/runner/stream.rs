@@ -104,24 +104,23 @@ pub(super) async fn execute_bounded(
         on_body: Some(listener),
     };
     let handle = engine.send(prepared.clone(), options);
+    // The send finishes by itself, or is stopped at the stream's bounds and then finishes.
+    let finished = async {
+        tokio::select! {
+            _ = &mut done_rx => {}
+            () = stream_bounds(head_rx, enough, limits.window_ms) => {
+                handle.stop.stop();
+                let _ = done_rx.await;
+            }
+        }
+    };
     tokio::select! {
         biased;
         () = cancel.cancelled() => {
             handle.cancel();
             return None;
         }
-        _ = &mut done_rx => {}
-        () = stream_bounds(head_rx, enough, limits.window_ms) => {
-            handle.stop.stop();
-            tokio::select! {
-                biased;
-                () = cancel.cancelled() => {
-                    handle.cancel();
-                    return None;
-                }
-                _ = &mut done_rx => {}
-            }
-        }
+        () = finished => {}
     }
     // `on_finished` runs after the result is in the promise.
     match handle.promise.try_take() {
